@@ -1,0 +1,151 @@
+import clsx from 'clsx';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { loginOutcomes, otpChannels, otpKinds, otpPurposes } from '@/db/schema';
+import { HistoryFilters } from '@/components/forms/history-filters';
+import { LoginHistoryTable } from '@/components/tables/login-history-table';
+import { OtpHistoryTable } from '@/components/tables/otp-history-table';
+import { PageLinks } from '@/components/tables/page-links';
+import { StatusBadge, TwoFactorBadge } from '@/components/tables/two-factor-badge';
+import { Badge } from '@/components/ui/badge';
+import { Card, Field } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { mono } from '@/components/ui/styles';
+import { TimeAgo } from '@/components/ui/time-ago';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { getAccount } from '@/lib/data/accounts';
+import { listLoginHistory, listOtpHistory, LoginHistoryFilter, OtpHistoryFilter, parseFilters } from '@/lib/data/account-history';
+import { isServiceError } from '@/lib/errors';
+import { param, type SearchParams } from '@/lib/search-params';
+
+export const metadata: Metadata = { title: 'Account' };
+
+const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v.replace('_', ' ') }));
+
+async function loadAccount(id: string) {
+  const actor = await requireStaff();
+  try {
+    return { actor, account: await getAccount(await getDb(), actor, id) };
+  } catch (error) {
+    if (isServiceError(error) && error.code === 'not_found') notFound();
+    throw error;
+  }
+}
+
+export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+  const { id } = await params;
+  const query = await searchParams;
+  const { actor, account } = await loadAccount(id);
+  const db = await getDb();
+  const now = new Date();
+  const tab = param(query, 'tab') === 'otp' ? 'otp' : 'logins';
+  const path = `/accounts/${account.id}`;
+  const direction = { after: param(query, 'after'), before: param(query, 'before') };
+  const raw = Object.fromEntries(['outcome', 'kind', 'channel', 'purpose', 'from', 'to'].map((k) => [k, param(query, k)]));
+
+  let history;
+  if (tab === 'logins') {
+    const { filter, ignored } = parseFilters(LoginHistoryFilter, raw);
+    const page = await listLoginHistory(db, actor, account.id, filter, direction);
+    history = (
+      <>
+        <HistoryFilters action={path} tab="logins" values={filter} ignored={ignored} selects={[{ name: 'outcome', label: 'Outcome', options: options(loginOutcomes) }]} />
+        {page.items.length === 0 ? (
+          <EmptyState title="No login events match">Sign-ins appear here as the platform reports them. Widen the dates or clear the filters.</EmptyState>
+        ) : (
+          <LoginHistoryTable items={page.items} now={now} />
+        )}
+        <PageLinks path={path} params={query} newer={page.newer} older={page.older} />
+      </>
+    );
+  } else {
+    const { filter, ignored } = parseFilters(OtpHistoryFilter, raw);
+    const page = await listOtpHistory(db, actor, account.id, filter, direction);
+    history = (
+      <>
+        <HistoryFilters
+          action={path}
+          tab="otp"
+          values={filter}
+          ignored={ignored}
+          selects={[
+            { name: 'kind', label: 'Event', options: options(otpKinds) },
+            { name: 'channel', label: 'Channel', options: options(otpChannels) },
+            { name: 'purpose', label: 'Purpose', options: options(otpPurposes) },
+          ]}
+        />
+        {page.items.length === 0 ? (
+          <EmptyState title="No code events match">Codes sent to this customer appear here: issued, verified, failed or undelivered.</EmptyState>
+        ) : (
+          <OtpHistoryTable items={page.items} now={now} />
+        )}
+        <PageLinks path={path} params={query} newer={page.newer} older={page.older} />
+      </>
+    );
+  }
+
+  const tabClass = (active: boolean) =>
+    clsx('border-b-2 px-3 py-2 text-sm font-medium', active ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400');
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">{account.displayName ?? account.externalId}</h1>
+        <StatusBadge status={account.status} />
+        <TwoFactorBadge enabled={account.twoFactorEnabled} method={account.twoFactorMethod} />
+        {account.passwordResetRequired ? <Badge tone="high">password reset required</Badge> : null}
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card title="Profile">
+          <dl>
+            <Field label="Platform id">
+              <span className={mono}>{account.externalId}</span>
+            </Field>
+            <Field label="E-mail">{account.email ?? '—'}</Field>
+            <Field label="Phone">
+              <span className={mono}>{account.phone ?? '—'}</span>
+            </Field>
+            {account.contactsMasked ? <p className="pt-1 text-xs text-slate-600 dark:text-slate-400">Contact details are masked for your role.</p> : null}
+            <Field label="First seen">
+              <TimeAgo date={account.firstEventAt} now={now} />
+            </Field>
+            <Field label="Last activity">
+              <TimeAgo date={account.lastEventAt} now={now} />
+            </Field>
+          </dl>
+        </Card>
+        <Card title="Security state">
+          <dl>
+            <Field label="Status (set by staff)">
+              <StatusBadge status={account.status} />
+            </Field>
+            <Field label="2FA reported by the platform">
+              <TwoFactorBadge enabled={account.twoFactorEnabled} method={account.twoFactorMethod} />
+            </Field>
+            <Field label="2FA required by staff">{account.twoFactorRequired ? `yes (${account.twoFactorRequiredMethod ?? 'any method'})` : 'no'}</Field>
+            <Field label="Password reset required">{account.passwordResetRequired ? 'yes' : 'no'}</Field>
+            <Field label="Sessions valid after">
+              <TimeAgo date={account.sessionsValidAfter} now={now} />
+            </Field>
+          </dl>
+        </Card>
+      </div>
+      <Card>
+        <div role="tablist" aria-label="History" className="-mt-2 mb-3 flex gap-2 border-b border-slate-200 dark:border-slate-800">
+          <Link role="tab" aria-selected={tab === 'logins'} href={`${path}?tab=logins`} className={tabClass(tab === 'logins')}>
+            Login history
+          </Link>
+          <Link role="tab" aria-selected={tab === 'otp'} href={`${path}?tab=otp`} className={tabClass(tab === 'otp')}>
+            One-time codes
+          </Link>
+        </div>
+        <div role="tabpanel">{history}</div>
+      </Card>
+      <p className="text-xs text-slate-500">
+        Vigil id <span className={mono}>{account.id}</span> · version {account.version} · viewed by {actor.email}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { CreateStaffForm } from '@/components/forms/create-staff-form';
+import { StaffRowActions } from '@/components/forms/staff-row-actions';
+import { Badge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { tableClass, td, th } from '@/components/ui/styles';
+import { TimeAgo } from '@/components/ui/time-ago';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { listStaff } from '@/lib/data/staff';
+
+export const metadata: Metadata = { title: 'Staff' };
+
+export default async function StaffPage() {
+  const actor = await requireStaff();
+  if (!can(actor, 'staff.manage')) notFound(); // the same answer as a page that does not exist
+  const staff = await listStaff(await getDb(), actor);
+  const now = new Date();
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-xl font-semibold">Staff</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">Who can sign in to Vigil, and with which role. Every change is recorded in the audit log.</p>
+      </div>
+      <Card title="Add a staff member">
+        <CreateStaffForm />
+      </Card>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className={tableClass} aria-label="Staff members">
+          <thead className="border-b border-slate-200 dark:border-slate-800">
+            <tr>
+              <th className={th}>Name</th>
+              <th className={th}>Email</th>
+              <th className={th}>State</th>
+              <th className={th}>Last sign-in</th>
+              <th className={th}>Actions</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {staff.map((s) => (
+              <tr key={s.id}>
+                <td className={td}>
+                  {s.name} <Badge tone="info">{s.role}</Badge>
+                </td>
+                <td className={td}>{s.email}</td>
+                <td className={td}>
+                  {s.disabled ? <Badge tone="critical">disabled</Badge> : s.locked ? <Badge tone="high">locked out</Badge> : <Badge tone="good">active</Badge>}
+                </td>
+                <td className={td}>
+                  <TimeAgo date={s.lastSignInAt} now={now} />
+                </td>
+                <td className={td}>
+                  <StaffRowActions staffId={s.id} email={s.email} role={s.role} disabled={s.disabled} isSelf={s.id === actor.id} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import type { StaffActor } from '@/lib/auth/actor';
+import { can, type Permission } from '@/lib/auth/permissions';
+import { Badge } from '@/components/ui/badge';
+import { input } from '@/components/ui/styles';
+import { SidebarNav, type NavItem } from './sidebar-nav';
+import { SignOutButton } from './sign-out-button';
+
+const navigation: (NavItem & { permission: Permission })[] = [
+  { href: '/', label: 'Overview', permission: 'overview.view' },
+  { href: '/accounts', label: 'Accounts', permission: 'accounts.view' },
+  { href: '/admin/staff', label: 'Admin', permission: 'staff.manage' },
+];
+
+export function AppShell({ actor, children }: { actor: StaffActor; children: ReactNode }) {
+  const items = navigation.filter((n) => can(actor, n.permission)).map(({ href, label }) => ({ href, label }));
+  return (
+    <div className="flex min-h-screen">
+      <aside className="hidden w-52 shrink-0 border-r border-slate-200 bg-white px-3 py-4 md:block dark:border-slate-800 dark:bg-slate-950">
+        <Link href="/" className="mb-6 flex items-center gap-2 px-3">
+          <span className="flex h-7 w-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white" aria-hidden>
+            V
+          </span>
+          <span className="font-semibold tracking-tight">Vigil</span>
+        </Link>
+        <SidebarNav items={items} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2.5 dark:border-slate-800 dark:bg-slate-950">
+          <form action="/accounts" role="search" className="flex-1">
+            <label htmlFor="account-lookup" className="sr-only">
+              Look up an account
+            </label>
+            <input id="account-lookup" name="q" type="search" placeholder="Look up an account by e-mail, phone, id or name" className={`${input} w-full max-w-md`} />
+          </form>
+          <div className="flex items-center gap-3 text-sm">
+            <span className="hidden sm:inline" title={actor.email}>
+              {actor.name}
+            </span>
+            <Badge tone="info">{actor.role}</Badge>
+            <SignOutButton />
+          </div>
+        </header>
+        <main className="min-w-0 flex-1 px-6 py-6">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { Badge } from '@/components/ui/badge';
+import { TimeAgo } from '@/components/ui/time-ago';
+import { mono, tableClass, td, th } from '@/components/ui/styles';
+import type { LoginHistoryItem } from '@/lib/data/account-history';
+import { countryName } from '@/lib/format';
+
+const reasonLabel: Record<string, string> = {
+  bad_password: 'wrong password',
+  unknown_account: 'unknown account',
+  account_locked: 'account locked',
+  otp_failed: 'code not verified',
+  other: 'other',
+};
+
+export function LoginHistoryTable({ items, now }: { items: LoginHistoryItem[]; now: Date }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className={tableClass} aria-label="Login history">
+        <thead className="border-b border-slate-200 dark:border-slate-800">
+          <tr>
+            <th className={th}>Time</th>
+            <th className={th}>Outcome</th>
+            <th className={th}>Reason / method</th>
+            <th className={th}>IP</th>
+            <th className={th}>Device</th>
+            <th className={th}>Country</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          {items.map((e) => (
+            <tr key={e.id}>
+              <td className={td}>
+                <TimeAgo date={e.occurredAt} now={now} />
+              </td>
+              <td className={td}>{e.outcome === 'succeeded' ? <Badge tone="good">succeeded</Badge> : <Badge tone="high">failed</Badge>}</td>
+              <td className={td}>{e.outcome === 'failed' ? reasonLabel[e.failureReason ?? 'other'] ?? e.failureReason : e.method ?? '—'}</td>
+              <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
+              <td className={td}>
+                <span className={mono} title={e.userAgent ?? undefined}>
+                  {e.deviceId ?? '—'}
+                </span>{' '}
+                {e.firstSeenDevice ? (
+                  <Badge tone="medium" title="No earlier login of this account came from this device">
+                    new device
+                  </Badge>
+                ) : null}
+              </td>
+              <td className={td}>
+                <span title={countryName(e.country)}>{e.country ?? '—'}</span>{' '}
+                {e.firstSeenCountry ? (
+                  <Badge tone="medium" title="No earlier login of this account came from this country">
+                    new country
+                  </Badge>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import Link from 'next/link';
+import { buttonSecondary } from '@/components/ui/styles';
+import { hrefWith, type SearchParams } from '@/lib/search-params';
+
+/** Newer / older links of a keyset-paged list; the cursors stay in the URL so a page can be shared. */
+export function PageLinks({ path, params, newer, older }: { path: string; params: SearchParams; newer: string | null; older: string | null }) {
+  if (!newer && !older) return null;
+  return (
+    <nav aria-label="Pages" className="mt-3 flex gap-2">
+      {newer ? (
+        <>
+          <Link href={hrefWith(path, params, { after: null, before: null })} className={buttonSecondary}>
+            Newest
+          </Link>
+          <Link href={hrefWith(path, params, { after: null, before: newer })} className={buttonSecondary}>
+            Newer
+          </Link>
+        </>
+      ) : null}
+      {older ? (
+        <Link href={hrefWith(path, params, { before: null, after: older })} className={buttonSecondary}>
+          Older
+        </Link>
+      ) : null}
+    </nav>
+  );
+}

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { SQL } from 'drizzle-orm';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { env } from '@/lib/env';
+import * as schema from './schema';
+
+type Schema = typeof schema;
+/** Both engines behind one type: every query in lib/ is written once against this. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** postgres.js client, for COPY in the bulk seed path; absent on the embedded engine. */
+  pg?: postgres.Sql;
+  url?: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError';
+}
+
+const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
+
+export function openPostgres(url: string, options: { max?: number } = {}): Database {
+  const pg = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: 3,
+    idle_timeout: 30,
+    onnotice: () => undefined,
+    connection: { application_name: 'vigil' },
+  });
+  const db = drizzlePostgres(pg, { schema }) as unknown as Db;
+  return { db, kind: 'postgres', pg, url, close: () => pg.end({ timeout: 5 }) };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite has no lock between processes and two writers silently lose data (STACK.md trap 3),
+ * so the data dir is guarded by a PID file beside it.
+ */
+function acquireDataDirLock(dataDir: string): () => void {
+  const lockPath = `${path.resolve(dataDir)}.lock`;
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          if (fs.readFileSync(lockPath, 'utf8').trim() === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+      process.once('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8').trim(), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
+        throw new DatabaseLockedError(
+          `The embedded database in ${dataDir} is in use by another process (pid ${holder}), probably the running Vigil server. ` +
+            'Stop it first, or set DATABASE_URL to use a PostgreSQL server, which any number of processes can share.',
+        );
+      }
+      fs.rmSync(lockPath, { force: true }); // stale lock of a dead process
+    }
+  }
+  throw new DatabaseLockedError(`Could not lock the embedded database in ${dataDir}.`);
+}
+
+/** Opens the embedded engine. `dataDir` undefined = in memory (quick unit tests). */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  let release = () => undefined as void;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true }); // PGlite does not create parents (STACK.md trap 2)
+    release = acquireDataDirLock(dataDir);
+  }
+  try {
+    const client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+export async function openDatabase(): Promise<Database> {
+  const e = env();
+  return e.DATABASE_URL ? openPostgres(e.DATABASE_URL) : openPglite(e.VIGIL_DATA_DIR);
+}
+
+/** Applies pending migrations; on a server, under an advisory lock so several Vigil servers can start at once. */
+export async function migrateDatabase(database: Database): Promise<void> {
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as never, { migrationsFolder });
+    return;
+  }
+  const single = postgres(database.url!, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  try {
+    await single`select pg_advisory_lock(7419020501)`;
+    await migratePostgres(drizzlePostgres(single), { migrationsFolder });
+  } finally {
+    await single.end({ timeout: 5 }); // ending the session also releases the advisory lock
+  }
+}
+
+/** Rows of a raw query, whichever engine ran it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows?: T[] }).rows ?? [];
+}
+
+const globalForDb = globalThis as unknown as { vigilDatabase?: Promise<Database> };
+
+/** The process-wide database (one per process, also across Next's route bundles). */
+export function database(): Promise<Database> {
+  globalForDb.vigilDatabase ??= openDatabase().catch((error: unknown) => {
+    globalForDb.vigilDatabase = undefined;
+    throw error;
+  });
+  return globalForDb.vigilDatabase;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await database()).db;
+}

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const accountStatuses = ['active', 'locked'] as const;
+export const twoFactorMethods = ['sms', 'email', 'totp'] as const;
+export type TwoFactorMethod = (typeof twoFactorMethods)[number];
+
+/**
+ * A customer account of the store. Two kinds of state live side by side (DESIGN.md):
+ * what the platform reports through events (contacts, enrolled 2FA) and what staff impose
+ * (status, reset required, 2FA required). Events never touch the imposed columns or `version`.
+ */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    externalId: text('external_id').notNull(),
+    displayName: text('display_name'),
+    // Reported by the platform; each value remembers the event time that set it.
+    email: text('email'),
+    emailObservedAt: timestamp('email_observed_at', { withTimezone: true }),
+    phone: text('phone'),
+    phoneObservedAt: timestamp('phone_observed_at', { withTimezone: true }),
+    reportedTwoFactorEnabled: boolean('reported_two_factor_enabled').notNull().default(false),
+    reportedTwoFactorMethod: text('reported_two_factor_method', { enum: twoFactorMethods }),
+    reportedTwoFactorObservedAt: timestamp('reported_two_factor_observed_at', { withTimezone: true }),
+    firstEventAt: timestamp('first_event_at', { withTimezone: true }).notNull(),
+    lastEventAt: timestamp('last_event_at', { withTimezone: true }).notNull(),
+    // Imposed by staff.
+    status: text('status', { enum: accountStatuses }).notNull().default('active'),
+    passwordResetRequired: boolean('password_reset_required').notNull().default(false),
+    twoFactorRequired: boolean('two_factor_required').notNull().default(false),
+    twoFactorRequiredMethod: text('two_factor_required_method', { enum: twoFactorMethods }),
+    sessionsValidAfter: timestamp('sessions_valid_after', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('accounts_external_id_key').on(t.externalId),
+    index('accounts_email_idx').on(sql`lower(${t.email})`),
+    index('accounts_phone_idx').on(t.phone),
+  ],
+);

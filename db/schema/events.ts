@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, inet, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/*
+ * Raw events are append-only. Idempotency lives in `seen_events`, not in a unique index here, so these
+ * tables can later be partitioned by time and distributed by account (DESIGN.md). Every row carries its
+ * account id and there is no foreign key to `accounts` on purpose (no cross-account fan-out under Citus).
+ */
+
+export const loginOutcomes = ['succeeded', 'failed'] as const;
+export const loginMethods = ['password', 'otp', 'passkey', 'sso'] as const;
+export const loginFailureReasons = ['bad_password', 'unknown_account', 'account_locked', 'otp_failed', 'other'] as const;
+export const otpKinds = ['issued', 'verified', 'failed', 'delivery_failed'] as const;
+export const otpChannels = ['sms', 'email', 'voice', 'totp'] as const;
+export const otpPurposes = ['login', 'transaction', 'delivery', 'password_reset', 'contact_change'] as const;
+export const otpFailureReasons = ['incorrect', 'expired', 'max_attempts'] as const;
+export const accountEventTypes = ['contact_changed', 'password_changed', '2fa_changed'] as const;
+
+export type LoginOutcome = (typeof loginOutcomes)[number];
+export type OtpKind = (typeof otpKinds)[number];
+export type OtpChannel = (typeof otpChannels)[number];
+export type OtpPurpose = (typeof otpPurposes)[number];
+
+const contextColumns = {
+  ip: inet('ip'),
+  userAgent: text('user_agent'),
+  deviceId: text('device_id'),
+  country: text('country'),
+};
+
+export const loginEvents = pgTable(
+  'login_events',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    eventId: text('event_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    outcome: text('outcome', { enum: loginOutcomes }).notNull(),
+    method: text('method', { enum: loginMethods }),
+    failureReason: text('failure_reason', { enum: loginFailureReasons }),
+    ...contextColumns,
+  },
+  (t) => [
+    primaryKey({ columns: [t.occurredAt, t.id] }),
+    index('login_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
+    index('login_events_time_idx').on(t.occurredAt),
+    // "First time seen" marks and new-device / new-country detection look up an account's earlier events by these.
+    index('login_events_account_device_idx').on(t.accountId, t.deviceId, t.occurredAt, t.id),
+    index('login_events_account_country_idx').on(t.accountId, t.country, t.occurredAt, t.id),
+    index('login_events_ip_time_idx').on(t.ip, t.occurredAt).where(sql`${t.ip} is not null`),
+  ],
+);
+
+export const otpEvents = pgTable(
+  'otp_events',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    eventId: text('event_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    otpId: text('otp_id').notNull(),
+    kind: text('kind', { enum: otpKinds }).notNull(),
+    channel: text('channel', { enum: otpChannels }).notNull(),
+    purpose: text('purpose', { enum: otpPurposes }).notNull(),
+    // incorrect | expired | max_attempts for `failed`; the platform's free text for `delivery_failed`.
+    failureReason: text('failure_reason'),
+    ...contextColumns,
+  },
+  (t) => [
+    primaryKey({ columns: [t.occurredAt, t.id] }),
+    index('otp_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
+    index('otp_events_time_idx').on(t.occurredAt),
+  ],
+);
+
+/** Changes the platform reports about an account: contact changed, password changed, 2FA changed. */
+export const accountEvents = pgTable(
+  'account_events',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    eventId: text('event_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    type: text('type', { enum: accountEventTypes }).notNull(),
+    field: text('field', { enum: ['email', 'phone'] }),
+    newValue: text('new_value'),
+    twoFactorEnabled: boolean('two_factor_enabled'),
+    twoFactorMethod: text('two_factor_method'),
+    ...contextColumns,
+  },
+  (t) => [
+    primaryKey({ columns: [t.occurredAt, t.id] }),
+    index('account_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
+    index('account_events_time_idx').on(t.occurredAt),
+  ],
+);
+
+/** The idempotency ledger: every sender event id ever stored, with when it arrived. */
+export const seenEvents = pgTable('seen_events', {
+  eventId: text('event_id').primaryKey(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,5 @@
+export * from './accounts';
+export * from './audit';
+export * from './events';
+export * from './settings';
+export * from './staff';

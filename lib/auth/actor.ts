@@ -1,0 +1,30 @@
+import type { StaffRole } from '@/db/schema';
+
+/** Who is acting, as established server-side from the session row and the staff table (never from the request). */
+export interface StaffActor {
+  kind: 'staff';
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  sessionId: string;
+  requestId?: string;
+  ip?: string | null;
+}
+
+/** The operator running the `vigil` CLI on the server. */
+export interface SystemActor {
+  kind: 'system';
+  id: null;
+  email: string;
+  role: 'system';
+  requestId?: string;
+  ip?: null;
+}
+
+export type Actor = StaffActor | SystemActor;
+
+export function cliActor(): SystemActor {
+  const user = process.env.USER ?? process.env.LOGNAME ?? 'operator';
+  return { kind: 'system', id: null, email: `cli:${user}`, role: 'system' };
+}

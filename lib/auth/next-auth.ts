@@ -1,0 +1,80 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { env, isHttps } from '@/lib/env';
+import { log } from '@/lib/log/logger';
+import { endStaffSession, sessionAbsoluteMs } from './staff-session';
+import { signInStaff } from './staff-sign-in';
+
+const SignInCredentials = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+declare module 'next-auth/jwt' {
+  interface JWT {
+    /** The staff-session token; its SHA-256 is the session row's key. Encrypted inside the JWE cookie. */
+    sid?: string;
+  }
+}
+
+function header(headers: unknown, name: string): string | null {
+  if (!headers || typeof headers !== 'object') return null;
+  const value = (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : null;
+}
+
+export function sessionCookieName(): string {
+  return isHttps() ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
+}
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: env().NEXTAUTH_SECRET,
+    useSecureCookies: isHttps(),
+    session: { strategy: 'jwt', maxAge: sessionAbsoluteMs / 1000 },
+    pages: { signIn: '/login', error: '/login' },
+    providers: [
+      CredentialsProvider({
+        name: 'Vigil',
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, req) {
+          const parsed = SignInCredentials.safeParse(credentials);
+          if (!parsed.success) return null;
+          const result = await signInStaff(await getDb(), {
+            ...parsed.data,
+            userAgent: header(req.headers, 'user-agent'),
+          });
+          if (!result.ok) return null;
+          return { id: result.staffId, sessionToken: result.token } as { id: string };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sid = (user as { sessionToken?: string }).sessionToken;
+          delete token.email;
+          delete token.name;
+          delete token.picture;
+        }
+        return token;
+      },
+      // The client-visible session carries nothing but its expiry; identity is read on the server.
+      session({ session }) {
+        return { expires: session.expires };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token.sid) await endStaffSession(await getDb(), token.sid);
+      },
+    },
+    logger: {
+      error: (code, metadata) => log.error('next-auth error', { code, metadata: metadata instanceof Error ? metadata.message : undefined }),
+      warn: (code) => log.warn('next-auth warning', { code }),
+      debug: () => undefined,
+    },
+  };
+}

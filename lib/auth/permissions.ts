@@ -1,0 +1,65 @@
+import type { StaffRole } from '@/db/schema';
+import { forbidden } from '@/lib/errors';
+import type { Actor } from './actor';
+
+/** The permission table of DESIGN.md. Deny by default: a permission not listed for a role is refused. */
+export const permissionsByRole = {
+  agent: [
+    'overview.view',
+    'analytics.view',
+    'accounts.view',
+    'accounts.viewContacts',
+    'accounts.act',
+    'accounts.request2faOff',
+    'alerts.view',
+    'alerts.manage',
+    'reports.view',
+    'reports.triage',
+  ],
+  analyst: [
+    'overview.view',
+    'analytics.view',
+    'accounts.view',
+    'alerts.view',
+    'detection.configure',
+    'reports.view',
+    'audit.view',
+  ],
+  admin: [
+    'overview.view',
+    'analytics.view',
+    'accounts.view',
+    'accounts.viewContacts',
+    'accounts.act',
+    'accounts.request2faOff',
+    'accounts.approve2faOff',
+    'alerts.view',
+    'alerts.manage',
+    'detection.configure',
+    'reports.view',
+    'reports.triage',
+    'audit.view',
+    'staff.manage',
+    'apiKeys.manage',
+    'webhooks.manage',
+  ],
+} as const satisfies Record<StaffRole, readonly string[]>;
+
+export type Permission = (typeof permissionsByRole)['admin'][number];
+export const allPermissions: readonly Permission[] = permissionsByRole.admin;
+
+export function roleCan(role: string | null | undefined, permission: Permission): boolean {
+  if (role !== 'agent' && role !== 'analyst' && role !== 'admin') return false;
+  return (permissionsByRole[role] as readonly string[]).includes(permission);
+}
+
+export function can(actor: Actor | null | undefined, permission: Permission): boolean {
+  if (!actor) return false;
+  if (actor.kind === 'system') return true; // the operator at the shell (vigil CLI) owns the database anyway
+  return roleCan(actor.role, permission);
+}
+
+/** First line of every lib/data read and lib/services write. */
+export function requirePermission(actor: Actor | null | undefined, permission: Permission): asserts actor is Actor {
+  if (!can(actor, permission)) throw forbidden();
+}

@@ -1,0 +1,142 @@
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { accounts } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { can, requirePermission } from '@/lib/auth/permissions';
+import { maskEmail, maskPhone } from '@/lib/accounts/masking';
+import { notFound } from '@/lib/errors';
+
+export const accountSearchPageSize = 25;
+export const maxSearchLength = 200;
+
+/** `%`, `_` and `\` typed by staff are matched literally (SECURITY.md #16). */
+export function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** What staff type to find a phone: "+44 7700 900123", "(07700) 900-123" → its digits. */
+function phoneDigits(term: string): string | null {
+  if (!/^[+\d\s().-]{4,}$/.test(term)) return null;
+  const digits = term.replace(/\D/g, '');
+  return digits.length >= 4 ? digits : null;
+}
+
+export interface AccountSummary {
+  id: string;
+  externalId: string;
+  displayName: string | null;
+  email: string | null;
+  phone: string | null;
+  status: 'active' | 'locked';
+  twoFactorEnabled: boolean;
+  twoFactorMethod: string | null;
+  twoFactorRequired: boolean;
+  lastEventAt: Date;
+}
+
+const AccountCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+function encodeAccountCursor(a: { lastEventAt: Date; id: string }): string {
+  return Buffer.from(`${a.lastEventAt.toISOString()}|${a.id}`).toString('base64url');
+}
+function decodeAccountCursor(raw: string | undefined | null) {
+  if (!raw || raw.length > 200) return null;
+  const parsed = AccountCursor.safeParse(Buffer.from(raw, 'base64url').toString('utf8').split('|'));
+  return parsed.success ? { lastEventAt: new Date(parsed.data[0]), id: parsed.data[1] } : null;
+}
+
+function contactsFor(actor: Actor) {
+  const visible = can(actor, 'accounts.viewContacts');
+  return {
+    email: (v: string | null) => (visible ? v : maskEmail(v)),
+    phone: (v: string | null) => (visible ? v : maskPhone(v)),
+  };
+}
+
+/**
+ * Finds accounts by part of their e-mail, phone, platform id or name (case-insensitive), most recently
+ * active first, keyset-paged by `after`.
+ */
+export async function searchAccounts(
+  db: Db,
+  actor: Actor,
+  params: { q?: string; after?: string | null },
+  limit = accountSearchPageSize,
+): Promise<{ items: AccountSummary[]; next: string | null; q: string }> {
+  requirePermission(actor, 'accounts.view');
+  const q = (params.q ?? '').trim().slice(0, maxSearchLength);
+  const conditions: SQL[] = [];
+  if (q) {
+    const pattern = `%${escapeLike(q.toLowerCase())}%`;
+    const matches = [
+      sql`lower(${accounts.email}) like ${pattern}`,
+      sql`lower(${accounts.externalId}) like ${pattern}`,
+      sql`lower(${accounts.displayName}) like ${pattern}`,
+      ilike(accounts.phone, pattern),
+    ];
+    const digits = phoneDigits(q);
+    if (digits) matches.push(sql`${accounts.phone} like ${`%${digits}%`}`);
+    conditions.push(or(...matches)!);
+  }
+  const cursor = decodeAccountCursor(params.after);
+  if (cursor) conditions.push(sql`(${accounts.lastEventAt}, ${accounts.id}) < (${cursor.lastEventAt}, ${cursor.id})`);
+  const rows = await db
+    .select({
+      id: accounts.id,
+      externalId: accounts.externalId,
+      displayName: accounts.displayName,
+      email: accounts.email,
+      phone: accounts.phone,
+      status: accounts.status,
+      twoFactorEnabled: accounts.reportedTwoFactorEnabled,
+      twoFactorMethod: accounts.reportedTwoFactorMethod,
+      twoFactorRequired: accounts.twoFactorRequired,
+      lastEventAt: accounts.lastEventAt,
+    })
+    .from(accounts)
+    .where(and(...conditions))
+    .orderBy(desc(accounts.lastEventAt), desc(accounts.id))
+    .limit(limit + 1);
+  const contact = contactsFor(actor);
+  const items = rows.slice(0, limit).map((r) => ({ ...r, email: contact.email(r.email), phone: contact.phone(r.phone) }));
+  const last = items.at(-1);
+  return { items, next: rows.length > limit && last ? encodeAccountCursor(last) : null, q };
+}
+
+export interface AccountDetail extends AccountSummary {
+  firstEventAt: Date;
+  passwordResetRequired: boolean;
+  twoFactorRequiredMethod: string | null;
+  sessionsValidAfter: Date | null;
+  version: number;
+  contactsMasked: boolean;
+}
+
+const AccountId = z.uuid();
+
+/** Unknown and malformed ids get the same not-found. */
+export async function getAccount(db: Db, actor: Actor, id: string): Promise<AccountDetail> {
+  requirePermission(actor, 'accounts.view');
+  if (!AccountId.safeParse(id).success) throw notFound('Account not found');
+  const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
+  if (!row) throw notFound('Account not found');
+  const contact = contactsFor(actor);
+  return {
+    id: row.id,
+    externalId: row.externalId,
+    displayName: row.displayName,
+    email: contact.email(row.email),
+    phone: contact.phone(row.phone),
+    status: row.status,
+    twoFactorEnabled: row.reportedTwoFactorEnabled,
+    twoFactorMethod: row.reportedTwoFactorMethod,
+    twoFactorRequired: row.twoFactorRequired,
+    twoFactorRequiredMethod: row.twoFactorRequiredMethod,
+    passwordResetRequired: row.passwordResetRequired,
+    sessionsValidAfter: row.sessionsValidAfter,
+    lastEventAt: row.lastEventAt,
+    firstEventAt: row.firstEventAt,
+    version: row.version,
+    contactsMasked: !can(actor, 'accounts.viewContacts'),
+  };
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/** Every environment variable Vigil reads, with its default. The README's configuration table mirrors this. */
+export const EnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  VIGIL_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  VIGIL_HOST: z.string().min(1).default('localhost'),
+  NEXTAUTH_URL: z.url('must be the public URL, e.g. https://vigil.example.com').optional(),
+  NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  VIGIL_DEMO: flag,
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The public base URL staff reach Vigil at; decides Secure cookies and HSTS. */
+export function publicUrl(e: Env = env()): URL {
+  return new URL(e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`);
+}
+
+export function isHttps(e: Env = env()): boolean {
+  return publicUrl(e).protocol === 'https:';
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { loginFailureReasons, loginMethods, otpChannels, otpFailureReasons, otpPurposes, twoFactorMethods } from '@/db/schema';
+
+/*
+ * The platform's event contract (issue 3): the ingest API, the OpenAPI document and the demo seed all use
+ * these schemas. Unknown extra fields are ignored (zod objects strip them).
+ */
+
+const maxFutureMs = 5 * 60 * 1000;
+
+export const EventAccount = z.object({
+  id: z.string().min(1).max(128),
+  email: z.email().max(320).optional(),
+  phone: z.e164().optional(),
+});
+
+export const EventContext = z.object({
+  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+  userAgent: z.string().max(512).optional(),
+  deviceId: z.string().max(128).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. GB')
+    .optional(),
+});
+
+const base = {
+  id: z.string().min(1).max(128),
+  occurredAt: z.iso
+    .datetime({ offset: true })
+    .refine((v) => Date.parse(v) <= Date.now() + maxFutureMs, 'must not be more than 5 minutes in the future'),
+  account: EventAccount,
+  context: EventContext.optional(),
+};
+
+const otp = { otpId: z.string().min(1).max(128), channel: z.enum(otpChannels), purpose: z.enum(otpPurposes) };
+
+export const IngestEvent = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('login.succeeded'), method: z.enum(loginMethods).optional() }),
+  z.object({ ...base, type: z.literal('login.failed'), reason: z.enum(loginFailureReasons) }),
+  z.object({ ...base, type: z.literal('otp.issued'), ...otp }),
+  z.object({ ...base, type: z.literal('otp.verified'), ...otp }),
+  z.object({ ...base, type: z.literal('otp.failed'), ...otp, reason: z.enum(otpFailureReasons) }),
+  z.object({ ...base, type: z.literal('otp.delivery_failed'), ...otp, reason: z.string().max(200).optional() }),
+  z
+    .object({ ...base, type: z.literal('account.contact_changed'), field: z.enum(['email', 'phone']) })
+    .refine((e) => (e.field === 'email' ? e.account.email : e.account.phone) !== undefined, {
+      message: 'the new value is required in account.email or account.phone',
+      path: ['account'],
+    }),
+  z.object({ ...base, type: z.literal('account.password_changed') }),
+  z.object({ ...base, type: z.literal('account.2fa_changed'), enabled: z.boolean(), method: z.enum(twoFactorMethods).optional() }),
+]);
+export type IngestEvent = z.infer<typeof IngestEvent>;
+export type IngestEventType = IngestEvent['type'];

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { staffRoles } from '@/db/schema';
+import { minPasswordLength } from '@/lib/auth/passwords';
+
+export const StaffEmail = z.email('Enter a valid e-mail address').trim().toLowerCase().max(320);
+export const StaffRoleInput = z.enum(staffRoles, { error: 'Role must be agent, analyst or admin' });
+
+export const CreateStaffInput = z.object({
+  email: StaffEmail,
+  name: z.string().trim().min(1, 'Name is required').max(200),
+  role: StaffRoleInput,
+  /** Omitted: a strong password is generated and returned once. */
+  password: z.string().min(minPasswordLength, `Password must be at least ${minPasswordLength} characters`).max(1024).optional(),
+});
+export type CreateStaffInput = z.input<typeof CreateStaffInput>;
+
+export const StaffTarget = z.object({ staffId: z.uuid('Unknown staff member') });
+export const ChangeStaffRoleInput = StaffTarget.extend({ role: StaffRoleInput });

@@ -1,0 +1,110 @@
+/*
+ * `npm start`: validates the configuration, builds if the build is missing or stale, migrates, fills an
+ * empty embedded database with demo data (a server database only with --demo / VIGIL_DEMO=1), then runs
+ * `next start`. Migration and seeding finish and release the database before the server opens it
+ * (the embedded engine is single-process).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { count } from 'drizzle-orm';
+import { migrateDatabase, openDatabase, DatabaseLockedError } from '@/db/client';
+import { staffUsers } from '@/db/schema';
+import { defaultSeedOptions } from '@/db/seed/generate-events';
+import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/db/seed/seed-demo';
+import { EnvError, parseEnv } from '@/lib/env';
+import { installationSecret } from '@/lib/setup/installation-secret';
+import { buildIsCurrent, recordBuild } from './build-fingerprint';
+import { progressReporter } from './progress';
+
+const args = new Set(process.argv.slice(2));
+const nextBin = 'node_modules/.bin/next';
+
+function fail(message: string): never {
+  console.error(`\nvigil: ${message}\n`);
+  process.exit(1);
+}
+
+async function prepareDatabase(wantDemo: boolean) {
+  const database = await openDatabase();
+  try {
+    await migrateDatabase(database);
+    const secret = await installationSecret(database.db);
+    const [staff] = await database.db.select({ n: count() }).from(staffUsers);
+    const seeded = await isDemoSeeded(database.db);
+    const embeddedAndEmpty = database.kind === 'pglite' && (staff?.n ?? 0) === 0;
+    if (!seeded && (wantDemo || embeddedAndEmpty)) {
+      const progress = progressReporter('Generating demo data');
+      const summary = await seedDemoData(database.db, { ...defaultSeedOptions, end: new Date() }, (p) =>
+        progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`),
+      );
+      progress.done(`Demo data ready: ${summary.accounts} accounts, ${summary.events.toLocaleString('en-US')} events.`);
+    }
+    return { secret, demo: seeded || wantDemo || embeddedAndEmpty, kind: database.kind };
+  } finally {
+    await database.close();
+  }
+}
+
+async function waitUntilReady(url: string, child: ReturnType<typeof spawn>): Promise<boolean> {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status === 200 || res.status === 503) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+async function main() {
+  let env;
+  try {
+    env = parseEnv({ ...process.env, NODE_ENV: 'production' });
+  } catch (error) {
+    if (error instanceof EnvError) fail(error.message);
+    throw error;
+  }
+  const wantDemo = args.has('--demo') || env.VIGIL_DEMO;
+
+  if (args.has('--rebuild') || !buildIsCurrent()) {
+    console.log('Building Vigil (first start, or the sources changed)…');
+    const build = spawnSync(nextBin, ['build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    if (build.status !== 0) fail('the build failed; see the output above.');
+    recordBuild();
+  }
+
+  console.log(env.DATABASE_URL ? 'Database: PostgreSQL server (DATABASE_URL)' : `Database: embedded PostgreSQL in ${env.VIGIL_DATA_DIR}`);
+  let prepared;
+  try {
+    prepared = await prepareDatabase(wantDemo);
+  } catch (error) {
+    if (error instanceof DatabaseLockedError) fail(error.message);
+    const message = error instanceof Error ? error.message : String(error);
+    fail(`could not prepare the database: ${message}`);
+  }
+
+  const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
+  const child = spawn(nextBin, ['start', '-p', String(env.PORT), '-H', env.VIGIL_HOST], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXTAUTH_URL: publicUrl,
+      NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? prepared.secret,
+    },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+  if (await waitUntilReady(`http://localhost:${env.PORT}`, child)) {
+    console.log(`\nVigil is running at ${publicUrl}`);
+    if (prepared.demo) {
+      console.log(`Demo sign-in (password for each: ${demoStaffPassword}):`);
+      for (const s of demoStaff) console.log(`  ${s.role.padEnd(8)} ${s.email}`);
+    }
+    console.log('Press Ctrl+C to stop.\n');
+  }
+}
+
+void main();
