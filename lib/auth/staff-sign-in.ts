@@ -1,6 +1,7 @@
 import { and, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { staffSessions, staffUsers } from '@/db/schema';
+import { timestamptz } from '@/db/sql-helpers';
 import { systemClock, type Clock } from '@/lib/clock';
 import { spendPasswordCheck, verifyPassword } from './passwords';
 import { newSecretToken, sha256Hex } from './tokens';
@@ -27,12 +28,13 @@ export type SignInResult =
 export async function signInStaff(db: Db, input: SignInInput, clock: Clock = systemClock): Promise<SignInResult> {
   const now = clock();
   const email = input.email.trim().toLowerCase();
+  const at = timestamptz(now);
   const lockExpired = lte(staffUsers.lockedUntil, now);
   const [reserved] = await db
     .update(staffUsers)
     .set({
-      failedLoginCount: sql`case when ${staffUsers.lockedUntil} <= ${now} then 1 else ${staffUsers.failedLoginCount} + 1 end`,
-      lockedUntil: sql`case when ${staffUsers.lockedUntil} <= ${now} then null else ${staffUsers.lockedUntil} end`,
+      failedLoginCount: sql`case when ${staffUsers.lockedUntil} <= ${at} then 1 else ${staffUsers.failedLoginCount} + 1 end`,
+      lockedUntil: sql`case when ${staffUsers.lockedUntil} <= ${at} then null else ${staffUsers.lockedUntil} end`,
     })
     .where(
       and(

@@ -2,6 +2,7 @@ import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { accounts } from '@/db/schema';
+import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
@@ -79,7 +80,7 @@ export async function searchAccounts(
     conditions.push(or(...matches)!);
   }
   const cursor = decodeAccountCursor(params.after);
-  if (cursor) conditions.push(sql`(${accounts.lastEventAt}, ${accounts.id}) < (${cursor.lastEventAt}, ${cursor.id})`);
+  if (cursor) conditions.push(sql`(${accounts.lastEventAt}, ${accounts.id}) < (${timestamptz(cursor.lastEventAt)}, ${cursor.id}::uuid)`);
   const rows = await db
     .select({
       id: accounts.id,

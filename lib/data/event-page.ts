@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { timestamptz } from '@/db/sql-helpers';
 import { decodeCursor, encodeCursor, type Page, type PageDirection } from './pagination';
 
 interface Keyed {
@@ -20,12 +21,12 @@ export async function keysetPage<T extends Keyed>(
   const before = decodeCursor(direction.before);
   const after = before ? null : decodeCursor(direction.after);
   if (before) {
-    const rows = await fetch(sql`(${columns.occurredAt}, ${columns.id}) > (${before.occurredAt}, ${before.id})`, 'asc', limit + 1);
+    const rows = await fetch(sql`(${columns.occurredAt}, ${columns.id}) > (${timestamptz(before.occurredAt)}, ${before.id})`, 'asc', limit + 1);
     const hasNewer = rows.length > limit;
     const items = rows.slice(0, limit).reverse();
     return { items, newer: hasNewer && items[0] ? encodeCursor(items[0]) : null, older: edge(items.at(-1)) };
   }
-  const keyset = after ? sql`(${columns.occurredAt}, ${columns.id}) < (${after.occurredAt}, ${after.id})` : undefined;
+  const keyset = after ? sql`(${columns.occurredAt}, ${columns.id}) < (${timestamptz(after.occurredAt)}, ${after.id})` : undefined;
   const rows = await fetch(keyset, 'desc', limit + 1);
   const items = rows.slice(0, limit);
   return {

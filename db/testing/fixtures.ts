@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { staffUsers, type StaffRole } from '../schema';
+import type { Db } from '../client';
+import type { StaffActor, SystemActor } from '@/lib/auth/actor';
+import { hashPassword } from '@/lib/auth/passwords';
+import type { IngestEvent } from '@/lib/ingest/event-schema';
+
+export const systemActor: SystemActor = { kind: 'system', id: null, email: 'cli:test', role: 'system' };
+const passwordHashes = new Map<string, Promise<string>>();
+
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** A staff member with a unique e-mail, and the actor they act as. */
+export async function makeStaff(db: Db, role: StaffRole, password = 'correct horse battery'): Promise<{ actor: StaffActor; email: string; password: string }> {
+  if (!passwordHashes.has(password)) passwordHashes.set(password, hashPassword(password));
+  const email = `${role}.${uniqueSuffix()}@test.vigil`;
+  const [row] = await db
+    .insert(staffUsers)
+    .values({ email, name: `Test ${role}`, role, passwordHash: await passwordHashes.get(password)! })
+    .returning({ id: staffUsers.id });
+  return { actor: { kind: 'staff', id: row!.id, email, name: `Test ${role}`, role, sessionId: 'test' }, email, password };
+}
+
+let counter = 0;
+/** A valid ingest event with sensible defaults; override any field. */
+export function loginEvent(accountId: string, occurredAt: Date, overrides: Partial<Extract<IngestEvent, { type: 'login.succeeded' | 'login.failed' }>> = {}): IngestEvent {
+  counter += 1;
+  return {
+    id: `evt_test_${uniqueSuffix()}_${counter}`,
+    type: 'login.succeeded',
+    occurredAt: occurredAt.toISOString(),
+    account: { id: accountId },
+    context: { ip: '203.0.113.7', deviceId: 'dev_a', country: 'GB' },
+    ...overrides,
+  } as IngestEvent;
+}

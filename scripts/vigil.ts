@@ -1,0 +1,132 @@
+/*
+ * The `vigil` command line: `npm run vigil -- <command>`. Runs on the server; on the embedded engine it
+ * refuses while the Vigil server holds the database (one process at a time).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { DatabaseLockedError, migrateDatabase, openDatabase, type Database } from '@/db/client';
+import { staffRoles } from '@/db/schema';
+import { defaultSeedOptions } from '@/db/seed/generate-events';
+import { demoStaff, demoStaffPassword, seedDemoData } from '@/db/seed/seed-demo';
+import { cliActor } from '@/lib/auth/actor';
+import { EnvError } from '@/lib/env';
+import { isServiceError } from '@/lib/errors';
+import { changeStaffRole } from '@/lib/services/staff/change-staff-role';
+import { createStaff } from '@/lib/services/staff/create-staff';
+import { disableStaff } from '@/lib/services/staff/disable-staff';
+import { enableStaff } from '@/lib/services/staff/enable-staff';
+import { staffIdByEmail } from '@/lib/services/staff/find-staff';
+import { resetStaffPassword } from '@/lib/services/staff/reset-staff-password';
+import { progressReporter } from './progress';
+
+function positiveInt(name: string, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    return n;
+  };
+}
+
+function role(value: string) {
+  if (!(staffRoles as readonly string[]).includes(value)) throw new InvalidArgumentError(`role must be one of ${staffRoles.join(', ')}.`);
+  return value as (typeof staffRoles)[number];
+}
+
+/** Opens the database, applies pending migrations, runs `work`, closes. */
+async function withDatabase(work: (database: Database) => Promise<void>) {
+  const database = await openDatabase();
+  try {
+    await migrateDatabase(database);
+    await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command('vigil').description('Vigil account-security console: administration commands').showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() => withDatabase(async () => console.log('Database schema is up to date.')));
+
+program
+  .command('seed')
+  .description('fill the database with deterministic demo data (staff, accounts, login and OTP events)')
+  .option('--accounts <n>', 'number of customer accounts', positiveInt('--accounts', 5_000_000), defaultSeedOptions.accounts)
+  .option('--days <n>', 'days of history, ending now', positiveInt('--days', 400), defaultSeedOptions.days)
+  .option('--seed <n>', 'random seed (same seed, same data)', positiveInt('--seed', 2 ** 31 - 1), defaultSeedOptions.seed)
+  .action((opts: { accounts: number; days: number; seed: number }) =>
+    withDatabase(async ({ db }) => {
+      const progress = progressReporter('Seeding');
+      const summary = await seedDemoData(db, { ...opts, end: new Date() }, (p) => progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`));
+      progress.done(`Seeded ${summary.accounts} accounts and ${summary.events.toLocaleString('en-US')} events.`);
+      console.log(`Demo staff (password ${demoStaffPassword}): ${demoStaff.map((s) => s.email).join(', ')}`);
+    }),
+  );
+
+const staff = program.command('staff').description('manage staff who sign in to Vigil');
+
+staff
+  .command('create')
+  .description('create a staff member; prints a generated password once')
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .requiredOption('--role <role>', `one of ${staffRoles.join(', ')}`, role)
+  .option('--name <name>', 'display name (defaults to the e-mail)')
+  .action((opts: { email: string; role: (typeof staffRoles)[number]; name?: string }) =>
+    withDatabase(async ({ db }) => {
+      const created = await createStaff(db, cliActor(), { email: opts.email, role: opts.role, name: opts.name ?? opts.email });
+      console.log(`Created ${created.email} (${created.role}). Password, shown only this once:`);
+      console.log(created.generatedPassword);
+    }),
+  );
+
+staff
+  .command('disable')
+  .description('disable a staff member and end their sessions')
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .action((opts: { email: string }) =>
+    withDatabase(async ({ db }) => console.log((await disableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message)),
+  );
+
+staff
+  .command('enable')
+  .description('let a disabled staff member sign in again')
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .action((opts: { email: string }) =>
+    withDatabase(async ({ db }) => console.log((await enableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message)),
+  );
+
+staff
+  .command('role')
+  .description("change a staff member's role (applies on their next request)")
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .requiredOption('--role <role>', `one of ${staffRoles.join(', ')}`, role)
+  .action((opts: { email: string; role: string }) =>
+    withDatabase(async ({ db }) =>
+      console.log((await changeStaffRole(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email), role: opts.role })).message),
+    ),
+  );
+
+staff
+  .command('reset-password')
+  .description('generate a new password (printed once) and end the staff member’s sessions')
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .action((opts: { email: string }) =>
+    withDatabase(async ({ db }) => {
+      const r = await resetStaffPassword(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) });
+      console.log(`New password for ${r.email}, shown only this once:`);
+      console.log(r.password);
+    }),
+  );
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof DatabaseLockedError || error instanceof EnvError) {
+    console.error(`vigil: ${error.message}`);
+  } else if (isServiceError(error)) {
+    const fields = error.fieldErrors ? Object.entries(error.fieldErrors).map(([k, v]) => `\n  ${k}: ${v.join('; ')}`).join('') : '';
+    console.error(`vigil: ${error.message}${fields}`);
+  } else {
+    console.error('vigil: unexpected error:', error);
+  }
+  process.exitCode = 1;
+});

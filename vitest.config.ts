@@ -1,0 +1,14 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  test: {
+    include: ['{lib,db,scripts}/**/*.test.ts'],
+    globalSetup: ['./db/testing/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { NODE_ENV: 'test', NEXTAUTH_SECRET: 'test-secret-test-secret-test-secret-0123' },
+  },
+});
