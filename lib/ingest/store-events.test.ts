@@ -1,0 +1,97 @@
+import { count, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
+import { loginEvent, uniqueSuffix } from '@/db/testing/fixtures';
+import { useTestDatabase } from '@/db/testing/test-database';
+import type { IngestEvent } from './event-schema';
+import { storeEvents } from './store-events';
+
+const { db } = useTestDatabase();
+const store = (events: IngestEvent[]) => db().transaction((tx) => storeEvents(tx, events));
+const account = async (externalId: string) => (await db().select().from(accounts).where(eq(accounts.externalId, externalId)))[0]!;
+const rowCounts = async () => {
+  const [[l], [o], [a], [s]] = await Promise.all([
+    db().select({ n: count() }).from(loginEvents),
+    db().select({ n: count() }).from(otpEvents),
+    db().select({ n: count() }).from(accountEvents),
+    db().select({ n: count() }).from(seenEvents),
+  ]);
+  return { logins: l!.n, otps: o!.n, changes: a!.n, seen: s!.n };
+};
+
+describe('storing events', () => {
+  it('creates the account on first sight and stores each kind of event in its table', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const t = Date.parse('2026-07-01T09:00:00Z');
+    const result = await store([
+      loginEvent(id, new Date(t), { account: { id, email: 'first@example.com' } }),
+      { id: `e1_${id}`, type: 'otp.failed', occurredAt: new Date(t + 1000).toISOString(), account: { id }, otpId: 'o', channel: 'email', purpose: 'login', reason: 'expired' },
+      { id: `e2_${id}`, type: 'account.2fa_changed', occurredAt: new Date(t + 2000).toISOString(), account: { id }, enabled: true, method: 'totp' },
+    ]);
+    expect(result).toMatchObject({ accepted: 3, duplicates: 0 });
+    expect(result.ips).toEqual(['203.0.113.7']);
+    const a = await account(id);
+    expect(a).toMatchObject({ email: 'first@example.com', reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'totp', version: 1, status: 'active' });
+    expect(a.firstEventAt.getTime()).toBe(t);
+    expect(a.lastEventAt.getTime()).toBe(t + 2000);
+    expect(result.accountIds).toEqual([a.id]);
+  });
+
+  it('a replayed batch, whole or mixed with new events, stores nothing twice', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const batch = [loginEvent(id, new Date('2026-07-02T10:00:00Z')), loginEvent(id, new Date('2026-07-02T10:01:00Z'))];
+    await store(batch);
+    const before = await rowCounts();
+    expect(await store(batch)).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(await rowCounts()).toEqual(before);
+    const fresh = loginEvent(id, new Date('2026-07-02T10:02:00Z'));
+    expect(await store([batch[0]!, fresh, fresh])).toMatchObject({ accepted: 1, duplicates: 2 });
+    expect((await rowCounts()).logins).toBe(before.logins + 1);
+  });
+
+  it('a known id with a different payload is a duplicate: the first write wins', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const original = loginEvent(id, new Date('2026-07-03T10:00:00Z'));
+    await store([original]);
+    expect(await store([{ ...original, type: 'login.failed', reason: 'bad_password' } as IngestEvent])).toMatchObject({ accepted: 0, duplicates: 1 });
+    const rows = await db().select().from(loginEvents).where(eq(loginEvents.eventId, original.id));
+    expect(rows.map((r) => r.outcome)).toEqual(['succeeded']);
+  });
+
+  it('keeps the contact of the newest event, whatever order the events arrive in', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    await store([loginEvent(id, new Date('2026-07-04T12:00:00Z'), { account: { id, email: 'new@example.com', phone: '+447700900555' } })]);
+    await store([loginEvent(id, new Date('2026-07-04T08:00:00Z'), { account: { id, email: 'old@example.com', phone: '+447700900444' } })]);
+    const a = await account(id);
+    expect(a).toMatchObject({ email: 'new@example.com', phone: '+447700900555' });
+    expect(a.firstEventAt.toISOString()).toBe('2026-07-04T08:00:00.000Z');
+  });
+
+  it('never touches what staff imposed, nor the version', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    await store([loginEvent(id, new Date('2026-07-05T08:00:00Z'))]);
+    await db()
+      .update(accounts)
+      .set({ status: 'locked', passwordResetRequired: true, twoFactorRequired: true, twoFactorRequiredMethod: 'totp', version: 4 })
+      .where(eq(accounts.externalId, id));
+    await store([
+      loginEvent(id, new Date('2026-07-05T09:00:00Z'), { account: { id, email: 'x@example.com' } }),
+      { id: `tfa_${id}`, type: 'account.2fa_changed', occurredAt: '2026-07-05T09:01:00Z', account: { id }, enabled: false },
+    ]);
+    expect(await account(id)).toMatchObject({
+      status: 'locked',
+      passwordResetRequired: true,
+      twoFactorRequired: true,
+      twoFactorRequiredMethod: 'totp',
+      version: 4,
+      email: 'x@example.com',
+      reportedTwoFactorEnabled: false,
+    });
+  });
+
+  it('stores a batch bigger than one statement can bind', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const events = Array.from({ length: 4500 }, (_, i) => loginEvent(id, new Date(Date.parse('2026-07-06T00:00:00Z') + i * 1000)));
+    expect(await store(events)).toMatchObject({ accepted: 4500 });
+  });
+});
