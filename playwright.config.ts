@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+export const baseURL = `http://localhost:${port}`;
+
+// Debian's Chromium (STACK.md trap 5); Playwright's own browser only where it is absent.
+const chromium = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+
+/*
+ * The server runs the real start path (`scripts/start.ts --demo`): on the PostgreSQL server given by
+ * E2E_DATABASE_URL (CI, prepared by scripts/test.ts), or on a fresh embedded database otherwise.
+ */
+const serverEnv: Record<string, string> = {
+  PORT: String(port),
+  NEXT_TELEMETRY_DISABLED: '1',
+  ...(process.env.E2E_DATABASE_URL
+    ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
+    : { DATABASE_URL: '', VIGIL_DATA_DIR: process.env.E2E_DATA_DIR ?? '.test-output/e2e-pglite' }),
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: '.test-output/e2e-artifacts',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  forbidOnly: true,
+  reporter: [['list'], ['json', { outputFile: '.test-output/e2e.json' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    },
+  },
+  projects: [
+    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: { executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'] } }, dependencies: ['setup'] },
+  ],
+  webServer: {
+    command: 'npx tsx scripts/start.ts --demo',
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 300_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: serverEnv,
+  },
+});
