@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DatabaseLockedError, migrateDatabase, openDatabase, type Database } from '@/db/client';
 import { staffRoles } from '@/db/schema';
+import { bulkSeedOtpEvents } from '@/db/seed/bulk-otp-events';
 import { defaultSeedOptions } from '@/db/seed/generate-events';
 import { demoStaff, demoStaffPassword, seedDemoData } from '@/db/seed/seed-demo';
 import { cliActor } from '@/lib/auth/actor';
@@ -47,7 +48,7 @@ const program = new Command('vigil').description('Vigil account-security console
 program
   .command('migrate')
   .description('apply pending database migrations')
-  .action(() => withDatabase(async () => console.log('Database schema is up to date.')));
+  .action(() => withDatabase(() => Promise.resolve(console.log('Database schema is up to date.'))));
 
 program
   .command('seed')
@@ -55,10 +56,23 @@ program
   .option('--accounts <n>', 'number of customer accounts', positiveInt('--accounts', 5_000_000), defaultSeedOptions.accounts)
   .option('--days <n>', 'days of history, ending now', positiveInt('--days', 400), defaultSeedOptions.days)
   .option('--seed <n>', 'random seed (same seed, same data)', positiveInt('--seed', 2 ** 31 - 1), defaultSeedOptions.seed)
-  .action((opts: { accounts: number; days: number; seed: number }) =>
-    withDatabase(async ({ db }) => {
+  .option('--otp-events <n>', 'bulk path: stream this many OTP events with COPY (PostgreSQL server only), e.g. 10000000', positiveInt('--otp-events', 1_000_000_000))
+  .action((opts: { accounts: number; days: number; seed: number; otpEvents?: number }) =>
+    withDatabase(async (database) => {
+      const end = new Date();
+      if (opts.otpEvents) {
+        const progress = progressReporter('Bulk OTP events');
+        const started = performance.now();
+        const accountsForBulk = opts.accounts === defaultSeedOptions.accounts ? 100_000 : opts.accounts;
+        const written = await bulkSeedOtpEvents(database, { otpEvents: opts.otpEvents, accounts: accountsForBulk, days: opts.days, seed: opts.seed, end }, (done, total) =>
+          progress.update(done, total, `${done.toLocaleString('en-US')} events`),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        progress.done(`Wrote ${written.toLocaleString('en-US')} OTP events for ${accountsForBulk.toLocaleString('en-US')} accounts in ${seconds.toFixed(0)} s (${Math.round(written / seconds).toLocaleString('en-US')} events/s).`);
+        return;
+      }
       const progress = progressReporter('Seeding');
-      const summary = await seedDemoData(db, { ...opts, end: new Date() }, (p) => progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`));
+      const summary = await seedDemoData(database.db, { ...opts, end }, (p) => progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`));
       progress.done(`Seeded ${summary.accounts} accounts and ${summary.events.toLocaleString('en-US')} events.`);
       console.log(`Demo staff (password ${demoStaffPassword}): ${demoStaff.map((s) => s.email).join(', ')}`);
     }),

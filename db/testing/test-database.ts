@@ -34,7 +34,7 @@ export async function createTestDatabase(): Promise<Database & { url?: string }>
 }
 
 /** Registers beforeAll/afterAll and hands the file its database. */
-export function useTestDatabase(): { db: () => Db; database: () => Database } {
+export function setupTestDatabase(): { db: () => Db; database: () => Database } {
   let database: Database | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();

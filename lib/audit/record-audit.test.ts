@@ -2,12 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, staffUsers } from '@/db/schema';
 import { systemActor, uniqueSuffix } from '@/db/testing/fixtures';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor } from '@/lib/auth/actor';
 import { createStaff } from '@/lib/services/staff/create-staff';
 import { recordAudit } from './record-audit';
 
-const { db } = useTestDatabase();
+const { db } = setupTestDatabase();
 
 async function oneAuditRow() {
   await db().transaction((tx) => recordAudit(tx, systemActor, { action: 'test.write', targetType: 'test', targetId: uniqueSuffix() }));

@@ -2,12 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { staffSessions, staffUsers } from '@/db/schema';
 import { makeStaff } from '@/db/testing/fixtures';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import { endStaffSession, resolveStaffSession, sessionAbsoluteMs, sessionIdleMs } from './staff-session';
 import { signInStaff } from './staff-sign-in';
 import { newSecretToken } from './tokens';
 
-const { db } = useTestDatabase();
+const { db } = setupTestDatabase();
 const start = new Date('2026-04-01T08:00:00Z');
 const at = (ms: number) => () => new Date(start.getTime() + ms);
 

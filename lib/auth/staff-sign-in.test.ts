@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { staffSessions, staffUsers } from '@/db/schema';
 import { makeStaff } from '@/db/testing/fixtures';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import { maxFailedSignIns, signInLockMs, signInStaff } from './staff-sign-in';
 import { sha256Hex } from './tokens';
 
-const { db } = useTestDatabase();
+const { db } = setupTestDatabase();
 
 describe('staff sign-in', () => {
   it('signs in with the right password and stores only a hash of the session token', async () => {

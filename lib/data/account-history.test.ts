@@ -2,14 +2,14 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/db/schema';
 import { loginEvent, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { listLoginHistory, listOtpHistory, LoginHistoryFilter, parseFilters, type LoginHistoryItem } from './account-history';
 import type { Page } from './pagination';
 
-const { db } = useTestDatabase();
+const { db } = setupTestDatabase();
 let agent: StaffActor;
 let accountId: string;
 const externalId = `cus_hist_${uniqueSuffix()}`;

@@ -3,12 +3,12 @@ import { fc, test } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/db/schema';
 import { loginEvent, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { escapeLike, getAccount, searchAccounts } from './accounts';
 
-const { db } = useTestDatabase();
+const { db } = setupTestDatabase();
 const tag = uniqueSuffix();
 let agent: StaffActor;
 let analyst: StaffActor;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgres } from '@/db/client';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import { checkDatabase } from './check-database';
 
-const { database } = useTestDatabase();
+const { database } = setupTestDatabase();
 
 describe('database health', () => {
   it('reports a reachable database as up', async () => {

@@ -2,11 +2,11 @@ import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
 import { loginEvent, uniqueSuffix } from '@/db/testing/fixtures';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from './event-schema';
 import { storeEvents } from './store-events';
 
-const { db } = useTestDatabase();
+const { db } = setupTestDatabase();
 const store = (events: IngestEvent[]) => db().transaction((tx) => storeEvents(tx, events));
 const account = async (externalId: string) => (await db().select().from(accounts).where(eq(accounts.externalId, externalId)))[0]!;
 const rowCounts = async () => {
@@ -53,7 +53,7 @@ describe('storing events', () => {
     const id = `cus_${uniqueSuffix()}`;
     const original = loginEvent(id, new Date('2026-07-03T10:00:00Z'));
     await store([original]);
-    expect(await store([{ ...original, type: 'login.failed', reason: 'bad_password' } as IngestEvent])).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await store([{ ...original, type: 'login.failed', reason: 'bad_password' }])).toMatchObject({ accepted: 0, duplicates: 1 });
     const rows = await db().select().from(loginEvents).where(eq(loginEvents.eventId, original.id));
     expect(rows.map((r) => r.outcome)).toEqual(['succeeded']);
   });

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, staffUsers } from '@/db/schema';
 import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
-import { useTestDatabase } from '@/db/testing/test-database';
+import { setupTestDatabase } from '@/db/testing/test-database';
 import { resolveStaffSession } from '@/lib/auth/staff-session';
 import { signInStaff } from '@/lib/auth/staff-sign-in';
 import { changeStaffRole } from './change-staff-role';
@@ -11,7 +11,7 @@ import { disableStaff } from './disable-staff';
 import { enableStaff } from './enable-staff';
 import { resetStaffPassword } from './reset-staff-password';
 
-const { db } = useTestDatabase();
+const { db } = setupTestDatabase();
 const auditFor = (targetId: string) => db().select().from(auditLog).where(eq(auditLog.targetId, targetId));
 
 describe('staff management', () => {
@@ -32,7 +32,7 @@ describe('staff management', () => {
     const admin = await makeStaff(db(), 'admin');
     await expect(createStaff(db(), admin.actor, { email: 'not-an-email', name: '', role: 'boss' as 'agent' })).rejects.toMatchObject({
       code: 'invalid',
-      fieldErrors: { email: expect.any(Array), name: expect.any(Array), role: expect.any(Array) },
+      fieldErrors: { email: expect.any(Array) as unknown, name: expect.any(Array) as unknown, role: expect.any(Array) as unknown },
     });
     expect(await db().select().from(staffUsers).where(eq(staffUsers.email, 'not-an-email'))).toHaveLength(0);
   });

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { Faker, en } from '@faker-js/faker';
+import type { Database } from '../client';
+import { demoAccount, type DemoAccount } from './demo-profiles';
+
+/*
+ * The bulk path for benchmarks: millions of OTP events streamed with COPY over two connections (events
+ * and the idempotency ledger), for a population of generated accounts. It keeps the same tables true as
+ * the ingest pipeline (accounts, otp_events, seen_events) but is not one transaction: it is a loader for
+ * an empty or benchmark database, not a way to ingest production data. PostgreSQL server only.
+ */
+
+export interface BulkOtpOptions {
+  otpEvents: number;
+  accounts: number;
+  days: number;
+  seed: number;
+  end: Date;
+}
+
+const hourMs = 3_600_000;
+const purposes = [
+  { value: 'login', weight: 55 },
+  { value: 'transaction', weight: 25 },
+  { value: 'delivery', weight: 12 },
+  { value: 'password_reset', weight: 5 },
+  { value: 'contact_change', weight: 3 },
+] as const;
+const hourWeights = [2, 1, 1, 1, 1, 2, 3, 5, 6, 6, 6, 7, 8, 7, 6, 6, 6, 7, 9, 10, 10, 9, 6, 4];
+const hourTable = hourWeights.flatMap((w, h) => Array<number>(w).fill(h));
+
+function channelFor(f: Faker, a: DemoAccount): 'sms' | 'email' | 'totp' {
+  if (a.twoFactor) return a.twoFactor;
+  const r = f.number.float();
+  return r < 0.6 ? 'sms' : r < 0.85 ? 'email' : 'totp';
+}
+
+/** Ids of accounts a previous bulk run with the same seed created, so a rerun adds events to them. */
+async function existingAccountIds(database: Database, prefix: string): Promise<Map<string, string>> {
+  const rows = await database.pg!<{ id: string; external_id: string }[]>`select id, external_id from accounts where external_id like ${`${prefix}%`}`;
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}
+
+/** Returns the number of OTP events written. Calls `onProgress` about every 1 %. */
+export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOptions, onProgress?: (done: number, total: number) => void): Promise<number> {
+  if (database.kind !== 'postgres' || !database.pg) {
+    throw new Error('The bulk path (millions of events) needs a PostgreSQL server: set DATABASE_URL. The embedded engine is for demos.');
+  }
+  const pg = database.pg;
+  const f = new Faker({ locale: [en], seed: options.seed });
+  const prefix = `cus_b${options.seed.toString(36)}_`;
+  const profiles = Array.from({ length: options.accounts }, (_, i) => ({ ...demoAccount(f, i, options.days), externalId: `${prefix}${i.toString(36)}` }));
+  const endMs = options.end.getTime();
+  const startMs = endMs - options.days * 24 * hourMs;
+  const existing = await existingAccountIds(database, prefix);
+  const accountIds = profiles.map((p) => existing.get(p.externalId) ?? randomUUID());
+  const first = new Float64Array(options.accounts).fill(Number.POSITIVE_INFINITY);
+  const last = new Float64Array(options.accounts).fill(0);
+  const receivedAt = new Date().toISOString();
+
+  let written = 0;
+  let flow = 0;
+  // Event ids are unique per run (a rerun adds events rather than colliding with the last run's ids).
+  const tag = `${options.seed.toString(36)}_${Date.now().toString(36)}`;
+  // Generates rows in chunks of text lines: one for otp_events, one for seen_events.
+  function* chunks(): Generator<string> {
+    const reportEvery = Math.max(1, Math.floor(options.otpEvents / 100));
+    let nextReport = reportEvery;
+    while (written < options.otpEvents) {
+      let events = '';
+      for (let n = 0; n < 2000 && written < options.otpEvents; n++) {
+        flow += 1;
+        const ai = f.number.int({ min: 0, max: options.accounts - 1 });
+        const a = profiles[ai]!;
+        const day = f.number.int({ min: 0, max: options.days - 1 });
+        let t = startMs + day * 24 * hourMs + hourTable[f.number.int({ min: 0, max: hourTable.length - 1 })]! * hourMs + f.number.int({ min: 0, max: hourMs - 1 });
+        if (t >= endMs) t = endMs - f.number.int({ min: 1, max: 24 * hourMs });
+        const channel = channelFor(f, a);
+        const purpose = f.helpers.weightedArrayElement(purposes);
+        const otpId = `otp_b${tag}_${flow.toString(36)}`;
+        const ip = a.homeIp;
+        const country = a.country;
+        const emit = (kind: string, at: number, reason: string) => {
+          if (written >= options.otpEvents) return;
+          written += 1;
+          const eventId = `bulk_${tag}_${written.toString(36)}`;
+          const iso = new Date(at).toISOString();
+          events += `${eventId}\t${accountIds[ai]}\t${iso}\t${receivedAt}\t${otpId}\t${kind}\t${channel}\t${purpose}\t${reason}\t${ip}\t${country}\n`;
+          if (at < first[ai]!) first[ai] = at;
+          if (at > last[ai]!) last[ai] = at;
+        };
+        emit('issued', t, '\\N');
+        const roll = f.number.float();
+        if (channel !== 'totp' && roll < 0.025) emit('delivery_failed', t + 4000, 'carrier_rejected');
+        else if (roll < 0.05) emit('failed', t + 700_000, 'expired');
+        else if (roll < 0.06) {
+          for (let i = 0; i < 4; i++) emit('failed', t + 15_000 * (i + 1), 'incorrect');
+          emit('failed', t + 80_000, 'max_attempts');
+        } else if (roll >= 0.07) {
+          if (roll < 0.14) emit('failed', t + 30_000, 'incorrect');
+          emit('verified', t + 60_000, '\\N');
+        }
+      }
+      if (written >= nextReport) {
+        onProgress?.(written, options.otpEvents);
+        nextReport += reportEvery;
+      }
+      yield events;
+    }
+  }
+
+  // One transaction: events, the idempotency ledger and the accounts land together or not at all.
+  await pg.begin(async (tx) => {
+    const eventsCopy = await tx`copy otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, country) from stdin`.writable();
+    await pipeline(Readable.from(chunks()), eventsCopy);
+    await tx`insert into seen_events (event_id, received_at) select event_id, received_at from otp_events where event_id like ${`bulk_${tag}_%`}`;
+    // New accounts go in with COPY, already knowing their first and last event; a rerun's accounts are updated.
+    const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at, last_event_at) from stdin`.writable();
+    const accountRows = function* () {
+      for (let i = 0; i < options.accounts; i++) {
+        const p = profiles[i]!;
+        if (existing.has(p.externalId) || last[i] === 0) continue;
+        const firstAt = new Date(first[i]!).toISOString();
+        yield `${accountIds[i]}\t${p.externalId}\t${p.displayName}\t${p.email}\t${firstAt}\t${p.phone}\t${firstAt}\t${p.twoFactor ? 't' : 'f'}\t${p.twoFactor ?? '\\N'}\t${firstAt}\t${new Date(last[i]!).toISOString()}\n`;
+      }
+    };
+    await pipeline(Readable.from(accountRows()), accountsCopy);
+    for (let i = 0; i < options.accounts; i += 2000) {
+      const values: [string, string, string][] = [];
+      for (let j = i; j < Math.min(i + 2000, options.accounts); j++) {
+        if (existing.has(profiles[j]!.externalId) && last[j]! > 0) values.push([accountIds[j]!, new Date(first[j]!).toISOString(), new Date(last[j]!).toISOString()]);
+      }
+      if (values.length === 0) continue;
+      await tx.unsafe(
+        `update accounts set first_event_at = least(accounts.first_event_at, v.f::timestamptz), last_event_at = greatest(accounts.last_event_at, v.l::timestamptz)
+         from unnest($1::uuid[], $2::text[], $3::text[]) as v(id, f, l) where accounts.id = v.id`,
+        [values.map((v) => v[0]), values.map((v) => v[1]), values.map((v) => v[2])] as never,
+      );
+    }
+  });
+  await pg`analyze accounts`;
+  await pg`analyze otp_events`;
+  await pg`analyze seen_events`;
+  onProgress?.(written, options.otpEvents);
+  return written;
+}
