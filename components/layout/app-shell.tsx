@@ -42,7 +42,10 @@ export function AppShell({ actor, children }: { actor: StaffActor; children: Rea
             <SignOutButton />
           </div>
         </header>
-        <main className="min-w-0 flex-1 px-6 py-6">{children}</main>
+        <div className="border-b border-slate-200 bg-white px-2 py-1.5 md:hidden dark:border-slate-800 dark:bg-slate-950">
+          <SidebarNav items={items} horizontal />
+        </div>
+        <main className="min-w-0 flex-1 px-4 py-6 sm:px-6">{children}</main>
       </div>
     </div>
   );

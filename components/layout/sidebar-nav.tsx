@@ -9,10 +9,10 @@ export interface NavItem {
   label: string;
 }
 
-export function SidebarNav({ items }: { items: NavItem[] }) {
+export function SidebarNav({ items, horizontal = false }: { items: NavItem[]; horizontal?: boolean }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex flex-col gap-0.5">
+    <nav aria-label={horizontal ? 'Main (compact)' : 'Main'} className={clsx('flex gap-0.5', horizontal ? 'flex-row overflow-x-auto' : 'flex-col')}>
       {items.map((item) => {
         const active = item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
         return (
