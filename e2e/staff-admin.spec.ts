@@ -11,7 +11,7 @@ async function createStaffMember(browser: Browser, role: string) {
   await page.getByLabel('Role', { exact: true }).selectOption(role);
   await page.getByRole('button', { name: 'Create staff member' }).click();
   await expect(page.getByRole('status')).toContainText(`${email} can now sign in as ${role}`);
-  const password = (await page.getByTestId('one-time-password').textContent())!;
+  const password = (await page.getByTestId('one-time-secret').textContent())!;
   return { context, page, email, password };
 }
 

@@ -18,6 +18,8 @@ export const EnvSchema = z.object({
   NEXTAUTH_URL: z.url('must be the public URL, e.g. https://vigil.example.com').optional(),
   NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   VIGIL_DEMO: flag,
+  /** Requests per second per API key on the ingest API. */
+  VIGIL_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -4,13 +4,16 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { DatabaseLockedError, migrateDatabase, openDatabase, type Database } from '@/db/client';
-import { staffRoles } from '@/db/schema';
+import { apiKeyScopes, staffRoles } from '@/db/schema';
 import { bulkSeedOtpEvents } from '@/db/seed/bulk-otp-events';
 import { defaultSeedOptions } from '@/db/seed/generate-events';
 import { demoStaff, demoStaffPassword, seedDemoData } from '@/db/seed/seed-demo';
 import { cliActor } from '@/lib/auth/actor';
 import { EnvError } from '@/lib/env';
+import { listApiKeys } from '@/lib/data/api-keys';
 import { isServiceError } from '@/lib/errors';
+import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
 import { changeStaffRole } from '@/lib/services/staff/change-staff-role';
 import { createStaff } from '@/lib/services/staff/create-staff';
 import { disableStaff } from '@/lib/services/staff/disable-staff';
@@ -132,6 +135,51 @@ staff
       console.log(r.password);
     }),
   );
+
+function scopes(value: string) {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = list.filter((s) => !(apiKeyScopes as readonly string[]).includes(s));
+  if (list.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(`${unknown.length ? `unknown scope ${unknown.join(', ')}; ` : ''}scopes are ${apiKeyScopes.join(', ')} (comma-separated).`);
+  }
+  return list as (typeof apiKeyScopes)[number][];
+}
+
+const apikey = program.command('apikey').description('manage API keys of the platform (machine access)');
+
+apikey
+  .command('create')
+  .description('create an API key; the key is printed once, alone on the last line')
+  .requiredOption('--name <name>', 'what uses the key, e.g. "login service"')
+  .requiredOption('--scopes <scopes>', `comma-separated: ${apiKeyScopes.join(',')}`, scopes)
+  .action((opts: { name: string; scopes: (typeof apiKeyScopes)[number][] }) =>
+    withDatabase(async ({ db }) => {
+      const created = await createApiKey(db, cliActor(), { name: opts.name, scopes: opts.scopes });
+      console.log(`Created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}.`);
+      console.log('Store it now: Vigil keeps only a hash and cannot show it again.');
+      console.log(created.key);
+    }),
+  );
+
+apikey
+  .command('list')
+  .description('list API keys (never the keys themselves)')
+  .action(() =>
+    withDatabase(async ({ db }) => {
+      const keys = await listApiKeys(db, cliActor());
+      if (keys.length === 0) console.log('No API keys yet. Create one with: npm run vigil -- apikey create --name N --scopes events:write');
+      for (const k of keys) {
+        const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
+        console.log(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`);
+      }
+    }),
+  );
+
+apikey
+  .command('revoke')
+  .description('revoke an API key; it is refused from its next request')
+  .requiredOption('--id <id>', 'the key id shown by apikey list')
+  .action((opts: { id: string }) => withDatabase(async ({ db }) => console.log((await revokeApiKey(db, cliActor(), { apiKeyId: opts.id })).message)));
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DatabaseLockedError || error instanceof EnvError) {

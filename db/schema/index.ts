@@ -3,3 +3,5 @@ export * from './audit';
 export * from './events';
 export * from './settings';
 export * from './staff';
+export * from './api-keys';
+export * from './rollups';

@@ -6,10 +6,10 @@ import type { Database } from '../client';
 import { demoAccount, type DemoAccount } from './demo-profiles';
 
 /*
- * The bulk path for benchmarks: millions of OTP events streamed with COPY over two connections (events
- * and the idempotency ledger), for a population of generated accounts. It keeps the same tables true as
- * the ingest pipeline (accounts, otp_events, seen_events) but is not one transaction: it is a loader for
- * an empty or benchmark database, not a way to ingest production data. PostgreSQL server only.
+ * The bulk path for benchmarks: millions of OTP events streamed with COPY for a population of generated
+ * accounts, in one transaction that also fills the idempotency ledger, the hourly rollups and the accounts,
+ * so every table the ingest pipeline keeps stays true. Event ids carry a run tag, so a second run adds
+ * events. PostgreSQL server only (the embedded engine is for demos).
  */
 
 export interface BulkOtpOptions {
@@ -116,6 +116,12 @@ export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOpti
     const eventsCopy = await tx`copy otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, country) from stdin`.writable();
     await pipeline(Readable.from(chunks()), eventsCopy);
     await tx`insert into seen_events (event_id, received_at) select event_id, received_at from otp_events where event_id like ${`bulk_${tag}_%`}`;
+    // The same rollups the ingest pipeline keeps, counted set-based over this run's rows.
+    await tx`insert into otp_rollup_hourly (hour, channel, purpose, country, kind, reason, count)
+      select date_trunc('hour', occurred_at, 'UTC'), channel, purpose, coalesce(country, ''), kind,
+             case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
+      from otp_events where event_id like ${`bulk_${tag}_%`} group by 1, 2, 3, 4, 5, 6
+      on conflict (hour, channel, purpose, country, kind, reason) do update set count = otp_rollup_hourly.count + excluded.count`;
     // New accounts go in with COPY, already knowing their first and last event; a rerun's accounts are updated.
     const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at, last_event_at) from stdin`.writable();
     const accountRows = function* () {

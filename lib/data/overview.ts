@@ -1,6 +1,6 @@
-import { and, count, gte, lt, sql } from 'drizzle-orm';
+import { count, gte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { accounts, loginEvents, otpEvents } from '@/db/schema';
+import { accounts, loginRollupHourly, otpRollupHourly } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 
@@ -13,29 +13,26 @@ export interface OverviewCounts {
   lockedAccounts: number;
 }
 
-/**
- * Last 24 hours at a glance. Until the hourly rollups of the ingest issue exist, these are counted
- * from the raw events over their time index.
- */
+/** The last 24 hourly buckets (UTC, the current partial hour included), read from the rollups. */
 export async function overviewCounts(db: Db, actor: Actor, now = new Date()): Promise<OverviewCounts> {
   requirePermission(actor, 'overview.view');
-  const since = new Date(now.getTime() - 86_400_000);
+  const since = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 23 * 3_600_000);
   const [[acc], [logins], [otps]] = await Promise.all([
     db.select({ total: count(), locked: sql<number>`count(*) filter (where ${accounts.status} = 'locked')`.mapWith(Number) }).from(accounts),
     db
       .select({
-        ok: sql<number>`count(*) filter (where ${loginEvents.outcome} = 'succeeded')`.mapWith(Number),
-        failed: sql<number>`count(*) filter (where ${loginEvents.outcome} = 'failed')`.mapWith(Number),
+        ok: sql<number>`coalesce(sum(${loginRollupHourly.count}) filter (where ${loginRollupHourly.outcome} = 'succeeded'), 0)`.mapWith(Number),
+        failed: sql<number>`coalesce(sum(${loginRollupHourly.count}) filter (where ${loginRollupHourly.outcome} = 'failed'), 0)`.mapWith(Number),
       })
-      .from(loginEvents)
-      .where(and(gte(loginEvents.occurredAt, since), lt(loginEvents.occurredAt, now))),
+      .from(loginRollupHourly)
+      .where(gte(loginRollupHourly.hour, since)),
     db
       .select({
-        issued: sql<number>`count(*) filter (where ${otpEvents.kind} = 'issued')`.mapWith(Number),
-        verified: sql<number>`count(*) filter (where ${otpEvents.kind} = 'verified')`.mapWith(Number),
+        issued: sql<number>`coalesce(sum(${otpRollupHourly.count}) filter (where ${otpRollupHourly.kind} = 'issued'), 0)`.mapWith(Number),
+        verified: sql<number>`coalesce(sum(${otpRollupHourly.count}) filter (where ${otpRollupHourly.kind} = 'verified'), 0)`.mapWith(Number),
       })
-      .from(otpEvents)
-      .where(and(gte(otpEvents.occurredAt, since), lt(otpEvents.occurredAt, now))),
+      .from(otpRollupHourly)
+      .where(gte(otpRollupHourly.hour, since)),
   ]);
   return {
     accounts: acc?.total ?? 0,

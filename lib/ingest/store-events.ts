@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
 import type { IngestEvent } from './event-schema';
+import { addToRollups } from './rollups';
 
 export interface StoreResult {
   accepted: number;
@@ -136,7 +137,8 @@ function contextOf(e: IngestEvent) {
 
 /**
  * Stores a validated batch inside the caller's transaction with set-based statements (no query per event):
- * dedupe against the seen-id ledger (first write wins), create or update accounts, append the raw events.
+ * dedupe against the seen-id ledger (first write wins), create or update accounts, append the raw events,
+ * add them to the hourly rollups.
  */
 export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date = new Date()): Promise<StoreResult> {
   const firstById = new Map<string, IngestEvent>();
@@ -183,6 +185,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   for (const part of chunks(logins)) await tx.insert(loginEvents).values(part);
   for (const part of chunks(otps)) await tx.insert(otpEvents).values(part);
   for (const part of chunks(changes)) await tx.insert(accountEvents).values(part);
+  await addToRollups(tx, events);
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);

@@ -15,7 +15,7 @@ const field = (form: FormData, name: string) => {
   return typeof v === 'string' ? v : undefined;
 };
 
-export async function createStaffAction(_prev: unknown, form: FormData): Promise<ActionResult<{ password?: string }>> {
+export async function createStaffAction(_prev: unknown, form: FormData): Promise<ActionResult<{ secret?: string }>> {
   const actor = await currentActor();
   if (!actor) return signedOut;
   const result = await runAction(actor.requestId, async () => {
@@ -24,18 +24,18 @@ export async function createStaffAction(_prev: unknown, form: FormData): Promise
       name: field(form, 'name') ?? '',
       role: (field(form, 'role') ?? '') as 'agent',
     });
-    return { message: `${created.email} can now sign in as ${created.role}.`, data: { password: created.generatedPassword } };
+    return { message: `${created.email} can now sign in as ${created.role}.`, data: { secret: created.generatedPassword } };
   });
   revalidatePath('/admin/staff');
   return result;
 }
 
-export async function staffRowAction(_prev: unknown, form: FormData): Promise<ActionResult<{ password?: string }>> {
+export async function staffRowAction(_prev: unknown, form: FormData): Promise<ActionResult<{ secret?: string }>> {
   const actor = await currentActor();
   if (!actor) return signedOut;
   const staffId = field(form, 'staffId') ?? '';
   const intent = field(form, 'intent');
-  const result = await runAction<{ password?: string }>(actor.requestId, async () => {
+  const result = await runAction<{ secret?: string }>(actor.requestId, async () => {
     const db = await getDb();
     switch (intent) {
       case 'role':
@@ -46,7 +46,7 @@ export async function staffRowAction(_prev: unknown, form: FormData): Promise<Ac
         return enableStaff(db, actor, { staffId });
       case 'reset-password': {
         const r = await resetStaffPassword(db, actor, { staffId });
-        return { message: `New password for ${r.email}; it is shown only once.`, data: { password: r.password } };
+        return { message: `New password for ${r.email}; it is shown only once.`, data: { secret: r.password } };
       }
       default:
         return Promise.reject(new Error(`unknown staff action ${String(intent)}`));

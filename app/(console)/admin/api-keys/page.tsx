@@ -1,0 +1,80 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { apiKeyScopes } from '@/db/schema';
+import { CreateApiKeyForm } from '@/components/forms/create-api-key-form';
+import { RevokeApiKeyButton } from '@/components/forms/revoke-api-key-button';
+import { Badge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { mono, tableClass, td, th } from '@/components/ui/styles';
+import { TimeAgo } from '@/components/ui/time-ago';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { listApiKeys } from '@/lib/data/api-keys';
+
+export const metadata: Metadata = { title: 'API keys' };
+
+export default async function ApiKeysPage() {
+  const actor = await requireStaff();
+  if (!can(actor, 'apiKeys.manage')) notFound();
+  const keys = await listApiKeys(await getDb(), actor);
+  const now = new Date();
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-xl font-semibold">API keys</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Keys let the platform post events and read state. Send them as <code className={mono}>Authorization: Bearer &lt;key&gt;</code>. Vigil stores only a hash: a key is shown once, when it is created. The API is described at{' '}
+          <a href="/api/v1/openapi.json" className="text-indigo-700 hover:underline dark:text-indigo-300">
+            /api/v1/openapi.json
+          </a>
+          .
+        </p>
+      </div>
+      <Card title="Create an API key">
+        <CreateApiKeyForm scopes={apiKeyScopes} />
+      </Card>
+      {keys.length === 0 ? (
+        <EmptyState title="No API keys yet">Create one above for each service of the platform that sends events, so each can be revoked on its own.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          <table className={tableClass} aria-label="API keys">
+            <thead className="border-b border-slate-200 dark:border-slate-800">
+              <tr>
+                <th className={th}>Name</th>
+                <th className={th}>Key</th>
+                <th className={th}>Scopes</th>
+                <th className={th}>Created</th>
+                <th className={th}>Last used</th>
+                <th className={th}>State</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td className={td}>{k.name}</td>
+                  <td className={`${td} ${mono}`}>{k.prefix}…</td>
+                  <td className={td}>
+                    <div className="flex flex-wrap gap-1">
+                      {k.scopes.map((s) => (
+                        <Badge key={s}>{s}</Badge>
+                      ))}
+                    </div>
+                  </td>
+                  <td className={td}>
+                    <TimeAgo date={k.createdAt} now={now} /> <span className="text-xs text-slate-500">by {k.createdBy}</span>
+                  </td>
+                  <td className={td}>
+                    <TimeAgo date={k.lastUsedAt} now={now} />
+                  </td>
+                  <td className={td}>{k.revokedAt ? <Badge tone="critical">revoked</Badge> : <RevokeApiKeyButton apiKeyId={k.id} name={k.name} />}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

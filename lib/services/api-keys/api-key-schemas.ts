@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { apiKeyScopes } from '@/db/schema';
+
+export const ApiKeyScope = z.enum(apiKeyScopes, { error: `Scopes are ${apiKeyScopes.join(', ')}` });
+
+export const CreateApiKeyInput = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(100),
+  scopes: z
+    .array(ApiKeyScope)
+    .min(1, 'Choose at least one scope')
+    .transform((s) => [...new Set(s)].sort()),
+});
+export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
+
+export const ApiKeyTarget = z.object({ apiKeyId: z.uuid('Unknown API key') });
