@@ -34,11 +34,11 @@ const tooLarge = () => new ApiError(413, 'payload_too_large', `A batch body is a
  * POST /api/v1/events. Checks run in the contract's order: key (401/403), rate (429), content type (415),
  * size (413), JSON and schema (400); then the batch is stored all-or-nothing.
  */
-export function handleIngestRequest(request: Request, options: { db?: () => Promise<Db> } = {}): Promise<Response> {
+export function handleIngestRequest(request: Request, options: { db?: () => Promise<Db>; ratePerSecond?: number } = {}): Promise<Response> {
   return handleApi(request, async () => {
     const db = await (options.db ?? getDb)();
     const client = await withDeadline(authenticateApiKey(db, request, 'events:write'));
-    await withDeadline(consumeApiRate(db, client.keyId, env().VIGIL_INGEST_RATE_LIMIT));
+    await withDeadline(consumeApiRate(db, client.keyId, options.ratePerSecond ?? env().VIGIL_INGEST_RATE_LIMIT));
     const contentType = request.headers.get('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType)) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the batch as Content-Type: application/json.');

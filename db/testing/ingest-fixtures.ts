@@ -1,0 +1,19 @@
+import type { Db } from '../client';
+import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import type { ApiKeyScope } from '../schema';
+import { systemActor, uniqueSuffix } from './fixtures';
+
+export async function makeApiKey(db: Db, scopes: ApiKeyScope[] = ['events:write']) {
+  return createApiKey(db, systemActor, { name: `test ${uniqueSuffix()}`, scopes });
+}
+
+/** A POST /api/v1/events request as the platform would send it. */
+export function eventsRequest(body: unknown, init: { key?: string; contentType?: string; url?: string; headers?: Record<string, string> } = {}): Request {
+  const headers: Record<string, string> = { 'content-type': init.contentType ?? 'application/json', ...init.headers };
+  if (init.key) headers.authorization = `Bearer ${init.key}`;
+  return new Request(init.url ?? 'http://localhost/api/v1/events', {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}

@@ -1,0 +1,164 @@
+import { count, eq } from 'drizzle-orm';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openPostgres, type Db } from '@/db/client';
+import { accounts, auditLog, loginEvents, otpRollupHourly, seenEvents } from '@/db/schema';
+import { loginEvent, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
+import { setupTestDatabase } from '@/db/testing/test-database';
+import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
+import { handleIngestRequest } from './ingest-http';
+
+const { db } = setupTestDatabase();
+let key: string;
+const post = (request: Request, options: { ratePerSecond?: number; db?: () => Promise<Db> } = {}) => handleIngestRequest(request, { db: () => Promise.resolve(db()), ...options });
+const seenCount = async () => (await db().select({ n: count() }).from(seenEvents))[0]!.n;
+const logged: string[] = [];
+
+beforeAll(async () => {
+  key = (await makeApiKey(db())).key;
+  for (const method of ['log', 'error', 'warn', 'info'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+  }
+});
+afterEach(() => {
+  // SECURITY.md #30: no log line ever contains a key.
+  expect(logged.filter((line) => line.includes('vgl_live_'))).toEqual([]);
+});
+
+describe('POST /api/v1/events', () => {
+  it('stores a valid batch and answers with accepted and duplicates', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const events = [loginEvent(id, new Date(Date.now() - 60_000)), loginEvent(id, new Date(Date.now() - 30_000))];
+    const res = await post(eventsRequest({ events }, { key }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
+    const replay = await post(eventsRequest({ events }, { key }));
+    expect(await replay.json()).toEqual({ accepted: 0, duplicates: 2 });
+    const [acc] = await db().select().from(accounts).where(eq(accounts.externalId, id));
+    expect(await db().select({ n: count() }).from(loginEvents).where(eq(loginEvents.accountId, acc!.id))).toEqual([{ n: 2 }]);
+  });
+
+  it('401 without a key, with an unknown key, or with a key outside the Authorization header', async () => {
+    const body = { events: [loginEvent('cus_x', new Date())] };
+    for (const request of [
+      eventsRequest(body),
+      eventsRequest(body, { key: 'vgl_live_not-a-real-key' }),
+      eventsRequest(body, { headers: { 'x-api-key': key } }),
+      eventsRequest(body, { url: `http://localhost/api/v1/events?api_key=${key}` }),
+      eventsRequest(body, { key, url: `http://localhost/api/v1/events?token=${key}` }),
+      eventsRequest(body, { headers: { authorization: `Basic ${key}` } }),
+    ]) {
+      const res = await post(request);
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain(key);
+    }
+  });
+
+  it('refuses a revoked key on its very next request', async () => {
+    const created = await makeApiKey(db());
+    const body = { events: [loginEvent(`cus_${uniqueSuffix()}`, new Date())] };
+    expect((await post(eventsRequest(body, { key: created.key }))).status).toBe(200);
+    await revokeApiKey(db(), systemActor, { apiKeyId: created.id });
+    expect((await post(eventsRequest(body, { key: created.key }))).status).toBe(401);
+    const audit = await db().select().from(auditLog).where(eq(auditLog.targetId, created.id));
+    expect(audit.map((a) => a.action).sort()).toEqual(['api_key.create', 'api_key.revoke']);
+    expect(JSON.stringify(audit)).not.toContain(created.key);
+  });
+
+  it('403 for a key without events:write', async () => {
+    const reader = await makeApiKey(db(), ['metrics:read']);
+    const res = await post(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key: reader.key }));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: 'forbidden' });
+  });
+
+  it('415 for another content type, 413 for too many events or too many bytes, 400 for malformed JSON', async () => {
+    const one = { events: [loginEvent('cus_x', new Date())] };
+    expect((await post(eventsRequest(one, { key, contentType: 'text/plain' }))).status).toBe(415);
+    expect((await post(eventsRequest(one, { key, contentType: 'application/x-www-form-urlencoded' }))).status).toBe(415);
+    expect((await post(eventsRequest(one, { key, contentType: 'application/json; charset=utf-8' }))).status).toBe(200);
+    const many = { events: Array.from({ length: 1001 }, (_, i) => loginEvent(`cus_${i}`, new Date())) };
+    expect((await post(eventsRequest(many, { key }))).status).toBe(413);
+    const big = { events: [loginEvent('cus_x', new Date(), { context: { userAgent: 'x'.repeat(512) } })], padding: 'x'.repeat(1024 * 1024) };
+    expect((await post(eventsRequest(big, { key }))).status).toBe(413);
+    const bad = await post(eventsRequest('{"events": [', { key }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'invalid_json' });
+  });
+
+  it('checks in the documented order: key, rate, content type, size, JSON', async () => {
+    expect((await post(eventsRequest('not json', { contentType: 'text/plain' }))).status).toBe(401);
+    const limited = await makeApiKey(db());
+    expect((await post(eventsRequest('not json', { key: limited.key, contentType: 'text/plain' }), { ratePerSecond: 1 })).status).toBe(415);
+    const tooBig = eventsRequest('x'.repeat(1024 * 1024 + 10), { key, contentType: 'text/plain' });
+    expect((await post(tooBig)).status).toBe(415);
+    expect((await post(eventsRequest('x'.repeat(1024 * 1024 + 10), { key }))).status).toBe(413);
+  });
+
+  it('400 names each invalid event by index and path, and stores nothing of the batch', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const events: unknown[] = [0, 1, 2, 3].map((i) => loginEvent(id, new Date(Date.now() - i * 1000)));
+    (events[3] as { context: { country: string } }).context.country = 'United Kingdom';
+    events[1] = { ...(events[1] as object), type: 'login.exploded' };
+    const before = await seenCount();
+    const res = await post(eventsRequest({ events }, { key }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; details: { index: number; path: string }[] };
+    expect(body.error).toBe('invalid_events');
+    expect(body.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ index: 3, path: 'events.3.context.country' }), expect.objectContaining({ index: 1, path: 'events.1.type' })]),
+    );
+    expect(await seenCount()).toBe(before);
+    expect(await db().select().from(accounts).where(eq(accounts.externalId, id))).toHaveLength(0);
+  });
+
+  it('rejects events more than 5 minutes in the future and a contact change without the new value', async () => {
+    const res = await post(
+      eventsRequest(
+        {
+          events: [
+            loginEvent('cus_f', new Date(Date.now() + 10 * 60_000)),
+            { id: `c_${uniqueSuffix()}`, type: 'account.contact_changed', field: 'phone', occurredAt: new Date().toISOString(), account: { id: 'cus_f' } },
+          ],
+        },
+        { key },
+      ),
+    );
+    expect(res.status).toBe(400);
+    const { details } = (await res.json()) as { details: { path: string }[] };
+    expect(details.map((d) => d.path)).toEqual(['events.0.occurredAt', 'events.1.account']);
+  });
+
+  it('429 with Retry-After over the per-key rate, counted atomically across parallel requests', async () => {
+    const limited = await makeApiKey(db());
+    const body = { events: [loginEvent(`cus_${uniqueSuffix()}`, new Date())] };
+    const results = await Promise.all(Array.from({ length: 30 }, () => post(eventsRequest(body, { key: limited.key }), { ratePerSecond: 5 })));
+    const statuses = results.map((r) => r.status);
+    const ok = statuses.filter((s) => s === 200).length;
+    // Requests may straddle two one-second windows, so at most 2 × 5 get through.
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(ok).toBeLessThanOrEqual(10);
+    const refused = results.find((r) => r.status === 429)!;
+    expect(refused.headers.get('retry-after')).toBe('1');
+  });
+
+  it('503 with Retry-After, within 5 s, when the database is down', async () => {
+    const down = openPostgres('postgres://vigil@127.0.0.1:1/none');
+    const started = Date.now();
+    const res = await post(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key }), { db: () => Promise.resolve(down.db) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await down.close();
+  });
+
+  it('counts a delivered OTP batch into the hourly rollups once, however often it is replayed', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const hour = new Date(Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000);
+    const country = 'IS';
+    const events = [0, 1, 2].map((i) => ({ id: `o_${id}_${i}`, type: 'otp.issued', occurredAt: new Date(hour.getTime() + i * 60_000).toISOString(), account: { id }, context: { country }, otpId: `otp_${i}`, channel: 'voice', purpose: 'delivery' }));
+    for (let i = 0; i < 3; i++) expect((await post(eventsRequest({ events }, { key }))).status).toBe(200);
+    const rows = await db().select().from(otpRollupHourly).where(eq(otpRollupHourly.country, country));
+    expect(rows).toEqual([{ hour, channel: 'voice', purpose: 'delivery', country, kind: 'issued', reason: '', count: 3 }]);
+  });
+});
