@@ -39,11 +39,11 @@ const validEvent = fc
       case 'login.succeeded':
         return { ...base, type: r.kind };
       case 'login.failed':
-        return { ...base, type: r.kind, reason: r.loginReason } as IngestEvent;
+        return { ...base, type: r.kind, reason: r.loginReason };
       case 'otp.failed':
-        return { ...base, type: r.kind, ...otp, reason: r.otpReason } as IngestEvent;
+        return { ...base, type: r.kind, ...otp, reason: r.otpReason };
       default:
-        return { ...base, type: r.kind, ...otp } as IngestEvent;
+        return { ...base, type: r.kind, ...otp };
     }
   });
 
