@@ -1,25 +1,33 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import { DatabaseLockedError, openPglite } from './client';
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lock-'));
+const dataDir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-lock-')), 'pglite');
 
 describe('embedded database lock', () => {
-  it('refuses a data dir held by another live process, with a message saying what to do', async () => {
-    const dir = path.join(tempDir(), 'pglite');
-    fs.writeFileSync(`${dir}.lock`, String(process.ppid)); // the parent process is alive
+  it('refuses a data dir another holder has locked, with a message saying what to do', async () => {
+    const dir = dataDir();
+    fs.mkdirSync(dir, { recursive: true });
+    const release = lockfile.lockSync(dir, { lockfilePath: `${dir}.lock`, realpath: false, stale: 30_000 });
     await expect(openPglite(dir)).rejects.toThrow(DatabaseLockedError);
     await expect(openPglite(dir)).rejects.toThrow(/in use by another process.*DATABASE_URL/s);
+    release();
   });
 
-  it('takes over the lock of a process that is gone, and releases it on close', async () => {
-    const dir = path.join(tempDir(), 'pglite');
-    fs.writeFileSync(`${dir}.lock`, '999999999');
+  it('takes over a stale lock left by a crashed process, and releases it on close', async () => {
+    const dir = dataDir();
+    fs.mkdirSync(`${dir}.lock`, { recursive: true });
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(`${dir}.lock`, old, old);
     const database = await openPglite(dir);
-    expect(fs.readFileSync(`${dir}.lock`, 'utf8')).toBe(String(process.pid));
+    expect(fs.readFileSync(`${dir}.lock/pid`, 'utf8')).toBe(String(process.pid));
+    await expect(openPglite(dir)).rejects.toThrow(DatabaseLockedError);
     await database.close();
     expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+    const again = await openPglite(dir);
+    await again.close();
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import lockfile from 'proper-lockfile';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { SQL } from 'drizzle-orm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
@@ -46,50 +47,49 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   return { db, kind: 'postgres', pg, url, close: () => pg.end({ timeout: 5 }) };
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * PGlite has no lock between processes and two writers silently lose data (STACK.md trap 3),
- * so the data dir is guarded by a PID file beside it.
+ * PGlite has no lock between processes and two writers silently lose data (STACK.md trap 3), so the data
+ * dir is guarded by a lock directory beside it (proper-lockfile: atomic mkdir, kept fresh by its holder,
+ * taken over only once stale), which survives crashes and reused process ids.
  */
 function acquireDataDirLock(dataDir: string): () => void {
-  const lockPath = `${path.resolve(dataDir)}.lock`;
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        try {
-          if (fs.readFileSync(lockPath, 'utf8').trim() === String(process.pid)) fs.unlinkSync(lockPath);
-        } catch {
-          // already gone
-        }
-      };
-      process.once('exit', release);
-      return release;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8').trim(), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
-        throw new DatabaseLockedError(
-          `The embedded database in ${dataDir} is in use by another process (pid ${holder}), probably the running Vigil server. ` +
-            'Stop it first, or set DATABASE_URL to use a PostgreSQL server, which any number of processes can share.',
-        );
+  const target = path.resolve(dataDir);
+  const lockfilePath = `${target}.lock`;
+  try {
+    const release = lockfile.lockSync(target, {
+      lockfilePath,
+      realpath: false,
+      stale: 30_000,
+      update: 5_000,
+      onCompromised: (error) => console.error(`vigil: the lock on ${dataDir} was lost (${error.message}); stop other processes using it.`),
+    });
+    fs.writeFileSync(path.join(lockfilePath, 'pid'), String(process.pid));
+    let released = false;
+    const releaseOnce = () => {
+      if (released) return;
+      released = true;
+      try {
+        fs.rmSync(path.join(lockfilePath, 'pid'), { force: true });
+        release();
+      } catch {
+        // already released or taken over
       }
-      fs.rmSync(lockPath, { force: true }); // stale lock of a dead process
+    };
+    process.once('exit', releaseOnce);
+    return releaseOnce;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    let holder = 'another process';
+    try {
+      holder = `another process (pid ${fs.readFileSync(path.join(lockfilePath, 'pid'), 'utf8').trim()})`;
+    } catch {
+      // the holder has not written its pid yet
     }
+    throw new DatabaseLockedError(
+      `The embedded database in ${dataDir} is in use by ${holder}, probably the running Vigil server. ` +
+        'Stop it first, or set DATABASE_URL to use a PostgreSQL server, which any number of processes can share.',
+    );
   }
-  throw new DatabaseLockedError(`Could not lock the embedded database in ${dataDir}.`);
 }
 
 /** Opens the embedded engine. `dataDir` undefined = in memory (quick unit tests). */

@@ -32,11 +32,29 @@ test.describe('staff sign-in', () => {
     });
   }
 
-  test('header tricks that skip the proxy still get nothing', async ({ request }) => {
+  test('header tricks that skip the proxy still get nothing: lib/ checks the session itself', async ({ request }) => {
+    // A junk session cookie gets past the proxy (it only looks for the cookie); the page must still refuse.
     for (const value of ['proxy', 'middleware', 'proxy:proxy:proxy:proxy:proxy', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware']) {
-      const res = await request.get('/accounts?q=okafor', { headers: { 'x-middleware-subrequest': value }, maxRedirects: 0 });
+      const res = await request.get('/accounts?q=okafor', {
+        headers: { 'x-middleware-subrequest': value, cookie: 'next-auth.session-token=forged' },
+        maxRedirects: 0,
+      });
       expect(res.status()).toBe(307);
+      expect(res.headers()['location']).toContain('/login');
       expect(await res.text()).not.toContain('Okafor');
+    }
+  });
+
+  test('a role without the permission gets the same 404 as a missing page', async ({ browser }) => {
+    for (const role of ['agent', 'analyst'] as const) {
+      const context = await browser.newContext({ storageState: storageState(role) });
+      const page = await context.newPage();
+      for (const path of ['/admin/staff', '/admin/api-keys']) {
+        const res = await page.goto(path);
+        expect(res?.status()).toBe(404);
+        await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+      }
+      await context.close();
     }
   });
 

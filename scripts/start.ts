@@ -5,9 +5,7 @@
  * (the embedded engine is single-process).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { count } from 'drizzle-orm';
 import { migrateDatabase, openDatabase, DatabaseLockedError } from '@/db/client';
-import { staffUsers } from '@/db/schema';
 import { defaultSeedOptions } from '@/db/seed/generate-events';
 import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/db/seed/seed-demo';
 import { EnvError, parseEnv } from '@/lib/env';
@@ -28,9 +26,10 @@ async function prepareDatabase(wantDemo: boolean) {
   try {
     await migrateDatabase(database);
     const secret = await installationSecret(database.db);
-    const [staff] = await database.db.select({ n: count() }).from(staffUsers);
     const seeded = await isDemoSeeded(database.db);
-    const embeddedAndEmpty = database.kind === 'pglite' && (staff?.n ?? 0) === 0;
+    // The embedded engine is the demo engine: seed until the marker says it finished (an interrupted
+    // first start resumes; stored events are deduplicated by id).
+    const embeddedAndEmpty = database.kind === 'pglite' && !seeded;
     if (!seeded && (wantDemo || embeddedAndEmpty)) {
       const progress = progressReporter('Generating demo data');
       const summary = await seedDemoData(database.db, { ...defaultSeedOptions, end: new Date() }, (p) =>

@@ -59,10 +59,15 @@ program
   .option('--accounts <n>', 'number of customer accounts', positiveInt('--accounts', 5_000_000), defaultSeedOptions.accounts)
   .option('--days <n>', 'days of history, ending now', positiveInt('--days', 400), defaultSeedOptions.days)
   .option('--seed <n>', 'random seed (same seed, same data)', positiveInt('--seed', 2 ** 31 - 1), defaultSeedOptions.seed)
+  .option('--end <time>', 'end of the generated range (ISO 8601; default now): with the seed, makes a run reproducible', (v: string) => {
+    const t = new Date(v);
+    if (Number.isNaN(t.getTime())) throw new InvalidArgumentError('--end must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.');
+    return t;
+  })
   .option('--otp-events <n>', 'bulk path: stream this many OTP events with COPY (PostgreSQL server only), e.g. 10000000', positiveInt('--otp-events', 1_000_000_000))
-  .action((opts: { accounts: number; days: number; seed: number; otpEvents?: number }) =>
+  .action((opts: { accounts: number; days: number; seed: number; end?: Date; otpEvents?: number }) =>
     withDatabase(async (database) => {
-      const end = new Date();
+      const end = opts.end ?? new Date();
       if (opts.otpEvents) {
         const progress = progressReporter('Bulk OTP events');
         const started = performance.now();
@@ -75,7 +80,7 @@ program
         return;
       }
       const progress = progressReporter('Seeding');
-      const summary = await seedDemoData(database.db, { ...opts, end }, (p) => progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`));
+      const summary = await seedDemoData(database.db, { accounts: opts.accounts, days: opts.days, seed: opts.seed, end }, (p) => progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`));
       progress.done(`Seeded ${summary.accounts} accounts and ${summary.events.toLocaleString('en-US')} events.`);
       console.log(`Demo staff (password ${demoStaffPassword}): ${demoStaff.map((s) => s.email).join(', ')}`);
     }),

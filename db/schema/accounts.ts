@@ -40,5 +40,7 @@ export const accounts = pgTable(
     uniqueIndex('accounts_external_id_key').on(t.externalId),
     index('accounts_email_idx').on(sql`lower(${t.email})`),
     index('accounts_phone_idx').on(t.phone),
+    // The account list: most recently active first, keyset-paged.
+    index('accounts_last_event_idx').on(t.lastEventAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );

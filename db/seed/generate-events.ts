@@ -32,13 +32,14 @@ export class EventFactory {
   readonly events: IngestEvent[] = [];
   constructor(
     readonly f: Faker,
-    private readonly seed: number,
+    /** Seed and size in every id: runs with other options never collide with (and get dropped as) this one's ids. */
+    private readonly runTag: string,
     private readonly end: Date,
   ) {}
 
   nextId(prefix: string): string {
     this.counter += 1;
-    return `${prefix}_${this.seed.toString(36)}_${this.counter.toString(36)}`;
+    return `${prefix}_${this.runTag}_${this.counter.toString(36)}`;
   }
 
   accountRef(a: DemoAccount) {
@@ -192,7 +193,7 @@ export function demoDataset(options: SeedOptions): DemoDataset {
   return {
     accounts,
     *days() {
-      const fx = new EventFactory(f, options.seed, options.end);
+      const fx = new EventFactory(f, `${options.seed.toString(36)}a${options.accounts.toString(36)}d${options.days.toString(36)}`, options.end);
       for (let day = 0; day < options.days; day++) {
         const dayStart = firstDay + day * dayMs;
         const factor = weekdayFactor[new Date(dayStart).getUTCDay()] ?? 1;

@@ -42,12 +42,15 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const parsed = SignInCredentials.safeParse(credentials);
           if (!parsed.success) return null;
-          const result = await signInStaff(await getDb(), {
-            ...parsed.data,
-            userAgent: header(req.headers, 'user-agent'),
-          });
-          if (!result.ok) return null;
-          return { id: result.staffId, sessionToken: result.token } as { id: string };
+          try {
+            const result = await signInStaff(await getDb(), { ...parsed.data, userAgent: header(req.headers, 'user-agent') });
+            if (!result.ok) return null;
+            return { id: result.staffId, sessionToken: result.token } as { id: string };
+          } catch (error) {
+            // next-auth would put a thrown message (SQL, hosts) into the redirect URL: log it, answer generically.
+            log.error('staff sign-in failed unexpectedly', { requestId: header(req.headers, 'x-request-id'), error });
+            return null;
+          }
         },
       }),
     ],

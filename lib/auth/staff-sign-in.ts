@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { staffSessions, staffUsers } from '@/db/schema';
 import { timestamptz } from '@/db/sql-helpers';
@@ -29,12 +29,15 @@ export async function signInStaff(db: Db, input: SignInInput, clock: Clock = sys
   const now = clock();
   const email = input.email.trim().toLowerCase();
   const at = timestamptz(now);
+  const lockUntil = new Date(now.getTime() + signInLockMs);
   const lockExpired = lte(staffUsers.lockedUntil, now);
   const [reserved] = await db
     .update(staffUsers)
     .set({
       failedLoginCount: sql`case when ${staffUsers.lockedUntil} <= ${at} then 1 else ${staffUsers.failedLoginCount} + 1 end`,
-      lockedUntil: sql`case when ${staffUsers.lockedUntil} <= ${at} then null else ${staffUsers.lockedUntil} end`,
+      // The attempt that uses up the budget sets the lock in the same statement (a crash between two
+      // statements must not leave the account unlockable); a correct password clears it below.
+      lockedUntil: sql`case when ${staffUsers.lockedUntil} is null and ${staffUsers.failedLoginCount} + 1 >= ${maxFailedSignIns} then ${timestamptz(lockUntil)} else null end`,
     })
     .where(
       and(
@@ -53,19 +56,7 @@ export async function signInStaff(db: Db, input: SignInInput, clock: Clock = sys
     return { ok: false };
   }
 
-  if (!(await verifyPassword(reserved.passwordHash, input.password))) {
-    await db
-      .update(staffUsers)
-      .set({ lockedUntil: new Date(now.getTime() + signInLockMs) })
-      .where(
-        and(
-          eq(staffUsers.id, reserved.id),
-          gte(staffUsers.failedLoginCount, maxFailedSignIns),
-          isNull(staffUsers.lockedUntil),
-        ),
-      );
-    return { ok: false };
-  }
+  if (!(await verifyPassword(reserved.passwordHash, input.password))) return { ok: false };
 
   const token = newSecretToken();
   await db.transaction(async (tx) => {

@@ -89,6 +89,9 @@ describe('login history keyset paging', () => {
     const page = await listLoginHistory(db(), agent, accountId, {}, { after: 'bm90IGEgY3Vyc29y' }, 5);
     expect(page.items).toHaveLength(5);
     expect(page.newer).toBeNull();
+    // A well-formed cursor the database cannot represent (year 0) is no cursor either, never a 500.
+    const yearZero = Buffer.from('0000-01-01T00:00:00Z|5').toString('base64url');
+    expect((await listLoginHistory(db(), agent, accountId, {}, { after: yearZero }, 5)).items).toHaveLength(5);
   });
 
   it('lists the account’s OTP events with channel and purpose', async () => {
@@ -100,5 +103,6 @@ describe('login history keyset paging', () => {
   it('keeps valid URL filters and names the invalid ones', () => {
     expect(parseFilters(LoginHistoryFilter, { outcome: 'failed', from: '2026-13-45', to: "'; drop" })).toEqual({ filter: { outcome: 'failed' }, ignored: ['from', 'to'] });
     expect(parseFilters(LoginHistoryFilter, { outcome: ['x'] })).toEqual({ filter: {}, ignored: ['outcome'] });
+    expect(parseFilters(LoginHistoryFilter, { from: '0000-01-01', to: '2026-02-30' })).toEqual({ filter: {}, ignored: ['from', 'to'] });
   });
 });

@@ -9,7 +9,7 @@ import type { Page, PageDirection } from './pagination';
 
 export const historyPageSize = 25;
 
-const day = z.iso.date();
+const day = z.iso.date().refine((d) => d >= '1970-01-01' && d <= '9999-12-31', 'must be a date from 1970 on');
 /** Filters arrive from the URL: each bad value is dropped (and reported), never a 500. */
 export const LoginHistoryFilter = z.object({
   outcome: z.enum(loginOutcomes).optional(),

@@ -7,6 +7,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
 import { notFound } from '@/lib/errors';
+import { CursorTime } from './pagination';
 
 export const accountSearchPageSize = 25;
 export const maxSearchLength = 200;
@@ -36,7 +37,7 @@ export interface AccountSummary {
   lastEventAt: Date;
 }
 
-const AccountCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+const AccountCursor = z.tuple([CursorTime, z.uuid()]);
 function encodeAccountCursor(a: { lastEventAt: Date; id: string }): string {
   return Buffer.from(`${a.lastEventAt.toISOString()}|${a.id}`).toString('base64url');
 }
@@ -56,7 +57,7 @@ function contactsFor(actor: Actor) {
 
 /**
  * Finds accounts by part of their e-mail, phone, platform id or name (case-insensitive), most recently
- * active first, keyset-paged by `after`.
+ * active first, keyset-paged by `after`. Roles that see contacts masked match e-mail and phone only whole.
  */
 export async function searchAccounts(
   db: Db,
@@ -69,14 +70,16 @@ export async function searchAccounts(
   const conditions: SQL[] = [];
   if (q) {
     const pattern = `%${escapeLike(q.toLowerCase())}%`;
-    const matches = [
-      sql`lower(${accounts.email}) like ${pattern}`,
-      sql`lower(${accounts.externalId}) like ${pattern}`,
-      sql`lower(${accounts.displayName}) like ${pattern}`,
-      ilike(accounts.phone, pattern),
-    ];
     const digits = phoneDigits(q);
-    if (digits) matches.push(sql`${accounts.phone} like ${`%${digits}%`}`);
+    const matches = [sql`lower(${accounts.externalId}) like ${pattern}`, sql`lower(${accounts.displayName}) like ${pattern}`];
+    if (can(actor, 'accounts.viewContacts')) {
+      matches.push(sql`lower(${accounts.email}) like ${pattern}`, ilike(accounts.phone, pattern));
+      if (digits) matches.push(sql`${accounts.phone} like ${`%${escapeLike(digits)}%`}`);
+    } else {
+      // Masked roles find contacts only by the whole value: growing a fragment must not reveal it.
+      matches.push(sql`lower(${accounts.email}) = ${q.toLowerCase()}`);
+      if (digits) matches.push(sql`${accounts.phone} = ${`+${digits}`}`);
+    }
     conditions.push(or(...matches)!);
   }
   const cursor = decodeAccountCursor(params.after);

@@ -10,7 +10,9 @@ export function encodeCursor(c: EventCursor): string {
   return Buffer.from(`${c.occurredAt.toISOString()}|${c.id}`).toString('base64url');
 }
 
-const CursorParts = z.tuple([z.iso.datetime(), z.coerce.number().int().nonnegative()]);
+const sensibleTime = z.iso.datetime().refine((t) => t >= '1970' && t < '9999', 'out of range');
+export const CursorTime = sensibleTime;
+const CursorParts = z.tuple([sensibleTime, z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
 
 /** A malformed cursor is treated as no cursor (first page), never an error. */
 export function decodeCursor(raw: string | undefined | null): EventCursor | null {

@@ -1,0 +1,1 @@
+CREATE INDEX "accounts_last_event_idx" ON "accounts" USING btree ("last_event_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
