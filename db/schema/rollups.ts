@@ -1,11 +1,14 @@
-import { bigint, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 /*
  * Hourly rollups, kept true by the ingest pipeline in the same transaction as the raw events; charts read
  * these, never the raw tables. Their keys answer every groupBy × filter of the metrics API. Absent values
  * are '' (a country the platform did not send, the reason of an event that has none), never NULL, so
- * they can be part of the primary key.
+ * they can be part of the primary key. Each key is split over a few `shard` rows, one picked per
+ * transaction, so concurrent batches counting the same hour do not queue on one hot row; readers sum
+ * over shards.
  */
+export const rollupShards = 8;
 
 export const otpRollupHourly = pgTable(
   'otp_rollup_hourly',
@@ -17,9 +20,10 @@ export const otpRollupHourly = pgTable(
     kind: text('kind').notNull(),
     /** incorrect | expired | max_attempts for `failed`; '' otherwise (delivery reasons are free text). */
     reason: text('reason').notNull(),
+    shard: smallint('shard').notNull().default(0),
     count: bigint('count', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason] })],
+  (t) => [primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] })],
 );
 
 export const loginRollupHourly = pgTable(
@@ -29,7 +33,8 @@ export const loginRollupHourly = pgTable(
     outcome: text('outcome').notNull(),
     reason: text('reason').notNull(),
     country: text('country').notNull(),
+    shard: smallint('shard').notNull().default(0),
     count: bigint('count', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country] })],
+  (t) => [primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country, t.shard] })],
 );

@@ -121,7 +121,7 @@ export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOpti
       select date_trunc('hour', occurred_at, 'UTC'), channel, purpose, coalesce(country, ''), kind,
              case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
       from otp_events where event_id like ${`bulk_${tag}_%`} group by 1, 2, 3, 4, 5, 6
-      on conflict (hour, channel, purpose, country, kind, reason) do update set count = otp_rollup_hourly.count + excluded.count`;
+      on conflict (hour, channel, purpose, country, kind, reason, shard) do update set count = otp_rollup_hourly.count + excluded.count`;
     // New accounts go in with COPY, already knowing their first and last event; a rerun's accounts are updated.
     const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at, last_event_at) from stdin`.writable();
     const accountRows = function* () {

@@ -60,7 +60,7 @@ describe('ingest properties', () => {
       for (const r of replays) await ingestBatch(db(), batches[r % batches.length]!);
       const otpRollup = await queryRows<RollupRow>(
         db(),
-        sql`select concat_ws('|', hour, channel, purpose, country, kind, reason) as k, count::int as n from otp_rollup_hourly order by 1`,
+        sql`select concat_ws('|', hour, channel, purpose, country, kind, reason) as k, sum(count)::int as n from otp_rollup_hourly group by 1 order by 1`,
       );
       const otpRecount = await queryRows<RollupRow>(
         db(),
@@ -68,7 +68,7 @@ describe('ingest properties', () => {
             from otp_events group by 1 order by 1`,
       );
       expect(otpRollup).toEqual(otpRecount);
-      const loginRollup = await queryRows<RollupRow>(db(), sql`select concat_ws('|', hour, outcome, reason, country) as k, count::int as n from login_rollup_hourly order by 1`);
+      const loginRollup = await queryRows<RollupRow>(db(), sql`select concat_ws('|', hour, outcome, reason, country) as k, sum(count)::int as n from login_rollup_hourly group by 1 order by 1`);
       const loginRecount = await queryRows<RollupRow>(
         db(),
         sql`select concat_ws('|', date_trunc('hour', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, '')) as k, count(*)::int as n from login_events group by 1 order by 1`,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { loginRollupHourly, otpRollupHourly } from '@/db/schema';
+import { rollupShards } from '@/db/schema';
 import type { IngestEvent } from './event-schema';
 
 const hourMs = 3_600_000;
@@ -10,8 +10,8 @@ const otpKind = { 'otp.issued': 'issued', 'otp.verified': 'verified', 'otp.faile
 
 /**
  * Adds a batch of newly stored events to the hourly rollups. Counts are summed per key in memory, then
- * upserted in one statement per table, rows sorted by key so concurrent batches lock them in the same
- * order and cannot deadlock.
+ * upserted in one statement per table into one shard (chosen per batch), rows sorted by key so
+ * concurrent batches lock them in the same order and cannot deadlock.
  */
 export async function addToRollups(tx: Tx, events: IngestEvent[]): Promise<void> {
   const otp = new Map<string, { hour: Date; channel: string; purpose: string; country: string; kind: string; reason: string; count: number }>();
@@ -34,23 +34,18 @@ export async function addToRollups(tx: Tx, events: IngestEvent[]): Promise<void>
       else otp.set(key, { ...row, count: 1 });
     }
   }
+  const shard = Math.floor(Math.random() * rollupShards);
   const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   if (otp.size > 0) {
-    await tx
-      .insert(otpRollupHourly)
-      .values(sorted(otp))
-      .onConflictDoUpdate({
-        target: [otpRollupHourly.hour, otpRollupHourly.channel, otpRollupHourly.purpose, otpRollupHourly.country, otpRollupHourly.kind, otpRollupHourly.reason],
-        set: { count: sql`${otpRollupHourly.count} + excluded.count` },
-      });
+    await tx.execute(sql`insert into otp_rollup_hourly (hour, channel, purpose, country, kind, reason, shard, count)
+      select hour, channel, purpose, country, kind, reason, ${shard}, count
+      from jsonb_to_recordset(${JSON.stringify(sorted(otp))}::jsonb) as t(hour timestamptz, channel text, purpose text, country text, kind text, reason text, count bigint)
+      on conflict (hour, channel, purpose, country, kind, reason, shard) do update set count = otp_rollup_hourly.count + excluded.count`);
   }
   if (login.size > 0) {
-    await tx
-      .insert(loginRollupHourly)
-      .values(sorted(login))
-      .onConflictDoUpdate({
-        target: [loginRollupHourly.hour, loginRollupHourly.outcome, loginRollupHourly.reason, loginRollupHourly.country],
-        set: { count: sql`${loginRollupHourly.count} + excluded.count` },
-      });
+    await tx.execute(sql`insert into login_rollup_hourly (hour, outcome, reason, country, shard, count)
+      select hour, outcome, reason, country, ${shard}, count
+      from jsonb_to_recordset(${JSON.stringify(sorted(login))}::jsonb) as t(hour timestamptz, outcome text, reason text, country text, count bigint)
+      on conflict (hour, outcome, reason, country, shard) do update set count = login_rollup_hourly.count + excluded.count`);
   }
 }

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '@/db/client';
-import { accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
+import { queryRows, type Tx } from '@/db/client';
 import type { IngestEvent } from './event-schema';
 import { addToRollups } from './rollups';
 
@@ -12,133 +11,144 @@ export interface StoreResult {
   ips: string[];
 }
 
-// Keeps each multi-row statement well under PostgreSQL's 65 535 bind parameters.
-const rowsPerStatement = 2000;
-
-function chunks<T>(items: T[], size = rowsPerStatement): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+/*
+ * Every statement here is set-based: the whole batch travels as one JSON parameter and is unpacked with
+ * jsonb_to_recordset, so a 1000-event batch is a handful of statements (no query per event, and no
+ * 13 000-parameter VALUES lists to bind), identical on PostgreSQL and the embedded engine.
+ */
+const rows = (value: unknown[]) => sql`${JSON.stringify(value)}::jsonb`;
 
 interface AccountSighting {
-  externalId: string;
-  firstEventAt: Date;
-  lastEventAt: Date;
+  external_id: string;
+  first_event_at: string;
+  last_event_at: string;
   email?: string;
-  emailObservedAt?: Date;
+  email_observed_at?: string;
   phone?: string;
-  phoneObservedAt?: Date;
-  twoFactorEnabled?: boolean;
-  twoFactorMethod?: 'sms' | 'email' | 'totp' | null;
-  twoFactorObservedAt?: Date;
+  phone_observed_at?: string;
+  tfa_enabled?: boolean;
+  tfa_method?: string | null;
+  tfa_observed_at?: string;
 }
 
 /** What the batch says about each account, keeping only the newest value of each reported field. */
 function accountSightings(events: IngestEvent[]): AccountSighting[] {
   const byId = new Map<string, AccountSighting>();
   for (const e of events) {
-    const at = new Date(e.occurredAt);
+    const at = e.occurredAt;
+    const t = Date.parse(at);
     let s = byId.get(e.account.id);
     if (!s) {
-      s = { externalId: e.account.id, firstEventAt: at, lastEventAt: at };
+      s = { external_id: e.account.id, first_event_at: at, last_event_at: at };
       byId.set(e.account.id, s);
     }
-    if (at < s.firstEventAt) s.firstEventAt = at;
-    if (at > s.lastEventAt) s.lastEventAt = at;
-    if (e.account.email && (!s.emailObservedAt || at > s.emailObservedAt)) {
+    if (t < Date.parse(s.first_event_at)) s.first_event_at = at;
+    if (t > Date.parse(s.last_event_at)) s.last_event_at = at;
+    if (e.account.email && (!s.email_observed_at || t > Date.parse(s.email_observed_at))) {
       s.email = e.account.email;
-      s.emailObservedAt = at;
+      s.email_observed_at = at;
     }
-    if (e.account.phone && (!s.phoneObservedAt || at > s.phoneObservedAt)) {
+    if (e.account.phone && (!s.phone_observed_at || t > Date.parse(s.phone_observed_at))) {
       s.phone = e.account.phone;
-      s.phoneObservedAt = at;
+      s.phone_observed_at = at;
     }
-    if (e.type === 'account.2fa_changed' && (!s.twoFactorObservedAt || at > s.twoFactorObservedAt)) {
-      s.twoFactorEnabled = e.enabled;
-      s.twoFactorMethod = e.enabled ? (e.method ?? null) : null;
-      s.twoFactorObservedAt = at;
+    if (e.type === 'account.2fa_changed' && (!s.tfa_observed_at || t > Date.parse(s.tfa_observed_at))) {
+      s.tfa_enabled = e.enabled;
+      s.tfa_method = e.enabled ? (e.method ?? null) : null;
+      s.tfa_observed_at = at;
     }
   }
   // A fixed key order: concurrent batches lock account rows in the same order and cannot deadlock.
-  return [...byId.values()].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  return [...byId.values()].sort((a, b) => (a.external_id < b.external_id ? -1 : a.external_id > b.external_id ? 1 : 0));
 }
+
+const sightingColumns = `external_id text, first_event_at timestamptz, last_event_at timestamptz, email text, email_observed_at timestamptz,
+  phone text, phone_observed_at timestamptz, tfa_enabled boolean, tfa_method text, tfa_observed_at timestamptz`;
 
 /** A reported value replaces the stored one only if its event is newer than the event that set it. */
 const newer = (value: string, observedAt: string) =>
-  sql.raw(
-    `case when excluded.${observedAt} is not null and (accounts.${observedAt} is null or excluded.${observedAt} > accounts.${observedAt}) then excluded.${value} else accounts.${value} end`,
+  `case when excluded.${observedAt} is not null and (accounts.${observedAt} is null or excluded.${observedAt} > accounts.${observedAt}) then excluded.${value} else accounts.${value} end`;
+
+/**
+ * Ids for every account of the batch. New accounts are created with what the batch reports (ON CONFLICT
+ * DO NOTHING takes no lock on rows that already exist), existing ones are only read, so batches about the same accounts do not
+ * queue behind each other here; their reported state is updated at the very end (updateAccounts).
+ */
+async function accountIdsFor(tx: Tx, sightings: AccountSighting[]): Promise<{ ids: Map<string, string>; created: Set<string> }> {
+  const created = await queryRows<{ id: string; external_id: string }>(
+    tx,
+    sql`insert into accounts (external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+          reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at)
+        select external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+          coalesce(tfa_enabled, false), tfa_method, tfa_observed_at
+        from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
+        order by external_id
+        on conflict (external_id) do nothing
+        returning id, external_id`,
   );
-
-async function upsertAccounts(tx: Tx, sightings: AccountSighting[]): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const part of chunks(sightings)) {
-    const rows = await tx
-      .insert(accounts)
-      .values(
-        part.map((s) => ({
-          externalId: s.externalId,
-          firstEventAt: s.firstEventAt,
-          lastEventAt: s.lastEventAt,
-          email: s.email ?? null,
-          emailObservedAt: s.emailObservedAt ?? null,
-          phone: s.phone ?? null,
-          phoneObservedAt: s.phoneObservedAt ?? null,
-          reportedTwoFactorEnabled: s.twoFactorEnabled ?? false,
-          reportedTwoFactorMethod: s.twoFactorMethod ?? null,
-          reportedTwoFactorObservedAt: s.twoFactorObservedAt ?? null,
-        })),
-      )
-      // Events never touch what staff imposed (status, reset, 2FA required) nor the version.
-      .onConflictDoUpdate({
-        target: accounts.externalId,
-        set: {
-          email: newer('email', 'email_observed_at'),
-          phone: newer('phone', 'phone_observed_at'),
-          reportedTwoFactorEnabled: newer('reported_two_factor_enabled', 'reported_two_factor_observed_at'),
-          reportedTwoFactorMethod: newer('reported_two_factor_method', 'reported_two_factor_observed_at'),
-          emailObservedAt: sql.raw('greatest(accounts.email_observed_at, excluded.email_observed_at)'),
-          phoneObservedAt: sql.raw('greatest(accounts.phone_observed_at, excluded.phone_observed_at)'),
-          reportedTwoFactorObservedAt: sql.raw(
-            'greatest(accounts.reported_two_factor_observed_at, excluded.reported_two_factor_observed_at)',
-          ),
-          firstEventAt: sql.raw('least(accounts.first_event_at, excluded.first_event_at)'),
-          lastEventAt: sql.raw('greatest(accounts.last_event_at, excluded.last_event_at)'),
-        },
-      })
-      .returning({ id: accounts.id, externalId: accounts.externalId });
-    for (const r of rows) ids.set(r.externalId, r.id);
+  const ids = new Map(created.map((r) => [r.external_id, r.id]));
+  const createdIds = new Set(ids.keys());
+  const existing = sightings.filter((s) => !ids.has(s.external_id)).map((s) => s.external_id);
+  if (existing.length > 0) {
+    const found = await queryRows<{ id: string; external_id: string }>(
+      tx,
+      sql`select id, external_id from accounts where external_id in (select jsonb_array_elements_text(${rows(existing)}))`,
+    );
+    for (const r of found) ids.set(r.external_id, r.id);
   }
-  return ids;
-}
-
-/** Claims event ids in the idempotency ledger; returns the ids that were new. */
-async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
-  const fresh = new Set<string>();
-  for (const part of chunks([...ids].sort())) {
-    const rows = await tx
-      .insert(seenEvents)
-      .values(part.map((eventId) => ({ eventId, receivedAt })))
-      .onConflictDoNothing()
-      .returning({ eventId: seenEvents.eventId });
-    for (const r of rows) fresh.add(r.eventId);
-  }
-  return fresh;
-}
-
-function contextOf(e: IngestEvent) {
-  return {
-    ip: e.context?.ip ?? null,
-    userAgent: e.context?.userAgent ?? null,
-    deviceId: e.context?.deviceId ?? null,
-    country: e.context?.country ?? null,
-  };
+  return { ids, created: createdIds };
 }
 
 /**
- * Stores a validated batch inside the caller's transaction with set-based statements (no query per event):
- * dedupe against the seen-id ledger (first write wins), create or update accounts, append the raw events,
- * add them to the hourly rollups.
+ * Applies what the batch reports (contacts, enrolled 2FA, activity window). Events never touch what staff
+ * imposed (status, reset, 2FA required) nor the version; a row that would not change is left alone.
+ * Runs last in the transaction, in external-id order, so row locks are held briefly and always taken
+ * in the same order (no deadlocks between concurrent batches).
+ */
+async function updateAccounts(tx: Tx, sightings: AccountSighting[]): Promise<void> {
+  await tx.execute(
+    sql`insert into accounts (external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+          reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at)
+        select external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+          coalesce(tfa_enabled, false), tfa_method, tfa_observed_at
+        from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
+        order by external_id
+        on conflict (external_id) do update set
+          email = ${sql.raw(newer('email', 'email_observed_at'))},
+          phone = ${sql.raw(newer('phone', 'phone_observed_at'))},
+          reported_two_factor_enabled = ${sql.raw(newer('reported_two_factor_enabled', 'reported_two_factor_observed_at'))},
+          reported_two_factor_method = ${sql.raw(newer('reported_two_factor_method', 'reported_two_factor_observed_at'))},
+          email_observed_at = greatest(accounts.email_observed_at, excluded.email_observed_at),
+          phone_observed_at = greatest(accounts.phone_observed_at, excluded.phone_observed_at),
+          reported_two_factor_observed_at = greatest(accounts.reported_two_factor_observed_at, excluded.reported_two_factor_observed_at),
+          first_event_at = least(accounts.first_event_at, excluded.first_event_at),
+          last_event_at = greatest(accounts.last_event_at, excluded.last_event_at)
+        where excluded.first_event_at < accounts.first_event_at
+           or excluded.last_event_at > accounts.last_event_at
+           or excluded.email_observed_at > accounts.email_observed_at or (accounts.email_observed_at is null and excluded.email_observed_at is not null)
+           or excluded.phone_observed_at > accounts.phone_observed_at or (accounts.phone_observed_at is null and excluded.phone_observed_at is not null)
+           or excluded.reported_two_factor_observed_at > accounts.reported_two_factor_observed_at
+           or (accounts.reported_two_factor_observed_at is null and excluded.reported_two_factor_observed_at is not null)`,
+  );
+}
+
+/** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
+async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
+  const claimed = await queryRows<{ event_id: string }>(
+    tx,
+    sql`insert into seen_events (event_id, received_at)
+        select id, ${receivedAt.toISOString()}::timestamptz from jsonb_array_elements_text(${rows([...ids].sort())}) as id order by id
+        on conflict do nothing returning event_id`,
+  );
+  return new Set(claimed.map((r) => r.event_id));
+}
+
+const contextColumns = 'ip inet, user_agent text, device_id text, country text';
+
+/**
+ * Stores a validated batch inside the caller's transaction: dedupe against the seen-id ledger (first
+ * write wins), find or create the accounts, append the raw events, then update the accounts' reported
+ * state and add the events to the hourly rollups.
  */
 export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date = new Date()): Promise<StoreResult> {
   const firstById = new Map<string, IngestEvent>();
@@ -148,43 +158,57 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   const duplicates = batch.length - events.length;
   if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [] };
 
-  const accountIds = await upsertAccounts(tx, accountSightings(events));
-  const logins: (typeof loginEvents.$inferInsert)[] = [];
-  const otps: (typeof otpEvents.$inferInsert)[] = [];
-  const changes: (typeof accountEvents.$inferInsert)[] = [];
+  const sightings = accountSightings(events);
+  const { ids: accountIds, created } = await accountIdsFor(tx, sightings);
+  const received = receivedAt.toISOString();
+  const logins: Record<string, unknown>[] = [];
+  const otps: Record<string, unknown>[] = [];
+  const changes: Record<string, unknown>[] = [];
   for (const e of events) {
-    const common = { eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: new Date(e.occurredAt), receivedAt, ...contextOf(e) };
+    const c = e.context;
+    const common = { event_id: e.id, account_id: accountIds.get(e.account.id), occurred_at: e.occurredAt, ip: c?.ip, user_agent: c?.userAgent, device_id: c?.deviceId, country: c?.country };
     switch (e.type) {
       case 'login.succeeded':
-        logins.push({ ...common, outcome: 'succeeded', method: e.method ?? null });
+        logins.push({ ...common, outcome: 'succeeded', method: e.method });
         break;
       case 'login.failed':
-        logins.push({ ...common, outcome: 'failed', failureReason: e.reason });
+        logins.push({ ...common, outcome: 'failed', failure_reason: e.reason });
         break;
       case 'otp.issued':
       case 'otp.verified':
-        otps.push({ ...common, kind: e.type === 'otp.issued' ? 'issued' : 'verified', otpId: e.otpId, channel: e.channel, purpose: e.purpose });
-        break;
       case 'otp.failed':
-        otps.push({ ...common, kind: 'failed', otpId: e.otpId, channel: e.channel, purpose: e.purpose, failureReason: e.reason });
-        break;
       case 'otp.delivery_failed':
-        otps.push({ ...common, kind: 'delivery_failed', otpId: e.otpId, channel: e.channel, purpose: e.purpose, failureReason: e.reason ?? null });
+        otps.push({ ...common, kind: e.type.slice(4), otp_id: e.otpId, channel: e.channel, purpose: e.purpose, failure_reason: 'reason' in e ? e.reason : undefined });
         break;
       case 'account.contact_changed':
-        changes.push({ ...common, type: 'contact_changed', field: e.field, newValue: e.field === 'email' ? e.account.email! : e.account.phone! });
+        changes.push({ ...common, type: 'contact_changed', field: e.field, new_value: e.field === 'email' ? e.account.email : e.account.phone });
         break;
       case 'account.password_changed':
         changes.push({ ...common, type: 'password_changed' });
         break;
       case 'account.2fa_changed':
-        changes.push({ ...common, type: '2fa_changed', twoFactorEnabled: e.enabled, twoFactorMethod: e.method ?? null });
+        changes.push({ ...common, type: '2fa_changed', two_factor_enabled: e.enabled, two_factor_method: e.method });
         break;
     }
   }
-  for (const part of chunks(logins)) await tx.insert(loginEvents).values(part);
-  for (const part of chunks(otps)) await tx.insert(otpEvents).values(part);
-  for (const part of chunks(changes)) await tx.insert(accountEvents).values(part);
+  if (logins.length > 0) {
+    await tx.execute(sql`insert into login_events (event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ip, user_agent, device_id, country)
+      select event_id, account_id, occurred_at, ${received}::timestamptz, outcome, method, failure_reason, ip, user_agent, device_id, country
+      from jsonb_to_recordset(${rows(logins)}) as t(event_id text, account_id uuid, occurred_at timestamptz, outcome text, method text, failure_reason text, ${sql.raw(contextColumns)})`);
+  }
+  if (otps.length > 0) {
+    await tx.execute(sql`insert into otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country)
+      select event_id, account_id, occurred_at, ${received}::timestamptz, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country
+      from jsonb_to_recordset(${rows(otps)}) as t(event_id text, account_id uuid, occurred_at timestamptz, otp_id text, kind text, channel text, purpose text, failure_reason text, ${sql.raw(contextColumns)})`);
+  }
+  if (changes.length > 0) {
+    await tx.execute(sql`insert into account_events (event_id, account_id, occurred_at, received_at, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country)
+      select event_id, account_id, occurred_at, ${received}::timestamptz, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country
+      from jsonb_to_recordset(${rows(changes)}) as t(event_id text, account_id uuid, occurred_at timestamptz, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text, ${sql.raw(contextColumns)})`);
+  }
+  // Shared rows last: account state, then the hourly counters, so their locks live only until commit.
+  const known = sightings.filter((s) => !created.has(s.external_id));
+  if (known.length > 0) await updateAccounts(tx, known);
   await addToRollups(tx, events);
 
   const ips = new Set<string>();
