@@ -42,6 +42,17 @@ function generate(n: number, seed: number): IngestEvent[] {
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
+/** Batches are idempotent, so a connection the server closed while idle (keep-alive race) is simply retried. */
+async function postWithRetry(body: string, key: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(`http://localhost:${port}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 async function postAll(events: IngestEvent[], key: string) {
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += batchSize) bodies.push(JSON.stringify({ events: events.slice(i, i + batchSize) }));
@@ -54,7 +65,7 @@ async function postAll(events: IngestEvent[], key: string) {
       while (next < bodies.length) {
         const body = bodies[next++]!;
         const t = performance.now();
-        const res = await fetch(`http://localhost:${port}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+        const res = await postWithRetry(body, key);
         if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
         accepted += ((await res.json()) as { accepted: number }).accepted;
         latencies.push(performance.now() - t);
