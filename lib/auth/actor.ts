@@ -22,7 +22,19 @@ export interface SystemActor {
   ip?: null;
 }
 
-export type Actor = StaffActor | SystemActor;
+/** A platform service calling the machine API with an API key; what it may do follows its scopes. */
+export interface ApiActor {
+  kind: 'api';
+  id: null;
+  apiKeyId: string;
+  email: string;
+  role: 'api';
+  scopes: string[];
+  requestId?: string;
+  ip?: null;
+}
+
+export type Actor = StaffActor | SystemActor | ApiActor;
 
 export function cliActor(): SystemActor {
   const user = process.env.USER ?? process.env.LOGNAME ?? 'operator';

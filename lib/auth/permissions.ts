@@ -53,9 +53,18 @@ export function roleCan(role: string | null | undefined, permission: Permission)
   return (permissionsByRole[role] as readonly string[]).includes(permission);
 }
 
+/** Which API-key scope grants a read permission to a machine caller; nothing else is open to keys. */
+const scopeForPermission: Partial<Record<Permission, string>> = {
+  'analytics.view': 'metrics:read',
+};
+
 export function can(actor: Actor | null | undefined, permission: Permission): boolean {
   if (!actor) return false;
   if (actor.kind === 'system') return true; // the operator at the shell (vigil CLI) owns the database anyway
+  if (actor.kind === 'api') {
+    const scope = scopeForPermission[permission];
+    return scope !== undefined && actor.scopes.includes(scope);
+  }
   return roleCan(actor.role, permission);
 }
 

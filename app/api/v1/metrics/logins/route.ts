@@ -1,0 +1,7 @@
+import { handleLoginMetricsRequest } from '@/lib/metrics/metrics-http';
+
+export const dynamic = 'force-dynamic';
+
+export function GET(request: Request) {
+  return handleLoginMetricsRequest(request);
+}

@@ -1,0 +1,67 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '@/db/client';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/permissions';
+import { emptyLoginCounts, loginFailureReasons, loginFigures, type LoginCounts, type LoginFigures } from './definitions';
+import { bucketStarts, type LoginMetricsQuery } from './metrics-query';
+
+export interface LoginMetrics {
+  from: string;
+  to: string;
+  granularity: 'hour' | 'day';
+  groupBy: LoginMetricsQuery['groupBy'];
+  series: { key: string; buckets: (LoginFigures & { start: string })[] }[];
+  totals: LoginFigures;
+}
+
+// groupBy=reason: one series per failure reason, and "none" for the logins that succeeded.
+const seriesKey: Record<LoginMetricsQuery['groupBy'], SQL> = {
+  none: sql`'all'`,
+  reason: sql`case when reason = '' then 'none' else reason end`,
+  country: sql`case when country = '' then 'unknown' else country end`,
+};
+
+function addTo(c: LoginCounts, outcome: string, reason: string, n: number) {
+  if (outcome === 'succeeded') c.succeeded += n;
+  else {
+    c.failed += n;
+    const r = (loginFailureReasons as readonly string[]).includes(reason) ? (reason as keyof LoginCounts['failedByReason']) : 'other';
+    c.failedByReason[r] += n;
+  }
+}
+
+export function loginRollupSql(q: LoginMetricsQuery): SQL {
+  const filters: SQL[] = [sql`hour >= ${q.from.toISOString()}::timestamptz`, sql`hour < ${q.to.toISOString()}::timestamptz`];
+  if (q.country) filters.push(sql`country = ${q.country === 'unknown' ? '' : q.country}`);
+  return sql`select date_trunc(${q.granularity}, hour, 'UTC') as bucket, ${seriesKey[q.groupBy]} as key, outcome, reason, sum(count)::bigint as n
+    from login_rollup_hourly where ${sql.join(filters, sql` and `)} group by 1, 2, 3, 4`;
+}
+
+/** Login outcomes and failure reasons per bucket and series, read from the hourly rollups only. */
+export async function loginMetrics(db: Db, actor: Actor, q: LoginMetricsQuery): Promise<LoginMetrics> {
+  requirePermission(actor, 'analytics.view');
+  const rows = await queryRows<{ bucket: string | Date; key: string; outcome: string; reason: string; n: string | number }>(db, loginRollupSql(q));
+  const starts = bucketStarts(q.from, q.to, q.granularity);
+  const index = new Map(starts.map((d, i) => [d.getTime(), i]));
+  const fixedKeys = q.groupBy === 'reason' ? ['none', ...loginFailureReasons] : q.groupBy === 'none' ? ['all'] : [];
+  const series = new Map<string, LoginCounts[]>(fixedKeys.map((k) => [k, starts.map(emptyLoginCounts)]));
+  const totals = emptyLoginCounts();
+  for (const r of rows) {
+    const i = index.get(new Date(r.bucket).getTime());
+    if (i === undefined) continue;
+    let buckets = series.get(r.key);
+    if (!buckets) series.set(r.key, (buckets = starts.map(emptyLoginCounts)));
+    addTo(buckets[i]!, r.outcome, r.reason, Number(r.n));
+    addTo(totals, r.outcome, r.reason, Number(r.n));
+  }
+  const keys = [...series.keys()];
+  if (q.groupBy === 'country') keys.sort();
+  return {
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    granularity: q.granularity,
+    groupBy: q.groupBy,
+    series: keys.map((key) => ({ key, buckets: series.get(key)!.map((c, i) => ({ start: starts[i]!.toISOString(), ...loginFigures(c) })) })),
+    totals: loginFigures(totals),
+  };
+}

@@ -1,0 +1,37 @@
+import { getDb, type Db } from '@/db/client';
+import { ApiError } from '@/lib/http/api-error';
+import { apiCaller } from '@/lib/http/api-caller';
+import { handleApi, json } from '@/lib/http/api-response';
+import { withDeadline } from '@/lib/http/database-errors';
+import { isServiceError } from '@/lib/errors';
+import { loginMetrics } from './login-metrics';
+import { LoginMetricsQuery, OtpMetricsQuery, parseMetricsQuery } from './metrics-query';
+import { otpMetrics } from './otp-metrics';
+
+interface Options {
+  db?: () => Promise<Db>;
+}
+
+async function serve<T>(request: Request, options: Options, work: (db: Db, actor: Awaited<ReturnType<typeof apiCaller>>, params: URLSearchParams) => Promise<T>) {
+  return handleApi(request, async () => {
+    const db = await (options.db ?? getDb)();
+    const actor = await withDeadline(apiCaller(db, request, 'metrics:read'));
+    try {
+      return json(await withDeadline(work(db, actor, new URL(request.url).searchParams)));
+    } catch (error) {
+      // A key without metrics:read is a 403, like a staff role without analytics.
+      if (isServiceError(error) && error.code === 'forbidden') throw new ApiError(403, 'forbidden', 'This caller may not read metrics (API keys need the metrics:read scope).');
+      throw error;
+    }
+  });
+}
+
+/** GET /api/v1/metrics/otp */
+export function handleOtpMetricsRequest(request: Request, options: Options = {}): Promise<Response> {
+  return serve(request, options, (db, actor, params) => otpMetrics(db, actor, parseMetricsQuery(OtpMetricsQuery, params)));
+}
+
+/** GET /api/v1/metrics/logins */
+export function handleLoginMetricsRequest(request: Request, options: Options = {}): Promise<Response> {
+  return serve(request, options, (db, actor, params) => loginMetrics(db, actor, parseMetricsQuery(LoginMetricsQuery, params)));
+}

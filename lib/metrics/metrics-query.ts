@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { otpChannels, otpPurposes } from '@/db/schema';
+import { ApiError } from '@/lib/http/api-error';
+
+export const maxRangeDays = 400;
+const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
+
+const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+
+export const OtpMetricsQuery = z.object({
+  from: instant,
+  to: instant,
+  granularity: z.enum(['hour', 'day']),
+  groupBy: z.enum(['none', 'channel', 'purpose', 'country']).default('none'),
+  channel: z.enum(otpChannels).optional(),
+  purpose: z.enum(otpPurposes).optional(),
+  country: z
+    .string()
+    .regex(/^([A-Z]{2}|unknown)$/, 'must be an ISO 3166-1 alpha-2 code in capitals, or "unknown"')
+    .optional(),
+});
+export type OtpMetricsQuery = z.output<typeof OtpMetricsQuery>;
+
+export const LoginMetricsQuery = OtpMetricsQuery.omit({ channel: true, purpose: true }).extend({
+  groupBy: z.enum(['none', 'reason', 'country']).default('none'),
+});
+export type LoginMetricsQuery = z.output<typeof LoginMetricsQuery>;
+
+/**
+ * Parses metrics query parameters; any problem is a 400 naming the parameter. `from`/`to` must sit on the
+ * granularity's UTC boundaries, `from` < `to`, at most 400 days apart.
+ */
+export function parseMetricsQuery<S extends typeof OtpMetricsQuery | typeof LoginMetricsQuery>(schema: S, params: URLSearchParams): z.output<S> {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) raw[k] = v;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'query');
+    throw new ApiError(400, 'invalid_parameter', `${name}: ${issue.message}`, { parameter: name });
+  }
+  const q = parsed.data as z.output<S> & { from: Date; to: Date; granularity: 'hour' | 'day' };
+  const unit = q.granularity === 'hour' ? hourMs : dayMs;
+  for (const name of ['from', 'to'] as const) {
+    if (q[name].getTime() % unit !== 0) {
+      throw new ApiError(400, 'invalid_parameter', `${name}: must fall on a whole UTC ${q.granularity} for granularity=${q.granularity}`, { parameter: name });
+    }
+  }
+  if (q.from >= q.to) throw new ApiError(400, 'invalid_parameter', 'to: must be after from', { parameter: 'to' });
+  if (q.to.getTime() - q.from.getTime() > maxRangeDays * dayMs) {
+    throw new ApiError(400, 'invalid_parameter', `to: the range may span at most ${maxRangeDays} days`, { parameter: 'to' });
+  }
+  return q;
+}
+
+/** Every bucket start of the range, so a bucket without events is present with zeros. */
+export function bucketStarts(from: Date, to: Date, granularity: 'hour' | 'day'): Date[] {
+  const unit = granularity === 'hour' ? hourMs : dayMs;
+  const out: Date[] = [];
+  for (let t = from.getTime(); t < to.getTime(); t += unit) out.push(new Date(t));
+  return out;
+}

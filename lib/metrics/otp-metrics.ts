@@ -1,0 +1,77 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '@/db/client';
+import { otpChannels, otpPurposes } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/permissions';
+import { emptyOtpCounts, otpFigures, type OtpCounts, type OtpFigures } from './definitions';
+import { bucketStarts, type OtpMetricsQuery } from './metrics-query';
+
+export interface OtpSeries {
+  key: string;
+  buckets: (OtpFigures & { start: string })[];
+}
+
+export interface OtpMetrics {
+  from: string;
+  to: string;
+  granularity: 'hour' | 'day';
+  groupBy: OtpMetricsQuery['groupBy'];
+  series: OtpSeries[];
+  totals: OtpFigures;
+}
+
+const seriesKey: Record<OtpMetricsQuery['groupBy'], SQL> = {
+  none: sql`'all'`,
+  channel: sql`channel`,
+  purpose: sql`purpose`,
+  country: sql`case when country = '' then 'unknown' else country end`,
+};
+
+function addTo(c: OtpCounts, kind: string, reason: string, n: number) {
+  if (kind === 'issued') c.issued += n;
+  else if (kind === 'verified') c.verified += n;
+  else if (kind === 'delivery_failed') c.deliveryFailed += n;
+  else if (kind === 'failed') {
+    c.failed += n;
+    if (reason === 'incorrect' || reason === 'expired' || reason === 'max_attempts') c.failedByReason[reason] += n;
+  }
+}
+
+/** The rollup query behind the OTP charts (also timed alone by bench:metrics). */
+export function otpRollupSql(q: OtpMetricsQuery): SQL {
+  const filters: SQL[] = [sql`hour >= ${q.from.toISOString()}::timestamptz`, sql`hour < ${q.to.toISOString()}::timestamptz`];
+  if (q.channel) filters.push(sql`channel = ${q.channel}`);
+  if (q.purpose) filters.push(sql`purpose = ${q.purpose}`);
+  if (q.country) filters.push(sql`country = ${q.country === 'unknown' ? '' : q.country}`);
+  return sql`select date_trunc(${q.granularity}, hour, 'UTC') as bucket, ${seriesKey[q.groupBy]} as key, kind, reason, sum(count)::bigint as n
+    from otp_rollup_hourly where ${sql.join(filters, sql` and `)} group by 1, 2, 3, 4`;
+}
+
+/** OTP issuance, conversion and failure per bucket and series, read from the hourly rollups only. */
+export async function otpMetrics(db: Db, actor: Actor, q: OtpMetricsQuery): Promise<OtpMetrics> {
+  requirePermission(actor, 'analytics.view');
+  const rows = await queryRows<{ bucket: string | Date; key: string; kind: string; reason: string; n: string | number }>(db, otpRollupSql(q));
+  const starts = bucketStarts(q.from, q.to, q.granularity);
+  const index = new Map(starts.map((d, i) => [d.getTime(), i]));
+  const fixedKeys = q.groupBy === 'channel' ? otpChannels : q.groupBy === 'purpose' ? otpPurposes : q.groupBy === 'none' ? ['all'] : [];
+  const series = new Map<string, OtpCounts[]>(fixedKeys.map((k) => [k, starts.map(emptyOtpCounts)]));
+  const totals = emptyOtpCounts();
+  for (const r of rows) {
+    const i = index.get(new Date(r.bucket).getTime());
+    if (i === undefined) continue;
+    let buckets = series.get(r.key);
+    if (!buckets) series.set(r.key, (buckets = starts.map(emptyOtpCounts)));
+    addTo(buckets[i]!, r.kind, r.reason, Number(r.n));
+    addTo(totals, r.kind, r.reason, Number(r.n));
+  }
+  const keys = [...series.keys()];
+  if (q.groupBy === 'country') keys.sort();
+  return {
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    granularity: q.granularity,
+    groupBy: q.groupBy,
+    series: keys.map((key) => ({ key, buckets: series.get(key)!.map((c, i) => ({ start: starts[i]!.toISOString(), ...otpFigures(c) })) })),
+    totals: otpFigures(totals),
+  };
+}
