@@ -1,0 +1,113 @@
+import clsx from 'clsx';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AnalyticsDashboard } from '@/components/charts/analytics-dashboard';
+import { channelLabels, purposeLabels } from '@/components/charts/palette';
+import { buttonPrimary, input } from '@/components/ui/styles';
+import { AnalyticsParams, rangePresets, resolveRange } from '@/lib/analytics/analytics-range';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { hrefWith, param, type SearchParams } from '@/lib/search-params';
+
+export const metadata: Metadata = { title: 'Analytics' };
+
+export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const actor = await requireStaff();
+  if (!can(actor, 'analytics.view')) notFound();
+  const query = await searchParams;
+  const p = AnalyticsParams.parse(Object.fromEntries(['range', 'start', 'end', 'channel', 'purpose', 'country'].map((k) => [k, param(query, k)])));
+  const range = resolveRange(p);
+  const presetClass = (active: boolean) =>
+    clsx('rounded-md px-2.5 py-1 text-sm font-medium', active ? 'bg-indigo-600 text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800');
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold">Analytics</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            One-time codes and logins, {range.label}, in {range.granularity === 'hour' ? 'hourly' : 'daily'} UTC buckets. Refreshes every minute.
+          </p>
+        </div>
+        <nav aria-label="Time range" className="flex flex-wrap gap-1">
+          {Object.keys(rangePresets).map((r) => (
+            <Link key={r} href={hrefWith('/analytics', query, { range: r, start: null, end: null })} aria-current={p.range === r ? 'page' : undefined} className={presetClass(p.range === r)}>
+              {r}
+            </Link>
+          ))}
+        </nav>
+      </div>
+      <div className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
+        <form action="/analytics" className="flex flex-wrap items-end gap-3" aria-label="Filters">
+          <input type="hidden" name="range" value={p.range} />
+          {p.range === 'custom' ? (
+            <>
+              <input type="hidden" name="start" value={p.start ?? ''} />
+              <input type="hidden" name="end" value={p.end ?? ''} />
+            </>
+          ) : null}
+          <div>
+            <label htmlFor="a-channel" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
+              Channel
+            </label>
+            <select id="a-channel" name="channel" defaultValue={p.channel ?? ''} className={`${input} mt-1`}>
+              <option value="">All</option>
+              {Object.entries(channelLabels).map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="a-purpose" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
+              Purpose
+            </label>
+            <select id="a-purpose" name="purpose" defaultValue={p.purpose ?? ''} className={`${input} mt-1`}>
+              <option value="">All</option>
+              {Object.entries(purposeLabels).map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="a-country" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
+              Country (ISO code)
+            </label>
+            <input id="a-country" name="country" defaultValue={p.country ?? ''} placeholder="e.g. GB" maxLength={7} className={`${input} mt-1 w-28`} />
+          </div>
+          <button type="submit" className={buttonPrimary}>
+            Apply filters
+          </button>
+          <Link href="/analytics" className="py-1.5 text-sm text-slate-600 hover:underline dark:text-slate-400">
+            Reset
+          </Link>
+        </form>
+        <form action="/analytics" className="ml-auto flex flex-wrap items-end gap-3" aria-label="Custom range">
+          <input type="hidden" name="range" value="custom" />
+          {p.channel ? <input type="hidden" name="channel" value={p.channel} /> : null}
+          {p.purpose ? <input type="hidden" name="purpose" value={p.purpose} /> : null}
+          {p.country ? <input type="hidden" name="country" value={p.country} /> : null}
+          <div>
+            <label htmlFor="a-start" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
+              From (UTC day)
+            </label>
+            <input id="a-start" name="start" type="date" required defaultValue={range.from.slice(0, 10)} className={`${input} mt-1`} />
+          </div>
+          <div>
+            <label htmlFor="a-end" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
+              To (UTC day, inclusive)
+            </label>
+            <input id="a-end" name="end" type="date" required defaultValue={new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10)} className={`${input} mt-1`} />
+          </div>
+          <button type="submit" className={buttonPrimary}>
+            Show range
+          </button>
+        </form>
+      </div>
+      <AnalyticsDashboard key={`${range.from}|${range.to}|${p.channel}|${p.purpose}|${p.country}`} range={range} filters={{ channel: p.channel, purpose: p.purpose, country: p.country }} />
+    </div>
+  );
+}
