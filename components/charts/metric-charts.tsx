@@ -12,6 +12,7 @@ const tickTime = (granularity: 'hour' | 'day') => (value: string) =>
 const label = (granularity: 'hour' | 'day') => (value: unknown) =>
   typeof value === 'string' ? (granularity === 'hour' ? `${value.slice(0, 13).replace('T', ' ')}:00 UTC` : `${value.slice(0, 10)} (UTC day)`) : String(value);
 const percent = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : '—');
+const percentTick = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : '');
 const axisStyle = { fontSize: 11, fill: 'currentColor' };
 
 export interface SeriesSpec {
@@ -54,7 +55,7 @@ export function RateLines({ rows, series, granularity }: { rows: ChartRow[]; ser
       <LineChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis dataKey="start" tickFormatter={tickTime(granularity)} tick={axisStyle} minTickGap={24} />
-        <YAxis tick={axisStyle} tickFormatter={percent} width={56} />
+        <YAxis tick={axisStyle} tickFormatter={percentTick} width={48} />
         <Tooltip labelFormatter={label(granularity)} formatter={percent} contentStyle={{ fontSize: 12 }} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         {series.map((s) => (

@@ -1,48 +1,81 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { Card } from '@/components/ui/card';
+import { Sparkline } from '@/components/charts/metric-charts';
+import { channelColors, outcomeColors } from '@/components/charts/palette';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { overviewCounts } from '@/lib/data/overview';
-import { formatCount, formatPercent } from '@/lib/format';
+import { formatCount } from '@/lib/format';
+import { loginMetrics } from '@/lib/metrics/login-metrics';
+import { otpMetrics } from '@/lib/metrics/otp-metrics';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+const hourMs = 3_600_000;
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
+function change(current: number | null, previous: number | null, kind: 'count' | 'rate'): string {
+  if (current === null || previous === null) return 'no data in the 24 h before';
+  if (kind === 'rate') return `${current >= previous ? '+' : ''}${((current - previous) * 100).toFixed(1)} pts vs the 24 h before`;
+  if (previous === 0) return current === 0 ? 'none in the 24 h before either' : 'none in the 24 h before';
+  return `${current >= previous ? '+' : ''}${(((current - previous) / previous) * 100).toFixed(0)} % vs the 24 h before`;
+}
+
+function Stat({ label, value, detail, children, href }: { label: string; value: string; detail: string; children?: React.ReactNode; href?: string }) {
+  const body = (
+    <>
       <p className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</p>
       <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
-      {hint ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{hint}</p> : null}
-    </div>
+      <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{detail}</p>
+      {children ? <div className="mt-2">{children}</div> : null}
+    </>
+  );
+  const cls = 'block rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900';
+  return href ? (
+    <Link href={href} className={`${cls} hover:border-indigo-400`}>
+      {body}
+    </Link>
+  ) : (
+    <div className={cls}>{body}</div>
   );
 }
 
 export default async function OverviewPage() {
   const actor = await requireStaff();
-  const c = await overviewCounts(await getDb(), actor);
-  const logins = c.loginsSucceeded + c.loginsFailed;
+  const db = await getDb();
+  const now = new Date();
+  const to = new Date(Math.ceil((now.getTime() + 1) / hourMs) * hourMs);
+  const from = new Date(to.getTime() - 24 * hourMs);
+  const before = new Date(from.getTime() - 24 * hourMs);
+  const window = (a: Date, b: Date) => ({ from: a, to: b, granularity: 'hour' as const, groupBy: 'none' as const });
+  const [counts, otp, otpBefore, logins, loginsBefore] = await Promise.all([
+    overviewCounts(db, actor),
+    otpMetrics(db, actor, window(from, to)),
+    otpMetrics(db, actor, window(before, from)),
+    loginMetrics(db, actor, window(from, to)),
+    loginMetrics(db, actor, window(before, from)),
+  ]);
+  const otpRows = otp.series[0]!.buckets.map((b) => ({ start: b.start, issued: b.issued, conversion: b.conversionRate }));
+  const loginRows = logins.series[0]!.buckets.map((b) => ({ start: b.start, failureRate: b.failureRate ?? 0, failed: b.failed }));
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-xl font-semibold">Overview</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">The last 24 hours, in UTC.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">The last 24 hours (hourly UTC buckets, the current hour included), against the 24 hours before.</p>
       </div>
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-        <Stat label="OTPs issued" value={formatCount(c.otpIssued)} hint={`${formatPercent(c.otpVerified, c.otpIssued)} verified (conversion)`} />
-        <Stat label="Sign-ins" value={formatCount(logins)} hint={`${formatPercent(c.loginsFailed, logins)} failed`} />
-        <Stat label="Accounts" value={formatCount(c.accounts)} hint={`${formatCount(c.lockedAccounts)} locked by staff`} />
-        <Stat label="Failed sign-ins" value={formatCount(c.loginsFailed)} />
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+        <Stat label="OTPs issued" value={formatCount(otp.totals.issued)} detail={change(otp.totals.issued, otpBefore.totals.issued, 'count')} href="/analytics?range=24h">
+          <Sparkline rows={otpRows} dataKey="issued" color={channelColors.sms!} />
+        </Stat>
+        <Stat label="OTP conversion rate" value={pct(otp.totals.conversionRate)} detail={change(otp.totals.conversionRate, otpBefore.totals.conversionRate, 'rate')} href="/analytics?range=24h">
+          <Sparkline rows={otpRows} dataKey="conversion" color={channelColors.totp!} />
+        </Stat>
+        <Stat label="Login failure rate" value={pct(logins.totals.failureRate)} detail={change(logins.totals.failureRate, loginsBefore.totals.failureRate, 'rate')} href="/analytics?range=24h">
+          <Sparkline rows={loginRows} dataKey="failed" color={outcomeColors.failed} />
+        </Stat>
+        <Stat label="Open alerts" value="0" detail="Suspicious-activity detection is not switched on yet." />
+        <Stat label="New fraud reports" value="0" detail="Customer fraud reports are not collected yet." />
+        <Stat label="Accounts" value={formatCount(counts.accounts)} detail={`${formatCount(counts.lockedAccounts)} locked by staff`} href="/accounts" />
       </div>
-      <Card title="Start here">
-        <p className="text-sm text-slate-700 dark:text-slate-300">
-          Look an account up by e-mail, phone, platform id or name in the bar above, or browse{' '}
-          <Link href="/accounts" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-            all accounts
-          </Link>
-          , most recently active first.
-        </p>
-      </Card>
     </div>
   );
 }
