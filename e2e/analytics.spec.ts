@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { storageState } from './helpers';
+
+test.describe('analytics', () => {
+  test.use({ storageState: storageState('analyst') });
+
+  test('change range and filter, drill into a bucket, download CSV', async ({ page }) => {
+    await page.goto('/analytics');
+    const issued = page.getByRole('region', { name: 'OTPs issued, by channel' });
+    await expect(issued.locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await page.getByRole('link', { name: '30d' }).click();
+    await expect(page).toHaveURL(/range=30d/);
+    await expect(page.getByText('daily UTC buckets')).toBeVisible();
+
+    await page.getByLabel('Channel', { exact: true }).selectOption('sms');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page).toHaveURL(/channel=sms/);
+    await expect(page).toHaveURL(/range=30d/);
+    await expect(issued.getByText('SMS')).toBeVisible();
+    await expect(issued.getByText('E-mail')).toHaveCount(0);
+    expect(await page.screenshot({ fullPage: true })).toBeTruthy();
+
+    const download = page.waitForEvent('download');
+    await issued.getByRole('button', { name: 'CSV' }).click();
+    const file = await (await download).path();
+    const csv = fs.readFileSync(file, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('start,sms');
+    expect(csv.length).toBe(31);
+
+    await issued.locator('.recharts-bar-rectangle path').last().click();
+    await expect(page).toHaveURL(/\/analytics\/events\?/);
+    await expect(page.getByRole('heading', { name: /OTP events — issued · SMS/ })).toBeVisible();
+    const firstAccount = page.getByRole('table', { name: 'Events in bucket' }).getByRole('link').first();
+    await firstAccount.click();
+    await expect(page).toHaveURL(/\/accounts\/[0-9a-f-]{36}/);
+  });
+
+  test('the charts page has no serious accessibility violations', async ({ page }) => {
+    await page.goto('/analytics?range=7d');
+    await expect(page.getByRole('region', { name: 'Logins' }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  });
+
+  test('a broken drill-down link explains itself', async ({ page }) => {
+    await page.goto('/analytics/events?from=nonsense&to=2026-01-01');
+    await expect(page.getByText('This link does not describe a chart bucket')).toBeVisible();
+  });
+});
+
+test.describe('metrics API access', () => {
+  const params = () => {
+    const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
+    return new URLSearchParams({ from: new Date(to.getTime() - 24 * 3_600_000).toISOString(), to: to.toISOString(), granularity: 'hour' }).toString();
+  };
+
+  test('signed out is refused, each staff role is allowed, cross-site is refused', async ({ playwright, baseURL }) => {
+    const anonymous = await playwright.request.newContext({ baseURL });
+    expect((await anonymous.get(`/api/v1/metrics/otp?${params()}`)).status()).toBe(401);
+    await anonymous.dispose();
+    for (const role of ['agent', 'analyst', 'admin'] as const) {
+      const staff = await playwright.request.newContext({ baseURL, storageState: storageState(role) });
+      const res = await staff.get(`/api/v1/metrics/logins?${params()}`);
+      expect(res.status()).toBe(200);
+      expect(await res.json()).toMatchObject({ granularity: 'hour', series: [{ key: 'all' }] });
+      expect((await staff.get(`/api/v1/metrics/otp?${params()}`, { headers: { 'sec-fetch-site': 'cross-site' } })).status()).toBe(403);
+      const bad = await staff.get('/api/v1/metrics/otp?from=2026-01-01T00:30:00Z&to=2026-01-02T00:00:00Z&granularity=hour');
+      expect(bad.status()).toBe(400);
+      expect(await bad.json()).toMatchObject({ parameter: 'from' });
+      await staff.dispose();
+    }
+  });
+});
