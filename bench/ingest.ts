@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import { migrateDatabase, openPostgres, type Database } from '@/db/client';
 import { systemActor } from '@/db/testing/fixtures';
-import { bulkSeedOtpEvents } from '@/db/seed/bulk-otp-events';
+import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { demoDataset } from '@/db/seed/generate-events';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { createApiKey } from '@/lib/services/api-keys/create-api-key';
@@ -160,7 +160,7 @@ async function main() {
     const emptyRate = await phase('empty store', 101);
     if (bigStore > 0) {
       console.log(`loading ${bigStore.toLocaleString('en-US')} OTP events (bulk path)…`);
-      await bulkSeedOtpEvents(database, { otpEvents: bigStore, accounts: 100_000, days: 90, seed: 202, end: new Date() });
+      await bulkSeedEvents(database, { kind: 'otp', events: bigStore, accounts: 100_000, days: 90, seed: 202, end: new Date() });
       const bigRate = await phase(`store with ${bigStore.toLocaleString('en-US')} events`, 303);
       console.log(`rate with a full store / empty store = ${(bigRate / emptyRate).toFixed(2)} (goal ≥ 0.8)`);
     }

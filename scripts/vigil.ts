@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DatabaseLockedError, migrateDatabase, openDatabase, type Database } from '@/db/client';
 import { apiKeyScopes, staffRoles } from '@/db/schema';
-import { bulkSeedOtpEvents } from '@/db/seed/bulk-otp-events';
+import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { defaultSeedOptions } from '@/db/seed/generate-events';
 import { demoStaff, demoStaffPassword, seedDemoData } from '@/db/seed/seed-demo';
 import { cliActor } from '@/lib/auth/actor';
@@ -65,18 +65,22 @@ program
     return t;
   })
   .option('--otp-events <n>', 'bulk path: stream this many OTP events with COPY (PostgreSQL server only), e.g. 10000000', positiveInt('--otp-events', 1_000_000_000))
-  .action((opts: { accounts: number; days: number; seed: number; end?: Date; otpEvents?: number }) =>
+  .option('--login-events <n>', 'bulk path: stream this many login events with COPY (PostgreSQL server only)', positiveInt('--login-events', 1_000_000_000))
+  .action((opts: { accounts: number; days: number; seed: number; end?: Date; otpEvents?: number; loginEvents?: number }) =>
     withDatabase(async (database) => {
       const end = opts.end ?? new Date();
-      if (opts.otpEvents) {
-        const progress = progressReporter('Bulk OTP events');
-        const started = performance.now();
+      if (opts.otpEvents || opts.loginEvents) {
         const accountsForBulk = opts.accounts === defaultSeedOptions.accounts ? 100_000 : opts.accounts;
-        const written = await bulkSeedOtpEvents(database, { otpEvents: opts.otpEvents, accounts: accountsForBulk, days: opts.days, seed: opts.seed, end }, (done, total) =>
-          progress.update(done, total, `${done.toLocaleString('en-US')} events`),
-        );
-        const seconds = (performance.now() - started) / 1000;
-        progress.done(`Wrote ${written.toLocaleString('en-US')} OTP events for ${accountsForBulk.toLocaleString('en-US')} accounts in ${seconds.toFixed(0)} s (${Math.round(written / seconds).toLocaleString('en-US')} events/s).`);
+        for (const [kind, count] of [['otp', opts.otpEvents], ['login', opts.loginEvents]] as const) {
+          if (!count) continue;
+          const progress = progressReporter(`Bulk ${kind} events`);
+          const started = performance.now();
+          const written = await bulkSeedEvents(database, { kind, events: count, accounts: accountsForBulk, days: opts.days, seed: opts.seed, end }, (done, total) =>
+            progress.update(done, total, `${done.toLocaleString('en-US')} events`),
+          );
+          const seconds = (performance.now() - started) / 1000;
+          progress.done(`Wrote ${written.toLocaleString('en-US')} ${kind} events for up to ${accountsForBulk.toLocaleString('en-US')} accounts in ${seconds.toFixed(0)} s (${Math.round(written / seconds).toLocaleString('en-US')} events/s).`);
+        }
         return;
       }
       const progress = progressReporter('Seeding');

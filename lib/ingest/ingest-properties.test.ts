@@ -74,6 +74,19 @@ describe('ingest properties', () => {
         sql`select concat_ws('|', date_trunc('hour', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, '')) as k, count(*)::int as n from login_events group by 1 order by 1`,
       );
       expect(loginRollup).toEqual(loginRecount);
+      const otpDaily = await queryRows<RollupRow>(db(), sql`select concat_ws('|', day, channel, purpose, country, kind, reason) as k, sum(count)::int as n from otp_rollup_daily group by 1 order by 1`);
+      const otpDailyRecount = await queryRows<RollupRow>(
+        db(),
+        sql`select concat_ws('|', date_trunc('day', occurred_at, 'UTC'), channel, purpose, coalesce(country, ''), kind, case when kind = 'failed' then coalesce(failure_reason, '') else '' end) as k, count(*)::int as n
+            from otp_events group by 1 order by 1`,
+      );
+      expect(otpDaily).toEqual(otpDailyRecount);
+      const loginDaily = await queryRows<RollupRow>(db(), sql`select concat_ws('|', day, outcome, reason, country) as k, sum(count)::int as n from login_rollup_daily group by 1 order by 1`);
+      const loginDailyRecount = await queryRows<RollupRow>(
+        db(),
+        sql`select concat_ws('|', date_trunc('day', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, '')) as k, count(*)::int as n from login_events group by 1 order by 1`,
+      );
+      expect(loginDaily).toEqual(loginDailyRecount);
     },
   );
 

@@ -31,10 +31,11 @@ function addTo(c: LoginCounts, outcome: string, reason: string, n: number) {
 }
 
 export function loginRollupSql(q: LoginMetricsQuery): SQL {
-  const filters: SQL[] = [sql`hour >= ${q.from.toISOString()}::timestamptz`, sql`hour < ${q.to.toISOString()}::timestamptz`];
+  const [table, column] = q.granularity === 'day' ? ['login_rollup_daily', 'day'] : ['login_rollup_hourly', 'hour'];
+  const filters: SQL[] = [sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`, sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`];
   if (q.country) filters.push(sql`country = ${q.country === 'unknown' ? '' : q.country}`);
-  return sql`select date_trunc(${q.granularity}, hour, 'UTC') as bucket, ${seriesKey[q.groupBy]} as key, outcome, reason, sum(count)::bigint as n
-    from login_rollup_hourly where ${sql.join(filters, sql` and `)} group by 1, 2, 3, 4`;
+  return sql`select ${sql.raw(column)} as bucket, ${seriesKey[q.groupBy]} as key, outcome, reason, sum(count)::bigint as n
+    from ${sql.raw(table)} where ${sql.join(filters, sql` and `)} group by 1, 2, 3, 4`;
 }
 
 /** Login outcomes and failure reasons per bucket and series, read from the hourly rollups only. */

@@ -39,12 +39,14 @@ function addTo(c: OtpCounts, kind: string, reason: string, n: number) {
 
 /** The rollup query behind the OTP charts (also timed alone by bench:metrics). */
 export function otpRollupSql(q: OtpMetricsQuery): SQL {
-  const filters: SQL[] = [sql`hour >= ${q.from.toISOString()}::timestamptz`, sql`hour < ${q.to.toISOString()}::timestamptz`];
+  // Day charts read the daily rollup (a few thousand rows for months), hour charts the hourly one.
+  const [table, column] = q.granularity === 'day' ? ['otp_rollup_daily', 'day'] : ['otp_rollup_hourly', 'hour'];
+  const filters: SQL[] = [sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`, sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`];
   if (q.channel) filters.push(sql`channel = ${q.channel}`);
   if (q.purpose) filters.push(sql`purpose = ${q.purpose}`);
   if (q.country) filters.push(sql`country = ${q.country === 'unknown' ? '' : q.country}`);
-  return sql`select date_trunc(${q.granularity}, hour, 'UTC') as bucket, ${seriesKey[q.groupBy]} as key, kind, reason, sum(count)::bigint as n
-    from otp_rollup_hourly where ${sql.join(filters, sql` and `)} group by 1, 2, 3, 4`;
+  return sql`select ${sql.raw(column)} as bucket, ${seriesKey[q.groupBy]} as key, kind, reason, sum(count)::bigint as n
+    from ${sql.raw(table)} where ${sql.join(filters, sql` and `)} group by 1, 2, 3, 4`;
 }
 
 /** OTP issuance, conversion and failure per bucket and series, read from the hourly rollups only. */

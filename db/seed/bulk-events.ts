@@ -6,14 +6,16 @@ import type { Database } from '../client';
 import { demoAccount, type DemoAccount } from './demo-profiles';
 
 /*
- * The bulk path for benchmarks: millions of OTP events streamed with COPY for a population of generated
+ * The bulk path for benchmarks: millions of OTP or login events streamed with COPY for a population of generated
  * accounts, in one transaction that also fills the idempotency ledger, the hourly rollups and the accounts,
  * so every table the ingest pipeline keeps stays true. Event ids carry a run tag, so a second run adds
  * events. PostgreSQL server only (the embedded engine is for demos).
  */
 
-export interface BulkOtpOptions {
-  otpEvents: number;
+export interface BulkOptions {
+  kind: 'otp' | 'login';
+  /** How many events to write. */
+  events: number;
   accounts: number;
   days: number;
   seed: number;
@@ -43,8 +45,8 @@ async function existingAccountIds(database: Database, prefix: string): Promise<M
   return new Map(rows.map((r) => [r.external_id, r.id]));
 }
 
-/** Returns the number of OTP events written. Calls `onProgress` about every 1 %. */
-export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOptions, onProgress?: (done: number, total: number) => void): Promise<number> {
+/** Returns the number of events written. Calls `onProgress` about every 1 %. */
+export async function bulkSeedEvents(database: Database, options: BulkOptions, onProgress?: (done: number, total: number) => void): Promise<number> {
   if (database.kind !== 'postgres' || !database.pg) {
     throw new Error('The bulk path (millions of events) needs a PostgreSQL server: set DATABASE_URL. The embedded engine is for demos.');
   }
@@ -66,24 +68,38 @@ export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOpti
   const tag = `${options.seed.toString(36)}_${Date.now().toString(36)}`;
   // Generates rows in chunks of text lines: one for otp_events, one for seen_events.
   function* chunks(): Generator<string> {
-    const reportEvery = Math.max(1, Math.floor(options.otpEvents / 100));
+    const reportEvery = Math.max(1, Math.floor(options.events / 100));
     let nextReport = reportEvery;
-    while (written < options.otpEvents) {
+    while (written < options.events) {
       let events = '';
-      for (let n = 0; n < 2000 && written < options.otpEvents; n++) {
+      for (let n = 0; n < 2000 && written < options.events; n++) {
         flow += 1;
         const ai = f.number.int({ min: 0, max: options.accounts - 1 });
         const a = profiles[ai]!;
         const day = f.number.int({ min: 0, max: options.days - 1 });
         let t = startMs + day * 24 * hourMs + hourTable[f.number.int({ min: 0, max: hourTable.length - 1 })]! * hourMs + f.number.int({ min: 0, max: hourMs - 1 });
         if (t >= endMs) t = endMs - f.number.int({ min: 1, max: 24 * hourMs });
+        if (options.kind === 'login') {
+          const device = a.devices[0]!;
+          const emitLogin = (outcome: string, at: number, method: string, reason: string) => {
+            if (written >= options.events) return;
+            written += 1;
+            const eventId = `bulk_${tag}_${written.toString(36)}`;
+            events += `${eventId}\t${accountIds[ai]}\t${new Date(at).toISOString()}\t${receivedAt}\t${outcome}\t${method}\t${reason}\t${a.homeIp}\t${device}\t${a.country}\n`;
+            if (at < first[ai]!) first[ai] = at;
+            if (at > last[ai]!) last[ai] = at;
+          };
+          if (f.number.float() < 0.06) emitLogin('failed', t, '\\N', 'bad_password');
+          if (f.number.float() < 0.02) emitLogin('failed', t + 20_000, '\\N', f.helpers.arrayElement(['otp_failed', 'account_locked', 'other']));
+          else emitLogin('succeeded', t + 30_000, a.twoFactor ? 'otp' : 'password', '\\N');
+        } else {
         const channel = channelFor(f, a);
         const purpose = f.helpers.weightedArrayElement(purposes);
         const otpId = `otp_b${tag}_${flow.toString(36)}`;
         const ip = a.homeIp;
         const country = a.country;
         const emit = (kind: string, at: number, reason: string) => {
-          if (written >= options.otpEvents) return;
+          if (written >= options.events) return;
           written += 1;
           const eventId = `bulk_${tag}_${written.toString(36)}`;
           const iso = new Date(at).toISOString();
@@ -102,9 +118,10 @@ export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOpti
           if (roll < 0.14) emit('failed', t + 30_000, 'incorrect');
           emit('verified', t + 60_000, '\\N');
         }
+        }
       }
       if (written >= nextReport) {
-        onProgress?.(written, options.otpEvents);
+        onProgress?.(written, options.events);
         nextReport += reportEvery;
       }
       yield events;
@@ -113,15 +130,37 @@ export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOpti
 
   // One transaction: events, the idempotency ledger and the accounts land together or not at all.
   await pg.begin(async (tx) => {
-    const eventsCopy = await tx`copy otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, country) from stdin`.writable();
+    const table = options.kind === 'otp' ? 'otp_events' : 'login_events';
+    const columns =
+      options.kind === 'otp'
+        ? 'event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, country'
+        : 'event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ip, device_id, country';
+    const eventsCopy = await tx.unsafe(`copy ${table} (${columns}) from stdin`).writable();
     await pipeline(Readable.from(chunks()), eventsCopy);
-    await tx`insert into seen_events (event_id, received_at) select event_id, received_at from otp_events where event_id like ${`bulk_${tag}_%`}`;
+    const mine = `bulk_${tag}_%`;
+    await tx.unsafe(`insert into seen_events (event_id, received_at) select event_id, received_at from ${table} where event_id like $1`, [mine]);
     // The same rollups the ingest pipeline keeps, counted set-based over this run's rows.
-    await tx`insert into otp_rollup_hourly (hour, channel, purpose, country, kind, reason, count)
-      select date_trunc('hour', occurred_at, 'UTC'), channel, purpose, coalesce(country, ''), kind,
-             case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
-      from otp_events where event_id like ${`bulk_${tag}_%`} group by 1, 2, 3, 4, 5, 6
-      on conflict (hour, channel, purpose, country, kind, reason, shard) do update set count = otp_rollup_hourly.count + excluded.count`;
+    if (options.kind === 'otp') {
+      await tx`insert into otp_rollup_hourly (hour, channel, purpose, country, kind, reason, count)
+        select date_trunc('hour', occurred_at, 'UTC'), channel, purpose, coalesce(country, ''), kind,
+               case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
+        from otp_events where event_id like ${mine} group by 1, 2, 3, 4, 5, 6
+        on conflict (hour, channel, purpose, country, kind, reason, shard) do update set count = otp_rollup_hourly.count + excluded.count`;
+      await tx`insert into otp_rollup_daily (day, channel, purpose, country, kind, reason, count)
+        select date_trunc('day', occurred_at, 'UTC'), channel, purpose, coalesce(country, ''), kind,
+               case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
+        from otp_events where event_id like ${mine} group by 1, 2, 3, 4, 5, 6
+        on conflict (day, channel, purpose, country, kind, reason, shard) do update set count = otp_rollup_daily.count + excluded.count`;
+    } else {
+      await tx`insert into login_rollup_hourly (hour, outcome, reason, country, count)
+        select date_trunc('hour', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, ''), count(*)
+        from login_events where event_id like ${mine} group by 1, 2, 3, 4
+        on conflict (hour, outcome, reason, country, shard) do update set count = login_rollup_hourly.count + excluded.count`;
+      await tx`insert into login_rollup_daily (day, outcome, reason, country, count)
+        select date_trunc('day', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, ''), count(*)
+        from login_events where event_id like ${mine} group by 1, 2, 3, 4
+        on conflict (day, outcome, reason, country, shard) do update set count = login_rollup_daily.count + excluded.count`;
+    }
     // New accounts go in with COPY, already knowing their first and last event; a rerun's accounts are updated.
     const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at, last_event_at) from stdin`.writable();
     const accountRows = function* () {
@@ -147,8 +186,8 @@ export async function bulkSeedOtpEvents(database: Database, options: BulkOtpOpti
     }
   });
   await pg`analyze accounts`;
-  await pg`analyze otp_events`;
+  await pg.unsafe(`analyze ${options.kind === 'otp' ? 'otp_events' : 'login_events'}`);
   await pg`analyze seen_events`;
-  onProgress?.(written, options.otpEvents);
+  onProgress?.(written, options.events);
   return written;
 }

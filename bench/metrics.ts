@@ -1,0 +1,116 @@
+/*
+ * `npm run bench:metrics` (needs DATABASE_URL, a PostgreSQL server): loads 10 million OTP events and
+ * 5 million login events over 180 days with the seed's bulk path, then times, in the same run:
+ *   - the 90-day daily chart request through the HTTP API of a production build (p50/p95 over 25 requests),
+ *   - the same aggregate computed from the raw event table (p50 over 3 runs),
+ *   - the bare rollup SQL sent from Node over the same driver (p50/p95 over 25 runs).
+ * Goals: API ≤ 1/100 of the raw aggregate, and ≤ 3 × the bare rollup query.
+ *
+ *   npm run bench:metrics -- [--otp-events 10000000] [--login-events 5000000]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { migrateDatabase, openPostgres, queryRows } from '@/db/client';
+import { bulkSeedEvents } from '@/db/seed/bulk-events';
+import { systemActor } from '@/db/testing/fixtures';
+import { loginRollupSql } from '@/lib/metrics/login-metrics';
+import { otpRollupSql } from '@/lib/metrics/otp-metrics';
+import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { buildIsCurrent, recordBuild } from '../scripts/build-fingerprint';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const otpEvents = arg('otp-events', 10_000_000);
+const loginEvents = arg('login-events', 5_000_000);
+const port = arg('port', 3491);
+const dayMs = 86_400_000;
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+async function time(runs: number, work: () => Promise<unknown>) {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await work();
+    out.push(performance.now() - t);
+  }
+  return { p50: pct(out, 50), p95: pct(out, 95) };
+}
+
+async function main() {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('bench:metrics needs DATABASE_URL (a PostgreSQL server).');
+  const name = `vigil_bench_metrics_${process.pid}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString());
+  let server: ReturnType<typeof spawn> | undefined;
+  try {
+    await migrateDatabase(database);
+    const end = new Date(Math.floor(Date.now() / dayMs) * dayMs);
+    console.log(`loading ${otpEvents.toLocaleString('en-US')} OTP and ${loginEvents.toLocaleString('en-US')} login events over 180 days (bulk path)…`);
+    await bulkSeedEvents(database, { kind: 'otp', events: otpEvents, accounts: 200_000, days: 180, seed: 11, end });
+    await bulkSeedEvents(database, { kind: 'login', events: loginEvents, accounts: 200_000, days: 180, seed: 11, end });
+    await database.db.execute(sql`vacuum analyze otp_rollup_hourly`);
+    await database.db.execute(sql`vacuum analyze login_rollup_hourly`);
+
+    if (!buildIsCurrent()) {
+      if (spawnSync('node_modules/.bin/next', ['build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) throw new Error('build failed');
+      recordBuild();
+    }
+    server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], { env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore', detached: true });
+    for (let i = 0; ; i++) {
+      if (i > 300) throw new Error('server did not start');
+      try {
+        if ((await fetch(`http://localhost:${port}/api/health`)).ok) break;
+      } catch {
+        // starting
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const { key } = await createApiKey(database.db, systemActor, { name: 'bench', scopes: ['metrics:read'] });
+    const from = new Date(end.getTime() - 90 * dayMs);
+    const range = { from: from.toISOString(), to: end.toISOString(), granularity: 'day' };
+
+    for (const kind of ['otp', 'logins'] as const) {
+      const groupBy = kind === 'otp' ? 'channel' : 'reason';
+      const qs = new URLSearchParams({ ...range, groupBy }).toString();
+      const request = async () => {
+        const res = await fetch(`http://localhost:${port}/api/v1/metrics/${kind}?${qs}`, { headers: { authorization: `Bearer ${key}` } });
+        if (res.status !== 200) throw new Error(`metrics answered ${res.status}`);
+        return (await res.json()) as unknown;
+      };
+      await request(); // warm-up
+      const api = await time(25, request);
+      const q = { from, to: end, granularity: 'day' as const, groupBy } as never;
+      const bareSql = kind === 'otp' ? otpRollupSql(q) : loginRollupSql(q);
+      const bare = await time(25, () => queryRows(database.db, bareSql));
+      const rawSql =
+        kind === 'otp'
+          ? sql`select date_trunc('day', occurred_at, 'UTC') as bucket, channel as key, kind, coalesce(failure_reason, '') as reason, count(*) from otp_events
+                where occurred_at >= ${from.toISOString()}::timestamptz and occurred_at < ${end.toISOString()}::timestamptz group by 1, 2, 3, 4`
+          : sql`select date_trunc('day', occurred_at, 'UTC') as bucket, coalesce(failure_reason, 'none') as key, outcome, count(*) from login_events
+                where occurred_at >= ${from.toISOString()}::timestamptz and occurred_at < ${end.toISOString()}::timestamptz group by 1, 2, 3`;
+      const raw = await time(3, () => queryRows(database.db, rawSql));
+      console.log(
+        `${kind} 90-day daily chart: API p50 ${api.p50.toFixed(1)} ms / p95 ${api.p95.toFixed(1)} ms; bare rollup SQL p50 ${bare.p50.toFixed(1)} ms / p95 ${bare.p95.toFixed(1)} ms; raw aggregate p50 ${raw.p50.toFixed(0)} ms. ` +
+          `API/raw = ${(api.p50 / raw.p50).toFixed(4)} (goal ≤ 0.01); API/bare = ${(api.p50 / bare.p50).toFixed(2)} (goal ≤ 3)`,
+      );
+    }
+  } finally {
+    if (server?.pid) process.kill(-server.pid, 'SIGTERM');
+    await database.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
