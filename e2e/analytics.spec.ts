@@ -44,6 +44,15 @@ test.describe('analytics', () => {
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
 
+  test('a login bar drills down to the logins behind it', async ({ page }) => {
+    await page.goto('/analytics?range=30d');
+    const reasons = page.getByRole('region', { name: 'Why logins failed' });
+    await reasons.locator('.recharts-bar-rectangle path').last().click();
+    await expect(page).toHaveURL(/\/analytics\/logins\?.*outcome=failed/);
+    const table = page.getByRole('table', { name: 'Logins in bucket' });
+    await expect(table.getByRole('row').nth(1)).toContainText('failed');
+  });
+
   test('a broken drill-down link explains itself', async ({ page }) => {
     await page.goto('/analytics/events?from=nonsense&to=2026-01-01');
     await expect(page.getByText('This link does not describe a chart bucket')).toBeVisible();

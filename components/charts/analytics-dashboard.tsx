@@ -76,6 +76,18 @@ function Dashboard({ range, filters }: { range: ResolvedRange; filters: Dashboar
     router.push(`/analytics/events?${params.toString()}`);
   };
 
+  const drillLogins = (start: string, key?: string) => {
+    const unit = range.granularity === 'hour' ? 3_600_000 : 86_400_000;
+    const params = new URLSearchParams({ from: start, to: new Date(Date.parse(start) + unit).toISOString() });
+    if (filters.country) params.set('country', filters.country);
+    if (key === 'succeeded' || key === 'failed') params.set('outcome', key);
+    else if (key) {
+      params.set('outcome', 'failed');
+      params.set('reason', key);
+    }
+    router.push(`/analytics/logins?${params.toString()}`);
+  };
+
   const channels = (byChannel.data?.series ?? []).filter((s) => !filters.channel || s.key === filters.channel);
   const purposes = (byPurpose.data?.series ?? []).filter((s) => !filters.purpose || s.key === filters.purpose);
   const chan = channels.map((s) => ({ key: s.key, name: channelLabels[s.key] ?? s.key, color: channelColors[s.key] ?? '#64748b' }));
@@ -139,11 +151,11 @@ function Dashboard({ range, filters }: { range: ResolvedRange; filters: Dashboar
         <ChartCard title="Conversion rate, by purpose" definition="verified ÷ issued per purpose." csvName="otp-conversion-by-purpose.csv" rows={csvRows(pivot(purposes, (b) => b.conversionRate))} state={state(byPurpose)} empty={otpEmpty}>
           <RateLines rows={pivot(purposes, (b) => b.conversionRate)} series={purp} granularity={range.granularity} />
         </ChartCard>
-        <ChartCard title="Logins" definition="login.succeeded and login.failed events per bucket." csvName="logins.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
-          <StackedCounts rows={allLoginBuckets} series={[{ key: 'succeeded', name: 'Succeeded', color: outcomeColors.succeeded }, { key: 'failed', name: 'Failed', color: outcomeColors.failed }]} granularity={range.granularity} unit="logins" />
+        <ChartCard title="Logins" definition="login.succeeded and login.failed events per bucket. Click a bar for the logins behind it." csvName="logins.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
+          <StackedCounts rows={allLoginBuckets} series={[{ key: 'succeeded', name: 'Succeeded', color: outcomeColors.succeeded }, { key: 'failed', name: 'Failed', color: outcomeColors.failed }]} granularity={range.granularity} unit="logins" onSelect={drillLogins} />
         </ChartCard>
-        <ChartCard title="Why logins failed" definition="login.failed events by reason." csvName="login-failure-reasons.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
-          <StackedCounts rows={allLoginBuckets} series={Object.keys(loginReasonColors).map((r) => ({ key: r, name: reasonLabels[r] ?? r, color: loginReasonColors[r]! }))} granularity={range.granularity} unit="logins" />
+        <ChartCard title="Why logins failed" definition="login.failed events by reason. Click a bar for the logins behind it." csvName="login-failure-reasons.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
+          <StackedCounts rows={allLoginBuckets} series={Object.keys(loginReasonColors).map((r) => ({ key: r, name: reasonLabels[r] ?? r, color: loginReasonColors[r]! }))} granularity={range.granularity} unit="logins" onSelect={drillLogins} />
         </ChartCard>
         <ChartCard title="Countries by code failure rate" definition="Countries with at least 50 OTP events in the range; failed ÷ (failed + verified)." csvName="countries-by-failure-rate.csv" rows={topCountries} state={state(byCountry)} empty={topCountries.length === 0}>
           <RankedBars rows={topCountries} dataKey="failureRate" name="Failure rate" color={outcomeColors.failed} format={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : '—')} />

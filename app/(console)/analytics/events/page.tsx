@@ -10,7 +10,7 @@ import { mono, tableClass, td, th } from '@/components/ui/styles';
 import { utcLabel } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { BucketFilter, listOtpEventsInBucket } from '@/lib/data/otp-events-in-range';
+import { BucketFilter, listOtpEventsInBucket } from '@/lib/data/events-in-bucket';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Events behind a chart' };

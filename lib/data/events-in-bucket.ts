@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { accounts, otpChannels, otpEvents, otpFailureReasons, otpKinds, otpPurposes } from '@/db/schema';
+import { accounts, loginEvents, otpChannels, otpEvents, otpFailureReasons, otpKinds, otpPurposes } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { keysetPage } from './event-page';
@@ -63,6 +63,59 @@ export async function listOtpEventsInBucket(db: Db, actor: Actor, f: BucketFilte
       .innerJoin(accounts, eq(accounts.id, otpEvents.accountId))
       .where(and(...where, keyset))
       .orderBy(...(order === 'desc' ? [desc(otpEvents.occurredAt), desc(otpEvents.id)] : [asc(otpEvents.occurredAt), asc(otpEvents.id)]))
+      .limit(n),
+  );
+}
+
+/** The login events behind one chart bucket. */
+export const LoginBucketFilter = z
+  .object({
+    from: CursorTime.transform((v) => new Date(v)),
+    to: CursorTime.transform((v) => new Date(v)),
+    outcome: z.enum(['succeeded', 'failed']).optional(),
+    reason: z.enum(['bad_password', 'unknown_account', 'account_locked', 'otp_failed', 'other']).optional(),
+    country: z.string().regex(/^([A-Z]{2}|unknown)$/).optional(),
+  })
+  .refine((f) => f.from < f.to && f.to.getTime() - f.from.getTime() <= 2 * 86_400_000, { message: 'a bucket of at most two days', path: ['to'] });
+export type LoginBucketFilter = z.output<typeof LoginBucketFilter>;
+
+export interface LoginBucketEvent {
+  id: number;
+  occurredAt: Date;
+  outcome: string;
+  failureReason: string | null;
+  country: string | null;
+  ip: string | null;
+  deviceId: string | null;
+  accountId: string;
+  accountName: string | null;
+  externalId: string;
+}
+
+export async function listLoginEventsInBucket(db: Db, actor: Actor, f: LoginBucketFilter, direction: PageDirection = {}, limit = 50): Promise<Page<LoginBucketEvent>> {
+  requirePermission(actor, 'analytics.view');
+  const where: SQL[] = [gte(loginEvents.occurredAt, f.from), lt(loginEvents.occurredAt, f.to)];
+  if (f.outcome) where.push(eq(loginEvents.outcome, f.outcome));
+  if (f.reason) where.push(eq(loginEvents.failureReason, f.reason));
+  if (f.country) where.push(f.country === 'unknown' ? sql`${loginEvents.country} is null` : eq(loginEvents.country, f.country));
+  return keysetPage({ occurredAt: loginEvents.occurredAt, id: loginEvents.id }, direction, limit, (keyset, order, n) =>
+    db
+      .select({
+        id: loginEvents.id,
+        occurredAt: loginEvents.occurredAt,
+        outcome: loginEvents.outcome,
+        failureReason: loginEvents.failureReason,
+        country: loginEvents.country,
+        ip: loginEvents.ip,
+        deviceId: loginEvents.deviceId,
+        accountId: loginEvents.accountId,
+        accountName: accounts.displayName,
+        externalId: accounts.externalId,
+      })
+      .from(loginEvents)
+      .innerJoin(accounts, eq(accounts.id, loginEvents.accountId))
+      .where(and(...where, keyset))
+      .orderBy(...(order === 'desc' ? [desc(loginEvents.occurredAt), desc(loginEvents.id)] : [asc(loginEvents.occurredAt), asc(loginEvents.id)]))
       .limit(n),
   );
 }

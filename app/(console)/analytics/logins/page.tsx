@@ -1,0 +1,89 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { reasonLabels } from '@/components/charts/palette';
+import { PageLinks } from '@/components/tables/page-links';
+import { Badge } from '@/components/ui/badge';
+import { EmptyState } from '@/components/ui/empty-state';
+import { mono, tableClass, td, th } from '@/components/ui/styles';
+import { utcLabel } from '@/components/ui/time-ago';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { listLoginEventsInBucket, LoginBucketFilter } from '@/lib/data/events-in-bucket';
+import { param, type SearchParams } from '@/lib/search-params';
+
+export const metadata: Metadata = { title: 'Logins behind a chart' };
+
+export default async function BucketLoginsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const actor = await requireStaff();
+  if (!can(actor, 'analytics.view')) notFound();
+  const query = await searchParams;
+  const raw: Record<string, string> = {};
+  for (const k of ['from', 'to', 'outcome', 'reason', 'country']) {
+    const v = param(query, k);
+    if (v) raw[k] = v;
+  }
+  const parsed = LoginBucketFilter.safeParse(raw);
+  if (!parsed.success) {
+    return (
+      <EmptyState title="This link does not describe a chart bucket">
+        Open <Link href="/analytics" className="text-indigo-700 underline dark:text-indigo-300">Analytics</Link> and click a bar to list the logins behind it.
+      </EmptyState>
+    );
+  }
+  const f = parsed.data;
+  const page = await listLoginEventsInBucket(await getDb(), actor, f, { after: param(query, 'after'), before: param(query, 'before') });
+  const describe = [f.outcome, f.reason && reasonLabels[f.reason], f.country].filter(Boolean).join(' · ');
+  return (
+    <div className="space-y-4">
+      <div>
+        <Link href="/analytics" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
+          ← Analytics
+        </Link>
+        <h1 className="mt-1 text-xl font-semibold">Logins {describe ? `— ${describe}` : ''}</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          From {utcLabel(f.from)} to {utcLabel(f.to)} (end excluded), newest first. Open an account to act on it.
+        </p>
+      </div>
+      {page.items.length === 0 ? (
+        <EmptyState title="No logins in this bucket">The chart counted none here with these filters.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          <table className={tableClass} aria-label="Logins in bucket">
+            <thead className="border-b border-slate-200 dark:border-slate-800">
+              <tr>
+                <th className={th}>Time (UTC)</th>
+                <th className={th}>Account</th>
+                <th className={th}>Outcome</th>
+                <th className={th}>Reason</th>
+                <th className={th}>Country</th>
+                <th className={th}>IP</th>
+                <th className={th}>Device</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {page.items.map((e) => (
+                <tr key={e.id}>
+                  <td className={`${td} ${mono} whitespace-nowrap`}>{e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+                  <td className={td}>
+                    <Link href={`/accounts/${e.accountId}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                      {e.accountName ?? e.externalId}
+                    </Link>{' '}
+                    <span className={`${mono} text-slate-500`}>{e.externalId}</span>
+                  </td>
+                  <td className={td}>{e.outcome === 'succeeded' ? <Badge tone="good">succeeded</Badge> : <Badge tone="high">failed</Badge>}</td>
+                  <td className={td}>{e.failureReason ? reasonLabels[e.failureReason] ?? e.failureReason : '—'}</td>
+                  <td className={td}>{e.country ?? 'unknown'}</td>
+                  <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
+                  <td className={`${td} ${mono}`}>{e.deviceId ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <PageLinks path="/analytics/logins" params={query} newer={page.newer} older={page.older} />
+    </div>
+  );
+}
