@@ -6,18 +6,16 @@
  *
  *   npm run bench:ingest -- [--events 500000] [--concurrency 4] [--big-store 10000000 | --big-store 0]
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import { migrateDatabase, openPostgres, type Database } from '@/db/client';
 import { systemActor } from '@/db/testing/fixtures';
 import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { demoDataset } from '@/db/seed/generate-events';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { createApiKey } from '@/lib/services/api-keys/create-api-key';
-import { buildIsCurrent, recordBuild } from '../scripts/build-fingerprint';
+import { benchEnvironment, percentile } from './bench-database';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,7 +38,6 @@ function generate(n: number, seed: number): IngestEvent[] {
   return events.slice(0, n);
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 /** Batches are idempotent, so a connection the server closed while idle (keep-alive race) is simply retried. */
 async function postWithRetry(body: string, key: string): Promise<Response> {
@@ -115,42 +112,15 @@ async function copyBaseline(url: string, events: IngestEvent[], suffix: string) 
 }
 
 async function main() {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('bench:ingest needs DATABASE_URL (a PostgreSQL server); the embedded engine is not what production runs on.');
-  const name = `vigil_bench_${process.pid}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database: Database = openPostgres(url.toString());
-  let server: ReturnType<typeof spawn> | undefined;
+  const env = await benchEnvironment('bench_ingest', port, { VIGIL_INGEST_RATE_LIMIT: '1000000' });
   try {
-    await migrateDatabase(database);
-    if (!buildIsCurrent()) {
-      console.log('building…');
-      if (spawnSync('node_modules/.bin/next', ['build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) throw new Error('build failed');
-      recordBuild();
-    }
-    server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
-      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), VIGIL_INGEST_RATE_LIMIT: '1000000', NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: 'ignore',
-      detached: true,
-    });
-    for (let i = 0; ; i++) {
-      if (i > 300) throw new Error('server did not start');
-      try {
-        if ((await fetch(`http://localhost:${port}/api/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const { key } = await createApiKey(database.db, systemActor, { name: 'bench', scopes: ['events:write'] });
+    await env.startServer();
+    const { key } = await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] });
     console.log(`generating ${totalEvents.toLocaleString('en-US')} events…`);
     const phase = async (label: string, seed: number) => {
       const events = generate(totalEvents, seed);
       const api = await postAll(events, key);
-      const copy = await copyBaseline(url.toString(), events, label.replace(/\W/g, '_'));
+      const copy = await copyBaseline(env.url, events, label.replace(/\W/g, '_'));
       console.log(
         `${label}: API ${Math.round(api.rate).toLocaleString('en-US')} events/s (p50 ${api.p50.toFixed(0)} ms, p99 ${api.p99.toFixed(0)} ms per 1000-event batch, ${concurrency} clients); ` +
           `COPY ${Math.round(copy.rate).toLocaleString('en-US')} events/s; ratio API/COPY = ${(api.rate / copy.rate).toFixed(2)}`,
@@ -160,16 +130,12 @@ async function main() {
     const emptyRate = await phase('empty store', 101);
     if (bigStore > 0) {
       console.log(`loading ${bigStore.toLocaleString('en-US')} OTP events (bulk path)…`);
-      await bulkSeedEvents(database, { kind: 'otp', events: bigStore, accounts: 100_000, days: 90, seed: 202, end: new Date() });
+      await bulkSeedEvents(env.database, { kind: 'otp', events: bigStore, accounts: 100_000, days: 90, seed: 202, end: new Date() });
       const bigRate = await phase(`store with ${bigStore.toLocaleString('en-US')} events`, 303);
       console.log(`rate with a full store / empty store = ${(bigRate / emptyRate).toFixed(2)} (goal ≥ 0.8)`);
     }
   } finally {
-    if (server?.pid) process.kill(-server.pid, 'SIGTERM');
-    await database.close();
-    await new Promise((r) => setTimeout(r, 1500));
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await env.dispose();
   }
 }
 

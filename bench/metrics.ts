@@ -8,16 +8,14 @@
  *
  *   npm run bench:metrics -- [--otp-events 10000000] [--login-events 5000000]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { migrateDatabase, openPostgres, queryRows } from '@/db/client';
+import { queryRows } from '@/db/client';
 import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { systemActor } from '@/db/testing/fixtures';
 import { loginRollupSql } from '@/lib/metrics/login-metrics';
 import { otpRollupSql } from '@/lib/metrics/otp-metrics';
 import { createApiKey } from '@/lib/services/api-keys/create-api-key';
-import { buildIsCurrent, recordBuild } from '../scripts/build-fingerprint';
+import { benchEnvironment, percentile } from './bench-database';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +26,6 @@ const loginEvents = arg('login-events', 5_000_000);
 const port = arg('port', 3491);
 const dayMs = 86_400_000;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 async function time(runs: number, work: () => Promise<unknown>) {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -36,42 +33,20 @@ async function time(runs: number, work: () => Promise<unknown>) {
     await work();
     out.push(performance.now() - t);
   }
-  return { p50: pct(out, 50), p95: pct(out, 95) };
+  return { p50: percentile(out, 50), p95: percentile(out, 95) };
 }
 
 async function main() {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('bench:metrics needs DATABASE_URL (a PostgreSQL server).');
-  const name = `vigil_bench_metrics_${process.pid}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString());
-  let server: ReturnType<typeof spawn> | undefined;
+  const env = await benchEnvironment('bench_metrics', port);
+  const database = env.database;
   try {
-    await migrateDatabase(database);
     const end = new Date(Math.floor(Date.now() / dayMs) * dayMs);
     console.log(`loading ${otpEvents.toLocaleString('en-US')} OTP and ${loginEvents.toLocaleString('en-US')} login events over 180 days (bulk path)…`);
     await bulkSeedEvents(database, { kind: 'otp', events: otpEvents, accounts: 200_000, days: 180, seed: 11, end });
     await bulkSeedEvents(database, { kind: 'login', events: loginEvents, accounts: 200_000, days: 180, seed: 11, end });
-    await database.db.execute(sql`vacuum analyze otp_rollup_hourly`);
-    await database.db.execute(sql`vacuum analyze login_rollup_hourly`);
-
-    if (!buildIsCurrent()) {
-      if (spawnSync('node_modules/.bin/next', ['build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) throw new Error('build failed');
-      recordBuild();
-    }
-    server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], { env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore', detached: true });
-    for (let i = 0; ; i++) {
-      if (i > 300) throw new Error('server did not start');
-      try {
-        if ((await fetch(`http://localhost:${port}/api/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await database.db.execute(sql`vacuum analyze otp_rollup_daily`);
+    await database.db.execute(sql`vacuum analyze login_rollup_daily`);
+    await env.startServer();
     const { key } = await createApiKey(database.db, systemActor, { name: 'bench', scopes: ['metrics:read'] });
     const from = new Date(end.getTime() - 90 * dayMs);
     const range = { from: from.toISOString(), to: end.toISOString(), granularity: 'day' };
@@ -102,11 +77,7 @@ async function main() {
       );
     }
   } finally {
-    if (server?.pid) process.kill(-server.pid, 'SIGTERM');
-    await database.close();
-    await new Promise((r) => setTimeout(r, 1500));
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await env.dispose();
   }
 }
 

@@ -1,9 +1,3 @@
-export default function Loading() {
-  return (
-    <div role="status" aria-live="polite" className="animate-pulse space-y-3">
-      <div className="h-6 w-48 rounded bg-slate-200 dark:bg-slate-800" />
-      <div className="h-32 rounded bg-slate-200 dark:bg-slate-800" />
-      <span className="sr-only">Loading…</span>
-    </div>
-  );
-}
+import { PageSkeleton } from '@/components/ui/page-skeleton';
+
+export default PageSkeleton;

@@ -1,0 +1,56 @@
+import { spawn, spawnSync } from 'node:child_process';
+import postgres from 'postgres';
+import { migrateDatabase, openPostgres, type Database } from '@/db/client';
+import { buildIsCurrent, recordBuild } from '../scripts/build-fingerprint';
+
+/**
+ * A scratch database on the DATABASE_URL server and a production Vigil server on it, for one benchmark
+ * run; `dispose` stops the server and drops the database.
+ */
+export async function benchEnvironment(label: string, port: number, env: Record<string, string> = {}) {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error(`${label} needs DATABASE_URL (a PostgreSQL server); the embedded engine is not what production runs on.`);
+  const name = `vigil_${label.replace(/\W/g, '_')}_${process.pid}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database: Database = openPostgres(url.toString());
+  await migrateDatabase(database);
+  let server: ReturnType<typeof spawn> | undefined;
+
+  return {
+    url: url.toString(),
+    database,
+    async startServer() {
+      if (!buildIsCurrent()) {
+        if (spawnSync('node_modules/.bin/next', ['build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) throw new Error('build failed');
+        recordBuild();
+      }
+      server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
+        env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', ...env },
+        stdio: 'ignore',
+        detached: true,
+      });
+      for (let i = 0; ; i++) {
+        if (i > 300) throw new Error('server did not start');
+        try {
+          if ((await fetch(`http://localhost:${port}/api/health`)).ok) return;
+        } catch {
+          // starting
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
+    async dispose() {
+      if (server?.pid) process.kill(-server.pid, 'SIGTERM');
+      await database.close();
+      await new Promise((r) => setTimeout(r, 1500));
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+export { percentile };
