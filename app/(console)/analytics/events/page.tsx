@@ -3,11 +3,11 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { channelLabels, purposeLabels, reasonLabels } from '@/components/charts/palette';
+import { BucketHeader, NotABucket } from '@/components/layout/bucket-header';
 import { PageLinks } from '@/components/tables/page-links';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { mono, tableClass, td, th } from '@/components/ui/styles';
-import { utcLabel } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { BucketFilter, listOtpEventsInBucket } from '@/lib/data/events-in-bucket';
@@ -25,27 +25,13 @@ export default async function BucketEventsPage({ searchParams }: { searchParams:
     if (v) raw[k] = v;
   }
   const parsed = BucketFilter.safeParse(raw);
-  if (!parsed.success) {
-    return (
-      <EmptyState title="This link does not describe a chart bucket">
-        Open <Link href="/analytics" className="text-indigo-700 underline dark:text-indigo-300">Analytics</Link> and click a bar to list the events behind it.
-      </EmptyState>
-    );
-  }
+  if (!parsed.success) return <NotABucket />;
   const f = parsed.data;
   const page = await listOtpEventsInBucket(await getDb(), actor, f, { after: param(query, 'after'), before: param(query, 'before') });
   const describe = [f.kind?.replace('_', ' '), f.channel && channelLabels[f.channel], f.purpose && purposeLabels[f.purpose], f.reason && reasonLabels[f.reason], f.country].filter(Boolean).join(' · ');
   return (
     <div className="space-y-4">
-      <div>
-        <Link href="/analytics" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
-          ← Analytics
-        </Link>
-        <h1 className="mt-1 text-xl font-semibold">OTP events {describe ? `— ${describe}` : ''}</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          From {utcLabel(f.from)} to {utcLabel(f.to)} (end excluded), newest first. Open an account to act on it.
-        </p>
-      </div>
+      <BucketHeader title={`OTP events${describe ? ` — ${describe}` : ''}`} from={f.from} to={f.to} />
       {page.items.length === 0 ? (
         <EmptyState title="No events in this bucket">The chart counted none here with these filters.</EmptyState>
       ) : (
