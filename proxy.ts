@@ -33,8 +33,7 @@ function contentSecurityPolicy(nonce: string): string {
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const isApi = pathname.startsWith('/api/');
-  const isPublic = isApi || publicPages.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  const isPublic = publicPages.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   if (!isPublic && !sessionCookies.some((name) => request.cookies.has(name))) {
     const login = new URL('/login', request.url);
     if (pathname !== '/') login.searchParams.set('callbackUrl', pathname + search);
@@ -56,6 +55,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// The machine API (/api/…) skips the proxy: it has no pages to protect, its handlers authenticate every
+// call themselves and mint their own request ids, and the platform's hot paths save the extra hop.
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }],
+  matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico).*)' }],
 };
