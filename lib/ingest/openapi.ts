@@ -16,8 +16,15 @@ const errorResponse = (description: string, headers?: Record<string, unknown>) =
 });
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
 
-/** The machine API's contract, generated from the same zod schemas the server validates with. */
+let cached: ReturnType<typeof buildDocument> | undefined;
+
+/** The machine API's contract, generated (once per process) from the same zod schemas the server validates with. */
 export function openApiDocument() {
+  cached ??= buildDocument();
+  return cached;
+}
+
+function buildDocument() {
   return {
     openapi: '3.1.0',
     info: {
