@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
+import { assembleSeries } from './assemble-series';
 import { emptyLoginCounts, loginFailureReasons, loginFigures, type LoginCounts, type LoginFigures } from './definitions';
 import { bucketStarts, type LoginMetricsQuery } from './metrics-query';
 
@@ -42,27 +43,14 @@ export function loginRollupSql(q: LoginMetricsQuery): SQL {
 export async function loginMetrics(db: Db, actor: Actor, q: LoginMetricsQuery): Promise<LoginMetrics> {
   requirePermission(actor, 'analytics.view');
   const rows = await queryRows<{ bucket: string | Date; key: string; outcome: string; reason: string; n: string | number }>(db, loginRollupSql(q));
-  const starts = bucketStarts(q.from, q.to, q.granularity);
-  const index = new Map(starts.map((d, i) => [d.getTime(), i]));
-  const fixedKeys = q.groupBy === 'reason' ? ['none', ...loginFailureReasons] : q.groupBy === 'none' ? ['all'] : [];
-  const series = new Map<string, LoginCounts[]>(fixedKeys.map((k) => [k, starts.map(emptyLoginCounts)]));
-  const totals = emptyLoginCounts();
-  for (const r of rows) {
-    const i = index.get(new Date(r.bucket).getTime());
-    if (i === undefined) continue;
-    let buckets = series.get(r.key);
-    if (!buckets) series.set(r.key, (buckets = starts.map(emptyLoginCounts)));
-    addTo(buckets[i]!, r.outcome, r.reason, Number(r.n));
-    addTo(totals, r.outcome, r.reason, Number(r.n));
-  }
-  const keys = [...series.keys()];
-  if (q.groupBy === 'country') keys.sort();
-  return {
-    from: q.from.toISOString(),
-    to: q.to.toISOString(),
-    granularity: q.granularity,
-    groupBy: q.groupBy,
-    series: keys.map((key) => ({ key, buckets: series.get(key)!.map((c, i) => ({ start: starts[i]!.toISOString(), ...loginFigures(c) })) })),
-    totals: loginFigures(totals),
-  };
+  const assembled = assembleSeries({
+    rows,
+    starts: bucketStarts(q.from, q.to, q.granularity),
+    fixedKeys: q.groupBy === 'reason' ? ['none', ...loginFailureReasons] : q.groupBy === 'none' ? ['all'] : [],
+    sortFound: q.groupBy === 'country',
+    empty: emptyLoginCounts,
+    add: (c, r) => addTo(c, r.outcome, r.reason, Number(r.n)),
+    figures: loginFigures,
+  });
+  return { from: q.from.toISOString(), to: q.to.toISOString(), granularity: q.granularity, groupBy: q.groupBy, ...assembled };
 }

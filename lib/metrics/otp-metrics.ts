@@ -3,6 +3,7 @@ import { queryRows, type Db } from '@/db/client';
 import { otpChannels, otpPurposes } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
+import { assembleSeries } from './assemble-series';
 import { emptyOtpCounts, otpFigures, type OtpCounts, type OtpFigures } from './definitions';
 import { bucketStarts, type OtpMetricsQuery } from './metrics-query';
 
@@ -53,27 +54,14 @@ export function otpRollupSql(q: OtpMetricsQuery): SQL {
 export async function otpMetrics(db: Db, actor: Actor, q: OtpMetricsQuery): Promise<OtpMetrics> {
   requirePermission(actor, 'analytics.view');
   const rows = await queryRows<{ bucket: string | Date; key: string; kind: string; reason: string; n: string | number }>(db, otpRollupSql(q));
-  const starts = bucketStarts(q.from, q.to, q.granularity);
-  const index = new Map(starts.map((d, i) => [d.getTime(), i]));
-  const fixedKeys = q.groupBy === 'channel' ? otpChannels : q.groupBy === 'purpose' ? otpPurposes : q.groupBy === 'none' ? ['all'] : [];
-  const series = new Map<string, OtpCounts[]>(fixedKeys.map((k) => [k, starts.map(emptyOtpCounts)]));
-  const totals = emptyOtpCounts();
-  for (const r of rows) {
-    const i = index.get(new Date(r.bucket).getTime());
-    if (i === undefined) continue;
-    let buckets = series.get(r.key);
-    if (!buckets) series.set(r.key, (buckets = starts.map(emptyOtpCounts)));
-    addTo(buckets[i]!, r.kind, r.reason, Number(r.n));
-    addTo(totals, r.kind, r.reason, Number(r.n));
-  }
-  const keys = [...series.keys()];
-  if (q.groupBy === 'country') keys.sort();
-  return {
-    from: q.from.toISOString(),
-    to: q.to.toISOString(),
-    granularity: q.granularity,
-    groupBy: q.groupBy,
-    series: keys.map((key) => ({ key, buckets: series.get(key)!.map((c, i) => ({ start: starts[i]!.toISOString(), ...otpFigures(c) })) })),
-    totals: otpFigures(totals),
-  };
+  const assembled = assembleSeries({
+    rows,
+    starts: bucketStarts(q.from, q.to, q.granularity),
+    fixedKeys: q.groupBy === 'channel' ? otpChannels : q.groupBy === 'purpose' ? otpPurposes : q.groupBy === 'none' ? ['all'] : [],
+    sortFound: q.groupBy === 'country',
+    empty: emptyOtpCounts,
+    add: (c, r) => addTo(c, r.kind, r.reason, Number(r.n)),
+    figures: otpFigures,
+  });
+  return { from: q.from.toISOString(), to: q.to.toISOString(), granularity: q.granularity, groupBy: q.groupBy, ...assembled };
 }
