@@ -65,6 +65,15 @@ function accountSightings(events: IngestEvent[]): AccountSighting[] {
 const sightingColumns = `external_id text, first_event_at timestamptz, last_event_at timestamptz, email text, email_observed_at timestamptz,
   phone text, phone_observed_at timestamptz, tfa_enabled boolean, tfa_method text, tfa_observed_at timestamptz`;
 
+/** The accounts as the batch reports them, in external-id order (the lock order between batches). */
+const insertSightings = (sightings: AccountSighting[]) =>
+  sql`insert into accounts (external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+        reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at)
+      select external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+        coalesce(tfa_enabled, false), tfa_method, tfa_observed_at
+      from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
+      order by external_id`;
+
 /** A reported value replaces the stored one only if its event is newer than the event that set it. */
 const newer = (value: string, observedAt: string) =>
   `case when excluded.${observedAt} is not null and (accounts.${observedAt} is null or excluded.${observedAt} > accounts.${observedAt}) then excluded.${value} else accounts.${value} end`;
@@ -77,12 +86,7 @@ const newer = (value: string, observedAt: string) =>
 async function accountIdsFor(tx: Tx, sightings: AccountSighting[]): Promise<{ ids: Map<string, string>; created: Set<string> }> {
   const created = await queryRows<{ id: string; external_id: string }>(
     tx,
-    sql`insert into accounts (external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
-          reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at)
-        select external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
-          coalesce(tfa_enabled, false), tfa_method, tfa_observed_at
-        from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
-        order by external_id
+    sql`${insertSightings(sightings)}
         on conflict (external_id) do nothing
         returning id, external_id`,
   );
@@ -107,12 +111,7 @@ async function accountIdsFor(tx: Tx, sightings: AccountSighting[]): Promise<{ id
  */
 async function updateAccounts(tx: Tx, sightings: AccountSighting[]): Promise<void> {
   await tx.execute(
-    sql`insert into accounts (external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
-          reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at)
-        select external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
-          coalesce(tfa_enabled, false), tfa_method, tfa_observed_at
-        from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
-        order by external_id
+    sql`${insertSightings(sightings)}
         on conflict (external_id) do update set
           email = ${sql.raw(newer('email', 'email_observed_at'))},
           phone = ${sql.raw(newer('phone', 'phone_observed_at'))},
