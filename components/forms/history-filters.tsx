@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { buttonPrimary, input } from '@/components/ui/styles';
+import { LabeledSelect } from './labeled-select';
 
 export interface FilterSelect {
   name: string;
@@ -25,19 +26,7 @@ export function HistoryFilters({
     <form action={action} className="mb-3 flex flex-wrap items-end gap-3" aria-label="Filters">
       <input type="hidden" name="tab" value={tab} />
       {selects.map((s) => (
-        <div key={s.name}>
-          <label htmlFor={`f-${s.name}`} className="block text-xs font-medium text-slate-600 dark:text-slate-400">
-            {s.label}
-          </label>
-          <select id={`f-${s.name}`} name={s.name} defaultValue={values[s.name] ?? ''} className={`${input} mt-1`}>
-            <option value="">All</option>
-            {s.options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabeledSelect key={s.name} id={`f-${s.name}`} name={s.name} label={s.label} options={s.options} value={values[s.name]} />
       ))}
       <div>
         <label htmlFor="f-from" className="block text-xs font-medium text-slate-600 dark:text-slate-400">

@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AnalyticsDashboard } from '@/components/charts/analytics-dashboard';
+import { LabeledSelect } from '@/components/forms/labeled-select';
 import { channelLabels, purposeLabels } from '@/components/charts/palette';
 import { buttonPrimary, input } from '@/components/ui/styles';
 import { AnalyticsParams, rangePresets, resolveRange } from '@/lib/analytics/analytics-range';
@@ -46,32 +47,8 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
               <input type="hidden" name="end" value={p.end ?? ''} />
             </>
           ) : null}
-          <div>
-            <label htmlFor="a-channel" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
-              Channel
-            </label>
-            <select id="a-channel" name="channel" defaultValue={p.channel ?? ''} className={`${input} mt-1`}>
-              <option value="">All</option>
-              {Object.entries(channelLabels).map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="a-purpose" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
-              Purpose
-            </label>
-            <select id="a-purpose" name="purpose" defaultValue={p.purpose ?? ''} className={`${input} mt-1`}>
-              <option value="">All</option>
-              {Object.entries(purposeLabels).map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabeledSelect id="a-channel" name="channel" label="Channel" value={p.channel} options={Object.entries(channelLabels).map(([value, label]) => ({ value, label }))} />
+          <LabeledSelect id="a-purpose" name="purpose" label="Purpose" value={p.purpose} options={Object.entries(purposeLabels).map(([value, label]) => ({ value, label }))} />
           <div>
             <label htmlFor="a-country" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
               Country (ISO code)
