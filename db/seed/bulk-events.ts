@@ -82,7 +82,7 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
         if (options.kind === 'login') {
           const device = a.devices[0]!;
           const emitLogin = (outcome: string, at: number, method: string, reason: string) => {
-            if (written >= options.events) return;
+            if (written >= options.events || at >= endMs) return;
             written += 1;
             const eventId = `bulk_${tag}_${written.toString(36)}`;
             events += `${eventId}\t${accountIds[ai]}\t${new Date(at).toISOString()}\t${receivedAt}\t${outcome}\t${method}\t${reason}\t${a.homeIp}\t${device}\t${a.country}\n`;
@@ -99,7 +99,7 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
         const ip = a.homeIp;
         const country = a.country;
         const emit = (kind: string, at: number, reason: string) => {
-          if (written >= options.events) return;
+          if (written >= options.events || at >= endMs) return;
           written += 1;
           const eventId = `bulk_${tag}_${written.toString(36)}`;
           const iso = new Date(at).toISOString();

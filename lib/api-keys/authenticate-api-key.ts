@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { apiKeys, type ApiKeyScope } from '@/db/schema';
 import { systemClock, type Clock } from '@/lib/clock';
 import { ApiError } from '@/lib/http/api-error';
-import { hashApiKey } from './api-key-token';
+import { apiKeyPrefix, hashApiKey } from './api-key-token';
 
 export interface ApiClient {
   keyId: string;
@@ -18,12 +18,17 @@ const misplacedKey = /(^|[_-])(api[_-]?key|key|token|access[_-]?token|auth)$/i;
  * logs and histories, so one sent there is refused, not used). Looked up on every request, so a revoked
  * key stops working at once. Last use is written at most once a minute.
  */
-export async function authenticateApiKey(db: Db, request: Request, scope: ApiKeyScope, clock: Clock = systemClock): Promise<ApiClient> {
+/** A key sent in the URL or another header is refused (never used), whatever else the request carries. */
+export function refuseMisplacedApiKey(request: Request): void {
   const url = new URL(request.url);
-  const inUrl = [...url.searchParams.keys()].some((k) => misplacedKey.test(k));
+  const inUrl = [...url.searchParams].some(([k, v]) => misplacedKey.test(k) || v.includes(apiKeyPrefix));
   if (inUrl || request.headers.has('x-api-key')) {
     throw new ApiError(401, 'unauthorized', 'Send the API key only in the Authorization header: "Authorization: Bearer <key>".');
   }
+}
+
+export async function authenticateApiKey(db: Db, request: Request, scope: ApiKeyScope, clock: Clock = systemClock): Promise<ApiClient> {
+  refuseMisplacedApiKey(request);
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
   if (!match) throw new ApiError(401, 'unauthorized', 'Missing API key: send "Authorization: Bearer <key>".', {}, { 'WWW-Authenticate': 'Bearer' });
   const [key] = await db

@@ -59,6 +59,11 @@ describe('account search', () => {
     expect(Array.isArray(result.items)).toBe(true);
   });
 
+  it('ignores characters the database cannot store instead of failing', async () => {
+    expect(await ids(`ana.lima.${tag}\u0000`)).toEqual([people[0]!.id]);
+    expect(await ids('\ud800')).toEqual(expect.any(Array));
+  });
+
   it('treats SQL fragments as text', async () => {
     expect(await ids("' or 1=1 --")).toEqual([]);
     expect(await ids('"; drop table accounts; --')).toEqual([]);

@@ -7,6 +7,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
 import { notFound } from '@/lib/errors';
+import { toStorableText } from '@/lib/text';
 import { CursorTime } from './pagination';
 
 export const accountSearchPageSize = 25;
@@ -66,7 +67,7 @@ export async function searchAccounts(
   limit = accountSearchPageSize,
 ): Promise<{ items: AccountSummary[]; next: string | null; q: string }> {
   requirePermission(actor, 'accounts.view');
-  const q = (params.q ?? '').trim().slice(0, maxSearchLength);
+  const q = toStorableText(params.q ?? '').trim().slice(0, maxSearchLength);
   const conditions: SQL[] = [];
   if (q) {
     const pattern = `%${escapeLike(q.toLowerCase())}%`;

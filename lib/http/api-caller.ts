@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import type { ApiKeyScope } from '@/db/schema';
-import { authenticateApiKey } from '@/lib/api-keys/authenticate-api-key';
+import { authenticateApiKey, refuseMisplacedApiKey } from '@/lib/api-keys/authenticate-api-key';
 import type { ApiActor, StaffActor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/current-actor';
 import { ApiError } from './api-error';
@@ -11,6 +11,7 @@ import { ApiError } from './api-error';
  * request carrying the cookie is refused), so a GET from another site cannot read with staff rights.
  */
 export async function apiCaller(db: Db, request: Request, scope: ApiKeyScope): Promise<StaffActor | ApiActor> {
+  refuseMisplacedApiKey(request);
   if (request.headers.has('authorization')) {
     const client = await authenticateApiKey(db, request, scope);
     return { kind: 'api', id: null, apiKeyId: client.keyId, email: `api:${client.name}`, role: 'api', scopes: client.scopes, requestId: request.headers.get('x-request-id') ?? undefined };

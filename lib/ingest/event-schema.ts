@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSensibleInstant, storableText } from '@/lib/text';
 import { loginFailureReasons, loginMethods, otpChannels, otpFailureReasons, otpPurposes, twoFactorMethods } from '@/db/schema';
 
 /*
@@ -9,15 +10,15 @@ import { loginFailureReasons, loginMethods, otpChannels, otpFailureReasons, otpP
 const maxFutureMs = 5 * 60 * 1000;
 
 export const EventAccount = z.object({
-  id: z.string().min(1).max(128),
+  id: storableText(128).min(1),
   email: z.email().max(320).optional(),
   phone: z.e164().optional(),
 });
 
 export const EventContext = z.object({
   ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-  userAgent: z.string().max(512).optional(),
-  deviceId: z.string().max(128).optional(),
+  userAgent: storableText(512).optional(),
+  deviceId: storableText(128).optional(),
   country: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. GB')
@@ -25,15 +26,18 @@ export const EventContext = z.object({
 });
 
 const base = {
-  id: z.string().min(1).max(128),
+  id: storableText(128).min(1),
+  // Normalised to UTC with millisecond precision, so the raw row and the rollup bucket agree exactly.
   occurredAt: z.iso
     .datetime({ offset: true })
-    .refine((v) => Date.parse(v) <= Date.now() + maxFutureMs, 'must not be more than 5 minutes in the future'),
+    .refine(isSensibleInstant, 'must be a time from 1970 on')
+    .refine((v) => Date.parse(v) <= Date.now() + maxFutureMs, 'must not be more than 5 minutes in the future')
+    .transform((v) => new Date(Date.parse(v)).toISOString()),
   account: EventAccount,
   context: EventContext.optional(),
 };
 
-const otp = { otpId: z.string().min(1).max(128), channel: z.enum(otpChannels), purpose: z.enum(otpPurposes) };
+const otp = { otpId: storableText(128).min(1), channel: z.enum(otpChannels), purpose: z.enum(otpPurposes) };
 
 export const IngestEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('login.succeeded'), method: z.enum(loginMethods).optional() }),
@@ -41,7 +45,7 @@ export const IngestEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('otp.issued'), ...otp }),
   z.object({ ...base, type: z.literal('otp.verified'), ...otp }),
   z.object({ ...base, type: z.literal('otp.failed'), ...otp, reason: z.enum(otpFailureReasons) }),
-  z.object({ ...base, type: z.literal('otp.delivery_failed'), ...otp, reason: z.string().max(200).optional() }),
+  z.object({ ...base, type: z.literal('otp.delivery_failed'), ...otp, reason: storableText(200).optional() }),
   z
     .object({ ...base, type: z.literal('account.contact_changed'), field: z.enum(['email', 'phone']) })
     .refine((e) => (e.field === 'email' ? e.account.email : e.account.phone) !== undefined, {

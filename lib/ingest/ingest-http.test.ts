@@ -1,7 +1,8 @@
+import net from 'node:net';
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, type Db } from '@/db/client';
-import { accounts, auditLog, loginEvents, otpRollupHourly, seenEvents } from '@/db/schema';
+import { accounts, auditLog, loginEvents, otpEvents, otpRollupHourly, seenEvents } from '@/db/schema';
 import { loginEvent, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
@@ -150,6 +151,47 @@ describe('POST /api/v1/events', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     expect(Date.now() - started).toBeLessThan(5000);
     await down.close();
+  });
+
+  it('turns what PostgreSQL cannot store into a 400 naming the field, never a 500', async () => {
+    const base = loginEvent(`cus_${uniqueSuffix()}`, new Date());
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, context: { userAgent: 'bad\u0000agent' } }, 'events.0.context.userAgent'],
+      [{ ...base, context: { deviceId: 'broken \ud800 text' } }, 'events.0.context.deviceId'],
+      [{ ...base, id: 'nul\u0000id' }, 'events.0.id'],
+      [{ ...base, occurredAt: '0000-01-01T00:00:00Z' }, 'events.0.occurredAt'],
+    ];
+    for (const [event, path] of cases) {
+      const res = await post(eventsRequest({ events: [event] }, { key }));
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { details: { path: string }[] }).details.map((d) => d.path)).toContain(path);
+    }
+    // Offsets PostgreSQL would refuse (+16:00 and beyond) are valid RFC 3339: stored as UTC.
+    const farEast = { ...loginEvent(`cus_${uniqueSuffix()}`, new Date()), occurredAt: '2026-01-01T20:00:00+23:30' };
+    expect((await post(eventsRequest({ events: [farEast] }, { key }))).status).toBe(200);
+  });
+
+  it('stores sub-millisecond times in the same hour the rollups count them in', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const event = { id: `sub_${id}`, type: 'otp.issued', occurredAt: '2026-03-03T00:59:59.9999999Z', account: { id }, context: { country: 'FJ' }, otpId: 'o', channel: 'sms', purpose: 'login' };
+    expect((await post(eventsRequest({ events: [event] }, { key }))).status).toBe(200);
+    const [rollup] = await db().select().from(otpRollupHourly).where(eq(otpRollupHourly.country, 'FJ'));
+    const [acc] = await db().select().from(accounts).where(eq(accounts.externalId, id));
+    const raw = await db().select().from(otpEvents).where(eq(otpEvents.accountId, acc!.id));
+    expect(rollup!.hour.toISOString()).toBe('2026-03-03T00:00:00.000Z');
+    expect(raw[0]!.occurredAt.toISOString()).toBe('2026-03-03T00:59:59.999Z');
+  });
+
+  it('503 within 5 s for the whole request when the database hangs', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const hanging = openPostgres(`postgres://vigil@127.0.0.1:${(silent.address() as net.AddressInfo).port}/none`);
+    const started = Date.now();
+    const res = await post(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key }), { db: () => Promise.resolve(hanging.db) });
+    expect(res.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(5000);
+    void hanging.close();
+    silent.close();
   });
 
   it('counts a delivered OTP batch into the hourly rollups once, however often it is replayed', async () => {

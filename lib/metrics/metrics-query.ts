@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { otpChannels, otpPurposes } from '@/db/schema';
 import { ApiError } from '@/lib/http/api-error';
+import { isSensibleInstant } from '@/lib/text';
 
 export const maxRangeDays = 400;
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
 
-const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine(isSensibleInstant, 'must be a time from 1970 on')
+  .transform((v) => new Date(v));
 
 export const OtpMetricsQuery = z.object({
   from: instant,

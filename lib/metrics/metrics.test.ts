@@ -136,6 +136,10 @@ describe('who may read metrics', () => {
     expect(((await ok.json()) as { totals: { issued: number } }).totals.issued).toBe(6);
     const refused = await handleOtpMetricsRequest(new Request(url, { headers: { authorization: `Bearer ${writer.key}` } }), options);
     expect(refused.status).toBe(403);
+    const keyInUrl = await handleOtpMetricsRequest(new Request(`${url}&note=${reader.key}`), options);
+    expect(keyInUrl.status).toBe(401);
+    const yearZero = await handleOtpMetricsRequest(new Request(url.replace(/from=[^&]+/, 'from=0000-01-01T00%3A00%3A00Z'), { headers: { authorization: `Bearer ${reader.key}` } }), options);
+    expect(yearZero.status).toBe(400);
     const badParam = await handleOtpMetricsRequest(new Request(url.replace('granularity=hour', 'granularity=week'), { headers: { authorization: `Bearer ${reader.key}` } }), options);
     expect(badParam.status).toBe(400);
     expect(await badParam.json()).toMatchObject({ error: 'invalid_parameter', parameter: 'granularity' });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { apiKeyScopes } from '@/db/schema';
+import { storableText } from '@/lib/text';
 
 export const ApiKeyScope = z.enum(apiKeyScopes, { error: `Scopes are ${apiKeyScopes.join(', ')}` });
 
 export const CreateApiKeyInput = z.object({
-  name: z.string().trim().min(1, 'Name is required').max(100),
+  name: storableText(100).trim().min(1, 'Name is required'),
   scopes: z
     .array(ApiKeyScope)
     .min(1, 'Choose at least one scope')

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { staffRoles } from '@/db/schema';
 import { minPasswordLength } from '@/lib/auth/passwords';
+import { storableText } from '@/lib/text';
 
 export const StaffEmail = z.email('Enter a valid e-mail address').trim().toLowerCase().max(320);
 export const StaffRoleInput = z.enum(staffRoles, { error: 'Role must be agent, analyst or admin' });
 
 export const CreateStaffInput = z.object({
   email: StaffEmail,
-  name: z.string().trim().min(1, 'Name is required').max(200),
+  name: storableText(200).trim().min(1, 'Name is required'),
   role: StaffRoleInput,
   /** Omitted: a strong password is generated and returned once. */
   password: z.string().min(minPasswordLength, `Password must be at least ${minPasswordLength} characters`).max(1024).optional(),
