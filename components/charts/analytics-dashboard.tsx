@@ -120,6 +120,11 @@ function Dashboard({ range, filters }: { range: ResolvedRange; filters: Dashboar
     .sort((a, b) => (b.failureRate ?? 0) - (a.failureRate ?? 0))
     .slice(0, 10);
   const csvRows = (rows: ChartRow[]) => rows.map((r) => ({ ...r }));
+  // Each chart's headline against the previous period of the same length (filters applied to both).
+  const prev = prevOtp.data?.totals;
+  const prevL = prevLogins.data?.totals;
+  const vs = (label: string, current: number | null | undefined, previous: number | null | undefined, kind: 'count' | 'rate') =>
+    current === undefined || previous === undefined ? undefined : `${label}: ${kind === 'rate' ? pct(current) : (current ?? 0).toLocaleString('en-US')} (${delta(current, previous, kind)})`;
 
   return (
     <div className="space-y-4">
@@ -130,31 +135,31 @@ function Dashboard({ range, filters }: { range: ResolvedRange; filters: Dashboar
         <Stat label="Login failure rate" value={loginTotals ? pct(loginTotals.failureRate) : '…'} detail={loginTotals && prevLogins.data ? delta(loginTotals.failureRate, prevLogins.data.totals.failureRate, 'rate') : ' '} />
       </div>
       <div className="grid gap-4 xl:grid-cols-2">
-        <ChartCard title="OTPs issued, by channel" definition="otp.issued events per bucket (UTC). Click a bar for the events behind it." csvName="otp-issued-by-channel.csv" rows={csvRows(pivot(channels, (b) => b.issued))} state={state(byChannel)} empty={otpEmpty}>
+        <ChartCard title="OTPs issued, by channel" delta={vs("In range", totals?.issued, prev?.issued, "count")} definition="otp.issued events per bucket (UTC). Click a bar for the events behind it." csvName="otp-issued-by-channel.csv" rows={csvRows(pivot(channels, (b) => b.issued))} state={state(byChannel)} empty={otpEmpty}>
           <StackedCounts rows={pivot(channels, (b) => b.issued)} series={chan} granularity={range.granularity} unit="codes" onSelect={drill('issued')} />
         </ChartCard>
-        <ChartCard title="Conversion rate, by channel" definition="verified ÷ issued per bucket; a code verified after the bucket turns counts in the next one, so a bucket can exceed 100 %." csvName="otp-conversion-by-channel.csv" rows={csvRows(pivot(channels, (b) => b.conversionRate))} state={state(byChannel)} empty={otpEmpty}>
+        <ChartCard title="Conversion rate, by channel" delta={vs("Over the range", totals?.conversionRate, prev?.conversionRate, "rate")} definition="verified ÷ issued per bucket; a code verified after the bucket turns counts in the next one, so a bucket can exceed 100 %." csvName="otp-conversion-by-channel.csv" rows={csvRows(pivot(channels, (b) => b.conversionRate))} state={state(byChannel)} empty={otpEmpty}>
           <RateLines rows={pivot(channels, (b) => b.conversionRate)} series={chan} granularity={range.granularity} />
         </ChartCard>
-        <ChartCard title="Code failure rate, by channel" definition="failed ÷ (failed + verified): the share of code entries that were wrong, expired or over the limit." csvName="otp-failure-rate-by-channel.csv" rows={csvRows(pivot(channels, (b) => b.failureRate))} state={state(byChannel)} empty={otpEmpty}>
+        <ChartCard title="Code failure rate, by channel" delta={vs("Over the range", totals?.failureRate, prev?.failureRate, "rate")} definition="failed ÷ (failed + verified): the share of code entries that were wrong, expired or over the limit." csvName="otp-failure-rate-by-channel.csv" rows={csvRows(pivot(channels, (b) => b.failureRate))} state={state(byChannel)} empty={otpEmpty}>
           <RateLines rows={pivot(channels, (b) => b.failureRate)} series={chan} granularity={range.granularity} />
         </ChartCard>
-        <ChartCard title="Why codes failed" definition="otp.failed events by reason. Click a bar for the events behind it." csvName="otp-failure-reasons.csv" rows={csvRows(failureReasons)} state={state(byChannel)} empty={otpEmpty}>
+        <ChartCard title="Why codes failed" delta={vs("Failed entries", totals?.failed, prev?.failed, "count")} definition="otp.failed events by reason. Click a bar for the events behind it." csvName="otp-failure-reasons.csv" rows={csvRows(failureReasons)} state={state(byChannel)} empty={otpEmpty}>
           <StackedCounts rows={failureReasons} series={(['incorrect', 'expired', 'max_attempts'] as const).map((r) => ({ key: r, name: reasonLabels[r]!, color: reasonColors[r]! }))} granularity={range.granularity} unit="entries" onSelect={drill('failed')} />
         </ChartCard>
-        <ChartCard title="Undelivered codes, by channel" definition="otp.delivery_failed events: the message never arrived (carrier, wrong number or address)." csvName="otp-delivery-failed.csv" rows={csvRows(pivot(channels, (b) => b.deliveryFailed))} state={state(byChannel)} empty={otpEmpty}>
+        <ChartCard title="Undelivered codes, by channel" delta={vs("Delivery failure rate", totals?.deliveryFailureRate, prev?.deliveryFailureRate, "rate")} definition="otp.delivery_failed events: the message never arrived (carrier, wrong number or address)." csvName="otp-delivery-failed.csv" rows={csvRows(pivot(channels, (b) => b.deliveryFailed))} state={state(byChannel)} empty={otpEmpty}>
           <StackedCounts rows={pivot(channels, (b) => b.deliveryFailed)} series={chan} granularity={range.granularity} unit="codes" onSelect={drill('delivery_failed')} />
         </ChartCard>
-        <ChartCard title="OTPs issued, by purpose" definition="Login, payment and delivery hand-over codes kept apart." csvName="otp-issued-by-purpose.csv" rows={csvRows(pivot(purposes, (b) => b.issued))} state={state(byPurpose)} empty={otpEmpty}>
+        <ChartCard title="OTPs issued, by purpose" delta={vs("In range", byPurpose.data?.totals.issued, prev?.issued, "count")} definition="Login, payment and delivery hand-over codes kept apart." csvName="otp-issued-by-purpose.csv" rows={csvRows(pivot(purposes, (b) => b.issued))} state={state(byPurpose)} empty={otpEmpty}>
           <StackedCounts rows={pivot(purposes, (b) => b.issued)} series={purp} granularity={range.granularity} unit="codes" onSelect={drill('issued')} />
         </ChartCard>
-        <ChartCard title="Conversion rate, by purpose" definition="verified ÷ issued per purpose." csvName="otp-conversion-by-purpose.csv" rows={csvRows(pivot(purposes, (b) => b.conversionRate))} state={state(byPurpose)} empty={otpEmpty}>
+        <ChartCard title="Conversion rate, by purpose" delta={vs("Over the range", byPurpose.data?.totals.conversionRate, prev?.conversionRate, "rate")} definition="verified ÷ issued per purpose." csvName="otp-conversion-by-purpose.csv" rows={csvRows(pivot(purposes, (b) => b.conversionRate))} state={state(byPurpose)} empty={otpEmpty}>
           <RateLines rows={pivot(purposes, (b) => b.conversionRate)} series={purp} granularity={range.granularity} />
         </ChartCard>
-        <ChartCard title="Logins" definition="login.succeeded and login.failed events per bucket. Click a bar for the logins behind it." csvName="logins.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
+        <ChartCard title="Logins" delta={vs("Logins", loginTotals ? loginTotals.succeeded + loginTotals.failed : undefined, prevL ? prevL.succeeded + prevL.failed : undefined, "count")} definition="login.succeeded and login.failed events per bucket. Click a bar for the logins behind it." csvName="logins.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
           <StackedCounts rows={allLoginBuckets} series={[{ key: 'succeeded', name: 'Succeeded', color: outcomeColors.succeeded }, { key: 'failed', name: 'Failed', color: outcomeColors.failed }]} granularity={range.granularity} unit="logins" onSelect={drillLogins} />
         </ChartCard>
-        <ChartCard title="Why logins failed" definition="login.failed events by reason. Click a bar for the logins behind it." csvName="login-failure-reasons.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
+        <ChartCard title="Why logins failed" delta={vs("Login failure rate", loginTotals?.failureRate, prevL?.failureRate, "rate")} definition="login.failed events by reason. Click a bar for the logins behind it." csvName="login-failure-reasons.csv" rows={csvRows(allLoginBuckets)} state={state(logins)} empty={loginEmpty}>
           <StackedCounts rows={allLoginBuckets} series={Object.keys(loginReasonColors).map((r) => ({ key: r, name: reasonLabels[r] ?? r, color: loginReasonColors[r]! }))} granularity={range.granularity} unit="logins" onSelect={drillLogins} />
         </ChartCard>
         <ChartCard title="Countries by code failure rate" definition="Countries with at least 50 OTP events in the range; failed ÷ (failed + verified)." csvName="countries-by-failure-rate.csv" rows={topCountries} state={state(byCountry)} empty={topCountries.length === 0}>

@@ -20,9 +20,12 @@ export function ChartCard({
   rows,
   state,
   empty,
+  delta,
   children,
 }: {
   title: string;
+  /** The range's total against the previous period of the same length. */
+  delta?: string;
   definition: string;
   csvName: string;
   rows: Record<string, unknown>[];
@@ -36,6 +39,7 @@ export function ChartCard({
         <div>
           <h2 className="text-sm font-semibold">{title}</h2>
           <p className="text-xs text-slate-600 dark:text-slate-400">{definition}</p>
+          {delta ? <p className="mt-0.5 text-xs font-medium text-slate-800 dark:text-slate-200">{delta}</p> : null}
         </div>
         <button
           type="button"
