@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { notifyBatchStored } from './batch-listeners';
 import type { IngestEvent } from './event-schema';
@@ -7,8 +8,13 @@ import { storeEvents, type StoreResult } from './store-events';
  * The pipeline after validation: dedupe → store raw events → rollups, all in one transaction; then,
  * after commit, hand the touched accounts and IPs to detection.
  */
-export async function ingestBatch(db: Db, events: IngestEvent[], receivedAt = new Date()): Promise<StoreResult> {
-  const result = await db.transaction((tx) => storeEvents(tx, events, receivedAt));
+export async function ingestBatch(db: Db, events: IngestEvent[], receivedAt = new Date(), options: { statementTimeoutMs?: number } = {}): Promise<StoreResult> {
+  const result = await db.transaction(async (tx) => {
+    // A statement stuck behind a lock is cancelled (and the batch rolled back) before the request's 5 s
+    // deadline answers 503, so a batch the client was told failed never commits later.
+    await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 4000)}`));
+    return storeEvents(tx, events, receivedAt);
+  });
   notifyBatchStored({ accountIds: result.accountIds, ips: result.ips });
   return result;
 }

@@ -4,9 +4,10 @@ import { accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/d
 import { loginEvent, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from './event-schema';
+import { ingestBatch } from './ingest-batch';
 import { storeEvents } from './store-events';
 
-const { db } = setupTestDatabase();
+const { db, database } = setupTestDatabase();
 const store = (events: IngestEvent[]) => db().transaction((tx) => storeEvents(tx, events));
 const account = async (externalId: string) => (await db().select().from(accounts).where(eq(accounts.externalId, externalId)))[0]!;
 const rowCounts = async () => {
@@ -93,5 +94,26 @@ describe('storing events', () => {
     const id = `cus_${uniqueSuffix()}`;
     const events = Array.from({ length: 4500 }, (_, i) => loginEvent(id, new Date(Date.parse('2026-07-06T00:00:00Z') + i * 1000)));
     expect(await store(events)).toMatchObject({ accepted: 4500 });
+  });
+});
+
+describe('a batch stuck behind a lock', () => {
+  it('is cancelled by the statement timeout, so it cannot commit after the client got its 503', async (ctx) => {
+    // Needs two connections; the embedded engine runs one transaction at a time, so it runs on the server only (CI).
+    if (database().kind !== 'postgres') return ctx.skip();
+    const event = loginEvent(`cus_${uniqueSuffix()}`, new Date('2026-07-07T10:00:00Z'));
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Another transaction claims the same event id and holds the row lock.
+    const blocker = db().transaction(async (tx) => {
+      await tx.insert(seenEvents).values({ eventId: event.id });
+      await held;
+      throw new Error('roll back the blocker');
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(ingestBatch(db(), [event], new Date(), { statementTimeoutMs: 300 })).rejects.toThrow();
+    release();
+    await expect(blocker).rejects.toThrow('roll back the blocker');
+    expect(await db().select().from(loginEvents).where(eq(loginEvents.eventId, event.id))).toHaveLength(0);
   });
 });
