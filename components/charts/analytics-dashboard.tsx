@@ -3,7 +3,9 @@
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { Stat } from '@/components/ui/stat';
 import type { ResolvedRange } from '@/lib/analytics/analytics-range';
+import { formatChange, formatRate } from '@/lib/format';
 import type { LoginMetrics } from '@/lib/metrics/login-metrics';
 import type { OtpMetrics } from '@/lib/metrics/otp-metrics';
 import { ChartCard } from './chart-card';
@@ -30,28 +32,12 @@ function pivot<B extends { start: string }>(series: { key: string; buckets: B[] 
   return rows;
 }
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
-function delta(current: number | null, previous: number | null, kind: 'count' | 'rate') {
-  if (current === null || previous === null) return 'no data for the previous period';
-  if (kind === 'rate') return `${current >= previous ? '+' : ''}${((current - previous) * 100).toFixed(1)} pts vs previous period`;
-  if (previous === 0) return current === 0 ? 'same as previous period' : 'none in previous period';
-  const change = (current - previous) / previous;
-  return `${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)} % vs previous period`;
-}
+const pct = formatRate;
+const delta = (current: number | null, previous: number | null, kind: 'count' | 'rate') => formatChange(current, previous, kind, 'previous period');
 
 /** One metrics request, refreshed every minute. */
 function useMetrics<T>(key: string, path: string, params: Record<string, string | undefined>) {
   return useQuery({ queryKey: [key, params], queryFn: () => fetchJson<T>(path, params), refetchInterval: 60_000 });
-}
-
-function Stat({ label, value, detail }: { label: string; value: string; detail: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
-      <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{detail}</p>
-    </div>
-  );
 }
 
 function Dashboard({ range, filters }: { range: ResolvedRange; filters: DashboardFilters }) {

@@ -1,43 +1,19 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { Sparkline } from '@/components/charts/metric-charts';
 import { channelColors, outcomeColors } from '@/components/charts/palette';
+import { Stat } from '@/components/ui/stat';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { overviewCounts } from '@/lib/data/overview';
-import { formatCount } from '@/lib/format';
+import { formatChange, formatCount, formatRate } from '@/lib/format';
 import { loginMetrics } from '@/lib/metrics/login-metrics';
 import { otpMetrics } from '@/lib/metrics/otp-metrics';
 
 export const metadata: Metadata = { title: 'Overview' };
 
 const hourMs = 3_600_000;
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
-function change(current: number | null, previous: number | null, kind: 'count' | 'rate'): string {
-  if (current === null || previous === null) return 'no data in the 24 h before';
-  if (kind === 'rate') return `${current >= previous ? '+' : ''}${((current - previous) * 100).toFixed(1)} pts vs the 24 h before`;
-  if (previous === 0) return current === 0 ? 'none in the 24 h before either' : 'none in the 24 h before';
-  return `${current >= previous ? '+' : ''}${(((current - previous) / previous) * 100).toFixed(0)} % vs the 24 h before`;
-}
-
-function Stat({ label, value, detail, children, href }: { label: string; value: string; detail: string; children?: React.ReactNode; href?: string }) {
-  const body = (
-    <>
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
-      <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{detail}</p>
-      {children ? <div className="mt-2">{children}</div> : null}
-    </>
-  );
-  const cls = 'block rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900';
-  return href ? (
-    <Link href={href} className={`${cls} hover:border-indigo-400`}>
-      {body}
-    </Link>
-  ) : (
-    <div className={cls}>{body}</div>
-  );
-}
+const pct = formatRate;
+const change = (current: number | null, previous: number | null, kind: 'count' | 'rate') => formatChange(current, previous, kind, 'the 24 h before');
 
 export default async function OverviewPage() {
   const actor = await requireStaff();
