@@ -1,25 +1,13 @@
 import Link from 'next/link';
+import { DataTable } from './data-table';
 import type { AccountSummary } from '@/lib/data/accounts';
 import { TimeAgo } from '@/components/ui/time-ago';
-import { mono, tableClass, td, th } from '@/components/ui/styles';
+import { mono, td } from '@/components/ui/styles';
 import { StatusBadge, TwoFactorBadge } from './two-factor-badge';
 
 export function AccountsTable({ items, now }: { items: AccountSummary[]; now: Date }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <table className={tableClass}>
-        <thead className="border-b border-slate-200 dark:border-slate-800">
-          <tr>
-            <th className={th}>Customer</th>
-            <th className={th}>E-mail</th>
-            <th className={th}>Phone</th>
-            <th className={th}>Platform id</th>
-            <th className={th}>Status</th>
-            <th className={th}>2FA</th>
-            <th className={th}>Last activity</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+    <DataTable label="Accounts" columns={['Customer', 'E-mail', 'Phone', 'Platform id', 'Status', '2FA', 'Last activity']}>
           {items.map((a) => (
             <tr key={a.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
               <td className={td}>
@@ -41,8 +29,6 @@ export function AccountsTable({ items, now }: { items: AccountSummary[]; now: Da
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </DataTable>
   );
 }

@@ -1,6 +1,7 @@
 import { Badge } from '@/components/ui/badge';
+import { DataTable } from './data-table';
 import { TimeAgo } from '@/components/ui/time-ago';
-import { mono, tableClass, td, th } from '@/components/ui/styles';
+import { mono, td } from '@/components/ui/styles';
 import type { LoginHistoryItem } from '@/lib/data/account-history';
 import { countryName } from '@/lib/format';
 
@@ -14,19 +15,7 @@ const reasonLabel: Record<string, string> = {
 
 export function LoginHistoryTable({ items, now }: { items: LoginHistoryItem[]; now: Date }) {
   return (
-    <div className="overflow-x-auto">
-      <table className={tableClass} aria-label="Login history">
-        <thead className="border-b border-slate-200 dark:border-slate-800">
-          <tr>
-            <th className={th}>Time</th>
-            <th className={th}>Outcome</th>
-            <th className={th}>Reason / method</th>
-            <th className={th}>IP</th>
-            <th className={th}>Device</th>
-            <th className={th}>Country</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+    <DataTable label="Login history" columns={['Time', 'Outcome', 'Reason / method', 'IP', 'Device', 'Country']} framed={false}>
           {items.map((e) => (
             <tr key={e.id}>
               <td className={td}>
@@ -55,8 +44,6 @@ export function LoginHistoryTable({ items, now }: { items: LoginHistoryItem[]; n
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </DataTable>
   );
 }

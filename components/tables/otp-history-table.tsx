@@ -1,6 +1,7 @@
 import { Badge, type Tone } from '@/components/ui/badge';
+import { DataTable } from './data-table';
 import { TimeAgo } from '@/components/ui/time-ago';
-import { mono, tableClass, td, th } from '@/components/ui/styles';
+import { mono, td } from '@/components/ui/styles';
 import type { OtpHistoryItem } from '@/lib/data/account-history';
 
 const kindTone: Record<string, Tone> = { issued: 'info', verified: 'good', failed: 'high', delivery_failed: 'medium' };
@@ -15,20 +16,7 @@ const purposeLabel: Record<string, string> = {
 
 export function OtpHistoryTable({ items, now }: { items: OtpHistoryItem[]; now: Date }) {
   return (
-    <div className="overflow-x-auto">
-      <table className={tableClass} aria-label="One-time codes">
-        <thead className="border-b border-slate-200 dark:border-slate-800">
-          <tr>
-            <th className={th}>Time</th>
-            <th className={th}>Event</th>
-            <th className={th}>Channel</th>
-            <th className={th}>Purpose</th>
-            <th className={th}>Reason</th>
-            <th className={th}>Code id</th>
-            <th className={th}>IP</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+    <DataTable label="One-time codes" columns={['Time', 'Event', 'Channel', 'Purpose', 'Reason', 'Code id', 'IP']} framed={false}>
           {items.map((e) => (
             <tr key={e.id}>
               <td className={td}>
@@ -44,8 +32,6 @@ export function OtpHistoryTable({ items, now }: { items: OtpHistoryItem[]; now: 
               <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </DataTable>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { apiKeyScopes } from '@/db/schema';
@@ -7,7 +8,7 @@ import { RevokeApiKeyButton } from '@/components/forms/revoke-api-key-button';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { mono, tableClass, td, th } from '@/components/ui/styles';
+import { mono, td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
@@ -38,19 +39,7 @@ export default async function ApiKeysPage() {
       {keys.length === 0 ? (
         <EmptyState title="No API keys yet">Create one above for each service of the platform that sends events, so each can be revoked on its own.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-          <table className={tableClass} aria-label="API keys">
-            <thead className="border-b border-slate-200 dark:border-slate-800">
-              <tr>
-                <th className={th}>Name</th>
-                <th className={th}>Key</th>
-                <th className={th}>Scopes</th>
-                <th className={th}>Created</th>
-                <th className={th}>Last used</th>
-                <th className={th}>State</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+        <DataTable label="API keys" columns={['Name', 'Key', 'Scopes', 'Created', 'Last used', 'State']}>
               {keys.map((k) => (
                 <tr key={k.id}>
                   <td className={td}>{k.name}</td>
@@ -71,9 +60,7 @@ export default async function ApiKeysPage() {
                   <td className={td}>{k.revokedAt ? <Badge tone="critical">revoked</Badge> : <RevokeApiKeyButton apiKeyId={k.id} name={k.name} />}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
     </div>
   );

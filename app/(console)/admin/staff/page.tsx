@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
+import { DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { CreateStaffForm } from '@/components/forms/create-staff-form';
 import { StaffRowActions } from '@/components/forms/staff-row-actions';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { tableClass, td, th } from '@/components/ui/styles';
+import { td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
@@ -27,18 +28,7 @@ export default async function StaffPage() {
       <Card title="Add a staff member">
         <CreateStaffForm />
       </Card>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <table className={tableClass} aria-label="Staff members">
-          <thead className="border-b border-slate-200 dark:border-slate-800">
-            <tr>
-              <th className={th}>Name</th>
-              <th className={th}>Email</th>
-              <th className={th}>State</th>
-              <th className={th}>Last sign-in</th>
-              <th className={th}>Actions</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <DataTable label="Staff members" columns={['Name', 'Email', 'State', 'Last sign-in', 'Actions']}>
             {staff.map((s) => (
               <tr key={s.id}>
                 <td className={td}>
@@ -56,9 +46,7 @@ export default async function StaffPage() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </DataTable>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { AccountCell, DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { channelLabels, purposeLabels, reasonLabels } from '@/components/charts/palette';
@@ -7,7 +7,7 @@ import { BucketHeader, NotABucket } from '@/components/layout/bucket-header';
 import { PageLinks } from '@/components/tables/page-links';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
-import { mono, tableClass, td, th } from '@/components/ui/styles';
+import { mono, td } from '@/components/ui/styles';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { BucketFilter, listOtpEventsInBucket } from '@/lib/data/events-in-bucket';
@@ -35,29 +35,12 @@ export default async function BucketEventsPage({ searchParams }: { searchParams:
       {page.items.length === 0 ? (
         <EmptyState title="No events in this bucket">The chart counted none here with these filters.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-          <table className={tableClass} aria-label="Events in bucket">
-            <thead className="border-b border-slate-200 dark:border-slate-800">
-              <tr>
-                <th className={th}>Time (UTC)</th>
-                <th className={th}>Account</th>
-                <th className={th}>Event</th>
-                <th className={th}>Channel</th>
-                <th className={th}>Purpose</th>
-                <th className={th}>Reason</th>
-                <th className={th}>Country</th>
-                <th className={th}>IP</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+        <DataTable label="Events in bucket" columns={['Time (UTC)', 'Account', 'Event', 'Channel', 'Purpose', 'Reason', 'Country', 'IP']}>
               {page.items.map((e) => (
                 <tr key={e.id}>
                   <td className={`${td} ${mono} whitespace-nowrap`}>{e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
                   <td className={td}>
-                    <Link href={`/accounts/${e.accountId}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-                      {e.accountName ?? e.externalId}
-                    </Link>{' '}
-                    <span className={`${mono} text-slate-500`}>{e.externalId}</span>
+                    <AccountCell id={e.accountId} name={e.accountName} externalId={e.externalId} />
                   </td>
                   <td className={td}>
                     <Badge tone={e.kind === 'verified' ? 'good' : e.kind === 'issued' ? 'info' : 'high'}>{e.kind.replace('_', ' ')}</Badge>
@@ -69,9 +52,7 @@ export default async function BucketEventsPage({ searchParams }: { searchParams:
                   <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
       <PageLinks path="/analytics/events" params={query} newer={page.newer} older={page.older} />
     </div>
