@@ -9,7 +9,7 @@ test.describe('analytics', () => {
   test('change range and filter, drill into a bucket, download CSV', async ({ page }) => {
     await page.goto('/analytics');
     const issued = page.getByRole('region', { name: 'OTPs issued, by channel' });
-    await expect(issued.locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(issued.locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible();
     await page.getByRole('link', { name: '30d' }).click();
     await expect(page).toHaveURL(/range=30d/);
     await expect(page.getByText('daily UTC buckets')).toBeVisible();
@@ -29,7 +29,7 @@ test.describe('analytics', () => {
     expect(csv[0]).toBe('start,sms');
     expect(csv.length).toBe(31);
 
-    await issued.locator('.recharts-bar-rectangle path').last().click();
+    await issued.locator('.recharts-bar-rectangle path').filter({ visible: true }).last().click();
     await expect(page).toHaveURL(/\/analytics\/events\?/);
     await expect(page.getByRole('heading', { name: /OTP events — issued · SMS/ })).toBeVisible();
     const firstAccount = page.getByRole('table', { name: 'Events in bucket' }).getByRole('link').first();
@@ -39,7 +39,7 @@ test.describe('analytics', () => {
 
   test('the charts page has no serious accessibility violations', async ({ page }) => {
     await page.goto('/analytics?range=7d');
-    await expect(page.getByRole('region', { name: 'Logins' }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Logins' }).locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible();
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
@@ -47,10 +47,24 @@ test.describe('analytics', () => {
   test('a login bar drills down to the logins behind it', async ({ page }) => {
     await page.goto('/analytics?range=30d');
     const reasons = page.getByRole('region', { name: 'Why logins failed' });
-    await reasons.locator('.recharts-bar-rectangle path').last().click();
+    await reasons.locator('.recharts-bar-rectangle path').filter({ visible: true }).last().click();
     await expect(page).toHaveURL(/\/analytics\/logins\?.*outcome=failed/);
     const table = page.getByRole('table', { name: 'Logins in bucket' });
     await expect(table.getByRole('row').nth(1)).toContainText('failed');
+  });
+
+  test('the overview shows the same figures as the metrics API for the last 24 hours', async ({ page }) => {
+    const hour = 3_600_000;
+    const to = new Date(Math.ceil((Date.now() + 1) / hour) * hour);
+    const qs = new URLSearchParams({ from: new Date(to.getTime() - 24 * hour).toISOString(), to: to.toISOString(), granularity: 'hour' });
+    const otp = (await (await page.request.get(`/api/v1/metrics/otp?${qs.toString()}`)).json()) as { totals: { issued: number; conversionRate: number | null } };
+    const logins = (await (await page.request.get(`/api/v1/metrics/logins?${qs.toString()}`)).json()) as { totals: { failureRate: number | null } };
+    expect(otp.totals.issued).toBeGreaterThan(0);
+    await page.goto('/');
+    const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
+    await expect(page.getByRole('link', { name: /OTPs issued/ })).toContainText(otp.totals.issued.toLocaleString('en-US'));
+    await expect(page.getByRole('link', { name: /OTP conversion rate/ })).toContainText(pct(otp.totals.conversionRate));
+    await expect(page.getByRole('link', { name: /Login failure rate/ })).toContainText(pct(logins.totals.failureRate));
   });
 
   test('a broken drill-down link explains itself', async ({ page }) => {
