@@ -1,24 +1,32 @@
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { accounts, loginEvents, otpChannels, otpEvents, otpFailureReasons, otpKinds, otpPurposes } from '@/db/schema';
+import { accounts, loginEvents, loginFailureReasons, otpChannels, otpEvents, otpFailureReasons, otpKinds, otpPurposes } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { keysetPage } from './event-page';
 import { CursorTime, type Page, type PageDirection } from './pagination';
 
-/** The events behind one chart bucket: a short time window (at most 2 days) and the chart's filters. */
+/** A chart bucket: a short time window (at most 2 days), optionally one country. */
+const bucketWindow = {
+  from: CursorTime.transform((v) => new Date(v)),
+  to: CursorTime.transform((v) => new Date(v)),
+  country: z.string().regex(/^([A-Z]{2}|unknown)$/).optional(),
+};
+const shortWindow = (f: { from: Date; to: Date }) => f.from < f.to && f.to.getTime() - f.from.getTime() <= 2 * 86_400_000;
+const shortWindowIssue = { message: 'a bucket of at most two days', path: ['to'] };
+const inWindow = (column: typeof otpEvents.occurredAt | typeof loginEvents.occurredAt, f: { from: Date; to: Date }) => [gte(column, f.from), lt(column, f.to)];
+
+/** The OTP events behind one chart bucket, with the chart's filters. */
 export const BucketFilter = z
   .object({
-    from: CursorTime.transform((v) => new Date(v)),
-    to: CursorTime.transform((v) => new Date(v)),
+    ...bucketWindow,
     kind: z.enum(otpKinds).optional(),
     channel: z.enum(otpChannels).optional(),
     purpose: z.enum(otpPurposes).optional(),
     reason: z.enum(otpFailureReasons).optional(),
-    country: z.string().regex(/^([A-Z]{2}|unknown)$/).optional(),
   })
-  .refine((f) => f.from < f.to && f.to.getTime() - f.from.getTime() <= 2 * 86_400_000, { message: 'a bucket of at most two days', path: ['to'] });
+  .refine(shortWindow, shortWindowIssue);
 export type BucketFilter = z.output<typeof BucketFilter>;
 
 export interface BucketEvent {
@@ -38,7 +46,7 @@ export interface BucketEvent {
 /** Raw OTP events of one bucket, newest first, keyset-paged over the time index; no contact details. */
 export async function listOtpEventsInBucket(db: Db, actor: Actor, f: BucketFilter, direction: PageDirection = {}, limit = 50): Promise<Page<BucketEvent>> {
   requirePermission(actor, 'analytics.view');
-  const where: SQL[] = [gte(otpEvents.occurredAt, f.from), lt(otpEvents.occurredAt, f.to)];
+  const where: SQL[] = inWindow(otpEvents.occurredAt, f);
   if (f.kind) where.push(eq(otpEvents.kind, f.kind));
   if (f.channel) where.push(eq(otpEvents.channel, f.channel));
   if (f.purpose) where.push(eq(otpEvents.purpose, f.purpose));
@@ -70,13 +78,11 @@ export async function listOtpEventsInBucket(db: Db, actor: Actor, f: BucketFilte
 /** The login events behind one chart bucket. */
 export const LoginBucketFilter = z
   .object({
-    from: CursorTime.transform((v) => new Date(v)),
-    to: CursorTime.transform((v) => new Date(v)),
+    ...bucketWindow,
     outcome: z.enum(['succeeded', 'failed']).optional(),
-    reason: z.enum(['bad_password', 'unknown_account', 'account_locked', 'otp_failed', 'other']).optional(),
-    country: z.string().regex(/^([A-Z]{2}|unknown)$/).optional(),
+    reason: z.enum(loginFailureReasons).optional(),
   })
-  .refine((f) => f.from < f.to && f.to.getTime() - f.from.getTime() <= 2 * 86_400_000, { message: 'a bucket of at most two days', path: ['to'] });
+  .refine(shortWindow, shortWindowIssue);
 export type LoginBucketFilter = z.output<typeof LoginBucketFilter>;
 
 export interface LoginBucketEvent {
@@ -94,7 +100,7 @@ export interface LoginBucketEvent {
 
 export async function listLoginEventsInBucket(db: Db, actor: Actor, f: LoginBucketFilter, direction: PageDirection = {}, limit = 50): Promise<Page<LoginBucketEvent>> {
   requirePermission(actor, 'analytics.view');
-  const where: SQL[] = [gte(loginEvents.occurredAt, f.from), lt(loginEvents.occurredAt, f.to)];
+  const where: SQL[] = inWindow(loginEvents.occurredAt, f);
   if (f.outcome) where.push(eq(loginEvents.outcome, f.outcome));
   if (f.reason) where.push(eq(loginEvents.failureReason, f.reason));
   if (f.country) where.push(f.country === 'unknown' ? sql`${loginEvents.country} is null` : eq(loginEvents.country, f.country));
