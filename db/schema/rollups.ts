@@ -10,60 +10,38 @@ import { bigint, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-
  */
 export const rollupShards = 8;
 
-export const otpRollupHourly = pgTable(
-  'otp_rollup_hourly',
-  {
-    hour: timestamp('hour', { withTimezone: true }).notNull(),
-    channel: text('channel').notNull(),
-    purpose: text('purpose').notNull(),
-    country: text('country').notNull(),
-    kind: text('kind').notNull(),
-    /** incorrect | expired | max_attempts for `failed`; '' otherwise (delivery reasons are free text). */
-    reason: text('reason').notNull(),
-    shard: smallint('shard').notNull().default(0),
-    count: bigint('count', { mode: 'number' }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] })],
-);
+// Column sets are functions: drizzle needs fresh column builders for each table.
+const otpCounter = () => ({
+  channel: text('channel').notNull(),
+  purpose: text('purpose').notNull(),
+  country: text('country').notNull(),
+  kind: text('kind').notNull(),
+  /** incorrect | expired | max_attempts for `failed`; '' otherwise (delivery reasons are free text). */
+  reason: text('reason').notNull(),
+  shard: smallint('shard').notNull().default(0),
+  count: bigint('count', { mode: 'number' }).notNull(),
+});
+const loginCounter = () => ({
+  outcome: text('outcome').notNull(),
+  reason: text('reason').notNull(),
+  country: text('country').notNull(),
+  shard: smallint('shard').notNull().default(0),
+  count: bigint('count', { mode: 'number' }).notNull(),
+});
 
-export const loginRollupHourly = pgTable(
-  'login_rollup_hourly',
-  {
-    hour: timestamp('hour', { withTimezone: true }).notNull(),
-    outcome: text('outcome').notNull(),
-    reason: text('reason').notNull(),
-    country: text('country').notNull(),
-    shard: smallint('shard').notNull().default(0),
-    count: bigint('count', { mode: 'number' }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country, t.shard] })],
-);
+export const otpRollupHourly = pgTable('otp_rollup_hourly', { hour: timestamp('hour', { withTimezone: true }).notNull(), ...otpCounter() }, (t) => [
+  primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] }),
+]);
+
+export const loginRollupHourly = pgTable('login_rollup_hourly', { hour: timestamp('hour', { withTimezone: true }).notNull(), ...loginCounter() }, (t) => [
+  primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country, t.shard] }),
+]);
 
 /** The same counts per UTC day, so day charts over months read a few thousand rows, not hundreds of thousands. */
-export const otpRollupDaily = pgTable(
-  'otp_rollup_daily',
-  {
-    day: timestamp('day', { withTimezone: true }).notNull(),
-    channel: text('channel').notNull(),
-    purpose: text('purpose').notNull(),
-    country: text('country').notNull(),
-    kind: text('kind').notNull(),
-    reason: text('reason').notNull(),
-    shard: smallint('shard').notNull().default(0),
-    count: bigint('count', { mode: 'number' }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.day, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] })],
-);
+export const otpRollupDaily = pgTable('otp_rollup_daily', { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounter() }, (t) => [
+  primaryKey({ columns: [t.day, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] }),
+]);
 
-export const loginRollupDaily = pgTable(
-  'login_rollup_daily',
-  {
-    day: timestamp('day', { withTimezone: true }).notNull(),
-    outcome: text('outcome').notNull(),
-    reason: text('reason').notNull(),
-    country: text('country').notNull(),
-    shard: smallint('shard').notNull().default(0),
-    count: bigint('count', { mode: 'number' }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.day, t.outcome, t.reason, t.country, t.shard] })],
-);
+export const loginRollupDaily = pgTable('login_rollup_daily', { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounter() }, (t) => [
+  primaryKey({ columns: [t.day, t.outcome, t.reason, t.country, t.shard] }),
+]);
