@@ -5,3 +5,4 @@ export * from './settings';
 export * from './staff';
 export * from './api-keys';
 export * from './rollups';
+export * from './alerts';

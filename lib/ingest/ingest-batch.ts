@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { notifyBatchStored } from './batch-listeners';
+import { scheduleDetection } from '@/lib/detection/queue';
 import type { IngestEvent } from './event-schema';
 import { storeEvents, type StoreResult } from './store-events';
 
 /**
  * The pipeline after validation: dedupe → store raw events → rollups, all in one transaction; then,
- * after commit, hand the touched accounts and IPs to detection.
+ * after commit, hand the touched accounts and IPs to detection (lib/detection/queue).
  */
 export async function ingestBatch(db: Db, events: IngestEvent[], receivedAt = new Date(), options: { statementTimeoutMs?: number } = {}): Promise<StoreResult> {
   const result = await db.transaction(async (tx) => {
@@ -15,6 +15,6 @@ export async function ingestBatch(db: Db, events: IngestEvent[], receivedAt = ne
     await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 4000)}`));
     return storeEvents(tx, events, receivedAt);
   });
-  notifyBatchStored({ accountIds: result.accountIds, ips: result.ips });
+  scheduleDetection(db, result.detection);
   return result;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import type { IngestEvent } from './event-schema';
+import { workFor, type DetectionWork } from '@/lib/detection/work';
 import { addToRollups } from './rollups';
 
 export interface StoreResult {
@@ -9,6 +10,8 @@ export interface StoreResult {
   /** Vigil account ids and IPs the batch touched: handed to detection after commit. */
   accountIds: string[];
   ips: string[];
+  /** The new events' subjects, for detection after commit. */
+  detection: DetectionWork;
 }
 
 /*
@@ -155,7 +158,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   const fresh = await claimEventIds(tx, [...firstById.keys()], receivedAt);
   const events = [...firstById.values()].filter((e) => fresh.has(e.id));
   const duplicates = batch.length - events.length;
-  if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [] };
+  if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]) };
 
   const sightings = accountSightings(events);
   const { ids: accountIds, created } = await accountIdsFor(tx, sightings);
@@ -212,5 +215,6 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);
-  return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips] };
+  const detection = workFor(events.map((e) => ({ eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: e.occurredAt, type: e.type, ip: e.context?.ip })));
+  return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips], detection };
 }

@@ -1,0 +1,85 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { staffUsers } from './staff';
+
+export const alertRules = [
+  'unrequested_otp_burst',
+  'otp_guessing',
+  'password_bruteforce',
+  'credential_stuffing',
+  'new_device_new_country',
+  'impossible_travel',
+  'contact_change_then_risk',
+] as const;
+export type AlertRule = (typeof alertRules)[number];
+
+export const alertSeverities = ['critical', 'high', 'medium', 'low'] as const;
+export type AlertSeverity = (typeof alertSeverities)[number];
+
+export const alertStatuses = ['open', 'acknowledged', 'resolved', 'dismissed'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+/** Statuses in which an alert still collects hits; at most one such alert per (subject, rule). */
+export const activeAlertStatuses = ['open', 'acknowledged'] as const satisfies readonly AlertStatus[];
+
+export const alertSubjectTypes = ['account', 'ip'] as const;
+export type AlertSubjectType = (typeof alertSubjectTypes)[number];
+
+/**
+ * One alert per (subject, rule) while it is open or acknowledged: later hits add evidence and bump
+ * `hit_count` instead of opening another. `first_seen`/`last_seen` are event times (occurredAt) of the
+ * earliest and latest evidence; `detected_at`/`updated_at` are when Vigil raised and last touched it.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rule: text('rule', { enum: alertRules }).notNull(),
+    severity: text('severity', { enum: alertSeverities }).notNull(),
+    status: text('status', { enum: alertStatuses }).notNull().default('open'),
+    subjectType: text('subject_type', { enum: alertSubjectTypes }).notNull(),
+    /** The platform's account id, or the IP address, as sent in events. */
+    subjectId: text('subject_id').notNull(),
+    /** Vigil's account id when the subject is an account (the account page lists its alerts by it). */
+    accountId: uuid('account_id'),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+    hitCount: integer('hit_count').notNull().default(1),
+    evidenceCount: integer('evidence_count').notNull().default(0),
+    /** What the rule found, for people: counts, countries, distance, accounts involved. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    assigneeId: uuid('assignee_id').references(() => staffUsers.id),
+    resolutionReason: text('resolution_reason'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('alerts_one_active_per_subject_rule')
+      .on(t.subjectType, t.subjectId, t.rule)
+      .where(sql`${t.status} in ('open', 'acknowledged')`),
+    index('alerts_first_seen_idx').on(t.firstSeen.desc(), t.id.desc()),
+    index('alerts_last_seen_idx').on(t.lastSeen),
+    index('alerts_account_idx').on(t.accountId, t.firstSeen.desc()),
+    index('alerts_status_idx').on(t.status, t.severity, t.firstSeen),
+  ],
+);
+
+/**
+ * The events that triggered an alert, by the platform's event id, with enough of each event to show it
+ * without a join (evidence of an IP alert spans many accounts).
+ */
+export const alertEvidence = pgTable(
+  'alert_evidence',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    accountId: uuid('account_id').notNull(),
+    summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.eventId] }), index('alert_evidence_order_idx').on(t.alertId, t.occurredAt, t.eventId)],
+);

@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '@/db/client';
+import type { IngestEventType } from '@/lib/ingest/event-schema';
+import type { DetectionEvent } from './types';
+
+const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+interface EventRow {
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  account_id: string;
+  account: string;
+  ip: string | null;
+  device_id: string | null;
+  country: string | null;
+  reason: string | null;
+  otp_id: string | null;
+  channel: string | null;
+  purpose: string | null;
+  field: string | null;
+  enabled: boolean | null;
+}
+
+const toEvent = (r: EventRow): DetectionEvent => ({
+  eventId: r.event_id,
+  type: r.type as IngestEventType,
+  occurredAt: Date.parse(r.occurred_at),
+  accountId: r.account_id,
+  account: r.account,
+  ip: r.ip,
+  deviceId: r.device_id,
+  country: r.country,
+  reason: r.reason,
+  otpId: r.otp_id,
+  channel: r.channel,
+  purpose: r.purpose,
+  field: r.field,
+  enabled: r.enabled,
+});
+
+/** Time order, then event id: the same order on every run, whatever order rows come back in. */
+const byTime = (a: DetectionEvent, b: DetectionEvent) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+
+export interface AccountWindow {
+  accountId: string;
+  since: Date;
+  until: Date;
+  /** Successful logins are read from here on (longer, for the new-device rule). */
+  loginsSince: Date;
+}
+
+export interface AccountEvents {
+  account: string;
+  firstEventAt: number;
+  events: DetectionEvent[];
+}
+
+/** Every account's events inside its window, in one round trip (set-based, one statement for all accounts). */
+export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promise<Map<string, AccountEvents>> {
+  const result = new Map<string, AccountEvents>();
+  if (windows.length === 0) return result;
+  const w = json(windows.map((x) => ({ account_id: x.accountId, since: x.since.toISOString(), until: x.until.toISOString(), logins_since: x.loginsSince.toISOString() })));
+  const accounts = await queryRows<{ id: string; external_id: string; first_event_at: string }>(
+    tx,
+    sql`select a.id, a.external_id, a.first_event_at::text from accounts a
+        where a.id in (select (x->>'account_id')::uuid from jsonb_array_elements(${w}) x)`,
+  );
+  for (const a of accounts) result.set(a.id, { account: a.external_id, firstEventAt: Date.parse(a.first_event_at), events: [] });
+  const rows = await queryRows<Omit<EventRow, 'account'>>(
+    tx,
+    sql`with w as (select * from jsonb_to_recordset(${w}) as w(account_id uuid, since timestamptz, until timestamptz, logins_since timestamptz))
+        select e.event_id, 'login.' || e.outcome as type, e.occurred_at::text, e.account_id, host(e.ip) as ip, e.device_id, e.country,
+               e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
+          from w join login_events e on e.account_id = w.account_id and e.occurred_at >= w.logins_since and e.occurred_at <= w.until
+         where e.occurred_at >= w.since or e.outcome = 'succeeded'
+        union all
+        select e.event_id, 'otp.' || e.kind, e.occurred_at::text, e.account_id, host(e.ip), e.device_id, e.country,
+               e.failure_reason, e.otp_id, e.channel, e.purpose, null, null
+          from w join otp_events e on e.account_id = w.account_id and e.occurred_at >= w.since and e.occurred_at <= w.until
+        union all
+        select e.event_id, 'account.' || e.type, e.occurred_at::text, e.account_id, host(e.ip), e.device_id, e.country,
+               null, null, null, null, e.field, e.two_factor_enabled
+          from w join account_events e on e.account_id = w.account_id and e.occurred_at >= w.since and e.occurred_at <= w.until`,
+  );
+  for (const r of rows) {
+    const a = result.get(r.account_id);
+    if (a) a.events.push(toEvent({ ...r, account: a.account }));
+  }
+  for (const a of result.values()) a.events.sort(byTime);
+  return result;
+}
+
+export interface IpWindow {
+  ip: string;
+  since: Date;
+  until: Date;
+}
+
+/**
+ * Failed logins from each IP inside its window, with the platform ids of the accounts they targeted,
+ * keyed by the IP as PostgreSQL writes it (one spelling for every IPv6 form).
+ */
+export async function loadIpFailures(tx: Tx, windows: IpWindow[]): Promise<Map<string, DetectionEvent[]>> {
+  const result = new Map<string, DetectionEvent[]>();
+  if (windows.length === 0) return result;
+  const rows = await queryRows<EventRow & { subject: string }>(
+    tx,
+    sql`with w as (select * from jsonb_to_recordset(${json(windows.map((x) => ({ ip: x.ip, since: x.since.toISOString(), until: x.until.toISOString() })))}) as w(ip inet, since timestamptz, until timestamptz))
+        select host(w.ip) as subject, e.event_id, 'login.failed' as type, e.occurred_at::text, e.account_id, a.external_id as account, host(e.ip) as ip, e.device_id, e.country,
+               e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
+          from w join login_events e on e.ip = w.ip and e.occurred_at >= w.since and e.occurred_at <= w.until and e.outcome = 'failed'
+          join accounts a on a.id = e.account_id`,
+  );
+  for (const r of rows) {
+    const events = result.get(r.subject) ?? [];
+    events.push(toEvent(r));
+    result.set(r.subject, events);
+  }
+  for (const events of result.values()) events.sort(byTime);
+  return result;
+}

@@ -1,0 +1,111 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { loadAccountEvents, loadIpFailures } from './load-events';
+import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
+import { ruleList } from './rules';
+import { loadDetectionSettings, type DetectionSettings } from './settings';
+import { dayMs, hourMs, minuteMs, type DetectionEvent, type RuleDefinition, type RuleInput } from './types';
+import type { DetectionWork, SubjectWork } from './work';
+
+/** The longest distance between two places on Earth, for how far back impossible travel must look. */
+const halfEarthKm = 20_040;
+const subjectsPerTransaction = 250;
+
+export interface DetectionOutcome {
+  opened: number;
+  updated: number;
+}
+
+/** How far around the new events an account's rules must look (the widest enabled window, at least a day). */
+export function accountLookaround(s: DetectionSettings): number {
+  return Math.max(
+    dayMs,
+    s.unrequested_otp_burst.windowMinutes * minuteMs,
+    s.otp_guessing.windowMinutes * minuteMs,
+    s.password_bruteforce.windowMinutes * minuteMs,
+    s.contact_change_then_risk.windowHours * hourMs,
+    (halfEarthKm / s.impossible_travel.maxSpeedKmh) * hourMs,
+  );
+}
+
+/** The rule's own settings: the definitions are keyed by rule, so this lookup always matches. */
+function evaluate(rule: RuleDefinition, input: RuleInput, settings: DetectionSettings) {
+  return rule.evaluate(input, settings[rule.rule]);
+}
+
+/** A transaction-scoped advisory lock per subject, taken in one global order: one run at a time per account or IP, across servers. */
+async function lockSubjects(tx: Tx, keys: string[]): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(h) from (
+          select distinct hashtextextended(k, 0) as h from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) as k order by h
+        ) as ordered`,
+  );
+}
+
+function hitsFor(rulesToRun: RuleDefinition[], input: RuleInput, settings: DetectionSettings, work: SubjectWork) {
+  const touchesNew = (evidence: DetectionEvent[]) => evidence.some((e) => work.newEventIds.has(e.eventId));
+  return rulesToRun.flatMap((rule) => evaluate(rule, input, settings).filter((hit) => touchesNew(hit.evidence)).map((hit) => ({ rule, hit })));
+}
+
+async function detectChunk(tx: Tx, settings: DetectionSettings, accounts: [string, SubjectWork][], ips: [string, SubjectWork][], tally: Record<HitOutcome, number>) {
+  await lockSubjects(tx, [...accounts.map(([id]) => `vigil:detect:account:${id}`), ...ips.map(([ip]) => `vigil:detect:ip:${ip}`)]);
+  const enabled = ruleList.filter((r) => settings[r.rule].enabled);
+  const accountRules = enabled.filter((r) => r.subject === 'account');
+  const ipRules = enabled.filter((r) => r.subject === 'ip');
+
+  if (accountRules.length > 0 && accounts.length > 0) {
+    const around = accountLookaround(settings);
+    const history = settings.new_device_new_country.lookbackDays * dayMs;
+    const loaded = await loadAccountEvents(
+      tx,
+      accounts.map(([accountId, w]) => ({
+        accountId,
+        since: new Date(w.from - around),
+        until: new Date(w.to + around),
+        loginsSince: new Date(w.from - (w.hasSuccessfulLogin && settings.new_device_new_country.enabled ? Math.max(history, around) : around)),
+      })),
+    );
+    for (const [accountId, work] of accounts) {
+      const account = loaded.get(accountId);
+      if (!account) continue;
+      const subject: AlertSubject = { type: 'account', id: account.account, accountId };
+      for (const { rule, hit } of hitsFor(accountRules, { events: account.events, accountFirstEventAt: account.firstEventAt }, settings, work)) {
+        tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
+      }
+    }
+  }
+
+  if (ipRules.length > 0 && ips.length > 0) {
+    const around = settings.credential_stuffing.windowMinutes * minuteMs;
+    const failures = await loadIpFailures(tx, ips.map(([ip, w]) => ({ ip, since: new Date(w.from - around), until: new Date(w.to + around) })));
+    const workByIp = new Map(ips);
+    for (const [ip, events] of failures) {
+      // The loader spells IPs the way PostgreSQL does; an IPv6 address may have been sent in another form.
+      const work = workByIp.get(ip) ?? ips.find(([, w]) => events.some((e) => w.newEventIds.has(e.eventId)))?.[1];
+      if (!work) continue;
+      const subject: AlertSubject = { type: 'ip', id: ip, accountId: null };
+      for (const { rule, hit } of hitsFor(ipRules, { events }, settings, work)) {
+        tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
+      }
+    }
+  }
+}
+
+/**
+ * Runs every enabled rule for the subjects a batch touched, after the batch committed, so it sees the
+ * events of concurrent batches too. Subjects go in chunks, each in one transaction holding their locks;
+ * a hit counts only if its evidence includes one of the batch's new events (a replay raises nothing).
+ */
+export async function runDetection(db: Db, work: DetectionWork): Promise<DetectionOutcome> {
+  const tally: Record<HitOutcome, number> = { opened: 0, updated: 0, unchanged: 0 };
+  if (work.accounts.size === 0 && work.ips.size === 0) return { opened: 0, updated: 0 };
+  const settings = await loadDetectionSettings(db);
+  const accounts = [...work.accounts];
+  const ips = [...work.ips];
+  for (let i = 0; i < accounts.length || i < ips.length; i += subjectsPerTransaction) {
+    const accountPart = accounts.slice(i, i + subjectsPerTransaction);
+    const ipPart = ips.slice(i, i + subjectsPerTransaction);
+    await db.transaction((tx) => detectChunk(tx, settings, accountPart, ipPart, tally));
+  }
+  return { opened: tally.opened, updated: tally.updated };
+}

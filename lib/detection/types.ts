@@ -1,0 +1,54 @@
+import type { AlertRule, AlertSeverity } from '@/db/schema';
+import type { IngestEventType } from '@/lib/ingest/event-schema';
+import type { DetectionSettings } from './settings';
+
+/** An event as the rules see it: one shape for logins, OTPs and account changes; times in epoch ms. */
+export interface DetectionEvent {
+  /** The platform's event id (evidence is reported by it). */
+  eventId: string;
+  type: IngestEventType;
+  occurredAt: number;
+  /** Vigil's account id and the platform's. */
+  accountId: string;
+  account: string;
+  ip?: string | null;
+  deviceId?: string | null;
+  country?: string | null;
+  /** login.failed / otp.failed / otp.delivery_failed reason. */
+  reason?: string | null;
+  otpId?: string | null;
+  channel?: string | null;
+  purpose?: string | null;
+  /** account.contact_changed */
+  field?: string | null;
+  /** account.2fa_changed */
+  enabled?: boolean | null;
+}
+
+export interface RuleHit {
+  /** The events that triggered it, oldest first. */
+  evidence: DetectionEvent[];
+  /** What the rule found, for people reading the alert. */
+  details: Record<string, unknown>;
+}
+
+export interface RuleInput {
+  /** The subject's events around the batch's new events, sorted by occurredAt (then event id). */
+  events: readonly DetectionEvent[];
+  /** When the account's earliest event happened (account rules only). */
+  accountFirstEventAt?: number;
+}
+
+export interface RuleDefinition<R extends AlertRule = AlertRule> {
+  rule: R;
+  subject: 'account' | 'ip';
+  severity: AlertSeverity;
+  title: string;
+  /** One sentence for the settings page and the alert view. */
+  describe: (settings: DetectionSettings[R]) => string;
+  evaluate: (input: RuleInput, settings: DetectionSettings[R]) => RuleHit[];
+}
+
+export const minuteMs = 60_000;
+export const hourMs = 60 * minuteMs;
+export const dayMs = 24 * hourMs;

@@ -1,0 +1,65 @@
+/** What one subject (an account or an IP) needs looked at: its new events and their time span. */
+export interface SubjectWork {
+  from: number;
+  to: number;
+  newEventIds: Set<string>;
+  /** A new successful login needs the account's longer history (new device, new country). */
+  hasSuccessfulLogin: boolean;
+}
+
+/** The subjects a stored batch touched: Vigil account ids, and IPs of failed logins (the only IP rule). */
+export interface DetectionWork {
+  accounts: Map<string, SubjectWork>;
+  ips: Map<string, SubjectWork>;
+}
+
+export interface NewEvent {
+  eventId: string;
+  accountId: string;
+  occurredAt: string;
+  type: string;
+  ip?: string | undefined;
+}
+
+export const emptyWork = (): DetectionWork => ({ accounts: new Map(), ips: new Map() });
+
+function add(map: Map<string, SubjectWork>, key: string, at: number, eventId: string, successfulLogin: boolean) {
+  const work = map.get(key);
+  if (!work) {
+    map.set(key, { from: at, to: at, newEventIds: new Set([eventId]), hasSuccessfulLogin: successfulLogin });
+    return;
+  }
+  work.from = Math.min(work.from, at);
+  work.to = Math.max(work.to, at);
+  work.newEventIds.add(eventId);
+  work.hasSuccessfulLogin ||= successfulLogin;
+}
+
+export function workFor(events: readonly NewEvent[]): DetectionWork {
+  const work = emptyWork();
+  for (const e of events) {
+    const at = Date.parse(e.occurredAt);
+    add(work.accounts, e.accountId, at, e.eventId, e.type === 'login.succeeded');
+    if (e.type === 'login.failed' && e.ip) add(work.ips, e.ip, at, e.eventId, false);
+  }
+  return work;
+}
+
+/** Folds `more` into `into` (the queue coalesces batches that touch the same subjects). */
+export function mergeWork(into: DetectionWork, more: DetectionWork): DetectionWork {
+  for (const [kind, map] of [['accounts', more.accounts], ['ips', more.ips]] as const) {
+    for (const [key, w] of map) {
+      const have = into[kind].get(key);
+      if (!have) into[kind].set(key, { ...w, newEventIds: new Set(w.newEventIds) });
+      else {
+        have.from = Math.min(have.from, w.from);
+        have.to = Math.max(have.to, w.to);
+        for (const id of w.newEventIds) have.newEventIds.add(id);
+        have.hasSuccessfulLogin ||= w.hasSuccessfulLogin;
+      }
+    }
+  }
+  return into;
+}
+
+export const workSize = (w: DetectionWork) => w.accounts.size + w.ips.size;
