@@ -16,6 +16,12 @@ export interface DemoAccount {
   activity: number;
   /** Day index (from the start of the range) of the account's first event. */
   joinedDay: number;
+  /** A trip the demo must contain (the generator also sends customers on trips at random). */
+  plannedTrip?: { country: string; startsDaysAgo: number; days: number };
+  /** False for the incident accounts: their stories are told by the incidents alone. */
+  randomTrips?: boolean;
+  /** Where the customer is while abroad, until which day index (generator state). */
+  trip?: { country: string; untilDay: number } | undefined;
 }
 
 /** Home countries with a plausible phone prefix and share of customers. */

@@ -52,14 +52,15 @@ export class EventFactory {
     this.events.push({ ...rest, id: this.nextId('evt'), occurredAt: new Date(at).toISOString() });
   }
 
-  context(a: DemoAccount, roaming = false): Ctx {
+  /** Where the customer is: at home (mostly on the home network), or on a trip (a hotel's or a roaming address). */
+  context(a: DemoAccount): Ctx {
     const f = this.f;
-    const away = roaming || f.number.float() < 0.03;
+    const away = a.trip !== undefined;
     return {
       ip: !away && f.number.float() < 0.85 ? a.homeIp : f.internet.ipv4(),
       userAgent: a.userAgent,
       deviceId: f.number.float() < 0.9 ? a.devices[0] : f.helpers.arrayElement(a.devices),
-      country: away ? f.helpers.arrayElement(['ES', 'IT', 'PT', 'GR', 'US', 'GB', 'FR']) : a.country,
+      country: a.trip?.country ?? a.country,
     };
   }
 
@@ -149,6 +150,26 @@ export class EventFactory {
   }
 }
 
+const tripDestinations = ['ES', 'IT', 'PT', 'GR', 'US', 'GB', 'FR', 'JP'];
+
+/**
+ * Customers travel: about one in a hundred leaves on a given day for 3–9 days. The days of the flights out
+ * and back have no activity, so nobody signs in from two continents an hour apart (that is an incident).
+ * Returns false on a travel day.
+ */
+function travel(fx: EventFactory, a: DemoAccount, day: number, days: number, isFirstDay: boolean): boolean {
+  if (a.trip) {
+    if (day <= a.trip.untilDay) return true;
+    a.trip = undefined;
+    return false;
+  }
+  const planned = a.plannedTrip && day === days - a.plannedTrip.startsDaysAgo ? a.plannedTrip : undefined;
+  if (isFirstDay || !(planned || (a.randomTrips !== false && fx.f.number.float() < 0.01))) return true;
+  const country = planned?.country ?? fx.f.helpers.arrayElement(tripDestinations.filter((c) => c !== a.country));
+  a.trip = { country, untilDay: day + (planned?.days ?? fx.f.number.int({ min: 3, max: 9 })) };
+  return false;
+}
+
 function accountDay(fx: EventFactory, a: DemoAccount, dayStart: number, factor: number, isFirstDay: boolean) {
   const f = fx.f;
   if (isFirstDay && a.twoFactor) {
@@ -185,7 +206,7 @@ export interface DemoDataset {
 export function demoDataset(options: SeedOptions): DemoDataset {
   const f = new Faker({ locale: [en], seed: options.seed });
   const accounts = [
-    ...incidentAccounts.map((a) => ({ ...a, devices: [...a.devices] })),
+    ...incidentAccounts.map((a) => ({ ...a, devices: [...a.devices], trip: undefined, randomTrips: false })),
     ...Array.from({ length: options.accounts }, (_, i) => demoAccount(f, i, options.days)),
   ];
   const lastMidnight = Math.floor(options.end.getTime() / dayMs) * dayMs;
@@ -198,9 +219,9 @@ export function demoDataset(options: SeedOptions): DemoDataset {
         const dayStart = firstDay + day * dayMs;
         const factor = weekdayFactor[new Date(dayStart).getUTCDay()] ?? 1;
         for (const a of accounts) {
-          if (day >= a.joinedDay) accountDay(fx, a, dayStart, factor, day === a.joinedDay);
+          if (day >= a.joinedDay && travel(fx, a, day, options.days, day === a.joinedDay)) accountDay(fx, a, dayStart, factor, day === a.joinedDay);
         }
-        if (day === options.days - 1) plantIncidents(fx, accounts, options.end.getTime());
+        if (day === options.days - 1) plantIncidents(fx, accounts, firstDay, options.end.getTime());
         const events = fx.events.splice(0).sort((x, y) => (x.occurredAt < y.occurredAt ? -1 : x.occurredAt > y.occurredAt ? 1 : 0));
         yield { day, events };
       }

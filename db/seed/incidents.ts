@@ -10,12 +10,13 @@ export const incidentAccounts: DemoAccount[] = [
   { externalId: 'cus_demo_guessed', displayName: 'Tomás Silva', email: 'tomas.silva@example.org', phone: '+5511987650043', country: 'BR', devices: ['dev_tomas_android'], homeIp: '177.71.128.20', userAgent: 'StoreApp/8.4.1 (Android 15; SM-S921B)', twoFactor: 'sms', activity: 0.7, joinedDay: 0 },
   { externalId: 'cus_demo_bruteforce', displayName: 'Priya Raman', email: 'priya.raman@example.net', phone: '+919876543210', country: 'IN', devices: ['dev_priya_laptop'], homeIp: '49.36.12.8', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36', twoFactor: null, activity: 0.6, joinedDay: 0 },
   { externalId: 'cus_demo_traveller', displayName: 'Oliver Bennett', email: 'oliver.bennett@example.com', phone: '+447700900222', country: 'GB', devices: ['dev_oliver_mac'], homeIp: '86.128.4.17', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15', twoFactor: null, activity: 1.2, joinedDay: 0 },
+  { externalId: 'cus_demo_jetlag', displayName: 'Mei Tanaka', email: 'mei.tanaka@example.jp', phone: '+819012345678', country: 'JP', devices: ['dev_mei_phone', 'dev_mei_laptop'], homeIp: '126.0.45.10', userAgent: 'StoreApp/8.4.1 (iOS 18.1; iPhone16,1)', twoFactor: null, activity: 1.0, joinedDay: 0, plannedTrip: { country: 'US', startsDaysAgo: 21, days: 6 } },
   { externalId: 'cus_demo_simswap', displayName: 'Grace Kim', email: 'grace.kim@example.com', phone: '+13125550147', country: 'US', devices: ['dev_grace_iphone'], homeIp: '73.22.190.4', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1', twoFactor: 'sms', activity: 0.9, joinedDay: 0 },
 ];
 
 const minute = 60_000;
 
-export function plantIncidents(fx: EventFactory, accounts: DemoAccount[], end: number) {
+export function plantIncidents(fx: EventFactory, accounts: DemoAccount[], start: number, end: number) {
   const byId = (id: string) => accounts.find((a) => a.externalId === id)!;
 
   // 1. OTP bombing: 18 login codes in 9 minutes that Nadia never asked for (someone has her password).
@@ -55,7 +56,17 @@ export function plantIncidents(fx: EventFactory, accounts: DemoAccount[], end: n
   fx.push({ type: 'login.succeeded', method: 'password', account: fx.accountRef(oliver), context: { ip: oliver.homeIp, deviceId: oliver.devices[0], country: 'GB', userAgent: oliver.userAgent }, at: end - 330 * minute });
   fx.push({ type: 'login.succeeded', method: 'password', account: fx.accountRef(oliver), context: { ip: '200.160.2.3', deviceId: 'dev_oliver_unknown_android', country: 'BR', userAgent: 'Mozilla/5.0 (Linux; Android 13)' }, at: end - 270 * minute });
 
-  // 6. A phone change, then 2FA turned off, then a payment code to the new phone (SIM-swap pattern).
+  // 6. Impossible travel: Mei signs in at home in Japan, then 40 minutes later from the United States — a
+  // country she visited three weeks ago, so neither device nor country is new; only the speed gives it away.
+  const mei = byId('cus_demo_jetlag');
+  const meiAt = (country: string, deviceId: string, ip: string, at: number) =>
+    fx.push({ type: 'login.succeeded', method: 'password', account: fx.accountRef(mei), context: { ip, deviceId, country, userAgent: mei.userAgent }, at });
+  const duringTrip = end - 18 * 24 * 60 * minute;
+  if (duringTrip >= start) meiAt('US', 'dev_mei_phone', '104.28.44.9', duringTrip); // a range this long holds her trip
+  meiAt('JP', 'dev_mei_phone', mei.homeIp, end - 240 * minute);
+  meiAt('US', 'dev_mei_laptop', '104.28.51.77', end - 200 * minute);
+
+  // 7. A phone change, then 2FA turned off, then a payment code to the new phone (SIM-swap pattern).
   const grace = byId('cus_demo_simswap');
   const swapper = { ip: '102.89.34.12', deviceId: 'dev_unknown_51aa', country: 'US' };
   grace.phone = '+13125550999';

@@ -4,6 +4,7 @@ import { settings, staffUsers } from '../schema';
 import { hashPassword } from '@/lib/auth/passwords';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { SystemActor } from '@/lib/auth/actor';
+import { runDetection } from '@/lib/detection/run-detection';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { demoDataset, type SeedOptions } from './generate-events';
 
@@ -50,8 +51,8 @@ export async function isDemoSeeded(db: Db): Promise<boolean> {
 }
 
 /**
- * Fills the database with demo traffic through the ingest pipeline's own storage code, so the demo
- * keeps every table the API keeps true. Deterministic for a given seed and end time.
+ * Fills the database with demo traffic through the ingest pipeline's own storage and detection code, so
+ * the demo keeps every table the API keeps true, alerts included. Deterministic for a given seed and end time.
  */
 export async function seedDemoData(db: Db, options: SeedOptions, onProgress?: (p: SeedProgress) => void): Promise<SeedSummary> {
   const staffCreated = await seedDemoStaff(db);
@@ -60,7 +61,9 @@ export async function seedDemoData(db: Db, options: SeedOptions, onProgress?: (p
   for (const { day, events: dayEvents } of dataset.days()) {
     for (let i = 0; i < dayEvents.length; i += eventsPerBatch) {
       const batch = dayEvents.slice(i, i + eventsPerBatch);
-      await db.transaction((tx) => storeEvents(tx, batch));
+      const stored = await db.transaction((tx) => storeEvents(tx, batch));
+      // As the ingest API does after each batch commits, so the demo's alerts are the detection's own.
+      await runDetection(db, stored.detection);
       events += batch.length;
     }
     onProgress?.({ day: day + 1, days: options.days, events });

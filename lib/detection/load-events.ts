@@ -46,8 +46,8 @@ export interface AccountWindow {
   accountId: string;
   since: Date;
   until: Date;
-  /** Successful logins are read from here on (longer, for the new-device rule). */
-  loginsSince: Date;
+  /** Events that vouch for a device or country (successful logins, verified codes, account changes) are read from here on: longer, for the new-device rule. */
+  historySince: Date;
 }
 
 export interface AccountEvents {
@@ -60,7 +60,7 @@ export interface AccountEvents {
 export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promise<Map<string, AccountEvents>> {
   const result = new Map<string, AccountEvents>();
   if (windows.length === 0) return result;
-  const w = json(windows.map((x) => ({ account_id: x.accountId, since: x.since.toISOString(), until: x.until.toISOString(), logins_since: x.loginsSince.toISOString() })));
+  const w = json(windows.map((x) => ({ account_id: x.accountId, since: x.since.toISOString(), until: x.until.toISOString(), history_since: x.historySince.toISOString() })));
   const accounts = await queryRows<{ id: string; external_id: string; first_event_at: string }>(
     tx,
     sql`select a.id, a.external_id, a.first_event_at::text from accounts a
@@ -69,19 +69,20 @@ export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promi
   for (const a of accounts) result.set(a.id, { account: a.external_id, firstEventAt: Date.parse(a.first_event_at), events: [] });
   const rows = await queryRows<Omit<EventRow, 'account'>>(
     tx,
-    sql`with w as (select * from jsonb_to_recordset(${w}) as w(account_id uuid, since timestamptz, until timestamptz, logins_since timestamptz))
+    sql`with w as (select * from jsonb_to_recordset(${w}) as w(account_id uuid, since timestamptz, until timestamptz, history_since timestamptz))
         select e.event_id, 'login.' || e.outcome as type, e.occurred_at::text, e.account_id, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
-          from w join login_events e on e.account_id = w.account_id and e.occurred_at >= w.logins_since and e.occurred_at <= w.until
+          from w join login_events e on e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until
          where e.occurred_at >= w.since or e.outcome = 'succeeded'
         union all
         select e.event_id, 'otp.' || e.kind, e.occurred_at::text, e.account_id, host(e.ip), e.device_id, e.country,
                e.failure_reason, e.otp_id, e.channel, e.purpose, null, null
-          from w join otp_events e on e.account_id = w.account_id and e.occurred_at >= w.since and e.occurred_at <= w.until
+          from w join otp_events e on e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until
+         where e.occurred_at >= w.since or e.kind = 'verified'
         union all
         select e.event_id, 'account.' || e.type, e.occurred_at::text, e.account_id, host(e.ip), e.device_id, e.country,
                null, null, null, null, e.field, e.two_factor_enabled
-          from w join account_events e on e.account_id = w.account_id and e.occurred_at >= w.since and e.occurred_at <= w.until`,
+          from w join account_events e on e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until`,
   );
   for (const r of rows) {
     const a = result.get(r.account_id);

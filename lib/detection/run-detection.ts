@@ -62,7 +62,7 @@ async function detectChunk(tx: Tx, settings: DetectionSettings, accounts: [strin
         accountId,
         since: new Date(w.from - around),
         until: new Date(w.to + around),
-        loginsSince: new Date(w.from - (w.hasSuccessfulLogin && settings.new_device_new_country.enabled ? Math.max(history, around) : around)),
+        historySince: new Date(w.from - (w.hasSuccessfulLogin && settings.new_device_new_country.enabled ? Math.max(history, around) : around)),
       })),
     );
     for (const [accountId, work] of accounts) {

@@ -1,13 +1,25 @@
-import { dayMs, type DetectionEvent, type RuleDefinition } from '../types';
+import { dayMs, minuteMs, type DetectionEvent, type RuleDefinition } from '../types';
+
+/** How long before a login its own sign-in steps (the 2FA code) happen; codes live at most 10 minutes. */
+const signInMs = 15 * minuteMs;
+
+/**
+ * Events that show the customer was really there: a successful login, a verified code, a change to the
+ * account. Failed tries and codes merely sent do not count (an attacker's failed attempts would otherwise
+ * vouch for his own device), nor does the login's own 2FA code (every new-device login verifies one from
+ * that device seconds earlier, which would hide it).
+ */
+function vouches(e: DetectionEvent, login: DetectionEvent): boolean {
+  if (e.type === 'login.succeeded' || e.type.startsWith('account.')) return true;
+  if (e.type !== 'otp.verified') return false;
+  return !(e.purpose === 'login' && login.occurredAt - e.occurredAt <= signInMs);
+}
 
 /**
  * New device in a new country: a successful login whose device id and country were both never seen in the
- * account's successful logins of the previous `lookbackDays` days. Accounts younger than
- * `minAccountAgeDays` (counted from their earliest event) are left out: they have no history yet.
- *
- * "Seen" means seen in a successful login. Failed tries do not count (an attacker's failed attempts would
- * otherwise vouch for his own device), nor do the codes sent during the sign-in itself (the 2FA check of
- * every new-device login comes from that device seconds earlier and would hide it).
+ * account's events of the previous `lookbackDays` days (events that show the customer was there; see
+ * `vouches`). Accounts younger than `minAccountAgeDays` (counted from their earliest event) are left out:
+ * they have no history yet.
  */
 export const newDeviceNewCountry: RuleDefinition<'new_device_new_country'> = {
   rule: 'new_device_new_country',
@@ -17,22 +29,15 @@ export const newDeviceNewCountry: RuleDefinition<'new_device_new_country'> = {
   describe: (s) => `A successful login from a device and a country not seen in the account's successful logins of the previous ${s.lookbackDays} days (accounts younger than ${s.minAccountAgeDays} days excluded).`,
   evaluate({ events, accountFirstEventAt }, s) {
     const lookback = s.lookbackDays * dayMs;
-    const lastDevice = new Map<string, number>();
-    const lastCountry = new Map<string, number>();
     const hits = [];
-    const logins: DetectionEvent[] = events.filter((e) => e.type === 'login.succeeded');
-    for (const login of logins) {
+    for (const [i, login] of events.entries()) {
       const { deviceId, country, occurredAt: at } = login;
-      const oldEnough = accountFirstEventAt !== undefined && at - accountFirstEventAt >= s.minAccountAgeDays * dayMs;
-      if (deviceId && country && oldEnough) {
-        const deviceSeen = lastDevice.has(deviceId) && at - lastDevice.get(deviceId)! <= lookback;
-        const countrySeen = lastCountry.has(country) && at - lastCountry.get(country)! <= lookback;
-        if (!deviceSeen && !countrySeen) {
-          hits.push({ evidence: [login], details: { deviceId, country, ip: login.ip ?? null, knownCountries: [...lastCountry.keys()].filter((c) => at - lastCountry.get(c)! <= lookback).slice(0, 10) } });
-        }
-      }
-      if (deviceId) lastDevice.set(deviceId, at);
-      if (country) lastCountry.set(country, at);
+      if (login.type !== 'login.succeeded' || !deviceId || !country) continue;
+      if (accountFirstEventAt === undefined || at - accountFirstEventAt < s.minAccountAgeDays * dayMs) continue;
+      const history = events.slice(0, i).filter((e) => at - e.occurredAt <= lookback && vouches(e, login));
+      if (history.some((e) => e.deviceId === deviceId || e.country === country)) continue;
+      const knownCountries = [...new Set(history.map((e) => e.country).filter(Boolean))].slice(0, 10);
+      hits.push({ evidence: [login], details: { deviceId, country, ip: login.ip ?? null, knownCountries } });
     }
     return hits;
   },

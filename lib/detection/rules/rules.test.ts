@@ -169,6 +169,13 @@ describe('new_device_new_country', () => {
     expect(hitsOn([...recent, login(t0, 'dev_old', 'BR')], t0 - 100 * dayMs)).toEqual([]);
   });
 
+  it('a verified code vouches for its device; the login’s own 2FA code does not', () => {
+    const earlier = ev('otp.verified', t0 - 3 * dayMs, { deviceId: 'dev_new', country: 'BR', purpose: 'delivery' });
+    expect(hitsOn([...home, earlier, login(t0, 'dev_new', 'BR')], firstEventAt)).toEqual([]);
+    const ownCode = ev('otp.verified', t0 - 30_000, { deviceId: 'dev_new', country: 'BR', purpose: 'login' });
+    expect(hitsOn([...home, ownCode, login(t0, 'dev_new', 'BR')], firstEventAt)).toHaveLength(1);
+  });
+
   it('accounts younger than 7 days are left out; failed tries from the device do not vouch for it', () => {
     expect(hitsOn([...home.slice(1), login(t0, 'dev_new', 'BR')], t0 - 6 * dayMs)).toEqual([]);
     const tries = ev('login.failed', t0 - 60_000, { deviceId: 'dev_new', country: 'BR', reason: 'bad_password' });

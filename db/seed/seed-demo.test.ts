@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { alertEvidence, alerts } from '@/db/schema';
+import { setupTestDatabase } from '@/db/testing/test-database';
+import { seedDemoData } from './seed-demo';
+
+const { db } = setupTestDatabase();
+
+describe('the demo data', () => {
+  it('raises exactly one alert of its intended rule for every planted incident, on the right subject', async () => {
+    await seedDemoData(db(), { accounts: 60, days: 25, seed: 5, end: new Date() });
+    const raised = await db().select().from(alerts);
+    const evidence = await db().select().from(alertEvidence);
+    const of = (rule: string, subjectId: string) => raised.filter((a) => a.rule === rule && a.subjectId === subjectId);
+    const planted = [
+      ['unrequested_otp_burst', 'cus_demo_bombed', 18],
+      ['otp_guessing', 'cus_demo_guessed', 11],
+      ['password_bruteforce', 'cus_demo_bruteforce', 25],
+      ['credential_stuffing', '185.220.101.47', 40],
+      ['new_device_new_country', 'cus_demo_traveller', 1],
+      ['impossible_travel', 'cus_demo_jetlag', 2],
+      ['contact_change_then_risk', 'cus_demo_simswap', 3],
+    ] as const;
+    for (const [rule, subject, evidenceCount] of planted) {
+      const found = of(rule, subject);
+      expect(found, `${rule} on ${subject}`).toHaveLength(1);
+      expect(found[0]!.evidenceCount, `${rule} evidence`).toBe(evidenceCount);
+      expect(evidence.filter((e) => e.alertId === found[0]!.id)).toHaveLength(evidenceCount);
+    }
+    // The rest of the demo population is ordinary customers: noise may raise a few alerts, not a flood.
+    const plantedIds = new Set(planted.map(([rule, subject]) => `${rule}:${subject}`));
+    const noise = raised.filter((a) => !plantedIds.has(`${a.rule}:${a.subjectId}`));
+    expect(noise.length, JSON.stringify(noise.map((a) => `${a.rule}:${a.subjectId}`))).toBeLessThanOrEqual(6);
+  });
+});
