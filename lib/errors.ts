@@ -16,6 +16,8 @@ export class ServiceError extends Error {
     readonly code: ServiceErrorCode,
     message: string,
     readonly fieldErrors?: FieldErrors,
+    /** With a conflict: the record as it is now, so the caller can show it instead of losing an update. */
+    readonly current?: unknown,
   ) {
     super(message);
   }
@@ -24,6 +26,7 @@ export class ServiceError extends Error {
 export const notFound = (what = 'Not found') => new ServiceError('not_found', what);
 export const forbidden = () => new ServiceError('forbidden', 'You do not have permission to do this.');
 export const invalid = (message: string, fieldErrors?: FieldErrors) => new ServiceError('invalid', message, fieldErrors);
+export const conflict = (message: string, current?: unknown) => new ServiceError('conflict', message, undefined, current);
 
 export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof ServiceError;

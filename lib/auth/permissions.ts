@@ -56,6 +56,7 @@ export function roleCan(role: string | null | undefined, permission: Permission)
 /** Which API-key scope grants a read permission to a machine caller; nothing else is open to keys. */
 const scopeForPermission: Partial<Record<Permission, string>> = {
   'analytics.view': 'metrics:read',
+  'alerts.view': 'alerts:read',
 };
 
 export function can(actor: Actor | null | undefined, permission: Permission): boolean {

@@ -27,7 +27,7 @@ export async function handleApi(request: Request, work: () => Promise<Response>)
     return await work();
   } catch (error) {
     if (error instanceof ApiError) return json({ error: error.error, message: error.message, ...error.extra }, error.status, error.headers);
-    if (isServiceError(error)) return json({ error: error.code, message: error.message, fieldErrors: error.fieldErrors }, statusOf[error.code]);
+    if (isServiceError(error)) return json({ error: error.code, message: error.message, fieldErrors: error.fieldErrors, current: error.current }, statusOf[error.code]);
     const requestId = request.headers.get('x-request-id') ?? randomUUID();
     if (isDatabaseUnavailable(error)) {
       log.warn('database unavailable', { requestId, path: new URL(request.url).pathname });

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { getDb, type Db } from '@/db/client';
+import { alertsForApi } from '@/lib/data/alerts';
+import { invalid, isServiceError } from '@/lib/errors';
+import { ApiError } from '@/lib/http/api-error';
+import { apiCaller } from '@/lib/http/api-caller';
+import { handleApi, json } from '@/lib/http/api-response';
+import { withDeadline } from '@/lib/http/database-errors';
+import { acknowledgeAlert } from '@/lib/services/alerts/acknowledge-alert';
+import { assignAlert } from '@/lib/services/alerts/assign-alert';
+import { dismissAlert } from '@/lib/services/alerts/dismiss-alert';
+import { resolveAlert } from '@/lib/services/alerts/resolve-alert';
+
+interface Options {
+  db?: () => Promise<Db>;
+}
+
+/** GET /api/v1/alerts — an API key with alerts:read, or a staff session. */
+export function handleAlertsRequest(request: Request, options: Options = {}): Promise<Response> {
+  return handleApi(request, () =>
+    withDeadline(
+      (async () => {
+        const db = await (options.db ?? getDb)();
+        const actor = await apiCaller(db, request, 'alerts:read');
+        try {
+          return json(await alertsForApi(db, actor, new URL(request.url).searchParams));
+        } catch (error) {
+          if (isServiceError(error) && error.code === 'forbidden') throw new ApiError(403, 'forbidden', 'This caller may not read alerts (API keys need the alerts:read scope).');
+          throw error;
+        }
+      })(),
+    ),
+  );
+}
+
+const PatchBody = z.union([
+  z.object({ status: z.enum(['acknowledged', 'resolved', 'dismissed']), reason: z.string().optional(), version: z.unknown() }).strict(),
+  z.object({ assigneeId: z.string().nullable(), version: z.unknown() }).strict(),
+]);
+
+/**
+ * PATCH /api/v1/alerts/{id} — staff only (API keys only read alerts). One change a request:
+ * `{ status, reason?, version }` or `{ assigneeId | null, version }` → 200 with the result;
+ * 400 names what is wrong (a missing reason to resolve or dismiss); 409 an illegal move or a stale
+ * version, with the alert as it is now in `current`.
+ */
+export function handleAlertPatch(request: Request, alertId: string, options: Options = {}): Promise<Response> {
+  return handleApi(request, () =>
+    withDeadline(
+      (async () => {
+        const db = await (options.db ?? getDb)();
+        if (request.headers.has('authorization')) throw new ApiError(403, 'forbidden', 'API keys can read alerts, not change them.');
+        const actor = await apiCaller(db, request, 'alerts:read');
+        let body: unknown;
+        try {
+          body = await request.json();
+        } catch {
+          throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
+        }
+        const parsed = PatchBody.safeParse(body);
+        if (!parsed.success) throw invalid('Send either { status, reason?, version } or { assigneeId, version }.', { _: ['one change per request: status or assigneeId, with version'] });
+        const change = parsed.data;
+        const version = change.version as number;
+        if ('assigneeId' in change) return json(await assignAlert(db, actor, { alertId, version, assigneeId: change.assigneeId }));
+        if (change.status === 'acknowledged') return json(await acknowledgeAlert(db, actor, { alertId, version }));
+        const move = change.status === 'resolved' ? resolveAlert : dismissAlert;
+        return json(await move(db, actor, { alertId, version, reason: change.reason }));
+      })(),
+    ),
+  );
+}

@@ -1,0 +1,267 @@
+import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows, type Db } from '@/db/client';
+import { accounts, activeAlertStatuses, alertEvidence, alertRules, alerts, alertSeverities, alertStatuses, auditLog, staffUsers, type AlertRule, type AlertSeverity, type AlertStatus } from '@/db/schema';
+import { timestamptz } from '@/db/sql-helpers';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/permissions';
+import { rules } from '@/lib/detection/rules';
+import { notFound } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
+import { CursorTime } from './pagination';
+
+/** An alert as the console shows it. */
+export interface AlertView {
+  id: string;
+  rule: AlertRule;
+  title: string;
+  severity: AlertSeverity;
+  status: AlertStatus;
+  subject: { type: 'account' | 'ip'; id: string };
+  accountId: string | null;
+  accountName: string | null;
+  firstSeen: Date;
+  lastSeen: Date;
+  detectedAt: Date;
+  hitCount: number;
+  evidenceCount: number;
+  details: Record<string, unknown>;
+  assignee: { id: string; name: string } | null;
+  resolutionReason: string | null;
+  version: number;
+}
+
+const severityRank = sql<number>`case ${alerts.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
+
+const viewColumns = {
+  id: alerts.id,
+  rule: alerts.rule,
+  severity: alerts.severity,
+  status: alerts.status,
+  subjectType: alerts.subjectType,
+  subjectId: alerts.subjectId,
+  accountId: alerts.accountId,
+  accountName: accounts.displayName,
+  firstSeen: alerts.firstSeen,
+  lastSeen: alerts.lastSeen,
+  detectedAt: alerts.detectedAt,
+  hitCount: alerts.hitCount,
+  evidenceCount: alerts.evidenceCount,
+  details: alerts.details,
+  assigneeId: alerts.assigneeId,
+  assigneeName: staffUsers.name,
+  resolutionReason: alerts.resolutionReason,
+  version: alerts.version,
+};
+
+const selectViews = (db: Db) =>
+  db.select(viewColumns).from(alerts).leftJoin(accounts, eq(accounts.id, alerts.accountId)).leftJoin(staffUsers, eq(staffUsers.id, alerts.assigneeId));
+type ViewRow = Awaited<ReturnType<typeof selectViews>>[number];
+
+function toView(r: ViewRow): AlertView {
+  return {
+    id: r.id,
+    rule: r.rule,
+    title: rules[r.rule].title,
+    severity: r.severity,
+    status: r.status,
+    subject: { type: r.subjectType, id: r.subjectId },
+    accountId: r.accountId,
+    accountName: r.accountName,
+    firstSeen: r.firstSeen,
+    lastSeen: r.lastSeen,
+    detectedAt: r.detectedAt,
+    hitCount: r.hitCount,
+    evidenceCount: r.evidenceCount,
+    details: r.details,
+    assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName ?? 'Unknown' } : null,
+    resolutionReason: r.resolutionReason,
+    version: r.version,
+  };
+}
+
+/* ---------- The queue (/alerts) ---------- */
+
+export const queueLimit = 200;
+const QueueFilters = z.object({
+  rule: z.enum(alertRules).optional().catch(undefined),
+  severity: z.enum(alertSeverities).optional().catch(undefined),
+  status: z.enum([...alertStatuses, 'active', 'all']).catch('active').default('active'),
+  assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional().catch(undefined),
+  since: CursorTime.optional().catch(undefined),
+  until: CursorTime.optional().catch(undefined),
+});
+export type QueueFilters = z.infer<typeof QueueFilters>;
+
+/** A URL's filters, leniently: a value that makes no sense is dropped (the page says what it shows). */
+export function parseQueueFilters(params: Record<string, string | undefined>): QueueFilters {
+  return QueueFilters.parse(params);
+}
+
+/** The triage queue: most severe first, then the longest waiting. */
+export async function alertQueue(db: Db, actor: Actor, filters: QueueFilters): Promise<{ alerts: AlertView[]; total: number; limit: number }> {
+  requirePermission(actor, 'alerts.view');
+  const where: SQL[] = [];
+  if (filters.status === 'active') where.push(inArray(alerts.status, [...activeAlertStatuses]));
+  else if (filters.status !== 'all') where.push(eq(alerts.status, filters.status));
+  if (filters.rule) where.push(eq(alerts.rule, filters.rule));
+  if (filters.severity) where.push(eq(alerts.severity, filters.severity));
+  if (filters.assignee === 'unassigned') where.push(sql`${alerts.assigneeId} is null`);
+  else if (filters.assignee === 'me') where.push(actor.id ? eq(alerts.assigneeId, actor.id) : sql`false`);
+  else if (filters.assignee) where.push(eq(alerts.assigneeId, filters.assignee));
+  if (filters.since) where.push(gte(alerts.lastSeen, timestamptz(new Date(filters.since))));
+  if (filters.until) where.push(lte(alerts.firstSeen, timestamptz(new Date(filters.until))));
+  const condition = where.length > 0 ? and(...where) : undefined;
+  const [rows, [counted]] = await Promise.all([
+    selectViews(db).where(condition).orderBy(severityRank, asc(alerts.detectedAt), asc(alerts.id)).limit(queueLimit),
+    db.select({ n: sql<number>`count(*)::int` }).from(alerts).where(condition),
+  ]);
+  return { alerts: rows.map(toView), total: counted?.n ?? 0, limit: queueLimit };
+}
+
+/** Staff an alert can be assigned to (the filter and the assign menu). */
+export async function assignableStaff(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
+  requirePermission(actor, 'alerts.view');
+  return db
+    .select({ id: staffUsers.id, name: staffUsers.name })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.disabled, false), inArray(staffUsers.role, ['agent', 'admin'])))
+    .orderBy(staffUsers.name);
+}
+
+/* ---------- One alert (/alerts/[id]) ---------- */
+
+export interface EvidenceView {
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  accountId: string;
+  summary: Record<string, unknown>;
+}
+
+export interface AlertTrailEntry {
+  occurredAt: Date;
+  actorEmail: string;
+  action: string;
+  reason: string | null;
+  after: Record<string, unknown> | null;
+}
+
+export const evidenceShown = 500;
+
+export async function alertDetail(db: Db, actor: Actor, alertId: string): Promise<{ alert: AlertView; evidence: EvidenceView[]; trail: AlertTrailEntry[] }> {
+  requirePermission(actor, 'alerts.view');
+  if (!z.uuid().safeParse(alertId).success) throw notFound('No such alert.');
+  const [row] = await selectViews(db).where(eq(alerts.id, alertId));
+  if (!row) throw notFound('No such alert.');
+  const [evidence, trail] = await Promise.all([
+    db
+      .select({ eventId: alertEvidence.eventId, eventType: alertEvidence.eventType, occurredAt: alertEvidence.occurredAt, accountId: alertEvidence.accountId, summary: alertEvidence.summary })
+      .from(alertEvidence)
+      .where(eq(alertEvidence.alertId, alertId))
+      .orderBy(asc(alertEvidence.occurredAt), asc(alertEvidence.eventId))
+      .limit(evidenceShown),
+    db
+      .select({ occurredAt: auditLog.occurredAt, actorEmail: auditLog.actorEmail, action: auditLog.action, reason: auditLog.reason, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'alert'), eq(auditLog.targetId, alertId)))
+      .orderBy(desc(auditLog.occurredAt))
+      .limit(100),
+  ]);
+  return { alert: toView(row), evidence, trail };
+}
+
+/** The alerts of one account (its page lists them), newest first. */
+export async function accountAlerts(db: Db, actor: Actor, accountId: string): Promise<AlertView[]> {
+  requirePermission(actor, 'alerts.view');
+  const rows = await selectViews(db).where(eq(alerts.accountId, accountId)).orderBy(desc(alerts.firstSeen), desc(alerts.id)).limit(50);
+  return rows.map(toView);
+}
+
+/* ---------- The machine API (GET /api/v1/alerts) ---------- */
+
+const ApiCursor = z.tuple([CursorTime, z.uuid()]);
+const encodeApiCursor = (a: { firstSeen: Date; id: string }) => Buffer.from(`${a.firstSeen.toISOString()}|${a.id}`).toString('base64url');
+
+export const AlertsApiQuery = z.object({
+  accountId: z.string().min(1).max(128).optional(),
+  rule: z.enum(alertRules).optional(),
+  status: z.enum(alertStatuses).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .transform((raw, ctx) => {
+      const parsed = ApiCursor.safeParse(Buffer.from(raw, 'base64url').toString('utf8').split('|'));
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+        return z.NEVER;
+      }
+      return { firstSeen: parsed.data[0], id: parsed.data[1] };
+    })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export interface ApiAlert {
+  id: string;
+  rule: AlertRule;
+  severity: AlertSeverity;
+  status: AlertStatus;
+  subject: { type: 'account' | 'ip'; id: string };
+  firstSeen: string;
+  lastSeen: string;
+  hitCount: number;
+  evidence: string[];
+  evidenceCount: number;
+}
+
+export const apiEvidenceLimit = 100;
+
+/** Newest `firstSeen` first (id breaks ties), keyset-paged; ids are the platform's, as sent in events. */
+export async function alertsForApi(db: Db, actor: Actor, params: URLSearchParams): Promise<{ alerts: ApiAlert[]; nextCursor: string | null }> {
+  requirePermission(actor, 'alerts.view');
+  const q = parseInput(AlertsApiQuery, Object.fromEntries([...params].filter(([k]) => k in AlertsApiQuery.shape)));
+  const where: SQL[] = [];
+  if (q.accountId) where.push(and(eq(alerts.subjectType, 'account'), eq(alerts.subjectId, q.accountId))!);
+  if (q.rule) where.push(eq(alerts.rule, q.rule));
+  if (q.status) where.push(eq(alerts.status, q.status));
+  if (q.since) where.push(gte(alerts.lastSeen, timestamptz(new Date(q.since))));
+  if (q.cursor) {
+    const at = timestamptz(new Date(q.cursor.firstSeen));
+    where.push(or(sql`${alerts.firstSeen} < ${at}`, and(sql`${alerts.firstSeen} = ${at}`, sql`${alerts.id} < ${q.cursor.id}::uuid`))!);
+  }
+  const rows = await db
+    .select({ id: alerts.id, rule: alerts.rule, severity: alerts.severity, status: alerts.status, subjectType: alerts.subjectType, subjectId: alerts.subjectId, firstSeen: alerts.firstSeen, lastSeen: alerts.lastSeen, hitCount: alerts.hitCount, evidenceCount: alerts.evidenceCount })
+    .from(alerts)
+    .where(where.length > 0 ? and(...where) : undefined)
+    .orderBy(desc(alerts.firstSeen), desc(alerts.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const evidence = new Map<string, string[]>();
+  if (page.length > 0) {
+    const ev = await queryRows<{ alert_id: string; event_id: string }>(
+      db,
+      sql`select alert_id, event_id from (
+            select alert_id, event_id, row_number() over (partition by alert_id order by occurred_at, event_id) as n
+            from alert_evidence where alert_id in (select jsonb_array_elements_text(${JSON.stringify(page.map((r) => r.id))}::jsonb)::uuid)
+          ) e where n <= ${apiEvidenceLimit} order by alert_id, n`,
+    );
+    for (const r of ev) evidence.set(r.alert_id, [...(evidence.get(r.alert_id) ?? []), r.event_id]);
+  }
+  return {
+    alerts: page.map((r) => ({
+      id: r.id,
+      rule: r.rule,
+      severity: r.severity,
+      status: r.status,
+      subject: { type: r.subjectType, id: r.subjectId },
+      firstSeen: r.firstSeen.toISOString(),
+      lastSeen: r.lastSeen.toISOString(),
+      hitCount: r.hitCount,
+      evidence: evidence.get(r.id) ?? [],
+      evidenceCount: r.evidenceCount,
+    })),
+    nextCursor: rows.length > q.limit ? encodeApiCursor(page.at(-1)!) : null,
+  };
+}
