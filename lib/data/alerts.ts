@@ -95,7 +95,9 @@ export type QueueFilters = z.infer<typeof QueueFilters>;
 
 /** A URL's filters, leniently: a value that makes no sense is dropped (the page says what it shows). */
 export function parseQueueFilters(params: Record<string, string | undefined>): QueueFilters {
-  return QueueFilters.parse(params);
+  // A datetime-local field sends minutes and no zone; the console's times are UTC.
+  const utc = (v: string | undefined) => (v && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v) ? `${v}:00Z` : v);
+  return QueueFilters.parse({ ...params, since: utc(params.since), until: utc(params.until) });
 }
 
 /** The triage queue: most severe first, then the longest waiting. */

@@ -13,9 +13,15 @@ import { Badge } from '@/components/ui/badge';
 import { Card, Field } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { mono } from '@/components/ui/styles';
+import { can } from '@/lib/auth/permissions';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getAccount } from '@/lib/data/accounts';
+import { accountAlerts } from '@/lib/data/alerts';
+import { describeAlert } from '@/lib/alerts/describe-alert';
+import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badges';
+import { DataTable } from '@/components/tables/data-table';
+import { td } from '@/components/ui/styles';
 import { listLoginHistory, listOtpHistory, LoginHistoryFilter, OtpHistoryFilter, parseFilters } from '@/lib/data/account-history';
 import { isServiceError } from '@/lib/errors';
 import { param, type SearchParams } from '@/lib/search-params';
@@ -86,6 +92,8 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
     );
   }
 
+  const alerts = can(actor, 'alerts.view') ? await accountAlerts(db, actor, account.id) : [];
+
   const tabClass = (active: boolean) =>
     clsx('border-b-2 px-3 py-2 text-sm font-medium', active ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400');
 
@@ -132,6 +140,32 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
           </dl>
         </Card>
       </div>
+      {alerts.length > 0 ? (
+        <Card title={`Alerts (${alerts.length})`}>
+          <DataTable label="Alerts on this account" framed={false} columns={['Severity', 'Alert', 'Status', 'First event', 'Assignee']}>
+            {alerts.map((a) => (
+              <tr key={a.id}>
+                <td className={td}>
+                  <SeverityBadge severity={a.severity} />
+                </td>
+                <td className={td}>
+                  <Link href={`/alerts/${a.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                    {a.title}
+                  </Link>
+                  <div className="text-xs text-slate-600 dark:text-slate-400">{describeAlert(a.rule, a.details)}</div>
+                </td>
+                <td className={td}>
+                  <AlertStatusBadge status={a.status} />
+                </td>
+                <td className={td}>
+                  <TimeAgo date={a.firstSeen} now={now} />
+                </td>
+                <td className={td}>{a.assignee?.name ?? 'unassigned'}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </Card>
+      ) : null}
       <Card>
         <div role="tablist" aria-label="History" className="-mt-2 mb-3 flex gap-2 border-b border-slate-200 dark:border-slate-800">
           <Link role="tab" aria-selected={tab === 'logins'} href={`${path}?tab=logins`} className={tabClass(tab === 'logins')}>

@@ -1,0 +1,58 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { DetectionSettingsForm, type RuleForm } from '@/components/alerts/detection-settings-form';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { ruleList } from '@/lib/detection/rules';
+import { DetectionSettings, loadDetectionSettings } from '@/lib/detection/settings';
+
+export const metadata: Metadata = { title: 'Detection rules' };
+
+/** Labels and units of every threshold, by its settings key. */
+const thresholds: Record<string, { label: string; unit: string }> = {
+  minIssued: { label: 'Codes issued', unit: 'or more' },
+  minFailures: { label: 'Failures', unit: 'or more' },
+  minAccounts: { label: 'Distinct accounts', unit: 'or more' },
+  windowMinutes: { label: 'Within', unit: 'min' },
+  windowHours: { label: 'Within', unit: 'h' },
+  lookbackDays: { label: 'History', unit: 'days' },
+  minAccountAgeDays: { label: 'Skip accounts younger than', unit: 'days' },
+  maxSpeedKmh: { label: 'Fastest travel', unit: 'km/h' },
+  minDistanceKm: { label: 'Ignore pairs closer than', unit: 'km' },
+};
+
+export default async function DetectionRulesPage() {
+  const actor = await requireStaff();
+  if (!can(actor, 'alerts.view')) notFound();
+  const settings = await loadDetectionSettings(await getDb());
+  const forms: RuleForm[] = ruleList.map((rule) => {
+    const values = settings[rule.rule] as Record<string, number | boolean>;
+    const shape = DetectionSettings.shape[rule.rule].shape as Record<string, { minValue?: number | null; maxValue?: number | null }>;
+    return {
+      rule: rule.rule,
+      title: rule.title,
+      severity: rule.severity,
+      description: rule.describe(settings[rule.rule]),
+      enabled: values.enabled === true,
+      fields: Object.entries(values)
+        .filter(([key]) => key !== 'enabled')
+        .map(([key, value]) => ({ key, value: Number(value), min: shape[key]?.minValue ?? 0, max: shape[key]?.maxValue ?? 100_000, ...(thresholds[key] ?? { label: key, unit: '' }) })),
+    };
+  });
+  return (
+    <div className="space-y-4">
+      <div>
+        <Link href="/alerts" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
+          ← Alert queue
+        </Link>
+        <h1 className="mt-1 text-xl font-semibold">Detection rules</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Each rule runs on every batch the platform sends, over the events&apos; own times. Changes apply from the next batch and are recorded in the audit log.
+        </p>
+      </div>
+      <DetectionSettingsForm rules={forms} canEdit={can(actor, 'detection.configure')} />
+    </div>
+  );
+}
