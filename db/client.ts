@@ -63,13 +63,15 @@ function acquireDataDirLock(dataDir: string): () => void {
       update: 5_000,
       onCompromised: (error) => console.error(`vigil: the lock on ${dataDir} was lost (${error.message}); stop other processes using it.`),
     });
-    fs.writeFileSync(path.join(lockfilePath, 'pid'), String(process.pid));
+    // The holder's pid sits beside the lock, not inside it: a file written into the lock directory changes
+    // its mtime, and proper-lockfile then takes its own lock for compromised and stops refreshing it.
+    fs.writeFileSync(`${lockfilePath}.pid`, String(process.pid));
     let released = false;
     const releaseOnce = () => {
       if (released) return;
       released = true;
       try {
-        fs.rmSync(path.join(lockfilePath, 'pid'), { force: true });
+        fs.rmSync(`${lockfilePath}.pid`, { force: true });
         release();
       } catch {
         // already released or taken over
@@ -81,7 +83,7 @@ function acquireDataDirLock(dataDir: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     let holder = 'another process';
     try {
-      holder = `another process (pid ${fs.readFileSync(path.join(lockfilePath, 'pid'), 'utf8').trim()})`;
+      holder = `another process (pid ${fs.readFileSync(`${lockfilePath}.pid`, 'utf8').trim()})`;
     } catch {
       // the holder has not written its pid yet
     }
