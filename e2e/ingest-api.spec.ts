@@ -1,22 +1,5 @@
-import { expect, test, type Browser } from '@playwright/test';
-import { storageState, unique } from './helpers';
-
-async function createKeyInAdminPage(browser: Browser) {
-  const context = await browser.newContext({ storageState: storageState('admin') });
-  const page = await context.newPage();
-  const name = `e2e ingest ${unique()}`;
-  await page.goto('/admin/api-keys');
-  await page.getByLabel('Name').fill(name);
-  await page.getByRole('button', { name: 'Create API key' }).click();
-  await expect(page.getByRole('status')).toContainText(`API key “${name}” created with events:write`);
-  const key = (await page.getByTestId('one-time-secret').textContent())!;
-  expect(key).toMatch(/^vgl_live_[\w-]{43}$/);
-  // Shown once: a reload shows the prefix only.
-  await page.reload();
-  await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText(`${key.slice(0, 13)}…`);
-  expect(await page.content()).not.toContain(key);
-  return { context, page, name, key };
-}
+import { expect, test } from '@playwright/test';
+import { createKeyInAdminPage, storageState, unique } from './helpers';
 
 test.describe('event ingest over HTTP', () => {
   test('the platform posts a batch with a key from the admin page, replays it safely, and the account appears', async ({ browser, request }) => {

@@ -137,7 +137,7 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
                   {r.accountName ?? <span className={mono}>{r.subject.id}</span>}
                 </Link>
               ) : (
-                <span className={mono}>IP {r.subject.id}</span>
+                <span className={`${mono} whitespace-nowrap`}>IP {r.subject.id}</span>
               )}
             </td>
             <td className={`${td} text-xs whitespace-nowrap`}>

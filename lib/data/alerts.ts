@@ -115,7 +115,7 @@ export async function alertQueue(db: Db, actor: Actor, filters: QueueFilters): P
   if (filters.until) where.push(lte(alerts.firstSeen, timestamptz(new Date(filters.until))));
   const condition = where.length > 0 ? and(...where) : undefined;
   const [rows, [counted]] = await Promise.all([
-    selectViews(db).where(condition).orderBy(severityRank, asc(alerts.detectedAt), asc(alerts.id)).limit(queueLimit),
+    selectViews(db).where(condition).orderBy(severityRank, asc(alerts.detectedAt), asc(alerts.firstSeen), asc(alerts.id)).limit(queueLimit),
     db.select({ n: sql<number>`count(*)::int` }).from(alerts).where(condition),
   ]);
   return { alerts: rows.map(toView), total: counted?.n ?? 0, limit: queueLimit };

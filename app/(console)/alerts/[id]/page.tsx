@@ -4,7 +4,6 @@ import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badges';
-import { AutoRefresh } from '@/components/alerts/auto-refresh';
 import { DataTable } from '@/components/tables/data-table';
 import { Card, Field } from '@/components/ui/card';
 import { mono, td } from '@/components/ui/styles';
@@ -139,7 +138,6 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
           </ul>
         )}
       </Card>
-      <AutoRefresh seconds={10} />
     </div>
   );
 }
