@@ -18,7 +18,14 @@ export function AlertActions({ alertId, version, status, assignedToMe, assigned 
       <input type="hidden" name="intent" value={intent} />
     </>
   );
-  if (closed) return <p className="text-sm text-slate-600 dark:text-slate-400">This alert is {status}; it is final. A new hit on the same subject opens a new alert.</p>;
+  if (closed) {
+    return (
+      <div className="space-y-2">
+        <ActionMessage state={state} />
+        <p className="text-sm text-slate-600 dark:text-slate-400">This alert is {status}; that is final. A new hit on the same subject opens a new alert.</p>
+      </div>
+    );
+  }
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap gap-2">
