@@ -42,6 +42,8 @@ test.describe('alert queue', () => {
     await row.focus();
     await page.keyboard.press('a');
     await expect(row).toContainText('Sam Agent');
+    await page.keyboard.press('e');
+    await expect(row).toContainText('acknowledged');
 
     await row.getByRole('link', { name: 'Unrequested OTP burst' }).click();
     await expect(page.getByRole('table', { name: 'Evidence events' }).getByRole('row')).toHaveCount(7);
@@ -56,6 +58,32 @@ test.describe('alert queue', () => {
     await expect(page.getByText('Customer confirmed they did not ask').first()).toBeVisible();
     const after = (await (await request.get(`/api/v1/alerts?accountId=${accountId}`, { headers })).json()) as { alerts: { status: string }[] };
     expect(after.alerts[0]!.status).toBe('resolved');
+    await agent.close();
+    await admin.context.close();
+  });
+
+  test('bulk dismiss with one reason clears the selected alerts from the queue', async ({ browser, request }) => {
+    const admin = await createKeyInAdminPage(browser);
+    const tag = unique();
+    const now = Date.now();
+    const accounts = [`cus_e2e_brute_${tag}_a`, `cus_e2e_brute_${tag}_b`];
+    const events = accounts.flatMap((accountId) =>
+      Array.from({ length: 10 }, (_, i) => ({ id: `${accountId}_${i}`, type: 'login.failed', reason: 'bad_password', occurredAt: new Date(now - 300_000 + i * 20_000).toISOString(), account: { id: accountId }, context: { ip: '203.0.113.200' } })),
+    );
+    expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })).status()).toBe(200);
+    const agent = await browser.newContext({ storageState: storageState('agent') });
+    const page = await agent.newPage();
+    await page.goto('/alerts?rule=password_bruteforce');
+    for (const accountId of accounts) {
+      const row = page.getByTestId('alert-row').filter({ hasText: accountId });
+      await expect(row).toBeVisible({ timeout: 15_000 });
+      await row.getByRole('checkbox').check();
+    }
+    await expect(page.getByText('2 selected')).toBeVisible();
+    await page.getByLabel('Reason for dismissing').fill('Load test from our QA team');
+    await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: '2 dismissed' })).toBeVisible();
+    await expect(page.getByTestId('alert-row').filter({ hasText: tag })).toHaveCount(0);
     await agent.close();
     await admin.context.close();
   });

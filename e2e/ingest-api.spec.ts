@@ -64,6 +64,8 @@ test.describe('event ingest over HTTP', () => {
     const doc = (await res.json()) as { openapi: string; paths: Record<string, { post: { responses: Record<string, unknown> } }>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths['/api/v1/events']!.post.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503']);
+    expect(doc.paths['/api/v1/alerts']).toBeDefined();
+    expect(doc.components.schemas).toHaveProperty('AlertPage');
     expect(JSON.stringify(doc.components.schemas.Event)).toContain('otp.delivery_failed');
   });
 });

@@ -1,11 +1,24 @@
 import { z } from 'zod';
-import { apiKeyScopes } from '@/db/schema';
+import { alertRules, alertSeverities, alertStatuses, apiKeyScopes } from '@/db/schema';
 import { IngestEvent } from './event-schema';
 import { maxBatchBytes, maxEventsPerBatch } from './validate-batch';
 
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
 const EventIssue = z.object({ index: z.number().int().nullable(), path: z.string(), message: z.string() });
 const IngestAccepted = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
+const Alert = z.object({
+  id: z.uuid(),
+  rule: z.enum(alertRules),
+  severity: z.enum(alertSeverities),
+  status: z.enum(alertStatuses),
+  subject: z.object({ type: z.enum(['account', 'ip']), id: z.string().describe("The platform's account id, or the IP address") }),
+  firstSeen: z.iso.datetime().describe('Event time of the earliest evidence'),
+  lastSeen: z.iso.datetime().describe('Event time of the latest evidence'),
+  hitCount: z.number().int(),
+  evidence: z.array(z.string()).max(100).describe('Event ids (as sent in events) that triggered the alert, oldest first, at most 100'),
+  evidenceCount: z.number().int(),
+});
+const AlertPage = z.object({ alerts: z.array(Alert), nextCursor: z.string().nullable() });
 const InvalidEvents = ErrorBody.extend({ error: z.literal('invalid_events'), details: z.array(EventIssue) });
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -58,6 +71,29 @@ function buildDocument() {
           },
         },
       },
+      '/api/v1/alerts': {
+        get: {
+          operationId: 'listAlerts',
+          summary: 'Alerts raised by detection, newest firstSeen first',
+          description: 'Keyset-paged: pass `nextCursor` back as `cursor` for the next page. `since` filters on `lastSeen`. An API key needs the alerts:read scope (a signed-in staff session works too).',
+          security: [{ apiKey: ['alerts:read'] }],
+          parameters: [
+            { name: 'accountId', in: 'query', description: "Alerts whose subject is this account (the platform's id)", schema: { type: 'string' } },
+            { name: 'rule', in: 'query', schema: { type: 'string', enum: [...alertRules] } },
+            { name: 'status', in: 'query', schema: { type: 'string', enum: [...alertStatuses] } },
+            { name: 'since', in: 'query', description: 'Only alerts with lastSeen at or after this time', schema: { type: 'string', format: 'date-time' } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: {
+            '200': { description: 'A page of alerts', content: { 'application/json': { schema: { $ref: '#/components/schemas/AlertPage' } } } },
+            '400': errorResponse('A parameter is invalid (named in fieldErrors)'),
+            '401': errorResponse('No API key and no staff session'),
+            '403': errorResponse('The key lacks the alerts:read scope'),
+            '503': errorResponse('Database unavailable; retry later', retryAfter),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Vigil API key (vgl_live_…)' } },
@@ -66,6 +102,7 @@ function buildDocument() {
         IngestAccepted: schema(IngestAccepted),
         InvalidEvents: schema(InvalidEvents),
         Error: schema(ErrorBody),
+        AlertPage: schema(AlertPage),
       },
     },
   };
