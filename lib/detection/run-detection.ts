@@ -55,14 +55,14 @@ async function detectChunk(tx: Tx, settings: DetectionSettings, accounts: [strin
 
   if (accountRules.length > 0 && accounts.length > 0) {
     const around = accountLookaround(settings);
-    const history = settings.new_device_new_country.lookbackDays * dayMs;
+    const history = Math.max(settings.new_device_new_country.lookbackDays, settings.contact_change_then_risk.knownDeviceDays) * dayMs;
     const loaded = await loadAccountEvents(
       tx,
       accounts.map(([accountId, w]) => ({
         accountId,
         since: new Date(w.from - around),
         until: new Date(w.to + around),
-        historySince: new Date(w.from - (w.hasSuccessfulLogin && settings.new_device_new_country.enabled ? Math.max(history, around) : around)),
+        historySince: new Date(w.from - (w.needsHistory ? Math.max(history, around) : around)),
       })),
     );
     for (const [accountId, work] of accounts) {

@@ -19,7 +19,7 @@ export const DetectionSettings = z.object({
   credential_stuffing: z.object({ enabled, minAccounts: count(2, 10_000), windowMinutes: count(1, 1440) }),
   new_device_new_country: z.object({ enabled, lookbackDays: count(1, 365), minAccountAgeDays: count(0, 365) }),
   impossible_travel: z.object({ enabled, maxSpeedKmh: count(50, 5000), minDistanceKm: count(0, 20_000) }),
-  contact_change_then_risk: z.object({ enabled, windowHours: count(1, 24 * 30) }),
+  contact_change_then_risk: z.object({ enabled, windowHours: count(1, 24 * 30), knownDeviceDays: count(0, 365) }),
 }) satisfies z.ZodType<Record<AlertRule, { enabled: boolean }>>;
 export type DetectionSettings = z.infer<typeof DetectionSettings>;
 
@@ -30,7 +30,7 @@ export const defaultDetectionSettings: DetectionSettings = {
   credential_stuffing: { enabled: true, minAccounts: 20, windowMinutes: 10 },
   new_device_new_country: { enabled: true, lookbackDays: 90, minAccountAgeDays: 7 },
   impossible_travel: { enabled: true, maxSpeedKmh: 900, minDistanceKm: 500 },
-  contact_change_then_risk: { enabled: true, windowHours: 24 },
+  contact_change_then_risk: { enabled: true, windowHours: 24, knownDeviceDays: 90 },
 };
 
 export const detectionSettingsKey = 'detection';

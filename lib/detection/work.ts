@@ -3,8 +3,11 @@ export interface SubjectWork {
   from: number;
   to: number;
   newEventIds: Set<string>;
-  /** A new successful login needs the account's longer history (new device, new country). */
-  hasSuccessfulLogin: boolean;
+  /**
+   * A new successful login, account change or transaction code needs the account's longer history
+   * (which devices and countries it has been seen from).
+   */
+  needsHistory: boolean;
 }
 
 /** The subjects a stored batch touched: Vigil account ids, and IPs of failed logins (the only IP rule). */
@@ -19,27 +22,30 @@ export interface NewEvent {
   occurredAt: string;
   type: string;
   ip?: string | undefined;
+  purpose?: string | undefined;
 }
+
+const needsHistory = (e: NewEvent) => e.type === 'login.succeeded' || e.type.startsWith('account.') || (e.type === 'otp.issued' && e.purpose === 'transaction');
 
 export const emptyWork = (): DetectionWork => ({ accounts: new Map(), ips: new Map() });
 
-function add(map: Map<string, SubjectWork>, key: string, at: number, eventId: string, successfulLogin: boolean) {
+function add(map: Map<string, SubjectWork>, key: string, at: number, eventId: string, history: boolean) {
   const work = map.get(key);
   if (!work) {
-    map.set(key, { from: at, to: at, newEventIds: new Set([eventId]), hasSuccessfulLogin: successfulLogin });
+    map.set(key, { from: at, to: at, newEventIds: new Set([eventId]), needsHistory: history });
     return;
   }
   work.from = Math.min(work.from, at);
   work.to = Math.max(work.to, at);
   work.newEventIds.add(eventId);
-  work.hasSuccessfulLogin ||= successfulLogin;
+  work.needsHistory ||= history;
 }
 
 export function workFor(events: readonly NewEvent[]): DetectionWork {
   const work = emptyWork();
   for (const e of events) {
     const at = Date.parse(e.occurredAt);
-    add(work.accounts, e.accountId, at, e.eventId, e.type === 'login.succeeded');
+    add(work.accounts, e.accountId, at, e.eventId, needsHistory(e));
     if (e.type === 'login.failed' && e.ip) add(work.ips, e.ip, at, e.eventId, false);
   }
   return work;
@@ -55,7 +61,7 @@ export function mergeWork(into: DetectionWork, more: DetectionWork): DetectionWo
         have.from = Math.min(have.from, w.from);
         have.to = Math.max(have.to, w.to);
         for (const id of w.newEventIds) have.newEventIds.add(id);
-        have.hasSuccessfulLogin ||= w.hasSuccessfulLogin;
+        have.needsHistory ||= w.needsHistory;
       }
     }
   }

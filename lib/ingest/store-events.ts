@@ -215,6 +215,6 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);
-  const detection = workFor(events.map((e) => ({ eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: e.occurredAt, type: e.type, ip: e.context?.ip })));
+  const detection = workFor(events.map((e) => ({ eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: e.occurredAt, type: e.type, ip: e.context?.ip, purpose: 'purpose' in e ? e.purpose : undefined })));
   return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips], detection };
 }

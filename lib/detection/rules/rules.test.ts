@@ -91,6 +91,15 @@ describe('otp_guessing', () => {
     expect(ids(hit!.evidence)).toEqual(ids([...first, ...second]));
     expect(hit!.details).toMatchObject({ failures: 5, codes: 2 });
   });
+
+  it('typos on a code that was then verified do not count: a customer with the code in hand', () => {
+    const burnt = every(4, t0, 20_000, (at) => wrong(at, 'code-1'));
+    const slips = every(2, t0 + 2 * minuteMs, 20_000, (at) => wrong(at, 'code-2'));
+    const verified = ev('otp.verified', t0 + 3 * minuteMs, { otpId: 'code-2' });
+    expect(rule.evaluate({ events: sorted([...burnt, ...slips, verified]) }, s)).toEqual([]);
+    // Without the verification it is 6 wrong codes across two codes.
+    expect(rule.evaluate({ events: sorted([...burnt, ...slips]) }, s)).toHaveLength(1);
+  });
 });
 
 describe('password_bruteforce', () => {
@@ -229,6 +238,17 @@ describe('contact_change_then_risk', () => {
   it('2FA turned on, a login code, or a risk after 24 h is not', () => {
     const harmless = [ev('account.2fa_changed', t0 + 60_000, { enabled: true }), ev('otp.issued', t0 + 60_000, { purpose: 'login' }), ev('account.password_changed', t0 + dayMs + 1000)];
     expect(rule.evaluate({ events: [change, ...harmless] }, s)).toEqual([]);
+  });
+
+  it('a transaction code counts only from a device the account had not used before the change', () => {
+    const history = [ev('login.succeeded', t0 - 5 * dayMs, { deviceId: 'dev_own' })];
+    const ownPhone = ev('otp.issued', t0 + 60 * minuteMs, { purpose: 'transaction', deviceId: 'dev_own' });
+    expect(rule.evaluate({ events: [...history, change, ownPhone] }, s)).toEqual([]);
+    const stranger = ev('otp.issued', t0 + 60 * minuteMs, { purpose: 'transaction', deviceId: 'dev_swapper' });
+    expect(rule.evaluate({ events: [...history, change, stranger] }, s)).toHaveLength(1);
+    // Turning 2FA off counts from any device.
+    const off = ev('account.2fa_changed', t0 + 60 * minuteMs, { enabled: false, deviceId: 'dev_own' });
+    expect(rule.evaluate({ events: [...history, change, off] }, s)).toHaveLength(1);
   });
 
   it('a risk before the change is not', () => {
