@@ -6,3 +6,4 @@ export * from './staff';
 export * from './api-keys';
 export * from './rollups';
 export * from './alerts';
+export * from './account-actions';
