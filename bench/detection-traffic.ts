@@ -275,7 +275,10 @@ const plants: Record<AlertRule, Plant> = {
     const changed = at - 24 * hour;
     r.quietPast(c, at - 10 * day, changed - hour);
     c.phone = `+44770${r.f.string.numeric(7)}`;
-    r.emit(c, changed, r.home(c), { type: 'account.contact_changed', field: 'phone' });
+    // A takeover: whoever changes the contact and then cashes in acts from a device of their own. The
+    // near misses are the customer's own, from home.
+    const actor = positive ? r.attacker(c.home) : r.home(c);
+    r.emit(c, changed, actor, { type: 'account.contact_changed', field: 'phone' });
     const risks: [string, Body][] = [
       ['2FA off', { type: 'account.2fa_changed', enabled: false, method: 'sms' }],
       ['password changed', { type: 'account.password_changed' }],
@@ -283,7 +286,7 @@ const plants: Record<AlertRule, Plant> = {
     ];
     const [name, body] = risks[Math.floor(k / 3) % 3]!;
     if (positive) {
-      r.emit(c, changed + [5 * min, 6 * hour, 23.5 * hour][k % 3]!, r.home(c), body);
+      r.emit(c, changed + [5 * min, 6 * hour, 23.5 * hour][k % 3]!, actor, body);
       return `${name} after ${['5 min', '6 h', '23.5 h'][k % 3]!}`;
     }
     const near: [number, Body, string][] = [

@@ -8,6 +8,7 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'analytics.view': { agent: true, analyst: true, admin: true },
   'accounts.view': { agent: true, analyst: true, admin: true },
   'accounts.viewContacts': { agent: true, analyst: false, admin: true },
+  'accounts.readSecurity': { agent: true, analyst: true, admin: true },
   'accounts.act': { agent: true, analyst: false, admin: true },
   'accounts.request2faOff': { agent: true, analyst: false, admin: true },
   'accounts.approve2faOff': { agent: false, analyst: false, admin: true },

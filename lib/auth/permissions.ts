@@ -9,6 +9,7 @@ export const permissionsByRole = {
     'analytics.view',
     'accounts.view',
     'accounts.viewContacts',
+    'accounts.readSecurity',
     'accounts.act',
     'accounts.request2faOff',
     'alerts.view',
@@ -20,6 +21,7 @@ export const permissionsByRole = {
     'overview.view',
     'analytics.view',
     'accounts.view',
+    'accounts.readSecurity',
     'alerts.view',
     'detection.configure',
     'reports.view',
@@ -30,6 +32,7 @@ export const permissionsByRole = {
     'analytics.view',
     'accounts.view',
     'accounts.viewContacts',
+    'accounts.readSecurity',
     'accounts.act',
     'accounts.request2faOff',
     'accounts.approve2faOff',
@@ -57,6 +60,7 @@ export function roleCan(role: string | null | undefined, permission: Permission)
 const scopeForPermission: Partial<Record<Permission, string>> = {
   'analytics.view': 'metrics:read',
   'alerts.view': 'alerts:read',
+  'accounts.readSecurity': 'accounts:read',
 };
 
 export function can(actor: Actor | null | undefined, permission: Permission): boolean {

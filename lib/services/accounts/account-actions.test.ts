@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { accounts, auditLog, outbox, settings, twoFactorOffRequests } from '@/db/schema';
+import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { makeApiKey } from '@/db/testing/ingest-fixtures';
+import { setupTestDatabase } from '@/db/testing/test-database';
+import { handleSecurityRequest } from '@/lib/accounts/security-http';
+import type { StaffActor } from '@/lib/auth/actor';
+import { ServiceError } from '@/lib/errors';
+import { approveTwoFactorOff } from './approve-two-factor-off';
+import { enableTwoFactor } from './enable-two-factor';
+import { forcePasswordReset } from './force-password-reset';
+import { lockAccount } from './lock-account';
+import { requestTwoFactorOff } from './request-two-factor-off';
+import { revokeSessions } from './revoke-sessions';
+import { unlockAccount } from './unlock-account';
+
+const { db } = setupTestDatabase();
+let agent: StaffActor;
+let analyst: StaffActor;
+let admin: StaffActor;
+let otherAdmin: StaffActor;
+
+beforeAll(async () => {
+  const [a, b, c, d] = await Promise.all([makeStaff(db(), 'agent'), makeStaff(db(), 'analyst'), makeStaff(db(), 'admin'), makeStaff(db(), 'admin')]);
+  [agent, analyst, admin, otherAdmin] = [a.actor, b.actor, c.actor, d.actor];
+});
+
+async function makeAccount(overrides: Partial<typeof accounts.$inferInsert> = {}) {
+  const now = new Date();
+  const [row] = await db()
+    .insert(accounts)
+    .values({ externalId: `cus_${uniqueSuffix()}`, email: 'someone@example.com', firstEventAt: now, lastEventAt: now, ...overrides })
+    .returning();
+  return row!;
+}
+const input = (account: { id: string; version: number }, extra: Record<string, unknown> = {}) => ({
+  accountId: account.id,
+  version: account.version,
+  idempotencyKey: randomUUID(),
+  reasonCode: 'suspected_takeover',
+  note: 'Customer called: codes they did not ask for',
+  ...extra,
+});
+const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ServiceError ? e.code : String(e)));
+const reload = async (id: string) => (await db().select().from(accounts).where(eq(accounts.id, id)))[0]!;
+const auditRows = (id: string) => db().select().from(auditLog).where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, id)));
+
+describe('who may do what (the DESIGN.md table, as service calls)', () => {
+  const actions = {
+    forcePasswordReset: (actor: StaffActor, a: { id: string; version: number }) => forcePasswordReset(db(), actor, input(a)),
+    revokeSessions: (actor: StaffActor, a: { id: string; version: number }) => revokeSessions(db(), actor, input(a)),
+    lock: (actor: StaffActor, a: { id: string; version: number }) => lockAccount(db(), actor, input(a)),
+    enableTwoFactor: (actor: StaffActor, a: { id: string; version: number }) => enableTwoFactor(db(), actor, input(a, { method: 'totp' })),
+    requestTwoFactorOff: (actor: StaffActor, a: { id: string; version: number }) => requestTwoFactorOff(db(), actor, input(a)),
+  };
+  it.each(Object.keys(actions))('%s: agents and admins may, analysts are refused and nothing changes', async (name) => {
+    const act = actions[name as keyof typeof actions];
+    const refused = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
+    expect(await code(act(analyst, refused))).toBe('forbidden');
+    expect(await reload(refused.id)).toEqual(refused);
+    expect(await auditRows(refused.id)).toEqual([]);
+    for (const actor of [agent, admin]) {
+      const a = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
+      expect(await code(act(actor, a))).toBe('ok');
+      expect(await auditRows(a.id)).toHaveLength(1);
+    }
+  });
+
+  it('only admins approve turning 2FA off, never their own request', async () => {
+    const a = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
+    await requestTwoFactorOff(db(), admin, input(a));
+    const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
+    expect(await code(approveTwoFactorOff(db(), agent, input(a, { requestId: request!.id })))).toBe('forbidden');
+    expect(await code(approveTwoFactorOff(db(), analyst, input(a, { requestId: request!.id })))).toBe('forbidden');
+    expect(await code(approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id })))).toBe('conflict');
+    expect((await reload(a.id)).twoFactorRequired).toBe(true);
+    expect(await approveTwoFactorOff(db(), otherAdmin, input(a, { requestId: request!.id }))).toMatchObject({ changed: true, state: { twoFactor: { required: false, method: null } } });
+  });
+});
+
+describe('each action', () => {
+  it('lock: status locked and sessions end; the audit row says who, why, before and after; the customer is told', async () => {
+    const a = await makeAccount();
+    const result = await lockAccount(db(), agent, input(a));
+    expect(result).toMatchObject({ changed: true, state: { status: 'locked', version: 2 } });
+    const row = await reload(a.id);
+    expect(row.sessionsValidAfter).not.toBeNull();
+    const [audit] = await auditRows(a.id);
+    expect(audit).toMatchObject({ action: 'account.lock', actorEmail: agent.email, reason: 'Suspected account takeover: Customer called: codes they did not ask for', before: { status: 'active' }, after: { status: 'locked' } });
+    const notices = await db().select().from(outbox).where(and(eq(outbox.accountId, a.id), eq(outbox.kind, 'notice')));
+    expect(notices.map((n) => n.payload)).toEqual([expect.objectContaining({ channel: 'email', to: 'someone@example.com' })]);
+    expect(await unlockAccount(db(), agent, input(row))).toMatchObject({ changed: true, state: { status: 'active', version: 3 } });
+  });
+
+  it('an effect already in place changes nothing and says so', async () => {
+    const a = await makeAccount({ status: 'locked' });
+    expect(await lockAccount(db(), agent, input(a))).toMatchObject({ changed: false, message: 'The account is already locked; nothing changed.', state: { version: 1 } });
+    expect(await auditRows(a.id)).toEqual([]);
+  });
+
+  it('a double submit (same idempotency key, even at once) makes one change and one audit row, and answers the same', async () => {
+    const a = await makeAccount();
+    const same = input(a);
+    const [first, second] = await Promise.all([forcePasswordReset(db(), agent, same), forcePasswordReset(db(), agent, same)]);
+    expect([first.changed, second.changed].sort()).toEqual([true, true]);
+    expect([first.replayed, second.replayed].filter(Boolean)).toHaveLength(1);
+    expect(await auditRows(a.id)).toHaveLength(1);
+    expect((await reload(a.id)).version).toBe(2);
+    expect(await code(lockAccount(db(), agent, same))).toBe('invalid'); // a key is for one submission
+  });
+
+  it('a stale page gets a conflict with the fresh state, never a lost update', async () => {
+    const a = await makeAccount();
+    await forcePasswordReset(db(), agent, input(a));
+    const error = (await lockAccount(db(), admin, input(a)).catch((e: unknown) => e)) as ServiceError;
+    expect(error.code).toBe('conflict');
+    expect(error.current).toMatchObject({ passwordResetRequired: true, version: 2, status: 'active' });
+    expect((await reload(a.id)).status).toBe('active');
+  });
+
+  it('bad input names the fields and stores nothing', async () => {
+    const a = await makeAccount();
+    const error = (await lockAccount(db(), agent, { accountId: a.id, version: 1, idempotencyKey: randomUUID(), reasonCode: 'because', note: ' ' }).catch((e: unknown) => e)) as ServiceError;
+    expect(error.code).toBe('invalid');
+    expect(Object.keys(error.fieldErrors!).sort()).toEqual(['note', 'reasonCode']);
+    expect(await code(enableTwoFactor(db(), agent, input(a, { method: 'pigeon' })))).toBe('invalid');
+    expect(await reload(a.id)).toEqual(a);
+  });
+
+  it('a 2FA-off request expires after 24 h and cannot be approved then; a new one can be filed', async () => {
+    const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'sms' });
+    await requestTwoFactorOff(db(), agent, input(a));
+    const again = await requestTwoFactorOff(db(), agent, input(a));
+    expect(again.changed).toBe(false);
+    expect(again.message).toContain('already requested');
+    const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
+    await db().update(twoFactorOffRequests).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(twoFactorOffRequests.id, request!.id));
+    const error = (await approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id })).catch((e: unknown) => e)) as ServiceError;
+    expect(error.message).toContain('expired');
+    expect(await requestTwoFactorOff(db(), agent, input(a))).toMatchObject({ changed: true });
+  });
+
+  it('events from the platform never undo what staff imposed', async () => {
+    const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
+    const a = await makeAccount();
+    const locked = await lockAccount(db(), agent, input(a));
+    await ingestBatch(db(), [{ id: `evt_${uniqueSuffix()}`, type: 'account.2fa_changed', occurredAt: new Date().toISOString(), account: { id: a.externalId, email: 'new@example.com' }, enabled: false }]);
+    const row = await reload(a.id);
+    expect(row).toMatchObject({ status: 'locked', version: locked.state.version, email: 'new@example.com' });
+  });
+});
+
+describe('GET /api/v1/accounts/{id}/security', () => {
+  it('reflects each action at once; unknown accounts are 404; keys need accounts:read', async () => {
+    const { key } = await makeApiKey(db(), ['accounts:read']);
+    const writer = await makeApiKey(db(), ['events:write']);
+    const options = { db: () => Promise.resolve(db()) };
+    const read = (externalId: string, k = key) => handleSecurityRequest(new Request(`http://localhost/api/v1/accounts/${externalId}/security`, { headers: { authorization: `Bearer ${k}` } }), externalId, options);
+    const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'sms', phone: '+447700900123' });
+    expect(await (await read(a.externalId)).json()).toEqual({
+      status: 'active',
+      passwordResetRequired: false,
+      twoFactor: { required: false, method: null },
+      sessionsValidAfter: null,
+      version: 1,
+      reported: { twoFactor: { enabled: true, method: 'sms' }, email: 'someone@example.com', phone: '+447700900123' },
+    });
+    const locked = await lockAccount(db(), agent, input(a));
+    const reset = await forcePasswordReset(db(), agent, input({ id: a.id, version: locked.state.version }));
+    await enableTwoFactor(db(), agent, input({ id: a.id, version: reset.state.version }, { method: 'totp' }));
+    expect(await (await read(a.externalId)).json()).toMatchObject({ status: 'locked', passwordResetRequired: true, twoFactor: { required: true, method: 'totp' }, version: 4 });
+    expect((await read('cus_never_seen')).status).toBe(404);
+    expect((await read(a.externalId, writer.key)).status).toBe(403);
+  });
+
+  it('the webhook is queued in the same transaction when an admin configured one', async () => {
+    await db().insert(settings).values({ key: 'webhook', value: { url: 'http://127.0.0.1:9/hook', secret: 'whsec_test', enabled: true } }).onConflictDoNothing();
+    const a = await makeAccount();
+    await lockAccount(db(), systemActor, input(a)); // the CLI actor: every permission, no staff id
+    const rows = await db().select().from(outbox).where(and(eq(outbox.accountId, a.id), eq(outbox.kind, 'webhook')));
+    expect(rows.map((r) => r.payload)).toEqual([expect.objectContaining({ type: 'account.security_changed', accountId: a.externalId, action: 'account.lock' })]);
+  });
+});

@@ -1,0 +1,40 @@
+import type { Db } from '@/db/client';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/permissions';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { webhookSettingsKey } from '@/lib/outbox/enqueue';
+import { parseInput } from '@/lib/validation';
+import { WebhookSettingsInput } from './webhook-schemas';
+import { lockWebhookSettings, newWebhookSecret, writeWebhookSettings } from './webhook-settings-store';
+
+export interface SavedWebhookSettings {
+  changed: boolean;
+  message: string;
+  /** Only when this save created the webhook: its signing secret, returned this once. */
+  secret?: string;
+}
+
+/**
+ * Sets where `account.security_changed` goes and whether it is sent. The first save generates the signing
+ * secret. Disabling stops new events from being queued; events already queued wait (nothing is lost) and
+ * go out once the webhook is enabled again. Audited without the secret.
+ */
+export async function saveWebhookSettings(db: Db, actor: Actor, input: WebhookSettingsInput): Promise<SavedWebhookSettings> {
+  requirePermission(actor, 'webhooks.manage');
+  const { url, enabled } = parseInput(WebhookSettingsInput, input);
+  return db.transaction(async (tx) => {
+    const current = await lockWebhookSettings(tx);
+    if (current && current.url === url && current.enabled === enabled) return { changed: false, message: 'These are the settings already in use; nothing changed.' };
+    const secret = current?.secret ?? newWebhookSecret();
+    await writeWebhookSettings(tx, { url, enabled, secret, secretCreatedAt: current?.secretCreatedAt ?? new Date().toISOString() });
+    await recordAudit(tx, actor, {
+      action: 'webhook.update_settings',
+      targetType: 'settings',
+      targetId: webhookSettingsKey,
+      before: current ? { url: current.url, enabled: current.enabled } : null,
+      after: { url, enabled },
+    });
+    const state = enabled ? 'enabled: account changes are sent to it' : 'disabled: nothing is sent until it is enabled';
+    return current ? { changed: true, message: `Webhook saved, ${state}.` } : { changed: true, message: `Webhook created, ${state}. Give the receiver the signing secret below.`, secret };
+  });
+}
