@@ -7,6 +7,7 @@ import { usePathname } from 'next/navigation';
 const tabs = [
   { href: '/admin/staff', label: 'Staff' },
   { href: '/admin/api-keys', label: 'API keys' },
+  { href: '/admin/webhooks', label: 'Webhooks' },
 ];
 
 export function AdminTabs() {

@@ -12,6 +12,7 @@ const navigation: (NavItem & { permission: Permission })[] = [
   { href: '/alerts', label: 'Alerts', permission: 'alerts.view' },
   { href: '/accounts', label: 'Accounts', permission: 'accounts.view' },
   { href: '/analytics', label: 'Analytics', permission: 'analytics.view' },
+  { href: '/audit', label: 'Audit', permission: 'audit.view' },
   { href: '/admin/staff', label: 'Admin', permission: 'staff.manage' },
 ];
 

@@ -6,6 +6,7 @@ import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
+import { logContactView } from '@/lib/audit/log-contact-view';
 import { notFound } from '@/lib/errors';
 import { toStorableText } from '@/lib/text';
 import { CursorTime } from './pagination';
@@ -126,6 +127,7 @@ export async function getAccount(db: Db, actor: Actor, id: string): Promise<Acco
   const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
   if (!row) throw notFound('Account not found');
   const contact = contactsFor(actor);
+  if (can(actor, 'accounts.viewContacts') && (row.email || row.phone)) await logContactView(db, actor, row.id);
   return {
     id: row.id,
     externalId: row.externalId,

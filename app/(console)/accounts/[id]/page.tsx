@@ -18,6 +18,12 @@ import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getAccount } from '@/lib/data/accounts';
 import { accountAlerts } from '@/lib/data/alerts';
+import { accountSecurityPanel } from '@/lib/data/account-security';
+import { accountTrail } from '@/lib/data/audit';
+import { actionReasonCodes } from '@/db/schema';
+import { reasonLabels } from '@/lib/services/accounts/account-action';
+import { AccountActions } from '@/components/accounts/account-actions';
+import { utcLabel } from '@/components/ui/time-ago';
 import { describeAlert } from '@/lib/alerts/describe-alert';
 import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badges';
 import { DataTable } from '@/components/tables/data-table';
@@ -92,7 +98,12 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
     );
   }
 
-  const alerts = can(actor, 'alerts.view') ? await accountAlerts(db, actor, account.id) : [];
+  const [alerts, panel, trail] = await Promise.all([
+    can(actor, 'alerts.view') ? accountAlerts(db, actor, account.id) : Promise.resolve([]),
+    accountSecurityPanel(db, actor, account.id),
+    accountTrail(db, actor, account.id),
+  ]);
+  const pending = panel.pendingTwoFactorOff;
 
   const tabClass = (active: boolean) =>
     clsx('border-b-2 px-3 py-2 text-sm font-medium', active ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400');
@@ -138,6 +149,24 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
               <TimeAgo date={account.sessionsValidAfter} now={now} />
             </Field>
           </dl>
+          <div className="mt-3 border-t border-slate-200 pt-3 dark:border-slate-800">
+            <AccountActions
+              accountId={account.id}
+              version={account.version}
+              status={account.status}
+              passwordResetRequired={account.passwordResetRequired}
+              twoFactorRequired={account.twoFactorRequired}
+              twoFactorRequiredMethod={account.twoFactorRequiredMethod}
+              twoFactorOn={account.twoFactorEnabled}
+              canAct={can(actor, 'accounts.act')}
+              canRequest2faOff={can(actor, 'accounts.request2faOff')}
+              canApprove2faOff={can(actor, 'accounts.approve2faOff')}
+              pendingTwoFactorOff={
+                pending ? { id: pending.id, requestedByMe: pending.requestedBy.id === actor.id, requestedBy: pending.requestedBy.name, note: pending.note, expiresAt: pending.expiresAt.toISOString() } : null
+              }
+              reasons={actionReasonCodes.map((r) => ({ value: r, label: reasonLabels[r] }))}
+            />
+          </div>
         </Card>
       </div>
       {alerts.length > 0 ? (
@@ -177,6 +206,37 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
         </div>
         <div role="tabpanel">{history}</div>
       </Card>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card title="Trail (who did what to this account)">
+          {trail.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No staff action on this account yet.</p>
+          ) : (
+            <ul className="space-y-2 text-sm" aria-label="Account trail">
+              {trail.map((t) => (
+                <li key={t.id}>
+                  <span className="text-slate-600 dark:text-slate-400">{utcLabel(t.occurredAt)}</span> · <strong>{t.action.replace('account.', '').replaceAll('_', ' ')}</strong> by {t.actorEmail}
+                  {t.reason ? <div className="text-slate-700 dark:text-slate-300">{t.reason}</div> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="What the customer was told">
+          {panel.notices.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No notices sent.</p>
+          ) : (
+            <ul className="space-y-2 text-sm">
+              {panel.notices.map((n, i) => (
+                <li key={i}>
+                  <span className="text-slate-600 dark:text-slate-400">{utcLabel(n.createdAt)}</span> · {n.channel}
+                  {n.to ? ` to ${n.to}` : ''} · {n.status}
+                  <div className="text-slate-700 dark:text-slate-300">{n.text}</div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
       <p className="text-xs text-slate-500">
         Vigil id <span className={mono}>{account.id}</span> · version {account.version} · viewed by {actor.email}
       </p>
