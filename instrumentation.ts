@@ -1,10 +1,17 @@
 import type { Instrumentation } from 'next';
 
-/** Opens the database when the server starts, so the embedded engine's lock is held from the first moment. */
+/**
+ * Opens the database when the server starts, so the embedded engine's lock is held from the first moment,
+ * then starts the outbox worker (webhooks and customer notices) in this same process. Both are imported
+ * here, not at the top, so the edge bundle never pulls in database code.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { database } = await import('./db/client');
+  const { database, getDb } = await import('./db/client');
   await database();
+  if (process.env.NEXT_PHASE === 'phase-production-build') return; // no deliveries from build workers
+  const { startOutboxWorker } = await import('./lib/outbox/worker');
+  startOutboxWorker(getDb);
 }
 
 /** Unexpected errors: the details go to the server log with the request id; the client sees a generic page. */
