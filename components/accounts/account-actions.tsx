@@ -79,7 +79,7 @@ export function AccountActions(props: AccountActionsProps) {
               Approve 2FA off
             </button>
           ) : (
-            <p className="mt-1 text-slate-700 dark:text-slate-300">{p.pendingTwoFactorOff.requestedByMe ? 'A different admin must approve it.' : 'An admin must approve it.'}</p>
+            <p className="mt-1 text-slate-700 dark:text-slate-300">{p.pendingTwoFactorOff.requestedByMe ? 'An admin other than you must approve it.' : 'An admin must approve it.'}</p>
           )}
         </div>
       ) : null}

@@ -1,0 +1,106 @@
+import { expect, test, type Browser, type APIRequestContext } from '@playwright/test';
+import { createKeyInAdminPage, storageState, unique } from './helpers';
+
+/** A fresh customer with 2FA by SMS, posted through the API like the platform does. */
+async function freshAccount(browser: Browser, request: APIRequestContext) {
+  const admin = await createKeyInAdminPage(browser, ['accounts:read']);
+  const accountId = `cus_e2e_act_${unique()}`;
+  const now = Date.now();
+  const events = [
+    { id: `${accountId}_1`, type: 'account.2fa_changed', occurredAt: new Date(now - 120_000).toISOString(), account: { id: accountId, email: `${accountId}@example.com` }, enabled: true, method: 'sms' },
+    { id: `${accountId}_2`, type: 'login.succeeded', occurredAt: new Date(now - 60_000).toISOString(), account: { id: accountId }, method: 'otp', context: { deviceId: 'dev_e2e', country: 'GB' } },
+  ];
+  expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })).status()).toBe(200);
+  return { accountId, key: admin.key, close: () => admin.context.close() };
+}
+
+test.describe('agent actions on an account', () => {
+  test('an agent locks an account with a reason; the platform sees it at once; the trail and the audit log say who, when and why', async ({ browser, request }) => {
+    const account = await freshAccount(browser, request);
+    const security = () => request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } });
+    expect(await (await security()).json()).toMatchObject({ status: 'active', version: 1, reported: { twoFactor: { enabled: true, method: 'sms' } } });
+
+    const agent = await browser.newContext({ storageState: storageState('agent') });
+    const page = await agent.newPage();
+    await page.goto(`/accounts?q=${account.accountId}`);
+    await page.getByRole('link', { name: account.accountId }).click();
+    await page.getByRole('button', { name: 'Lock account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Lock this account?' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel('Reason').selectOption('suspected_takeover');
+    await dialog.getByLabel('Note (what you checked, who asked)').fill('Customer reports codes they never asked for');
+    // A double click submits once: the second press finds the dialog closed or the same key.
+    await dialog.getByRole('button', { name: 'Lock account' }).dblclick();
+    await expect(page.getByRole('status')).toContainText('Account locked; all sessions ended.');
+    await expect(page.getByRole('button', { name: 'Unlock account' })).toBeVisible();
+    const trail = page.getByRole('list', { name: 'Account trail' });
+    await expect(trail.getByText(/lock by agent@demo\.vigil/)).toHaveCount(1);
+    await expect(trail).toContainText('Suspected account takeover: Customer reports codes they never asked for');
+    await expect(page.getByText('We have temporarily locked your account')).toBeVisible();
+
+    expect(await (await security()).json()).toMatchObject({ status: 'locked', version: 2 });
+    await agent.close();
+
+    const admin = await browser.newContext({ storageState: storageState('admin') });
+    const auditPage = await admin.newPage();
+    await auditPage.goto('/audit?action=account.lock&actor=agent@demo.vigil');
+    const row = auditPage.getByRole('table', { name: 'Audit entries' }).getByRole('row').filter({ hasText: 'Customer reports codes they never asked for' });
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('status: "active" → "locked"');
+    const download = auditPage.waitForEvent('download');
+    await auditPage.getByRole('link', { name: 'Download CSV' }).click();
+    const csv = await (await (await download).createReadStream()).toArray();
+    expect(Buffer.concat(csv).toString('utf8')).toContain('Customer reports codes they never asked for');
+    await admin.close();
+    await account.close();
+  });
+
+  test('an agent requests 2FA off; the same agent cannot approve; an admin approves and the state changes', async ({ browser, request }) => {
+    const account = await freshAccount(browser, request);
+    const agent = await browser.newContext({ storageState: storageState('agent') });
+    const page = await agent.newPage();
+    await page.goto(`/accounts?q=${account.accountId}`);
+    await page.getByRole('link', { name: account.accountId }).click();
+    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
+    const accountUrl = page.url();
+    await page.getByRole('button', { name: 'Request 2FA off' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').selectOption('customer_request_verified');
+    await dialog.getByLabel('Note (what you checked, who asked)').fill('Lost phone; identity checked with order history');
+    await dialog.getByRole('button', { name: 'Request 2FA off' }).click();
+    await expect(page.getByRole('status')).toContainText('An admin other than you must approve');
+    await expect(page.getByText('2FA off requested by you')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Approve 2FA off' })).toHaveCount(0);
+    await agent.close();
+
+    const admin = await browser.newContext({ storageState: storageState('admin') });
+    const adminPage = await admin.newPage();
+    await adminPage.goto(accountUrl);
+    await expect(adminPage.getByText('2FA off requested by Sam Agent')).toBeVisible();
+    await adminPage.getByRole('button', { name: 'Approve 2FA off' }).click();
+    const approve = adminPage.getByRole('dialog');
+    await approve.getByLabel('Reason').selectOption('customer_request_verified');
+    await approve.getByLabel('Note (what you checked, who asked)').fill('Checked the agent’s notes');
+    await approve.getByRole('button', { name: 'Approve 2FA off' }).click();
+    await expect(adminPage.getByRole('status')).toContainText('2FA turned off');
+    const state = (await (await request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } })).json()) as { twoFactor: { required: boolean } };
+    expect(state.twoFactor.required).toBe(false);
+    await expect(adminPage.getByRole('list', { name: 'Account trail' })).toContainText('approve 2fa off by admin@demo.vigil');
+    await admin.close();
+    await account.close();
+  });
+
+  test('analysts see the account but no levers; the security API needs accounts:read and knows only seen accounts', async ({ browser, request }) => {
+    const account = await freshAccount(browser, request);
+    const analyst = await browser.newContext({ storageState: storageState('analyst') });
+    const page = await analyst.newPage();
+    await page.goto(`/accounts?q=${account.accountId}`);
+    await page.getByRole('link', { name: account.accountId }).click();
+    await expect(page.getByText('Your role reads this account; agents and admins act on it.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Lock account' })).toHaveCount(0);
+    await analyst.close();
+    expect((await request.get('/api/v1/accounts/cus_never_seen_anywhere/security', { headers: { authorization: `Bearer ${account.key}` } })).status()).toBe(404);
+    expect((await request.get(`/api/v1/accounts/${account.accountId}/security`)).status()).toBe(401);
+    await account.close();
+  });
+});
