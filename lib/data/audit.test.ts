@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { accounts, auditLog, outbox } from '@/db/schema';
+import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { setupTestDatabase } from '@/db/testing/test-database';
+import type { Actor, StaffActor } from '@/lib/auth/actor';
+import { ServiceError } from '@/lib/errors';
+import { lockAccount } from '@/lib/services/accounts/lock-account';
+import { getAccount } from './accounts';
+import { accountTrail, searchAudit } from './audit';
+
+const { db } = setupTestDatabase();
+let agent: StaffActor;
+let analyst: StaffActor;
+let admin: StaffActor;
+
+beforeAll(async () => {
+  const [a, b, c] = await Promise.all([makeStaff(db(), 'agent'), makeStaff(db(), 'analyst'), makeStaff(db(), 'admin')]);
+  [agent, analyst, admin] = [a.actor, b.actor, c.actor];
+});
+
+async function makeAccount() {
+  const now = new Date();
+  const [row] = await db().insert(accounts).values({ externalId: `cus_${uniqueSuffix()}`, email: 'x@example.com', phone: '+447700900111', firstEventAt: now, lastEventAt: now }).returning();
+  return row!;
+}
+const lockInput = (a: { id: string; version: number }) => ({ accountId: a.id, version: a.version, idempotencyKey: randomUUID(), reasonCode: 'fraud_report', note: 'report VR-TEST' });
+
+describe('the audit log', () => {
+  it('search by actor, action prefix, target and time; analysts and admins only', async () => {
+    const a = await makeAccount();
+    await lockAccount(db(), agent, lockInput(a));
+    const found = await searchAudit(db(), analyst, { actor: agent.email.slice(0, 12), action: 'account.lo', target: `account:${a.id}` });
+    expect(found.map((r) => [r.action, r.actorEmail, r.reason])).toEqual([['account.lock', agent.email, 'Fraud report: report VR-TEST']]);
+    expect(await searchAudit(db(), admin, { target: a.id, from: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+    await expect(searchAudit(db(), agent, {})).rejects.toMatchObject({ code: 'forbidden' });
+    // Every role that sees the account sees its trail.
+    expect((await accountTrail(db(), agent, a.id)).map((r) => r.action)).toEqual(['account.lock']);
+  });
+
+  it('a failing audit insert rolls the account action back: no change, no outbox row', async () => {
+    const a = await makeAccount();
+    const broken = { ...systemActor, email: null } as unknown as Actor;
+    await expect(lockAccount(db(), broken, lockInput(a))).rejects.toThrow();
+    expect((await db().select().from(accounts).where(eq(accounts.id, a.id)))[0]).toMatchObject({ status: 'active', version: 1 });
+    expect(await db().select().from(outbox).where(eq(outbox.accountId, a.id))).toEqual([]);
+  });
+
+  it('viewing full contacts is logged once per staff member, account and hour; masked views are not', async () => {
+    const a = await makeAccount();
+    await Promise.all([getAccount(db(), agent, a.id), getAccount(db(), agent, a.id)]);
+    await getAccount(db(), agent, a.id);
+    await getAccount(db(), admin, a.id);
+    await getAccount(db(), analyst, a.id);
+    const views = await db().select().from(auditLog).where(eq(auditLog.targetId, a.id));
+    expect(views.map((v) => [v.action, v.actorEmail]).sort()).toEqual(
+      [
+        ['account.view_contacts', admin.email],
+        ['account.view_contacts', agent.email],
+      ].sort(),
+    );
+  });
+
+  it('the database refuses to edit the audit log', async () => {
+    const a = await makeAccount();
+    await lockAccount(db(), agent, lockInput(a));
+    const error = await db()
+      .update(auditLog)
+      .set({ reason: 'rewritten' })
+      .where(eq(auditLog.targetId, a.id))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ServiceError);
+    expect((await accountTrail(db(), admin, a.id))[0]!.reason).toBe('Fraud report: report VR-TEST');
+  });
+});
