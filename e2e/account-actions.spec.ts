@@ -103,4 +103,45 @@ test.describe('agent actions on an account', () => {
     expect((await request.get(`/api/v1/accounts/${account.accountId}/security`)).status()).toBe(401);
     await account.close();
   });
+
+  test('the lock server action, replayed without the UI by an analyst or signed out, is refused and changes nothing', async ({ browser, request, playwright }) => {
+    const account = await freshAccount(browser, request);
+    const agent = await browser.newContext({ storageState: storageState('agent') });
+    const page = await agent.newPage();
+    await page.goto(`/accounts?q=${account.accountId}`);
+    await page.getByRole('link', { name: account.accountId }).click();
+    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
+    // Capture the agent's real server-action request, and stop it before it reaches the server.
+    let captured: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
+    await page.route('**/accounts/**', async (route) => {
+      const r = route.request();
+      if (r.method() === 'POST' && r.headers()['next-action']) {
+        captured = { url: r.url(), headers: r.headers(), body: r.postDataBuffer()! };
+        await route.abort();
+      } else await route.continue();
+    });
+    await page.getByRole('button', { name: 'Lock account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Lock this account?' });
+    await dialog.getByLabel('Reason').selectOption('fraud_report');
+    await dialog.getByLabel('Note (what you checked, who asked)').fill('replay test');
+    await dialog.getByRole('button', { name: 'Lock account' }).click();
+    await expect.poll(() => captured).not.toBeNull();
+    const { url, headers, body } = captured!;
+    const replay = { 'next-action': headers['next-action']!, 'content-type': headers['content-type']!, accept: 'text/x-component', 'next-router-state-tree': headers['next-router-state-tree'] ?? '' };
+
+    const analyst = await browser.newContext({ storageState: storageState('analyst') });
+    const refused = await analyst.request.post(url, { headers: replay, data: body });
+    expect(await refused.text()).toContain('You do not have permission to do this.');
+    const anonymous = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+    // Signed out, the proxy sends it to sign-in (or the action answers that the session ended): never a change.
+    const signedOut = await anonymous.post(url, { headers: replay, data: body, maxRedirects: 0 });
+    expect([303, 307, 200]).toContain(signedOut.status());
+    expect(await signedOut.text()).not.toContain('Account locked');
+    const state = (await (await request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } })).json()) as { status: string; version: number };
+    expect(state).toMatchObject({ status: 'active', version: 1 });
+    await anonymous.dispose();
+    await analyst.close();
+    await agent.close();
+    await account.close();
+  });
 });
