@@ -195,17 +195,6 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
           </DataTable>
         </Card>
       ) : null}
-      <Card>
-        <div role="tablist" aria-label="History" className="-mt-2 mb-3 flex gap-2 border-b border-slate-200 dark:border-slate-800">
-          <Link role="tab" aria-selected={tab === 'logins'} href={`${path}?tab=logins`} className={tabClass(tab === 'logins')}>
-            Login history
-          </Link>
-          <Link role="tab" aria-selected={tab === 'otp'} href={`${path}?tab=otp`} className={tabClass(tab === 'otp')}>
-            One-time codes
-          </Link>
-        </div>
-        <div role="tabpanel">{history}</div>
-      </Card>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Trail (who did what to this account)">
           {trail.length === 0 ? (
@@ -237,6 +226,17 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
           )}
         </Card>
       </div>
+      <Card>
+        <div role="tablist" aria-label="History" className="-mt-2 mb-3 flex gap-2 border-b border-slate-200 dark:border-slate-800">
+          <Link role="tab" aria-selected={tab === 'logins'} href={`${path}?tab=logins`} className={tabClass(tab === 'logins')}>
+            Login history
+          </Link>
+          <Link role="tab" aria-selected={tab === 'otp'} href={`${path}?tab=otp`} className={tabClass(tab === 'otp')}>
+            One-time codes
+          </Link>
+        </div>
+        <div role="tabpanel">{history}</div>
+      </Card>
       <p className="text-xs text-slate-500">
         Vigil id <span className={mono}>{account.id}</span> · version {account.version} · viewed by {actor.email}
       </p>
