@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test, type Browser, type APIRequestContext } from '@playwright/test';
 import { createKeyInAdminPage, storageState, unique } from './helpers';
 
@@ -143,5 +146,57 @@ test.describe('agent actions on an account', () => {
     await analyst.close();
     await agent.close();
     await account.close();
+  });
+
+  test('an admin sets up the webhook; a lock reaches the platform at once, signed; the delivery log shows it', async ({ browser, request }) => {
+    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/vigil`;
+    const admin = await browser.newContext({ storageState: storageState('admin') });
+    const page = await admin.newPage();
+    try {
+      await page.goto('/admin/webhooks');
+      await page.getByLabel('Endpoint URL').fill(url);
+      await page.getByRole('checkbox', { name: /Send account.security_changed/ }).check();
+      await page.getByRole('button', { name: 'Save webhook' }).click();
+      const secret = (await page.getByTestId('one-time-secret').first().textContent())!;
+      expect(secret.length).toBeGreaterThan(20);
+
+      const account = await freshAccount(browser, request);
+      await page.goto(`/accounts?q=${account.accountId}`);
+      await page.getByRole('link', { name: account.accountId }).click();
+      await page.getByRole('button', { name: 'Lock account' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Lock this account?' });
+      await dialog.getByLabel('Reason').selectOption('fraud_report');
+      await dialog.getByLabel('Note (what you checked, who asked)').fill('webhook test');
+      await dialog.getByRole('button', { name: 'Lock account' }).click();
+      await expect(page.getByRole('status')).toContainText('Account locked');
+
+      await expect.poll(() => received.find((r) => r.body.includes(account.accountId)), { timeout: 15_000 }).toBeDefined();
+      const hit = received.find((r) => r.body.includes(account.accountId))!;
+      const payload = JSON.parse(hit.body) as { type: string; action: string; state: { status: string } };
+      expect(payload).toMatchObject({ type: 'account.security_changed', action: 'account.lock', state: { status: 'locked' } });
+      const [t, v1] = String(hit.headers['vigil-signature']).split(',').map((part) => part.split('=')[1]!);
+      expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${hit.body}`).digest('hex'));
+
+      await page.goto('/admin/webhooks');
+      await expect(page.getByRole('table', { name: 'Webhook delivery attempts' })).toContainText('204');
+      await account.close();
+    } finally {
+      await page.goto('/admin/webhooks');
+      await page.getByRole('checkbox', { name: /Send account.security_changed/ }).uncheck();
+      await page.getByRole('button', { name: 'Save webhook' }).click();
+      await expect(page.getByRole('status').first()).toBeVisible();
+      await admin.close();
+      receiver.close();
+    }
   });
 });
