@@ -19,7 +19,7 @@ export const staffActionRequests = pgTable('staff_action_requests', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const twoFactorOffStatuses = ['pending', 'approved', 'rejected'] as const;
+export const twoFactorOffStatuses = ['pending', 'approved', 'rejected', 'expired'] as const;
 
 /** Turning 2FA off takes two people: an agent or admin asks, a different admin approves within 24 h. */
 export const twoFactorOffRequests = pgTable(

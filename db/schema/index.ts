@@ -7,3 +7,4 @@ export * from './api-keys';
 export * from './rollups';
 export * from './alerts';
 export * from './account-actions';
+export * from './reports';
