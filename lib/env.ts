@@ -20,6 +20,12 @@ export const EnvSchema = z.object({
   VIGIL_DEMO: flag,
   /** Requests per second per API key on the ingest API. */
   VIGIL_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client's IP. */
+  VIGIL_TRUSTED_PROXIES: z.string().max(2000).default(''),
+  /** Fraud reports per hour per client IP and per contact (issue 7). */
+  VIGIL_REPORT_LIMIT: z.coerce.number().int().min(1).max(100_000).default(5),
+  /** Report status lookups per hour per client IP. */
+  VIGIL_STATUS_LOOKUP_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -41,6 +47,11 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Tests that change process.env re-read it. */
+export function resetEnvForTests(): void {
+  cached = undefined;
 }
 
 /** The public base URL staff reach Vigil at; decides Secure cookies and HSTS. */

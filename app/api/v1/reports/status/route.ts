@@ -1,0 +1,7 @@
+import { handleReportStatus } from '@/lib/reports/reports-http';
+
+export const dynamic = 'force-dynamic';
+
+export function POST(request: Request) {
+  return handleReportStatus(request);
+}
