@@ -13,7 +13,8 @@ export interface AuditEntry {
   after?: Record<string, unknown> | null;
 }
 
-const secretField = /password|hash|token|secret|key$/i;
+/** Field names that hold secrets (exact names or suffixes), never a field that merely mentions a password. */
+const secretField = /^(password|secret|token|key|apiKey)$|(Hash|Token|Secret|Password)$|^(password_hash|token_hash|api_key)$/i;
 
 function withoutSecrets(snapshot: Record<string, unknown> | null | undefined) {
   if (!snapshot) return null;

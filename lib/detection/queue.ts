@@ -6,26 +6,49 @@ import { emptyWork, mergeWork, workSize, type DetectionWork } from './work';
 /*
  * Detection runs after a batch commits, off the request path. Batches that arrive while a run is busy are
  * coalesced: the next run takes every subject touched since, once. One run at a time per process; across
- * processes the per-subject advisory locks keep runs on the same account or IP apart.
+ * processes the per-subject advisory locks keep runs on the same account or IP apart. A run that fails (the
+ * database hiccuped) is retried a few times, subject by subject where only part of it failed.
  */
 interface QueueState {
   pending: DetectionWork;
   running: Promise<void> | null;
+  retrying: number;
 }
 
 const globalForQueue = globalThis as unknown as { vigilDetectionQueue?: QueueState };
-const state: QueueState = (globalForQueue.vigilDetectionQueue ??= { pending: emptyWork(), running: null });
+const state: QueueState = (globalForQueue.vigilDetectionQueue ??= { pending: emptyWork(), running: null, retrying: 0 });
+
+const maxAttempts = 4;
+const retryDelayMs = 2000;
+
+async function attempt(db: Db, work: DetectionWork, attemptNo: number): Promise<void> {
+  try {
+    const outcome = await runDetection(db, work);
+    if (outcome.opened > 0 || outcome.updated > 0) log.info('detection raised alerts', { opened: outcome.opened, updated: outcome.updated, subjects: workSize(work) });
+    if (outcome.failed) retryLater(db, outcome.failed, attemptNo + 1, 'part of the run failed');
+  } catch (error) {
+    retryLater(db, work, attemptNo + 1, error);
+  }
+}
+
+function retryLater(db: Db, work: DetectionWork, attemptNo: number, error: unknown): void {
+  if (attemptNo > maxAttempts) {
+    log.error('detection gave up on subjects after retries', { error, subjects: workSize(work), attempts: maxAttempts });
+    return;
+  }
+  log.warn('detection run failed; will retry', { error, subjects: workSize(work), attempt: attemptNo });
+  state.retrying += 1;
+  setTimeout(() => {
+    state.retrying -= 1;
+    void attempt(db, work, attemptNo);
+  }, retryDelayMs * attemptNo).unref();
+}
 
 async function drain(db: Db): Promise<void> {
   while (workSize(state.pending) > 0) {
     const work = state.pending;
     state.pending = emptyWork();
-    try {
-      const outcome = await runDetection(db, work);
-      if (outcome.opened > 0 || outcome.updated > 0) log.info('detection raised alerts', { ...outcome, subjects: workSize(work) });
-    } catch (error) {
-      log.error('detection run failed', { error, subjects: workSize(work) });
-    }
+    await attempt(db, work, 1);
   }
 }
 

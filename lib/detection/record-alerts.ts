@@ -21,6 +21,18 @@ function summary(e: DetectionEvent): Record<string, unknown> {
 const evidenceRows = (alertId: string, events: readonly DetectionEvent[]) =>
   events.map((e) => ({ alertId, eventId: e.eventId, eventType: e.type, occurredAt: new Date(e.occurredAt), accountId: e.accountId, summary: summary(e) }));
 
+/** Six bind parameters a row: a long run (credential stuffing at full speed) goes in slices under PostgreSQL's 65 535. */
+const evidenceSlice = 1000;
+
+async function insertEvidence(tx: Tx, alertId: string, events: readonly DetectionEvent[]): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < events.length; i += evidenceSlice) {
+    const rows = await tx.insert(alertEvidence).values(evidenceRows(alertId, events.slice(i, i + evidenceSlice))).onConflictDoNothing().returning({ eventId: alertEvidence.eventId });
+    added += rows.length;
+  }
+  return added;
+}
+
 const timeSpan = (events: readonly DetectionEvent[]) => ({
   first: new Date(Math.min(...events.map((e) => e.occurredAt))),
   last: new Date(Math.max(...events.map((e) => e.occurredAt))),
@@ -40,13 +52,13 @@ export async function recordHit(tx: Tx, rule: RuleDefinition, subject: AlertSubj
     .where(and(eq(alerts.subjectType, subject.type), eq(alerts.subjectId, subject.id), eq(alerts.rule, rule.rule), inArray(alerts.status, [...activeAlertStatuses])))
     .for('update');
   if (active) {
-    const added = await tx.insert(alertEvidence).values(evidenceRows(active.id, hit.evidence)).onConflictDoNothing().returning({ eventId: alertEvidence.eventId });
-    if (added.length === 0) return 'unchanged';
+    const added = await insertEvidence(tx, active.id, hit.evidence);
+    if (added === 0) return 'unchanged';
     await tx
       .update(alerts)
       .set({
         hitCount: sql`${alerts.hitCount} + 1`,
-        evidenceCount: sql`${alerts.evidenceCount} + ${added.length}`,
+        evidenceCount: sql`${alerts.evidenceCount} + ${added}`,
         firstSeen: sql`least(${alerts.firstSeen}, ${span.first.toISOString()}::timestamptz)`,
         lastSeen: sql`greatest(${alerts.lastSeen}, ${span.last.toISOString()}::timestamptz)`,
         details: hit.details,
@@ -77,6 +89,6 @@ export async function recordHit(tx: Tx, rule: RuleDefinition, subject: AlertSubj
       details: hit.details,
     })
     .returning({ id: alerts.id });
-  await tx.insert(alertEvidence).values(evidenceRows(created!.id, hit.evidence));
+  await insertEvidence(tx, created!.id, hit.evidence);
   return 'opened';
 }

@@ -14,6 +14,8 @@ const subjectsPerTransaction = 250;
 export interface DetectionOutcome {
   opened: number;
   updated: number;
+  /** Subjects whose chunk failed (a database error): the caller retries them; the other chunks still ran. */
+  failed?: DetectionWork;
 }
 
 /** How far around the new events an account's rules must look (the widest enabled window, at least a day). */
@@ -102,10 +104,21 @@ export async function runDetection(db: Db, work: DetectionWork): Promise<Detecti
   const settings = await loadDetectionSettings(db);
   const accounts = [...work.accounts];
   const ips = [...work.ips];
+  const failed: DetectionWork = { accounts: new Map(), ips: new Map() };
+  let lastError: unknown;
   for (let i = 0; i < accounts.length || i < ips.length; i += subjectsPerTransaction) {
     const accountPart = accounts.slice(i, i + subjectsPerTransaction);
     const ipPart = ips.slice(i, i + subjectsPerTransaction);
-    await db.transaction((tx) => detectChunk(tx, settings, accountPart, ipPart, tally));
+    const chunkTally: Record<HitOutcome, number> = { opened: 0, updated: 0, unchanged: 0 };
+    try {
+      await db.transaction((tx) => detectChunk(tx, settings, accountPart, ipPart, chunkTally));
+      for (const k of ['opened', 'updated', 'unchanged'] as const) tally[k] += chunkTally[k];
+    } catch (error) {
+      lastError = error;
+      for (const [k, w] of accountPart) failed.accounts.set(k, w);
+      for (const [k, w] of ipPart) failed.ips.set(k, w);
+    }
   }
-  return { opened: tally.opened, updated: tally.updated };
+  if (failed.accounts.size + failed.ips.size === accounts.length + ips.length && lastError) throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  return { opened: tally.opened, updated: tally.updated, ...(failed.accounts.size + failed.ips.size > 0 ? { failed } : {}) };
 }

@@ -19,7 +19,11 @@ import { eventIdHeader, signatureHeader, signWebhook } from './signature';
 
 type OutboxRow = typeof outbox.$inferSelect;
 
-export const defaultMaxAttempts = 20;
+/**
+ * By default nothing is given up: a receiver that is down for a weekend gets every event, in order, once it
+ * is back (retries settle at one an hour). A smaller cap is for tests and operators who choose to drop.
+ */
+export const defaultMaxAttempts = Number.POSITIVE_INFINITY;
 const leaseMs = 60_000;
 const maxErrorLength = 500;
 

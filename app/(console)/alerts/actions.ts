@@ -31,13 +31,14 @@ export async function changeAlertAction(input: AlertActionInput): Promise<Action
   const result = await runAction<undefined>(actor.requestId, async () => {
     const db = await getDb();
     const ref = { alertId: input.alertId, version: input.version };
-    const change = {
+    const changes = {
       acknowledge: () => acknowledgeAlert(db, actor, ref),
       resolve: () => resolveAlert(db, actor, { ...ref, reason: input.reason }),
       dismiss: () => dismissAlert(db, actor, { ...ref, reason: input.reason }),
       'assign-me': () => assignAlert(db, actor, { ...ref, assigneeId: actor.id }),
       unassign: () => assignAlert(db, actor, { ...ref, assigneeId: null }),
-    }[input.intent];
+    };
+    const change = Object.hasOwn(changes, input.intent) ? changes[input.intent] : undefined;
     if (!change) throw invalid('Invalid input: intent', { intent: ['is not an alert action'] });
     const { message } = await change();
     return { message };

@@ -81,7 +81,13 @@ export async function runAccountAction(db: Db, actor: Actor, rawInput: unknown, 
   requirePermission(actor, spec.permission);
   const input = parseInput(AccountActionInput, rawInput);
   extra?.(input);
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => applyAccountAction(tx, actor, input, spec));
+}
+
+/** The same, inside the caller's transaction (the report playbook runs several actions in one). */
+export async function applyAccountAction(tx: Tx, actor: Actor, input: AccountActionInput, spec: ActionSpec): Promise<AccountActionResult> {
+  requirePermission(actor, spec.permission);
+  {
     const replay = await claimKey(tx, actor, input.idempotencyKey, spec.action, input.accountId);
     if (replay) return replay;
     const [account] = await tx.select().from(accounts).where(eq(accounts.id, input.accountId)).for('update');
@@ -129,5 +135,5 @@ export async function runAccountAction(db: Db, actor: Actor, rawInput: unknown, 
       );
     }
     return finish({ changed: true, message: spec.done(updated), state: after });
-  });
+  }
 }

@@ -94,6 +94,13 @@ describe('each action', () => {
     expect(await unlockAccount(db(), agent, input(row))).toMatchObject({ changed: true, state: { status: 'active', version: 3 } });
   });
 
+  it('a forced reset is recorded in the audit row (a field named after a password is not a secret)', async () => {
+    const a = await makeAccount();
+    await forcePasswordReset(db(), agent, input(a));
+    const [audit] = await auditRows(a.id);
+    expect(audit).toMatchObject({ action: 'account.force_password_reset', before: { passwordResetRequired: false }, after: { passwordResetRequired: true } });
+  });
+
   it('an effect already in place changes nothing and says so', async () => {
     const a = await makeAccount({ status: 'locked' });
     expect(await lockAccount(db(), agent, input(a))).toMatchObject({ changed: false, message: 'The account is already locked; nothing changed.', state: { version: 1 } });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
 import { twoFactorOffRequests } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/permissions';
 import { parseInput } from '@/lib/validation';
 import { runAccountAction, type AccountActionResult } from './account-action';
 
@@ -19,6 +20,7 @@ async function findRequest(tx: Tx, requestId: string, accountId: string) {
 
 /** The second person: an admin who did not ask approves, within 24 h; then 2FA is off. */
 export async function approveTwoFactorOff(db: Db, actor: Actor, input: unknown): Promise<AccountActionResult> {
+  requirePermission(actor, 'accounts.approve2faOff');
   const { requestId } = parseInput(RequestRef, { requestId: (input as { requestId?: unknown } | null)?.requestId });
   return runAccountAction(db, actor, input, {
     action: 'account.approve_2fa_off',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { twoFactorMethods } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/permissions';
 import { parseInput } from '@/lib/validation';
 import { runAccountAction, type AccountActionResult } from './account-action';
 
@@ -9,6 +10,7 @@ const Method = z.object({ method: z.enum(twoFactorMethods, { error: `must be one
 
 /** 2FA is required at every sign-in, with the chosen method. */
 export async function enableTwoFactor(db: Db, actor: Actor, input: unknown): Promise<AccountActionResult> {
+  requirePermission(actor, 'accounts.act');
   const { method } = parseInput(Method, { method: (input as { method?: unknown } | null)?.method });
   return runAccountAction(db, actor, input, {
     action: 'account.enable_2fa',

@@ -30,7 +30,7 @@ export async function accountAction(_prev: unknown, form: FormData): Promise<Act
   if (!actor) return signedOut;
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const result = await runAction<undefined>(actor.requestId, async () => {
-    const service = services[fields.intent as AccountIntent] as (typeof services)[AccountIntent] | undefined;
+    const service = Object.hasOwn(services, fields.intent ?? '') ? services[fields.intent as AccountIntent] : undefined;
     if (!service) throw invalid('Invalid input: intent', { intent: ['is not an account action'] });
     const { message } = await service(await getDb(), actor, fields);
     return { message };

@@ -71,7 +71,7 @@ export default async function WebhooksPage() {
       ) : null}
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label="Webhook events waiting" value={backlog.webhook.pending.toLocaleString('en-US')} detail={settings?.enabled === false ? 'held while the webhook is disabled' : 'queued or retrying'} />
-        <Stat label="Webhook events given up" value={backlog.webhook.failed.toLocaleString('en-US')} detail={`after ${defaultMaxAttempts} failed attempts`} />
+        <Stat label="Webhook events given up" value={backlog.webhook.failed.toLocaleString('en-US')} detail={Number.isFinite(defaultMaxAttempts) ? `after ${defaultMaxAttempts} failed attempts` : 'none: events are retried hourly until delivered'} />
         <Stat label="Customer notices waiting" value={backlog.notice.pending.toLocaleString('en-US')} detail={`${backlog.notice.failed.toLocaleString('en-US')} given up`} />
       </div>
       {oldest ? (

@@ -3,5 +3,6 @@ import { handleSecurityRequest } from '@/lib/accounts/security-http';
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return handleSecurityRequest(request, decodeURIComponent((await params).id));
+  // Next has already decoded the path segment.
+  return handleSecurityRequest(request, (await params).id);
 }

@@ -1,0 +1,94 @@
+'use server';
+
+import { getDb } from '@/db/client';
+import { reportCategories, type ReportCategory } from '@/db/schema';
+import { publicReportStatus } from '@/lib/reports/public-status';
+import { fileReport } from '@/lib/services/reports/file-report';
+import { categoryChoices } from '@/components/report/report-categories';
+import { asSentence, formValues, minutesFromNow, runPublicAction, tooLongMessage, type PublicFormResult } from './public-action';
+
+export type FileReportResult = PublicFormResult<{ reference: string }>;
+export type ReportStatusResult = PublicFormResult<Awaited<ReturnType<typeof publicReportStatus>>>;
+
+const isCategory = (v: string | undefined): v is ReportCategory => (reportCategories as readonly string[]).includes(v ?? '');
+
+/**
+ * When it happened: the browser sends the customer's local time as an ISO instant (occurredAtIso); a
+ * browser without JavaScript sends only the datetime-local value, which is then taken as UTC.
+ */
+function occurredAt(values: Record<string, string>): string | undefined {
+  const iso = values.occurredAtIso?.trim();
+  if (iso) return iso;
+  const local = values.occurredAt?.trim();
+  if (!local) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return `${local}:00Z`;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(local)) return `${local}Z`;
+  return local;
+}
+
+/** The form's fields as ReportInput; only the chosen category's own questions are sent as details. */
+function reportInputFrom(form: FormData, values: Record<string, string>) {
+  const category = values.category;
+  const questions = categoryChoices.find((c) => c.value === category)?.details ?? [];
+  return {
+    category: isCategory(category) ? category : undefined,
+    email: values.email,
+    phone: values.phone,
+    occurredAt: occurredAt(values),
+    description: values.description ?? '',
+    details: Object.fromEntries(questions.map((q) => [q.field, values[`${category}.${q.field}`]])),
+    contactPreference: values.contactPreference,
+    otpId: values.otpId,
+    website: form.get('website') ?? undefined,
+  };
+}
+
+function reportFieldMessage(field: string, message: string): string {
+  const tooLong = tooLongMessage(message);
+  if (tooLong) return tooLong;
+  switch (field) {
+    case 'category':
+      return 'Choose the answer that is closest to what happened.';
+    case 'email':
+      return message.startsWith('give') ? 'Give the e-mail address or the phone number on your account.' : 'Enter an e-mail address like name@example.com.';
+    case 'phone':
+      return 'Enter the phone number with its country code, like +44 7700 900123.';
+    case 'occurredAt':
+      return message.includes('future') ? 'This time is in the future. When did it happen?' : 'Choose a date and time, or leave this empty.';
+    case 'description':
+      return 'Tell us in a few words what happened.';
+    default:
+      return asSentence(message);
+  }
+}
+
+/** The public report form (/report). */
+export async function fileReportAction(_prev: FileReportResult | null, form: FormData): Promise<FileReportResult> {
+  const values = formValues(form);
+  return runPublicAction(
+    values,
+    {
+      tooMany: (minutes) => `We have received several reports from you in a short time. Please try again in ${minutesFromNow(minutes)}. If you are in immediate danger of losing money, contact your bank.`,
+      fieldMessage: reportFieldMessage,
+    },
+    async ({ clientIp }) => {
+      const { reference } = await fileReport(await getDb(), reportInputFrom(form, values), { source: 'web', clientIp, trustedApp: false });
+      return { reference };
+    },
+  );
+}
+
+/** The public status lookup (/report/status): reference and contact come in the POST body, never a URL. */
+export async function reportStatusAction(_prev: ReportStatusResult | null, form: FormData): Promise<ReportStatusResult> {
+  const values = formValues(form);
+  return runPublicAction(
+    values,
+    {
+      tooMany: (minutes) => `Too many look-ups in a short time. Please try again in ${minutesFromNow(minutes)}.`,
+      notFound: 'We could not find a report with these details. Check the reference and use the same e-mail address or phone number you gave when you reported.',
+      fieldMessage: (field, message) =>
+        tooLongMessage(message) ?? (field === 'reference' ? 'Enter the reference we gave you, like VR-7K2M9Q.' : field === 'contact' ? 'Enter the e-mail address or phone number you gave when you reported.' : asSentence(message)),
+    },
+    async ({ clientIp }) => publicReportStatus(await getDb(), { reference: values.reference ?? '', contact: values.contact ?? '' }, clientIp),
+  );
+}
