@@ -119,6 +119,6 @@ export async function runDetection(db: Db, work: DetectionWork): Promise<Detecti
       for (const [k, w] of ipPart) failed.ips.set(k, w);
     }
   }
-  if (failed.accounts.size + failed.ips.size === accounts.length + ips.length && lastError) throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  if (failed.accounts.size + failed.ips.size === accounts.length + ips.length && lastError) throw lastError instanceof Error ? lastError : new Error('detection failed', { cause: lastError });
   return { opened: tally.opened, updated: tally.updated, ...(failed.accounts.size + failed.ips.size > 0 ? { failed } : {}) };
 }
