@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertRules, alertSeverities, alertStatuses, apiKeyScopes } from '@/db/schema';
+import { ReportInput } from '@/lib/reports/report-input';
 import { IngestEvent } from './event-schema';
 import { maxBatchBytes, maxEventsPerBatch } from './validate-batch';
 
@@ -18,6 +19,17 @@ const Alert = z.object({
   evidence: z.array(z.string()).max(100).describe('Event ids (as sent in events) that triggered the alert, oldest first, at most 100'),
   evidenceCount: z.number().int(),
 });
+const SecurityState = z.object({
+  status: z.enum(['active', 'locked']),
+  passwordResetRequired: z.boolean(),
+  twoFactor: z.object({ required: z.boolean(), method: z.string().nullable() }),
+  sessionsValidAfter: z.iso.datetime().nullable(),
+  version: z.number().int(),
+  reported: z.object({ twoFactor: z.object({ enabled: z.boolean(), method: z.string().nullable() }), email: z.string().nullable(), phone: z.string().nullable() }),
+});
+const ReportFiled = z.object({ reference: z.string(), status: z.literal('received') });
+const ReportStatusQuery = z.object({ reference: z.string(), contact: z.string().describe('The e-mail or phone the report was filed with') });
+const ReportStatusAnswer = z.object({ reference: z.string(), status: z.enum(['received', 'in_review', 'waiting_for_you', 'resolved', 'closed']), replies: z.array(z.object({ at: z.iso.datetime(), body: z.string() })) });
 const AlertPage = z.object({ alerts: z.array(Alert), nextCursor: z.string().nullable() });
 const InvalidEvents = ErrorBody.extend({ error: z.literal('invalid_events'), details: z.array(EventIssue) });
 
@@ -71,6 +83,48 @@ function buildDocument() {
           },
         },
       },
+      '/api/v1/accounts/{platformAccountId}/security': {
+        get: {
+          operationId: 'getAccountSecurity',
+          summary: 'What staff imposed on an account, beside what the platform last reported',
+          description: 'Call it at login and payment time. `status` locked, `passwordResetRequired`, `twoFactor.required` and `sessionsValidAfter` are imposed by staff; `reported` is what the platform sent in events.',
+          security: [{ apiKey: ['accounts:read'] }],
+          parameters: [{ name: 'platformAccountId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The security state', content: { 'application/json': { schema: { $ref: '#/components/schemas/SecurityState' } } } },
+            '401': errorResponse('Missing, unknown or revoked API key'),
+            '403': errorResponse('The key lacks the accounts:read scope'),
+            '404': errorResponse('Vigil has never seen this account'),
+            '503': errorResponse('Database unavailable; retry later', retryAfter),
+          },
+        },
+      },
+      '/api/v1/reports': {
+        post: {
+          operationId: 'fileReport',
+          summary: 'A customer files a fraud report (public; the platform’s apps may add an API key with reports:write)',
+          description: 'E-mail or phone required. Limits: reports per hour per client IP (skipped with a reports:write key) and per contact; over them, 429 with Retry-After.',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportInput' } } } },
+          responses: {
+            '201': { description: 'Filed', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportFiled' } } } },
+            '400': errorResponse('Invalid fields (named in fieldErrors) or malformed JSON; nothing stored'),
+            '415': errorResponse('Content-Type is not application/json'),
+            '429': errorResponse('Over a limit', retryAfter),
+          },
+        },
+      },
+      '/api/v1/reports/status': {
+        post: {
+          operationId: 'reportStatus',
+          summary: 'The public status and public replies of a report, for whoever holds its reference and contact',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportStatusQuery' } } } },
+          responses: {
+            '200': { description: 'The report', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportStatusAnswer' } } } },
+            '404': errorResponse('No report with this reference and contact (the same answer for either being wrong)'),
+            '429': errorResponse('Over the lookup limit', retryAfter),
+          },
+        },
+      },
       '/api/v1/alerts': {
         get: {
           operationId: 'listAlerts',
@@ -103,6 +157,11 @@ function buildDocument() {
         InvalidEvents: schema(InvalidEvents),
         Error: schema(ErrorBody),
         AlertPage: schema(AlertPage),
+        SecurityState: schema(SecurityState),
+        ReportInput: schema(ReportInput),
+        ReportFiled: schema(ReportFiled),
+        ReportStatusQuery: schema(ReportStatusQuery),
+        ReportStatusAnswer: schema(ReportStatusAnswer),
       },
     },
   };
