@@ -56,7 +56,8 @@ export const outbox = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     kind: text('kind', { enum: outboxKinds }).notNull(),
-    accountId: uuid('account_id').notNull(),
+    /** Null for a reply to a report that matched no account (it goes to the contact the customer gave). */
+    accountId: uuid('account_id'),
     topic: text('topic').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: outboxStatuses }).notNull().default('pending'),

@@ -1,0 +1,178 @@
+import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows, type Db } from '@/db/client';
+import { accounts, auditLog, fraudReports, reportCategories, reportEvidence, reportMessages, reportPriorities, reportStatuses, staffUsers } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { can, requirePermission } from '@/lib/auth/permissions';
+import { maskEmail, maskPhone } from '@/lib/accounts/masking';
+import { notFound } from '@/lib/errors';
+import { publicStatusOf } from '@/lib/reports/public-status';
+
+export const openReportStatuses = ['new', 'triaged', 'investigating', 'awaiting_customer'] as const;
+const priorityRank = sql<number>`case ${fraudReports.priority} when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
+
+export const ReportQueueFilters = z.object({
+  status: z.enum([...reportStatuses, 'open', 'all']).catch('open').default('open'),
+  category: z.enum(reportCategories).optional().catch(undefined),
+  priority: z.enum(reportPriorities).optional().catch(undefined),
+  assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional().catch(undefined),
+  breached: z.literal('1').optional().catch(undefined),
+});
+export type ReportQueueFilters = z.infer<typeof ReportQueueFilters>;
+
+export interface ReportRow {
+  id: string;
+  reference: string;
+  category: string;
+  status: string;
+  priority: string;
+  dueAt: Date;
+  createdAt: Date;
+  accountId: string | null;
+  accountName: string | null;
+  accountExternalId: string | null;
+  assignee: { id: string; name: string } | null;
+  descriptionStart: string;
+  version: number;
+}
+
+/** The triage queue: most urgent first, then the earliest due. */
+export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilters): Promise<{ reports: ReportRow[]; total: number }> {
+  requirePermission(actor, 'reports.view');
+  const where: SQL[] = [];
+  if (filters.status === 'open') where.push(inArray(fraudReports.status, [...openReportStatuses]));
+  else if (filters.status !== 'all') where.push(eq(fraudReports.status, filters.status));
+  if (filters.category) where.push(eq(fraudReports.category, filters.category));
+  if (filters.priority) where.push(eq(fraudReports.priority, filters.priority));
+  if (filters.assignee === 'unassigned') where.push(sql`${fraudReports.assigneeId} is null`);
+  else if (filters.assignee === 'me') where.push(actor.id ? eq(fraudReports.assigneeId, actor.id) : sql`false`);
+  else if (filters.assignee) where.push(eq(fraudReports.assigneeId, filters.assignee));
+  if (filters.breached) where.push(and(sql`${fraudReports.dueAt} < now()`, inArray(fraudReports.status, [...openReportStatuses]))!);
+  const condition = where.length > 0 ? and(...where) : undefined;
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select({
+        id: fraudReports.id,
+        reference: fraudReports.reference,
+        category: fraudReports.category,
+        status: fraudReports.status,
+        priority: fraudReports.priority,
+        dueAt: fraudReports.dueAt,
+        createdAt: fraudReports.createdAt,
+        accountId: fraudReports.accountId,
+        accountName: accounts.displayName,
+        accountExternalId: accounts.externalId,
+        assigneeId: fraudReports.assigneeId,
+        assigneeName: staffUsers.name,
+        description: fraudReports.description,
+        version: fraudReports.version,
+      })
+      .from(fraudReports)
+      .leftJoin(accounts, eq(accounts.id, fraudReports.accountId))
+      .leftJoin(staffUsers, eq(staffUsers.id, fraudReports.assigneeId))
+      .where(condition)
+      .orderBy(priorityRank, asc(fraudReports.dueAt), asc(fraudReports.id))
+      .limit(200),
+    db.select({ n: sql<number>`count(*)::int` }).from(fraudReports).where(condition),
+  ]);
+  return {
+    total: counted?.n ?? 0,
+    reports: rows.map((r) => ({
+      ...r,
+      assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName ?? 'Unknown' } : null,
+      descriptionStart: r.description.slice(0, 140),
+    })),
+  };
+}
+
+export interface ReportDetail {
+  report: typeof fraudReports.$inferSelect & { publicStatus: string };
+  account: { id: string; externalId: string; displayName: string | null; status: string; version: number } | null;
+  candidates: { id: string; externalId: string; displayName: string | null }[];
+  evidence: (typeof reportEvidence.$inferSelect)[];
+  messages: { id: number; visibility: 'internal' | 'public'; body: string; createdAt: Date; author: string | null }[];
+  timeline: { occurredAt: Date; actorEmail: string; action: string; reason: string | null }[];
+  assignee: { id: string; name: string } | null;
+}
+
+export async function reportDetail(db: Db, actor: Actor, id: string): Promise<ReportDetail> {
+  requirePermission(actor, 'reports.view');
+  if (!z.uuid().safeParse(id).success) throw notFound('No such report.');
+  const [report] = await db.select().from(fraudReports).where(eq(fraudReports.id, id));
+  if (!report) throw notFound('No such report.');
+  const showContacts = can(actor, 'accounts.viewContacts');
+  const [account] = report.accountId
+    ? await db.select({ id: accounts.id, externalId: accounts.externalId, displayName: accounts.displayName, status: accounts.status, version: accounts.version }).from(accounts).where(eq(accounts.id, report.accountId))
+    : [];
+  const candidates = report.candidateAccountIds.length > 0 ? await db.select({ id: accounts.id, externalId: accounts.externalId, displayName: accounts.displayName }).from(accounts).where(inArray(accounts.id, report.candidateAccountIds)) : [];
+  const [evidence, messages, timeline, assignee] = await Promise.all([
+    db.select().from(reportEvidence).where(eq(reportEvidence.reportId, id)).orderBy(desc(reportEvidence.occurredAt)),
+    db
+      .select({ id: reportMessages.id, visibility: reportMessages.visibility, body: reportMessages.body, createdAt: reportMessages.createdAt, author: staffUsers.name })
+      .from(reportMessages)
+      .leftJoin(staffUsers, eq(staffUsers.id, reportMessages.authorId))
+      .where(eq(reportMessages.reportId, id))
+      .orderBy(asc(reportMessages.createdAt)),
+    db
+      .select({ occurredAt: auditLog.occurredAt, actorEmail: auditLog.actorEmail, action: auditLog.action, reason: auditLog.reason })
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'report'), eq(auditLog.targetId, id)))
+      .orderBy(asc(auditLog.occurredAt)),
+    report.assigneeId ? db.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.id, report.assigneeId)) : Promise.resolve([]),
+  ]);
+  return {
+    report: { ...report, email: showContacts ? report.email : maskEmail(report.email), phone: showContacts ? report.phone : maskPhone(report.phone), publicStatus: publicStatusOf[report.status] },
+    account: account ?? null,
+    candidates,
+    evidence,
+    messages,
+    timeline,
+    assignee: assignee[0] ?? null,
+  };
+}
+
+export interface Campaign {
+  kind: 'sender' | 'caller' | 'domain';
+  key: string;
+  reports: number;
+  accounts: number;
+  firstAt: Date;
+  lastAt: Date;
+  byDay: { day: string; n: number }[];
+}
+
+/**
+ * Reports grouped across accounts by the same sender number, caller number or link domain: one phishing
+ * wave becomes one thing to look at. Groups of two or more reports, biggest first.
+ */
+export async function reportCampaigns(db: Db, actor: Actor): Promise<Campaign[]> {
+  requirePermission(actor, 'reports.view');
+  const rows = await queryRows<{ kind: 'sender' | 'caller' | 'domain'; key: string; reports: number; accounts: number; first_at: string; last_at: string; by_day: { day: string; n: number }[] }>(
+    db,
+    sql`with keyed as (
+          select 'sender' as kind, sender_number as key, account_id, created_at from fraud_reports where sender_number is not null
+          union all select 'caller', caller_number, account_id, created_at from fraud_reports where caller_number is not null
+          union all select 'domain', link_domain, account_id, created_at from fraud_reports where link_domain is not null
+        ), days as (
+          select kind, key, to_char(date_trunc('day', created_at at time zone 'UTC'), 'YYYY-MM-DD') as day, count(*)::int as n from keyed group by 1, 2, 3
+        )
+        select k.kind, k.key, count(*)::int as reports, count(distinct k.account_id)::int as accounts, min(k.created_at)::text as first_at, max(k.created_at)::text as last_at,
+               (select jsonb_agg(jsonb_build_object('day', d.day, 'n', d.n) order by d.day) from days d where d.kind = k.kind and d.key = k.key) as by_day
+        from keyed k group by k.kind, k.key having count(*) >= 2 order by count(*) desc, max(k.created_at) desc limit 100`,
+  );
+  return rows.map((r) => ({ kind: r.kind, key: r.key, reports: r.reports, accounts: r.accounts, firstAt: new Date(r.first_at), lastAt: new Date(r.last_at), byDay: r.by_day }));
+}
+
+/** The reports of one campaign (its page). */
+export async function campaignReports(db: Db, actor: Actor, kind: string, key: string) {
+  requirePermission(actor, 'reports.view');
+  const column = kind === 'sender' ? fraudReports.senderNumber : kind === 'caller' ? fraudReports.callerNumber : kind === 'domain' ? fraudReports.linkDomain : null;
+  if (!column) throw notFound('No such campaign.');
+  return db
+    .select({ id: fraudReports.id, reference: fraudReports.reference, status: fraudReports.status, priority: fraudReports.priority, createdAt: fraudReports.createdAt, accountId: fraudReports.accountId, accountName: accounts.displayName, accountExternalId: accounts.externalId })
+    .from(fraudReports)
+    .leftJoin(accounts, eq(accounts.id, fraudReports.accountId))
+    .where(and(isNotNull(column), eq(column, key)))
+    .orderBy(desc(fraudReports.createdAt))
+    .limit(500);
+}
