@@ -10,6 +10,7 @@ import { SignOutButton } from './sign-out-button';
 const navigation: (NavItem & { permission: Permission })[] = [
   { href: '/', label: 'Overview', permission: 'overview.view' },
   { href: '/alerts', label: 'Alerts', permission: 'alerts.view' },
+  { href: '/reports', label: 'Reports', permission: 'reports.view' },
   { href: '/accounts', label: 'Accounts', permission: 'accounts.view' },
   { href: '/analytics', label: 'Analytics', permission: 'analytics.view' },
   { href: '/audit', label: 'Audit', permission: 'audit.view' },
