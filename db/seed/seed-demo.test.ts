@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertEvidence, alerts } from '@/db/schema';
+import { alertEvidence, alerts, fraudReports } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { seedDemoData } from './seed-demo';
 
@@ -30,5 +30,18 @@ describe('the demo data', () => {
     const plantedIds = new Set(planted.map(([rule, subject]) => `${rule}:${subject}`));
     const noise = raised.filter((a) => !plantedIds.has(`${a.rule}:${a.subjectId}`));
     expect(noise.length, JSON.stringify(noise.map((a) => `${a.rule}:${a.subjectId}`))).toBeLessThanOrEqual(6);
+  });
+
+  it('has fraud reports on every report page: the incidents’ customers, a phishing wave, everyday reports', async () => {
+    const reports = await db().select().from(fraudReports);
+    expect(reports.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(reports.map((r) => r.category)).size).toBe(6);
+    const bombed = reports.find((r) => r.email === 'nadia.okafor@example.com');
+    expect(bombed).toMatchObject({ category: 'unrequested_code', priority: 'high' });
+    expect(bombed!.accountId).not.toBeNull();
+    const wave = reports.filter((r) => r.linkDomain === 'royal-parcel-redelivery.example');
+    expect(wave).toHaveLength(8);
+    expect(new Set(wave.map((r) => r.senderNumber))).toEqual(new Set(['+447700900555']));
+    expect(reports.some((r) => r.dueAt < new Date())).toBe(true); // some are overdue: the SLA filter has something to show
   });
 });

@@ -7,6 +7,7 @@ import type { SystemActor } from '@/lib/auth/actor';
 import { runDetection } from '@/lib/detection/run-detection';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { demoDataset, type SeedOptions } from './generate-events';
+import { seedDemoReports } from './reports';
 
 export const demoStaffPassword = 'vigil-demo';
 export const demoStaff = [
@@ -74,6 +75,7 @@ export async function seedDemoData(db: Db, options: SeedOptions, onProgress?: (p
     const values = sql.join(part.map((a) => sql`(${a.externalId}, ${a.displayName})`), sql`, `);
     await db.execute(sql`update accounts set display_name = v.name from (values ${values}) as v(external_id, name) where accounts.external_id = v.external_id`);
   }
+  await seedDemoReports(db, dataset.accounts, options.seed);
   await db
     .insert(settings)
     .values({ key: 'demo_seed', value: { ...options, end: options.end.toISOString(), seededAt: new Date().toISOString() } })
