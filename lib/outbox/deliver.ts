@@ -32,7 +32,8 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(2 ** Math.max(1, attempts), 3600);
 }
 
-export const CustomerNotice = z.object({ channel: z.enum(['email', 'sms']), to: z.string().min(1), text: z.string().min(1), accountId: z.string() });
+/** A message to a customer; `accountId` (the platform's) is absent for a reply to a report that matched no account. */
+export const CustomerNotice = z.object({ channel: z.enum(['email', 'sms']), to: z.string().min(1), text: z.string().min(1), accountId: z.string().optional(), reference: z.string().optional() });
 export type CustomerNotice = z.infer<typeof CustomerNotice>;
 
 /** Sends a customer notice; a rejected promise means "not sent" and the row is retried like a webhook. */

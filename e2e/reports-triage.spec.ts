@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { createKeyInAdminPage, storageState, unique } from './helpers';
+
+test.describe('fraud report triage', () => {
+  test('a report of an unrequested code reaches the top of the queue with its account and codes; the agent secures the account, replies and resolves; the customer sees it', async ({ browser, request }) => {
+    // The platform reports the codes; the customer then reports them.
+    const admin = await createKeyInAdminPage(browser, ['accounts:read']);
+    const accountId = `cus_e2e_rep_${unique()}`;
+    const email = `${accountId}@example.com`;
+    const now = Date.now();
+    const events = [
+      { id: `${accountId}_0`, type: 'login.succeeded', occurredAt: new Date(now - 30 * 86_400_000).toISOString(), account: { id: accountId, email }, context: { deviceId: 'dev_home', country: 'GB' } },
+      ...Array.from({ length: 2 }, (_, i) => ({ id: `${accountId}_c${i}`, type: 'otp.issued', occurredAt: new Date(now - (40 - i) * 60_000).toISOString(), account: { id: accountId }, otpId: `otp_${accountId}_${i}`, channel: 'sms', purpose: 'login', context: { ip: '45.155.205.77', country: 'NL' } })),
+      { id: `${accountId}_f`, type: 'otp.failed', occurredAt: new Date(now - 38 * 60_000).toISOString(), account: { id: accountId }, otpId: `otp_${accountId}_1`, channel: 'sms', purpose: 'login', reason: 'incorrect', context: { ip: '45.155.205.77' } },
+    ];
+    expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })).status()).toBe(200);
+    const filed = await request.post('/api/v1/reports', { data: { category: 'unrequested_code', email: email.toUpperCase(), description: 'Two codes arrived that I never asked for <b>please help</b>' } });
+    expect(filed.status()).toBe(201);
+    const { reference } = (await filed.json()) as { reference: string };
+
+    const agent = await browser.newContext({ storageState: storageState('agent') });
+    const page = await agent.newPage();
+    await page.goto('/reports?priority=high');
+    const row = page.getByTestId('report-row').filter({ hasText: reference });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText(accountId);
+    await row.getByRole('link', { name: reference }).click();
+    await expect(page.getByText('Two codes arrived that I never asked for <b>please help</b>')).toBeVisible(); // shown as typed, inert
+    const evidence = page.getByRole('table', { name: 'Report evidence' });
+    await expect(evidence.getByRole('row').filter({ hasText: 'code issued · sms · login · from 45.155.205.77 (NL)' })).toHaveCount(2);
+
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await expect(page.getByRole('status')).toContainText('Assigned to Sam Agent');
+    await page.getByRole('button', { name: 'Secure account…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Note (what you checked)').fill('Customer confirms they did not request the codes');
+    await dialog.getByRole('button', { name: 'Secure account' }).click();
+    await expect(page.getByRole('status')).toContainText('Secure-account playbook');
+    const security = (await (await request.get(`/api/v1/accounts/${accountId}/security`, { headers: { authorization: `Bearer ${admin.key}` } })).json()) as { passwordResetRequired: boolean; sessionsValidAfter: string | null };
+    expect(security.passwordResetRequired).toBe(true);
+    expect(security.sessionsValidAfter).not.toBeNull();
+
+    await page.getByRole('textbox', { name: 'Note or reply' }).fill('We have reset your password and signed you out everywhere. Never share a code.');
+    await page.getByLabel('Reply to the customer').check();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Reply sent' })).toBeVisible();
+    await page.getByRole('button', { name: 'Resolve…' }).click();
+    await page.getByLabel('Resolution').selectOption('account_secured');
+    await page.getByRole('button', { name: 'Resolve report' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Report resolved.' })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Report timeline' })).toContainText('playbook secure account');
+
+    const status = await request.post('/api/v1/reports/status', { data: { reference, contact: email } });
+    expect(await status.json()).toMatchObject({ reference, status: 'resolved', replies: [{ body: 'We have reset your password and signed you out everywhere. Never share a code.' }] });
+    await agent.close();
+    await admin.context.close();
+  });
+
+  test('campaigns group the demo phishing wave; analysts read reports but get no levers', async ({ browser }) => {
+    const analyst = await browser.newContext({ storageState: storageState('analyst') });
+    const page = await analyst.newPage();
+    await page.goto('/reports/campaigns');
+    const wave = page.getByRole('table', { name: 'Campaigns' }).getByRole('row').filter({ hasText: 'royal-parcel-redelivery.example' });
+    await expect(wave).toContainText('8');
+    await wave.getByRole('link').click();
+    await expect(page.getByRole('table', { name: 'Reports in the campaign' }).getByRole('row')).toHaveCount(9);
+    await page.getByRole('table', { name: 'Reports in the campaign' }).getByRole('link').first().click();
+    await expect(page.getByText('Your role reads reports; agents and admins work them.')).toBeVisible();
+    await analyst.close();
+  });
+});
