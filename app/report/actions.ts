@@ -1,7 +1,6 @@
 'use server';
 
 import { getDb } from '@/db/client';
-import { reportCategories, type ReportCategory } from '@/db/schema';
 import { publicReportStatus } from '@/lib/reports/public-status';
 import { fileReport } from '@/lib/services/reports/file-report';
 import { categoryChoices } from '@/components/report/report-categories';
@@ -10,7 +9,15 @@ import { asSentence, formValues, minutesFromNow, runPublicAction, tooLongMessage
 export type FileReportResult = PublicFormResult<{ reference: string }>;
 export type ReportStatusResult = PublicFormResult<Awaited<ReturnType<typeof publicReportStatus>>>;
 
-const isCategory = (v: string | undefined): v is ReportCategory => (reportCategories as readonly string[]).includes(v ?? '');
+/**
+ * A reference as customers type it ("vr 7k2m9q", "7K2M9Q", an O for a zero) in its canonical form: the
+ * alphabet has no I, L, O or U, so those can only be misread digits.
+ */
+function canonicalReference(typed: string): string {
+  const compact = typed.replace(/\s+/g, '').toUpperCase();
+  const code = compact.replace(/^VR-?/, '');
+  return /^[0-9A-Z]{6}$/.test(code) ? `VR-${code.replace(/O/g, '0').replace(/[IL]/g, '1')}` : typed;
+}
 
 /**
  * When it happened: the browser sends the customer's local time as an ISO instant (occurredAtIso); a
@@ -31,7 +38,7 @@ function reportInputFrom(form: FormData, values: Record<string, string>) {
   const category = values.category;
   const questions = categoryChoices.find((c) => c.value === category)?.details ?? [];
   return {
-    category: isCategory(category) ? category : undefined,
+    category,
     email: values.email,
     phone: values.phone,
     occurredAt: occurredAt(values),
@@ -50,7 +57,7 @@ function reportFieldMessage(field: string, message: string): string {
     case 'category':
       return 'Choose the answer that is closest to what happened.';
     case 'email':
-      return message.startsWith('give') ? 'Give the e-mail address or the phone number on your account.' : 'Enter an e-mail address like name@example.com.';
+      return message.startsWith('give') ? 'Give the email address or the phone number on your account.' : 'Enter an email address like name@example.com.';
     case 'phone':
       return 'Enter the phone number with its country code, like +44 7700 900123.';
     case 'occurredAt':
@@ -68,7 +75,7 @@ export async function fileReportAction(_prev: FileReportResult | null, form: For
   return runPublicAction(
     values,
     {
-      tooMany: (minutes) => `We have received several reports from you in a short time. Please try again in ${minutesFromNow(minutes)}. If you are in immediate danger of losing money, contact your bank.`,
+      tooMany: (minutes) => `We have received several reports in a short time. Please try again in ${minutesFromNow(minutes)}. If money is being taken from you right now, contact your bank.`,
       fieldMessage: reportFieldMessage,
     },
     async ({ clientIp }) => {
@@ -85,10 +92,10 @@ export async function reportStatusAction(_prev: ReportStatusResult | null, form:
     values,
     {
       tooMany: (minutes) => `Too many look-ups in a short time. Please try again in ${minutesFromNow(minutes)}.`,
-      notFound: 'We could not find a report with these details. Check the reference and use the same e-mail address or phone number you gave when you reported.',
+      notFound: 'We could not find a report with these details. Check the reference and use the same email address or phone number you gave when you reported.',
       fieldMessage: (field, message) =>
-        tooLongMessage(message) ?? (field === 'reference' ? 'Enter the reference we gave you, like VR-7K2M9Q.' : field === 'contact' ? 'Enter the e-mail address or phone number you gave when you reported.' : asSentence(message)),
+        tooLongMessage(message) ?? (field === 'reference' ? 'Enter the reference we gave you, like VR-7K2M9Q.' : field === 'contact' ? 'Enter the email address or phone number you gave when you reported.' : asSentence(message)),
     },
-    async ({ clientIp }) => publicReportStatus(await getDb(), { reference: values.reference ?? '', contact: values.contact ?? '' }, clientIp),
+    async ({ clientIp }) => publicReportStatus(await getDb(), { reference: canonicalReference(values.reference ?? ''), contact: values.contact ?? '' }, clientIp),
   );
 }
