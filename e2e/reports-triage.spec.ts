@@ -14,9 +14,16 @@ test.describe('fraud report triage', () => {
       { id: `${accountId}_f`, type: 'otp.failed', occurredAt: new Date(now - 38 * 60_000).toISOString(), account: { id: accountId }, otpId: `otp_${accountId}_1`, channel: 'sms', purpose: 'login', reason: 'incorrect', context: { ip: '45.155.205.77' } },
     ];
     expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })).status()).toBe(200);
-    const filed = await request.post('/api/v1/reports', { data: { category: 'unrequested_code', email: email.toUpperCase(), description: 'Two codes arrived that I never asked for <b>please help</b>' } });
-    expect(filed.status()).toBe(201);
-    const { reference } = (await filed.json()) as { reference: string };
+    // The customer, signed out, on a phone.
+    const customer = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width: 390, height: 844 } });
+    const form = await customer.newPage();
+    await form.goto('/report');
+    await form.getByRole('radio', { name: 'I received a verification code I did not ask for' }).check();
+    await form.getByLabel('Email address', { exact: true }).fill(email.toUpperCase());
+    await form.getByLabel('What did you see or hear?').fill('Two codes arrived that I never asked for <b>please help</b>');
+    await form.getByRole('button', { name: 'Send report' }).click();
+    const reference = ((await form.getByTestId('report-reference').textContent()) ?? '').trim();
+    expect(reference).toMatch(/^VR-/);
 
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
@@ -50,8 +57,14 @@ test.describe('fraud report triage', () => {
     await expect(page.getByRole('status').filter({ hasText: 'Report resolved.' })).toBeVisible();
     await expect(page.getByRole('list', { name: 'Report timeline' })).toContainText('playbook secure account');
 
-    const status = await request.post('/api/v1/reports/status', { data: { reference, contact: email } });
-    expect(await status.json()).toMatchObject({ reference, status: 'resolved', replies: [{ body: 'We have reset your password and signed you out everywhere. Never share a code.' }] });
+    // The customer's status page shows the outcome and the reply.
+    await form.goto('/report/status');
+    await form.getByRole('textbox', { name: 'Reference' }).fill(reference);
+    await form.getByRole('textbox', { name: 'Email address or phone number' }).fill(email);
+    await form.getByRole('button', { name: 'Show the status' }).click();
+    await expect(form.getByTestId('report-status')).toHaveText('Resolved');
+    await expect(form.getByText('We have reset your password and signed you out everywhere. Never share a code.')).toBeVisible();
+    await customer.close();
     await agent.close();
     await admin.context.close();
   });
