@@ -84,11 +84,14 @@ async function main() {
   }
 
   const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
-  const child = spawn(nextBin, ['start', '-p', String(env.PORT), '-H', env.VIGIL_HOST], {
+  // scripts/serve.ts: Next behind node:http, so the client IP comes from the connection (see there).
+  const child = spawn('node_modules/.bin/tsx', ['scripts/serve.ts'], {
     stdio: 'inherit',
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      PORT: String(env.PORT),
+      VIGIL_HOST: env.VIGIL_HOST,
       NEXTAUTH_URL: publicUrl,
       NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? prepared.secret,
     },
