@@ -1,10 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { staffUsers } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { invalid } from '@/lib/errors';
+import { assigneeName } from '@/lib/services/staff/assignee-name';
 import { parseInput } from '@/lib/validation';
 import { changeReport, ReportRef, type ReportChangeResult } from './report-workflow';
 
@@ -14,15 +12,7 @@ const AssignInput = ReportRef.extend({ assigneeId: z.uuid('is not a staff id').n
 export async function assignReport(db: Db, actor: Actor, input: unknown): Promise<ReportChangeResult> {
   requirePermission(actor, 'reports.triage');
   const data = parseInput(AssignInput, input);
-  let name = 'nobody';
-  if (data.assigneeId) {
-    const [staff] = await db
-      .select({ name: staffUsers.name })
-      .from(staffUsers)
-      .where(and(eq(staffUsers.id, data.assigneeId), eq(staffUsers.disabled, false), inArray(staffUsers.role, ['agent', 'admin'])));
-    if (!staff) throw invalid('Invalid input: assigneeId', { assigneeId: ['is not an active agent or admin'] });
-    name = staff.name;
-  }
+  const name = await assigneeName(db, data.assigneeId);
   return changeReport(db, actor, data, {
     action: 'report.assign',
     alreadyDone: (r) => (r.assigneeId === data.assigneeId ? `Already assigned to ${name}; nothing changed.` : null),
