@@ -24,11 +24,15 @@ export const accounts = pgTable(
     reportedTwoFactorEnabled: boolean('reported_two_factor_enabled').notNull().default(false),
     reportedTwoFactorMethod: text('reported_two_factor_method', { enum: twoFactorMethods }),
     reportedTwoFactorObservedAt: timestamp('reported_two_factor_observed_at', { withTimezone: true }),
+    /** The newest `account.password_changed` the platform reported: it satisfies a reset staff required before it. */
+    reportedPasswordChangedAt: timestamp('reported_password_changed_at', { withTimezone: true }),
     firstEventAt: timestamp('first_event_at', { withTimezone: true }).notNull(),
     lastEventAt: timestamp('last_event_at', { withTimezone: true }).notNull(),
     // Imposed by staff.
     status: text('status', { enum: accountStatuses }).notNull().default('active'),
     passwordResetRequired: boolean('password_reset_required').notNull().default(false),
+    /** When staff required the reset; a password change reported after it means the customer did it. */
+    passwordResetRequiredAt: timestamp('password_reset_required_at', { withTimezone: true }),
     twoFactorRequired: boolean('two_factor_required').notNull().default(false),
     twoFactorRequiredMethod: text('two_factor_required_method', { enum: twoFactorMethods }),
     sessionsValidAfter: timestamp('sessions_valid_after', { withTimezone: true }),

@@ -6,6 +6,7 @@ import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
+import { resetStillRequired } from '@/lib/accounts/security-state';
 import { logContactView } from '@/lib/audit/log-contact-view';
 import { notFound } from '@/lib/errors';
 import { toStorableText } from '@/lib/text';
@@ -139,7 +140,7 @@ export async function getAccount(db: Db, actor: Actor, id: string): Promise<Acco
     twoFactorMethod: row.reportedTwoFactorMethod,
     twoFactorRequired: row.twoFactorRequired,
     twoFactorRequiredMethod: row.twoFactorRequiredMethod,
-    passwordResetRequired: row.passwordResetRequired,
+    passwordResetRequired: resetStillRequired(row),
     sessionsValidAfter: row.sessionsValidAfter,
     lastEventAt: row.lastEventAt,
     firstEventAt: row.firstEventAt,

@@ -32,6 +32,7 @@ interface AccountSighting {
   tfa_enabled?: boolean;
   tfa_method?: string | null;
   tfa_observed_at?: string;
+  pwd_changed_at?: string;
 }
 
 /** What the batch says about each account, keeping only the newest value of each reported field. */
@@ -55,6 +56,7 @@ function accountSightings(events: IngestEvent[]): AccountSighting[] {
       s.phone = e.account.phone;
       s.phone_observed_at = at;
     }
+    if (e.type === 'account.password_changed' && (!s.pwd_changed_at || t > Date.parse(s.pwd_changed_at))) s.pwd_changed_at = at;
     if (e.type === 'account.2fa_changed' && (!s.tfa_observed_at || t > Date.parse(s.tfa_observed_at))) {
       s.tfa_enabled = e.enabled;
       s.tfa_method = e.enabled ? (e.method ?? null) : null;
@@ -66,14 +68,14 @@ function accountSightings(events: IngestEvent[]): AccountSighting[] {
 }
 
 const sightingColumns = `external_id text, first_event_at timestamptz, last_event_at timestamptz, email text, email_observed_at timestamptz,
-  phone text, phone_observed_at timestamptz, tfa_enabled boolean, tfa_method text, tfa_observed_at timestamptz`;
+  phone text, phone_observed_at timestamptz, tfa_enabled boolean, tfa_method text, tfa_observed_at timestamptz, pwd_changed_at timestamptz`;
 
 /** The accounts as the batch reports them, in external-id order (the lock order between batches). */
 const insertSightings = (sightings: AccountSighting[]) =>
   sql`insert into accounts (external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
-        reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at)
+        reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
       select external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
-        coalesce(tfa_enabled, false), tfa_method, tfa_observed_at
+        coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
       from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
       order by external_id`;
 
@@ -123,6 +125,7 @@ async function updateAccounts(tx: Tx, sightings: AccountSighting[]): Promise<voi
           email_observed_at = greatest(accounts.email_observed_at, excluded.email_observed_at),
           phone_observed_at = greatest(accounts.phone_observed_at, excluded.phone_observed_at),
           reported_two_factor_observed_at = greatest(accounts.reported_two_factor_observed_at, excluded.reported_two_factor_observed_at),
+          reported_password_changed_at = greatest(accounts.reported_password_changed_at, excluded.reported_password_changed_at),
           first_event_at = least(accounts.first_event_at, excluded.first_event_at),
           last_event_at = greatest(accounts.last_event_at, excluded.last_event_at)
         where excluded.first_event_at < accounts.first_event_at
@@ -130,7 +133,9 @@ async function updateAccounts(tx: Tx, sightings: AccountSighting[]): Promise<voi
            or excluded.email_observed_at > accounts.email_observed_at or (accounts.email_observed_at is null and excluded.email_observed_at is not null)
            or excluded.phone_observed_at > accounts.phone_observed_at or (accounts.phone_observed_at is null and excluded.phone_observed_at is not null)
            or excluded.reported_two_factor_observed_at > accounts.reported_two_factor_observed_at
-           or (accounts.reported_two_factor_observed_at is null and excluded.reported_two_factor_observed_at is not null)`,
+           or (accounts.reported_two_factor_observed_at is null and excluded.reported_two_factor_observed_at is not null)
+           or excluded.reported_password_changed_at > accounts.reported_password_changed_at
+           or (accounts.reported_password_changed_at is null and excluded.reported_password_changed_at is not null)`,
   );
 }
 

@@ -149,6 +149,22 @@ describe('each action', () => {
     expect(await requestTwoFactorOff(db(), agent, input(a))).toMatchObject({ changed: true });
   });
 
+  it('a required reset is done once the platform reports a password change after it; then it can be forced again', async () => {
+    const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
+    const a = await makeAccount();
+    const reset = await forcePasswordReset(db(), agent, input(a));
+    expect(reset.state.passwordResetRequired).toBe(true);
+    const changed = (at: number) => ingestBatch(db(), [{ id: `evt_${uniqueSuffix()}`, type: 'account.password_changed', occurredAt: new Date(at).toISOString(), account: { id: a.externalId } }]);
+    await changed(Date.now() - 3_600_000); // a change from before the reset does not count
+    expect((await forcePasswordReset(db(), agent, input({ id: a.id, version: 2 }))).changed).toBe(false);
+    await changed(Date.now());
+    const now = await reload(a.id);
+    expect(now.version).toBe(2); // the event changed nothing staff imposed
+    const { securityState } = await import('@/lib/accounts/security-state');
+    expect(securityState(now).passwordResetRequired).toBe(false);
+    expect(await forcePasswordReset(db(), agent, input(now))).toMatchObject({ changed: true, state: { passwordResetRequired: true, version: 3 } });
+  });
+
   it('events from the platform never undo what staff imposed', async () => {
     const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
     const a = await makeAccount();

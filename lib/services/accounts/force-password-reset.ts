@@ -1,4 +1,5 @@
 import type { Db } from '@/db/client';
+import { resetStillRequired } from '@/lib/accounts/security-state';
 import type { Actor } from '@/lib/auth/actor';
 import { runAccountAction, type AccountActionResult, type ActionSpec } from './account-action';
 
@@ -10,8 +11,8 @@ export function forcePasswordReset(db: Db, actor: Actor, input: unknown): Promis
 export const forcePasswordResetSpec: ActionSpec = {
   action: 'account.force_password_reset',
   permission: 'accounts.act',
-  alreadyDone: (a) => (a.passwordResetRequired ? 'A password reset is already required; nothing changed.' : null),
-  change: (_a, now) => ({ passwordResetRequired: true, sessionsValidAfter: now }),
+  alreadyDone: (a) => (resetStillRequired(a) ? 'A password reset is already required; nothing changed.' : null),
+  change: (_a, now) => ({ passwordResetRequired: true, passwordResetRequiredAt: now, sessionsValidAfter: now }),
   notice: 'force_password_reset',
   done: () => 'Password reset required; all sessions ended. The customer has been told.',
 };

@@ -1,0 +1,2 @@
+ALTER TABLE "accounts" ADD COLUMN "reported_password_changed_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "accounts" ADD COLUMN "password_reset_required_at" timestamp with time zone;
