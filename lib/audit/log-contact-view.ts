@@ -5,20 +5,31 @@ import type { Actor } from '@/lib/auth/actor';
 import { recordAudit } from './record-audit';
 
 /**
- * Staff seeing a customer's full e-mail and phone is logged, at most once per staff member, account and
- * hour (an advisory lock per pair keeps two tabs from logging it twice).
+ * Staff seeing customers' full e-mail and phone is logged, at most once per staff member, account and hour
+ * (advisory locks per pair, taken in one order, keep two tabs from logging it twice). For a list, every
+ * account shown is logged in one transaction.
  */
-export async function logContactView(db: Db, actor: Actor, accountId: string): Promise<void> {
-  if (actor.kind !== 'staff') return;
+export async function logContactViews(db: Db, actor: Actor, accountIds: string[]): Promise<void> {
+  if (actor.kind !== 'staff' || accountIds.length === 0) return;
+  const ids = [...new Set(accountIds)].sort();
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vigil:contact-view:${actor.id}:${accountId}`}, 0))`);
-    const [recent] = await queryRows<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from audit_log
-          where target_type = 'account' and target_id = ${accountId} and actor_id = ${actor.id}::uuid
-            and action = 'account.view_contacts' and occurred_at > now() - interval '1 hour'`,
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(h) from (
+            select hashtextextended('vigil:contact-view:' || ${actor.id} || ':' || id, 0) as h from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as id order by 1
+          ) as ordered`,
     );
-    if ((recent?.n ?? 0) > 0) return;
-    await recordAudit(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: accountId });
+    const recent = await queryRows<{ target_id: string }>(
+      tx,
+      sql`select distinct target_id from audit_log
+          where target_type = 'account' and actor_id = ${actor.id}::uuid and action = 'account.view_contacts'
+            and occurred_at > now() - interval '1 hour'
+            and target_id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
+    );
+    const logged = new Set(recent.map((r) => r.target_id));
+    for (const id of ids) if (!logged.has(id)) await recordAudit(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: id });
   });
+}
+
+export function logContactView(db: Db, actor: Actor, accountId: string): Promise<void> {
+  return logContactViews(db, actor, [accountId]);
 }

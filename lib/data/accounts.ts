@@ -7,7 +7,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
 import { resetStillRequired } from '@/lib/accounts/security-state';
-import { logContactView } from '@/lib/audit/log-contact-view';
+import { logContactView, logContactViews } from '@/lib/audit/log-contact-view';
 import { notFound } from '@/lib/errors';
 import { toStorableText } from '@/lib/text';
 import { CursorTime } from './pagination';
@@ -106,6 +106,8 @@ export async function searchAccounts(
     .limit(limit + 1);
   const contact = contactsFor(actor);
   const items = rows.slice(0, limit).map((r) => ({ ...r, email: contact.email(r.email), phone: contact.phone(r.phone) }));
+  // A list that shows full contacts is a view of each of them (logged once an hour per account).
+  if (can(actor, 'accounts.viewContacts')) await logContactViews(db, actor, items.filter((r) => r.email || r.phone).map((r) => r.id));
   const last = items.at(-1);
   return { items, next: rows.length > limit && last ? encodeAccountCursor(last) : null, q };
 }

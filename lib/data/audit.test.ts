@@ -62,6 +62,16 @@ describe('the audit log', () => {
     );
   });
 
+  it('a search list showing full contacts logs a view of each account shown; masked lists do not', async () => {
+    const a = await makeAccount();
+    const { searchAccounts } = await import('./accounts');
+    await searchAccounts(db(), agent, { q: a.externalId });
+    await searchAccounts(db(), agent, { q: a.externalId });
+    await searchAccounts(db(), analyst, { q: a.externalId });
+    const views = await db().select().from(auditLog).where(eq(auditLog.targetId, a.id));
+    expect(views.map((v) => [v.action, v.actorEmail])).toEqual([['account.view_contacts', agent.email]]);
+  });
+
   it('the database refuses to edit the audit log', async () => {
     const a = await makeAccount();
     await lockAccount(db(), agent, lockInput(a));
