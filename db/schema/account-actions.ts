@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { staffUsers } from './staff';
 
@@ -34,6 +34,9 @@ export const twoFactorOffRequests = pgTable(
       .references(() => staffUsers.id),
     reasonCode: text('reason_code', { enum: actionReasonCodes }).notNull(),
     note: text('note').notNull(),
+    /** The 2FA staff imposed when the request was filed: if someone changed it since, approval is refused. */
+    imposedRequired: boolean('imposed_required'),
+    imposedMethod: text('imposed_method'),
     status: text('status', { enum: twoFactorOffStatuses }).notNull().default('pending'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     decidedBy: uuid('decided_by').references(() => staffUsers.id),

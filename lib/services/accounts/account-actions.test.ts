@@ -136,6 +136,18 @@ describe('each action', () => {
     expect(await reload(a.id)).toEqual(a);
   });
 
+  it('approving 2FA off is refused when someone changed the imposed 2FA since the request (no lost update)', async () => {
+    const a = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
+    await requestTwoFactorOff(db(), agent, input(a));
+    const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
+    // Meanwhile another agent, after a takeover, requires the authenticator app instead.
+    await enableTwoFactor(db(), agent, input(a, { method: 'totp' }));
+    const error = (await approveTwoFactorOff(db(), admin, input({ id: a.id, version: 2 }, { requestId: request!.id })).catch((e: unknown) => e)) as ServiceError;
+    expect(error.code).toBe('conflict');
+    expect(error.message).toContain('changed this account’s 2FA');
+    expect((await reload(a.id))).toMatchObject({ twoFactorRequired: true, twoFactorRequiredMethod: 'totp' });
+  });
+
   it('a 2FA-off request expires after 24 h and cannot be approved then; a new one can be filed', async () => {
     const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'sms' });
     await requestTwoFactorOff(db(), agent, input(a));

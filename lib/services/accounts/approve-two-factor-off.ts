@@ -35,6 +35,9 @@ export async function approveTwoFactorOff(db: Db, actor: Actor, input: unknown):
       if (!request) return 'There is no such request for this account.';
       if (request.requestedBy === actor.id) return 'You asked for this yourself: a different admin must approve it.';
       if (request.status !== 'pending') return `This request is ${request.status}.`;
+      if (request.imposedRequired !== null && (request.imposedRequired !== a.twoFactorRequired || request.imposedMethod !== a.twoFactorRequiredMethod)) {
+        return 'Someone changed this account’s 2FA since the request was filed; it no longer applies. Ask again if it still should be turned off.';
+      }
       if (request.expiresAt.getTime() < Date.now()) {
         await tx.update(twoFactorOffRequests).set({ status: 'expired' }).where(eq(twoFactorOffRequests.id, request.id));
         return 'This request expired (24 h without approval). Ask again if it still applies.';

@@ -37,6 +37,8 @@ export function requestTwoFactorOff(db: Db, actor: Actor, input: unknown): Promi
           requestedBy: actor.id!,
           reasonCode: reason.code as 'fraud_report',
           note: reason.note,
+          imposedRequired: a.twoFactorRequired,
+          imposedMethod: a.twoFactorRequiredMethod,
           expiresAt: new Date(now.getTime() + twoFactorOffRequestHours * 3_600_000),
         });
       },
