@@ -18,3 +18,11 @@ export function hrefWith(path: string, params: SearchParams, changes: Record<str
   const qs = next.toString();
   return qs ? `${path}?${qs}` : path;
 }
+
+/**
+ * A console `datetime-local` field sends minutes and no zone ("2026-11-26T09:30"); the console's times are
+ * UTC, so it is read as UTC. Anything else passes through for the schema to judge.
+ */
+export function utcFromLocalInput<T>(value: T): T | string {
+  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(value) ? `${value}:00Z` : value;
+}

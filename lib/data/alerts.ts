@@ -7,6 +7,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { rules } from '@/lib/detection/rules';
 import { notFound } from '@/lib/errors';
+import { utcFromLocalInput } from '@/lib/search-params';
 import { parseInput } from '@/lib/validation';
 import { CursorTime } from './pagination';
 
@@ -95,9 +96,7 @@ export type QueueFilters = z.infer<typeof QueueFilters>;
 
 /** A URL's filters, leniently: a value that makes no sense is dropped (the page says what it shows). */
 export function parseQueueFilters(params: Record<string, string | undefined>): QueueFilters {
-  // A datetime-local field sends minutes and no zone; the console's times are UTC.
-  const utc = (v: string | undefined) => (v && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v) ? `${v}:00Z` : v);
-  return QueueFilters.parse({ ...params, since: utc(params.since), until: utc(params.until) });
+  return QueueFilters.parse({ ...params, since: utcFromLocalInput(params.since), until: utcFromLocalInput(params.until) });
 }
 
 /** The triage queue: most severe first, then the longest waiting. */

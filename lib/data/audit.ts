@@ -5,6 +5,7 @@ import { auditLog } from '@/db/schema';
 import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
+import { utcFromLocalInput } from '@/lib/search-params';
 import { escapeLike } from './accounts';
 import { CursorTime } from './pagination';
 
@@ -36,13 +37,12 @@ const columns = {
   requestId: auditLog.requestId,
 };
 
-const utc = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v) ? `${v}:00Z` : v);
 export const AuditFilters = z.object({
   actor: z.string().trim().max(320).optional().catch(undefined),
   action: z.string().trim().max(100).optional().catch(undefined),
   target: z.string().trim().max(200).optional().catch(undefined),
-  from: z.preprocess(utc, CursorTime.optional()).catch(undefined),
-  to: z.preprocess(utc, CursorTime.optional()).catch(undefined),
+  from: z.preprocess(utcFromLocalInput, CursorTime.optional()).catch(undefined),
+  to: z.preprocess(utcFromLocalInput, CursorTime.optional()).catch(undefined),
 });
 export type AuditFilters = z.infer<typeof AuditFilters>;
 

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { parseQueueFilters } from '@/lib/data/alerts';
+import { AuditFilters } from '@/lib/data/audit';
+import { utcFromLocalInput } from './search-params';
+
+describe('datetime-local fields in console filters', () => {
+  it('are read as UTC; other values pass through for the schema to judge', () => {
+    expect(utcFromLocalInput('2026-11-26T09:30')).toBe('2026-11-26T09:30:00Z');
+    expect(utcFromLocalInput('2026-11-26T09:30:00Z')).toBe('2026-11-26T09:30:00Z');
+    expect(utcFromLocalInput(undefined)).toBeUndefined();
+  });
+
+  it('the alert queue and the audit search both understand them, and drop nonsense', () => {
+    expect(parseQueueFilters({ since: '2026-11-26T09:30', until: 'yesterday' })).toMatchObject({ since: '2026-11-26T09:30:00Z', until: undefined });
+    expect(AuditFilters.parse({ from: '2026-11-26T09:30', to: '2026-11-27T00:00' })).toMatchObject({ from: '2026-11-26T09:30:00Z', to: '2026-11-27T00:00:00Z' });
+  });
+});
