@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Browser, type APIRequestContext } from '@playwright/test';
-import { createKeyInAdminPage, storageState, unique } from './helpers';
+import { createKeyInAdminPage, openAccount, storageState, unique } from './helpers';
 
 /** A fresh customer with 2FA by SMS, posted through the API like the platform does. */
 async function freshAccount(browser: Browser, request: APIRequestContext) {
@@ -25,8 +25,7 @@ test.describe('agent actions on an account', () => {
 
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
-    await page.goto(`/accounts?q=${account.accountId}`);
-    await page.getByRole('link', { name: account.accountId }).click();
+    await openAccount(page, account.accountId);
     await page.getByRole('button', { name: 'Lock account' }).click();
     const dialog = page.getByRole('dialog', { name: 'Lock this account?' });
     await expect(dialog).toBeVisible();
@@ -62,9 +61,7 @@ test.describe('agent actions on an account', () => {
     const account = await freshAccount(browser, request);
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
-    await page.goto(`/accounts?q=${account.accountId}`);
-    await page.getByRole('link', { name: account.accountId }).click();
-    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
+    await openAccount(page, account.accountId);
     const accountUrl = page.url();
     await page.getByRole('button', { name: 'Request 2FA off' }).click();
     const dialog = page.getByRole('dialog');
@@ -97,8 +94,7 @@ test.describe('agent actions on an account', () => {
     const account = await freshAccount(browser, request);
     const analyst = await browser.newContext({ storageState: storageState('analyst') });
     const page = await analyst.newPage();
-    await page.goto(`/accounts?q=${account.accountId}`);
-    await page.getByRole('link', { name: account.accountId }).click();
+    await openAccount(page, account.accountId);
     await expect(page.getByText('Your role reads this account; agents and admins act on it.')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Lock account' })).toHaveCount(0);
     await analyst.close();
@@ -111,9 +107,7 @@ test.describe('agent actions on an account', () => {
     const account = await freshAccount(browser, request);
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
-    await page.goto(`/accounts?q=${account.accountId}`);
-    await page.getByRole('link', { name: account.accountId }).click();
-    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
+    await openAccount(page, account.accountId);
     // Capture the agent's real server-action request, and stop it before it reaches the server.
     let captured: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
     await page.route('**/accounts/**', async (route) => {
@@ -171,8 +165,7 @@ test.describe('agent actions on an account', () => {
       expect(secret.length).toBeGreaterThan(20);
 
       const account = await freshAccount(browser, request);
-      await page.goto(`/accounts?q=${account.accountId}`);
-      await page.getByRole('link', { name: account.accountId }).click();
+      await openAccount(page, account.accountId);
       await page.getByRole('button', { name: 'Lock account' }).click();
       const dialog = page.getByRole('dialog', { name: 'Lock this account?' });
       await dialog.getByLabel('Reason').selectOption('fraud_report');

@@ -37,3 +37,10 @@ export async function createKeyInAdminPage(browser: Browser, extraScopes: string
   expect(await page.content()).not.toContain(key);
   return { context, page, name, key };
 }
+
+/** Finds an account by its platform id the way staff do (the search box) and opens its page. */
+export async function openAccount(page: Page, platformId: string) {
+  await page.goto(`/accounts?q=${platformId}`);
+  await page.getByRole('link', { name: platformId }).click();
+  await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
+}
