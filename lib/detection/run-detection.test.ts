@@ -6,7 +6,8 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { storeEvents } from '@/lib/ingest/store-events';
-import { detectionIdle } from './queue';
+import type { Db } from '@/db/client';
+import { detectionIdle, scheduleDetection } from './queue';
 import { runDetection } from './run-detection';
 import { defaultDetectionSettings, saveDetectionSettings } from './settings';
 import { dayMs, minuteMs } from './types';
@@ -155,5 +156,26 @@ describe('detection after ingest', () => {
     } finally {
       await db().transaction((tx) => saveDetectionSettings(tx, defaultDetectionSettings));
     }
+  });
+
+  it('a run that fails (the database hiccuped) is retried, and the burst still raises its alert', async () => {
+    const account = id('cus');
+    const stored = await db().transaction((tx) => storeEvents(tx, Array.from({ length: 5 }, (_, i) => issued(account, base + i * minuteMs))));
+    let failures = 1;
+    // The first detection transaction fails; the queue must try again.
+    const flaky = new Proxy(db(), {
+      get(target, property, receiver) {
+        if (property === 'transaction' && failures > 0) {
+          failures -= 1;
+          return () => Promise.reject(new Error('connection reset'));
+        }
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    scheduleDetection(flaky, stored.detection);
+    await detectionIdle();
+    expect(failures).toBe(0);
+    await expect.poll(async () => (await alertsOf(account)).length, { timeout: 15_000 }).toBe(1);
   });
 });
