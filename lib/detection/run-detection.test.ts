@@ -6,7 +6,6 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { storeEvents } from '@/lib/ingest/store-events';
-import type { Db } from '@/db/client';
 import { detectionIdle, scheduleDetection } from './queue';
 import { runDetection } from './run-detection';
 import { defaultDetectionSettings, saveDetectionSettings } from './settings';
