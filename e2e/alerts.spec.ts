@@ -38,8 +38,13 @@ test.describe('alert queue', () => {
     expect(body.alerts[0]).toMatchObject({ rule: 'unrequested_otp_burst', status: 'open', evidenceCount: 6 });
     expect(body.alerts[0]!.evidence).toEqual(events.map((e) => e.id));
 
-    // Keyboard: focus the row, assign to me with "a".
+    // Keyboard: j/k move between rows (the demo's own burst on Nadia Okafor sorts before this one).
     await row.focus();
+    await page.keyboard.press('k');
+    await expect(page.getByTestId('alert-row').filter({ hasText: 'Nadia Okafor' })).toBeFocused();
+    await page.keyboard.press('j');
+    await expect(row).toBeFocused();
+    // Assign to me with "a".
     await page.keyboard.press('a');
     await expect(row).toContainText('Sam Agent');
     await page.keyboard.press('e');

@@ -68,6 +68,16 @@ describe('who may do what (the DESIGN.md table, as service calls)', () => {
     }
   });
 
+  it('unlock: agents and admins may, analysts are refused and nothing changes', async () => {
+    const locked = await makeAccount({ status: 'locked' });
+    expect(await code(unlockAccount(db(), analyst, input(locked)))).toBe('forbidden');
+    expect((await reload(locked.id)).status).toBe('locked');
+    for (const actor of [agent, admin]) {
+      const a = await makeAccount({ status: 'locked' });
+      expect(await unlockAccount(db(), actor, input(a))).toMatchObject({ changed: true, state: { status: 'active' } });
+    }
+  });
+
   it('only admins approve turning 2FA off, never their own request', async () => {
     const a = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
     await requestTwoFactorOff(db(), admin, input(a));
