@@ -4,8 +4,8 @@ import type { Db, Tx } from '@/db/client';
 import { alerts, type AlertStatus } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
-import { conflict, notFound } from '@/lib/errors';
+import { notFound } from '@/lib/errors';
+import { applyVersionedChange } from '@/lib/services/versioned-change';
 import { storableText } from '@/lib/text';
 
 /** The moves staff may make; resolved and dismissed are final (a new hit then opens a new alert). */
@@ -58,28 +58,29 @@ export async function changeAlert(
   },
 ): Promise<AlertChangeResult> {
   requirePermission(actor, 'alerts.manage');
-  return db.transaction(async (tx) => {
-    const alert = await lockAlert(tx, ref.alertId);
-    const already = change.alreadyDone(alert);
-    if (already) return { changed: false, message: already, alert: stateOf(alert) };
-    const refusal = change.refuse?.(alert);
-    if (refusal) throw conflict(refusal, stateOf(alert));
-    if (alert.version !== ref.version) throw conflict('Someone changed this alert since you loaded it. Here is how it is now; try again if it still applies.', stateOf(alert));
-    const [updated] = await tx
-      .update(alerts)
-      .set({ ...change.set, version: alert.version + 1, updatedAt: sql`now()` })
-      .where(eq(alerts.id, alert.id))
-      .returning();
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    for (const key of Object.keys(change.set) as (keyof typeof alert)[]) {
-      if (key === 'closedAt') continue;
-      before[key] = alert[key];
-      after[key] = updated![key];
-    }
-    await recordAudit(tx, actor, { action: change.action, targetType: 'alert', targetId: alert.id, reason: change.reason ?? null, before, after });
-    return { changed: true, message: change.done, alert: stateOf(updated!) };
-  });
+  const result = await db.transaction((tx) =>
+    applyVersionedChange(tx, actor, {
+      target: 'alert',
+      action: change.action,
+      version: ref.version,
+      lock: (t) => lockAlert(t, ref.alertId),
+      write: async (t, alert) => {
+        const [updated] = await t
+          .update(alerts)
+          .set({ ...change.set, version: alert.version + 1, updatedAt: sql`now()` })
+          .where(eq(alerts.id, alert.id))
+          .returning();
+        return updated!;
+      },
+      state: stateOf,
+      auditKeys: (Object.keys(change.set) as (keyof typeof alerts.$inferSelect)[]).filter((k) => k !== 'closedAt'),
+      alreadyDone: change.alreadyDone,
+      refuse: change.refuse,
+      reason: change.reason,
+      done: change.done,
+    }),
+  );
+  return { changed: result.changed, message: result.message, alert: result.state };
 }
 
 /** A status move (acknowledge, resolve, dismiss) with the workflow's rules. */

@@ -4,8 +4,8 @@ import type { Db, Tx } from '@/db/client';
 import { fraudReports, type ReportStatus } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
-import { conflict, notFound } from '@/lib/errors';
+import { notFound } from '@/lib/errors';
+import { applyVersionedChange } from '@/lib/services/versioned-change';
 
 /** new → triaged → investigating ⇄ awaiting customer; any open status → resolved or rejected (final). */
 export const allowedReportMoves: Record<ReportStatus, readonly ReportStatus[]> = {
@@ -60,27 +60,28 @@ export async function changeReport(
 ): Promise<ReportChangeResult> {
   requirePermission(actor, 'reports.triage');
   const work = async (t: Tx): Promise<ReportChangeResult> => {
-    const report = await lockReport(t, ref.reportId);
-    const already = change.alreadyDone?.(report);
-    if (already) return { changed: false, message: already, report: reportState(report) };
-    const refusal = change.refuse?.(report);
-    if (refusal) throw conflict(refusal, reportState(report));
-    if (report.version !== ref.version) throw conflict('Someone changed this report since you loaded it. Here is how it is now; try again if it still applies.', reportState(report));
-    const [updated] = await t
-      .update(fraudReports)
-      .set({ ...change.set, version: report.version + 1, updatedAt: sql`now()` })
-      .where(eq(fraudReports.id, report.id))
-      .returning();
-    await change.after?.(t, report);
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    for (const key of Object.keys(change.set) as (keyof ReportRow)[]) {
-      if (key === 'closedAt' || key === 'dueAt') continue;
-      before[key] = report[key];
-      after[key] = updated![key];
-    }
-    await recordAudit(t, actor, { action: change.action, targetType: 'report', targetId: report.id, reason: change.reason ?? null, before, after });
-    return { changed: true, message: change.done, report: reportState(updated!) };
+    const result = await applyVersionedChange(t, actor, {
+      target: 'report',
+      action: change.action,
+      version: ref.version,
+      lock: (x) => lockReport(x, ref.reportId),
+      write: async (x, report) => {
+        const [updated] = await x
+          .update(fraudReports)
+          .set({ ...change.set, version: report.version + 1, updatedAt: sql`now()` })
+          .where(eq(fraudReports.id, report.id))
+          .returning();
+        return updated!;
+      },
+      state: reportState,
+      auditKeys: (Object.keys(change.set) as (keyof ReportRow)[]).filter((k) => k !== 'closedAt' && k !== 'dueAt'),
+      alreadyDone: change.alreadyDone,
+      refuse: change.refuse,
+      after: change.after,
+      reason: change.reason,
+      done: change.done,
+    });
+    return { changed: result.changed, message: result.message, report: result.state };
   };
   return tx ? work(tx) : db.transaction(work);
 }
