@@ -12,11 +12,12 @@ import { emptyWork, mergeWork, workSize, type DetectionWork } from './work';
 interface QueueState {
   pending: DetectionWork;
   running: Promise<void> | null;
-  retrying: number;
+  /** Runs waiting for their retry (or retrying): `detectionIdle` waits for them too. */
+  retries: Set<Promise<void>>;
 }
 
 const globalForQueue = globalThis as unknown as { vigilDetectionQueue?: QueueState };
-const state: QueueState = (globalForQueue.vigilDetectionQueue ??= { pending: emptyWork(), running: null, retrying: 0 });
+const state: QueueState = (globalForQueue.vigilDetectionQueue ??= { pending: emptyWork(), running: null, retries: new Set() });
 
 const maxAttempts = 4;
 const retryDelayMs = 2000;
@@ -37,11 +38,9 @@ function retryLater(db: Db, work: DetectionWork, attemptNo: number, error: unkno
     return;
   }
   log.warn('detection run failed; will retry', { error, subjects: workSize(work), attempt: attemptNo });
-  state.retrying += 1;
-  setTimeout(() => {
-    state.retrying -= 1;
-    void attempt(db, work, attemptNo);
-  }, retryDelayMs * attemptNo).unref();
+  const retry = new Promise<void>((resolve) => setTimeout(resolve, retryDelayMs * attemptNo).unref()).then(() => attempt(db, work, attemptNo));
+  state.retries.add(retry);
+  void retry.finally(() => state.retries.delete(retry));
 }
 
 async function drain(db: Db): Promise<void> {
@@ -68,7 +67,7 @@ function kick(db: Db): void {
   });
 }
 
-/** Resolves when every scheduled run has finished (tests, the seed and graceful shutdown wait on it). */
+/** Resolves when every scheduled run, retries included, has finished (tests and graceful shutdown wait on it). */
 export async function detectionIdle(): Promise<void> {
-  while (state.running) await state.running;
+  while (state.running || state.retries.size > 0) await Promise.all([state.running, ...state.retries]);
 }
