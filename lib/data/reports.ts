@@ -20,7 +20,7 @@ export const ReportQueueFilters = z.object({
 });
 export type ReportQueueFilters = z.infer<typeof ReportQueueFilters>;
 
-export interface ReportRow {
+export interface ReportQueueItem {
   id: string;
   reference: string;
   category: string;
@@ -37,7 +37,7 @@ export interface ReportRow {
 }
 
 /** The triage queue: most urgent first, then the earliest due. */
-export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilters): Promise<{ reports: ReportRow[]; total: number }> {
+export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilters): Promise<{ reports: ReportQueueItem[]; total: number }> {
   requirePermission(actor, 'reports.view');
   const where: SQL[] = [];
   if (filters.status === 'open') where.push(inArray(fraudReports.status, [...openReportStatuses]));
