@@ -162,16 +162,23 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
         on conflict (day, outcome, reason, country, shard) do update set count = login_rollup_daily.count + excluded.count`;
     }
     // New accounts go in with COPY, already knowing their first and last event; a rerun's accounts are updated.
-    const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at, last_event_at) from stdin`.writable();
+    const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at) from stdin`.writable();
     const accountRows = function* () {
       for (let i = 0; i < options.accounts; i++) {
         const p = profiles[i]!;
         if (existing.has(p.externalId) || last[i] === 0) continue;
         const firstAt = new Date(first[i]!).toISOString();
-        yield `${accountIds[i]}\t${p.externalId}\t${p.displayName}\t${p.email}\t${firstAt}\t${p.phone}\t${firstAt}\t${p.twoFactor ? 't' : 'f'}\t${p.twoFactor ?? '\\N'}\t${firstAt}\t${new Date(last[i]!).toISOString()}\n`;
+        yield `${accountIds[i]}\t${p.externalId}\t${p.displayName}\t${p.email}\t${firstAt}\t${p.phone}\t${firstAt}\t${p.twoFactor ? 't' : 'f'}\t${p.twoFactor ?? '\\N'}\t${firstAt}\n`;
       }
     };
     await pipeline(Readable.from(accountRows()), accountsCopy);
+    const activityCopy = await tx`copy account_activity (account_id, last_event_at) from stdin`.writable();
+    const activityRows = function* () {
+      for (let i = 0; i < options.accounts; i++) {
+        if (!existing.has(profiles[i]!.externalId) && last[i] !== 0) yield `${accountIds[i]}\t${new Date(last[i]!).toISOString()}\n`;
+      }
+    };
+    await pipeline(Readable.from(activityRows()), activityCopy);
     for (let i = 0; i < options.accounts; i += 2000) {
       const values: [string, string, string][] = [];
       for (let j = i; j < Math.min(i + 2000, options.accounts); j++) {
@@ -179,13 +186,16 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
       }
       if (values.length === 0) continue;
       await tx.unsafe(
-        `update accounts set first_event_at = least(accounts.first_event_at, v.f::timestamptz), last_event_at = greatest(accounts.last_event_at, v.l::timestamptz)
-         from unnest($1::uuid[], $2::text[], $3::text[]) as v(id, f, l) where accounts.id = v.id`,
+        `with v as (select * from unnest($1::uuid[], $2::text[], $3::text[]) as v(id, f, l)),
+              first as (update accounts set first_event_at = least(accounts.first_event_at, v.f::timestamptz) from v where accounts.id = v.id)
+         insert into account_activity as a (account_id, last_event_at) select id, l::timestamptz from v
+         on conflict (account_id) do update set last_event_at = greatest(a.last_event_at, excluded.last_event_at)`,
         [values.map((v) => v[0]), values.map((v) => v[1]), values.map((v) => v[2])] as never,
       );
     }
   });
   await pg`analyze accounts`;
+  await pg`analyze account_activity`;
   await pg.unsafe(`analyze ${options.kind === 'otp' ? 'otp_events' : 'login_events'}`);
   await pg`analyze seen_events`;
   onProgress?.(written, options.events);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { staffUsers, type StaffRole } from '../schema';
+import { accountActivity, accounts, staffUsers, type StaffRole } from '../schema';
 import type { Db } from '../client';
 import type { StaffActor, SystemActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/passwords';
@@ -35,4 +35,11 @@ export function loginEvent(accountId: string, occurredAt: Date, overrides: Parti
     context: { ip: '203.0.113.7', deviceId: 'dev_a', country: 'GB' },
     ...overrides,
   } as IngestEvent;
+}
+
+/** A customer account as ingest leaves it: the account row and its last-activity row. */
+export async function insertAccount(db: Db, values: typeof accounts.$inferInsert): Promise<typeof accounts.$inferSelect> {
+  const [row] = await db.insert(accounts).values(values).returning();
+  await db.insert(accountActivity).values({ accountId: row!.id, lastEventAt: row!.firstEventAt });
+  return row!;
 }

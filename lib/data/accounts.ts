@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { accounts } from '@/db/schema';
+import { accountActivity, accounts } from '@/db/schema';
 import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
@@ -86,7 +86,7 @@ export async function searchAccounts(
     conditions.push(or(...matches)!);
   }
   const cursor = decodeAccountCursor(params.after);
-  if (cursor) conditions.push(sql`(${accounts.lastEventAt}, ${accounts.id}) < (${timestamptz(cursor.lastEventAt)}, ${cursor.id}::uuid)`);
+  if (cursor) conditions.push(sql`(${accountActivity.lastEventAt}, ${accountActivity.accountId}) < (${timestamptz(cursor.lastEventAt)}, ${cursor.id}::uuid)`);
   const rows = await db
     .select({
       id: accounts.id,
@@ -98,11 +98,13 @@ export async function searchAccounts(
       twoFactorEnabled: accounts.reportedTwoFactorEnabled,
       twoFactorMethod: accounts.reportedTwoFactorMethod,
       twoFactorRequired: accounts.twoFactorRequired,
-      lastEventAt: accounts.lastEventAt,
+      lastEventAt: accountActivity.lastEventAt,
     })
-    .from(accounts)
+    // Walks the activity index newest first, joining each account (the list's order lives there).
+    .from(accountActivity)
+    .innerJoin(accounts, eq(accounts.id, accountActivity.accountId))
     .where(and(...conditions))
-    .orderBy(desc(accounts.lastEventAt), desc(accounts.id))
+    .orderBy(desc(accountActivity.lastEventAt), desc(accountActivity.accountId))
     .limit(limit + 1);
   const contact = contactsFor(actor);
   const items = rows.slice(0, limit).map((r) => ({ ...r, email: contact.email(r.email), phone: contact.phone(r.phone) }));
@@ -127,8 +129,13 @@ const AccountId = z.uuid();
 export async function getAccount(db: Db, actor: Actor, id: string): Promise<AccountDetail> {
   requirePermission(actor, 'accounts.view');
   if (!AccountId.safeParse(id).success) throw notFound('Account not found');
-  const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
-  if (!row) throw notFound('Account not found');
+  const [found] = await db
+    .select({ account: accounts, lastEventAt: accountActivity.lastEventAt })
+    .from(accounts)
+    .leftJoin(accountActivity, eq(accountActivity.accountId, accounts.id))
+    .where(eq(accounts.id, id));
+  if (!found) throw notFound('Account not found');
+  const row = found.account;
   const contact = contactsFor(actor);
   if (can(actor, 'accounts.viewContacts') && (row.email || row.phone)) await logContactView(db, actor, row.id);
   return {
@@ -144,7 +151,7 @@ export async function getAccount(db: Db, actor: Actor, id: string): Promise<Acco
     twoFactorRequiredMethod: row.twoFactorRequiredMethod,
     passwordResetRequired: resetStillRequired(row),
     sessionsValidAfter: row.sessionsValidAfter,
-    lastEventAt: row.lastEventAt,
+    lastEventAt: found.lastEventAt ?? row.firstEventAt,
     firstEventAt: row.firstEventAt,
     version: row.version,
     contactsMasked: !can(actor, 'accounts.viewContacts'),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, outbox } from '@/db/schema';
-import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { ServiceError } from '@/lib/errors';
@@ -22,8 +22,8 @@ beforeAll(async () => {
 
 async function makeAccount() {
   const now = new Date();
-  const [row] = await db().insert(accounts).values({ externalId: `cus_${uniqueSuffix()}`, email: 'x@example.com', phone: '+447700900111', firstEventAt: now, lastEventAt: now }).returning();
-  return row!;
+  const row = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email: 'x@example.com', phone: '+447700900111', firstEventAt: now });
+  return row;
 }
 const lockInput = (a: { id: string; version: number }) => ({ accountId: a.id, version: a.version, idempotencyKey: randomUUID(), reasonCode: 'fraud_report', note: 'report VR-TEST' });
 

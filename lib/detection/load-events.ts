@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import type { IngestEventType } from '@/lib/ingest/event-schema';
 import type { DetectionEvent } from './types';
@@ -8,7 +8,7 @@ const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 interface EventRow {
   event_id: string;
   type: string;
-  occurred_at: string;
+  occurred_ms: number;
   account_id: string;
   account: string;
   ip: string | null;
@@ -25,7 +25,7 @@ interface EventRow {
 const toEvent = (r: EventRow): DetectionEvent => ({
   eventId: r.event_id,
   type: r.type as IngestEventType,
-  occurredAt: Date.parse(r.occurred_at),
+  occurredAt: r.occurred_ms,
   accountId: r.account_id,
   account: r.account,
   ip: r.ip,
@@ -38,6 +38,17 @@ const toEvent = (r: EventRow): DetectionEvent => ({
   field: r.field,
   enabled: r.enabled,
 });
+
+/** Milliseconds since the epoch, as the rules count time (no timestamp text to format and parse back). */
+const epochMs = sql.raw('floor(extract(epoch from e.occurred_at) * 1000)::float8');
+
+/**
+ * One account's rows of an event table inside its window, through the (account, time) index. The subquery
+ * is kept apart (offset 0) so the planner cannot fold it into a hash join over the whole table: the cost
+ * follows the accounts' own events, not the size of the store.
+ */
+const perAccount = (table: string, extra: SQL) =>
+  sql`select * from ${sql.raw(table)} e where e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until ${extra} offset 0`;
 
 /** Time order, then event id: the same order on every run, whatever order rows come back in. */
 const byTime = (a: DetectionEvent, b: DetectionEvent) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
@@ -64,25 +75,23 @@ export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promi
   const accounts = await queryRows<{ id: string; external_id: string; first_event_at: string }>(
     tx,
     sql`select a.id, a.external_id, a.first_event_at::text from accounts a
-        where a.id in (select (x->>'account_id')::uuid from jsonb_array_elements(${w}) x)`,
+        where a.id = any(array(select (x->>'account_id')::uuid from jsonb_array_elements(${w}) x))`,
   );
   for (const a of accounts) result.set(a.id, { account: a.external_id, firstEventAt: Date.parse(a.first_event_at), events: [] });
   const rows = await queryRows<Omit<EventRow, 'account'>>(
     tx,
     sql`with w as (select * from jsonb_to_recordset(${w}) as w(account_id uuid, since timestamptz, until timestamptz, history_since timestamptz))
-        select e.event_id, 'login.' || e.outcome as type, e.occurred_at::text, e.account_id, host(e.ip) as ip, e.device_id, e.country,
+        select e.event_id, 'login.' || e.outcome as type, ${epochMs} as occurred_ms, e.account_id, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
-          from w join login_events e on e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until
-         where e.occurred_at >= w.since or e.outcome = 'succeeded'
+          from w cross join lateral (${perAccount('login_events', sql`and (e.occurred_at >= w.since or e.outcome = 'succeeded')`)}) e
         union all
-        select e.event_id, 'otp.' || e.kind, e.occurred_at::text, e.account_id, host(e.ip), e.device_id, e.country,
+        select e.event_id, 'otp.' || e.kind, ${epochMs}, e.account_id, host(e.ip), e.device_id, e.country,
                e.failure_reason, e.otp_id, e.channel, e.purpose, null, null
-          from w join otp_events e on e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until
-         where e.occurred_at >= w.since or e.kind = 'verified'
+          from w cross join lateral (${perAccount('otp_events', sql`and (e.occurred_at >= w.since or e.kind = 'verified')`)}) e
         union all
-        select e.event_id, 'account.' || e.type, e.occurred_at::text, e.account_id, host(e.ip), e.device_id, e.country,
+        select e.event_id, 'account.' || e.type, ${epochMs}, e.account_id, host(e.ip), e.device_id, e.country,
                null, null, null, null, e.field, e.two_factor_enabled
-          from w join account_events e on e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until`,
+          from w cross join lateral (${perAccount('account_events', sql``)}) e`,
   );
   for (const r of rows) {
     const a = result.get(r.account_id);
@@ -108,9 +117,11 @@ export async function loadIpFailures(tx: Tx, windows: IpWindow[]): Promise<Map<s
   const rows = await queryRows<EventRow & { subject: string }>(
     tx,
     sql`with w as (select * from jsonb_to_recordset(${json(windows.map((x) => ({ ip: x.ip, since: x.since.toISOString(), until: x.until.toISOString() })))}) as w(ip inet, since timestamptz, until timestamptz))
-        select host(w.ip) as subject, e.event_id, 'login.failed' as type, e.occurred_at::text, e.account_id, a.external_id as account, host(e.ip) as ip, e.device_id, e.country,
+        select host(w.ip) as subject, e.event_id, 'login.failed' as type, ${epochMs} as occurred_ms, e.account_id, a.external_id as account, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
-          from w join login_events e on e.ip = w.ip and e.occurred_at >= w.since and e.occurred_at <= w.until and e.outcome = 'failed'
+          from w cross join lateral (
+            select * from login_events e where e.ip = w.ip and e.occurred_at >= w.since and e.occurred_at <= w.until and e.outcome = 'failed' offset 0
+          ) e
           join accounts a on a.id = e.account_id`,
   );
   for (const r of rows) {

@@ -67,14 +67,14 @@ function accountSightings(events: IngestEvent[]): AccountSighting[] {
   return [...byId.values()].sort((a, b) => (a.external_id < b.external_id ? -1 : a.external_id > b.external_id ? 1 : 0));
 }
 
-const sightingColumns = `external_id text, first_event_at timestamptz, last_event_at timestamptz, email text, email_observed_at timestamptz,
+const sightingColumns = `external_id text, first_event_at timestamptz, email text, email_observed_at timestamptz,
   phone text, phone_observed_at timestamptz, tfa_enabled boolean, tfa_method text, tfa_observed_at timestamptz, pwd_changed_at timestamptz`;
 
 /** The accounts as the batch reports them, in external-id order (the lock order between batches). */
 const insertSightings = (sightings: AccountSighting[]) =>
-  sql`insert into accounts (external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+  sql`insert into accounts (external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
         reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
-      select external_id, first_event_at, last_event_at, email, email_observed_at, phone, phone_observed_at,
+      select external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
         coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
       from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
       order by external_id`;
@@ -83,33 +83,54 @@ const insertSightings = (sightings: AccountSighting[]) =>
 const newer = (value: string, observedAt: string) =>
   `case when excluded.${observedAt} is not null and (accounts.${observedAt} is null or excluded.${observedAt} > accounts.${observedAt}) then excluded.${value} else accounts.${value} end`;
 
+const selectIds = (tx: Tx, externalIds: string[]) =>
+  queryRows<{ id: string; external_id: string }>(
+    tx,
+    sql`select id, external_id from accounts where external_id = any(array(select jsonb_array_elements_text(${rows(externalIds)})))`,
+  );
+
 /**
- * Ids for every account of the batch. New accounts are created with what the batch reports (ON CONFLICT
- * DO NOTHING takes no lock on rows that already exist), existing ones are only read, so batches about the same accounts do not
- * queue behind each other here; their reported state is updated at the very end (updateAccounts).
+ * Ids for every account of the batch. Known accounts are only read (most of a batch, once the platform has
+ * been sending for a while); new ones are created with what the batch reports (ON CONFLICT DO NOTHING: a
+ * concurrent batch may create the same account first, and is then read too). No lock is taken on rows
+ * that already exist, so batches about the same accounts do not queue behind each other here; their
+ * reported state is updated at the very end (updateAccounts).
  */
 async function accountIdsFor(tx: Tx, sightings: AccountSighting[]): Promise<{ ids: Map<string, string>; created: Set<string> }> {
-  const created = await queryRows<{ id: string; external_id: string }>(
+  const ids = new Map((await selectIds(tx, sightings.map((s) => s.external_id))).map((r) => [r.external_id, r.id]));
+  const created = new Set<string>();
+  const missing = sightings.filter((s) => !ids.has(s.external_id));
+  if (missing.length === 0) return { ids, created };
+  const inserted = await queryRows<{ id: string; external_id: string }>(
     tx,
-    sql`${insertSightings(sightings)}
+    sql`${insertSightings(missing)}
         on conflict (external_id) do nothing
         returning id, external_id`,
   );
-  const ids = new Map(created.map((r) => [r.external_id, r.id]));
-  const createdIds = new Set(ids.keys());
-  const existing = sightings.filter((s) => !ids.has(s.external_id)).map((s) => s.external_id);
-  if (existing.length > 0) {
-    const found = await queryRows<{ id: string; external_id: string }>(
-      tx,
-      sql`select id, external_id from accounts where external_id in (select jsonb_array_elements_text(${rows(existing)}))`,
-    );
-    for (const r of found) ids.set(r.external_id, r.id);
+  for (const r of inserted) {
+    ids.set(r.external_id, r.id);
+    created.add(r.external_id);
   }
-  return { ids, created: createdIds };
+  const raced = missing.filter((s) => !ids.has(s.external_id)).map((s) => s.external_id);
+  if (raced.length > 0) for (const r of await selectIds(tx, raced)) ids.set(r.external_id, r.id);
+  return { ids, created };
 }
 
 /**
- * Applies what the batch reports (contacts, enrolled 2FA, activity window). Events never touch what staff
+ * Moves each account's last activity forward (a row per account, created with the account). In account-id
+ * order, like every other shared row here; a batch of older events leaves it alone.
+ */
+async function updateActivity(tx: Tx, sightings: AccountSighting[], ids: Map<string, string>): Promise<void> {
+  const activity = sightings.map((s) => ({ account_id: ids.get(s.external_id)!, last_event_at: s.last_event_at }));
+  await tx.execute(
+    sql`insert into account_activity as a (account_id, last_event_at)
+        select account_id, last_event_at from jsonb_to_recordset(${rows(activity)}) as t(account_id uuid, last_event_at timestamptz) order by account_id
+        on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`,
+  );
+}
+
+/**
+ * Applies what the batch reports (contacts, enrolled 2FA, first event). Events never touch what staff
  * imposed (status, reset, 2FA required) nor the version; a row that would not change is left alone.
  * Runs last in the transaction, in external-id order, so row locks are held briefly and always taken
  * in the same order (no deadlocks between concurrent batches).
@@ -126,10 +147,8 @@ async function updateAccounts(tx: Tx, sightings: AccountSighting[]): Promise<voi
           phone_observed_at = greatest(accounts.phone_observed_at, excluded.phone_observed_at),
           reported_two_factor_observed_at = greatest(accounts.reported_two_factor_observed_at, excluded.reported_two_factor_observed_at),
           reported_password_changed_at = greatest(accounts.reported_password_changed_at, excluded.reported_password_changed_at),
-          first_event_at = least(accounts.first_event_at, excluded.first_event_at),
-          last_event_at = greatest(accounts.last_event_at, excluded.last_event_at)
+          first_event_at = least(accounts.first_event_at, excluded.first_event_at)
         where excluded.first_event_at < accounts.first_event_at
-           or excluded.last_event_at > accounts.last_event_at
            or excluded.email_observed_at > accounts.email_observed_at or (accounts.email_observed_at is null and excluded.email_observed_at is not null)
            or excluded.phone_observed_at > accounts.phone_observed_at or (accounts.phone_observed_at is null and excluded.phone_observed_at is not null)
            or excluded.reported_two_factor_observed_at > accounts.reported_two_factor_observed_at
@@ -216,6 +235,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   // Shared rows last: account state, then the hourly counters, so their locks live only until commit.
   const known = sightings.filter((s) => !created.has(s.external_id));
   if (known.length > 0) await updateAccounts(tx, known);
+  await updateActivity(tx, sightings, accountIds);
   await addToRollups(tx, events);
 
   const ips = new Set<string>();

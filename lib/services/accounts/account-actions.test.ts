@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, outbox, settings, twoFactorOffRequests } from '@/db/schema';
-import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { handleSecurityRequest } from '@/lib/accounts/security-http';
@@ -29,11 +29,8 @@ beforeAll(async () => {
 
 async function makeAccount(overrides: Partial<typeof accounts.$inferInsert> = {}) {
   const now = new Date();
-  const [row] = await db()
-    .insert(accounts)
-    .values({ externalId: `cus_${uniqueSuffix()}`, email: 'someone@example.com', firstEventAt: now, lastEventAt: now, ...overrides })
-    .returning();
-  return row!;
+  const row = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email: 'someone@example.com', firstEventAt: now, ...overrides });
+  return row;
 }
 const input = (account: { id: string; version: number }, extra: Record<string, unknown> = {}) => ({
   accountId: account.id,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, fraudReports, outbox, reportMessages } from '@/db/schema';
-import { makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
 import { reportCampaigns, reportQueue } from '@/lib/data/reports';
@@ -91,22 +91,22 @@ describe('secure-account playbook', () => {
   it('forces a reset, revokes sessions and locks in one go, each audited on the account, noted on the report', async () => {
     const now = new Date();
     const email = `victim.${uniqueSuffix()}@example.com`;
-    const [account] = await db().insert(accounts).values({ externalId: `cus_${uniqueSuffix()}`, email, firstEventAt: now, lastEventAt: now }).returning();
+    const account = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email, firstEventAt: now });
     const { reference } = await fileReport(db(), { category: 'impersonation', email, description: 'a caller asked for my code and I gave it' }, context);
     const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, reference));
-    expect(report!.accountId).toBe(account!.id);
+    expect(report!.accountId).toBe(account.id);
     const key = randomUUID();
     const result = await secureAccountPlaybook(db(), agent, { reportId: report!.id, version: 1, accountVersion: 1, idempotencyKey: key, lock: 'on', note: 'gave the code to a fake agent' });
     expect(result.actions.map((a) => a.changed)).toEqual([true, true, true]);
-    expect((await db().select().from(accounts).where(eq(accounts.id, account!.id)))[0]).toMatchObject({ status: 'locked', passwordResetRequired: true, version: 4 });
-    const accountTrail = await db().select().from(auditLog).where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, account!.id)));
+    expect((await db().select().from(accounts).where(eq(accounts.id, account.id)))[0]).toMatchObject({ status: 'locked', passwordResetRequired: true, version: 4 });
+    const accountTrail = await db().select().from(auditLog).where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, account.id)));
     expect(accountTrail.map((t) => t.action).sort()).toEqual(['account.force_password_reset', 'account.lock', 'account.revoke_sessions']);
     expect(accountTrail.every((t) => t.reason?.includes(reference))).toBe(true);
     const notes = await db().select().from(reportMessages).where(eq(reportMessages.reportId, report!.id));
     expect(notes[0]!.body).toContain('Secure-account playbook');
     // The same submission again changes nothing.
     expect(await code(secureAccountPlaybook(db(), agent, { reportId: report!.id, version: 2, accountVersion: 4, idempotencyKey: key, lock: 'on', note: 'again' }))).toBe('conflict');
-    expect((await db().select().from(accounts).where(eq(accounts.id, account!.id)))[0]!.version).toBe(4);
+    expect((await db().select().from(accounts).where(eq(accounts.id, account.id)))[0]!.version).toBe(4);
   });
 });
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { accounts, auditLog, outbox, settings, webhookDeliveries } from '@/db/schema';
-import { makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { auditLog, outbox, settings, webhookDeliveries } from '@/db/schema';
+import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { getWebhookOverview } from '@/lib/data/webhooks';
 import { loadWebhookSettings, webhookSettingsKey } from '@/lib/outbox/enqueue';
@@ -87,16 +87,13 @@ describe('webhook overview', () => {
     const admin = await makeStaff(db(), 'admin');
     const { secret } = await saveWebhookSettings(db(), admin.actor, { url: 'https://d.example.com/hook', enabled: true });
     const externalId = `acc_${uniqueSuffix()}`;
-    const [account] = await db()
-      .insert(accounts)
-      .values({ externalId, displayName: 'Ada Lovelace', firstEventAt: new Date(), lastEventAt: new Date() })
-      .returning({ id: accounts.id });
+    const account = await insertAccount(db(), { externalId, displayName: 'Ada Lovelace', firstEventAt: new Date() });
     const [pending] = await db()
       .insert(outbox)
       .values([
-        { kind: 'webhook', accountId: account!.id, topic: 'account.security_changed', payload: {}, attempts: 2, lastError: 'HTTP 503' },
+        { kind: 'webhook', accountId: account.id, topic: 'account.security_changed', payload: {}, attempts: 2, lastError: 'HTTP 503' },
         { kind: 'webhook', accountId: randomUUID(), topic: 'account.security_changed', payload: {}, status: 'failed' },
-        { kind: 'notice', accountId: account!.id, topic: 'account.lock', payload: {} },
+        { kind: 'notice', accountId: account.id, topic: 'account.lock', payload: {} },
       ])
       .returning({ id: outbox.id });
     const t = new Date('2025-01-01T00:00:00Z');
