@@ -46,6 +46,8 @@ async function main() {
     await bulkSeedEvents(database, { kind: 'login', events: loginEvents, accounts: 200_000, days: 180, seed: 11, end });
     await database.db.execute(sql`vacuum analyze otp_rollup_daily`);
     await database.db.execute(sql`vacuum analyze login_rollup_daily`);
+    await database.db.execute(sql`vacuum analyze otp_rollup_daily_all`);
+    await database.db.execute(sql`vacuum analyze login_rollup_daily_all`);
     await env.startServer();
     const { key } = await createApiKey(database.db, systemActor, { name: 'bench', scopes: ['metrics:read'] });
     const from = new Date(end.getTime() - 90 * dayMs);

@@ -11,20 +11,20 @@ import { bigint, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-
 export const rollupShards = 8;
 
 // Column sets are functions: drizzle needs fresh column builders for each table.
-const otpCounter = () => ({
+const otpCounter = () => ({ country: text('country').notNull(), ...otpCounterWithoutCountry() });
+const otpCounterWithoutCountry = () => ({
   channel: text('channel').notNull(),
   purpose: text('purpose').notNull(),
-  country: text('country').notNull(),
   kind: text('kind').notNull(),
   /** incorrect | expired | max_attempts for `failed`; '' otherwise (delivery reasons are free text). */
   reason: text('reason').notNull(),
   shard: smallint('shard').notNull().default(0),
   count: bigint('count', { mode: 'number' }).notNull(),
 });
-const loginCounter = () => ({
+const loginCounter = () => ({ country: text('country').notNull(), ...loginCounterWithoutCountry() });
+const loginCounterWithoutCountry = () => ({
   outcome: text('outcome').notNull(),
   reason: text('reason').notNull(),
-  country: text('country').notNull(),
   shard: smallint('shard').notNull().default(0),
   count: bigint('count', { mode: 'number' }).notNull(),
 });
@@ -44,4 +44,17 @@ export const otpRollupDaily = pgTable('otp_rollup_daily', { day: timestamp('day'
 
 export const loginRollupDaily = pgTable('login_rollup_daily', { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounter() }, (t) => [
   primaryKey({ columns: [t.day, t.outcome, t.reason, t.country, t.shard] }),
+]);
+
+/**
+ * The daily counts summed over every country: what most day charts ask for (no country filter, not
+ * split by country), in a few dozen rows a day instead of a few thousand, so a 90-day chart sums
+ * thousands of rows, not hundreds of thousands. Kept in the same transaction as the others.
+ */
+export const otpRollupDailyAll = pgTable('otp_rollup_daily_all', { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounterWithoutCountry() }, (t) => [
+  primaryKey({ columns: [t.day, t.channel, t.purpose, t.kind, t.reason, t.shard] }),
+]);
+
+export const loginRollupDailyAll = pgTable('login_rollup_daily_all', { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounterWithoutCountry() }, (t) => [
+  primaryKey({ columns: [t.day, t.outcome, t.reason, t.shard] }),
 ]);

@@ -151,6 +151,11 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
                case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
         from otp_events where event_id like ${mine} group by 1, 2, 3, 4, 5, 6
         on conflict (day, channel, purpose, country, kind, reason, shard) do update set count = otp_rollup_daily.count + excluded.count`;
+      await tx`insert into otp_rollup_daily_all (day, channel, purpose, kind, reason, count)
+        select date_trunc('day', occurred_at, 'UTC'), channel, purpose, kind,
+               case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
+        from otp_events where event_id like ${mine} group by 1, 2, 3, 4, 5
+        on conflict (day, channel, purpose, kind, reason, shard) do update set count = otp_rollup_daily_all.count + excluded.count`;
     } else {
       await tx`insert into login_rollup_hourly (hour, outcome, reason, country, count)
         select date_trunc('hour', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, ''), count(*)
@@ -160,6 +165,10 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
         select date_trunc('day', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, ''), count(*)
         from login_events where event_id like ${mine} group by 1, 2, 3, 4
         on conflict (day, outcome, reason, country, shard) do update set count = login_rollup_daily.count + excluded.count`;
+      await tx`insert into login_rollup_daily_all (day, outcome, reason, count)
+        select date_trunc('day', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), count(*)
+        from login_events where event_id like ${mine} group by 1, 2, 3
+        on conflict (day, outcome, reason, shard) do update set count = login_rollup_daily_all.count + excluded.count`;
     }
     // New accounts go in with COPY, already knowing their first and last event; a rerun's accounts are updated.
     const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at) from stdin`.writable();

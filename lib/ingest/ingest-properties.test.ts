@@ -87,6 +87,19 @@ describe('ingest properties', () => {
         sql`select concat_ws('|', date_trunc('day', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, '')) as k, count(*)::int as n from login_events group by 1 order by 1`,
       );
       expect(loginDaily).toEqual(loginDailyRecount);
+      const otpDailyAll = await queryRows<RollupRow>(db(), sql`select concat_ws('|', day, channel, purpose, kind, reason) as k, sum(count)::int as n from otp_rollup_daily_all group by 1 order by 1`);
+      const otpDailyAllRecount = await queryRows<RollupRow>(
+        db(),
+        sql`select concat_ws('|', date_trunc('day', occurred_at, 'UTC'), channel, purpose, kind, case when kind = 'failed' then coalesce(failure_reason, '') else '' end) as k, count(*)::int as n
+            from otp_events group by 1 order by 1`,
+      );
+      expect(otpDailyAll).toEqual(otpDailyAllRecount);
+      const loginDailyAll = await queryRows<RollupRow>(db(), sql`select concat_ws('|', day, outcome, reason) as k, sum(count)::int as n from login_rollup_daily_all group by 1 order by 1`);
+      const loginDailyAllRecount = await queryRows<RollupRow>(
+        db(),
+        sql`select concat_ws('|', date_trunc('day', occurred_at, 'UTC'), outcome, coalesce(failure_reason, '')) as k, count(*)::int as n from login_events group by 1 order by 1`,
+      );
+      expect(loginDailyAll).toEqual(loginDailyAllRecount);
     },
   );
 

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { rollupShards } from '@/db/schema';
 import type { IngestEvent } from './event-schema';
@@ -35,9 +35,38 @@ function tally<K extends object>(events: { at: Date; key: K }[]): (K & { bucket:
   return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
+interface Level {
+  table: string;
+  column: 'hour' | 'day';
+  bucketOf: (occurredAt: string) => Date;
+  /** The all-countries rollup leaves the country out of its key. */
+  byCountry: boolean;
+}
+
+const levels: Level[] = [
+  { table: 'hourly', column: 'hour', bucketOf: hourOf, byCountry: true },
+  { table: 'daily', column: 'day', bucketOf: dayOf, byCountry: true },
+  { table: 'daily_all', column: 'day', bucketOf: dayOf, byCountry: false },
+];
+
+const rows = (value: unknown[]) => sql`${JSON.stringify(value)}::jsonb`;
+
+/** One upsert of a batch's tallies into one rollup table (a CTE of the statement addToRollups sends). */
+function upsert(kind: 'otp' | 'login', level: Level, tallied: Record<string, unknown>[], shard: number): SQL {
+  const keys = kind === 'otp' ? ['channel', 'purpose', ...(level.byCountry ? ['country'] : []), 'kind', 'reason'] : ['outcome', 'reason', ...(level.byCountry ? ['country'] : [])];
+  const table = `${kind}_rollup_${level.table}`;
+  const columns = [level.column, ...keys].join(', ');
+  return sql`insert into ${sql.raw(`${table} (${columns}`)}, shard, count)
+    select ${sql.raw(['bucket', ...keys].join(', '))}, ${shard}, count
+    from jsonb_to_recordset(${rows(tallied)}) as t(${sql.raw(['bucket timestamptz', ...keys.map((k) => `${k} text`), 'count bigint'].join(', '))})
+    order by ${sql.raw(['bucket', ...keys].join(', '))}
+    on conflict (${sql.raw(columns)}, shard) do update set count = ${sql.raw(table)}.count + excluded.count`;
+}
+
 /**
- * Adds newly stored events to the hourly and daily rollups, in one upsert per table into one shard
- * (chosen per batch, so concurrent batches rarely wait on the same row).
+ * Adds newly stored events to the hourly, daily and all-countries daily rollups, in one statement (one
+ * round trip) with one upsert per table, into one shard (chosen per batch, so concurrent batches rarely
+ * wait on the same row). Rows go in key order, tables always in the same order: no deadlocks.
  */
 export async function addToRollups(tx: Tx, events: IngestEvent[]): Promise<void> {
   const otp: { occurredAt: string; key: OtpKey }[] = [];
@@ -52,25 +81,23 @@ export async function addToRollups(tx: Tx, events: IngestEvent[]): Promise<void>
     }
   }
   const shard = Math.floor(Math.random() * rollupShards);
-  const rows = (value: unknown[]) => sql`${JSON.stringify(value)}::jsonb`;
-  for (const [table, bucketOf] of [
-    ['hourly', hourOf],
-    ['daily', dayOf],
+  const upserts: SQL[] = [];
+  for (const [kind, list] of [
+    ['otp', otp],
+    ['login', login],
   ] as const) {
-    const column = table === 'hourly' ? 'hour' : 'day';
-    if (otp.length > 0) {
-      const tallied = tally(otp.map((e) => ({ at: bucketOf(e.occurredAt), key: e.key })));
-      await tx.execute(sql`insert into ${sql.raw(`otp_rollup_${table} (${column}`)}, channel, purpose, country, kind, reason, shard, count)
-        select bucket, channel, purpose, country, kind, reason, ${shard}, count
-        from jsonb_to_recordset(${rows(tallied)}) as t(bucket timestamptz, channel text, purpose text, country text, kind text, reason text, count bigint)
-        on conflict (${sql.raw(column)}, channel, purpose, country, kind, reason, shard) do update set count = ${sql.raw(`otp_rollup_${table}`)}.count + excluded.count`);
-    }
-    if (login.length > 0) {
-      const tallied = tally(login.map((e) => ({ at: bucketOf(e.occurredAt), key: e.key })));
-      await tx.execute(sql`insert into ${sql.raw(`login_rollup_${table} (${column}`)}, outcome, reason, country, shard, count)
-        select bucket, outcome, reason, country, ${shard}, count
-        from jsonb_to_recordset(${rows(tallied)}) as t(bucket timestamptz, outcome text, reason text, country text, count bigint)
-        on conflict (${sql.raw(column)}, outcome, reason, country, shard) do update set count = ${sql.raw(`login_rollup_${table}`)}.count + excluded.count`);
+    if (list.length === 0) continue;
+    for (const level of levels) {
+      const keyed = list.map((e) => {
+        const { country, ...rest } = e.key;
+        return { at: level.bucketOf(e.occurredAt), key: level.byCountry ? { ...rest, country } : rest };
+      });
+      upserts.push(upsert(kind, level, tally(keyed), shard));
     }
   }
+  if (upserts.length === 0) return;
+  await tx.execute(sql`with ${sql.join(
+    upserts.map((u, i) => sql`${sql.raw(`u${i}`)} as (${u})`),
+    sql`, `,
+  )} select 1`);
 }

@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { assembleSeries } from './assemble-series';
 import { emptyLoginCounts, loginFailureReasons, loginFigures, type LoginCounts, type LoginFigures } from './definitions';
-import { bucketStarts, type LoginMetricsQuery } from './metrics-query';
+import { bucketStarts, rollupTable, type LoginMetricsQuery } from './metrics-query';
 
 export interface LoginMetrics {
   from: string;
@@ -32,7 +32,7 @@ function addTo(c: LoginCounts, outcome: string, reason: string, n: number) {
 }
 
 export function loginRollupSql(q: LoginMetricsQuery): SQL {
-  const [table, column] = q.granularity === 'day' ? ['login_rollup_daily', 'day'] : ['login_rollup_hourly', 'hour'];
+  const [table, column] = rollupTable('login', q);
   const filters: SQL[] = [sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`, sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`];
   if (q.country) filters.push(sql`country = ${q.country === 'unknown' ? '' : q.country}`);
   return sql`select ${sql.raw(column)} as bucket, ${seriesKey[q.groupBy]} as key, outcome, reason, sum(count)::bigint as n

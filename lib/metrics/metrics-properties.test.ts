@@ -56,5 +56,28 @@ describe('metrics equal a recount of the events', () => {
       expect(series.buckets.reduce((a, b) => a + b.failed, 0)).toBe(mine.filter((e) => e.type === 'login.failed').length);
     }
     expect(logins.totals.succeeded + logins.totals.failed).toBe(stored.filter((e) => e.type.startsWith('login.')).length);
+
+    // Day charts: without a country they read the all-countries daily rollup, by or for a country the
+    // per-country one. Both agree with the recount, and with each other.
+    const otps = stored.filter((e): e is Extract<IngestEvent, { channel: string }> => e.type.startsWith('otp.'));
+    const count = (list: IngestEvent[], type: string) => list.filter((e) => e.type === type).length;
+    const dayParams = new URLSearchParams({ from: new Date(day).toISOString(), to: new Date(day + 86_400_000).toISOString(), granularity: 'day', groupBy: 'channel' });
+    const daily = await otpMetrics(db(), systemActor, parseMetricsQuery(OtpMetricsQuery, dayParams));
+    for (const series of daily.series) {
+      const mine = otps.filter((e) => e.channel === series.key);
+      expect(series.buckets.map((b) => [b.issued, b.verified, b.failed, b.deliveryFailed])).toEqual([
+        [count(mine, 'otp.issued'), count(mine, 'otp.verified'), count(mine, 'otp.failed'), count(mine, 'otp.delivery_failed')],
+      ]);
+    }
+    dayParams.set('groupBy', 'country');
+    expect((await otpMetrics(db(), systemActor, parseMetricsQuery(OtpMetricsQuery, dayParams))).totals).toEqual(daily.totals);
+    dayParams.set('groupBy', 'none');
+    dayParams.set('country', 'GB');
+    const gb = await otpMetrics(db(), systemActor, parseMetricsQuery(OtpMetricsQuery, dayParams));
+    expect(gb.totals.issued).toBe(count(otps.filter((e) => e.context?.country === 'GB'), 'otp.issued'));
+    dayParams.delete('country');
+    dayParams.set('groupBy', 'reason');
+    const loginDays = await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, dayParams));
+    expect([loginDays.totals.succeeded, loginDays.totals.failed]).toEqual([count(stored, 'login.succeeded'), count(stored, 'login.failed')]);
   });
 });

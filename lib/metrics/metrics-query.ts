@@ -65,3 +65,12 @@ export function bucketStarts(from: Date, to: Date, granularity: 'hour' | 'day'):
   for (let t = from.getTime(); t < to.getTime(); t += unit) out.push(new Date(t));
   return out;
 }
+
+/**
+ * The rollup a chart reads: hour charts the hourly one; day charts the all-countries daily one (a few
+ * dozen rows a day) unless they filter or split by country, then the per-country daily one.
+ */
+export function rollupTable(kind: 'otp' | 'login', q: { granularity: 'hour' | 'day'; groupBy: string; country?: string | undefined }): [table: string, column: 'hour' | 'day'] {
+  if (q.granularity === 'hour') return [`${kind}_rollup_hourly`, 'hour'];
+  return [q.country || q.groupBy === 'country' ? `${kind}_rollup_daily` : `${kind}_rollup_daily_all`, 'day'];
+}

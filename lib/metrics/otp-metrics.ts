@@ -5,7 +5,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { assembleSeries } from './assemble-series';
 import { emptyOtpCounts, otpFigures, type OtpCounts, type OtpFigures } from './definitions';
-import { bucketStarts, type OtpMetricsQuery } from './metrics-query';
+import { bucketStarts, rollupTable, type OtpMetricsQuery } from './metrics-query';
 
 export interface OtpSeries {
   key: string;
@@ -40,8 +40,7 @@ function addTo(c: OtpCounts, kind: string, reason: string, n: number) {
 
 /** The rollup query behind the OTP charts (also timed alone by bench:metrics). */
 export function otpRollupSql(q: OtpMetricsQuery): SQL {
-  // Day charts read the daily rollup (a few thousand rows for months), hour charts the hourly one.
-  const [table, column] = q.granularity === 'day' ? ['otp_rollup_daily', 'day'] : ['otp_rollup_hourly', 'hour'];
+  const [table, column] = rollupTable('otp', q);
   const filters: SQL[] = [sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`, sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`];
   if (q.channel) filters.push(sql`channel = ${q.channel}`);
   if (q.purpose) filters.push(sql`purpose = ${q.purpose}`);
