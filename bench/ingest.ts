@@ -119,11 +119,17 @@ async function main() {
     console.log(`generating ${totalEvents.toLocaleString('en-US')} events…`);
     const phase = async (label: string, seed: number) => {
       const events = generate(totalEvents, seed);
+      // The baseline runs right before and right after the API, and the ratio uses their mean: on a noisy
+      // machine one COPY of a few seconds can land on a quiet or a busy moment.
+      const suffix = label.replace(/\W/g, '_');
+      const copyBefore = await copyBaseline(env.url, events, `${suffix}_before`);
       const api = await postAll(events, key);
-      const copy = await copyBaseline(env.url, events, label.replace(/\W/g, '_'));
+      const copyAfter = await copyBaseline(env.url, events, `${suffix}_after`);
+      const copyRate = (copyBefore.rate + copyAfter.rate) / 2;
+      const fmt = (rate: number) => Math.round(rate).toLocaleString('en-US');
       console.log(
-        `${label}: API ${Math.round(api.rate).toLocaleString('en-US')} events/s (p50 ${api.p50.toFixed(0)} ms, p99 ${api.p99.toFixed(0)} ms per 1000-event batch, ${concurrency} clients); ` +
-          `COPY ${Math.round(copy.rate).toLocaleString('en-US')} events/s; ratio API/COPY = ${(api.rate / copy.rate).toFixed(2)}`,
+        `${label}: API ${fmt(api.rate)} events/s (p50 ${api.p50.toFixed(0)} ms, p99 ${api.p99.toFixed(0)} ms per 1000-event batch, ${concurrency} clients); ` +
+          `COPY ${fmt(copyRate)} events/s (before ${fmt(copyBefore.rate)}, after ${fmt(copyAfter.rate)}); ratio API/COPY = ${(api.rate / copyRate).toFixed(2)} (goal ≥ 0.35)`,
       );
       return api.rate;
     };

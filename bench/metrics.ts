@@ -61,10 +61,11 @@ async function main() {
         if (res.status !== 200) throw new Error(`metrics answered ${res.status}`);
         return (await res.json()) as unknown;
       };
-      await request(); // warm-up
+      for (let i = 0; i < 20; i++) await request(); // warm-up: the server's JIT and connection pool reach their steady state
       const api = await time(25, request);
       const q = { from, to: end, granularity: 'day' as const, groupBy } as never;
       const bareSql = kind === 'otp' ? otpRollupSql(q) : loginRollupSql(q);
+      for (let i = 0; i < 5; i++) await queryRows(database.db, bareSql); // warm-up
       const bare = await time(25, () => queryRows(database.db, bareSql));
       const rawSql =
         kind === 'otp'
