@@ -9,5 +9,6 @@ ALTER TABLE "account_activity" ADD CONSTRAINT "account_activity_account_id_accou
 CREATE INDEX "account_activity_last_event_idx" ON "account_activity" USING btree ("last_event_at" DESC NULLS FIRST,"account_id" DESC NULLS FIRST);--> statement-breakpoint
 ALTER TABLE "accounts" DROP COLUMN "last_event_at";--> statement-breakpoint
 -- Room on each page for the reported-state updates that every event brings (email_observed_at and the
--- like, none of them indexed), so they stay HOT: no write to the search indexes.
+-- like, none of them indexed), so they stay HOT: no write to the search indexes. It applies to pages
+-- written from now on; an existing large table gets it everywhere after a VACUUM FULL in a quiet hour.
 ALTER TABLE "accounts" SET (fillfactor = 80);

@@ -101,6 +101,17 @@ describe('account search', () => {
     expect((await searchAccounts(db(), agent, { q: tag, after: yearZero }, 2)).items).toHaveLength(2);
   });
 
+  it('moves an account to the top when it is active again, and a late older event does not move it back', async () => {
+    const later = Date.parse('2026-05-02T08:00:00Z');
+    await db().transaction((tx) => storeEvents(tx, [loginEvent(people[0]!.id, new Date(later))]));
+    await db().transaction((tx) => storeEvents(tx, [loginEvent(people[0]!.id, new Date(later - 3_600_000))]));
+    const first = await searchAccounts(db(), agent, { q: tag }, 2);
+    expect(first.items.map((a) => a.externalId)).toEqual([people[0]!.id, people[2]!.id]);
+    const detail = await getAccount(db(), agent, first.items[0]!.id);
+    expect(detail.lastEventAt.toISOString()).toBe(new Date(later).toISOString());
+    expect(detail.firstEventAt.toISOString()).toBe('2026-05-01T10:00:00.000Z');
+  });
+
   it('gives the same not-found for unknown and malformed ids', async () => {
     await expect(getAccount(db(), agent, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'not_found' });
     await expect(getAccount(db(), agent, "1' or '1'='1")).rejects.toMatchObject({ code: 'not_found' });

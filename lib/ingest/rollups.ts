@@ -66,7 +66,9 @@ function upsert(kind: 'otp' | 'login', level: Level, tallied: Record<string, unk
 /**
  * Adds newly stored events to the hourly, daily and all-countries daily rollups, in one statement (one
  * round trip) with one upsert per table, into one shard (chosen per batch, so concurrent batches rarely
- * wait on the same row). Rows go in key order, tables always in the same order: no deadlocks.
+ * wait on the same row). Within a table rows go in key order. PostgreSQL does not document the order in
+ * which it runs a statement's data-modifying CTEs, but it is fixed for a given statement text, and every
+ * batch sends the same text (tables in `levels` order), so two batches lock rollup rows in one order.
  */
 export async function addToRollups(tx: Tx, events: IngestEvent[]): Promise<void> {
   const otp: { occurredAt: string; key: OtpKey }[] = [];

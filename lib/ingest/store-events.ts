@@ -117,8 +117,10 @@ async function accountIdsFor(tx: Tx, sightings: AccountSighting[]): Promise<{ id
 }
 
 /**
- * Moves each account's last activity forward (a row per account, created with the account). In account-id
- * order, like every other shared row here; a batch of older events leaves it alone.
+ * Moves each account's last activity forward; the first batch of an account creates its row. Rows go in
+ * account-id order. Each belongs to an account row this transaction has already created or updated (in
+ * external-id order), so two batches reach here only after settling the account rows: no lock cycle.
+ * A batch of older events leaves the row alone.
  */
 async function updateActivity(tx: Tx, sightings: AccountSighting[], ids: Map<string, string>): Promise<void> {
   const activity = sightings.map((s) => ({ account_id: ids.get(s.external_id)!, last_event_at: s.last_event_at }));

@@ -69,6 +69,12 @@ describe('metrics equal a recount of the events', () => {
         [count(mine, 'otp.issued'), count(mine, 'otp.verified'), count(mine, 'otp.failed'), count(mine, 'otp.delivery_failed')],
       ]);
     }
+    expect([daily.totals.issued, daily.totals.verified, daily.totals.failed, daily.totals.deliveryFailed]).toEqual([
+      count(otps, 'otp.issued'),
+      count(otps, 'otp.verified'),
+      count(otps, 'otp.failed'),
+      count(otps, 'otp.delivery_failed'),
+    ]);
     dayParams.set('groupBy', 'country');
     expect((await otpMetrics(db(), systemActor, parseMetricsQuery(OtpMetricsQuery, dayParams))).totals).toEqual(daily.totals);
     dayParams.set('groupBy', 'none');
@@ -79,5 +85,11 @@ describe('metrics equal a recount of the events', () => {
     dayParams.set('groupBy', 'reason');
     const loginDays = await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, dayParams));
     expect([loginDays.totals.succeeded, loginDays.totals.failed]).toEqual([count(stored, 'login.succeeded'), count(stored, 'login.failed')]);
+    dayParams.set('groupBy', 'country');
+    expect((await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, dayParams))).totals).toEqual(loginDays.totals);
+    dayParams.set('groupBy', 'none');
+    dayParams.set('country', 'US');
+    const us = await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, dayParams));
+    expect(us.totals.succeeded).toBe(count(stored.filter((e) => e.context?.country === 'US'), 'login.succeeded'));
   });
 });
