@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { accountIdFor } from '@/db/account-id';
 import { Faker, en } from '@faker-js/faker';
 import type { Database } from '../client';
 import { demoAccount, type DemoAccount } from './demo-profiles';
@@ -57,7 +57,7 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
   const endMs = options.end.getTime();
   const startMs = endMs - options.days * 24 * hourMs;
   const existing = await existingAccountIds(database, prefix);
-  const accountIds = profiles.map((p) => existing.get(p.externalId) ?? randomUUID());
+  const accountIds = profiles.map((p) => existing.get(p.externalId) ?? accountIdFor(p.externalId));
   const first = new Float64Array(options.accounts).fill(Number.POSITIVE_INFINITY);
   const last = new Float64Array(options.accounts).fill(0);
   const receivedAt = new Date().toISOString();

@@ -1,6 +1,8 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accountActivity, accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
+import { accountIdFor } from '@/db/account-id';
+import { queryRows } from '@/db/client';
 import { loginEvent, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from './event-schema';
@@ -91,6 +93,52 @@ describe('storing events', () => {
       email: 'x@example.com',
       reportedTwoFactorEnabled: false,
     });
+  });
+
+  it('derives a new account\'s id from its platform id', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    await store([loginEvent(id, new Date('2026-07-05T10:00:00Z'))]);
+    expect((await account(id)).id).toBe(accountIdFor(id));
+    expect(accountIdFor(id)).not.toBe(accountIdFor(`${id}x`));
+  });
+
+  it('leaves an account row alone (not even locked) when the batch reports nothing newer about it', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    await store([loginEvent(id, new Date('2026-07-05T11:00:00Z'), { account: { id, email: 'kept@example.com' } })]);
+    const rowState = async () =>
+      (await queryRows<{ xmin: string; xmax: string }>(db(), sql`select xmin::text, xmax::text from accounts where external_id = ${id}`))[0]!;
+    const before = await rowState();
+    // A later login without contact details: only the activity moves.
+    await store([loginEvent(id, new Date('2026-07-05T12:00:00Z'), { account: { id } })]);
+    expect(await rowState()).toEqual(before);
+    expect((await lastActivity((await account(id)).id))?.toISOString()).toBe('2026-07-05T12:00:00.000Z');
+    // A newer contact does write the row.
+    await store([loginEvent(id, new Date('2026-07-05T13:00:00Z'), { account: { id, email: 'moved@example.com' } })]);
+    expect(await rowState()).not.toEqual(before);
+    expect(await account(id)).toMatchObject({ email: 'moved@example.com' });
+  });
+
+  it('concurrent batches that meet the same new accounts create each once, and all their events point to it', async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => `cus_${uniqueSuffix()}_${i}`);
+    const base = Date.parse('2026-07-05T14:00:00Z');
+    // Eight batches at once (on the server each has its own connection), every one touching all five accounts.
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      ids.map((id, i) => loginEvent(id, new Date(base + (b * 5 + i) * 1000), { account: { id, email: `b${b}@example.com` } })),
+    );
+    const results = await Promise.all(batches.map((batch) => store(batch)));
+    expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(40);
+    for (const [i, id] of ids.entries()) {
+      const rows = await db().select().from(accounts).where(eq(accounts.externalId, id));
+      expect(rows).toHaveLength(1);
+      const a = rows[0]!;
+      expect(a.id).toBe(accountIdFor(id));
+      // The newest event's contact wins; first and last activity span all batches.
+      expect(a.email).toBe('b7@example.com');
+      expect(a.firstEventAt.getTime()).toBe(base + i * 1000);
+      expect((await lastActivity(a.id))?.getTime()).toBe(base + (35 + i) * 1000);
+      const logins = await db().select().from(loginEvents).where(eq(loginEvents.accountId, a.id));
+      expect(logins).toHaveLength(8);
+    }
   });
 
   it('stores a batch bigger than one statement can bind', async () => {

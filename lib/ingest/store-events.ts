@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { accountIdFor } from '@/db/account-id';
 import { queryRows, type Tx } from '@/db/client';
 import type { IngestEvent } from './event-schema';
 import { workFor, type DetectionWork } from '@/lib/detection/work';
-import { addToRollups } from './rollups';
+import { rollupUpserts } from './rollups';
 
 export interface StoreResult {
   accepted: number;
@@ -35,130 +36,169 @@ interface AccountSighting {
   pwd_changed_at?: string;
 }
 
+/** The same instants as epoch milliseconds, for comparing in memory (never sent to the database). */
+interface SightingTimes {
+  first: number;
+  last: number;
+  email?: number;
+  phone?: number;
+  tfa?: number;
+  pwd?: number;
+}
+
+interface Sighting {
+  row: AccountSighting;
+  t: SightingTimes;
+}
+
 /** What the batch says about each account, keeping only the newest value of each reported field. */
-function accountSightings(events: IngestEvent[]): AccountSighting[] {
-  const byId = new Map<string, AccountSighting>();
+function accountSightings(events: IngestEvent[]): Sighting[] {
+  const byId = new Map<string, Sighting>();
   for (const e of events) {
     const at = e.occurredAt;
-    const t = Date.parse(at);
+    const ms = Date.parse(at);
     let s = byId.get(e.account.id);
     if (!s) {
-      s = { external_id: e.account.id, first_event_at: at, last_event_at: at };
+      s = { row: { external_id: e.account.id, first_event_at: at, last_event_at: at }, t: { first: ms, last: ms } };
       byId.set(e.account.id, s);
     }
-    if (t < Date.parse(s.first_event_at)) s.first_event_at = at;
-    if (t > Date.parse(s.last_event_at)) s.last_event_at = at;
-    if (e.account.email && (!s.email_observed_at || t > Date.parse(s.email_observed_at))) {
-      s.email = e.account.email;
-      s.email_observed_at = at;
+    const { row, t } = s;
+    if (ms < t.first) {
+      row.first_event_at = at;
+      t.first = ms;
     }
-    if (e.account.phone && (!s.phone_observed_at || t > Date.parse(s.phone_observed_at))) {
-      s.phone = e.account.phone;
-      s.phone_observed_at = at;
+    if (ms > t.last) {
+      row.last_event_at = at;
+      t.last = ms;
     }
-    if (e.type === 'account.password_changed' && (!s.pwd_changed_at || t > Date.parse(s.pwd_changed_at))) s.pwd_changed_at = at;
-    if (e.type === 'account.2fa_changed' && (!s.tfa_observed_at || t > Date.parse(s.tfa_observed_at))) {
-      s.tfa_enabled = e.enabled;
-      s.tfa_method = e.enabled ? (e.method ?? null) : null;
-      s.tfa_observed_at = at;
+    if (e.account.email && (t.email === undefined || ms > t.email)) {
+      row.email = e.account.email;
+      row.email_observed_at = at;
+      t.email = ms;
+    }
+    if (e.account.phone && (t.phone === undefined || ms > t.phone)) {
+      row.phone = e.account.phone;
+      row.phone_observed_at = at;
+      t.phone = ms;
+    }
+    if (e.type === 'account.password_changed' && (t.pwd === undefined || ms > t.pwd)) {
+      row.pwd_changed_at = at;
+      t.pwd = ms;
+    }
+    if (e.type === 'account.2fa_changed' && (t.tfa === undefined || ms > t.tfa)) {
+      row.tfa_enabled = e.enabled;
+      row.tfa_method = e.enabled ? (e.method ?? null) : null;
+      row.tfa_observed_at = at;
+      t.tfa = ms;
     }
   }
   // A fixed key order: concurrent batches lock account rows in the same order and cannot deadlock.
-  return [...byId.values()].sort((a, b) => (a.external_id < b.external_id ? -1 : a.external_id > b.external_id ? 1 : 0));
+  return [...byId.values()].sort((a, b) => (a.row.external_id < b.row.external_id ? -1 : a.row.external_id > b.row.external_id ? 1 : 0));
 }
 
 const sightingColumns = `external_id text, first_event_at timestamptz, email text, email_observed_at timestamptz,
   phone text, phone_observed_at timestamptz, tfa_enabled boolean, tfa_method text, tfa_observed_at timestamptz, pwd_changed_at timestamptz`;
 
-/** The accounts as the batch reports them, in external-id order (the lock order between batches). */
-const insertSightings = (sightings: AccountSighting[]) =>
-  sql`insert into accounts (external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
-        reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
-      select external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
-        coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
-      from jsonb_to_recordset(${rows(sightings)}) as t(${sql.raw(sightingColumns)})
-      order by external_id`;
-
 /** A reported value replaces the stored one only if its event is newer than the event that set it. */
 const newer = (value: string, observedAt: string) =>
   `case when excluded.${observedAt} is not null and (accounts.${observedAt} is null or excluded.${observedAt} > accounts.${observedAt}) then excluded.${value} else accounts.${value} end`;
 
-const selectIds = (tx: Tx, externalIds: string[]) =>
-  queryRows<{ id: string; external_id: string }>(
+/** An account as stored, with the instants its reported state was last set from (epoch ms, null if never). */
+interface KnownAccount {
+  id: string;
+  external_id: string;
+  first_ms: number;
+  email_ms: number | null;
+  phone_ms: number | null;
+  tfa_ms: number | null;
+  pwd_ms: number | null;
+  /** Its latest event so far (null: no activity row yet). */
+  last_ms: number | null;
+}
+
+const epochMs = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
+
+const selectKnown = (tx: Tx, externalIds: string[]) =>
+  queryRows<KnownAccount>(
     tx,
-    sql`select id, external_id from accounts where external_id = any(array(select jsonb_array_elements_text(${rows(externalIds)})))`,
+    sql`select a.id, a.external_id, ${epochMs('a.first_event_at')} as first_ms, ${epochMs('a.email_observed_at')} as email_ms,
+          ${epochMs('a.phone_observed_at')} as phone_ms, ${epochMs('a.reported_two_factor_observed_at')} as tfa_ms,
+          ${epochMs('a.reported_password_changed_at')} as pwd_ms, ${epochMs('act.last_event_at')} as last_ms
+        from accounts a left join account_activity act on act.account_id = a.id
+        where a.external_id = any(array(select jsonb_array_elements_text(${rows(externalIds)})))`,
   );
 
+/** Whether the batch has anything newer than what is stored (the same test writeAccounts makes under lock). */
+const reportsNews = ({ t }: Sighting, k: KnownAccount) => {
+  const later = (reported: number | undefined, stored: number | null) => reported !== undefined && (stored === null || reported > stored);
+  return t.first < k.first_ms || later(t.email, k.email_ms) || later(t.phone, k.phone_ms) || later(t.tfa, k.tfa_ms) || later(t.pwd, k.pwd_ms);
+};
+
+interface BatchAccounts {
+  ids: Map<string, string>;
+  /** Accounts to create, or whose stored reported state the batch moves forward, in external-id order. */
+  toWrite: (AccountSighting & { id: string })[];
+  /** Accounts whose last activity the batch moves forward (or creates). */
+  toTouch: { account_id: string; last_event_at: string }[];
+}
+
 /**
- * Ids for every account of the batch. Known accounts are only read (most of a batch, once the platform has
- * been sending for a while); new ones are created with what the batch reports (ON CONFLICT DO NOTHING: a
- * concurrent batch may create the same account first, and is then read too). No lock is taken on rows
- * that already exist, so batches about the same accounts do not queue behind each other here; their
- * reported state is updated at the very end (updateAccounts).
+ * The batch's accounts, read before anything is locked: their ids (a new account's id is derived from
+ * its platform id, so it is known before the account is created), and what is stored of their reported
+ * state and activity, so that only rows the batch creates or moves are written, and locked, at the end.
  */
-async function accountIdsFor(tx: Tx, sightings: AccountSighting[]): Promise<{ ids: Map<string, string>; created: Set<string> }> {
-  const ids = new Map((await selectIds(tx, sightings.map((s) => s.external_id))).map((r) => [r.external_id, r.id]));
-  const created = new Set<string>();
-  const missing = sightings.filter((s) => !ids.has(s.external_id));
-  if (missing.length === 0) return { ids, created };
-  const inserted = await queryRows<{ id: string; external_id: string }>(
-    tx,
-    sql`${insertSightings(missing)}
-        on conflict (external_id) do nothing
-        returning id, external_id`,
-  );
-  for (const r of inserted) {
-    ids.set(r.external_id, r.id);
-    created.add(r.external_id);
+async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts> {
+  const known = new Map((await selectKnown(tx, sightings.map((s) => s.row.external_id))).map((k) => [k.external_id, k]));
+  const ids = new Map<string, string>();
+  const toWrite: BatchAccounts['toWrite'] = [];
+  const toTouch: BatchAccounts['toTouch'] = [];
+  for (const s of sightings) {
+    const k = known.get(s.row.external_id);
+    const id = k?.id ?? accountIdFor(s.row.external_id);
+    ids.set(s.row.external_id, id);
+    if (!k || reportsNews(s, k)) toWrite.push({ ...s.row, id });
+    if (!k || k.last_ms === null || s.t.last > k.last_ms) toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
   }
-  const raced = missing.filter((s) => !ids.has(s.external_id)).map((s) => s.external_id);
-  if (raced.length > 0) for (const r of await selectIds(tx, raced)) ids.set(r.external_id, r.id);
-  return { ids, created };
+  return { ids, toWrite, toTouch };
 }
 
 /**
- * Moves each account's last activity forward; the first batch of an account creates its row. Rows go in
- * account-id order. Each belongs to an account row this transaction has already created or updated (in
- * external-id order), so two batches reach here only after settling the account rows: no lock cycle.
- * A batch of older events leaves the row alone.
+ * Creates the batch's new accounts with what it reports, and applies what it reports about known ones
+ * (contacts, enrolled 2FA, first event). A new account that a concurrent batch created first is updated
+ * like a known one. Events never touch what staff imposed (status, reset, 2FA required) nor the version.
+ * The WHERE repeats, under the row lock, the test accountsFor made on its earlier read, because a
+ * concurrent batch may have moved the row since.
  */
-async function updateActivity(tx: Tx, sightings: AccountSighting[], ids: Map<string, string>): Promise<void> {
-  const activity = sightings.map((s) => ({ account_id: ids.get(s.external_id)!, last_event_at: s.last_event_at }));
-  await tx.execute(
-    sql`insert into account_activity as a (account_id, last_event_at)
-        select account_id, last_event_at from jsonb_to_recordset(${rows(activity)}) as t(account_id uuid, last_event_at timestamptz) order by account_id
-        on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`,
-  );
-}
+const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
+  sql`insert into accounts (id, external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
+        reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
+      select id, external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
+        coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
+      from jsonb_to_recordset(${rows(accounts)}) as t(id uuid, ${sql.raw(sightingColumns)})
+      order by external_id
+      on conflict (external_id) do update set
+        email = ${sql.raw(newer('email', 'email_observed_at'))},
+        phone = ${sql.raw(newer('phone', 'phone_observed_at'))},
+        reported_two_factor_enabled = ${sql.raw(newer('reported_two_factor_enabled', 'reported_two_factor_observed_at'))},
+        reported_two_factor_method = ${sql.raw(newer('reported_two_factor_method', 'reported_two_factor_observed_at'))},
+        email_observed_at = greatest(accounts.email_observed_at, excluded.email_observed_at),
+        phone_observed_at = greatest(accounts.phone_observed_at, excluded.phone_observed_at),
+        reported_two_factor_observed_at = greatest(accounts.reported_two_factor_observed_at, excluded.reported_two_factor_observed_at),
+        reported_password_changed_at = greatest(accounts.reported_password_changed_at, excluded.reported_password_changed_at),
+        first_event_at = least(accounts.first_event_at, excluded.first_event_at)
+      where excluded.first_event_at < accounts.first_event_at
+         or excluded.email_observed_at > accounts.email_observed_at or (accounts.email_observed_at is null and excluded.email_observed_at is not null)
+         or excluded.phone_observed_at > accounts.phone_observed_at or (accounts.phone_observed_at is null and excluded.phone_observed_at is not null)
+         or excluded.reported_two_factor_observed_at > accounts.reported_two_factor_observed_at
+         or (accounts.reported_two_factor_observed_at is null and excluded.reported_two_factor_observed_at is not null)
+         or excluded.reported_password_changed_at > accounts.reported_password_changed_at
+         or (accounts.reported_password_changed_at is null and excluded.reported_password_changed_at is not null)`;
 
-/**
- * Applies what the batch reports (contacts, enrolled 2FA, first event). Events never touch what staff
- * imposed (status, reset, 2FA required) nor the version; a row that would not change is left alone.
- * Runs last in the transaction, in external-id order, so row locks are held briefly and always taken
- * in the same order (no deadlocks between concurrent batches).
- */
-async function updateAccounts(tx: Tx, sightings: AccountSighting[]): Promise<void> {
-  await tx.execute(
-    sql`${insertSightings(sightings)}
-        on conflict (external_id) do update set
-          email = ${sql.raw(newer('email', 'email_observed_at'))},
-          phone = ${sql.raw(newer('phone', 'phone_observed_at'))},
-          reported_two_factor_enabled = ${sql.raw(newer('reported_two_factor_enabled', 'reported_two_factor_observed_at'))},
-          reported_two_factor_method = ${sql.raw(newer('reported_two_factor_method', 'reported_two_factor_observed_at'))},
-          email_observed_at = greatest(accounts.email_observed_at, excluded.email_observed_at),
-          phone_observed_at = greatest(accounts.phone_observed_at, excluded.phone_observed_at),
-          reported_two_factor_observed_at = greatest(accounts.reported_two_factor_observed_at, excluded.reported_two_factor_observed_at),
-          reported_password_changed_at = greatest(accounts.reported_password_changed_at, excluded.reported_password_changed_at),
-          first_event_at = least(accounts.first_event_at, excluded.first_event_at)
-        where excluded.first_event_at < accounts.first_event_at
-           or excluded.email_observed_at > accounts.email_observed_at or (accounts.email_observed_at is null and excluded.email_observed_at is not null)
-           or excluded.phone_observed_at > accounts.phone_observed_at or (accounts.phone_observed_at is null and excluded.phone_observed_at is not null)
-           or excluded.reported_two_factor_observed_at > accounts.reported_two_factor_observed_at
-           or (accounts.reported_two_factor_observed_at is null and excluded.reported_two_factor_observed_at is not null)
-           or excluded.reported_password_changed_at > accounts.reported_password_changed_at
-           or (accounts.reported_password_changed_at is null and excluded.reported_password_changed_at is not null)`,
-  );
-}
+/** Moves each account's last activity forward (a late, older event leaves it alone); creates the first one. Rows in account-id order. */
+const updateActivity = (activity: BatchAccounts['toTouch']) =>
+  sql`insert into account_activity as a (account_id, last_event_at)
+      select account_id, last_event_at from jsonb_to_recordset(${rows(activity)}) as t(account_id uuid, last_event_at timestamptz) order by account_id
+      on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`;
 
 /** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
 async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
@@ -173,22 +213,14 @@ async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<S
 
 const contextColumns = 'ip inet, user_agent text, device_id text, country text';
 
-/**
- * Stores a validated batch inside the caller's transaction: dedupe against the seen-id ledger (first
- * write wins), find or create the accounts, append the raw events, then update the accounts' reported
- * state and add the events to the hourly rollups.
- */
-export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date = new Date()): Promise<StoreResult> {
-  const firstById = new Map<string, IngestEvent>();
-  for (const e of batch) if (!firstById.has(e.id)) firstById.set(e.id, e);
-  const fresh = await claimEventIds(tx, [...firstById.keys()], receivedAt);
-  const events = [...firstById.values()].filter((e) => fresh.has(e.id));
-  const duplicates = batch.length - events.length;
-  if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]) };
+/** One statement of data-modifying CTEs: one round trip for several writes. */
+const inOneStatement = (parts: SQL[]) => sql`with ${sql.join(
+  parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`),
+  sql`, `,
+)} select 1`;
 
-  const sightings = accountSightings(events);
-  const { ids: accountIds, created } = await accountIdsFor(tx, sightings);
-  const received = receivedAt.toISOString();
+/** The raw events, by table, in one statement. */
+function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, received: string): SQL[] {
   const logins: Record<string, unknown>[] = [];
   const otps: Record<string, unknown>[] = [];
   const changes: Record<string, unknown>[] = [];
@@ -219,26 +251,52 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
         break;
     }
   }
+  const inserts: SQL[] = [];
   if (logins.length > 0) {
-    await tx.execute(sql`insert into login_events (event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ip, user_agent, device_id, country)
+    inserts.push(sql`insert into login_events (event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ip, user_agent, device_id, country)
       select event_id, account_id, occurred_at, ${received}::timestamptz, outcome, method, failure_reason, ip, user_agent, device_id, country
       from jsonb_to_recordset(${rows(logins)}) as t(event_id text, account_id uuid, occurred_at timestamptz, outcome text, method text, failure_reason text, ${sql.raw(contextColumns)})`);
   }
   if (otps.length > 0) {
-    await tx.execute(sql`insert into otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country)
+    inserts.push(sql`insert into otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country)
       select event_id, account_id, occurred_at, ${received}::timestamptz, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country
       from jsonb_to_recordset(${rows(otps)}) as t(event_id text, account_id uuid, occurred_at timestamptz, otp_id text, kind text, channel text, purpose text, failure_reason text, ${sql.raw(contextColumns)})`);
   }
   if (changes.length > 0) {
-    await tx.execute(sql`insert into account_events (event_id, account_id, occurred_at, received_at, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country)
+    inserts.push(sql`insert into account_events (event_id, account_id, occurred_at, received_at, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country)
       select event_id, account_id, occurred_at, ${received}::timestamptz, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country
       from jsonb_to_recordset(${rows(changes)}) as t(event_id text, account_id uuid, occurred_at timestamptz, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text, ${sql.raw(contextColumns)})`);
   }
-  // Shared rows last: account state, then the hourly counters, so their locks live only until commit.
-  const known = sightings.filter((s) => !created.has(s.external_id));
-  if (known.length > 0) await updateAccounts(tx, known);
-  await updateActivity(tx, sightings, accountIds);
-  await addToRollups(tx, events);
+  return inserts;
+}
+
+/**
+ * Stores a validated batch inside the caller's transaction: dedupe against the seen-id ledger (first
+ * write wins), read the accounts, append the raw events, then, in one last statement, create the new
+ * accounts, move the known ones' reported state and activity forward and add the events to the rollups.
+ *
+ * Rows other batches also write (accounts, activity, rollup counters) are written, and so locked, only in
+ * that last statement, right before commit, and only where the batch changes them: concurrent batches
+ * about the same accounts, new ones included, wait on each other as briefly as possible. The statement's
+ * parts come in one fixed order (accounts by external id, activity by account id, rollups by key; parts
+ * with nothing to write are left out), so two batches lock shared rows in the same order and cannot
+ * deadlock.
+ */
+export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date = new Date()): Promise<StoreResult> {
+  const firstById = new Map<string, IngestEvent>();
+  for (const e of batch) if (!firstById.has(e.id)) firstById.set(e.id, e);
+  const fresh = await claimEventIds(tx, [...firstById.keys()], receivedAt);
+  const events = [...firstById.values()].filter((e) => fresh.has(e.id));
+  const duplicates = batch.length - events.length;
+  if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]) };
+
+  const { ids: accountIds, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
+  await tx.execute(inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString())));
+  const shared: SQL[] = [];
+  if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
+  if (toTouch.length > 0) shared.push(updateActivity(toTouch));
+  shared.push(...rollupUpserts(events));
+  if (shared.length > 0) await tx.execute(inOneStatement(shared));
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);
