@@ -22,12 +22,12 @@ interface EventRow {
   enabled: boolean | null;
 }
 
-const toEvent = (r: EventRow): DetectionEvent => ({
+const toEvent = (r: Omit<EventRow, 'account'>, account: string): DetectionEvent => ({
   eventId: r.event_id,
   type: r.type as IngestEventType,
   occurredAt: r.occurred_ms,
   accountId: r.account_id,
-  account: r.account,
+  account,
   ip: r.ip,
   deviceId: r.device_id,
   country: r.country,
@@ -95,7 +95,7 @@ export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promi
   );
   for (const r of rows) {
     const a = result.get(r.account_id);
-    if (a) a.events.push(toEvent({ ...r, account: a.account }));
+    if (a) a.events.push(toEvent(r, a.account));
   }
   for (const a of result.values()) a.events.sort(byTime);
   return result;
@@ -126,7 +126,7 @@ export async function loadIpFailures(tx: Tx, windows: IpWindow[]): Promise<Map<s
   );
   for (const r of rows) {
     const events = result.get(r.subject) ?? [];
-    events.push(toEvent(r));
+    events.push(toEvent(r, r.account));
     result.set(r.subject, events);
   }
   for (const events of result.values()) events.sort(byTime);
