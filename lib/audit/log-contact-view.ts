@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { jsonb } from '@/db/sql-helpers';
 import { queryRows } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { recordAudit } from './record-audit';
@@ -15,7 +16,7 @@ export async function logContactViews(db: Db, actor: Actor, accountIds: string[]
   await db.transaction(async (tx) => {
     await tx.execute(
       sql`select pg_advisory_xact_lock(h) from (
-            select hashtextextended('vigil:contact-view:' || ${actor.id} || ':' || id, 0) as h from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as id order by 1
+            select hashtextextended('vigil:contact-view:' || ${actor.id} || ':' || id, 0) as h from jsonb_array_elements_text(${jsonb(ids)}) as id order by 1
           ) as ordered`,
     );
     const recent = await queryRows<{ target_id: string }>(
@@ -23,7 +24,7 @@ export async function logContactViews(db: Db, actor: Actor, accountIds: string[]
       sql`select distinct target_id from audit_log
           where target_type = 'account' and actor_id = ${actor.id}::uuid and action = 'account.view_contacts'
             and occurred_at > now() - interval '1 hour'
-            and target_id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
+            and target_id in (select jsonb_array_elements_text(${jsonb(ids)}))`,
     );
     const logged = new Set(recent.map((r) => r.target_id));
     for (const id of ids) if (!logged.has(id)) await recordAudit(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: id });

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzl
 import { z } from 'zod';
 import { queryRows, type Db } from '@/db/client';
 import { accounts, activeAlertStatuses, alertEvidence, alertRules, alerts, alertSeverities, alertStatuses, auditLog, staffUsers, type AlertRule, type AlertSeverity, type AlertStatus } from '@/db/schema';
-import { timestamptz } from '@/db/sql-helpers';
+import { jsonb, timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { rules } from '@/lib/detection/rules';
@@ -245,7 +245,7 @@ export async function alertsForApi(db: Db, actor: Actor, params: URLSearchParams
       db,
       sql`select alert_id, event_id from (
             select alert_id, event_id, row_number() over (partition by alert_id order by occurred_at, event_id) as n
-            from alert_evidence where alert_id in (select jsonb_array_elements_text(${JSON.stringify(page.map((r) => r.id))}::jsonb)::uuid)
+            from alert_evidence where alert_id in (select jsonb_array_elements_text(${jsonb(page.map((r) => r.id))})::uuid)
           ) e where n <= ${apiEvidenceLimit} order by alert_id, n`,
     );
     for (const r of ev) evidence.set(r.alert_id, [...(evidence.get(r.alert_id) ?? []), r.event_id]);

@@ -1,9 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
+import { epochMs, jsonb } from '@/db/sql-helpers';
 import type { IngestEventType } from '@/lib/ingest/event-schema';
 import type { DetectionEvent } from './types';
-
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
 interface EventRow {
   event_id: string;
@@ -40,7 +39,7 @@ const toEvent = (r: Omit<EventRow, 'account'>, account: string): DetectionEvent 
 });
 
 /** Milliseconds since the epoch, as the rules count time (no timestamp text to format and parse back). */
-const epochMs = sql.raw('floor(extract(epoch from e.occurred_at) * 1000)::float8');
+const occurredMs = epochMs('e.occurred_at');
 
 /**
  * One account's rows of an event table inside its window, through the (account, time) index. The subquery
@@ -71,7 +70,7 @@ export interface AccountEvents {
 export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promise<Map<string, AccountEvents>> {
   const result = new Map<string, AccountEvents>();
   if (windows.length === 0) return result;
-  const w = json(windows.map((x) => ({ account_id: x.accountId, since: x.since.toISOString(), until: x.until.toISOString(), history_since: x.historySince.toISOString() })));
+  const w = jsonb(windows.map((x) => ({ account_id: x.accountId, since: x.since.toISOString(), until: x.until.toISOString(), history_since: x.historySince.toISOString() })));
   const accounts = await queryRows<{ id: string; external_id: string; first_event_at: string }>(
     tx,
     sql`select a.id, a.external_id, a.first_event_at::text from accounts a
@@ -81,15 +80,15 @@ export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promi
   const rows = await queryRows<Omit<EventRow, 'account'>>(
     tx,
     sql`with w as (select * from jsonb_to_recordset(${w}) as w(account_id uuid, since timestamptz, until timestamptz, history_since timestamptz))
-        select e.event_id, 'login.' || e.outcome as type, ${epochMs} as occurred_ms, e.account_id, host(e.ip) as ip, e.device_id, e.country,
+        select e.event_id, 'login.' || e.outcome as type, ${occurredMs} as occurred_ms, e.account_id, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
           from w cross join lateral (${perAccount('login_events', sql`and (e.occurred_at >= w.since or e.outcome = 'succeeded')`)}) e
         union all
-        select e.event_id, 'otp.' || e.kind, ${epochMs}, e.account_id, host(e.ip), e.device_id, e.country,
+        select e.event_id, 'otp.' || e.kind, ${occurredMs}, e.account_id, host(e.ip), e.device_id, e.country,
                e.failure_reason, e.otp_id, e.channel, e.purpose, null, null
           from w cross join lateral (${perAccount('otp_events', sql`and (e.occurred_at >= w.since or e.kind = 'verified')`)}) e
         union all
-        select e.event_id, 'account.' || e.type, ${epochMs}, e.account_id, host(e.ip), e.device_id, e.country,
+        select e.event_id, 'account.' || e.type, ${occurredMs}, e.account_id, host(e.ip), e.device_id, e.country,
                null, null, null, null, e.field, e.two_factor_enabled
           from w cross join lateral (${perAccount('account_events', sql``)}) e`,
   );
@@ -116,8 +115,8 @@ export async function loadIpFailures(tx: Tx, windows: IpWindow[]): Promise<Map<s
   if (windows.length === 0) return result;
   const rows = await queryRows<EventRow & { subject: string }>(
     tx,
-    sql`with w as (select * from jsonb_to_recordset(${json(windows.map((x) => ({ ip: x.ip, since: x.since.toISOString(), until: x.until.toISOString() })))}) as w(ip inet, since timestamptz, until timestamptz))
-        select host(w.ip) as subject, e.event_id, 'login.failed' as type, ${epochMs} as occurred_ms, e.account_id, a.external_id as account, host(e.ip) as ip, e.device_id, e.country,
+    sql`with w as (select * from jsonb_to_recordset(${jsonb(windows.map((x) => ({ ip: x.ip, since: x.since.toISOString(), until: x.until.toISOString() })))}) as w(ip inet, since timestamptz, until timestamptz))
+        select host(w.ip) as subject, e.event_id, 'login.failed' as type, ${occurredMs} as occurred_ms, e.account_id, a.external_id as account, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
           from w cross join lateral (
             select * from login_events e where e.ip = w.ip and e.occurred_at >= w.since and e.occurred_at <= w.until and e.outcome = 'failed' offset 0

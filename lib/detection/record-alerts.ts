@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
+import { jsonb } from '@/db/sql-helpers';
 import { activeAlertStatuses, alertEvidence, alerts, type AlertSubjectType } from '@/db/schema';
 import type { DetectionEvent, RuleDefinition, RuleHit } from './types';
 
@@ -72,7 +73,7 @@ export async function recordHit(tx: Tx, rule: RuleDefinition, subject: AlertSubj
     tx,
     sql`select count(distinct ev.event_id)::int as n from alert_evidence ev join alerts a on a.id = ev.alert_id
         where a.subject_type = ${subject.type} and a.subject_id = ${subject.id} and a.rule = ${rule.rule}
-          and ev.event_id in (select jsonb_array_elements_text(${JSON.stringify(fresh)}::jsonb))`,
+          and ev.event_id in (select jsonb_array_elements_text(${jsonb(fresh)}))`,
   );
   if ((known?.n ?? 0) >= fresh.length) return 'unchanged';
   const [created] = await tx

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
+import { jsonb } from '@/db/sql-helpers';
 import { loadAccountEvents, loadIpFailures } from './load-events';
 import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
 import { ruleList } from './rules';
@@ -39,7 +40,7 @@ function evaluate(rule: RuleDefinition, input: RuleInput, settings: DetectionSet
 async function lockSubjects(tx: Tx, keys: string[]): Promise<void> {
   await tx.execute(
     sql`select pg_advisory_xact_lock(h) from (
-          select distinct hashtextextended(k, 0) as h from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) as k order by h
+          select distinct hashtextextended(k, 0) as h from jsonb_array_elements_text(${jsonb(keys)}) as k order by h
         ) as ordered`,
   );
 }

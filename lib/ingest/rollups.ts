@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rollupShards } from '@/db/schema';
+import { jsonb } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 
 const hourMs = 3_600_000;
@@ -21,8 +22,6 @@ const levels: Level[] = [
   { table: 'daily', column: 'day', width: dayMs, byCountry: true },
   { table: 'daily_all', column: 'day', width: dayMs, byCountry: false },
 ];
-
-const rows = (value: unknown[]) => sql`${JSON.stringify(value)}::jsonb`;
 
 /**
  * Sums the batch per bucket and key of one level. The rows go out unsorted: the upsert sorts them by key
@@ -52,7 +51,7 @@ function upsert(kind: 'otp' | 'login', level: Level, tallied: Record<string, unk
   const columns = [level.column, ...keys].join(', ');
   return sql`insert into ${sql.raw(`${table} (${columns}`)}, shard, count)
     select ${sql.raw(['bucket', ...keys].join(', '))}, ${shard}, count
-    from jsonb_to_recordset(${rows(tallied)}) as t(${sql.raw(['bucket timestamptz', ...keys.map((k) => `${k} text`), 'count bigint'].join(', '))})
+    from jsonb_to_recordset(${jsonb(tallied)}) as t(${sql.raw(['bucket timestamptz', ...keys.map((k) => `${k} text`), 'count bigint'].join(', '))})
     order by ${sql.raw(['bucket', ...keys].join(', '))}
     on conflict (${sql.raw(columns)}, shard) do update set count = ${sql.raw(table)}.count + excluded.count`;
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { accountIdFor } from '@/db/account-id';
 import { queryRows, type Tx } from '@/db/client';
+import { epochMs, jsonb } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { workFor, type DetectionWork } from '@/lib/detection/work';
 import { rollupUpserts } from './rollups';
@@ -20,7 +21,6 @@ export interface StoreResult {
  * jsonb_to_recordset, so a 1000-event batch is a handful of statements (no query per event, and no
  * 13 000-parameter VALUES lists to bind), identical on PostgreSQL and the embedded engine.
  */
-const rows = (value: unknown[]) => sql`${JSON.stringify(value)}::jsonb`;
 
 interface AccountSighting {
   external_id: string;
@@ -116,8 +116,6 @@ interface KnownAccount {
   last_ms: number | null;
 }
 
-const epochMs = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
-
 const selectKnown = (tx: Tx, externalIds: string[]) =>
   queryRows<KnownAccount>(
     tx,
@@ -125,7 +123,7 @@ const selectKnown = (tx: Tx, externalIds: string[]) =>
           ${epochMs('a.phone_observed_at')} as phone_ms, ${epochMs('a.reported_two_factor_observed_at')} as tfa_ms,
           ${epochMs('a.reported_password_changed_at')} as pwd_ms, ${epochMs('act.last_event_at')} as last_ms
         from accounts a left join account_activity act on act.account_id = a.id
-        where a.external_id = any(array(select jsonb_array_elements_text(${rows(externalIds)})))`,
+        where a.external_id = any(array(select jsonb_array_elements_text(${jsonb(externalIds)})))`,
   );
 
 /** Whether the batch has anything newer than what is stored (the same test writeAccounts makes under lock). */
@@ -174,7 +172,7 @@ const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
         reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
       select id, external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
         coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
-      from jsonb_to_recordset(${rows(accounts)}) as t(id uuid, ${sql.raw(sightingColumns)})
+      from jsonb_to_recordset(${jsonb(accounts)}) as t(id uuid, ${sql.raw(sightingColumns)})
       order by external_id
       on conflict (external_id) do update set
         email = ${sql.raw(newer('email', 'email_observed_at'))},
@@ -197,7 +195,7 @@ const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
 /** Moves each account's last activity forward (a late, older event leaves it alone); creates the first one. Rows in account-id order. */
 const updateActivity = (activity: BatchAccounts['toTouch']) =>
   sql`insert into account_activity as a (account_id, last_event_at)
-      select account_id, last_event_at from jsonb_to_recordset(${rows(activity)}) as t(account_id uuid, last_event_at timestamptz) order by account_id
+      select account_id, last_event_at from jsonb_to_recordset(${jsonb(activity)}) as t(account_id uuid, last_event_at timestamptz) order by account_id
       on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`;
 
 /** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
@@ -205,7 +203,7 @@ async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<S
   const claimed = await queryRows<{ event_id: string }>(
     tx,
     sql`insert into seen_events (event_id, received_at)
-        select id, ${receivedAt.toISOString()}::timestamptz from jsonb_array_elements_text(${rows([...ids].sort())}) as id order by id
+        select id, ${receivedAt.toISOString()}::timestamptz from jsonb_array_elements_text(${jsonb([...ids].sort())}) as id order by id
         on conflict do nothing returning event_id`,
   );
   return new Set(claimed.map((r) => r.event_id));
@@ -255,17 +253,17 @@ function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, re
   if (logins.length > 0) {
     inserts.push(sql`insert into login_events (event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ip, user_agent, device_id, country)
       select event_id, account_id, occurred_at, ${received}::timestamptz, outcome, method, failure_reason, ip, user_agent, device_id, country
-      from jsonb_to_recordset(${rows(logins)}) as t(event_id text, account_id uuid, occurred_at timestamptz, outcome text, method text, failure_reason text, ${sql.raw(contextColumns)})`);
+      from jsonb_to_recordset(${jsonb(logins)}) as t(event_id text, account_id uuid, occurred_at timestamptz, outcome text, method text, failure_reason text, ${sql.raw(contextColumns)})`);
   }
   if (otps.length > 0) {
     inserts.push(sql`insert into otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country)
       select event_id, account_id, occurred_at, ${received}::timestamptz, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country
-      from jsonb_to_recordset(${rows(otps)}) as t(event_id text, account_id uuid, occurred_at timestamptz, otp_id text, kind text, channel text, purpose text, failure_reason text, ${sql.raw(contextColumns)})`);
+      from jsonb_to_recordset(${jsonb(otps)}) as t(event_id text, account_id uuid, occurred_at timestamptz, otp_id text, kind text, channel text, purpose text, failure_reason text, ${sql.raw(contextColumns)})`);
   }
   if (changes.length > 0) {
     inserts.push(sql`insert into account_events (event_id, account_id, occurred_at, received_at, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country)
       select event_id, account_id, occurred_at, ${received}::timestamptz, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country
-      from jsonb_to_recordset(${rows(changes)}) as t(event_id text, account_id uuid, occurred_at timestamptz, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text, ${sql.raw(contextColumns)})`);
+      from jsonb_to_recordset(${jsonb(changes)}) as t(event_id text, account_id uuid, occurred_at timestamptz, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text, ${sql.raw(contextColumns)})`);
   }
   return inserts;
 }
