@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { accountIdFor } from '@/db/account-id';
 import { Faker, en } from '@faker-js/faker';
+import { accountIdFor } from '../account-id';
 import type { Database } from '../client';
 import { demoAccount, type DemoAccount } from './demo-profiles';
 
