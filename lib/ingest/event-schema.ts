@@ -9,6 +9,16 @@ import { loginFailureReasons, loginMethods, otpChannels, otpFailureReasons, otpP
 
 const maxFutureMs = 5 * 60 * 1000;
 
+/** `2026-11-20T09:15:00.000Z`: the form toISOString writes (UTC, milliseconds). Most senders already use it. */
+const isCanonicalInstant = (v: string) => v.length === 24 && v.endsWith('Z') && v[10] === 'T' && v[19] === '.';
+
+/** The instant in UTC with millisecond precision; a value that is not a time is left for the checks to name. */
+function toCanonicalInstant(v: string): string {
+  if (isCanonicalInstant(v)) return v;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? new Date(t).toISOString() : v;
+}
+
 export const EventAccount = z.object({
   id: storableText(128).min(1),
   email: z.email().max(320).optional(),
@@ -28,11 +38,15 @@ export const EventContext = z.object({
 const base = {
   id: storableText(128).min(1),
   // Normalised to UTC with millisecond precision, so the raw row and the rollup bucket agree exactly.
+  // One check and an in-place rewrite, not two refinements and a transform: this runs for every event of
+  // every batch, and zod's transform (a pipe) costs about twice what the whole check does.
   occurredAt: z.iso
     .datetime({ offset: true })
-    .refine(isSensibleInstant, 'must be a time from 1970 on')
-    .refine((v) => Date.parse(v) <= Date.now() + maxFutureMs, 'must not be more than 5 minutes in the future')
-    .transform((v) => new Date(Date.parse(v)).toISOString()),
+    .superRefine((v, ctx) => {
+      if (!isSensibleInstant(v)) ctx.addIssue({ code: 'custom', message: 'must be a time from 1970 on' });
+      else if (Date.parse(v) > Date.now() + maxFutureMs) ctx.addIssue({ code: 'custom', message: 'must not be more than 5 minutes in the future' });
+    })
+    .overwrite(toCanonicalInstant),
   account: EventAccount,
   context: EventContext.optional(),
 };

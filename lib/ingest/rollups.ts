@@ -23,15 +23,25 @@ const levels: Level[] = [
   { table: 'daily_all', column: 'day', width: dayMs, byCountry: false },
 ];
 
+/** One stored event as the rollups count it: its time, its key values (and them joined, once for all levels), its country. */
+interface Tallied {
+  ms: number;
+  key: string[];
+  keyText: string;
+  country: string;
+}
+
+const tallied = (ms: number, key: string[], country: string): Tallied => ({ ms, key, keyText: key.join('|'), country });
+
 /**
  * Sums the batch per bucket and key of one level. The rows go out unsorted: the upsert sorts them by key
  * (the lock order between batches) in the database.
  */
-function tally(events: { ms: number; key: string[]; country: string }[], level: Level, names: readonly string[]): Record<string, unknown>[] {
+function tally(events: Tallied[], level: Level, names: readonly string[]): Record<string, unknown>[] {
   const out = new Map<string, { bucket: number; key: string[]; country: string; count: number }>();
-  for (const { ms, key, country } of events) {
+  for (const { ms, key, keyText, country } of events) {
     const bucket = ms - (((ms % level.width) + level.width) % level.width);
-    const id = `${bucket}|${key.join('|')}${level.byCountry ? `|${country}` : ''}`;
+    const id = level.byCountry ? `${bucket}|${keyText}|${country}` : `${bucket}|${keyText}`;
     const row = out.get(id);
     if (row) row.count += 1;
     else out.set(id, { bucket, key, country, count: 1 });
@@ -68,16 +78,16 @@ const loginKeyNames = ['outcome', 'reason'] as const;
  * lock rollup rows in one order.
  */
 export function rollupUpserts(events: IngestEvent[]): SQL[] {
-  const otp: { ms: number; key: string[]; country: string }[] = [];
-  const login: { ms: number; key: string[]; country: string }[] = [];
+  const otp: Tallied[] = [];
+  const login: Tallied[] = [];
   for (const e of events) {
     const country = e.context?.country ?? '';
     const ms = Date.parse(e.occurredAt);
-    if (e.type === 'login.succeeded') login.push({ ms, key: ['succeeded', ''], country });
-    else if (e.type === 'login.failed') login.push({ ms, key: ['failed', e.reason], country });
+    if (e.type === 'login.succeeded') login.push(tallied(ms, ['succeeded', ''], country));
+    else if (e.type === 'login.failed') login.push(tallied(ms, ['failed', e.reason], country));
     else if (e.type in otpKind) {
       const o = e as Extract<IngestEvent, { type: keyof typeof otpKind }>;
-      otp.push({ ms, key: [o.channel, o.purpose, otpKind[o.type], o.type === 'otp.failed' ? o.reason : ''], country });
+      otp.push(tallied(ms, [o.channel, o.purpose, otpKind[o.type], o.type === 'otp.failed' ? o.reason : ''], country));
     }
   }
   const shard = Math.floor(Math.random() * rollupShards);
