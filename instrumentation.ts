@@ -2,7 +2,8 @@ import type { Instrumentation } from 'next';
 
 /**
  * Opens the database when the server starts, so the embedded engine's lock is held from the first moment,
- * then starts the outbox worker (webhooks and customer notices) in this same process. Both are imported
+ * then starts the outbox worker (webhooks and customer notices) and the detection backlog sweep (work a
+ * stopped or crashed server left unfinished) in this same process. They are imported
  * here, not at the top, so the edge bundle never pulls in database code.
  */
 export async function register() {
@@ -12,6 +13,8 @@ export async function register() {
   if (process.env.NEXT_PHASE === 'phase-production-build') return; // no deliveries from build workers
   const { startOutboxWorker } = await import('./lib/outbox/worker');
   startOutboxWorker(getDb);
+  const { startDetectionSweeper } = await import('./lib/detection/backlog');
+  startDetectionSweeper(getDb);
 }
 
 /** Unexpected errors: the details go to the server log with the request id; the client sees a generic page. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { staffUsers } from './staff';
 
 export const alertRules = [
@@ -82,4 +82,25 @@ export const alertEvidence = pgTable(
     summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [primaryKey({ columns: [t.alertId, t.eventId] }), index('alert_evidence_order_idx').on(t.alertId, t.occurredAt, t.eventId)],
+);
+
+/**
+ * Detection work that is not done yet: one row per stored batch (its accounts and IPs, their new events and
+ * time spans), written in the batch's own transaction, so committed events are never left unexamined. The
+ * server that stored the batch runs detection right after commit and deletes the row; while it does, the
+ * lease keeps others off it. A row whose lease ran out (its server stopped or crashed first, or gave up
+ * after retries) is claimed by whichever server sweeps next, and run again (detection is idempotent).
+ */
+export const detectionBacklog = pgTable(
+  'detection_backlog',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The work in the compact form of lib/detection/work (`workToJson`). */
+    work: jsonb('work').notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull(),
+    /** Sweeps that claimed the row: each one leases it for longer. */
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('detection_backlog_lease_idx').on(t.leaseUntil)],
 );

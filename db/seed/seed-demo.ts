@@ -4,7 +4,7 @@ import { settings, staffUsers } from '../schema';
 import { hashPassword } from '@/lib/auth/passwords';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { SystemActor } from '@/lib/auth/actor';
-import { runDetection } from '@/lib/detection/run-detection';
+import { detectAndFinish } from '@/lib/detection/backlog';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { demoDataset, type SeedOptions } from './generate-events';
 import { seedDemoReports } from './reports';
@@ -64,7 +64,7 @@ export async function seedDemoData(db: Db, options: SeedOptions, onProgress?: (p
       const batch = dayEvents.slice(i, i + eventsPerBatch);
       const stored = await db.transaction((tx) => storeEvents(tx, batch));
       // As the ingest API does after each batch commits, so the demo's alerts are the detection's own.
-      await runDetection(db, stored.detection);
+      await detectAndFinish(db, stored.detection, [stored.backlogRow]);
       events += batch.length;
     }
     onProgress?.({ day: day + 1, days: options.days, events });

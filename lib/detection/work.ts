@@ -69,3 +69,22 @@ export function mergeWork(into: DetectionWork, more: DetectionWork): DetectionWo
 }
 
 export const workSize = (w: DetectionWork) => w.accounts.size + w.ips.size;
+
+/** A subject's work as stored in the backlog: [key, from, to, needsHistory (0/1), event ids]. */
+type StoredSubject = [string, number, number, 0 | 1, string[]];
+
+/** The work in a compact JSON form for the detection backlog (arrays, no repeated field names). */
+export interface StoredWork {
+  a: StoredSubject[];
+  i: StoredSubject[];
+}
+
+const storeSubjects = (map: Map<string, SubjectWork>): StoredSubject[] =>
+  Array.from(map, ([key, w]) => [key, w.from, w.to, w.needsHistory ? 1 : 0, [...w.newEventIds]]);
+
+const loadSubjects = (subjects: StoredSubject[]): Map<string, SubjectWork> =>
+  new Map(subjects.map(([key, from, to, history, ids]) => [key, { from, to, needsHistory: history === 1, newEventIds: new Set(ids) }]));
+
+export const workToJson = (work: DetectionWork): StoredWork => ({ a: storeSubjects(work.accounts), i: storeSubjects(work.ips) });
+
+export const workFromJson = (stored: StoredWork): DetectionWork => ({ accounts: loadSubjects(stored.a), ips: loadSubjects(stored.i) });

@@ -6,7 +6,8 @@ import { storeEvents, type StoreResult } from './store-events';
 
 /**
  * The pipeline after validation: dedupe → store raw events → rollups, all in one transaction; then,
- * after commit, hand the touched accounts and IPs to detection (lib/detection/queue).
+ * after commit, hand the touched accounts and IPs to detection (lib/detection/queue). The work is also on
+ * record in the detection backlog, written in the same transaction, until detection has run it.
  */
 export async function ingestBatch(db: Db, events: IngestEvent[], receivedAt = new Date(), options: { statementTimeoutMs?: number } = {}): Promise<StoreResult> {
   const result = await db.transaction(async (tx) => {
@@ -15,6 +16,6 @@ export async function ingestBatch(db: Db, events: IngestEvent[], receivedAt = ne
     await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 4000)}`));
     return storeEvents(tx, events, receivedAt);
   });
-  scheduleDetection(db, result.detection);
+  scheduleDetection(db, result.detection, result.backlogRow);
   return result;
 }

@@ -3,6 +3,7 @@ import { accountIdFor } from '@/db/account-id';
 import { queryRows, type Tx } from '@/db/client';
 import { epochMs, jsonb } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
+import { backlogInsert } from '@/lib/detection/backlog';
 import { workFor, type DetectionWork } from '@/lib/detection/work';
 import { rollupUpserts } from './rollups';
 
@@ -14,6 +15,8 @@ export interface StoreResult {
   ips: string[];
   /** The new events' subjects, for detection after commit. */
   detection: DetectionWork;
+  /** The batch's row in the detection backlog (null when nothing new was stored). */
+  backlogRow: number | null;
 }
 
 /*
@@ -154,7 +157,12 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
     const k = known.get(s.row.external_id);
     const id = k?.id ?? accountIdFor(s.row.external_id);
     ids.set(s.row.external_id, id);
-    if (!k || reportsNews(s, k)) toWrite.push({ ...s.row, id });
+    if (!k || reportsNews(s, k)) {
+      // The sighting is this batch's own object: it takes the id in place (no copy per account).
+      const row: AccountSighting & { id?: string } = s.row;
+      row.id = id;
+      toWrite.push(row as AccountSighting & { id: string });
+    }
     if (!k || k.last_ms === null || s.t.last > k.last_ms) toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
   }
   return { ids, toWrite, toTouch };
@@ -211,41 +219,47 @@ async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<S
 
 const contextColumns = 'ip inet, user_agent text, device_id text, country text';
 
-/** One statement of data-modifying CTEs: one round trip for several writes. */
-const inOneStatement = (parts: SQL[]) => sql`with ${sql.join(
-  parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`),
+/** One statement of data-modifying CTEs: one round trip for several writes. It returns what `returning` returns, if given. */
+const inOneStatement = (parts: SQL[], returning?: SQL) => sql`with ${sql.join(
+  [...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`), ...(returning ? [sql`r as (${returning})`] : [])],
   sql`, `,
-)} select 1`;
+)} ${returning ? sql`select * from r` : sql`select 1`}`;
 
-/** The raw events, by table, in one statement. */
+/** The raw events, by table, in one statement. Rows are built field by field (no spread copy per event). */
 function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, received: string): SQL[] {
   const logins: Record<string, unknown>[] = [];
   const otps: Record<string, unknown>[] = [];
   const changes: Record<string, unknown>[] = [];
   for (const e of events) {
     const c = e.context;
-    const common = { event_id: e.id, account_id: accountIds.get(e.account.id), occurred_at: e.occurredAt, ip: c?.ip, user_agent: c?.userAgent, device_id: c?.deviceId, country: c?.country };
+    const event_id = e.id;
+    const account_id = accountIds.get(e.account.id);
+    const occurred_at = e.occurredAt;
+    const ip = c?.ip;
+    const user_agent = c?.userAgent;
+    const device_id = c?.deviceId;
+    const country = c?.country;
     switch (e.type) {
       case 'login.succeeded':
-        logins.push({ ...common, outcome: 'succeeded', method: e.method });
+        logins.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, outcome: 'succeeded', method: e.method });
         break;
       case 'login.failed':
-        logins.push({ ...common, outcome: 'failed', failure_reason: e.reason });
+        logins.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, outcome: 'failed', failure_reason: e.reason });
         break;
       case 'otp.issued':
       case 'otp.verified':
       case 'otp.failed':
       case 'otp.delivery_failed':
-        otps.push({ ...common, kind: e.type.slice(4), otp_id: e.otpId, channel: e.channel, purpose: e.purpose, failure_reason: 'reason' in e ? e.reason : undefined });
+        otps.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, kind: e.type.slice(4), otp_id: e.otpId, channel: e.channel, purpose: e.purpose, failure_reason: 'reason' in e ? e.reason : undefined });
         break;
       case 'account.contact_changed':
-        changes.push({ ...common, type: 'contact_changed', field: e.field, new_value: e.field === 'email' ? e.account.email : e.account.phone });
+        changes.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, type: 'contact_changed', field: e.field, new_value: e.field === 'email' ? e.account.email : e.account.phone });
         break;
       case 'account.password_changed':
-        changes.push({ ...common, type: 'password_changed' });
+        changes.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, type: 'password_changed' });
         break;
       case 'account.2fa_changed':
-        changes.push({ ...common, type: '2fa_changed', two_factor_enabled: e.enabled, two_factor_method: e.method });
+        changes.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, type: '2fa_changed', two_factor_enabled: e.enabled, two_factor_method: e.method });
         break;
     }
   }
@@ -286,10 +300,12 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   const fresh = await claimEventIds(tx, [...firstById.keys()], receivedAt);
   const events = [...firstById.values()].filter((e) => fresh.has(e.id));
   const duplicates = batch.length - events.length;
-  if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]) };
+  if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
 
   const { ids: accountIds, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
-  await tx.execute(inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString())));
+  const detection = workFor(events.map((e) => ({ eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: e.occurredAt, type: e.type, ip: e.context?.ip, purpose: 'purpose' in e ? e.purpose : undefined })));
+  // The raw events and the batch's detection work go in together: committed events always have their work on record.
+  const [backlog] = await queryRows<{ id: number | string }>(tx, inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString()), backlogInsert(detection)));
   const shared: SQL[] = [];
   if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
@@ -298,6 +314,5 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);
-  const detection = workFor(events.map((e) => ({ eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: e.occurredAt, type: e.type, ip: e.context?.ip, purpose: 'purpose' in e ? e.purpose : undefined })));
-  return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips], detection };
+  return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips], detection, backlogRow: Number(backlog!.id) };
 }

@@ -1,0 +1,81 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '@/db/client';
+import { jsonb } from '@/db/sql-helpers';
+import { startBackgroundLoop, type BackgroundLoop } from '@/lib/background/loop';
+import { log } from '@/lib/log/logger';
+import { runDetection, type DetectionOutcome } from './run-detection';
+import { emptyWork, mergeWork, workFromJson, workToJson, type DetectionWork, type StoredWork } from './work';
+
+/*
+ * The detection backlog (table detection_backlog) makes the hand-over from ingest to detection durable.
+ * A batch writes its work in its own transaction; the server that stored it runs detection right after
+ * commit (lib/detection/queue) and then deletes the row. While it does, a lease keeps other servers off
+ * the row. If that server stops or crashes first, or gives up after its retries, the lease runs out and the
+ * sweep (a background loop on every server) claims the row and runs it again. Running work twice is
+ * harmless: a rule's hit that is already on an alert changes nothing.
+ */
+
+/** How long the server that stored a batch has to run its detection before a sweep may take it over. */
+const ownerLeaseMinutes = 5;
+const rowsPerSweep = 20;
+
+/** The batch's work as a backlog row (a part of ingest's events statement), leased to this server; returns its id. */
+export const backlogInsert = (work: DetectionWork): SQL =>
+  sql`insert into detection_backlog (work, lease_until) values (${jsonb(workToJson(work))}, now() + ${`${ownerLeaseMinutes} minutes`}::interval) returning id`;
+
+/** Work that ran to the end: its rows leave the backlog. */
+export async function finishBacklog(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`delete from detection_backlog where id = any(array(select jsonb_array_elements_text(${jsonb(ids)})::bigint))`);
+}
+
+export interface SweepResult {
+  /** Rows claimed (their lease had run out). */
+  claimed: number;
+  /** Claimed rows whose detection ran to the end and that left the backlog. */
+  finished: number;
+}
+
+/**
+ * Claims backlog rows whose lease ran out (oldest first, FOR UPDATE SKIP LOCKED so two servers never take
+ * the same row), runs their detection as one piece of work, and deletes them if it ran to the end. Rows
+ * of a run that failed, in whole or in part, stay, to be claimed again when their longer lease runs out.
+ */
+export async function sweepDetectionBacklog(db: Db, options: { limit?: number } = {}): Promise<SweepResult> {
+  const rows = await queryRows<{ id: number; work: StoredWork }>(
+    db,
+    // A claimed row's lease grows with each sweep that claims it: 10, 20, 40 … minutes, at most an hour.
+    sql`update detection_backlog b set attempts = b.attempts + 1,
+          lease_until = now() + least(${ownerLeaseMinutes} * power(2, b.attempts + 1), 60) * interval '1 minute'
+        where b.id in (select id from detection_backlog where lease_until < now() order by id limit ${options.limit ?? rowsPerSweep} for update skip locked)
+        returning b.id, b.work`,
+  );
+  if (rows.length === 0) return { claimed: 0, finished: 0 };
+  const work = emptyWork();
+  for (const row of rows) mergeWork(work, workFromJson(row.work));
+  const ids = rows.map((r) => Number(r.id));
+  log.warn('detection is running work whose server did not finish it', { rows: ids.length, oldestId: ids[0] });
+  const outcome = await detectAndFinish(db, work, ids);
+  return { claimed: rows.length, finished: outcome.failed ? 0 : rows.length };
+}
+
+/** Runs detection for the work, then deletes its backlog rows if it ran to the end (the seed and the sweep; the ingest queue retries first). */
+export async function detectAndFinish(db: Db, work: DetectionWork, ids: readonly (number | null)[]): Promise<DetectionOutcome> {
+  const outcome = await runDetection(db, work);
+  if (!outcome.failed) await finishBacklog(db, ids.filter((id) => id !== null));
+  return outcome;
+}
+
+export interface DetectionSweeperOptions {
+  intervalMs?: number;
+  errorIntervalMs?: number;
+}
+
+/** Sweeps the backlog every half minute, and straight away again while sweeps find rows. */
+export function startDetectionSweeper(getDb: () => Promise<Db>, options: DetectionSweeperOptions = {}): BackgroundLoop {
+  return startBackgroundLoop('detection-backlog', getDb, async (db) => (await sweepDetectionBacklog(db)).claimed > 0, {
+    intervalMs: options.intervalMs ?? 30_000,
+    errorIntervalMs: options.errorIntervalMs ?? 60_000,
+    failureMessage: 'detection backlog sweep failed',
+  });
+}
