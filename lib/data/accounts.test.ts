@@ -1,12 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { fc, test } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/db/schema';
 import { loginEvent, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { queryRows } from '@/db/client';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
 import { storeEvents } from '@/lib/ingest/store-events';
-import { escapeLike, getAccount, searchAccounts } from './accounts';
+import { escapeLike, getAccount, searchAccounts, searchText } from './accounts';
 
 const { db } = setupTestDatabase();
 const tag = uniqueSuffix();
@@ -44,6 +45,16 @@ describe('account search', () => {
     expect(await ids("o'hara")).toEqual([people[2]!.id]);
     expect(await ids('+44 7700 900111')).toEqual([people[0]!.id]);
     expect(await ids('5550199')).toEqual([people[1]!.id]);
+  });
+
+  it('matches through one trigram index over all four columns (the query repeats its expression exactly)', async () => {
+    const plan = await db().transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return queryRows<{ 'QUERY PLAN': string }>(tx, sql`explain select ${accounts.id} from ${accounts} where ${searchText} like ${'%ana.lima%'}`);
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('accounts_search_trgm_idx');
+    const trigramIndexes = await queryRows<{ indexname: string }>(db(), sql`select indexname from pg_indexes where tablename = 'accounts' and indexdef like '%gin_trgm_ops%'`);
+    expect(trigramIndexes.map((r) => r.indexname)).toEqual(['accounts_search_trgm_idx']);
   });
 
   it('takes % and _ literally', async () => {
