@@ -21,3 +21,27 @@ export function jsonb(value: unknown): SQL {
 export function epochMs(column: string): SQL {
   return sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
 }
+
+const rowSelects = new Map<string, string>();
+
+/**
+ * Rows as one jsonb parameter of arrays, unpacked as a table with the given columns, e.g.
+ * `jsonbRows('id uuid, at timestamptz', [[id, at], …])`; use it as `from ${jsonbRows(…)} as t`. Each row lists
+ * its values in the columns' order (undefined and null both arrive as null). Positional rows repeat no
+ * field names, so for a 1000-row batch they are about a quarter smaller than objects, and cheaper to
+ * build, send and unpack (jsonb_to_recordset has to match every object's keys to the columns).
+ */
+export function jsonbRows(columns: string, rows: readonly (readonly unknown[])[]): SQL {
+  let select = rowSelects.get(columns);
+  if (!select) {
+    select = columns
+      .split(',')
+      .map((column, i) => {
+        const [name, type] = column.trim().split(/\s+/);
+        return `(e->>${i})::${type} as ${name}`;
+      })
+      .join(', ');
+    rowSelects.set(columns, select);
+  }
+  return sql`(select ${sql.raw(select)} from jsonb_array_elements(${jsonb(rows)}) as e)`;
+}

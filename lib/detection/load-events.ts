@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
-import { epochMs, jsonb } from '@/db/sql-helpers';
+import { epochMs, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEventType } from '@/lib/ingest/event-schema';
 import type { DetectionEvent } from './types';
 
@@ -70,16 +70,16 @@ export interface AccountEvents {
 export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promise<Map<string, AccountEvents>> {
   const result = new Map<string, AccountEvents>();
   if (windows.length === 0) return result;
-  const w = jsonb(windows.map((x) => ({ account_id: x.accountId, since: x.since.toISOString(), until: x.until.toISOString(), history_since: x.historySince.toISOString() })));
+  const w = jsonbRows('account_id uuid, since timestamptz, until timestamptz, history_since timestamptz', windows.map((x) => [x.accountId, x.since.toISOString(), x.until.toISOString(), x.historySince.toISOString()]));
   const accounts = await queryRows<{ id: string; external_id: string; first_event_at: string }>(
     tx,
     sql`select a.id, a.external_id, a.first_event_at::text from accounts a
-        where a.id = any(array(select (x->>'account_id')::uuid from jsonb_array_elements(${w}) x))`,
+        where a.id = any(array(select account_id from ${w} as w))`,
   );
   for (const a of accounts) result.set(a.id, { account: a.external_id, firstEventAt: Date.parse(a.first_event_at), events: [] });
   const rows = await queryRows<Omit<EventRow, 'account'>>(
     tx,
-    sql`with w as (select * from jsonb_to_recordset(${w}) as w(account_id uuid, since timestamptz, until timestamptz, history_since timestamptz))
+    sql`with w as (select * from ${w} as w)
         select e.event_id, 'login.' || e.outcome as type, ${occurredMs} as occurred_ms, e.account_id, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
           from w cross join lateral (${perAccount('login_events', sql`and (e.occurred_at >= w.since or e.outcome = 'succeeded')`)}) e
@@ -115,7 +115,7 @@ export async function loadIpFailures(tx: Tx, windows: IpWindow[]): Promise<Map<s
   if (windows.length === 0) return result;
   const rows = await queryRows<EventRow & { subject: string }>(
     tx,
-    sql`with w as (select * from jsonb_to_recordset(${jsonb(windows.map((x) => ({ ip: x.ip, since: x.since.toISOString(), until: x.until.toISOString() })))}) as w(ip inet, since timestamptz, until timestamptz))
+    sql`with w as (select * from ${jsonbRows('ip inet, since timestamptz, until timestamptz', windows.map((x) => [x.ip, x.since.toISOString(), x.until.toISOString()]))} as w)
         select host(w.ip) as subject, e.event_id, 'login.failed' as type, ${occurredMs} as occurred_ms, e.account_id, a.external_id as account, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
           from w cross join lateral (

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rollupShards } from '@/db/schema';
-import { jsonb } from '@/db/sql-helpers';
+import { jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 
 const hourMs = 3_600_000;
@@ -33,11 +33,16 @@ interface Tallied {
 
 const tallied = (ms: number, key: string[], country: string): Tallied => ({ ms, key, keyText: key.join('|'), country });
 
+/** A rollup table's key columns, in the order of its primary key (after the bucket). */
+const keyColumns = (kind: 'otp' | 'login', level: Level) =>
+  kind === 'otp' ? ['channel', 'purpose', ...(level.byCountry ? ['country'] : []), 'kind', 'reason'] : ['outcome', 'reason', ...(level.byCountry ? ['country'] : [])];
+
 /**
- * Sums the batch per bucket and key of one level. The rows go out unsorted: the upsert sorts them by key
- * (the lock order between batches) in the database.
+ * Sums the batch per bucket and key of one level, as rows [bucket, …key columns, count] in the table's
+ * column order. The rows go out unsorted: the upsert sorts them by key (the lock order between batches)
+ * in the database.
  */
-function tally(events: Tallied[], level: Level, names: readonly string[]): Record<string, unknown>[] {
+function tally(events: Tallied[], level: Level, names: readonly string[], columns: readonly string[]): unknown[][] {
   const out = new Map<string, { bucket: number; key: string[]; country: string; count: number }>();
   for (const { ms, key, keyText, country } of events) {
     const bucket = ms - (((ms % level.width) + level.width) % level.width);
@@ -46,22 +51,17 @@ function tally(events: Tallied[], level: Level, names: readonly string[]): Recor
     if (row) row.count += 1;
     else out.set(id, { bucket, key, country, count: 1 });
   }
-  return [...out.values()].map(({ bucket, key, country, count }) => {
-    const row: Record<string, unknown> = { bucket: new Date(bucket).toISOString(), count };
-    names.forEach((name, i) => (row[name] = key[i]));
-    if (level.byCountry) row.country = country;
-    return row;
-  });
+  const positions = columns.map((column) => names.indexOf(column));
+  return Array.from(out.values(), ({ bucket, key, country, count }) => [new Date(bucket).toISOString(), ...positions.map((i) => (i < 0 ? country : key[i])), count]);
 }
 
 /** One upsert of a batch's tallies into one rollup table. */
-function upsert(kind: 'otp' | 'login', level: Level, tallied: Record<string, unknown>[], shard: number): SQL {
-  const keys = kind === 'otp' ? ['channel', 'purpose', ...(level.byCountry ? ['country'] : []), 'kind', 'reason'] : ['outcome', 'reason', ...(level.byCountry ? ['country'] : [])];
+function upsert(kind: 'otp' | 'login', level: Level, keys: readonly string[], rows: unknown[][], shard: number): SQL {
   const table = `${kind}_rollup_${level.table}`;
   const columns = [level.column, ...keys].join(', ');
   return sql`insert into ${sql.raw(`${table} (${columns}`)}, shard, count)
     select ${sql.raw(['bucket', ...keys].join(', '))}, ${shard}, count
-    from jsonb_to_recordset(${jsonb(tallied)}) as t(${sql.raw(['bucket timestamptz', ...keys.map((k) => `${k} text`), 'count bigint'].join(', '))})
+    from ${jsonbRows(['bucket timestamptz', ...keys.map((k) => `${k} text`), 'count bigint'].join(', '), rows)} as t
     order by ${sql.raw(['bucket', ...keys].join(', '))}
     on conflict (${sql.raw(columns)}, shard) do update set count = ${sql.raw(table)}.count + excluded.count`;
 }
@@ -110,7 +110,10 @@ export function rollupUpserts(events: IngestEvent[]): SQL[] {
     ['login', login, loginKeyNames],
   ] as const) {
     if (list.length === 0) continue;
-    for (const level of levels) upserts.push(upsert(kind, level, tally(list, level, names), shard));
+    for (const level of levels) {
+      const keys = keyColumns(kind, level);
+      upserts.push(upsert(kind, level, keys, tally(list, level, names, keys), shard));
+    }
   }
   return upserts;
 }

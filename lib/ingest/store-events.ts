@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { accountIdFor } from '@/db/account-id';
 import { queryRows, type Tx } from '@/db/client';
-import { epochMs, jsonb } from '@/db/sql-helpers';
+import { epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
 import { workFor, type DetectionWork } from '@/lib/detection/work';
@@ -20,8 +20,8 @@ export interface StoreResult {
 }
 
 /*
- * Every statement here is set-based: the whole batch travels as one JSON parameter and is unpacked with
- * jsonb_to_recordset, so a 1000-event batch is a handful of statements (no query per event, and no
+ * Every statement here is set-based: the whole batch travels as one JSON parameter and is unpacked in
+ * the statement (jsonbRows), so a 1000-event batch is a handful of statements (no query per event, and no
  * 13 000-parameter VALUES lists to bind), identical on PostgreSQL and the embedded engine.
  */
 
@@ -180,7 +180,7 @@ const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
         reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
       select id, external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
         coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
-      from jsonb_to_recordset(${jsonb(accounts)}) as t(id uuid, ${sql.raw(sightingColumns)})
+      from ${jsonbRows(`id uuid, ${sightingColumns}`, accounts.map((a) => [a.id, a.external_id, a.first_event_at, a.email, a.email_observed_at, a.phone, a.phone_observed_at, a.tfa_enabled, a.tfa_method, a.tfa_observed_at, a.pwd_changed_at]))} as t
       order by external_id
       on conflict (external_id) do update set
         email = ${sql.raw(newer('email', 'email_observed_at'))},
@@ -203,7 +203,7 @@ const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
 /** Moves each account's last activity forward (a late, older event leaves it alone); creates the first one. Rows in account-id order. */
 const updateActivity = (activity: BatchAccounts['toTouch']) =>
   sql`insert into account_activity as a (account_id, last_event_at)
-      select account_id, last_event_at from jsonb_to_recordset(${jsonb(activity)}) as t(account_id uuid, last_event_at timestamptz) order by account_id
+      select account_id, last_event_at from ${jsonbRows('account_id uuid, last_event_at timestamptz', activity.map((a) => [a.account_id, a.last_event_at]))} as t order by account_id
       on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`;
 
 /** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
@@ -217,7 +217,12 @@ async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<S
   return new Set(claimed.map((r) => r.event_id));
 }
 
-const contextColumns = 'ip inet, user_agent text, device_id text, country text';
+/** Each event table's rows as the batch sends them: the columns every event has, then the table's own. */
+const commonColumns = 'event_id text, account_id uuid, occurred_at timestamptz, ip inet, user_agent text, device_id text, country text';
+const loginColumns = `${commonColumns}, outcome text, method text, failure_reason text`;
+const otpColumns = `${commonColumns}, kind text, otp_id text, channel text, purpose text, failure_reason text`;
+const changeColumns = `${commonColumns}, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text`;
+const stored = (columns: string) => columns.replace(/ \w+(,|$)/g, '$1');
 
 /** One statement of data-modifying CTEs: one round trip for several writes. It returns what `returning` returns, if given. */
 const inOneStatement = (parts: SQL[], returning?: SQL) => sql`with ${sql.join(
@@ -225,59 +230,47 @@ const inOneStatement = (parts: SQL[], returning?: SQL) => sql`with ${sql.join(
   sql`, `,
 )} ${returning ? sql`select * from r` : sql`select 1`}`;
 
-/** The raw events, by table, in one statement. Rows are built field by field (no spread copy per event). */
+/** The raw events, by table, in one statement. Rows are positional, in their table's column list above. */
 function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, received: string): SQL[] {
-  const logins: Record<string, unknown>[] = [];
-  const otps: Record<string, unknown>[] = [];
-  const changes: Record<string, unknown>[] = [];
+  const logins: unknown[][] = [];
+  const otps: unknown[][] = [];
+  const changes: unknown[][] = [];
   for (const e of events) {
     const c = e.context;
-    const event_id = e.id;
-    const account_id = accountIds.get(e.account.id);
-    const occurred_at = e.occurredAt;
-    const ip = c?.ip;
-    const user_agent = c?.userAgent;
-    const device_id = c?.deviceId;
-    const country = c?.country;
+    const accountId = accountIds.get(e.account.id);
     switch (e.type) {
       case 'login.succeeded':
-        logins.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, outcome: 'succeeded', method: e.method });
+        logins.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'succeeded', e.method, null]);
         break;
       case 'login.failed':
-        logins.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, outcome: 'failed', failure_reason: e.reason });
+        logins.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'failed', null, e.reason]);
         break;
       case 'otp.issued':
       case 'otp.verified':
       case 'otp.failed':
       case 'otp.delivery_failed':
-        otps.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, kind: e.type.slice(4), otp_id: e.otpId, channel: e.channel, purpose: e.purpose, failure_reason: 'reason' in e ? e.reason : undefined });
+        otps.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, e.type.slice(4), e.otpId, e.channel, e.purpose, 'reason' in e ? e.reason : null]);
         break;
       case 'account.contact_changed':
-        changes.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, type: 'contact_changed', field: e.field, new_value: e.field === 'email' ? e.account.email : e.account.phone });
+        changes.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'contact_changed', e.field, e.field === 'email' ? e.account.email : e.account.phone, null, null]);
         break;
       case 'account.password_changed':
-        changes.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, type: 'password_changed' });
+        changes.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'password_changed', null, null, null, null]);
         break;
       case 'account.2fa_changed':
-        changes.push({ event_id, account_id, occurred_at, ip, user_agent, device_id, country, type: '2fa_changed', two_factor_enabled: e.enabled, two_factor_method: e.method });
+        changes.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, '2fa_changed', null, null, e.enabled, e.method]);
         break;
     }
   }
   const inserts: SQL[] = [];
-  if (logins.length > 0) {
-    inserts.push(sql`insert into login_events (event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ip, user_agent, device_id, country)
-      select event_id, account_id, occurred_at, ${received}::timestamptz, outcome, method, failure_reason, ip, user_agent, device_id, country
-      from jsonb_to_recordset(${jsonb(logins)}) as t(event_id text, account_id uuid, occurred_at timestamptz, outcome text, method text, failure_reason text, ${sql.raw(contextColumns)})`);
-  }
-  if (otps.length > 0) {
-    inserts.push(sql`insert into otp_events (event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country)
-      select event_id, account_id, occurred_at, ${received}::timestamptz, otp_id, kind, channel, purpose, failure_reason, ip, user_agent, device_id, country
-      from jsonb_to_recordset(${jsonb(otps)}) as t(event_id text, account_id uuid, occurred_at timestamptz, otp_id text, kind text, channel text, purpose text, failure_reason text, ${sql.raw(contextColumns)})`);
-  }
-  if (changes.length > 0) {
-    inserts.push(sql`insert into account_events (event_id, account_id, occurred_at, received_at, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country)
-      select event_id, account_id, occurred_at, ${received}::timestamptz, type, field, new_value, two_factor_enabled, two_factor_method, ip, user_agent, device_id, country
-      from jsonb_to_recordset(${jsonb(changes)}) as t(event_id text, account_id uuid, occurred_at timestamptz, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text, ${sql.raw(contextColumns)})`);
+  for (const [table, columns, rows] of [
+    ['login_events', loginColumns, logins],
+    ['otp_events', otpColumns, otps],
+    ['account_events', changeColumns, changes],
+  ] as const) {
+    if (rows.length === 0) continue;
+    const names = stored(columns);
+    inserts.push(sql`insert into ${sql.raw(`${table} (${names}, received_at)`)} select ${sql.raw(names)}, ${received}::timestamptz from ${jsonbRows(columns, rows)} as t`);
   }
   return inserts;
 }
