@@ -6,4 +6,7 @@ CREATE TABLE "detection_backlog" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "detection_backlog_lease_idx" ON "detection_backlog" USING btree ("lease_until");
+CREATE INDEX "detection_backlog_lease_idx" ON "detection_backlog" USING btree ("lease_until");--> statement-breakpoint
+-- A row lives for a second or two and is read back once at most: compressing its work (tens of kB) would
+-- cost every batch more CPU than it saves.
+ALTER TABLE "detection_backlog" ALTER COLUMN "work" SET STORAGE EXTERNAL;
