@@ -6,7 +6,7 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { storeEvents } from '@/lib/ingest/store-events';
-import { sweepDetectionBacklog } from './backlog';
+import { holdBacklogRows, releaseBacklogRows, renewHeldLeases, sweepDetectionBacklog } from './backlog';
 import { detectionIdle, scheduleDetection } from './queue';
 import { minuteMs } from './types';
 import { workFromJson, workToJson, type StoredWork } from './work';
@@ -114,5 +114,28 @@ describe('detection backlog', () => {
     await db().insert(detectionBacklog).values({ work: workToJson(stored.detection), leaseUntil: sql`now() - interval '1 second'` });
     for (let i = 0; i < 20 && (await db().$count(detectionBacklog, sql`lease_until < now()`)) > 0; i++) await sweepDetectionBacklog(db());
     expect(await alertsOf(account)).toEqual(first);
+  });
+});
+
+describe('detection backlog leases', () => {
+  it('a server renews the lease of work it still holds, so no sweep takes it while it lags behind', async () => {
+    const account = id('cus');
+    const stored = await db().transaction((tx) => storeEvents(tx, burst(account)));
+    const row = stored.backlogRow!;
+    holdBacklogRows([row]);
+    try {
+      await expireLease(row);
+      await renewHeldLeases(db());
+      expect((await backlogRow(row))!.leaseUntil.getTime()).toBeGreaterThan(Date.now() + 4 * minuteMs);
+      await sweepDetectionBacklog(db(), { limit: 1000 });
+      expect(await backlogRow(row)).toMatchObject({ attempts: 0 });
+    } finally {
+      releaseBacklogRows([row]);
+    }
+    // Released (its server gave up on it): the lease is no longer renewed, and once it runs out a sweep takes it.
+    await expireLease(row);
+    await renewHeldLeases(db());
+    await sweepUntilGone(row);
+    expect(await alertsOf(account)).toHaveLength(1);
   });
 });

@@ -23,10 +23,40 @@ const rowsPerSweep = 20;
 export const backlogInsert = (work: DetectionWork): SQL =>
   sql`insert into detection_backlog (work, lease_until) values (${jsonb(workToJson(work))}, now() + ${`${ownerLeaseMinutes} minutes`}::interval) returning id`;
 
-/** Work that ran to the end: its rows leave the backlog. */
+/** Rows given as one jsonb parameter, for `id = any(…)`. */
+const idList = (ids: Iterable<number>) => sql`array(select jsonb_array_elements_text(${jsonb([...ids])})::bigint)`;
+
+/*
+ * The rows whose work this process still has to run (queued, running or waiting for a retry). The sweep
+ * renews their lease rather than leaving it to run out: under a long burst this server's detection may
+ * lag more than the lease, and another sweep (even this server's own) must not take the work twice.
+ */
+const globalForBacklog = globalThis as unknown as { vigilBacklogHeld?: Set<number> };
+const held = (globalForBacklog.vigilBacklogHeld ??= new Set<number>());
+
+export function holdBacklogRows(ids: readonly number[]): void {
+  for (const id of ids) held.add(id);
+}
+
+/** This process will not run these rows' work (it gave up): their lease may run out and a sweep take them. */
+export function releaseBacklogRows(ids: readonly number[]): void {
+  for (const id of ids) held.delete(id);
+}
+
+/** Pushes the lease of every row this process holds a full lease into the future. */
+export async function renewHeldLeases(db: Db): Promise<void> {
+  if (held.size === 0) return;
+  await db.execute(sql`update detection_backlog set lease_until = now() + ${`${ownerLeaseMinutes} minutes`}::interval where id = any(${idList(held)})`);
+}
+
+/** Work that ran to the end: its rows leave the backlog (and this process lets go of them). */
 export async function finishBacklog(db: Db, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.execute(sql`delete from detection_backlog where id = any(array(select jsonb_array_elements_text(${jsonb(ids)})::bigint))`);
+  try {
+    await db.execute(sql`delete from detection_backlog where id = any(${idList(ids)})`);
+  } finally {
+    releaseBacklogRows(ids);
+  }
 }
 
 export interface SweepResult {
@@ -71,9 +101,13 @@ export interface DetectionSweeperOptions {
   errorIntervalMs?: number;
 }
 
-/** Sweeps the backlog every half minute, and straight away again while sweeps find rows. */
+/** Every half minute (straight away again while sweeps find rows): renews this server's leases, then sweeps. */
 export function startDetectionSweeper(getDb: () => Promise<Db>, options: DetectionSweeperOptions = {}): BackgroundLoop {
-  return startBackgroundLoop('detection-backlog', getDb, async (db) => (await sweepDetectionBacklog(db)).claimed > 0, {
+  const pass = async (db: Db) => {
+    await renewHeldLeases(db);
+    return (await sweepDetectionBacklog(db)).claimed > 0;
+  };
+  return startBackgroundLoop('detection-backlog', getDb, pass, {
     intervalMs: options.intervalMs ?? 30_000,
     errorIntervalMs: options.errorIntervalMs ?? 60_000,
     failureMessage: 'detection backlog sweep failed',

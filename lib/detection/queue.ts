@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { log } from '@/lib/log/logger';
-import { finishBacklog } from './backlog';
+import { finishBacklog, holdBacklogRows, releaseBacklogRows } from './backlog';
 import { runDetection } from './run-detection';
 import { emptyWork, mergeWork, workSize, type DetectionWork } from './work';
 
@@ -50,6 +50,7 @@ async function forget(db: Db, rows: number[]): Promise<void> {
 function retryLater(db: Db, work: DetectionWork, attemptNo: number, rows: number[], error: unknown): void {
   if (attemptNo > maxAttempts) {
     log.error('detection gave up on subjects after retries; the backlog sweep will try again', { error, subjects: workSize(work), attempts: maxAttempts });
+    releaseBacklogRows(rows);
     return;
   }
   log.warn('detection run failed; will retry', { error, subjects: workSize(work), attempt: attemptNo });
@@ -72,7 +73,10 @@ async function drain(db: Db): Promise<void> {
 export function scheduleDetection(db: Db, work: DetectionWork, backlogRow?: number | null): void {
   if (workSize(work) === 0) return;
   mergeWork(state.pending, work);
-  if (backlogRow != null) state.pendingRows.push(backlogRow);
+  if (backlogRow != null) {
+    state.pendingRows.push(backlogRow);
+    holdBacklogRows([backlogRow]);
+  }
   kick(db);
 }
 
