@@ -39,7 +39,10 @@ test.describe('analytics', () => {
 
   test('the charts page has no serious accessibility violations', async ({ page }) => {
     // The charts load in the browser; on a machine busy with other tests a first load can time out, so
-    // the page is opened again until the chart has drawn (what is checked is the drawn page).
+    // the page is opened again until the chart has drawn (what is checked is the drawn page). axe then
+    // walks thousands of chart elements, which on a busy 2-core CI machine took most of a minute: the
+    // test gets room for both (it once ran out at 60 s with the page drawn and the scan still going).
+    test.setTimeout(150_000);
     await expect(async () => {
       await page.goto('/analytics?range=7d');
       await expect(page.getByRole('region', { name: 'Logins' }).locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
