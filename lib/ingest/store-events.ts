@@ -138,7 +138,7 @@ const reportsNews = ({ t }: Sighting, k: KnownAccount) => {
 interface BatchAccounts {
   ids: Map<string, string>;
   /** Accounts to create, or whose stored reported state the batch moves forward, in external-id order. */
-  toWrite: (AccountSighting & { id: string })[];
+  toWrite: { id: string; row: AccountSighting }[];
   /** Accounts whose last activity the batch moves forward (or creates). */
   toTouch: { account_id: string; last_event_at: string }[];
 }
@@ -157,12 +157,7 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
     const k = known.get(s.row.external_id);
     const id = k?.id ?? accountIdFor(s.row.external_id);
     ids.set(s.row.external_id, id);
-    if (!k || reportsNews(s, k)) {
-      // The sighting is this batch's own object: it takes the id in place (no copy per account).
-      const row: AccountSighting & { id?: string } = s.row;
-      row.id = id;
-      toWrite.push(row as AccountSighting & { id: string });
-    }
+    if (!k || reportsNews(s, k)) toWrite.push({ id, row: s.row });
     if (!k || k.last_ms === null || s.t.last > k.last_ms) toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
   }
   return { ids, toWrite, toTouch };
@@ -180,7 +175,7 @@ const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
         reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
       select id, external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
         coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
-      from ${jsonbRows(`id uuid, ${sightingColumns}`, accounts.map((a) => [a.id, a.external_id, a.first_event_at, a.email, a.email_observed_at, a.phone, a.phone_observed_at, a.tfa_enabled, a.tfa_method, a.tfa_observed_at, a.pwd_changed_at]))} as t
+      from ${jsonbRows(`id uuid, ${sightingColumns}`, accounts.map(({ id, row: a }) => [id, a.external_id, a.first_event_at, a.email, a.email_observed_at, a.phone, a.phone_observed_at, a.tfa_enabled, a.tfa_method, a.tfa_observed_at, a.pwd_changed_at]))} as t
       order by external_id
       on conflict (external_id) do update set
         email = ${sql.raw(newer('email', 'email_observed_at'))},
@@ -222,6 +217,7 @@ const commonColumns = 'event_id text, account_id uuid, occurred_at timestamptz, 
 const loginColumns = `${commonColumns}, outcome text, method text, failure_reason text`;
 const otpColumns = `${commonColumns}, kind text, otp_id text, channel text, purpose text, failure_reason text`;
 const changeColumns = `${commonColumns}, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text`;
+/** The names of a column list: 'event_id text, account_id uuid' → 'event_id, account_id'. */
 const stored = (columns: string) => columns.replace(/ \w+(,|$)/g, '$1');
 
 /** One statement of data-modifying CTEs: one round trip for several writes. It returns what `returning` returns, if given. */
