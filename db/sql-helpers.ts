@@ -9,8 +9,8 @@ export function timestamptz(date: Date): SQL {
 }
 
 /**
- * A list (or any JSON value) as one jsonb parameter, to unpack with jsonb_to_recordset or
- * jsonb_array_elements_text: a whole batch binds as one value, and drizzle does not spread a JS array
+ * A list (or any JSON value) as one jsonb parameter, to unpack in the statement (jsonb_array_elements_text,
+ * or jsonbRows and arrayOf below): a whole batch binds as one value, and drizzle does not spread a JS array
  * into a parameter list.
  */
 export function jsonb(value: unknown): SQL {
@@ -44,4 +44,12 @@ export function jsonbRows(columns: string, rows: readonly (readonly unknown[])[]
     rowSelects.set(columns, select);
   }
   return sql`(select ${sql.raw(select)} from jsonb_array_elements(${jsonb(rows)}) as e)`;
+}
+
+/**
+ * A list as a PostgreSQL array built from one jsonb parameter, for `column = any(${arrayOf(ids, 'uuid')})`:
+ * an index lookup per value, where `in (select …)` may hash-join the whole table.
+ */
+export function arrayOf(values: readonly (string | number)[], type: 'text' | 'uuid' | 'bigint' = 'text'): SQL {
+  return sql`array(select v::${sql.raw(type)} from jsonb_array_elements_text(${jsonb(values)}) as v)`;
 }

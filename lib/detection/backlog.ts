@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
-import { jsonb } from '@/db/sql-helpers';
+import { arrayOf, jsonb } from '@/db/sql-helpers';
 import { startBackgroundLoop, type BackgroundLoop } from '@/lib/background/loop';
 import { log } from '@/lib/log/logger';
 import { runDetection, type DetectionOutcome } from './run-detection';
@@ -23,8 +23,6 @@ const rowsPerSweep = 20;
 export const backlogInsert = (work: DetectionWork): SQL =>
   sql`insert into detection_backlog (work, lease_until) values (${jsonb(workToJson(work))}, now() + ${`${ownerLeaseMinutes} minutes`}::interval) returning id`;
 
-/** Rows given as one jsonb parameter, for `id = any(…)`. */
-const idList = (ids: Iterable<number>) => sql`array(select jsonb_array_elements_text(${jsonb([...ids])})::bigint)`;
 
 /*
  * The rows whose work this process still has to run (queued, running or waiting for a retry). The sweep
@@ -46,14 +44,14 @@ export function releaseBacklogRows(ids: readonly number[]): void {
 /** Pushes the lease of every row this process holds a full lease into the future. */
 export async function renewHeldLeases(db: Db): Promise<void> {
   if (held.size === 0) return;
-  await db.execute(sql`update detection_backlog set lease_until = now() + ${`${ownerLeaseMinutes} minutes`}::interval where id = any(${idList(held)})`);
+  await db.execute(sql`update detection_backlog set lease_until = now() + ${`${ownerLeaseMinutes} minutes`}::interval where id = any(${arrayOf([...held], 'bigint')})`);
 }
 
 /** Work that ran to the end: its rows leave the backlog (and this process lets go of them). */
 export async function finishBacklog(db: Db, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
   try {
-    await db.execute(sql`delete from detection_backlog where id = any(${idList(ids)})`);
+    await db.execute(sql`delete from detection_backlog where id = any(${arrayOf(ids, 'bigint')})`);
   } finally {
     releaseBacklogRows(ids);
   }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
-import { epochMs, jsonbRows } from '@/db/sql-helpers';
+import { arrayOf, epochMs, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEventType } from '@/lib/ingest/event-schema';
 import type { DetectionEvent } from './types';
 
@@ -74,7 +74,7 @@ export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promi
   const accounts = await queryRows<{ id: string; external_id: string; first_event_at: string }>(
     tx,
     sql`select a.id, a.external_id, a.first_event_at::text from accounts a
-        where a.id = any(array(select account_id from ${w} as w))`,
+        where a.id = any(${arrayOf(windows.map((x) => x.accountId), 'uuid')})`,
   );
   for (const a of accounts) result.set(a.id, { account: a.external_id, firstEventAt: Date.parse(a.first_event_at), events: [] });
   const rows = await queryRows<Omit<EventRow, 'account'>>(

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { accountIdFor } from '@/db/account-id';
 import { queryRows, type Tx } from '@/db/client';
-import { epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
+import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
 import { workFor, type DetectionWork } from '@/lib/detection/work';
@@ -126,7 +126,7 @@ const selectKnown = (tx: Tx, externalIds: string[]) =>
           ${epochMs('a.phone_observed_at')} as phone_ms, ${epochMs('a.reported_two_factor_observed_at')} as tfa_ms,
           ${epochMs('a.reported_password_changed_at')} as pwd_ms, ${epochMs('act.last_event_at')} as last_ms
         from accounts a left join account_activity act on act.account_id = a.id
-        where a.external_id = any(array(select jsonb_array_elements_text(${jsonb(externalIds)})))`,
+        where a.external_id = any(${arrayOf(externalIds)})`,
   );
 
 /** Whether the batch has anything newer than what is stored (the same test writeAccounts makes under lock). */
