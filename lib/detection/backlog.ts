@@ -70,7 +70,7 @@ export interface SweepResult {
  * of a run that failed, in whole or in part, stay, to be claimed again when their longer lease runs out.
  */
 export async function sweepDetectionBacklog(db: Db, options: { limit?: number } = {}): Promise<SweepResult> {
-  const rows = await queryRows<{ id: number; work: StoredWork }>(
+  const rows = await queryRows<{ id: string; work: StoredWork }>(
     db,
     // A claimed row's lease grows with each sweep that claims it: 10, 20, 40 … minutes, at most an hour.
     sql`update detection_backlog b set attempts = b.attempts + 1,
@@ -81,6 +81,7 @@ export async function sweepDetectionBacklog(db: Db, options: { limit?: number } 
   if (rows.length === 0) return { claimed: 0, finished: 0 };
   const work = emptyWork();
   for (const row of rows) mergeWork(work, workFromJson(row.work));
+  // bigint arrives as text (postgres.js); the ids stay far below 2^53.
   const ids = rows.map((r) => Number(r.id));
   log.warn('detection is running work whose server did not finish it', { rows: ids.length, oldestId: ids[0] });
   const outcome = await detectAndFinish(db, work, ids);

@@ -294,7 +294,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   const { ids: accountIds, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
   const detection = workFor(events.map((e) => ({ eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: e.occurredAt, type: e.type, ip: e.context?.ip, purpose: 'purpose' in e ? e.purpose : undefined })));
   // The raw events and the batch's detection work go in together: committed events always have their work on record.
-  const [backlog] = await queryRows<{ id: number | string }>(tx, inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString()), backlogInsert(detection)));
+  const [backlog] = await queryRows<{ id: string }>(tx, inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString()), backlogInsert(detection)));
   const shared: SQL[] = [];
   if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
