@@ -62,6 +62,20 @@ describe('detection backlog', () => {
     expect(await db().$count(detectionBacklog)).toBe(before);
   });
 
+  it('a batch no rule could use (codes verified, 2FA turned on) stores its events but no work', async () => {
+    const account = id('cus');
+    const at = new Date(base).toISOString();
+    const harmless: IngestEvent[] = [
+      { id: id('evt'), type: 'otp.verified', occurredAt: at, account: { id: account }, otpId: id('otp'), channel: 'sms', purpose: 'login' },
+      { id: id('evt'), type: 'account.2fa_changed', occurredAt: at, account: { id: account }, enabled: true, method: 'totp' },
+    ];
+    const before = await db().$count(detectionBacklog);
+    const stored = await db().transaction((tx) => storeEvents(tx, harmless));
+    expect(stored).toMatchObject({ accepted: 2, backlogRow: null });
+    expect(stored.detection.accounts.size + stored.detection.ips.size).toBe(0);
+    expect(await db().$count(detectionBacklog)).toBe(before);
+  });
+
   it('ingest runs detection after commit and then clears the row', async () => {
     const account = id('cus');
     const result = await ingestBatch(db(), burst(account));

@@ -6,7 +6,7 @@ import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
 import { ruleList } from './rules';
 import { loadDetectionSettings, type DetectionSettings } from './settings';
 import { dayMs, hourMs, minuteMs, type DetectionEvent, type RuleDefinition, type RuleInput } from './types';
-import type { DetectionWork, SubjectWork } from './work';
+import { ruleBit, type DetectionWork, type SubjectWork } from './work';
 
 /** The longest distance between two places on Earth, for how far back impossible travel must look. */
 const halfEarthKm = 20_040;
@@ -45,18 +45,20 @@ async function lockSubjects(tx: Tx, keys: string[]): Promise<void> {
   );
 }
 
+/** The enabled rules among those the subject's new events could trigger. */
+const rulesOf = (enabled: RuleDefinition[], work: SubjectWork) => enabled.filter((r) => (work.rules & ruleBit(r.rule)) !== 0);
+
 function hitsFor(rulesToRun: RuleDefinition[], input: RuleInput, settings: DetectionSettings, work: SubjectWork) {
   const touchesNew = (evidence: DetectionEvent[]) => evidence.some((e) => work.newEventIds.has(e.eventId));
   return rulesToRun.flatMap((rule) => evaluate(rule, input, settings).filter((hit) => touchesNew(hit.evidence)).map((hit) => ({ rule, hit })));
 }
 
-async function detectChunk(tx: Tx, settings: DetectionSettings, accounts: [string, SubjectWork][], ips: [string, SubjectWork][], tally: Record<HitOutcome, number>) {
+async function detectChunk(tx: Tx, settings: DetectionSettings, enabled: RuleDefinition[], accounts: [string, SubjectWork][], ips: [string, SubjectWork][], tally: Record<HitOutcome, number>) {
   await lockSubjects(tx, [...accounts.map(([id]) => `vigil:detect:account:${id}`), ...ips.map(([ip]) => `vigil:detect:ip:${ip}`)]);
-  const enabled = ruleList.filter((r) => settings[r.rule].enabled);
   const accountRules = enabled.filter((r) => r.subject === 'account');
   const ipRules = enabled.filter((r) => r.subject === 'ip');
 
-  if (accountRules.length > 0 && accounts.length > 0) {
+  if (accounts.length > 0) {
     const around = accountLookaround(settings);
     const history = Math.max(settings.new_device_new_country.lookbackDays, settings.contact_change_then_risk.knownDeviceDays) * dayMs;
     const loaded = await loadAccountEvents(
@@ -65,20 +67,20 @@ async function detectChunk(tx: Tx, settings: DetectionSettings, accounts: [strin
         accountId,
         since: new Date(w.from - around),
         until: new Date(w.to + around),
-        historySince: new Date(w.from - (w.needsHistory ? Math.max(history, around) : around)),
+        historySince: new Date(w.from - (rulesOf(accountRules, w).some((r) => r.readsHistory) ? Math.max(history, around) : around)),
       })),
     );
     for (const [accountId, work] of accounts) {
       const account = loaded.get(accountId);
       if (!account) continue;
       const subject: AlertSubject = { type: 'account', id: account.account, accountId };
-      for (const { rule, hit } of hitsFor(accountRules, { events: account.events, accountFirstEventAt: account.firstEventAt }, settings, work)) {
+      for (const { rule, hit } of hitsFor(rulesOf(accountRules, work), { events: account.events, accountFirstEventAt: account.firstEventAt }, settings, work)) {
         tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
       }
     }
   }
 
-  if (ipRules.length > 0 && ips.length > 0) {
+  if (ips.length > 0) {
     const around = settings.credential_stuffing.windowMinutes * minuteMs;
     const failures = await loadIpFailures(tx, ips.map(([ip, w]) => ({ ip, since: new Date(w.from - around), until: new Date(w.to + around) })));
     const workByIp = new Map(ips);
@@ -87,7 +89,7 @@ async function detectChunk(tx: Tx, settings: DetectionSettings, accounts: [strin
       const work = workByIp.get(ip) ?? ips.find(([, w]) => events.some((e) => w.newEventIds.has(e.eventId)))?.[1];
       if (!work) continue;
       const subject: AlertSubject = { type: 'ip', id: ip, accountId: null };
-      for (const { rule, hit } of hitsFor(ipRules, { events }, settings, work)) {
+      for (const { rule, hit } of hitsFor(rulesOf(ipRules, work), { events }, settings, work)) {
         tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
       }
     }
@@ -103,8 +105,11 @@ export async function runDetection(db: Db, work: DetectionWork): Promise<Detecti
   const tally: Record<HitOutcome, number> = { opened: 0, updated: 0, unchanged: 0 };
   if (work.accounts.size === 0 && work.ips.size === 0) return { opened: 0, updated: 0 };
   const settings = await loadDetectionSettings(db);
-  const accounts = [...work.accounts];
-  const ips = [...work.ips];
+  const enabled = ruleList.filter((r) => settings[r.rule].enabled);
+  // Subjects none of whose possible rules is enabled are not even locked or read.
+  const hasRules = ([, w]: [string, SubjectWork]) => rulesOf(enabled, w).length > 0;
+  const accounts = [...work.accounts].filter(hasRules);
+  const ips = [...work.ips].filter(hasRules);
   const failed: DetectionWork = { accounts: new Map(), ips: new Map() };
   let lastError: unknown;
   for (let i = 0; i < accounts.length || i < ips.length; i += subjectsPerTransaction) {
@@ -112,7 +117,7 @@ export async function runDetection(db: Db, work: DetectionWork): Promise<Detecti
     const ipPart = ips.slice(i, i + subjectsPerTransaction);
     const chunkTally: Record<HitOutcome, number> = { opened: 0, updated: 0, unchanged: 0 };
     try {
-      await db.transaction((tx) => detectChunk(tx, settings, accountPart, ipPart, chunkTally));
+      await db.transaction((tx) => detectChunk(tx, settings, enabled, accountPart, ipPart, chunkTally));
       for (const k of ['opened', 'updated', 'unchanged'] as const) tally[k] += chunkTally[k];
     } catch (error) {
       lastError = error;

@@ -39,9 +39,25 @@ export interface RuleInput {
   accountFirstEventAt?: number;
 }
 
+/** What decides whether an event can be part of a rule's evidence (a stored event, or one a batch brings). */
+export interface EvidenceFacts {
+  type: IngestEventType;
+  reason?: string | null | undefined;
+  purpose?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+}
+
 export interface RuleDefinition<R extends AlertRule = AlertRule> {
   rule: R;
   subject: 'account' | 'ip';
+  /**
+   * Whether an event can be part of one of this rule's hits. A hit counts only if its evidence includes a
+   * new event, so a subject whose new events all fail this test is not evaluated for the rule: its events
+   * are not even read (lib/detection/work). `evaluate` picks its evidence with this same test.
+   */
+  evidence: (e: EvidenceFacts) => boolean;
+  /** The rule looks at the account's longer history (devices and countries seen), not only around the new events. */
+  readsHistory?: boolean;
   severity: AlertSeverity;
   title: string;
   /** One sentence for the settings page and the alert view. */

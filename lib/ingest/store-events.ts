@@ -4,7 +4,7 @@ import { queryRows, type Tx } from '@/db/client';
 import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
-import { workFor, type DetectionWork } from '@/lib/detection/work';
+import { workFor, workSize, type DetectionWork } from '@/lib/detection/work';
 import { rollupUpserts } from './rollups';
 
 export interface StoreResult {
@@ -15,7 +15,7 @@ export interface StoreResult {
   ips: string[];
   /** The new events' subjects, for detection after commit. */
   detection: DetectionWork;
-  /** The batch's row in the detection backlog (null when nothing new was stored). */
+  /** The batch's row in the detection backlog (null when it gave detection nothing to do). */
   backlogRow: number | null;
 }
 
@@ -292,9 +292,22 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
 
   const { ids: accountIds, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
-  const detection = workFor(events.map((e) => ({ eventId: e.id, accountId: accountIds.get(e.account.id)!, occurredAt: e.occurredAt, type: e.type, ip: e.context?.ip, purpose: 'purpose' in e ? e.purpose : undefined })));
-  // The raw events and the batch's detection work go in together: committed events always have their work on record.
-  const [backlog] = await queryRows<{ id: string }>(tx, inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString()), backlogInsert(detection)));
+  const detection = workFor(
+    events.map((e) => ({
+      eventId: e.id,
+      accountId: accountIds.get(e.account.id)!,
+      occurredAt: e.occurredAt,
+      type: e.type,
+      ip: e.context?.ip,
+      purpose: 'purpose' in e ? e.purpose : undefined,
+      reason: 'reason' in e ? e.reason : undefined,
+      enabled: e.type === 'account.2fa_changed' ? e.enabled : undefined,
+    })),
+  );
+  // The raw events and the batch's detection work go in together: committed events always have their work on
+  // record. A batch no rule could use (2FA turned on, codes verified) has none.
+  const hasWork = workSize(detection) > 0;
+  const [backlog] = await queryRows<{ id: string }>(tx, inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString()), hasWork ? backlogInsert(detection) : undefined));
   const shared: SQL[] = [];
   if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
@@ -303,5 +316,5 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);
-  return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips], detection, backlogRow: Number(backlog!.id) };
+  return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips], detection, backlogRow: hasWork ? Number(backlog!.id) : null };
 }

@@ -1,5 +1,9 @@
-import { dayMs, hourMs, type DetectionEvent, type RuleDefinition } from '../types';
+import { dayMs, hourMs, type DetectionEvent, type EvidenceFacts, type RuleDefinition } from '../types';
 import { SeenTracker } from './history';
+
+const isChange = (e: EvidenceFacts) => e.type === 'account.contact_changed';
+/** A risk after a change; a transaction code counts only from a device unknown before the change (checked in `evaluate`). */
+const mayBeRisk = (e: EvidenceFacts) => (e.type === 'account.2fa_changed' && e.enabled === false) || e.type === 'account.password_changed' || (e.type === 'otp.issued' && e.purpose === 'transaction');
 
 /**
  * Contact change, then risk (the SIM-swap / account-takeover pattern): an `account.contact_changed`
@@ -15,6 +19,8 @@ export const contactChangeThenRisk: RuleDefinition<'contact_change_then_risk'> =
   subject: 'account',
   severity: 'critical',
   title: 'Contact change, then risk',
+  evidence: (e) => isChange(e) || mayBeRisk(e),
+  readsHistory: true,
   describe: (s) =>
     `A changed e-mail or phone followed within ${s.windowHours} h by 2FA turned off, a password change, or a transaction code from a device not used in the ${s.knownDeviceDays} days before the change.`,
   evaluate({ events }, s) {
@@ -24,13 +30,12 @@ export const contactChangeThenRisk: RuleDefinition<'contact_change_then_risk'> =
     const hits = [];
     for (const change of events) {
       seen.advance(change.occurredAt);
-      if (change.type !== 'account.contact_changed') {
+      if (!isChange(change)) {
         seen.add(change);
         continue;
       }
       const known = (e: DetectionEvent) => e.deviceId !== null && e.deviceId !== undefined && seen.deviceSeen(e.deviceId, change.occurredAt, knownFor);
-      const risky = (e: DetectionEvent) =>
-        (e.type === 'account.2fa_changed' && e.enabled === false) || e.type === 'account.password_changed' || (e.type === 'otp.issued' && e.purpose === 'transaction' && !known(e));
+      const risky = (e: DetectionEvent) => mayBeRisk(e) && (e.type !== 'otp.issued' || !known(e));
       const risks = events.filter((e) => e.occurredAt > change.occurredAt && e.occurredAt - change.occurredAt <= window && risky(e));
       seen.add(change);
       if (risks.length === 0) continue;

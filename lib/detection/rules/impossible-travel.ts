@@ -1,5 +1,7 @@
 import { countryDistanceKm } from '../geo';
-import { hourMs, type RuleDefinition } from '../types';
+import { hourMs, type EvidenceFacts, type RuleDefinition } from '../types';
+
+const isLogin = (e: EvidenceFacts) => e.type === 'login.succeeded';
 
 /**
  * Impossible travel: two consecutive successful logins whose countries are further apart than could be
@@ -12,9 +14,10 @@ export const impossibleTravel: RuleDefinition<'impossible_travel'> = {
   subject: 'account',
   severity: 'high',
   title: 'Impossible travel',
+  evidence: isLogin,
   describe: (s) => `Two successful logins from countries further apart than ${s.maxSpeedKmh} km/h allows in the time between them (pairs under ${s.minDistanceKm} km ignored).`,
   evaluate({ events }, s) {
-    const logins = events.filter((e) => e.type === 'login.succeeded' && e.country);
+    const logins = events.filter((e) => isLogin(e) && e.country);
     const hits = [];
     for (let i = 1; i < logins.length; i++) {
       const from = logins[i - 1]!;

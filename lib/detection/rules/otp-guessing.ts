@@ -1,5 +1,7 @@
-import { minuteMs, type RuleDefinition } from '../types';
+import { minuteMs, type EvidenceFacts, type RuleDefinition } from '../types';
 import { denseRuns, distinct } from './windows';
+
+const isWrongCode = (e: EvidenceFacts) => e.type === 'otp.failed' && e.reason === 'incorrect';
 
 /**
  * Code guessing: at least `minFailures` wrong codes (`otp.failed` with reason `incorrect`) for one account
@@ -17,10 +19,11 @@ export const otpGuessing: RuleDefinition<'otp_guessing'> = {
   subject: 'account',
   severity: 'high',
   title: 'OTP guessing',
+  evidence: isWrongCode,
   describe: (s) => `${s.minFailures} or more wrong codes entered for one account within ${s.windowMinutes} min, counted across codes (typos on a code then verified do not count).`,
   evaluate({ events }, s) {
     const verified = new Set(events.filter((e) => e.type === 'otp.verified' && e.otpId).map((e) => e.otpId));
-    const wrong = events.filter((e) => e.type === 'otp.failed' && e.reason === 'incorrect' && !verified.has(e.otpId));
+    const wrong = events.filter((e) => isWrongCode(e) && !verified.has(e.otpId));
     return denseRuns(wrong, s.windowMinutes * minuteMs, s.minFailures).map((run) => ({
       evidence: run,
       details: { failures: run.length, codes: distinct(run.map((e) => e.otpId)).length, purposes: distinct(run.map((e) => e.purpose)), ips: distinct(run.map((e) => e.ip)).slice(0, 20) },

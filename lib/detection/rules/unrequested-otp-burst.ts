@@ -1,5 +1,7 @@
-import { minuteMs, type RuleDefinition } from '../types';
+import { minuteMs, type EvidenceFacts, type RuleDefinition } from '../types';
 import { denseRuns, distinct, splitAt } from './windows';
+
+const isIssued = (e: EvidenceFacts) => e.type === 'otp.issued';
 
 /**
  * OTP bombing: at least `minIssued` codes issued to one account within `windowMinutes`, with no successful
@@ -12,12 +14,13 @@ export const unrequestedOtpBurst: RuleDefinition<'unrequested_otp_burst'> = {
   subject: 'account',
   severity: 'high',
   title: 'Unrequested OTP burst',
+  evidence: isIssued,
   describe: (s) => `${s.minIssued} or more codes issued to one account within ${s.windowMinutes} min, with no successful login or verified code in between.`,
   evaluate({ events }, s) {
     const stretches = splitAt(
       events,
       (e) => e.type === 'login.succeeded' || e.type === 'otp.verified',
-      (e) => e.type === 'otp.issued',
+      isIssued,
     );
     return stretches
       .flatMap((issued) => denseRuns(issued, s.windowMinutes * minuteMs, s.minIssued))

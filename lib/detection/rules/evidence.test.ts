@@ -1,0 +1,79 @@
+import { fc } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import type { DetectionSettings } from '../settings';
+import { minuteMs, type DetectionEvent } from '../types';
+import { ruleList } from '.';
+
+/*
+ * Detection skips a subject for a rule when none of its new events passes the rule's `evidence` test
+ * (lib/detection/work). That is exact only if no hit ever names evidence the test rejects: checked here
+ * on random event streams, with thresholds low enough that every rule fires often.
+ */
+
+const touchy: DetectionSettings = {
+  unrequested_otp_burst: { enabled: true, minIssued: 2, windowMinutes: 10 },
+  otp_guessing: { enabled: true, minFailures: 2, windowMinutes: 10 },
+  password_bruteforce: { enabled: true, minFailures: 2, windowMinutes: 10 },
+  credential_stuffing: { enabled: true, minAccounts: 2, windowMinutes: 10 },
+  new_device_new_country: { enabled: true, lookbackDays: 1, minAccountAgeDays: 0 },
+  impossible_travel: { enabled: true, maxSpeedKmh: 900, minDistanceKm: 0 },
+  contact_change_then_risk: { enabled: true, windowHours: 24, knownDeviceDays: 1 },
+};
+
+const t0 = Date.parse('2026-06-01T12:00:00Z');
+const types = ['login.succeeded', 'login.failed', 'otp.issued', 'otp.verified', 'otp.failed', 'otp.delivery_failed', 'account.contact_changed', 'account.password_changed', 'account.2fa_changed'] as const;
+
+const event = fc.record({
+  type: fc.constantFrom(...types),
+  minute: fc.integer({ min: 0, max: 30 }),
+  account: fc.integer({ min: 1, max: 3 }),
+  loginReason: fc.constantFrom('bad_password', 'unknown_account', 'account_locked', 'otp_failed', 'other'),
+  otpReason: fc.constantFrom('incorrect', 'expired', 'max_attempts'),
+  purpose: fc.constantFrom('login', 'transaction', 'delivery', 'password_reset', 'contact_change'),
+  otp: fc.integer({ min: 1, max: 4 }),
+  enabled: fc.boolean(),
+  device: fc.constantFrom('dev_a', 'dev_b', 'dev_c'),
+  country: fc.constantFrom('GB', 'DE', 'BR', 'JP'),
+  ip: fc.constantFrom('198.51.100.1', '198.51.100.2'),
+});
+
+type Drawn = typeof event extends fc.Arbitrary<infer T> ? T : never;
+
+const toEvents = (drawn: Drawn[]): DetectionEvent[] =>
+  drawn
+    .map((d, i): DetectionEvent => ({
+      eventId: `e${i}`,
+      type: d.type,
+      occurredAt: t0 + d.minute * minuteMs,
+      accountId: `acc-${d.account}`,
+      account: `cus_${d.account}`,
+      ip: d.ip,
+      deviceId: d.device,
+      country: d.country,
+      reason: d.type === 'login.failed' ? d.loginReason : d.type === 'otp.failed' ? d.otpReason : null,
+      otpId: d.type.startsWith('otp.') ? `otp${d.otp}` : null,
+      purpose: d.type.startsWith('otp.') ? d.purpose : null,
+      field: d.type === 'account.contact_changed' ? 'phone' : null,
+      enabled: d.type === 'account.2fa_changed' ? d.enabled : null,
+    }))
+    .sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
+
+describe('rule evidence', () => {
+  it("no rule's hit names an event its evidence test rejects", () => {
+    const hits = new Map<string, number>();
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), (drawn) => {
+        const events = toEvents(drawn);
+        for (const rule of ruleList) {
+          for (const hit of rule.evaluate({ events, accountFirstEventAt: t0 - 30 * 24 * 60 * minuteMs }, touchy[rule.rule])) {
+            hits.set(rule.rule, (hits.get(rule.rule) ?? 0) + 1);
+            for (const e of hit.evidence) expect(rule.evidence(e), `${rule.rule} named ${e.type}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // The check means something only if every rule fired.
+    expect(ruleList.filter((r) => !hits.get(r.rule)).map((r) => r.rule)).toEqual([]);
+  });
+});
