@@ -69,6 +69,47 @@ test.describe('fraud report triage', () => {
     await admin.context.close();
   });
 
+  test('a report that matches no account is linked by the agent through an account search', async ({ browser, request }) => {
+    const admin = await createKeyInAdminPage(browser);
+    const accountId = `cus_e2e_find_${unique()}`;
+    const email = `${accountId}@example.com`;
+    const event = { id: `${accountId}_0`, type: 'login.succeeded', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), account: { id: accountId, email }, context: { country: 'GB' } };
+    expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events: [event] } })).status()).toBe(200);
+    // The customer mistypes the address: no account matches it.
+    const customer = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const form = await customer.newPage();
+    await form.goto('/report');
+    await form.getByRole('radio', { name: 'I received a verification code I did not ask for' }).check();
+    await form.getByLabel('Email address', { exact: true }).fill(`${accountId}@exmaple.com`);
+    await form.getByLabel('What did you see or hear?').fill('A code came that I did not ask for');
+    await form.getByRole('button', { name: 'Send report' }).click();
+    const reference = ((await form.getByTestId('report-reference').textContent()) ?? '').trim();
+
+    const agent = await browser.newContext({ storageState: storageState('agent') });
+    const page = await agent.newPage();
+    await page.goto('/reports?status=new');
+    await page.getByTestId('report-row').filter({ hasText: reference }).getByRole('link', { name: reference }).click();
+    await expect(page.getByText('No account matches the e-mail or phone given.')).toBeVisible();
+    const search = page.getByRole('search', { name: 'Find the account' });
+    await search.getByLabel('Find the account').fill('nothing-like-this-exists');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByText('No account matches “nothing-like-this-exists”.')).toBeVisible();
+    // Part of the address the customer meant finds the account, with its contact for the agent to check.
+    await search.getByLabel('Find the account').fill(accountId.slice(4).toUpperCase());
+    await search.getByRole('button', { name: 'Search' }).click();
+    const found = page.getByRole('list', { name: 'Accounts found' }).getByRole('listitem');
+    await expect(found).toHaveCount(1);
+    await expect(found).toContainText(email);
+    await found.getByRole('button', { name: /^Link / }).click();
+    // Linked: the account replaces the search, and the timeline records who linked it.
+    await expect(page.getByRole('link', { name: accountId })).toHaveAttribute('href', /^\/accounts\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('search', { name: 'Find the account' })).toHaveCount(0);
+    await expect(page.getByRole('list', { name: 'Report timeline' })).toContainText('link account');
+    await customer.close();
+    await agent.close();
+    await admin.context.close();
+  });
+
   test('campaigns group the demo phishing wave; analysts read reports but get no levers', async ({ browser }) => {
     const analyst = await browser.newContext({ storageState: storageState('analyst') });
     const page = await analyst.newPage();

@@ -175,36 +175,57 @@ export function ReportMessageForm({ reportId, version }: { reportId: string; ver
 }
 
 /** Links a report to an account: one of the candidates, or by the account's Vigil or platform id. */
-export function LinkAccountForm({ reportId, version, candidates }: { reportId: string; version: number; candidates: { id: string; label: string }[] }) {
+export interface LinkAccountFormProps {
+  reportId: string;
+  version: number;
+  /** Accounts matching the contact the customer gave. */
+  candidates: { id: string; label: string }[];
+  /** The agent's own search (`?find=`): null results when nothing was searched yet. */
+  search: { q: string; maxLength: number; results: { id: string; label: string }[] | null };
+}
+
+/** Links an unmatched report to an account: one of the contact's matches, or one the agent searches for. */
+export function LinkAccountForm({ reportId, version, candidates, search }: LinkAccountFormProps) {
   const [state, action, pending] = useActionState(reportAction, null);
-  return (
-    <div className="space-y-2">
-      {candidates.map((c) => (
-        <form key={c.id} action={action} className="flex items-center justify-between gap-2 text-sm">
-          <input type="hidden" name="intent" value="link" />
-          <input type="hidden" name="reportId" value={reportId} />
-          <input type="hidden" name="version" value={version} />
-          <input type="hidden" name="accountId" value={c.id} />
-          <span>{c.label}</span>
-          <button type="submit" className={buttonSecondary} disabled={pending}>
-            Link
-          </button>
-        </form>
-      ))}
-      <form action={action} className="flex items-end gap-2">
+  const pick = ({ id, label }: { id: string; label: string }) => (
+    <li key={id}>
+      <form action={action} className="flex items-center justify-between gap-2 text-sm">
         <input type="hidden" name="intent" value="link" />
         <input type="hidden" name="reportId" value={reportId} />
         <input type="hidden" name="version" value={version} />
-        <div className="flex-1">
-          <label htmlFor="link-account" className="block text-sm font-medium">
-            Account (platform id or Vigil id)
-          </label>
-          <input id="link-account" name="accountId" required className={`${input} mt-1 w-full`} placeholder="cus_…" />
-        </div>
-        <button type="submit" className={buttonSecondary} disabled={pending}>
+        <input type="hidden" name="accountId" value={id} />
+        <span className="break-all">{label}</span>
+        <button type="submit" className={buttonSecondary} disabled={pending} aria-label={`Link ${label}`}>
           Link
         </button>
       </form>
+    </li>
+  );
+  return (
+    <div className="space-y-3">
+      {candidates.length > 0 ? (
+        <ul aria-label="Accounts matching the contact" className="space-y-2">
+          {candidates.map(pick)}
+        </ul>
+      ) : null}
+      <form role="search" aria-label="Find the account" className="flex items-end gap-2">
+        <div className="flex-1">
+          <label htmlFor="find-account" className="block text-sm font-medium">
+            Find the account
+          </label>
+          <input id="find-account" name="find" type="search" defaultValue={search.q} maxLength={search.maxLength} className={`${input} mt-1 w-full`} placeholder="Part of an e-mail, phone, platform id or name" />
+        </div>
+        <button type="submit" className={buttonSecondary}>
+          Search
+        </button>
+      </form>
+      {search.results === null ? null : search.results.length === 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">No account matches “{search.q}”. Try a shorter part, or the digits of the phone number.</p>
+      ) : (
+        <ul aria-label="Accounts found" className="space-y-2">
+          {search.results.map(pick)}
+        </ul>
+      )}
       <ActionMessage state={state} />
     </div>
   );

@@ -10,9 +10,11 @@ import { mono, td } from '@/components/ui/styles';
 import { TimeAgo, utcLabel } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
+import { maxSearchLength, searchAccounts } from '@/lib/data/accounts';
 import { reportDetail } from '@/lib/data/reports';
 import { isServiceError } from '@/lib/errors';
 import { allowedReportMoves } from '@/lib/services/reports/report-workflow';
+import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Report' };
 
@@ -29,13 +31,18 @@ function evidenceLine(kind: string, s: Record<string, unknown>): string {
   return `${v('field') || 'contact'} changed`;
 }
 
-export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
+/** An account as a line to pick from: name or platform id, and its contacts as the role may see them. */
+const accountLabel = (a: { externalId: string; displayName: string | null; email?: string | null; phone?: string | null }) =>
+  [a.displayName ? `${a.displayName} (${a.externalId})` : a.externalId, a.email, a.phone].filter(Boolean).join(' · ');
+
+export default async function ReportPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const actor = await requireStaff();
   if (!can(actor, 'reports.view')) notFound();
   const { id } = await params;
+  const db = await getDb();
   let found;
   try {
-    found = await reportDetail(await getDb(), actor, id);
+    found = await reportDetail(db, actor, id);
   } catch (error) {
     if (isServiceError(error) && error.code === 'not_found') notFound();
     throw error;
@@ -43,6 +50,12 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
   const { report, account, candidates, evidence, messages, timeline, assignee } = found;
   const now = new Date();
   const canTriage = can(actor, 'reports.triage');
+  // The manual link: the agent searches accounts the way /accounts does (same masking for the role).
+  const find = (param(await searchParams, 'find') ?? '').trim().slice(0, maxSearchLength);
+  const search =
+    !account && canTriage && find
+      ? { q: find, maxLength: maxSearchLength, results: (await searchAccounts(db, actor, { q: find }, 10)).items.map((a) => ({ id: a.id, label: accountLabel(a) })) }
+      : { q: find, maxLength: maxSearchLength, results: null };
   const events = [
     ...messages.map((m) => ({ at: m.createdAt, who: m.author ?? 'staff', what: m.visibility === 'public' ? 'replied to the customer' : 'noted', text: m.body })),
     ...timeline.filter((t) => t.action !== 'report.note' && t.action !== 'report.reply').map((t) => ({ at: t.occurredAt, who: t.actorEmail, what: t.action.replace('report.', '').replaceAll('_', ' '), text: t.reason })),
@@ -93,7 +106,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           ) : (
             <div className="space-y-2">
               <p className="text-sm">{candidates.length > 1 ? `${candidates.length} accounts match this contact; pick the right one.` : 'No account matches the e-mail or phone given.'}</p>
-              {canTriage ? <LinkAccountForm reportId={report.id} version={report.version} candidates={candidates.map((c) => ({ id: c.id, label: `${c.displayName ?? c.externalId} (${c.externalId})` }))} /> : null}
+              {canTriage ? <LinkAccountForm reportId={report.id} version={report.version} candidates={candidates.map((c) => ({ id: c.id, label: accountLabel(c) }))} search={search} /> : null}
             </div>
           )}
           <dl className="mt-3 border-t border-slate-200 pt-3 dark:border-slate-800">
