@@ -69,7 +69,7 @@ test.describe('fraud report triage', () => {
     await admin.context.close();
   });
 
-  test('a report that matches no account is linked by the agent through an account search', async ({ browser, request }) => {
+  test('a report that matches no account is linked by the agent through an account search, then assigned to someone else', async ({ browser, request }) => {
     const admin = await createKeyInAdminPage(browser);
     const accountId = `cus_e2e_find_${unique()}`;
     const email = `${accountId}@example.com`;
@@ -105,6 +105,15 @@ test.describe('fraud report triage', () => {
     await expect(page.getByRole('link', { name: accountId })).toHaveAttribute('href', /^\/accounts\/[0-9a-f-]{36}$/);
     await expect(page.getByRole('search', { name: 'Find the account' })).toHaveCount(0);
     await expect(page.getByRole('list', { name: 'Report timeline' })).toContainText('link account');
+
+    // The agent hands the report to an admin (analysts are not on the list: they cannot work reports).
+    const assign = page.getByRole('form', { name: 'Assign report' });
+    await expect(assign.getByRole('option', { name: 'Alex Analyst' })).toHaveCount(0);
+    await assign.getByLabel('Assign to').selectOption({ label: 'Ada Admin' });
+    await assign.getByRole('button', { name: 'Assign' }).click();
+    await expect(page.getByRole('status')).toContainText('Assigned to Ada Admin.');
+    await expect(page.getByRole('definition').filter({ hasText: /^Ada Admin$/ })).toBeVisible();
+    await expect(assign.getByLabel('Assign to')).toHaveValue(/^[0-9a-f-]{36}$/);
     await customer.close();
     await agent.close();
     await admin.context.close();

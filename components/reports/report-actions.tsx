@@ -19,6 +19,9 @@ export interface ReportActionsProps {
   version: number;
   moves: string[];
   assignedToMe: boolean;
+  /** The current assignee, and the agents and admins a report can go to. */
+  assigneeId: string | null;
+  staff: { id: string; name: string }[];
   canPlaybook: boolean;
   account: { id: string; version: number; label: string } | null;
 }
@@ -83,6 +86,29 @@ export function ReportActions(p: ReportActionsProps) {
           </button>
         ) : null}
       </div>
+      {p.moves.length > 0 ? (
+        // Keyed by the assignee: React resets a form after its action, and the select must then show the new one.
+        <form key={p.assigneeId ?? 'unassigned'} action={action} className="flex flex-wrap items-end gap-2" aria-label="Assign report">
+          {ref}
+          <input type="hidden" name="intent" value="assign" />
+          <div>
+            <label htmlFor="report-assignee" className="block text-sm font-medium">
+              Assign to
+            </label>
+            <select id="report-assignee" name="assigneeId" defaultValue={p.assigneeId ?? ''} className={`${input} mt-1`}>
+              <option value="">Nobody (unassigned)</option>
+              {p.staff.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className={buttonSecondary} disabled={pending}>
+            Assign
+          </button>
+        </form>
+      ) : null}
       {resolving ? (
         <form action={action} onSubmit={() => setResolving(false)} className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700" aria-label="Resolve report">
           {ref}

@@ -11,6 +11,7 @@ import { TimeAgo, utcLabel } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { maxSearchLength, searchAccounts } from '@/lib/data/accounts';
+import { assignableStaff } from '@/lib/data/alerts';
 import { reportDetail } from '@/lib/data/reports';
 import { isServiceError } from '@/lib/errors';
 import { allowedReportMoves } from '@/lib/services/reports/report-workflow';
@@ -52,6 +53,7 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
   const canTriage = can(actor, 'reports.triage');
   // The manual link: the agent searches accounts the way /accounts does (same masking for the role).
   const find = (param(await searchParams, 'find') ?? '').trim().slice(0, maxSearchLength);
+  const staff = canTriage ? await assignableStaff(db, actor) : [];
   const search =
     !account && canTriage && find
       ? { q: find, maxLength: maxSearchLength, results: (await searchAccounts(db, actor, { q: find }, 10)).items.map((a) => ({ id: a.id, label: accountLabel(a) })) }
@@ -120,6 +122,8 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
                 version={report.version}
                 moves={[...allowedReportMoves[report.status]]}
                 assignedToMe={assignee?.id === actor.id}
+                assigneeId={assignee?.id ?? null}
+                staff={staff}
                 canPlaybook={can(actor, 'accounts.act')}
                 account={account ? { id: account.id, version: account.version, label: account.displayName ?? account.externalId } : null}
               />
