@@ -9,7 +9,8 @@ test.describe('analytics', () => {
   test('change range and filter, drill into a bucket, download CSV', async ({ page }) => {
     await page.goto('/analytics');
     const issued = page.getByRole('region', { name: 'OTPs issued, by channel' });
-    await expect(issued.locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible();
+    // The first draw waits for the chart data; on a busy 2-core CI machine (the other worker scanning the same page with axe) it once took over 10 s.
+    await expect(issued.locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible({ timeout: 30_000 });
     await page.getByRole('link', { name: '30d' }).click();
     await expect(page).toHaveURL(/range=30d/);
     await expect(page.getByText('daily UTC buckets')).toBeVisible();
