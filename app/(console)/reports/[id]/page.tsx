@@ -54,10 +54,8 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
   // The manual link: the agent searches accounts the way /accounts does (same masking for the role).
   const find = (param(await searchParams, 'find') ?? '').trim().slice(0, maxSearchLength);
   const staff = canTriage ? await assignableStaff(db, actor) : [];
-  const search =
-    !account && canTriage && find
-      ? { q: find, maxLength: maxSearchLength, results: (await searchAccounts(db, actor, { q: find }, 10)).items.map((a) => ({ id: a.id, label: accountLabel(a) })) }
-      : { q: find, maxLength: maxSearchLength, results: null };
+  const results = !account && canTriage && find ? (await searchAccounts(db, actor, { q: find }, 10)).items.map((a) => ({ id: a.id, label: accountLabel(a) })) : null;
+  const search = { q: find, maxLength: maxSearchLength, results };
   const events = [
     ...messages.map((m) => ({ at: m.createdAt, who: m.author ?? 'staff', what: m.visibility === 'public' ? 'replied to the customer' : 'noted', text: m.body })),
     ...timeline.filter((t) => t.action !== 'report.note' && t.action !== 'report.reply').map((t) => ({ at: t.occurredAt, who: t.actorEmail, what: t.action.replace('report.', '').replaceAll('_', ' '), text: t.reason })),
