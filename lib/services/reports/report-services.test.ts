@@ -51,6 +51,17 @@ describe('report workflow', () => {
     expect(trail.map((t) => t.action)).toEqual(['report.triage', 'report.investigate', 'report.await_customer', 'report.investigate', 'report.resolve']);
   });
 
+  it('a report goes to another agent or admin, never to an analyst, and can be unassigned; analysts cannot assign', async () => {
+    const r = await file();
+    const admin = (await makeStaff(db(), 'admin')).actor;
+    expect(await assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: admin.id })).toMatchObject({ changed: true, report: { assigneeId: admin.id } });
+    const toAnalyst = (await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: analyst.id }).catch((e: unknown) => e)) as ServiceError;
+    expect(toAnalyst.code).toBe('invalid');
+    expect(toAnalyst.fieldErrors).toEqual({ assigneeId: ['is not an active agent or admin'] });
+    expect(await code(assignReport(db(), analyst, { reportId: r.id, version: 2, assigneeId: agent.id }))).toBe('forbidden');
+    expect(await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: null })).toMatchObject({ changed: true, message: 'Unassigned.', report: { assigneeId: null } });
+  });
+
   it('concurrent edits on the same version: one wins, the other gets a conflict with the fresh state', async () => {
     const r = await file();
     const results = await Promise.allSettled([moveReport(db(), agent, { reportId: r.id, version: 1, to: 'triaged' }), assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: agent.id })]);
