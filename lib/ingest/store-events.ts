@@ -202,7 +202,7 @@ const updateActivity = (activity: BatchAccounts['toTouch']) =>
       on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`;
 
 /** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
-async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
+export async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
   const claimed = await queryRows<{ event_id: string }>(
     tx,
     sql`insert into seen_events (event_id, received_at)
@@ -221,13 +221,13 @@ const changeColumns = `${commonColumns}, type text, field text, new_value text, 
 const stored = (columns: string) => columns.replace(/ \w+(,|$)/g, '$1');
 
 /** One statement of data-modifying CTEs: one round trip for several writes. It returns what `returning` returns, if given. */
-const inOneStatement = (parts: SQL[], returning?: SQL) => sql`with ${sql.join(
+export const inOneStatement = (parts: SQL[], returning?: SQL) => sql`with ${sql.join(
   [...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`), ...(returning ? [sql`r as (${returning})`] : [])],
   sql`, `,
 )} ${returning ? sql`select * from r` : sql`select 1`}`;
 
 /** The raw events, by table, in one statement. Rows are positional, in their table's column list above. */
-function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, received: string): SQL[] {
+export function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, received: string): SQL[] {
   const logins: unknown[][] = [];
   const otps: unknown[][] = [];
   const changes: unknown[][] = [];

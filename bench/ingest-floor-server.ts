@@ -1,0 +1,82 @@
+/*
+ * The server behind `npm run bench:ingest-floor`: the ingest pipeline cut at one layer (LAYER), behind a
+ * bare node:http server (no Next, no key check, no rate limit), so the benchmark can show what each layer
+ * of the contract costs on this machine. Never part of Vigil itself.
+ */
+import { createServer } from 'node:http';
+import { sql } from 'drizzle-orm';
+import { accountIdFor } from '@/db/account-id';
+import { openPostgres } from '@/db/client';
+import type { IngestEvent } from '@/lib/ingest/event-schema';
+import { ingestBatch } from '@/lib/ingest/ingest-batch';
+import { handleIngestRequest } from '@/lib/ingest/ingest-http';
+import { rollupUpserts } from '@/lib/ingest/rollups';
+import { claimEventIds, inOneStatement, insertEvents, storeEvents } from '@/lib/ingest/store-events';
+import { validateBatch } from '@/lib/ingest/validate-batch';
+
+export const floorLayers = ['parse', 'events', 'ledger', 'store', 'pipeline', 'handler'] as const;
+type Layer = (typeof floorLayers)[number];
+
+const layer = process.env.LAYER as Layer;
+const { db } = openPostgres(process.env.DATABASE_URL!);
+
+/** The batch's accounts by their derived ids, as if every account already existed. */
+const derivedIds = (events: IngestEvent[]) => new Map(events.map((e) => [e.account.id, accountIdFor(e.account.id)]));
+
+async function handle(events: IngestEvent[]): Promise<number> {
+  const received = new Date();
+  switch (layer) {
+    case 'parse':
+      return events.length;
+    case 'events':
+      await db.execute(inOneStatement(insertEvents(events, derivedIds(events), received.toISOString())));
+      return events.length;
+    case 'ledger':
+      // The least the contract allows: dedupe against the ledger, raw events and rollups in one transaction.
+      return db.transaction(async (tx) => {
+        const fresh = await claimEventIds(tx, [...new Set(events.map((e) => e.id))], received);
+        const stored = [...new Map(events.map((e) => [e.id, e])).values()].filter((e) => fresh.has(e.id));
+        if (stored.length > 0) await tx.execute(inOneStatement([...insertEvents(stored, derivedIds(stored), received.toISOString()), ...rollupUpserts(stored)]));
+        return stored.length;
+      });
+    case 'store':
+      return (
+        await db.transaction(async (tx) => {
+          await tx.execute(sql`set local statement_timeout = 4000`);
+          return storeEvents(tx, events, received);
+        })
+      ).accepted;
+    case 'pipeline':
+    case 'handler':
+      return (await ingestBatch(db, events, received)).accepted;
+  }
+}
+
+if (!floorLayers.includes(layer)) throw new Error(`LAYER must be one of ${floorLayers.join(', ')}`);
+createServer((req, res) => {
+  if (req.method !== 'POST') {
+    res.writeHead(204).end(); // the benchmark's readiness probe
+    return;
+  }
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    void (async () => {
+      if (layer === 'handler') {
+        // Vigil's own route handler (API key, rate limit, content type, size, JSON, schema, pipeline), without Next around it.
+        const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])));
+        const response = await handleIngestRequest(new Request(`http://localhost${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }), { db: () => Promise.resolve(db) });
+        res.writeHead(response.status, { 'content-type': 'application/json' }).end(await response.text());
+        return;
+      }
+      try {
+        const events = validateBatch(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        const accepted = await handle(events);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted, duplicates: events.length - accepted }));
+      } catch (error) {
+        console.error(error);
+        res.writeHead(500).end();
+      }
+    })();
+  });
+}).listen(Number(process.env.PORT), 'localhost');
