@@ -34,8 +34,10 @@ async function handle(events: IngestEvent[]): Promise<number> {
     case 'ledger':
       // The least the contract allows: dedupe against the ledger, raw events and rollups in one transaction.
       return db.transaction(async (tx) => {
-        const fresh = await claimEventIds(tx, [...new Set(events.map((e) => e.id))], received);
-        const stored = [...new Map(events.map((e) => [e.id, e])).values()].filter((e) => fresh.has(e.id));
+        const first = new Map<string, IngestEvent>();
+        for (const e of events) if (!first.has(e.id)) first.set(e.id, e);
+        const fresh = await claimEventIds(tx, [...first.keys()], received);
+        const stored = [...first.values()].filter((e) => fresh.has(e.id));
         if (stored.length > 0) await tx.execute(inOneStatement([...insertEvents(stored, derivedIds(stored), received.toISOString()), ...rollupUpserts(stored)]));
         return stored.length;
       });
