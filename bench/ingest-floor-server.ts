@@ -11,10 +11,10 @@ import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { handleIngestRequest } from '@/lib/ingest/ingest-http';
 import { rollupUpserts } from '@/lib/ingest/rollups';
-import { claimEventIds, inOneStatement, insertEvents, storeEvents } from '@/lib/ingest/store-events';
+import { claimNewEvents, inOneStatement, insertEvents, storeEvents } from '@/lib/ingest/store-events';
 import { validateBatch } from '@/lib/ingest/validate-batch';
 
-export const floorLayers = ['parse', 'events', 'ledger', 'store', 'pipeline', 'handler'] as const;
+const floorLayers = ['parse', 'events', 'ledger', 'store', 'pipeline', 'handler'] as const;
 type Layer = (typeof floorLayers)[number];
 
 const layer = process.env.LAYER as Layer;
@@ -23,7 +23,8 @@ const { db } = openPostgres(process.env.DATABASE_URL!);
 /** The batch's accounts by their derived ids, as if every account already existed. */
 const derivedIds = (events: IngestEvent[]) => new Map(events.map((e) => [e.account.id, accountIdFor(e.account.id)]));
 
-async function handle(events: IngestEvent[]): Promise<number> {
+/** The layers below the route handler ('handler' goes through handleIngestRequest, which runs the pipeline itself). */
+async function handle(layer: Exclude<Layer, 'handler'>, events: IngestEvent[]): Promise<number> {
   const received = new Date();
   switch (layer) {
     case 'parse':
@@ -34,10 +35,7 @@ async function handle(events: IngestEvent[]): Promise<number> {
     case 'ledger':
       // The least the contract allows: dedupe against the ledger, raw events and rollups in one transaction.
       return db.transaction(async (tx) => {
-        const first = new Map<string, IngestEvent>();
-        for (const e of events) if (!first.has(e.id)) first.set(e.id, e);
-        const fresh = await claimEventIds(tx, [...first.keys()], received);
-        const stored = [...first.values()].filter((e) => fresh.has(e.id));
+        const stored = await claimNewEvents(tx, events, received);
         if (stored.length > 0) await tx.execute(inOneStatement([...insertEvents(stored, derivedIds(stored), received.toISOString()), ...rollupUpserts(stored)]));
         return stored.length;
       });
@@ -49,7 +47,6 @@ async function handle(events: IngestEvent[]): Promise<number> {
         })
       ).accepted;
     case 'pipeline':
-    case 'handler':
       return (await ingestBatch(db, events, received)).accepted;
   }
 }
@@ -73,7 +70,7 @@ createServer((req, res) => {
       }
       try {
         const events = validateBatch(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        const accepted = await handle(events);
+        const accepted = await handle(layer, events);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted, duplicates: events.length - accepted }));
       } catch (error) {
         console.error(error);

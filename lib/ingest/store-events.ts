@@ -202,7 +202,7 @@ const updateActivity = (activity: BatchAccounts['toTouch']) =>
       on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`;
 
 /** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
-export async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
+async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
   const claimed = await queryRows<{ event_id: string }>(
     tx,
     sql`insert into seen_events (event_id, received_at)
@@ -210,6 +210,14 @@ export async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Pr
         on conflict do nothing returning event_id`,
   );
   return new Set(claimed.map((r) => r.event_id));
+}
+
+/** The batch's events whose ids the ledger had not seen, claimed for this transaction (a repeated id counts once: the first wins). */
+export async function claimNewEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date): Promise<IngestEvent[]> {
+  const firstById = new Map<string, IngestEvent>();
+  for (const e of batch) if (!firstById.has(e.id)) firstById.set(e.id, e);
+  const fresh = await claimEventIds(tx, [...firstById.keys()], receivedAt);
+  return [...firstById.values()].filter((e) => fresh.has(e.id));
 }
 
 /** Each event table's rows as the batch sends them: the columns every event has, then the table's own. */
@@ -284,10 +292,7 @@ export function insertEvents(events: IngestEvent[], accountIds: Map<string, stri
  * deadlock.
  */
 export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date = new Date()): Promise<StoreResult> {
-  const firstById = new Map<string, IngestEvent>();
-  for (const e of batch) if (!firstById.has(e.id)) firstById.set(e.id, e);
-  const fresh = await claimEventIds(tx, [...firstById.keys()], receivedAt);
-  const events = [...firstById.values()].filter((e) => fresh.has(e.id));
+  const events = await claimNewEvents(tx, batch, receivedAt);
   const duplicates = batch.length - events.length;
   if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
 
