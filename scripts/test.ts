@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { buildIsCurrent, recordBuild } from './build-fingerprint';
+import { playwrightFailures, vitestFailures, type PlaywrightReport, type VitestReport } from './test-report';
 
 const out = '.test-output';
 fs.rmSync(out, { recursive: true, force: true });
@@ -18,6 +19,8 @@ fs.mkdirSync(path.join(out, 'auth'), { recursive: true });
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' };
 let passed = 0;
 let failed = 0;
+/** Names of what failed, printed just before the summary so the last lines of a CI log say what broke. */
+const failures: string[] = [];
 
 function run(label: string, command: string, args: string[], extraEnv: Record<string, string> = {}): boolean {
   console.log(`\n── ${label} ──`);
@@ -35,17 +38,23 @@ function readJson<T>(file: string): T | null {
 
 async function main() {
   if (run('lint and typecheck', 'npm', ['run', 'check'])) passed += 1;
-  else failed += 1;
+  else {
+    failed += 1;
+    failures.push('lint and typecheck');
+  }
 
   const unitOk = run('unit and integration tests', 'node_modules/.bin/vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/unit.json`]);
-  const unit = readJson<{ numPassedTests: number; numFailedTests: number }>(`${out}/unit.json`);
+  const unit = readJson<VitestReport>(`${out}/unit.json`);
   passed += unit?.numPassedTests ?? 0;
   failed += unit ? unit.numFailedTests : 1;
   if (!unitOk && unit && unit.numFailedTests === 0) failed += 1; // a suite that crashed outside any test
+  if (unit) failures.push(...vitestFailures(unit));
+  else failures.push('unit and integration tests: no report was written');
 
   if (!buildIsCurrent()) {
     if (!run('production build', 'node_modules/.bin/next', ['build'], { NODE_ENV: 'production' })) {
       failed += 1;
+      failures.push('production build');
       return;
     }
     recordBuild();
@@ -71,10 +80,12 @@ async function main() {
   }
   try {
     const e2eOk = run('end-to-end tests', 'node_modules/.bin/playwright', ['test'], e2eEnv);
-    const e2e = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(`${out}/e2e.json`);
+    const e2e = readJson<PlaywrightReport>(`${out}/e2e.json`);
     passed += (e2e?.stats.expected ?? 0) + (e2e?.stats.flaky ?? 0);
     failed += e2e ? e2e.stats.unexpected : 1;
     if (!e2eOk && e2e && e2e.stats.unexpected === 0) failed += 1;
+    if (e2e) failures.push(...playwrightFailures(e2e));
+    else failures.push('end-to-end tests: no report was written');
   } finally {
     await dropE2eDatabase();
   }
@@ -84,8 +95,13 @@ main()
   .catch((error: unknown) => {
     console.error(error);
     failed += 1;
+    failures.push(`the test runner itself: ${String(error)}`);
   })
   .finally(() => {
+    if (failures.length > 0) {
+      console.log('\nFailed:');
+      for (const name of failures) console.log(`  ✘ ${name}`);
+    }
     const line = `${passed} passed, ${failed} failed`;
     fs.writeFileSync(path.join(out, 'summary.txt'), `${line}\n`);
     console.log(`\n${line}`);
