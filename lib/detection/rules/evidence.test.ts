@@ -27,8 +27,9 @@ const event = fc.record({
   type: fc.constantFrom(...types),
   minute: fc.integer({ min: 0, max: 30 }),
   account: fc.integer({ min: 1, max: 3 }),
-  loginReason: fc.constantFrom('bad_password', 'unknown_account', 'account_locked', 'otp_failed', 'other'),
-  otpReason: fc.constantFrom('incorrect', 'expired', 'max_attempts'),
+  // Weighted towards the reasons rules count, so that short streams still make every rule fire often.
+  loginReason: fc.oneof({ arbitrary: fc.constant('bad_password'), weight: 4 }, { arbitrary: fc.constantFrom('unknown_account', 'account_locked', 'otp_failed', 'other'), weight: 4 }),
+  otpReason: fc.oneof({ arbitrary: fc.constant('incorrect'), weight: 3 }, { arbitrary: fc.constantFrom('expired', 'max_attempts'), weight: 2 }),
   purpose: fc.constantFrom('login', 'transaction', 'delivery', 'password_reset', 'contact_change'),
   otp: fc.integer({ min: 1, max: 4 }),
   enabled: fc.boolean(),
@@ -38,6 +39,22 @@ const event = fc.record({
 });
 
 type Drawn = typeof event extends fc.Arbitrary<infer T> ? T : never;
+
+/** A stream on which every rule fires under `touchy`: run first, so the final check never rests on chance. */
+const base: Drawn = { type: 'login.succeeded', minute: 0, account: 1, loginReason: 'other', otpReason: 'expired', purpose: 'login', otp: 1, enabled: true, device: 'dev_a', country: 'GB', ip: '198.51.100.1' };
+const everyRuleFires: Drawn[] = [
+  { ...base },
+  { ...base, minute: 5, device: 'dev_b', country: 'BR' }, // new device and country; impossible travel
+  { ...base, type: 'otp.issued', minute: 6, otp: 2 },
+  { ...base, type: 'otp.issued', minute: 7, otp: 3 }, // two unrequested codes
+  { ...base, type: 'otp.failed', minute: 8, otp: 4, otpReason: 'incorrect' },
+  { ...base, type: 'otp.failed', minute: 9, otp: 4, otpReason: 'incorrect' }, // guessing
+  { ...base, type: 'login.failed', minute: 10, loginReason: 'bad_password' },
+  { ...base, type: 'login.failed', minute: 11, account: 2, loginReason: 'bad_password' }, // stuffing from one IP
+  { ...base, type: 'login.failed', minute: 12, loginReason: 'bad_password' }, // brute force
+  { ...base, type: 'account.contact_changed', minute: 13 },
+  { ...base, type: 'account.password_changed', minute: 14 }, // contact change, then risk
+];
 
 const toEvents = (drawn: Drawn[]): DetectionEvent[] =>
   drawn
@@ -71,7 +88,7 @@ describe('rule evidence', () => {
           }
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 400, examples: [[everyRuleFires]] },
     );
     // The check means something only if every rule fired.
     expect(ruleList.filter((r) => !hits.get(r.rule)).map((r) => r.rule)).toEqual([]);
