@@ -22,7 +22,7 @@ export function describeAlert(rule: AlertRule, d: Record<string, unknown>): stri
       return `Login from new device ${String(d.deviceId)} in ${countryName(String(d.country))}${known.length > 0 ? ` (before: ${known.map(countryName).join(', ')})` : ''}`;
     }
     case 'impossible_travel':
-      return `${countryName(String(d.from))} → ${countryName(String(d.to))} in ${formatCount(num(d.minutes))} min (${formatCount(num(d.distanceKm))} km apart)`;
+      return `${[String(d.from), ...list(d.via), String(d.to)].map(countryName).join(' → ')} in ${formatCount(num(d.minutes))} min (${formatCount(num(d.distanceKm))} km apart)`;
     case 'contact_change_then_risk':
       return `${d.field === 'email' ? 'E-mail' : 'Phone'} changed, then ${list(d.followedBy).map((f) => followed[f] ?? f).join(' and ')}`;
   }

@@ -1,6 +1,8 @@
 import { countryCentroids } from './country-centroids';
 
 const earthRadiusKm = 6371.0088;
+/** The longest distance between two places on Earth, for how far back impossible travel must look. */
+export const halfEarthKm = 20_040;
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
 /** Great-circle distance (haversine) between two points given as [latitude, longitude] in degrees. */

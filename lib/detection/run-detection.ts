@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { jsonb } from '@/db/sql-helpers';
+import { halfEarthKm } from './geo';
 import { loadAccountEvents, loadIpFailures } from './load-events';
 import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
 import { ruleList } from './rules';
@@ -8,8 +9,6 @@ import { loadDetectionSettings, type DetectionSettings } from './settings';
 import { dayMs, hourMs, minuteMs, type DetectionEvent, type RuleDefinition, type RuleInput } from './types';
 import { ruleBit, type DetectionWork, type SubjectWork } from './work';
 
-/** The longest distance between two places on Earth, for how far back impossible travel must look. */
-const halfEarthKm = 20_040;
 const subjectsPerTransaction = 250;
 
 export interface DetectionOutcome {

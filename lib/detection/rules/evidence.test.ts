@@ -16,7 +16,7 @@ const touchy: DetectionSettings = {
   password_bruteforce: { enabled: true, minFailures: 2, windowMinutes: 10 },
   credential_stuffing: { enabled: true, minAccounts: 2, windowMinutes: 10 },
   new_device_new_country: { enabled: true, lookbackDays: 1, minAccountAgeDays: 0 },
-  impossible_travel: { enabled: true, maxSpeedKmh: 900, minDistanceKm: 0 },
+  impossible_travel: { enabled: true, maxSpeedKmh: 900, minDistanceKm: 1000 }, // GB–DE (about 900 km) is a short hop, walked over
   contact_change_then_risk: { enabled: true, windowHours: 24, knownDeviceDays: 1 },
 };
 

@@ -214,6 +214,30 @@ describe('impossible_travel', () => {
     expect(rule.evaluate({ events: [login(t0, 'BE'), login(t0 + 60_000, 'NL')] }, s)).toEqual([]);
   });
 
+  it('a chain of hops each under 500 km is judged by its ends: Amsterdam, Berlin, Prague, Warsaw in half an hour is one hit', () => {
+    // NL–DE 279 km, DE–CZ 481 km, CZ–PL 403 km: no hop is judged alone; NL–CZ is 745 km in 20 min.
+    const chain = [login(t0, 'NL'), login(t0 + 10 * minuteMs, 'DE'), login(t0 + 20 * minuteMs, 'CZ'), login(t0 + 30 * minuteMs, 'PL')];
+    const hits = rule.evaluate({ events: chain }, s);
+    expect(hits).toHaveLength(1);
+    expect(ids(hits[0]!.evidence)).toEqual(ids(chain.slice(0, 3)));
+    expect(hits[0]!.details).toMatchObject({ from: 'NL', via: ['DE'], to: 'CZ', distanceKm: 745, minutes: 20 });
+  });
+
+  it('the same chain at a plausible pace is not a hit, nor is coming back to the same country', () => {
+    const slow = [login(t0, 'NL'), login(t0 + 3 * 60 * minuteMs, 'DE'), login(t0 + 6 * 60 * minuteMs, 'CZ'), login(t0 + 9 * 60 * minuteMs, 'PL')];
+    expect(rule.evaluate({ events: slow }, s)).toEqual([]);
+    // Belgium–Netherlands–Belgium in minutes: the walk back stops at the first login in the same country.
+    expect(rule.evaluate({ events: [login(t0, 'BE'), login(t0 + 60_000, 'NL'), login(t0 + 120_000, 'BE')] }, s)).toEqual([]);
+  });
+
+  it('one trip is one hit: logins near where the impossible trip ended are not reported again', () => {
+    // London, then Poland 20 min later (a hit), then Prague, a short hop from Warsaw: London–Prague is also
+    // too fast, but it is the same trip, so it is not reported again.
+    const events = [login(t0, 'GB'), login(t0 + 20 * minuteMs, 'PL'), login(t0 + 30 * minuteMs, 'CZ')];
+    const hits = rule.evaluate({ events }, s);
+    expect(hits.map((h) => [h.details.from, h.details.to])).toEqual([['GB', 'PL']]);
+  });
+
   it('failed logins and unknown country codes are not travel', () => {
     expect(rule.evaluate({ events: [login(t0, 'GB'), ev('login.failed', t0 + 60_000, { country: 'BR', reason: 'bad_password' })] }, s)).toEqual([]);
     expect(rule.evaluate({ events: [login(t0, 'GB'), login(t0 + 60_000, 'XX')] }, s)).toEqual([]);
