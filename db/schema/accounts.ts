@@ -35,6 +35,11 @@ export const accounts = pgTable(
     passwordResetRequiredAt: timestamp('password_reset_required_at', { withTimezone: true }),
     twoFactorRequired: boolean('two_factor_required').notNull().default(false),
     twoFactorRequiredMethod: text('two_factor_required_method', { enum: twoFactorMethods }),
+    /**
+     * When an admin approved turning 2FA off (maker-checker). For a customer who enrolled 2FA themselves the
+     * platform must remove it: due until it reports a 2FA change made after this time.
+     */
+    twoFactorOffApprovedAt: timestamp('two_factor_off_approved_at', { withTimezone: true }),
     sessionsValidAfter: timestamp('sessions_valid_after', { withTimezone: true }),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -6,7 +6,7 @@ import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
-import { resetStillRequired } from '@/lib/accounts/security-state';
+import { resetStillRequired, twoFactorOffStillRequired } from '@/lib/accounts/security-state';
 import { logContactView, logContactViews } from '@/lib/audit/log-contact-view';
 import { notFound } from '@/lib/errors';
 import { toStorableText } from '@/lib/text';
@@ -131,6 +131,8 @@ export interface AccountDetail extends AccountSummary {
   firstEventAt: Date;
   passwordResetRequired: boolean;
   twoFactorRequiredMethod: string | null;
+  /** Staff approved turning the customer's own 2FA off; the platform has not reported it removed yet. */
+  twoFactorDisableRequired: boolean;
   sessionsValidAfter: Date | null;
   version: number;
   contactsMasked: boolean;
@@ -163,6 +165,7 @@ export async function getAccount(db: Db, actor: Actor, id: string): Promise<Acco
     twoFactorRequired: row.twoFactorRequired,
     twoFactorRequiredMethod: row.twoFactorRequiredMethod,
     passwordResetRequired: resetStillRequired(row),
+    twoFactorDisableRequired: twoFactorOffStillRequired(row),
     sessionsValidAfter: row.sessionsValidAfter,
     lastEventAt: found.lastEventAt ?? row.firstEventAt,
     firstEventAt: row.firstEventAt,

@@ -1,7 +1,7 @@
 /*
  * Approximate centre (latitude, longitude in degrees) of each country, by ISO 3166-1 alpha-2 code.
  * Generated from mledoze/countries (world-countries 5.1.0, `latlng`), Open Database License (ODbL) 1.0:
- * https://github.com/mledoze/countries. Centroids are coarse: impossible-travel ignores pairs under 500 km.
+ * https://github.com/mledoze/countries. Centroids are coarse: impossible-travel does not judge a hop under 500 km on its own.
  */
 export const countryCentroids: Readonly<Record<string, readonly [number, number]>> = {
   AD: [42.5, 1.5],

@@ -22,7 +22,13 @@ const Alert = z.object({
 const SecurityState = z.object({
   status: z.enum(['active', 'locked']),
   passwordResetRequired: z.boolean(),
-  twoFactor: z.object({ required: z.boolean(), method: z.string().nullable() }),
+  twoFactor: z.object({
+    required: z.boolean(),
+    method: z.string().nullable(),
+    disableRequired: z
+      .boolean()
+      .describe("Staff approved turning 2FA off while the customer had it on by their own choice: remove the enrolment. True until you report an account.2fa_changed made after the approval."),
+  }),
   sessionsValidAfter: z.iso.datetime().nullable(),
   version: z.number().int(),
   reported: z.object({ twoFactor: z.object({ enabled: z.boolean(), method: z.string().nullable() }), email: z.string().nullable(), phone: z.string().nullable() }),
@@ -87,7 +93,7 @@ function buildDocument() {
         get: {
           operationId: 'getAccountSecurity',
           summary: 'What staff imposed on an account, beside what the platform last reported',
-          description: 'Call it at login and payment time. `status` locked, `passwordResetRequired`, `twoFactor.required` and `sessionsValidAfter` are imposed by staff; `reported` is what the platform sent in events.',
+          description: 'Call it at login and payment time. `status` locked, `passwordResetRequired`, `twoFactor.required`, `twoFactor.disableRequired` and `sessionsValidAfter` are imposed by staff; `reported` is what the platform sent in events.',
           security: [{ apiKey: ['accounts:read'] }],
           parameters: [{ name: 'platformAccountId', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {

@@ -44,7 +44,7 @@ const servers: ReturnType<typeof createServer>[] = [];
 const state: SecurityState = {
   status: 'locked',
   passwordResetRequired: false,
-  twoFactor: { required: false, method: null },
+  twoFactor: { required: false, method: null, disableRequired: false },
   sessionsValidAfter: null,
   version: 2,
   reported: { twoFactor: { enabled: false, method: null }, email: 'c@example.com', phone: null },

@@ -184,6 +184,34 @@ describe('each action', () => {
     expect(await forcePasswordReset(db(), agent, input(now))).toMatchObject({ changed: true, state: { passwordResetRequired: true, version: 3 } });
   });
 
+  it("2FA off for a customer who enrolled it themselves: due on the security state until the platform reports a 2FA change after the approval", async () => {
+    const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
+    const { securityState } = await import('@/lib/accounts/security-state');
+    const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'totp', reportedTwoFactorObservedAt: new Date(Date.now() - 86_400_000) });
+    await requestTwoFactorOff(db(), agent, input(a));
+    const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
+    const approved = await approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id }));
+    expect(approved).toMatchObject({ changed: true, state: { twoFactor: { required: false, disableRequired: true }, reported: { twoFactor: { enabled: true } } } });
+    // Asking again while the platform has not acted is pointless, and says why.
+    const again = await requestTwoFactorOff(db(), agent, input({ id: a.id, version: approved.state.version }));
+    expect(again).toMatchObject({ changed: false, message: expect.stringContaining('already approved') });
+    const reported = (enabled: boolean, at: number) =>
+      ingestBatch(db(), [{ id: `evt_${uniqueSuffix()}`, type: 'account.2fa_changed', enabled, ...(enabled ? { method: 'sms' } : {}), occurredAt: new Date(at).toISOString(), account: { id: a.externalId } }]);
+    await reported(true, Date.now() - 3_600_000); // a report from before the approval does not count
+    expect(securityState(await reload(a.id)).twoFactor.disableRequired).toBe(true);
+    await reported(false, Date.now());
+    const done = await reload(a.id);
+    expect(securityState(done).twoFactor).toEqual({ required: false, method: null, disableRequired: false });
+    expect(done.version).toBe(approved.state.version); // the event changed nothing staff imposed
+  });
+
+  it('requiring 2FA again withdraws an approved turn-off the platform has not carried out', async () => {
+    const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'sms', twoFactorOffApprovedAt: new Date(Date.now() - 60_000) });
+    const required = await enableTwoFactor(db(), agent, input(a, { method: 'sms' }));
+    expect(required).toMatchObject({ changed: true, state: { twoFactor: { required: true, method: 'sms', disableRequired: false } } });
+    expect((await reload(a.id)).twoFactorOffApprovedAt).toBeNull();
+  });
+
   it('events from the platform never undo what staff imposed', async () => {
     const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
     const a = await makeAccount();
@@ -204,7 +232,7 @@ describe('GET /api/v1/accounts/{id}/security', () => {
     expect(await (await read(a.externalId)).json()).toEqual({
       status: 'active',
       passwordResetRequired: false,
-      twoFactor: { required: false, method: null },
+      twoFactor: { required: false, method: null, disableRequired: false },
       sessionsValidAfter: null,
       version: 1,
       reported: { twoFactor: { enabled: true, method: 'sms' }, email: 'someone@example.com', phone: '+447700900123' },

@@ -18,7 +18,11 @@ async function findRequest(tx: Tx, requestId: string, accountId: string) {
   return request;
 }
 
-/** The second person: an admin who did not ask approves, within 24 h; then 2FA is off. */
+/**
+ * The second person: an admin who did not ask approves, within 24 h; then 2FA is off. Staff's requirement
+ * goes at once; a customer's own enrolment is reported as `twoFactor.disableRequired` until the platform
+ * reports it removed.
+ */
 export async function approveTwoFactorOff(db: Db, actor: Actor, input: unknown): Promise<AccountActionResult> {
   requirePermission(actor, 'accounts.approve2faOff');
   const { requestId } = parseInput(RequestRef, { requestId: (input as { requestId?: unknown } | null)?.requestId });
@@ -44,7 +48,7 @@ export async function approveTwoFactorOff(db: Db, actor: Actor, input: unknown):
       }
       return null;
     },
-    change: () => ({ twoFactorRequired: false, twoFactorRequiredMethod: null }),
+    change: (_a, now) => ({ twoFactorRequired: false, twoFactorRequiredMethod: null, twoFactorOffApprovedAt: now }),
     after: async (tx) => {
       await tx.update(twoFactorOffRequests).set({ status: 'approved', decidedBy: actor.id, decidedAt: sql`now()` }).where(eq(twoFactorOffRequests.id, requestId));
     },

@@ -16,7 +16,8 @@ export async function enableTwoFactor(db: Db, actor: Actor, input: unknown): Pro
     action: 'account.enable_2fa',
     permission: 'accounts.act',
     alreadyDone: (a) => (a.twoFactorRequired && a.twoFactorRequiredMethod === method ? `2FA by ${method} is already required; nothing changed.` : null),
-    change: () => ({ twoFactorRequired: true, twoFactorRequiredMethod: method }),
+    // Requiring 2FA again also withdraws an approved "turn it off" the platform has not carried out yet.
+    change: () => ({ twoFactorRequired: true, twoFactorRequiredMethod: method, twoFactorOffApprovedAt: null }),
     notice: 'enable_2fa',
     done: () => `2FA by ${method} is now required at every sign-in.`,
   });

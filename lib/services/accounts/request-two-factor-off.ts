@@ -1,6 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { twoFactorOffRequests } from '@/db/schema';
+import { twoFactorOffStillRequired } from '@/lib/accounts/security-state';
 import type { Actor } from '@/lib/auth/actor';
 import { runAccountAction, type AccountActionResult } from './account-action';
 
@@ -21,6 +22,7 @@ export function requestTwoFactorOff(db: Db, actor: Actor, input: unknown): Promi
       permission: 'accounts.request2faOff',
       alreadyDone: async (a, tx) => {
         if (!a.twoFactorRequired && !a.reportedTwoFactorEnabled) return '2FA is already off on this account; nothing to request.';
+        if (!a.twoFactorRequired && twoFactorOffStillRequired(a)) return 'Turning 2FA off is already approved and waits for the platform to remove it; nothing to request.';
         // A request nobody approved in time is expired, and no longer blocks a new one.
         await tx
           .update(twoFactorOffRequests)

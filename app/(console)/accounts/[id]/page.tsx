@@ -144,6 +144,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
               <TwoFactorBadge enabled={account.twoFactorEnabled} method={account.twoFactorMethod} />
             </Field>
             <Field label="2FA required by staff">{account.twoFactorRequired ? `yes (${account.twoFactorRequiredMethod ?? 'any method'})` : 'no'}</Field>
+            {account.twoFactorDisableRequired ? <Field label="2FA off approved by staff">yes; waiting for the platform to remove the customer’s own 2FA</Field> : null}
             <Field label="Password reset required">{account.passwordResetRequired ? 'yes' : 'no'}</Field>
             <Field label="Sessions valid after">
               <TimeAgo date={account.sessionsValidAfter} now={now} />
@@ -157,7 +158,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
               passwordResetRequired={account.passwordResetRequired}
               twoFactorRequired={account.twoFactorRequired}
               twoFactorRequiredMethod={account.twoFactorRequiredMethod}
-              twoFactorOn={account.twoFactorEnabled}
+              twoFactorOn={account.twoFactorEnabled && !account.twoFactorDisableRequired}
               canAct={can(actor, 'accounts.act')}
               canRequest2faOff={can(actor, 'accounts.request2faOff')}
               canApprove2faOff={can(actor, 'accounts.approve2faOff')}
