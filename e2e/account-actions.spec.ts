@@ -83,8 +83,11 @@ test.describe('agent actions on an account', () => {
     await approve.getByLabel('Note (what you checked, who asked)').fill('Checked the agent’s notes');
     await approve.getByRole('button', { name: 'Approve 2FA off' }).click();
     await expect(adminPage.getByRole('status')).toContainText('2FA turned off');
-    const state = (await (await request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } })).json()) as { twoFactor: { required: boolean } };
-    expect(state.twoFactor.required).toBe(false);
+    // The customer enrolled 2FA themselves: the platform is told to remove it until it reports it gone.
+    const state = (await (await request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } })).json()) as { twoFactor: unknown };
+    expect(state.twoFactor).toEqual({ required: false, method: null, disableRequired: true });
+    await expect(adminPage.getByText('waiting for the platform to remove the customer’s own 2FA')).toBeVisible();
+    await expect(adminPage.getByRole('button', { name: 'Request 2FA off' })).toHaveCount(0);
     await expect(adminPage.getByRole('list', { name: 'Account trail' })).toContainText('approve 2fa off by admin@demo.vigil');
     await admin.close();
     await account.close();

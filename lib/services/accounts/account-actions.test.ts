@@ -194,7 +194,8 @@ describe('each action', () => {
     expect(approved).toMatchObject({ changed: true, state: { twoFactor: { required: false, disableRequired: true }, reported: { twoFactor: { enabled: true } } } });
     // Asking again while the platform has not acted is pointless, and says why.
     const again = await requestTwoFactorOff(db(), agent, input({ id: a.id, version: approved.state.version }));
-    expect(again).toMatchObject({ changed: false, message: expect.stringContaining('already approved') });
+    expect(again.changed).toBe(false);
+    expect(again.message).toContain('already approved');
     const reported = (enabled: boolean, at: number) =>
       ingestBatch(db(), [{ id: `evt_${uniqueSuffix()}`, type: 'account.2fa_changed', enabled, ...(enabled ? { method: 'sms' } : {}), occurredAt: new Date(at).toISOString(), account: { id: a.externalId } }]);
     await reported(true, Date.now() - 3_600_000); // a report from before the approval does not count
