@@ -1,11 +1,25 @@
 import { Faker, en } from '@faker-js/faker';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { fraudReports } from '../schema';
+import { fraudReports, staffUsers, type reportResolutions } from '../schema';
+import type { StaffActor } from '@/lib/auth/actor';
+import { assignReport } from '@/lib/services/reports/assign-report';
 import { fileReport } from '@/lib/services/reports/file-report';
+import { moveReport } from '@/lib/services/reports/move-report';
 import type { DemoAccount } from './demo-profiles';
 
 const hour = 3_600_000;
+/** Reports older than this were handled by the demo agent; younger than `inProgressAfterHours` are untouched. */
+const resolvedAfterHours = 40;
+const inProgressAfterHours = 20;
+const demoResolution: Record<DemoReport['category'], (typeof reportResolutions)[number]> = {
+  unrequested_code: 'account_secured',
+  impersonation: 'account_secured',
+  phishing: 'no_action_needed',
+  unauthorized_order: 'confirmed_fraud',
+  delivery_code: 'customer_error',
+  other: 'no_action_needed',
+};
 
 interface DemoReport {
   account: DemoAccount;
@@ -20,6 +34,8 @@ interface DemoReport {
  * A few dozen fraud reports so the report pages have something real on a first start: the planted
  * incidents' customers writing in, a phishing wave (one sender, one link domain, over three days), a
  * fake-support caller, and everyday reports. Filed through the same service as the public form.
+ * Like a real queue, the older ones have moved on: the demo agent resolved those filed more than 40 h ago
+ * and is investigating those filed 20–40 h ago (past their SLA by now); the rest are new.
  */
 export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: number): Promise<number> {
   const f = new Faker({ locale: [en], seed: seed + 101 });
@@ -68,6 +84,8 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
     reports.push({ account: regular[(i * 13 + 1) % regular.length]!, category, description, details, hoursAgo: 3 + i * 30 });
   }
 
+  const [agentRow] = await db.select().from(staffUsers).where(eq(staffUsers.email, 'agent@demo.vigil'));
+  const agent: StaffActor | null = agentRow ? { kind: 'staff', id: agentRow.id, email: agentRow.email, name: agentRow.name, role: agentRow.role, sessionId: 'demo-seed' } : null;
   let filed = 0;
   for (const r of reports) {
     const contact = r.byPhone ? { phone: r.account.phone } : { email: r.account.email };
@@ -78,7 +96,25 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
       .update(fraudReports)
       .set({ createdAt: sql`${createdAt}::timestamptz`, dueAt: sql`${fraudReports.dueAt} - (now() - ${createdAt}::timestamptz)`, updatedAt: sql`${createdAt}::timestamptz` })
       .where(eq(fraudReports.reference, reference));
+    if (agent && r.hoursAgo > inProgressAfterHours) await handleDemoReport(db, agent, reference, r);
     filed += 1;
   }
   return filed;
+}
+
+/** The demo agent's work on an older report, through the same services as the report page. */
+async function handleDemoReport(db: Db, agent: StaffActor, reference: string, r: DemoReport): Promise<void> {
+  const [row] = await db.select({ id: fraudReports.id, version: fraudReports.version }).from(fraudReports).where(eq(fraudReports.reference, reference));
+  if (!row) return;
+  let version = row.version;
+  const step = async (result: Promise<{ report: { version: number } }>) => {
+    version = (await result).report.version;
+  };
+  await step(assignReport(db, agent, { reportId: row.id, version, assigneeId: agent.id }));
+  await step(moveReport(db, agent, { reportId: row.id, version, to: 'triaged' }));
+  if (r.hoursAgo > resolvedAfterHours) {
+    await step(moveReport(db, agent, { reportId: row.id, version, to: 'resolved', resolution: demoResolution[r.category], note: 'Handled in the demo’s story.' }));
+  } else {
+    await step(moveReport(db, agent, { reportId: row.id, version, to: 'investigating' }));
+  }
 }

@@ -1,5 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { alertEvidence, alerts, fraudReports } from '@/db/schema';
+import { alertEvidence, alerts, auditLog, fraudReports, staffUsers } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { seedDemoData } from './seed-demo';
 
@@ -42,6 +43,19 @@ describe('the demo data', () => {
     const wave = reports.filter((r) => r.linkDomain === 'royal-parcel-redelivery.example');
     expect(wave).toHaveLength(8);
     expect(new Set(wave.map((r) => r.senderNumber))).toEqual(new Set(['+447700900555']));
-    expect(reports.some((r) => r.dueAt < new Date())).toBe(true); // some are overdue: the SLA filter has something to show
+    // Like a real queue: the incidents' fresh reports are new, older ones are being investigated by the demo
+    // agent (some past their SLA, so the SLA filter has something to show), the oldest are resolved.
+    expect(bombed!.status).toBe('new');
+    const byStatus = (status: string) => reports.filter((r) => r.status === status);
+    expect(byStatus('new').length).toBeGreaterThanOrEqual(5);
+    expect(byStatus('investigating').length).toBeGreaterThanOrEqual(3);
+    expect(byStatus('resolved').length).toBeGreaterThanOrEqual(5);
+    const [agent] = await db().select().from(staffUsers).where(eq(staffUsers.email, 'agent@demo.vigil'));
+    expect(new Set([...byStatus('investigating'), ...byStatus('resolved')].map((r) => r.assigneeId))).toEqual(new Set([agent!.id]));
+    expect(byStatus('resolved').every((r) => r.resolution !== null && r.closedAt !== null)).toBe(true);
+    expect(byStatus('investigating').some((r) => r.dueAt < new Date())).toBe(true);
+    // Each step went through the report services, so the audit log has who did it.
+    const resolvedAudit = await db().select().from(auditLog).where(and(eq(auditLog.action, 'report.resolve'), eq(auditLog.actorEmail, 'agent@demo.vigil')));
+    expect(resolvedAudit).toHaveLength(byStatus('resolved').length);
   });
 });

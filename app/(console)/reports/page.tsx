@@ -53,7 +53,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         </Link>
       </div>
       <form method="get" action="/reports" className="flex flex-wrap items-end gap-3" aria-label="Filter reports">
-        <LabeledSelect id="r-status" name="status" label="Status" value={filters.status === 'open' ? '' : filters.status} options={[...reportStatuses.map((s) => ({ value: s, label: s.replace('_', ' ') })), { value: 'all', label: 'any status' }]} />
+        <LabeledSelect id="r-status" name="status" label="Status" value={filters.status === 'open' ? '' : filters.status} emptyLabel="open (not closed)" options={[...reportStatuses.map((s) => ({ value: s, label: s.replace('_', ' ') })), { value: 'all', label: 'any status' }]} />
         <LabeledSelect id="r-category" name="category" label="Category" value={filters.category} options={reportCategories.map((c) => ({ value: c, label: categoryLabels[c] ?? c }))} />
         <LabeledSelect id="r-priority" name="priority" label="Priority" value={filters.priority} options={reportPriorities.map((p) => ({ value: p, label: p }))} />
         <LabeledSelect id="r-assignee" name="assignee" label="Assignee" value={filters.assignee} options={[{ value: 'me', label: 'Me' }, { value: 'unassigned', label: 'Unassigned' }, ...staff.map((s) => ({ value: s.id, label: s.name }))]} />
