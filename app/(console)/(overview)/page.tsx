@@ -48,8 +48,22 @@ export default async function OverviewPage() {
         <Stat label="Login failure rate" value={pct(logins.totals.failureRate)} detail={change(logins.totals.failureRate, loginsBefore.totals.failureRate, 'rate')} href="/analytics?range=24h">
           <Sparkline rows={loginRows} dataKey="failed" color={outcomeColors.failed} />
         </Stat>
-        <Stat label="Open alerts" value="0" detail="Suspicious-activity detection is not switched on yet." />
-        <Stat label="New fraud reports" value="0" detail="Customer fraud reports are not collected yet." />
+        {counts.alerts ? (
+          <Stat
+            label="Open alerts"
+            value={formatCount(counts.alerts.open)}
+            detail={counts.alerts.open === 0 ? 'Nothing waits for a look.' : `${formatCount(counts.alerts.urgent)} critical or high · ${formatCount(counts.alerts.unassigned)} unassigned`}
+            href="/alerts?status=open"
+          />
+        ) : null}
+        {counts.reports ? (
+          <Stat
+            label="New fraud reports"
+            value={formatCount(counts.reports.new)}
+            detail={counts.reports.overdue === 0 ? 'No open report is past its SLA.' : `${formatCount(counts.reports.overdue)} open past their SLA`}
+            href="/reports?status=new"
+          />
+        ) : null}
         <Stat label="Accounts" value={formatCount(counts.accounts)} detail={`${formatCount(counts.lockedAccounts)} locked by staff`} href="/accounts" />
       </div>
     </div>
