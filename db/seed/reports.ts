@@ -12,13 +12,13 @@ const hour = 3_600_000;
 /** Reports older than this were handled by the demo agent; younger than `inProgressAfterHours` are untouched. */
 const resolvedAfterHours = 40;
 const inProgressAfterHours = 20;
-const demoResolution: Record<DemoReport['category'], (typeof reportResolutions)[number]> = {
-  unrequested_code: 'account_secured',
-  impersonation: 'account_secured',
-  phishing: 'no_action_needed',
-  unauthorized_order: 'confirmed_fraud',
-  delivery_code: 'customer_error',
-  other: 'no_action_needed',
+const demoResolution: Record<DemoReport['category'], [(typeof reportResolutions)[number], string]> = {
+  unrequested_code: ['account_secured', 'Codes stopped after the password reset; customer told.'],
+  impersonation: ['account_secured', 'Customer read out a code; sessions revoked and password reset.'],
+  phishing: ['no_action_needed', 'Customer did not open the link; sender passed to the abuse desk.'],
+  unauthorized_order: ['confirmed_fraud', 'Order cancelled and refunded; payment team informed.'],
+  delivery_code: ['customer_error', 'Parcel found with a neighbour; the code was used as intended.'],
+  other: ['no_action_needed', 'Checked the account history with the customer; nothing out of place.'],
 };
 
 interface DemoReport {
@@ -113,7 +113,8 @@ async function handleDemoReport(db: Db, agent: StaffActor, reference: string, r:
   await step(assignReport(db, agent, { reportId: row.id, version, assigneeId: agent.id }));
   await step(moveReport(db, agent, { reportId: row.id, version, to: 'triaged' }));
   if (r.hoursAgo > resolvedAfterHours) {
-    await step(moveReport(db, agent, { reportId: row.id, version, to: 'resolved', resolution: demoResolution[r.category], note: 'Handled in the demo’s story.' }));
+    const [resolution, note] = demoResolution[r.category];
+    await step(moveReport(db, agent, { reportId: row.id, version, to: 'resolved', resolution, note }));
   } else {
     await step(moveReport(db, agent, { reportId: row.id, version, to: 'investigating' }));
   }
