@@ -10,8 +10,11 @@ import { DetectionSettings, loadDetectionSettings } from '@/lib/detection/settin
 
 export const metadata: Metadata = { title: 'Detection rules' };
 
+/** Every threshold of every rule (all settings keys but `enabled`): a new one without a label does not compile. */
+type ThresholdKey = Exclude<{ [R in keyof DetectionSettings]: keyof DetectionSettings[R] }[keyof DetectionSettings], 'enabled'>;
+
 /** Labels and units of every threshold, by its settings key. */
-const thresholds: Record<string, { label: string; unit: string }> = {
+const thresholds: Record<ThresholdKey, { label: string; unit: string }> = {
   minIssued: { label: 'Codes issued', unit: 'or more' },
   minFailures: { label: 'Failures', unit: 'or more' },
   minAccounts: { label: 'Distinct accounts', unit: 'or more' },
@@ -20,7 +23,8 @@ const thresholds: Record<string, { label: string; unit: string }> = {
   lookbackDays: { label: 'History', unit: 'days' },
   minAccountAgeDays: { label: 'Skip accounts younger than', unit: 'days' },
   maxSpeedKmh: { label: 'Fastest travel', unit: 'km/h' },
-  minDistanceKm: { label: 'Ignore pairs closer than', unit: 'km' },
+  minDistanceKm: { label: 'Shortest hop judged alone', unit: 'km' },
+  knownDeviceDays: { label: 'Device known if used in', unit: 'days' },
 };
 
 export default async function DetectionRulesPage() {
@@ -38,7 +42,7 @@ export default async function DetectionRulesPage() {
       enabled: values.enabled === true,
       fields: Object.entries(values)
         .filter(([key]) => key !== 'enabled')
-        .map(([key, value]) => ({ key, value: Number(value), min: shape[key]?.minValue ?? 0, max: shape[key]?.maxValue ?? 100_000, ...(thresholds[key] ?? { label: key, unit: '' }) })),
+        .map(([key, value]) => ({ key, value: Number(value), min: shape[key]?.minValue ?? 0, max: shape[key]?.maxValue ?? 100_000, ...thresholds[key as ThresholdKey] })),
     };
   });
   return (
