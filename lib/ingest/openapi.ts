@@ -135,7 +135,7 @@ function buildDocument() {
         get: {
           operationId: 'listAlerts',
           summary: 'Alerts raised by detection, newest firstSeen first',
-          description: 'Keyset-paged: pass `nextCursor` back as `cursor` for the next page. `since` filters on `lastSeen`. An API key needs the alerts:read scope (a signed-in staff session works too).',
+          description: 'Keyset-paged: pass `nextCursor` back as `cursor` for the next page. `firstSeen` can move earlier when late evidence arrives, so an alert read on one page can show again on a later page of the same walk: keep the last copy of each `id`. `since` filters on `lastSeen`. An API key needs the alerts:read scope (a signed-in staff session works too).',
           security: [{ apiKey: ['alerts:read'] }],
           parameters: [
             { name: 'accountId', in: 'query', description: "Alerts whose subject is this account (the platform's id)", schema: { type: 'string' } },
