@@ -261,6 +261,14 @@ const plants: Record<AlertRule, Plant> = {
     return variant;
   },
   impossible_travel(r, c, at, positive, k) {
+    if (positive && k % 4 === 3) {
+      // Proxies in neighbouring countries, each hop under 500 km (DE→CZ 481, CZ→PL 403), DE→PL 769 km in 20 min.
+      r.quietPast(c, at - 10 * day, at - 20 * min - 2 * hour);
+      r.emit(c, at - 20 * min, r.home(c), { type: 'login.succeeded', method: 'password' });
+      r.emit(c, at - 10 * min, { ...r.attacker('CZ'), deviceId: c.devices[0]! }, { type: 'login.succeeded', method: 'password' });
+      r.emit(c, at, { ...r.attacker('PL'), deviceId: c.devices[0]! }, { type: 'login.succeeded', method: 'password' });
+      return 'chain DE→CZ→PL, each hop under 500 km, in 20 min';
+    }
     const near = !positive && k % 2 === 1;
     const to = near ? ({ BE: 'NL', AT: 'CH', DE: 'NL' } as Record<string, string>)[c.home]! : r.f.helpers.arrayElement(holidays.filter((h) => (countryDistanceKm(c.home, h) ?? 0) > 1500));
     const km = countryDistanceKm(c.home, to)!;
@@ -314,7 +322,12 @@ export function detectionTraffic(options: { benign: number; cases: number; seed:
   for (const rule of Object.keys(plants) as AlertRule[]) {
     for (const positive of [true, false]) {
       for (let k = 0; k < options.cases; k++) {
-        const home = rule === 'impossible_travel' && !positive && k % 2 === 1 ? f.helpers.arrayElement(['BE', 'AT', 'DE'] as const) : undefined;
+        const home =
+          rule === 'impossible_travel' && !positive && k % 2 === 1
+            ? f.helpers.arrayElement(['BE', 'AT', 'DE'] as const)
+            : rule === 'impossible_travel' && positive && k % 4 === 3
+              ? ('DE' as const)
+              : undefined;
         const c = r.customer(`cus_${options.seed}_${rule.replace(/_/g, '')}_${positive ? 'p' : 'n'}${k}`, home);
         c.mobile = false;
         const at = options.end - r.int(2 * hour, 20 * hour);
