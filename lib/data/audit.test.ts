@@ -8,7 +8,8 @@ import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { ServiceError } from '@/lib/errors';
 import { lockAccount } from '@/lib/services/accounts/lock-account';
 import { getAccount } from './accounts';
-import { accountTrail, searchAudit } from './audit';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { accountTrail, auditPage, searchAudit } from './audit';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;
@@ -37,6 +38,30 @@ describe('the audit log', () => {
     await expect(searchAudit(db(), agent, {})).rejects.toMatchObject({ code: 'forbidden' });
     // Every role that sees the account sees its trail.
     expect((await accountTrail(db(), agent, a.id)).map((r) => r.action)).toEqual(['account.lock']);
+  });
+
+  it('pages older and newer by keyset: every entry once, newest first, and back again', async () => {
+    const target = `paging-${uniqueSuffix()}`;
+    for (let i = 0; i < 5; i++) {
+      await db().transaction((tx) => recordAudit(tx, admin, { action: 'settings.update', targetType: 'settings', targetId: target, after: { step: i } }));
+    }
+    const filters = { target: `settings:${target}` };
+    const seen: unknown[] = [];
+    let page = await auditPage(db(), analyst, filters, {}, 2);
+    expect(page.newer).toBeNull();
+    const pages = [page];
+    for (;;) {
+      seen.push(...page.items.map((r) => r.after?.step));
+      if (!page.older) break;
+      page = await auditPage(db(), analyst, filters, { after: page.older }, 2);
+      pages.push(page);
+    }
+    expect(seen).toEqual([4, 3, 2, 1, 0]);
+    expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
+    // From the last page, "newer" leads back to the middle one.
+    const back = await auditPage(db(), analyst, filters, { before: pages[2]!.newer }, 2);
+    expect(back.items.map((r) => r.after?.step)).toEqual([2, 1]);
+    await expect(auditPage(db(), agent, filters)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('a failing audit insert rolls the account action back: no change, no outbox row', async () => {

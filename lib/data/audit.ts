@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, ilike, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { auditLog } from '@/db/schema';
@@ -7,7 +7,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { utcFromLocalInput } from '@/lib/search-params';
 import { escapeLike } from './accounts';
-import { CursorTime } from './pagination';
+import { keysetPage } from './event-page';
+import { CursorTime, type Page, type PageDirection } from './pagination';
 
 export interface AuditEntryView {
   id: number;
@@ -49,12 +50,7 @@ export type AuditFilters = z.infer<typeof AuditFilters>;
 export const auditPageSize = 100;
 export const auditExportLimit = 50_000;
 
-/**
- * The audit log, newest first, searched by actor (e-mail, partly), action (prefix, e.g. `account.` or
- * `account.lock`), target (its id, or `type:id`) and time. Analysts and admins only.
- */
-export async function searchAudit(db: Db, actor: Actor, filters: AuditFilters, limit = auditPageSize): Promise<AuditEntryView[]> {
-  requirePermission(actor, 'audit.view');
+function auditWhere(filters: AuditFilters): SQL[] {
   const where: SQL[] = [];
   if (filters.actor) where.push(ilike(auditLog.actorEmail, `%${escapeLike(filters.actor)}%`));
   if (filters.action) where.push(ilike(auditLog.action, `${escapeLike(filters.action)}%`));
@@ -65,12 +61,32 @@ export async function searchAudit(db: Db, actor: Actor, filters: AuditFilters, l
   }
   if (filters.from) where.push(gte(auditLog.occurredAt, timestamptz(new Date(filters.from))));
   if (filters.to) where.push(lte(auditLog.occurredAt, timestamptz(new Date(filters.to))));
-  return db
-    .select(columns)
-    .from(auditLog)
-    .where(where.length > 0 ? and(...where) : undefined)
-    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
-    .limit(Math.min(limit, auditExportLimit));
+  return where;
+}
+
+/**
+ * The audit log, newest first, searched by actor (e-mail, partly), action (prefix, e.g. `account.` or
+ * `account.lock`), target (its id, or `type:id`) and time, one keyset page at a time (older / newer, as
+ * the account history pages). Analysts and admins only.
+ */
+export async function auditPage(db: Db, actor: Actor, filters: AuditFilters, direction: PageDirection = {}, limit = auditPageSize): Promise<Page<AuditEntryView>> {
+  requirePermission(actor, 'audit.view');
+  const where = auditWhere(filters);
+  return keysetPage({ occurredAt: auditLog.occurredAt, id: auditLog.id }, direction, limit, (keyset, order, n) =>
+    db
+      .select(columns)
+      .from(auditLog)
+      .where(and(...where, keyset))
+      .orderBy(...(order === 'desc' ? [desc(auditLog.occurredAt), desc(auditLog.id)] : [asc(auditLog.occurredAt), asc(auditLog.id)]))
+      .limit(n),
+    // Audit times come from now() and carry microseconds: compare with the cursor row's own time.
+    (cursor) => sql`(select ${auditLog.occurredAt} from ${auditLog} where ${auditLog.id} = ${cursor.id})`,
+  );
+}
+
+/** The same search in one list, newest first, for the CSV export (at most `auditExportLimit` rows). */
+export async function searchAudit(db: Db, actor: Actor, filters: AuditFilters, limit = auditExportLimit): Promise<AuditEntryView[]> {
+  return (await auditPage(db, actor, filters, {}, Math.min(limit, auditExportLimit))).items;
 }
 
 /** One account's trail, for its page: every role that may see the account sees what was done to it. */

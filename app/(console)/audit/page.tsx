@@ -8,7 +8,8 @@ import { buttonPrimary, buttonSecondary, input, mono, td } from '@/components/ui
 import { utcLabel } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { AuditFilters, auditPageSize, searchAudit } from '@/lib/data/audit';
+import { PageLinks } from '@/components/tables/page-links';
+import { AuditFilters, auditPage } from '@/lib/data/audit';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -29,7 +30,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const query = await searchParams;
   const raw = Object.fromEntries(fields.map((k) => [k, param(query, k) || undefined]));
   const filters = AuditFilters.parse(raw);
-  const rows = await searchAudit(await getDb(), actor, filters);
+  const page = await auditPage(await getDb(), actor, filters, { after: param(query, 'after'), before: param(query, 'before') });
+  const rows = page.items;
   const qs = new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
   return (
     <div className="space-y-4">
@@ -88,9 +90,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <Link href={`/accounts/${r.targetId}`} className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}>
                     account:{r.targetId.slice(0, 8)}…
                   </Link>
-                ) : r.targetType === 'alert' ? (
-                  <Link href={`/alerts/${r.targetId}`} className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}>
-                    alert:{r.targetId.slice(0, 8)}…
+                ) : r.targetType === 'alert' || r.targetType === 'report' ? (
+                  <Link href={`/${r.targetType}s/${r.targetId}`} className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}>
+                    {r.targetType}:{r.targetId.slice(0, 8)}…
                   </Link>
                 ) : (
                   <span className={mono}>
@@ -104,7 +106,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ))}
         </DataTable>
       )}
-      {rows.length === auditPageSize ? <p className="text-sm text-slate-600 dark:text-slate-400">Showing the newest {auditPageSize}; narrow the search, or download the CSV for all of it.</p> : null}
+      <PageLinks path="/audit" params={query} newer={page.newer} older={page.older} />
     </div>
   );
 }
