@@ -114,6 +114,13 @@ test.describe('fraud report triage', () => {
     await expect(page.getByRole('status')).toContainText('Assigned to Ada Admin.');
     await expect(page.getByRole('definition').filter({ hasText: /^Ada Admin$/ })).toBeVisible();
     await expect(assign.getByLabel('Assign to')).toHaveValue(/^[0-9a-f-]{36}$/);
+
+    // The account page now lists the report, with its status and who holds it.
+    await page.getByRole('link', { name: accountId }).click();
+    const reports = page.getByRole('table', { name: 'Fraud reports about this account' });
+    await expect(reports.getByRole('row').filter({ hasText: reference })).toContainText('Ada Admin');
+    await reports.getByRole('link', { name: reference }).click();
+    await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);
     await customer.close();
     await agent.close();
     await admin.context.close();

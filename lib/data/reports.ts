@@ -85,6 +85,36 @@ export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilt
   };
 }
 
+export interface AccountReportItem {
+  id: string;
+  reference: string;
+  category: string;
+  status: string;
+  priority: string;
+  createdAt: Date;
+  assigneeName: string | null;
+}
+
+/** The fraud reports linked to one account, newest first (the account page lists them beside its alerts). */
+export async function accountReports(db: Db, actor: Actor, accountId: string): Promise<AccountReportItem[]> {
+  requirePermission(actor, 'reports.view');
+  return db
+    .select({
+      id: fraudReports.id,
+      reference: fraudReports.reference,
+      category: fraudReports.category,
+      status: fraudReports.status,
+      priority: fraudReports.priority,
+      createdAt: fraudReports.createdAt,
+      assigneeName: staffUsers.name,
+    })
+    .from(fraudReports)
+    .leftJoin(staffUsers, eq(staffUsers.id, fraudReports.assigneeId))
+    .where(eq(fraudReports.accountId, accountId))
+    .orderBy(desc(fraudReports.createdAt), desc(fraudReports.id))
+    .limit(50);
+}
+
 export interface ReportDetail {
   report: typeof fraudReports.$inferSelect & { publicStatus: string };
   account: { id: string; externalId: string; displayName: string | null; status: string; version: number } | null;

@@ -5,7 +5,7 @@ import { accounts, auditLog, fraudReports, outbox, reportMessages } from '@/db/s
 import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
-import { reportCampaigns, reportQueue } from '@/lib/data/reports';
+import { accountReports, reportCampaigns, reportQueue } from '@/lib/data/reports';
 import { ServiceError } from '@/lib/errors';
 import { publicReportStatus } from '@/lib/reports/public-status';
 import { addReportMessage } from './add-report-message';
@@ -130,5 +130,21 @@ describe('campaigns', () => {
     expect(byDomain).toMatchObject({ reports: 3 });
     expect(byDomain!.byDay.reduce((n, d) => n + d.n, 0)).toBe(3);
     expect(campaigns.some((c) => c.kind === 'sender' && c.reports >= 3)).toBe(true);
+  });
+});
+
+describe('reports on the account page', () => {
+  it('lists the reports linked to the account, newest first, and no one else’s', async () => {
+    const email = `acct.${uniqueSuffix()}@example.com`;
+    const account = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email, firstEventAt: new Date() });
+    const first = await fileReport(db(), { category: 'phishing', email, description: 'a text with a link' }, context);
+    const second = await fileReport(db(), { category: 'unrequested_code', email, description: 'a code I did not ask for' }, context);
+    await file(); // another customer's report
+    const listed = await accountReports(db(), analyst, account.id);
+    expect(listed.map((r) => [r.reference, r.category, r.status])).toEqual([
+      [second.reference, 'unrequested_code', 'new'],
+      [first.reference, 'phishing', 'new'],
+    ]);
+    expect(await accountReports(db(), agent, randomUUID())).toEqual([]);
   });
 });

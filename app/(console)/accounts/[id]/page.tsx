@@ -18,6 +18,8 @@ import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getAccount } from '@/lib/data/accounts';
 import { accountAlerts } from '@/lib/data/alerts';
+import { accountReports } from '@/lib/data/reports';
+import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { accountSecurityPanel } from '@/lib/data/account-security';
 import { accountTrail } from '@/lib/data/audit';
 import { actionReasonCodes } from '@/db/schema';
@@ -98,8 +100,9 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
     );
   }
 
-  const [alerts, panel, trail] = await Promise.all([
+  const [alerts, reports, panel, trail] = await Promise.all([
     can(actor, 'alerts.view') ? accountAlerts(db, actor, account.id) : Promise.resolve([]),
+    can(actor, 'reports.view') ? accountReports(db, actor, account.id) : Promise.resolve([]),
     accountSecurityPanel(db, actor, account.id),
     accountTrail(db, actor, account.id),
   ]);
@@ -191,6 +194,32 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
                   <TimeAgo date={a.firstSeen} now={now} />
                 </td>
                 <td className={td}>{a.assignee?.name ?? 'unassigned'}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </Card>
+      ) : null}
+      {reports.length > 0 ? (
+        <Card title={`Fraud reports (${reports.length})`}>
+          <DataTable label="Fraud reports about this account" framed={false} columns={['Priority', 'Report', 'Status', 'Filed', 'Assignee']}>
+            {reports.map((r) => (
+              <tr key={r.id}>
+                <td className={td}>
+                  <PriorityBadge priority={r.priority} />
+                </td>
+                <td className={td}>
+                  <Link href={`/reports/${r.id}`} className={`${mono} font-medium text-indigo-700 hover:underline dark:text-indigo-300`}>
+                    {r.reference}
+                  </Link>{' '}
+                  <span className="text-xs text-slate-600 dark:text-slate-400">{categoryLabels[r.category] ?? r.category}</span>
+                </td>
+                <td className={td}>
+                  <ReportStatusBadge status={r.status} />
+                </td>
+                <td className={td}>
+                  <TimeAgo date={r.createdAt} now={now} />
+                </td>
+                <td className={td}>{r.assigneeName ?? 'unassigned'}</td>
               </tr>
             ))}
           </DataTable>
