@@ -82,7 +82,7 @@ test.describe('agent actions on an account', () => {
     await approve.getByLabel('Reason').selectOption('customer_request_verified');
     await approve.getByLabel('Note (what you checked, who asked)').fill('Checked the agent’s notes');
     await approve.getByRole('button', { name: 'Approve 2FA off' }).click();
-    await expect(adminPage.getByRole('status')).toContainText('2FA turned off');
+    await expect(adminPage.getByRole('status')).toContainText('2FA off approved. The customer set it up themselves, so the platform is asked to remove it');
     // The customer enrolled 2FA themselves: the platform is told to remove it until it reports it gone.
     const state = (await (await request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } })).json()) as { twoFactor: unknown };
     expect(state.twoFactor).toEqual({ required: false, method: null, disableRequired: true });

@@ -47,9 +47,12 @@ async function main() {
   const unit = readJson<VitestReport>(`${out}/unit.json`);
   passed += unit?.numPassedTests ?? 0;
   failed += unit ? unit.numFailedTests : 1;
-  if (!unitOk && unit && unit.numFailedTests === 0) failed += 1; // a suite that crashed outside any test
   if (unit) failures.push(...vitestFailures(unit));
   else failures.push('unit and integration tests: no report was written');
+  if (!unitOk && unit && unit.numFailedTests === 0) {
+    failed += 1; // a suite that crashed outside any test
+    failures.push('unit and integration tests: vitest exited with an error outside any test (see its output above)');
+  }
 
   if (!buildIsCurrent()) {
     if (!run('production build', 'node_modules/.bin/next', ['build'], { NODE_ENV: 'production' })) {
@@ -83,9 +86,12 @@ async function main() {
     const e2e = readJson<PlaywrightReport>(`${out}/e2e.json`);
     passed += (e2e?.stats.expected ?? 0) + (e2e?.stats.flaky ?? 0);
     failed += e2e ? e2e.stats.unexpected : 1;
-    if (!e2eOk && e2e && e2e.stats.unexpected === 0) failed += 1;
     if (e2e) failures.push(...playwrightFailures(e2e));
     else failures.push('end-to-end tests: no report was written');
+    if (!e2eOk && e2e && e2e.stats.unexpected === 0) {
+      failed += 1;
+      failures.push('end-to-end tests: Playwright exited with an error outside any test (see its output above)');
+    }
   } finally {
     await dropE2eDatabase();
   }

@@ -6,13 +6,12 @@ const isLogin = (e: EvidenceFacts) => e.type === 'login.succeeded';
 /**
  * Impossible travel: two successful logins whose countries are further apart than could be travelled at
  * `maxSpeedKmh` in the time between them. Distances are between country centres, too coarse for
- * neighbours, so a hop under `minDistanceKm` is not judged on its own. It is not forgotten either: each
- * login is compared with the logins before it, walking back over such short hops (they become the hit's
- * `via`) to the last login that is far enough away to judge. So a chain of short hops (Amsterdam, Berlin,
- * Prague, Warsaw within half an hour) is caught by its ends. The walk stops at a login in the same country
- * (the customer was already there) and at a login that was itself the end of a hit (that trip is reported).
- * Judging against the last judgeable login suffices: if an older one made the trip impossible, that older
- * leg was itself too fast (the triangle inequality) and was reported when it happened.
+ * neighbours, so a pair under `minDistanceKm` apart is never judged. Each login is compared with the logins
+ * before it, newest first, until one makes the trip impossible (a hit), or the walk reaches a login in the
+ * same country (the customer was already there), the end of an earlier hit (that trip is reported), or the
+ * time by which even half the Earth is within reach. So a chain of short hops (Amsterdam, Berlin, Prague,
+ * Warsaw within half an hour) is caught by its ends, with the logins between shown as `via`. The evidence
+ * is the two ends only: a late login in the middle of a trip already reported raises nothing new.
  */
 export const impossibleTravel: RuleDefinition<'impossible_travel'> = {
   rule: 'impossible_travel',
@@ -20,7 +19,7 @@ export const impossibleTravel: RuleDefinition<'impossible_travel'> = {
   severity: 'high',
   title: 'Impossible travel',
   evidence: isLogin,
-  describe: (s) => `Two successful logins from countries further apart than ${s.maxSpeedKmh} km/h allows in the time between them (hops under ${s.minDistanceKm} km are judged together with the logins around them).`,
+  describe: (s) => `Two successful logins from countries further apart than ${s.maxSpeedKmh} km/h allows in the time between them (countries under ${s.minDistanceKm} km apart are not compared, but the logins around them are).`,
   evaluate({ events }, s) {
     const logins = events.filter((e) => isLogin(e) && e.country);
     const arrivals = new Set<number>();
@@ -33,16 +32,12 @@ export const impossibleTravel: RuleDefinition<'impossible_travel'> = {
         if ((to.occurredAt - from.occurredAt) * s.maxSpeedKmh >= halfEarthKm * hourMs) break;
         if (from.country === to.country) break;
         const distanceKm = countryDistanceKm(from.country!, to.country!);
-        if (distanceKm === null || distanceKm < s.minDistanceKm) {
-          if (arrivals.has(i)) break;
-          continue;
-        }
         const hours = (to.occurredAt - from.occurredAt) / hourMs;
-        if (distanceKm > s.maxSpeedKmh * hours) {
+        if (distanceKm !== null && distanceKm >= s.minDistanceKm && distanceKm > s.maxSpeedKmh * hours) {
           const via = logins.slice(i + 1, j);
           arrivals.add(j);
           hits.push({
-            evidence: [from, ...via, to],
+            evidence: [from, to],
             details: {
               from: from.country,
               to: to.country,
@@ -52,8 +47,9 @@ export const impossibleTravel: RuleDefinition<'impossible_travel'> = {
               speedKmh: hours > 0 ? Math.round(distanceKm / hours) : null,
             },
           });
+          break;
         }
-        break;
+        if (arrivals.has(i)) break;
       }
     }
     return hits;

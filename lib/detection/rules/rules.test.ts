@@ -219,7 +219,7 @@ describe('impossible_travel', () => {
     const chain = [login(t0, 'NL'), login(t0 + 10 * minuteMs, 'DE'), login(t0 + 20 * minuteMs, 'CZ'), login(t0 + 30 * minuteMs, 'PL')];
     const hits = rule.evaluate({ events: chain }, s);
     expect(hits).toHaveLength(1);
-    expect(ids(hits[0]!.evidence)).toEqual(ids(chain.slice(0, 3)));
+    expect(ids(hits[0]!.evidence)).toEqual(ids([chain[0]!, chain[2]!]));
     expect(hits[0]!.details).toMatchObject({ from: 'NL', via: ['DE'], to: 'CZ', distanceKm: 745, minutes: 20 });
   });
 
@@ -228,6 +228,21 @@ describe('impossible_travel', () => {
     expect(rule.evaluate({ events: slow }, s)).toEqual([]);
     // Belgium–Netherlands–Belgium in minutes: the walk back stops at the first login in the same country.
     expect(rule.evaluate({ events: [login(t0, 'BE'), login(t0 + 60_000, 'NL'), login(t0 + 120_000, 'BE')] }, s)).toEqual([]);
+  });
+
+  it('a judgeable leg that looks possible does not hide an older one that is not: Amsterdam, Berlin a minute later, Warsaw 52 min after', () => {
+    // DE–PL (769 km in 52 min) is possible; NL–DE (279 km) is too short to judge; NL–PL is 970 km in 53 min.
+    const events = [login(t0, 'NL'), login(t0 + minuteMs, 'DE'), login(t0 + 53 * minuteMs, 'PL')];
+    const hits = rule.evaluate({ events }, s);
+    expect(hits.map((h) => h.details)).toEqual([{ from: 'NL', to: 'PL', via: ['DE'], distanceKm: 970, minutes: 53, speedKmh: 1098 }]);
+  });
+
+  it('the evidence is the two ends: a late login in the middle of a reported trip is no new evidence', () => {
+    const [nl, de, cz] = [login(t0, 'NL'), login(t0 + 10 * minuteMs, 'DE'), login(t0 + 20 * minuteMs, 'CZ')];
+    const [hit, ...rest] = rule.evaluate({ events: [nl, de, cz] }, s);
+    expect(rest).toEqual([]);
+    expect(ids(hit!.evidence)).toEqual(ids([nl, cz]));
+    expect(hit!.details.via).toEqual(['DE']);
   });
 
   it('one trip is one hit: logins near where the impossible trip ended are not reported again', () => {

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
 import { twoFactorOffRequests } from '@/db/schema';
+import { twoFactorOffStillRequired } from '@/lib/accounts/security-state';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { parseInput } from '@/lib/validation';
@@ -53,6 +54,9 @@ export async function approveTwoFactorOff(db: Db, actor: Actor, input: unknown):
       await tx.update(twoFactorOffRequests).set({ status: 'approved', decidedBy: actor.id, decidedAt: sql`now()` }).where(eq(twoFactorOffRequests.id, requestId));
     },
     notice: 'disable_2fa',
-    done: () => '2FA turned off. The platform and the customer have been told.',
+    done: (a) =>
+      twoFactorOffStillRequired(a)
+        ? '2FA off approved. The customer set it up themselves, so the platform is asked to remove it; the customer has been told.'
+        : '2FA turned off. The platform and the customer have been told.',
   });
 }

@@ -23,7 +23,7 @@ const thresholds: Record<ThresholdKey, { label: string; unit: string }> = {
   lookbackDays: { label: 'History', unit: 'days' },
   minAccountAgeDays: { label: 'Skip accounts younger than', unit: 'days' },
   maxSpeedKmh: { label: 'Fastest travel', unit: 'km/h' },
-  minDistanceKm: { label: 'Shortest hop judged alone', unit: 'km' },
+  minDistanceKm: { label: 'Compare only countries at least', unit: 'km apart' },
   knownDeviceDays: { label: 'Device known if used in', unit: 'days' },
 };
 
