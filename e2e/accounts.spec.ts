@@ -44,6 +44,14 @@ test.describe('agent finds an account and reads its history', () => {
     await expect(page).not.toHaveURL(/after=/);
     expect(await table.locator('tbody tr').allInnerTexts()).toEqual(firstPage);
 
+    // A cursor that leads past the oldest event (an old or edited link) still offers the way back.
+    const accountUrl = new URL(page.url());
+    await page.goto(`${accountUrl.pathname}?after=${Buffer.from('1971-01-01T00:00:00.000Z|1').toString('base64url')}`);
+    await expect(page.getByText('No login events match')).toBeVisible();
+    await page.getByRole('link', { name: 'Newest' }).click();
+    await expect(page).not.toHaveURL(/after=/);
+    expect(await table.locator('tbody tr').allInnerTexts()).toEqual(firstPage);
+
     await page.getByLabel('Outcome').selectOption('succeeded');
     await page.getByLabel('From (UTC)').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
     await page.getByRole('button', { name: 'Apply' }).click();
