@@ -126,6 +126,46 @@ test.describe('fraud report triage', () => {
     await admin.context.close();
   });
 
+  test('the report workflow over HTTP, for staff sessions: a stale version or a skipped step is 409 with the report as it is now', async ({ browser, request }) => {
+    const filed = await request.post('/api/v1/reports', { data: { category: 'other', email: `e2e.patch.${unique()}@example.com`, description: 'Something odd happened on my account' } });
+    expect(filed.status()).toBe(201);
+    const { reference } = (await filed.json()) as { reference: string };
+    const agent = await browser.newContext({ storageState: storageState('agent') });
+    const page = await agent.newPage();
+    await page.goto('/reports?status=new');
+    await page.getByTestId('report-row').filter({ hasText: reference }).getByRole('link', { name: reference }).click();
+    await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const patch = (data: unknown, as = page.request, target = id) => as.patch(`/api/v1/reports/${target}`, { data });
+
+    const triaged = await patch({ status: 'triaged', version: 1 });
+    expect(triaged.status()).toBe(200);
+    expect(await triaged.json()).toMatchObject({ changed: true, report: { status: 'triaged', version: 2 } });
+    const stale = await patch({ status: 'investigating', version: 1 });
+    expect(stale.status()).toBe(409);
+    expect(await stale.json()).toMatchObject({ error: 'conflict', current: { status: 'triaged', version: 2 } });
+    const skipped = await patch({ status: 'awaiting_customer', version: 2 });
+    expect(skipped.status()).toBe(409);
+    const noResolution = await patch({ status: 'resolved', version: 2 });
+    expect(noResolution.status()).toBe(400);
+    expect(await noResolution.json()).toMatchObject({ error: 'invalid', fieldErrors: { resolution: [expect.stringContaining('required')] } });
+    const assigned = await patch({ assigneeId: null, version: 2 });
+    expect(await assigned.json()).toMatchObject({ changed: false });
+    const resolved = await patch({ status: 'resolved', resolution: 'no_action_needed', note: 'Checked with the customer', version: 2 });
+    expect(await resolved.json()).toMatchObject({ changed: true, report: { status: 'resolved', resolution: 'no_action_needed', version: 3 } });
+    await page.reload();
+    await expect(page.getByRole('list', { name: 'Report timeline' })).toContainText('Checked with the customer');
+
+    // Guessed ids are the same 404 as missing ones; analysts read reports but do not work them; signed out is 401.
+    expect((await patch({ status: 'triaged', version: 1 }, page.request, '00000000-0000-4000-8000-000000000000')).status()).toBe(404);
+    expect((await patch({ status: 'triaged', version: 1 }, page.request, 'nonsense')).status()).toBe(404);
+    const analyst = await browser.newContext({ storageState: storageState('analyst') });
+    expect((await patch({ status: 'triaged', version: 3 }, analyst.request)).status()).toBe(403);
+    const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    expect((await patch({ status: 'triaged', version: 3 }, anonymous.request)).status()).toBe(401);
+    await Promise.all([agent.close(), analyst.close(), anonymous.close()]);
+  });
+
   test('campaigns group the demo phishing wave; analysts read reports but get no levers', async ({ browser }) => {
     const analyst = await browser.newContext({ storageState: storageState('analyst') });
     const page = await analyst.newPage();

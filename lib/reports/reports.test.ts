@@ -6,7 +6,7 @@ import { makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
-import { handleFileReport, handleReportStatus } from './reports-http';
+import { handleFileReport, handleReportPatch, handleReportStatus } from './reports-http';
 
 const { db } = setupTestDatabase();
 const options = { db: () => Promise.resolve(db()) };
@@ -129,5 +129,21 @@ describe('POST /api/v1/reports/status', () => {
     const ip = '203.0.113.88';
     for (let i = 0; i < 10; i++) expect((await post('status', { reference: 'VR-AAAAAA', contact: 'a@example.com' }, { 'x-forwarded-for': ip })).status).toBe(404);
     expect((await post('status', { reference: 'VR-AAAAAA', contact: 'a@example.com' }, { 'x-forwarded-for': ip })).status).toBe(429);
+  });
+});
+
+describe('PATCH /api/v1/reports/{id}', () => {
+  it('refuses API keys, even with reports:write: they file reports, staff work them', async () => {
+    const { key } = await makeApiKey(db(), ['reports:write']);
+    const [report] = await db().select().from(fraudReports).limit(1);
+    const id = report?.id ?? '00000000-0000-4000-8000-000000000000';
+    const response = await handleReportPatch(
+      new Request(`http://localhost/api/v1/reports/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'triaged', version: 1 }) }),
+      id,
+      options,
+    );
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: 'forbidden' });
+    if (report) expect((await db().select().from(fraudReports).where(eq(fraudReports.id, report.id)))[0]!.version).toBe(report.version);
   });
 });
