@@ -129,6 +129,10 @@ test.describe('alert queue', () => {
     const noReason = await other.request.patch(`/api/v1/alerts/${alertId}`, { data: { status: 'resolved', version: 2 } });
     expect(noReason.status()).toBe(400);
     expect(((await noReason.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors).toHaveProperty('reason');
+    // Guessed and malformed ids get the same 404 as a missing alert.
+    for (const guess of ['00000000-0000-4000-8000-000000000000', 'nonsense']) {
+      expect((await other.request.patch(`/api/v1/alerts/${guess}`, { data: { status: 'acknowledged', version: 1 } })).status()).toBe(404);
+    }
 
     // This page still shows version 1: its dismiss is refused with the fresh state, nothing lost.
     await page.getByRole('button', { name: 'Dismiss…' }).click();

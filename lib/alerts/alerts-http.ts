@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb, type Db } from '@/db/client';
 import { alertsForApi } from '@/lib/data/alerts';
-import { invalid, isServiceError } from '@/lib/errors';
+import { invalid, isServiceError, notFound } from '@/lib/errors';
 import { ApiError } from '@/lib/http/api-error';
 import { apiCaller } from '@/lib/http/api-caller';
 import { handleApi, json } from '@/lib/http/api-response';
@@ -51,6 +51,7 @@ export function handleAlertPatch(request: Request, alertId: string, options: Opt
         const db = await (options.db ?? getDb)();
         if (request.headers.has('authorization')) throw new ApiError(403, 'forbidden', 'API keys can read alerts, not change them.');
         const actor = await apiCaller(db, request, 'alerts:read');
+        if (!z.uuid().safeParse(alertId).success) throw notFound('No such alert.'); // a guessed id: the same 404 as a missing one
         let body: unknown;
         try {
           body = await request.json();
