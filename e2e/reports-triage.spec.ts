@@ -127,8 +127,14 @@ test.describe('fraud report triage', () => {
   });
 
   test('the report workflow over HTTP, for staff sessions: a stale version or a skipped step is 409 with the report as it is now', async ({ browser, request }) => {
-    const filed = await request.post('/api/v1/reports', { data: { category: 'other', email: `e2e.patch.${unique()}@example.com`, description: 'Something odd happened on my account' } });
+    // Filed by the platform's app (a reports:write key skips the per-IP limit the public form tests use up).
+    const app = await createKeyInAdminPage(browser, ['reports:write']);
+    const filed = await request.post('/api/v1/reports', {
+      headers: { authorization: `Bearer ${app.key}` },
+      data: { category: 'other', email: `e2e.patch.${unique()}@example.com`, description: 'Something odd happened on my account' },
+    });
     expect(filed.status()).toBe(201);
+    await app.context.close();
     const { reference } = (await filed.json()) as { reference: string };
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
@@ -141,6 +147,13 @@ test.describe('fraud report triage', () => {
     const triaged = await patch({ status: 'triaged', version: 1 });
     expect(triaged.status()).toBe(200);
     expect(await triaged.json()).toMatchObject({ changed: true, report: { status: 'triaged', version: 2 } });
+    // Bad values are 400s naming the field as this API calls it.
+    const badStatus = await patch({ status: 'closed', version: 2 });
+    expect(badStatus.status()).toBe(400);
+    expect(((await badStatus.json()) as { fieldErrors: Record<string, unknown> }).fieldErrors).toHaveProperty('status');
+    const noVersion = await patch({ status: 'investigating' });
+    expect(noVersion.status()).toBe(400);
+    expect(((await noVersion.json()) as { fieldErrors: Record<string, unknown> }).fieldErrors).toHaveProperty('version');
     const stale = await patch({ status: 'investigating', version: 1 });
     expect(stale.status()).toBe(409);
     expect(await stale.json()).toMatchObject({ error: 'conflict', current: { status: 'triaged', version: 2 } });

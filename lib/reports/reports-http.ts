@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb, type Db } from '@/db/client';
 import { authenticateApiKey, refuseMisplacedApiKey } from '@/lib/api-keys/authenticate-api-key';
-import { invalid, notFound } from '@/lib/errors';
+import { invalid, isServiceError, notFound } from '@/lib/errors';
 import { ApiError } from '@/lib/http/api-error';
 import { apiCaller } from '@/lib/http/api-caller';
 import { handleApi, json } from '@/lib/http/api-response';
@@ -57,9 +57,10 @@ export function handleReportStatus(request: Request, options: Options = {}): Pro
   );
 }
 
+// The services check each value and name what is wrong; here only the shape of the change is decided.
 const PatchBody = z.union([
-  z.object({ status: z.unknown(), resolution: z.unknown().optional(), note: z.unknown().optional(), version: z.unknown() }).strict(),
-  z.object({ assigneeId: z.unknown(), version: z.unknown() }).strict(),
+  z.object({ status: z.unknown(), resolution: z.unknown().optional(), note: z.unknown().optional(), version: z.unknown().optional() }).strict(),
+  z.object({ assigneeId: z.unknown(), version: z.unknown().optional() }).strict(),
 ]);
 
 /**
@@ -81,7 +82,16 @@ export function handleReportPatch(request: Request, reportId: string, options: O
         if (!parsed.success) throw invalid('Send either { status, resolution?, note?, version } or { assigneeId, version }.', { _: ['one change per request: status or assigneeId, with version'] });
         const change = parsed.data;
         if ('assigneeId' in change) return json(await assignReport(db, actor, { reportId, version: change.version, assigneeId: change.assigneeId }));
-        return json(await moveReport(db, actor, { reportId, version: change.version, to: change.status, resolution: change.resolution, note: change.note }));
+        try {
+          return json(await moveReport(db, actor, { reportId, version: change.version, to: change.status, resolution: change.resolution, note: change.note }));
+        } catch (error) {
+          // The service calls the target status `to`; this API calls it `status`.
+          if (isServiceError(error) && error.fieldErrors?.to) {
+            const { to, ...rest } = error.fieldErrors;
+            throw invalid(error.message, { ...rest, status: to });
+          }
+          throw error;
+        }
       })(),
     ),
   );
