@@ -36,6 +36,16 @@ export interface ReportQueueItem {
   version: number;
 }
 
+/** What every list of reports shows of each one (the queue, an account's reports). */
+const reportSummaryColumns = {
+  id: fraudReports.id,
+  reference: fraudReports.reference,
+  category: fraudReports.category,
+  status: fraudReports.status,
+  priority: fraudReports.priority,
+  createdAt: fraudReports.createdAt,
+};
+
 /** The triage queue: most urgent first, then the earliest due. */
 export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilters): Promise<{ reports: ReportQueueItem[]; total: number }> {
   requirePermission(actor, 'reports.view');
@@ -52,13 +62,8 @@ export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilt
   const [rows, [counted]] = await Promise.all([
     db
       .select({
-        id: fraudReports.id,
-        reference: fraudReports.reference,
-        category: fraudReports.category,
-        status: fraudReports.status,
-        priority: fraudReports.priority,
+        ...reportSummaryColumns,
         dueAt: fraudReports.dueAt,
-        createdAt: fraudReports.createdAt,
         accountId: fraudReports.accountId,
         accountName: accounts.displayName,
         accountExternalId: accounts.externalId,
@@ -99,15 +104,7 @@ export interface AccountReportItem {
 export async function accountReports(db: Db, actor: Actor, accountId: string): Promise<AccountReportItem[]> {
   requirePermission(actor, 'reports.view');
   return db
-    .select({
-      id: fraudReports.id,
-      reference: fraudReports.reference,
-      category: fraudReports.category,
-      status: fraudReports.status,
-      priority: fraudReports.priority,
-      createdAt: fraudReports.createdAt,
-      assigneeName: staffUsers.name,
-    })
+    .select({ ...reportSummaryColumns, assigneeName: staffUsers.name })
     .from(fraudReports)
     .leftJoin(staffUsers, eq(staffUsers.id, fraudReports.assigneeId))
     .where(eq(fraudReports.accountId, accountId))
