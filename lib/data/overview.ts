@@ -1,9 +1,9 @@
-import { count, inArray, sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { accounts, alerts, fraudReports } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
-import { openReportStatuses } from './reports';
+import { reportIsOpen, reportIsOverdue } from './reports';
 
 export interface OverviewCounts {
   accounts: number;
@@ -33,10 +33,10 @@ export async function overviewCounts(db: Db, actor: Actor): Promise<OverviewCoun
       ? db
           .select({
             new: sql<number>`count(*) filter (where ${fraudReports.status} = 'new')`.mapWith(Number),
-            overdue: sql<number>`count(*) filter (where ${fraudReports.dueAt} < now())`.mapWith(Number),
+            overdue: sql<number>`count(*) filter (where ${reportIsOverdue})`.mapWith(Number),
           })
           .from(fraudReports)
-          .where(inArray(fraudReports.status, [...openReportStatuses]))
+          .where(reportIsOpen)
       : Promise.resolve(null),
   ]);
   return {

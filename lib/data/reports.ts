@@ -8,7 +8,11 @@ import { maskEmail, maskPhone } from '@/lib/accounts/masking';
 import { notFound } from '@/lib/errors';
 import { publicStatusOf } from '@/lib/reports/public-status';
 
-export const openReportStatuses = ['new', 'triaged', 'investigating', 'awaiting_customer'] as const;
+const openReportStatuses = ['new', 'triaged', 'investigating', 'awaiting_customer'] as const;
+/** A report still waiting for staff (not resolved or rejected). */
+export const reportIsOpen = inArray(fraudReports.status, [...openReportStatuses]);
+/** An open report past its SLA due time: the queue's "SLA breached" filter and the overview's count. */
+export const reportIsOverdue = and(sql`${fraudReports.dueAt} < now()`, reportIsOpen)!;
 const priorityRank = sql<number>`case ${fraudReports.priority} when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
 
 export const ReportQueueFilters = z.object({
@@ -50,14 +54,14 @@ const reportSummaryColumns = {
 export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilters): Promise<{ reports: ReportQueueItem[]; total: number }> {
   requirePermission(actor, 'reports.view');
   const where: SQL[] = [];
-  if (filters.status === 'open') where.push(inArray(fraudReports.status, [...openReportStatuses]));
+  if (filters.status === 'open') where.push(reportIsOpen);
   else if (filters.status !== 'all') where.push(eq(fraudReports.status, filters.status));
   if (filters.category) where.push(eq(fraudReports.category, filters.category));
   if (filters.priority) where.push(eq(fraudReports.priority, filters.priority));
   if (filters.assignee === 'unassigned') where.push(sql`${fraudReports.assigneeId} is null`);
   else if (filters.assignee === 'me') where.push(actor.id ? eq(fraudReports.assigneeId, actor.id) : sql`false`);
   else if (filters.assignee) where.push(eq(fraudReports.assigneeId, filters.assignee));
-  if (filters.breached) where.push(and(sql`${fraudReports.dueAt} < now()`, inArray(fraudReports.status, [...openReportStatuses]))!);
+  if (filters.breached) where.push(reportIsOverdue);
   const condition = where.length > 0 ? and(...where) : undefined;
   const [rows, [counted]] = await Promise.all([
     db
