@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { getDb, type Db } from '@/db/client';
 import { alertsForApi } from '@/lib/data/alerts';
-import { invalid, isServiceError, notFound } from '@/lib/errors';
+import { isServiceError } from '@/lib/errors';
 import { ApiError } from '@/lib/http/api-error';
 import { apiCaller } from '@/lib/http/api-caller';
 import { handleApi, json } from '@/lib/http/api-response';
 import { withDeadline } from '@/lib/http/database-errors';
+import { handleStaffChange } from '@/lib/http/staff-change';
 import { acknowledgeAlert } from '@/lib/services/alerts/acknowledge-alert';
 import { assignAlert } from '@/lib/services/alerts/assign-alert';
 import { dismissAlert } from '@/lib/services/alerts/dismiss-alert';
@@ -45,28 +46,17 @@ const PatchBody = z.union([
  * version, with the alert as it is now in `current`.
  */
 export function handleAlertPatch(request: Request, alertId: string, options: Options = {}): Promise<Response> {
-  return handleApi(request, () =>
-    withDeadline(
-      (async () => {
-        const db = await (options.db ?? getDb)();
-        if (request.headers.has('authorization')) throw new ApiError(403, 'forbidden', 'API keys can read alerts, not change them.');
-        const actor = await apiCaller(db, request, 'alerts:read');
-        if (!z.uuid().safeParse(alertId).success) throw notFound('No such alert.'); // a guessed id: the same 404 as a missing one
-        let body: unknown;
-        try {
-          body = await request.json();
-        } catch {
-          throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
-        }
-        const parsed = PatchBody.safeParse(body);
-        if (!parsed.success) throw invalid('Send either { status, reason?, version } or { assigneeId, version }.', { _: ['one change per request: status or assigneeId, with version'] });
-        const change = parsed.data;
-        const version = change.version as number;
-        if ('assigneeId' in change) return json(await assignAlert(db, actor, { alertId, version, assigneeId: change.assigneeId }));
-        if (change.status === 'acknowledged') return json(await acknowledgeAlert(db, actor, { alertId, version }));
-        const move = change.status === 'resolved' ? resolveAlert : dismissAlert;
-        return json(await move(db, actor, { alertId, version, reason: change.reason }));
-      })(),
-    ),
-  );
+  return handleStaffChange(request, alertId, options, {
+    keyRefusal: 'API keys can read alerts, not change them.',
+    missing: 'No such alert.',
+    body: PatchBody,
+    shapes: 'either { status, reason?, version } or { assigneeId, version }',
+    apply: (db, actor, change) => {
+      const version = change.version as number;
+      if ('assigneeId' in change) return assignAlert(db, actor, { alertId, version, assigneeId: change.assigneeId });
+      if (change.status === 'acknowledged') return acknowledgeAlert(db, actor, { alertId, version });
+      const move = change.status === 'resolved' ? resolveAlert : dismissAlert;
+      return move(db, actor, { alertId, version, reason: change.reason });
+    },
+  });
 }
