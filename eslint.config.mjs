@@ -3,7 +3,18 @@ import drizzle from 'eslint-plugin-drizzle';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', '.data/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**', '.test-output/**', 'next-env.d.ts'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      '.data/**',
+      'db/migrations/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.test-output/**',
+      'next-env.d.ts',
+    ],
+  },
   ...nextVitals,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,7 +32,10 @@ export default tseslint.config(
   {
     files: ['components/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/db/*', '!@/db/schema'], message: 'components/ must not import db/ (use lib/).' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@/db/*', '!@/db/schema'], message: 'components/ must not import db/ (use lib/).' }] },
+      ],
     },
   },
   { files: ['**/*.mjs', '**/*.js'], extends: [tseslint.configs.disableTypeChecked] },

@@ -9,7 +9,10 @@ import { buildIsCurrent, recordBuild } from '../scripts/build-fingerprint';
  */
 export async function benchEnvironment(label: string, port: number, env: Record<string, string> = {}) {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error(`${label} needs DATABASE_URL (a PostgreSQL server); the embedded engine is not what production runs on.`);
+  if (!serverUrl)
+    throw new Error(
+      `${label} needs DATABASE_URL (a PostgreSQL server); the embedded engine is not what production runs on.`,
+    );
   const name = `vigil_${label.replace(/\W/g, '_')}_${process.pid}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
   await admin.unsafe(`create database ${name}`);
@@ -24,7 +27,13 @@ export async function benchEnvironment(label: string, port: number, env: Record<
     database,
     async startServer() {
       if (!buildIsCurrent()) {
-        if (spawnSync('node_modules/.bin/next', ['build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) throw new Error('build failed');
+        if (
+          spawnSync('node_modules/.bin/next', ['build'], {
+            stdio: 'inherit',
+            env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+          }).status !== 0
+        )
+          throw new Error('build failed');
         recordBuild();
       }
       server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
@@ -52,5 +61,6 @@ export async function benchEnvironment(label: string, port: number, env: Record<
   };
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 export { percentile };

@@ -9,15 +9,48 @@ import type { IngestEvent } from '@/lib/ingest/event-schema';
  * (negatives). Deterministic for a given seed; times are relative to `end`.
  */
 
-export interface PlantedCase { rule: AlertRule; subject: string; positive: boolean; variant: string }
-export interface DetectionTraffic { events: IngestEvent[]; benign: Set<string>; cases: PlantedCase[] }
+export interface PlantedCase {
+  rule: AlertRule;
+  subject: string;
+  positive: boolean;
+  variant: string;
+}
+export interface DetectionTraffic {
+  events: IngestEvent[];
+  benign: Set<string>;
+  cases: PlantedCase[];
+}
 
 type Ctx = { ip: string; deviceId: string; country: string; userAgent: string };
-type Body = IngestEvent extends infer E ? (E extends IngestEvent ? Omit<E, 'id' | 'occurredAt' | 'account' | 'context'> : never) : never;
+type Body = IngestEvent extends infer E
+  ? E extends IngestEvent
+    ? Omit<E, 'id' | 'occurredAt' | 'account' | 'context'>
+    : never
+  : never;
 type Channel = 'sms' | 'email' | 'totp';
 type Purpose = 'login' | 'transaction' | 'delivery' | 'password_reset' | 'contact_change';
-interface Trip { country: string; ip: string; leave: number; arrive: number; leaveBack: number; back: number }
-interface Customer { id: string; email: string; phone: string; home: string; devices: string[]; known: Set<string>; ip: string; mobile: boolean; ua: string; twoFactor: Channel | null; activity: number; trip?: Trip }
+interface Trip {
+  country: string;
+  ip: string;
+  leave: number;
+  arrive: number;
+  leaveBack: number;
+  back: number;
+}
+interface Customer {
+  id: string;
+  email: string;
+  phone: string;
+  home: string;
+  devices: string[];
+  known: Set<string>;
+  ip: string;
+  mobile: boolean;
+  ua: string;
+  twoFactor: Channel | null;
+  activity: number;
+  trip?: Trip;
+}
 
 const min = 60_000;
 const hour = 60 * min;
@@ -25,13 +58,24 @@ const day = 24 * hour;
 const homes = { US: 30, GB: 14, DE: 12, FR: 12, CA: 6, ES: 6, BE: 5, AT: 5, IT: 5, NL: 5 } as const;
 type Home = keyof typeof homes;
 const neighbours: Record<Home, string[]> = {
-  US: ['CA', 'MX'], CA: ['US'], GB: ['IE', 'FR'], DE: ['AT', 'FR', 'NL', 'CH', 'DK', 'PL', 'CZ', 'BE'], FR: ['BE', 'ES', 'DE', 'IT', 'CH', 'LU'],
-  ES: ['PT', 'FR'], BE: ['FR', 'NL', 'DE', 'LU'], AT: ['DE', 'IT', 'CH', 'CZ', 'HU', 'SI'], IT: ['FR', 'CH', 'AT', 'SI'], NL: ['BE', 'DE'],
+  US: ['CA', 'MX'],
+  CA: ['US'],
+  GB: ['IE', 'FR'],
+  DE: ['AT', 'FR', 'NL', 'CH', 'DK', 'PL', 'CZ', 'BE'],
+  FR: ['BE', 'ES', 'DE', 'IT', 'CH', 'LU'],
+  ES: ['PT', 'FR'],
+  BE: ['FR', 'NL', 'DE', 'LU'],
+  AT: ['DE', 'IT', 'CH', 'CZ', 'HU', 'SI'],
+  IT: ['FR', 'CH', 'AT', 'SI'],
+  NL: ['BE', 'DE'],
 };
 const holidays = ['US', 'TH', 'JP', 'MA', 'GR', 'MX', 'GB', 'IT', 'ES'];
 const attackCountries = ['NG', 'VN', 'RU', 'ID', 'BR', 'UA', 'RO', 'PH'];
 // Share of sign-ins per UTC hour: quiet nights, an evening peak.
-const hourWeights = [2, 1, 1, 1, 1, 2, 3, 5, 6, 6, 6, 7, 8, 7, 6, 6, 6, 7, 9, 10, 10, 9, 6, 4].map((weight, value) => ({ value, weight }));
+const hourWeights = [2, 1, 1, 1, 1, 2, 3, 5, 6, 6, 6, 7, 8, 7, 6, 6, 6, 7, 9, 10, 10, 9, 6, 4].map((weight, value) => ({
+  value,
+  weight,
+}));
 
 /** Emits events with sequential ids; everything random comes from one seeded Faker. */
 class Recorder {
@@ -40,12 +84,22 @@ class Recorder {
   private attackers = 0;
   /** The address of the latest attacker (the subject of a stuffing case). */
   lastAttackerIp = '';
-  constructor(readonly f: Faker, readonly end: number, readonly nat: string[]) {}
+  constructor(
+    readonly f: Faker,
+    readonly end: number,
+    readonly nat: string[],
+  ) {}
 
   id = (prefix: string) => `${prefix}_${(++this.n).toString(36)}`;
   emit(c: Customer, at: number, context: Ctx, body: Body) {
     if (at >= this.end) return;
-    this.events.push({ ...body, id: this.id('evt'), occurredAt: new Date(Math.round(at)).toISOString(), account: { id: c.id, email: c.email, phone: c.phone }, context });
+    this.events.push({
+      ...body,
+      id: this.id('evt'),
+      occurredAt: new Date(Math.round(at)).toISOString(),
+      account: { id: c.id, email: c.email, phone: c.phone },
+      context,
+    });
   }
   int = (lo: number, hi: number) => this.f.number.int({ min: Math.round(lo), max: Math.round(hi) });
   chance = (p: number) => this.f.number.float() < p;
@@ -59,17 +113,39 @@ class Recorder {
     return dayStart + this.f.helpers.weightedArrayElement(hourWeights) * hour + this.int(0, hour - 1);
   }
 
-  customer(id: string, home: Home = this.f.helpers.weightedArrayElement(Object.entries(homes).map(([value, weight]) => ({ value: value as Home, weight })))): Customer {
+  customer(
+    id: string,
+    home: Home = this.f.helpers.weightedArrayElement(
+      Object.entries(homes).map(([value, weight]) => ({ value: value as Home, weight })),
+    ),
+  ): Customer {
     const f = this.f;
     const devices = Array.from({ length: this.chance(0.35) ? 2 : 1 }, this.device);
     return {
-      id, home, devices, known: new Set(), email: `${id}@example.com`, phone: `+44770${f.string.numeric(7)}`, mobile: this.chance(0.4), ua: f.internet.userAgent(),
+      id,
+      home,
+      devices,
+      known: new Set(),
+      email: `${id}@example.com`,
+      phone: `+44770${f.string.numeric(7)}`,
+      mobile: this.chance(0.4),
+      ua: f.internet.userAgent(),
       ip: `${this.int(1, 95)}.${this.int(0, 255)}.${this.int(0, 255)}.${this.int(1, 254)}`,
-      twoFactor: f.helpers.weightedArrayElement<Channel | null>([{ value: null, weight: 45 }, { value: 'sms', weight: 30 }, { value: 'email', weight: 10 }, { value: 'totp', weight: 15 }]),
+      twoFactor: f.helpers.weightedArrayElement<Channel | null>([
+        { value: null, weight: 45 },
+        { value: 'sms', weight: 30 },
+        { value: 'email', weight: 10 },
+        { value: 'totp', weight: 15 },
+      ]),
       activity: f.number.float({ min: 0.3, max: 1.5 }),
     };
   }
-  home = (c: Customer, deviceId = c.devices[0]!): Ctx => ({ ip: c.mobile ? this.f.helpers.arrayElement(this.nat) : c.ip, deviceId, country: c.home, userAgent: c.ua });
+  home = (c: Customer, deviceId = c.devices[0]!): Ctx => ({
+    ip: c.mobile ? this.f.helpers.arrayElement(this.nat) : c.ip,
+    deviceId,
+    country: c.home,
+    userAgent: c.ua,
+  });
   /** A fresh attacker: own IP (198.18.0.0/15, never a customer's), own device. */
   attacker(country = this.f.helpers.arrayElement(attackCountries)): Ctx {
     const n = ++this.attackers;
@@ -77,7 +153,11 @@ class Recorder {
     return { ip: this.lastAttackerIp, deviceId: this.device(), country, userAgent: this.f.internet.userAgent() };
   }
   /** Where the customer signs in from at `at`, or null while travelling. */
-  where(c: Customer, at: number, deviceId = c.devices.length > 1 && this.chance(0.15) ? c.devices[1]! : c.devices[0]!): Ctx | null {
+  where(
+    c: Customer,
+    at: number,
+    deviceId = c.devices.length > 1 && this.chance(0.15) ? c.devices[1]! : c.devices[0]!,
+  ): Ctx | null {
     const t = c.trip;
     if (!t || at < t.leave || at >= t.back) return this.home(c, deviceId);
     if (at < t.arrive || at >= t.leaveBack) return null;
@@ -103,13 +183,15 @@ class Recorder {
         continue;
       }
       if (r < lost + 0.033) {
-        for (let i = 1; i <= 4; i++) this.emit(c, t + i * 15_000, ctx, { type: 'otp.failed', ...otp, reason: 'incorrect' });
+        for (let i = 1; i <= 4; i++)
+          this.emit(c, t + i * 15_000, ctx, { type: 'otp.failed', ...otp, reason: 'incorrect' });
         this.emit(c, t + 75_000, ctx, { type: 'otp.failed', ...otp, reason: 'max_attempts' });
         t += this.int(90_000, 150_000);
         continue;
       }
       const typos = r < lost + 0.103 ? 1 : r < lost + 0.123 ? 2 : 0;
-      for (let i = 1; i <= typos; i++) this.emit(c, t + i * this.int(10_000, 25_000), ctx, { type: 'otp.failed', ...otp, reason: 'incorrect' });
+      for (let i = 1; i <= typos; i++)
+        this.emit(c, t + i * this.int(10_000, 25_000), ctx, { type: 'otp.failed', ...otp, reason: 'incorrect' });
       const done = t + (typos + 1) * 25_000 + this.int(5_000, 60_000);
       this.emit(c, done, ctx, { type: 'otp.verified', ...otp });
       return { at: done, ok: true };
@@ -123,7 +205,8 @@ class Recorder {
     let t = at;
     if (this.chance(0.04)) {
       // A forgotten password: a few tries, and now and then a reset.
-      for (let i = this.int(1, 3); i > 0; i--, t += this.int(10_000, 60_000)) this.emit(c, t, ctx, { type: 'login.failed', reason: 'bad_password' });
+      for (let i = this.int(1, 3); i > 0; i--, t += this.int(10_000, 60_000))
+        this.emit(c, t, ctx, { type: 'login.failed', reason: 'bad_password' });
       if (this.chance(0.08)) t = this.errand(c, t + this.int(30_000, 5 * min), 'password_reset', ctx);
     }
     if (c.twoFactor || !c.known.has(ctx.deviceId)) {
@@ -143,13 +226,25 @@ class Recorder {
   /** A trip abroad with the customer's own devices; travel time is spent offline (a drive, a train, a flight). */
   planTrip(c: Customer, start: number) {
     const home = c.home as Home;
-    const country = this.chance(0.7) ? this.f.helpers.arrayElement(neighbours[home]) : this.f.helpers.arrayElement(holidays.filter((h) => h !== home));
+    const country = this.chance(0.7)
+      ? this.f.helpers.arrayElement(neighbours[home])
+      : this.f.helpers.arrayElement(holidays.filter((h) => h !== home));
     const km = countryDistanceKm(home, country) ?? 1000;
-    const transit = () => (km > 1500 ? (km / 800) * hour + this.int(1.5 * hour, 3.5 * hour) : this.int(home === 'US' || home === 'CA' ? hour : 1.5 * hour, 6 * hour));
+    const transit = () =>
+      km > 1500
+        ? (km / 800) * hour + this.int(1.5 * hour, 3.5 * hour)
+        : this.int(home === 'US' || home === 'CA' ? hour : 1.5 * hour, 6 * hour);
     const leave = start + this.int(3 * day, 9 * day);
     const arrive = leave + transit();
     const leaveBack = arrive + this.int(day, 5 * day);
-    c.trip = { country, ip: `${this.int(1, 95)}.${this.int(0, 255)}.${this.int(0, 255)}.${this.int(1, 254)}`, leave, arrive, leaveBack, back: leaveBack + transit() };
+    c.trip = {
+      country,
+      ip: `${this.int(1, 95)}.${this.int(0, 255)}.${this.int(0, 255)}.${this.int(1, 254)}`,
+      leave,
+      arrive,
+      leaveBack,
+      back: leaveBack + transit(),
+    };
   }
 
   /** Eleven days of a customer's life. */
@@ -177,7 +272,16 @@ class Recorder {
       c.twoFactor = c.twoFactor ? null : 'sms';
       return at;
     }
-    const channel = what === 'password_reset' ? 'email' : what === 'transaction' ? (c.twoFactor === 'totp' ? 'totp' : this.chance(0.3) ? 'email' : 'sms') : 'sms';
+    const channel =
+      what === 'password_reset'
+        ? 'email'
+        : what === 'transaction'
+          ? c.twoFactor === 'totp'
+            ? 'totp'
+            : this.chance(0.3)
+              ? 'email'
+              : 'sms'
+          : 'sms';
     const flow = this.codeFlow(c, at, ctx, what, channel);
     if (flow.ok && what === 'password_reset') this.emit(c, flow.at + 30_000, ctx, { type: 'account.password_changed' });
     if (flow.ok && what === 'contact_change') {
@@ -190,11 +294,13 @@ class Recorder {
   }
   /** A planted account's plain past: one password sign-in a day from home, `from` up to `to`. */
   quietPast(c: Customer, from: number, to: number) {
-    for (let t = from; t < to - 2 * hour; t += day) this.emit(c, t + this.int(0, 2 * hour), this.home(c), { type: 'login.succeeded', method: 'password' });
+    for (let t = from; t < to - 2 * hour; t += day)
+      this.emit(c, t + this.int(0, 2 * hour), this.home(c), { type: 'login.succeeded', method: 'password' });
   }
 }
 
-const times = (n: number, span: number, each: (t: number, i: number) => void) => Array.from({ length: n }, (_, i) => each((i * span) / (n - 1), i));
+const times = (n: number, span: number, each: (t: number, i: number) => void) =>
+  Array.from({ length: n }, (_, i) => each((i * span) / (n - 1), i));
 
 /** One planted case per call: `k` picks the intensity (positives) or the near miss (negatives). Returns the variant. */
 type Plant = (r: Recorder, c: Customer, at: number, positive: boolean, k: number, benign: Customer[]) => string;
@@ -204,11 +310,20 @@ const plants: Record<AlertRule, Plant> = {
   unrequested_otp_burst(r, c, at, positive, k) {
     r.quietPast(c, at - 10 * day, at - day);
     const ctx = r.attacker();
-    const burst = (n: number, span: number) => times(n, span, (t) => r.emit(c, at + t, ctx, { type: 'otp.issued', otpId: r.id('otp'), channel: 'sms', purpose: 'login' }));
+    const burst = (n: number, span: number) =>
+      times(n, span, (t) =>
+        r.emit(c, at + t, ctx, { type: 'otp.issued', otpId: r.id('otp'), channel: 'sms', purpose: 'login' }),
+      );
     const n = positive ? 5 * x[k % 3]! : [4, 5, 5][k % 3]!;
     burst(n, positive ? (8 + (k % 3)) * min : [8, 10.5, 9][k % 3]! * min);
     if (positive) return `${n} codes in ≤10 min`;
-    if (k % 3 === 2) r.emit(c, at + 4.6 * min, r.home(c), { type: 'otp.verified', otpId: r.id('otp'), channel: 'sms', purpose: 'login' });
+    if (k % 3 === 2)
+      r.emit(c, at + 4.6 * min, r.home(c), {
+        type: 'otp.verified',
+        otpId: r.id('otp'),
+        channel: 'sms',
+        purpose: 'login',
+      });
     return ['4 codes in 8 min', '5 codes over 10.5 min', '5 codes in 9 min, a verified code between'][k % 3]!;
   },
   otp_guessing(r, c, at, positive, k) {
@@ -220,19 +335,31 @@ const plants: Record<AlertRule, Plant> = {
         const otp = { otpId: r.id('otp'), channel: 'sms' as const, purpose: 'login' as const };
         r.emit(c, t, ctx, { type: 'otp.issued', ...otp });
         const m = Math.min(perCode, left);
-        for (let i = 1; i <= m; i++) r.emit(c, t + i * 20_000, ctx, { type: 'otp.failed', ...otp, reason: 'incorrect' });
+        for (let i = 1; i <= m; i++)
+          r.emit(c, t + i * 20_000, ctx, { type: 'otp.failed', ...otp, reason: 'incorrect' });
         if (m === 4) r.emit(c, t + 100_000, ctx, { type: 'otp.failed', ...otp, reason: 'max_attempts' });
         left -= m;
       }
     };
-    const [n, perCode, every] = positive ? [5 * x[k % 3]!, 4, 4 * min] : ([[4, 4, 4 * min], [4, 2, 1.5 * min], [5, 2, 5.25 * min]] as const)[k % 3]!;
+    const [n, perCode, every] = positive
+      ? [5 * x[k % 3]!, 4, 4 * min]
+      : (
+          [
+            [4, 4, 4 * min],
+            [4, 2, 1.5 * min],
+            [5, 2, 5.25 * min],
+          ] as const
+        )[k % 3]!;
     guess(n, perCode, every);
-    return positive ? `${n} wrong codes` : ['one code burned (4 incorrect + max_attempts)', '4 wrong across 2 codes', '5 wrong over 10.5 min'][k % 3]!;
+    return positive
+      ? `${n} wrong codes`
+      : ['one code burned (4 incorrect + max_attempts)', '4 wrong across 2 codes', '5 wrong over 10.5 min'][k % 3]!;
   },
   password_bruteforce(r, c, at, positive, k) {
     r.quietPast(c, at - 10 * day, at - day);
     const ctx = r.attacker();
-    const tries = (n: number, span: number) => times(n, span, (t) => r.emit(c, at + t, ctx, { type: 'login.failed', reason: 'bad_password' }));
+    const tries = (n: number, span: number) =>
+      times(n, span, (t) => r.emit(c, at + t, ctx, { type: 'login.failed', reason: 'bad_password' }));
     const n = positive ? 10 * x[k % 3]! : 9 + (k % 2);
     tries(n, positive ? (12 + (k % 3)) * min : [14, 15.5][k % 2]! * min);
     return positive ? `${n} wrong passwords in ≤15 min` : ['9 in 14 min', '10 over 15.5 min'][k % 2]!;
@@ -241,7 +368,9 @@ const plants: Record<AlertRule, Plant> = {
     const ctx = r.attacker();
     const stuff = (n: number, span: number) => {
       const victims = r.f.helpers.arrayElements(benign, n);
-      times(n, span, (t, i) => r.emit(victims[i]!, at + t, { ...ctx, deviceId: r.device() }, { type: 'login.failed', reason: 'bad_password' }));
+      times(n, span, (t, i) =>
+        r.emit(victims[i]!, at + t, { ...ctx, deviceId: r.device() }, { type: 'login.failed', reason: 'bad_password' }),
+      );
     };
     const n = positive ? 20 * x[k % 3]! : 19 + (k % 2);
     stuff(n, positive ? (8 + (k % 3)) * min : [9, 10.5][k % 2]! * min);
@@ -249,13 +378,23 @@ const plants: Record<AlertRule, Plant> = {
   },
   new_device_new_country(r, c, at, positive, k) {
     const away = r.f.helpers.arrayElement(attackCountries);
-    const variant = positive ? ['account 8 days old', 'new device, neighbouring country', 'country last seen 91 days ago'][k % 3]! : ['account 6 days old', 'new phone at home', 'known device abroad', 'country last seen 89 days ago'][k % 4]!;
+    const variant = positive
+      ? ['account 8 days old', 'new device, neighbouring country', 'country last seen 91 days ago'][k % 3]!
+      : ['account 6 days old', 'new phone at home', 'known device abroad', 'country last seen 89 days ago'][k % 4]!;
     const age = variant.includes('8 days') ? 8 : variant.includes('6 days') ? 6 : 10;
     const oldVisit = variant.match(/(\d+) days ago/);
     // An old trip to the attacker's country with the customer's own phone.
-    if (oldVisit) r.emit(c, at - Number(oldVisit[1]) * day, { ...r.home(c), country: away }, { type: 'login.succeeded', method: 'password' });
+    if (oldVisit)
+      r.emit(
+        c,
+        at - Number(oldVisit[1]) * day,
+        { ...r.home(c), country: away },
+        { type: 'login.succeeded', method: 'password' },
+      );
     r.quietPast(c, at - age * day, at - 1.5 * day);
-    const ctx = variant.startsWith('new device') ? r.attacker(r.f.helpers.arrayElement(neighbours[c.home as Home])) : r.attacker(variant === 'new phone at home' ? c.home : away);
+    const ctx = variant.startsWith('new device')
+      ? r.attacker(r.f.helpers.arrayElement(neighbours[c.home as Home]))
+      : r.attacker(variant === 'new phone at home' ? c.home : away);
     if (variant === 'known device abroad') ctx.deviceId = c.devices[0]!;
     r.emit(c, at, ctx, { type: 'login.succeeded', method: 'password' });
     return variant;
@@ -265,12 +404,19 @@ const plants: Record<AlertRule, Plant> = {
       // Proxies in neighbouring countries, each hop under 500 km (DE→CZ 481, CZ→PL 403), DE→PL 769 km in 20 min.
       r.quietPast(c, at - 10 * day, at - 20 * min - 2 * hour);
       r.emit(c, at - 20 * min, r.home(c), { type: 'login.succeeded', method: 'password' });
-      r.emit(c, at - 10 * min, { ...r.attacker('CZ'), deviceId: c.devices[0]! }, { type: 'login.succeeded', method: 'password' });
+      r.emit(
+        c,
+        at - 10 * min,
+        { ...r.attacker('CZ'), deviceId: c.devices[0]! },
+        { type: 'login.succeeded', method: 'password' },
+      );
       r.emit(c, at, { ...r.attacker('PL'), deviceId: c.devices[0]! }, { type: 'login.succeeded', method: 'password' });
       return 'chain DE→CZ→PL, each hop under 500 km, in 20 min';
     }
     const near = !positive && k % 2 === 1;
-    const to = near ? ({ BE: 'NL', AT: 'CH', DE: 'NL' } as Record<string, string>)[c.home]! : r.f.helpers.arrayElement(holidays.filter((h) => (countryDistanceKm(c.home, h) ?? 0) > 1500));
+    const to = near
+      ? ({ BE: 'NL', AT: 'CH', DE: 'NL' } as Record<string, string>)[c.home]!
+      : r.f.helpers.arrayElement(holidays.filter((h) => (countryDistanceKm(c.home, h) ?? 0) > 1500));
     const km = countryDistanceKm(c.home, to)!;
     const speed = positive ? 900 * [1.25, 2, 4][k % 3]! : 900 * 0.8;
     const last = at - (near ? 10 * min : (km / speed) * hour);
@@ -309,10 +455,18 @@ const plants: Record<AlertRule, Plant> = {
   },
 };
 
-export function detectionTraffic(options: { benign: number; cases: number; seed: number; end: number }): DetectionTraffic {
+export function detectionTraffic(options: {
+  benign: number;
+  cases: number;
+  seed: number;
+  end: number;
+}): DetectionTraffic {
   const f = new Faker({ locale: [en, base], seed: options.seed });
   // Carrier-grade NAT: every mobile customer shares one of a few addresses (about 400 of ours each).
-  const nat = Array.from({ length: Math.max(2, Math.ceil(options.benign / 1000)) }, (_, i) => `100.64.${i % 256}.${1 + (i >> 8)}`);
+  const nat = Array.from(
+    { length: Math.max(2, Math.ceil(options.benign / 1000)) },
+    (_, i) => `100.64.${i % 256}.${1 + (i >> 8)}`,
+  );
   const r = new Recorder(f, options.end, nat);
   // Ten whole UTC days of history, then today up to `end`.
   const start = Math.floor(options.end / day) * day - 10 * day;

@@ -31,7 +31,11 @@ async function postAll(events: IngestEvent[], key: string) {
   let next = 0;
   const post = async (body: string, attempt = 1): Promise<void> => {
     // Batches are idempotent: a connection the server closed while idle (keep-alive race) is simply retried.
-    const res = await fetch(`http://localhost:${port}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body }).catch((error: unknown) => {
+    const res = await fetch(`http://localhost:${port}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    }).catch((error: unknown) => {
       if (attempt >= 3) throw error;
       return null;
     });
@@ -40,7 +44,8 @@ async function postAll(events: IngestEvent[], key: string) {
   };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i * batchSize < events.length; i = next++) await post(JSON.stringify({ events: events.slice(i * batchSize, (i + 1) * batchSize) }));
+      for (let i = next++; i * batchSize < events.length; i = next++)
+        await post(JSON.stringify({ events: events.slice(i * batchSize, (i + 1) * batchSize) }));
     }),
   );
   return performance.now();
@@ -70,10 +75,17 @@ async function settle(db: Db, timeoutMs = 15 * 60_000): Promise<number> {
   }
 }
 
-interface AlertRow { rule: string; subject_id: string; details: Record<string, unknown> }
+interface AlertRow {
+  rule: string;
+  subject_id: string;
+  details: Record<string, unknown>;
+}
 
 const ratio = (n: number, d: number) => (d === 0 ? '–' : (n / d).toFixed(3));
-const tally = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())].map(([x, n]) => `${x} ×${n}`).join('; ');
+const tally = (xs: string[]) =>
+  [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())]
+    .map(([x, n]) => `${x} ×${n}`)
+    .join('; ');
 
 function report(traffic: DetectionTraffic, alerts: AlertRow[]) {
   const planted = new Map(traffic.cases.map((c) => [`${c.rule}:${c.subject}`, c]));
@@ -104,14 +116,23 @@ function report(traffic: DetectionTraffic, alerts: AlertRow[]) {
       'per 10k benign': Number(((onBenign.length / traffic.benign.size) * 10_000).toFixed(1)),
       'other planted': elsewhere.filter((a) => plantedSubjects.has(a.subject_id)).length,
     });
-    const misses = [recall < goal.recall && `recall ${recall.toFixed(3)} < ${goal.recall}`, precision < goal.precision && `precision ${precision.toFixed(3)} < ${goal.precision}`].filter(Boolean);
+    const misses = [
+      recall < goal.recall && `recall ${recall.toFixed(3)} < ${goal.recall}`,
+      precision < goal.precision && `precision ${precision.toFixed(3)} < ${goal.precision}`,
+    ].filter(Boolean);
     notes.push(`${rule}: ${misses.length === 0 ? 'meets the goal' : `MISSES the goal (${misses.join(', ')})`}`);
     if (missed.length > 0) notes.push(`    missed positives: ${tally(missed.map((c) => c.variant))}`);
-    if (negativesFired.length > 0) notes.push(`    negatives that fired: ${tally(negativesFired.map((c) => c.variant))}`);
-    for (const a of [...onBenign, ...elsewhere].slice(0, 3)) notes.push(`    e.g. ${plantedSubjects.has(a.subject_id) ? 'planted' : traffic.benign.has(a.subject_id) ? 'benign' : 'other'} ${a.subject_id}: ${JSON.stringify(a.details).slice(0, 300)}`);
+    if (negativesFired.length > 0)
+      notes.push(`    negatives that fired: ${tally(negativesFired.map((c) => c.variant))}`);
+    for (const a of [...onBenign, ...elsewhere].slice(0, 3))
+      notes.push(
+        `    e.g. ${plantedSubjects.has(a.subject_id) ? 'planted' : traffic.benign.has(a.subject_id) ? 'benign' : 'other'} ${a.subject_id}: ${JSON.stringify(a.details).slice(0, 300)}`,
+      );
   }
   console.table(rows);
-  console.log(`precision depends on the mix (${casesPerLabel} planted positives per rule against ${traffic.benign.size.toLocaleString('en-US')} benign accounts); alerts per 10k benign does not.`);
+  console.log(
+    `precision depends on the mix (${casesPerLabel} planted positives per rule against ${traffic.benign.size.toLocaleString('en-US')} benign accounts); alerts per 10k benign does not.`,
+  );
   console.log(notes.join('\n'));
 }
 
@@ -134,11 +155,18 @@ async function alertLatency(db: Db, key: string, n = 20): Promise<number[]> {
       channel: 'sms' as const,
       purpose: 'login' as const,
     }));
-    const res = await fetch(`http://localhost:${port}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+    const res = await fetch(`http://localhost:${port}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
     if (res.status !== 200) throw new Error(`latency probe answered ${res.status}`);
     const answered = performance.now();
     for (;;) {
-      const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from alerts where subject_id = ${account}`);
+      const [row] = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from alerts where subject_id = ${account}`,
+      );
       if ((row?.n ?? 0) > 0) break;
       if (performance.now() - answered > 30_000) throw new Error('no alert within 30 s');
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -153,7 +181,12 @@ async function main() {
   try {
     await env.startServer();
     const { key } = await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] });
-    const traffic = detectionTraffic({ benign: benignAccounts, cases: casesPerLabel, seed, end: Date.now() - 5 * 60_000 });
+    const traffic = detectionTraffic({
+      benign: benignAccounts,
+      cases: casesPerLabel,
+      seed,
+      end: Date.now() - 5 * 60_000,
+    });
     console.log(
       `${traffic.events.length.toLocaleString('en-US')} events: ${traffic.benign.size.toLocaleString('en-US')} benign accounts over 10 days and today, ` +
         `${casesPerLabel} positive and ${casesPerLabel} negative planted cases per rule (seed ${seed})`,
@@ -161,14 +194,20 @@ async function main() {
     const started = performance.now();
     const ingested = await postAll(traffic.events, key);
     const seconds = (ingested - started) / 1000;
-    console.log(`ingest: ${seconds.toFixed(1)} s (${Math.round(traffic.events.length / seconds).toLocaleString('en-US')} events/s, batches of ${batchSize}, ${concurrency} clients)`);
+    console.log(
+      `ingest: ${seconds.toFixed(1)} s (${Math.round(traffic.events.length / seconds).toLocaleString('en-US')} events/s, batches of ${batchSize}, ${concurrency} clients)`,
+    );
     const settled = await settle(env.database.db);
-    console.log(`detection settled ${Math.max(0, (settled - ingested) / 1000).toFixed(1)} s after the last batch was answered`);
+    console.log(
+      `detection settled ${Math.max(0, (settled - ingested) / 1000).toFixed(1)} s after the last batch was answered`,
+    );
     const alerts = await queryRows<AlertRow>(env.database.db, sql`select rule, subject_id, details from alerts`);
     report(traffic, alerts);
     const latency = await alertLatency(env.database.db, key);
     const at = (q: number) => Math.round(latency[Math.min(latency.length - 1, Math.floor(q * latency.length))]!);
-    console.log(`alert latency after the ingest response (${latency.length} incidents on an idle server): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${Math.round(latency.at(-1)!)} ms (goal: within 2000 ms)`);
+    console.log(
+      `alert latency after the ingest response (${latency.length} incidents on an idle server): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${Math.round(latency.at(-1)!)} ms (goal: within 2000 ms)`,
+    );
   } finally {
     await env.dispose();
   }

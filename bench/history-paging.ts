@@ -22,15 +22,20 @@ async function main() {
   const db = database.db;
   const externalId = `cus_bench_${Date.now().toString(36)}`;
   const start = Date.now() - 400 * 86_400_000;
-  const events: IngestEvent[] = Array.from({ length: pages * historyPageSize }, (_, i) => ({
-    id: `${externalId}_${i}`,
-    type: i % 9 === 0 ? 'login.failed' : 'login.succeeded',
-    ...(i % 9 === 0 ? { reason: 'bad_password' } : {}),
-    occurredAt: new Date(start + i * 60_000).toISOString(),
-    account: { id: externalId },
-    context: { ip: '198.51.100.9', deviceId: `dev_${i % 5}`, country: i % 50 === 0 ? 'FR' : 'GB' },
-  }) as IngestEvent);
-  for (let i = 0; i < events.length; i += 2000) await db.transaction((tx) => storeEvents(tx, events.slice(i, i + 2000)));
+  const events: IngestEvent[] = Array.from(
+    { length: pages * historyPageSize },
+    (_, i) =>
+      ({
+        id: `${externalId}_${i}`,
+        type: i % 9 === 0 ? 'login.failed' : 'login.succeeded',
+        ...(i % 9 === 0 ? { reason: 'bad_password' } : {}),
+        occurredAt: new Date(start + i * 60_000).toISOString(),
+        account: { id: externalId },
+        context: { ip: '198.51.100.9', deviceId: `dev_${i % 5}`, country: i % 50 === 0 ? 'FR' : 'GB' },
+      }) as IngestEvent,
+  );
+  for (let i = 0; i < events.length; i += 2000)
+    await db.transaction((tx) => storeEvents(tx, events.slice(i, i + 2000)));
   await db.execute(sql`analyze login_events`);
   const [account] = await queryRows<{ id: string }>(db, sql`select id from accounts where external_id = ${externalId}`);
 
@@ -38,23 +43,35 @@ async function main() {
   let after: string | null = null;
   for (let p = 0; p < 500; p++) {
     const t = performance.now();
-    const page: Awaited<ReturnType<typeof listLoginHistory>> = await listLoginHistory(db, systemActor, account!.id, {}, { after });
+    const page: Awaited<ReturnType<typeof listLoginHistory>> = await listLoginHistory(
+      db,
+      systemActor,
+      account!.id,
+      {},
+      { after },
+    );
     keysetTimes.push(performance.now() - t);
     after = page.older;
   }
   const offsetTimes: number[] = [];
   for (const p of [...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 490 + i)]) {
     const t = performance.now();
-    await db.execute(sql`select id from login_events where account_id = ${account!.id} order by occurred_at desc, id desc limit ${historyPageSize} offset ${p * historyPageSize}`);
+    await db.execute(
+      sql`select id from login_events where account_id = ${account!.id} order by occurred_at desc, id desc limit ${historyPageSize} offset ${p * historyPageSize}`,
+    );
     offsetTimes.push(performance.now() - t);
   }
   const first = median(keysetTimes.slice(0, 10));
   const last = median(keysetTimes.slice(490, 500));
   console.log(`engine: ${database.kind}; ${events.length} login events on one account, ${historyPageSize} per page`);
-  console.log(`keyset  page 1-10 median ${first.toFixed(2)} ms, page 491-500 median ${last.toFixed(2)} ms, ratio page500/page1 = ${(last / first).toFixed(2)}`);
+  console.log(
+    `keyset  page 1-10 median ${first.toFixed(2)} ms, page 491-500 median ${last.toFixed(2)} ms, ratio page500/page1 = ${(last / first).toFixed(2)}`,
+  );
   const offFirst = median(offsetTimes.slice(0, 10));
   const offLast = median(offsetTimes.slice(10));
-  console.log(`offset  page 1-10 median ${offFirst.toFixed(2)} ms, page 491-500 median ${offLast.toFixed(2)} ms, ratio page500/page1 = ${(offLast / offFirst).toFixed(2)} (baseline, ids only)`);
+  console.log(
+    `offset  page 1-10 median ${offFirst.toFixed(2)} ms, page 491-500 median ${offLast.toFixed(2)} ms, ratio page500/page1 = ${(offLast / offFirst).toFixed(2)} (baseline, ids only)`,
+  );
   await database.close();
 }
 

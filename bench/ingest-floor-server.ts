@@ -36,7 +36,13 @@ async function handle(layer: Exclude<Layer, 'handler'>, events: IngestEvent[]): 
       // The least the contract allows: dedupe against the ledger, raw events and rollups in one transaction.
       return db.transaction(async (tx) => {
         const stored = await claimNewEvents(tx, events, received);
-        if (stored.length > 0) await tx.execute(inOneStatement([...insertEvents(stored, derivedIds(stored), received.toISOString()), ...rollupUpserts(stored)]));
+        if (stored.length > 0)
+          await tx.execute(
+            inOneStatement([
+              ...insertEvents(stored, derivedIds(stored), received.toISOString()),
+              ...rollupUpserts(stored),
+            ]),
+          );
         return stored.length;
       });
     case 'store':
@@ -63,15 +69,22 @@ createServer((req, res) => {
     void (async () => {
       if (layer === 'handler') {
         // Vigil's own route handler (API key, rate limit, content type, size, JSON, schema, pipeline), without Next around it.
-        const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])));
-        const response = await handleIngestRequest(new Request(`http://localhost${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }), { db: () => Promise.resolve(db) });
+        const headers = new Headers(
+          Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])),
+        );
+        const response = await handleIngestRequest(
+          new Request(`http://localhost${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }),
+          { db: () => Promise.resolve(db) },
+        );
         res.writeHead(response.status, { 'content-type': 'application/json' }).end(await response.text());
         return;
       }
       try {
         const events = validateBatch(JSON.parse(Buffer.concat(chunks).toString('utf8')));
         const accepted = await handle(layer, events);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted, duplicates: events.length - accepted }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ accepted, duplicates: events.length - accepted }));
       } catch (error) {
         console.error(error);
         res.writeHead(500).end();

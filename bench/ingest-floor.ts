@@ -52,7 +52,8 @@ async function measure(layer: string, events: ReturnType<typeof generateEvents>)
       key = (await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] })).key;
       url = `http://localhost:${port}/api/v1/events`;
     } else {
-      if (layer === 'handler') key = (await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] })).key;
+      if (layer === 'handler')
+        key = (await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] })).key;
       floorServer = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest-floor-server.ts'], {
         env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: env.url, PORT: String(port), LAYER: layer },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -73,7 +74,9 @@ async function measure(layer: string, events: ReturnType<typeof generateEvents>)
 async function main() {
   console.log(`generating ${totalEvents.toLocaleString('en-US')} events…`);
   const events = generateEvents(totalEvents, 101);
-  console.log(`${totalEvents.toLocaleString('en-US')} events in 1000-event batches, ${concurrency} clients; ratio = layer / COPY (bench:ingest's goal: ≥ 0.35)`);
+  console.log(
+    `${totalEvents.toLocaleString('en-US')} events in 1000-event batches, ${concurrency} clients; ratio = layer / COPY (bench:ingest's goal: ≥ 0.35)`,
+  );
   for (const layer of layers) await measure(layer, events);
 }
 

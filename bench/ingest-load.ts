@@ -28,7 +28,11 @@ export function generateEvents(n: number, seed: number): IngestEvent[] {
 async function postWithRetry(url: string, body: string, key: string | undefined): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetch(url, { method: 'POST', headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' }, body });
+      return await fetch(url, {
+        method: 'POST',
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' },
+        body,
+      });
     } catch (error) {
       if (attempt >= 3) throw error;
     }
@@ -38,7 +42,8 @@ async function postWithRetry(url: string, body: string, key: string | undefined)
 /** Posts the events in 1000-event batches from `concurrency` clients; every batch must answer 200. */
 export async function postBatches(url: string, events: IngestEvent[], options: { key?: string; concurrency: number }) {
   const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += batchSize) bodies.push(JSON.stringify({ events: events.slice(i, i + batchSize) }));
+  for (let i = 0; i < events.length; i += batchSize)
+    bodies.push(JSON.stringify({ events: events.slice(i, i + batchSize) }));
   const latencies: number[] = [];
   let next = 0;
   let accepted = 0;
@@ -56,7 +61,13 @@ export async function postBatches(url: string, events: IngestEvent[], options: {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { rate: events.length / seconds, seconds, accepted, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    rate: events.length / seconds,
+    seconds,
+    accepted,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /** The same rows, COPY'd over one connection into scratch tables shaped like the event tables. */
@@ -64,7 +75,8 @@ export async function copyBaseline(url: string, events: IngestEvent[], suffix: s
   const sql = postgres(url, { max: 1, onnotice: () => undefined });
   const ids = new Map<string, string>();
   const accountId = (external: string) => ids.get(external) ?? (ids.set(external, randomUUID()), ids.get(external)!);
-  const esc = (v: string | undefined | null) => (v === undefined || v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n'));
+  const esc = (v: string | undefined | null) =>
+    v === undefined || v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
   const now = new Date().toISOString();
   const login: string[] = [];
   const otp: string[] = [];
@@ -77,19 +89,32 @@ export async function copyBaseline(url: string, events: IngestEvent[], suffix: s
     else if (e.type === 'login.failed') login.push(`${head}\tfailed\t\\N\t${e.reason}\t${ctx}\n`);
     else if (e.type.startsWith('otp.')) {
       const o = e as Extract<IngestEvent, { otpId: string }>;
-      const reason = 'reason' in o ? (o.reason) : undefined;
+      const reason = 'reason' in o ? o.reason : undefined;
       otp.push(`${head}\t${esc(o.otpId)}\t${o.type.slice(4)}\t${o.channel}\t${o.purpose}\t${esc(reason)}\t${ctx}\n`);
-    } else change.push(`${head}\t${e.type === 'account.contact_changed' ? 'contact_changed' : e.type === 'account.password_changed' ? 'password_changed' : '2fa_changed'}\t${ctx}\n`);
+    } else
+      change.push(
+        `${head}\t${e.type === 'account.contact_changed' ? 'contact_changed' : e.type === 'account.password_changed' ? 'password_changed' : '2fa_changed'}\t${ctx}\n`,
+      );
   }
-  await sql.unsafe(`create table scratch_login_${suffix} (like login_events including all); create table scratch_otp_${suffix} (like otp_events including all); create table scratch_account_${suffix} (like account_events including all)`);
+  await sql.unsafe(
+    `create table scratch_login_${suffix} (like login_events including all); create table scratch_otp_${suffix} (like otp_events including all); create table scratch_account_${suffix} (like account_events including all)`,
+  );
   const started = performance.now();
   const copy = async (table: string, columns: string, rows: string[]) => {
     const stream = await sql.unsafe(`copy ${table} (${columns}) from stdin`).writable();
     await pipeline(Readable.from(rows), stream);
   };
   const ctxCols = 'ip, user_agent, device_id, country';
-  await copy(`scratch_login_${suffix}`, `event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ${ctxCols}`, login);
-  await copy(`scratch_otp_${suffix}`, `event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ${ctxCols}`, otp);
+  await copy(
+    `scratch_login_${suffix}`,
+    `event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ${ctxCols}`,
+    login,
+  );
+  await copy(
+    `scratch_otp_${suffix}`,
+    `event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ${ctxCols}`,
+    otp,
+  );
   await copy(`scratch_account_${suffix}`, `event_id, account_id, occurred_at, received_at, type, ${ctxCols}`, change);
   const seconds = (performance.now() - started) / 1000;
   await sql.unsafe(`drop table scratch_login_${suffix}, scratch_otp_${suffix}, scratch_account_${suffix}`);
@@ -98,7 +123,12 @@ export async function copyBaseline(url: string, events: IngestEvent[], suffix: s
 }
 
 /** The baseline right before and right after the measured run; their mean, since one COPY of a few seconds can land on a quiet or a busy moment. */
-export async function againstCopy<T extends { rate: number }>(url: string, events: IngestEvent[], suffix: string, run: () => Promise<T>) {
+export async function againstCopy<T extends { rate: number }>(
+  url: string,
+  events: IngestEvent[],
+  suffix: string,
+  run: () => Promise<T>,
+) {
   const before = await copyBaseline(url, events, `${suffix}_before`);
   const result = await run();
   const after = await copyBaseline(url, events, `${suffix}_after`);

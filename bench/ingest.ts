@@ -41,7 +41,14 @@ async function main() {
     const empty = await phase('empty store', 101);
     if (bigStore > 0) {
       console.log(`loading ${bigStore.toLocaleString('en-US')} OTP events (bulk path)…`);
-      await bulkSeedEvents(env.database, { kind: 'otp', events: bigStore, accounts: 100_000, days: 90, seed: 202, end: new Date() });
+      await bulkSeedEvents(env.database, {
+        kind: 'otp',
+        events: bigStore,
+        accounts: 100_000,
+        days: 90,
+        seed: 202,
+        end: new Date(),
+      });
       const big = await phase(`store with ${bigStore.toLocaleString('en-US')} events`, 303);
       // The two phases run minutes apart, and this machine's speed drifts: COPY into an empty scratch table
       // does not depend on the store's size, so its change between the phases shows the drift.

@@ -41,7 +41,9 @@ async function main() {
   const database = env.database;
   try {
     const end = new Date(Math.floor(Date.now() / dayMs) * dayMs);
-    console.log(`loading ${otpEvents.toLocaleString('en-US')} OTP and ${loginEvents.toLocaleString('en-US')} login events over 180 days (bulk path)…`);
+    console.log(
+      `loading ${otpEvents.toLocaleString('en-US')} OTP and ${loginEvents.toLocaleString('en-US')} login events over 180 days (bulk path)…`,
+    );
     await bulkSeedEvents(database, { kind: 'otp', events: otpEvents, accounts: 200_000, days: 180, seed: 11, end });
     await bulkSeedEvents(database, { kind: 'login', events: loginEvents, accounts: 200_000, days: 180, seed: 11, end });
     // Settle the fresh tables first, so autovacuum does not start on 15 million new rows mid-measurement.
@@ -60,7 +62,9 @@ async function main() {
       const groupBy = kind === 'otp' ? 'channel' : 'reason';
       const qs = new URLSearchParams({ ...range, groupBy }).toString();
       const request = async () => {
-        const res = await fetch(`http://localhost:${port}/api/v1/metrics/${kind}?${qs}`, { headers: { authorization: `Bearer ${key}` } });
+        const res = await fetch(`http://localhost:${port}/api/v1/metrics/${kind}?${qs}`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
         if (res.status !== 200) throw new Error(`metrics answered ${res.status}`);
         return (await res.json()) as unknown;
       };

@@ -61,7 +61,8 @@ function acquireDataDirLock(dataDir: string): () => void {
       realpath: false,
       stale: 30_000,
       update: 5_000,
-      onCompromised: (error) => console.error(`vigil: the lock on ${dataDir} was lost (${error.message}); stop other processes using it.`),
+      onCompromised: (error) =>
+        console.error(`vigil: the lock on ${dataDir} was lost (${error.message}); stop other processes using it.`),
     });
     // The holder's pid sits beside the lock, not inside it: a file written into the lock directory changes
     // its mtime, and proper-lockfile then takes its own lock for compromised and stops refreshing it.

@@ -8,17 +8,45 @@ const { db } = setupTestDatabase();
 
 describe('jsonbRows', () => {
   it('unpacks positional rows into typed columns, in order, with undefined and null as null', async () => {
-    const rows = await queryRows<{ id: string; at: string; n: string; ok: boolean | null; ip: string | null; note: string | null }>(
+    const rows = await queryRows<{
+      id: string;
+      at: string;
+      n: string;
+      ok: boolean | null;
+      ip: string | null;
+      note: string | null;
+    }>(
       db(),
       sql`select id, at::text, n::text, ok, host(ip) as ip, note
           from ${jsonbRows('id uuid, at timestamptz, n bigint, ok boolean, ip inet, note text', [
-            ['00000000-0000-4000-8000-000000000001', '2026-11-20T09:15:00.123Z', 42, true, '2001:db8::1', 'a "quoted", text'],
+            [
+              '00000000-0000-4000-8000-000000000001',
+              '2026-11-20T09:15:00.123Z',
+              42,
+              true,
+              '2001:db8::1',
+              'a "quoted", text',
+            ],
             ['00000000-0000-4000-8000-000000000002', '2026-11-20T10:00:00+02:00', 7, undefined, null, undefined],
           ])} as t order by id`,
     );
     expect(rows).toEqual([
-      { id: '00000000-0000-4000-8000-000000000001', at: '2026-11-20 09:15:00.123+00', n: '42', ok: true, ip: '2001:db8::1', note: 'a "quoted", text' },
-      { id: '00000000-0000-4000-8000-000000000002', at: '2026-11-20 08:00:00+00', n: '7', ok: null, ip: null, note: null },
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        at: '2026-11-20 09:15:00.123+00',
+        n: '42',
+        ok: true,
+        ip: '2001:db8::1',
+        note: 'a "quoted", text',
+      },
+      {
+        id: '00000000-0000-4000-8000-000000000002',
+        at: '2026-11-20 08:00:00+00',
+        n: '7',
+        ok: null,
+        ip: null,
+        note: null,
+      },
     ]);
   });
 

@@ -4,7 +4,9 @@ import { storageState } from './helpers';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 test('sign-in page has no serious accessibility violations', async ({ page }) => {
@@ -20,7 +22,15 @@ test.describe('staff pages', () => {
     await page.getByRole('link', { name: 'Nadia Okafor' }).click();
     await expect(page.getByRole('heading', { name: 'Nadia Okafor' })).toBeVisible();
     const account = new URL(page.url()).pathname;
-    for (const path of ['/', '/accounts', '/accounts?q=no-such-customer', account, `${account}?tab=otp`, '/admin/staff', '/accounts/00000000-0000-4000-8000-000000000000']) {
+    for (const path of [
+      '/',
+      '/accounts',
+      '/accounts?q=no-such-customer',
+      account,
+      `${account}?tab=otp`,
+      '/admin/staff',
+      '/accounts/00000000-0000-4000-8000-000000000000',
+    ]) {
       await page.goto(path);
       expect(await seriousViolations(page), path).toEqual([]);
     }

@@ -10,18 +10,46 @@ async function freshAccount(browser: Browser, request: APIRequestContext) {
   const accountId = `cus_e2e_act_${unique()}`;
   const now = Date.now();
   const events = [
-    { id: `${accountId}_1`, type: 'account.2fa_changed', occurredAt: new Date(now - 120_000).toISOString(), account: { id: accountId, email: `${accountId}@example.com` }, enabled: true, method: 'sms' },
-    { id: `${accountId}_2`, type: 'login.succeeded', occurredAt: new Date(now - 60_000).toISOString(), account: { id: accountId }, method: 'otp', context: { deviceId: 'dev_e2e', country: 'GB' } },
+    {
+      id: `${accountId}_1`,
+      type: 'account.2fa_changed',
+      occurredAt: new Date(now - 120_000).toISOString(),
+      account: { id: accountId, email: `${accountId}@example.com` },
+      enabled: true,
+      method: 'sms',
+    },
+    {
+      id: `${accountId}_2`,
+      type: 'login.succeeded',
+      occurredAt: new Date(now - 60_000).toISOString(),
+      account: { id: accountId },
+      method: 'otp',
+      context: { deviceId: 'dev_e2e', country: 'GB' },
+    },
   ];
-  expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })).status()).toBe(200);
+  expect(
+    (
+      await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })
+    ).status(),
+  ).toBe(200);
   return { accountId, key: admin.key, close: () => admin.context.close() };
 }
 
 test.describe('agent actions on an account', () => {
-  test('an agent locks an account with a reason; the platform sees it at once; the trail and the audit log say who, when and why', async ({ browser, request }) => {
+  test('an agent locks an account with a reason; the platform sees it at once; the trail and the audit log say who, when and why', async ({
+    browser,
+    request,
+  }) => {
     const account = await freshAccount(browser, request);
-    const security = () => request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } });
-    expect(await (await security()).json()).toMatchObject({ status: 'active', version: 1, reported: { twoFactor: { enabled: true, method: 'sms' } } });
+    const security = () =>
+      request.get(`/api/v1/accounts/${account.accountId}/security`, {
+        headers: { authorization: `Bearer ${account.key}` },
+      });
+    expect(await (await security()).json()).toMatchObject({
+      status: 'active',
+      version: 1,
+      reported: { twoFactor: { enabled: true, method: 'sms' } },
+    });
 
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
@@ -46,7 +74,10 @@ test.describe('agent actions on an account', () => {
     const admin = await browser.newContext({ storageState: storageState('admin') });
     const auditPage = await admin.newPage();
     await auditPage.goto('/audit?action=account.lock&actor=agent@demo.vigil');
-    const row = auditPage.getByRole('table', { name: 'Audit entries' }).getByRole('row').filter({ hasText: 'Customer reports codes they never asked for' });
+    const row = auditPage
+      .getByRole('table', { name: 'Audit entries' })
+      .getByRole('row')
+      .filter({ hasText: 'Customer reports codes they never asked for' });
     await expect(row).toHaveCount(1);
     await expect(row).toContainText('status: "active" → "locked"');
     const download = auditPage.waitForEvent('download');
@@ -57,7 +88,10 @@ test.describe('agent actions on an account', () => {
     await account.close();
   });
 
-  test('an agent requests 2FA off; the same agent cannot approve; an admin approves and the state changes', async ({ browser, request }) => {
+  test('an agent requests 2FA off; the same agent cannot approve; an admin approves and the state changes', async ({
+    browser,
+    request,
+  }) => {
     const account = await freshAccount(browser, request);
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
@@ -66,7 +100,9 @@ test.describe('agent actions on an account', () => {
     await page.getByRole('button', { name: 'Request 2FA off' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Reason').selectOption('customer_request_verified');
-    await dialog.getByLabel('Note (what you checked, who asked)').fill('Lost phone; identity checked with order history');
+    await dialog
+      .getByLabel('Note (what you checked, who asked)')
+      .fill('Lost phone; identity checked with order history');
     await dialog.getByRole('button', { name: 'Request 2FA off' }).click();
     await expect(page.getByRole('status')).toContainText('An admin other than you must approve');
     await expect(page.getByText('2FA off requested by you')).toBeVisible();
@@ -82,18 +118,29 @@ test.describe('agent actions on an account', () => {
     await approve.getByLabel('Reason').selectOption('customer_request_verified');
     await approve.getByLabel('Note (what you checked, who asked)').fill('Checked the agent’s notes');
     await approve.getByRole('button', { name: 'Approve 2FA off' }).click();
-    await expect(adminPage.getByRole('status')).toContainText('2FA off approved. The customer set it up themselves, so the platform is asked to remove it');
+    await expect(adminPage.getByRole('status')).toContainText(
+      '2FA off approved. The customer set it up themselves, so the platform is asked to remove it',
+    );
     // The customer enrolled 2FA themselves: the platform is told to remove it until it reports it gone.
-    const state = (await (await request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } })).json()) as { twoFactor: unknown };
+    const state = (await (
+      await request.get(`/api/v1/accounts/${account.accountId}/security`, {
+        headers: { authorization: `Bearer ${account.key}` },
+      })
+    ).json()) as { twoFactor: unknown };
     expect(state.twoFactor).toEqual({ required: false, method: null, disableRequired: true });
     await expect(adminPage.getByText('waiting for the platform to remove the customer’s own 2FA')).toBeVisible();
     await expect(adminPage.getByRole('button', { name: 'Request 2FA off' })).toHaveCount(0);
-    await expect(adminPage.getByRole('list', { name: 'Account trail' })).toContainText('approve 2fa off by admin@demo.vigil');
+    await expect(adminPage.getByRole('list', { name: 'Account trail' })).toContainText(
+      'approve 2fa off by admin@demo.vigil',
+    );
     await admin.close();
     await account.close();
   });
 
-  test('analysts see the account but no levers; the security API needs accounts:read and knows only seen accounts', async ({ browser, request }) => {
+  test('analysts see the account but no levers; the security API needs accounts:read and knows only seen accounts', async ({
+    browser,
+    request,
+  }) => {
     const account = await freshAccount(browser, request);
     const analyst = await browser.newContext({ storageState: storageState('analyst') });
     const page = await analyst.newPage();
@@ -101,12 +148,22 @@ test.describe('agent actions on an account', () => {
     await expect(page.getByText('Your role reads this account; agents and admins act on it.')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Lock account' })).toHaveCount(0);
     await analyst.close();
-    expect((await request.get('/api/v1/accounts/cus_never_seen_anywhere/security', { headers: { authorization: `Bearer ${account.key}` } })).status()).toBe(404);
+    expect(
+      (
+        await request.get('/api/v1/accounts/cus_never_seen_anywhere/security', {
+          headers: { authorization: `Bearer ${account.key}` },
+        })
+      ).status(),
+    ).toBe(404);
     expect((await request.get(`/api/v1/accounts/${account.accountId}/security`)).status()).toBe(401);
     await account.close();
   });
 
-  test('the lock server action, replayed without the UI by an analyst or signed out, is refused and changes nothing', async ({ browser, request, playwright }) => {
+  test('the lock server action, replayed without the UI by an analyst or signed out, is refused and changes nothing', async ({
+    browser,
+    request,
+    playwright,
+  }) => {
     const account = await freshAccount(browser, request);
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
@@ -127,7 +184,12 @@ test.describe('agent actions on an account', () => {
     await dialog.getByRole('button', { name: 'Lock account' }).click();
     await expect.poll(() => captured).not.toBeNull();
     const { url, headers, body } = captured!;
-    const replay = { 'next-action': headers['next-action']!, 'content-type': headers['content-type']!, accept: 'text/x-component', 'next-router-state-tree': headers['next-router-state-tree'] ?? '' };
+    const replay = {
+      'next-action': headers['next-action']!,
+      'content-type': headers['content-type']!,
+      accept: 'text/x-component',
+      'next-router-state-tree': headers['next-router-state-tree'] ?? '',
+    };
 
     const analyst = await browser.newContext({ storageState: storageState('analyst') });
     const refused = await analyst.request.post(url, { headers: replay, data: body });
@@ -137,7 +199,11 @@ test.describe('agent actions on an account', () => {
     const signedOut = await anonymous.post(url, { headers: replay, data: body, maxRedirects: 0 });
     expect([303, 307, 200]).toContain(signedOut.status());
     expect(await signedOut.text()).not.toContain('Account locked');
-    const state = (await (await request.get(`/api/v1/accounts/${account.accountId}/security`, { headers: { authorization: `Bearer ${account.key}` } })).json()) as { status: string; version: number };
+    const state = (await (
+      await request.get(`/api/v1/accounts/${account.accountId}/security`, {
+        headers: { authorization: `Bearer ${account.key}` },
+      })
+    ).json()) as { status: string; version: number };
     expect(state).toMatchObject({ status: 'active', version: 1 });
     await anonymous.dispose();
     await analyst.close();
@@ -145,7 +211,10 @@ test.describe('agent actions on an account', () => {
     await account.close();
   });
 
-  test('an admin sets up the webhook; a lock reaches the platform at once, signed; the delivery log shows it', async ({ browser, request }) => {
+  test('an admin sets up the webhook; a lock reaches the platform at once, signed; the delivery log shows it', async ({
+    browser,
+    request,
+  }) => {
     const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
     const receiver = http.createServer((req, res) => {
       let body = '';
@@ -176,11 +245,19 @@ test.describe('agent actions on an account', () => {
       await dialog.getByRole('button', { name: 'Lock account' }).click();
       await expect(page.getByRole('status')).toContainText('Account locked');
 
-      await expect.poll(() => received.find((r) => r.body.includes(account.accountId)), { timeout: 15_000 }).toBeDefined();
+      await expect
+        .poll(() => received.find((r) => r.body.includes(account.accountId)), { timeout: 15_000 })
+        .toBeDefined();
       const hit = received.find((r) => r.body.includes(account.accountId))!;
       const payload = JSON.parse(hit.body) as { type: string; action: string; state: { status: string } };
-      expect(payload).toMatchObject({ type: 'account.security_changed', action: 'account.lock', state: { status: 'locked' } });
-      const [t, v1] = String(hit.headers['vigil-signature']).split(',').map((part) => part.split('=')[1]!);
+      expect(payload).toMatchObject({
+        type: 'account.security_changed',
+        action: 'account.lock',
+        state: { status: 'locked' },
+      });
+      const [t, v1] = String(hit.headers['vigil-signature'])
+        .split(',')
+        .map((part) => part.split('=')[1]!);
       expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${hit.body}`).digest('hex'));
 
       await page.goto('/admin/webhooks');

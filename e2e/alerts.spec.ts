@@ -3,7 +3,10 @@ import { expect, test } from '@playwright/test';
 import { createKeyInAdminPage, storageState, unique } from './helpers';
 
 test.describe('alert queue', () => {
-  test('an incident posted through the API appears in the queue without a reload, is assigned and resolved', async ({ browser, request }) => {
+  test('an incident posted through the API appears in the queue without a reload, is assigned and resolved', async ({
+    browser,
+    request,
+  }) => {
     const admin = await createKeyInAdminPage(browser, ['alerts:read']);
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
@@ -33,7 +36,9 @@ test.describe('alert queue', () => {
     // The platform reads the same alert with its key.
     const api = await request.get(`/api/v1/alerts?accountId=${accountId}`, { headers });
     expect(api.status()).toBe(200);
-    const body = (await api.json()) as { alerts: { rule: string; status: string; evidence: string[]; evidenceCount: number }[] };
+    const body = (await api.json()) as {
+      alerts: { rule: string; status: string; evidence: string[]; evidenceCount: number }[];
+    };
     expect(body.alerts).toHaveLength(1);
     expect(body.alerts[0]).toMatchObject({ rule: 'unrequested_otp_burst', status: 'open', evidenceCount: 6 });
     expect(body.alerts[0]!.evidence).toEqual(events.map((e) => e.id));
@@ -56,12 +61,18 @@ test.describe('alert queue', () => {
     await page.getByRole('button', { name: 'Resolve alert' }).click();
     // A reason is required: the browser keeps the form open until one is typed.
     await expect(page.getByLabel('What was done (required)')).toBeVisible();
-    await page.getByLabel('What was done (required)').fill('Customer confirmed they did not ask; password reset forced');
+    await page
+      .getByLabel('What was done (required)')
+      .fill('Customer confirmed they did not ask; password reset forced');
     await page.getByRole('button', { name: 'Resolve alert' }).click();
     await expect(page.getByRole('status')).toContainText('Alert resolved.');
-    await expect(page.getByRole('heading', { name: 'Unrequested OTP burst' }).locator('..').getByText('resolved')).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Unrequested OTP burst' }).locator('..').getByText('resolved'),
+    ).toBeVisible();
     await expect(page.getByText('Customer confirmed they did not ask').first()).toBeVisible();
-    const after = (await (await request.get(`/api/v1/alerts?accountId=${accountId}`, { headers })).json()) as { alerts: { status: string }[] };
+    const after = (await (await request.get(`/api/v1/alerts?accountId=${accountId}`, { headers })).json()) as {
+      alerts: { status: string }[];
+    };
     expect(after.alerts[0]!.status).toBe('resolved');
     await agent.close();
     await admin.context.close();
@@ -73,9 +84,20 @@ test.describe('alert queue', () => {
     const now = Date.now();
     const accounts = [`cus_e2e_brute_${tag}_a`, `cus_e2e_brute_${tag}_b`];
     const events = accounts.flatMap((accountId) =>
-      Array.from({ length: 10 }, (_, i) => ({ id: `${accountId}_${i}`, type: 'login.failed', reason: 'bad_password', occurredAt: new Date(now - 300_000 + i * 20_000).toISOString(), account: { id: accountId }, context: { ip: '203.0.113.200' } })),
+      Array.from({ length: 10 }, (_, i) => ({
+        id: `${accountId}_${i}`,
+        type: 'login.failed',
+        reason: 'bad_password',
+        occurredAt: new Date(now - 300_000 + i * 20_000).toISOString(),
+        account: { id: accountId },
+        context: { ip: '203.0.113.200' },
+      })),
     );
-    expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })).status()).toBe(200);
+    expect(
+      (
+        await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })
+      ).status(),
+    ).toBe(200);
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
     await page.goto('/alerts?rule=password_bruteforce');
@@ -107,7 +129,11 @@ test.describe('alert queue', () => {
       channel: 'sms',
       purpose: 'login',
     }));
-    expect((await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })).status()).toBe(200);
+    expect(
+      (
+        await request.post('/api/v1/events', { headers: { authorization: `Bearer ${admin.key}` }, data: { events } })
+      ).status(),
+    ).toBe(200);
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
     await page.goto('/alerts?rule=otp_guessing');
@@ -119,19 +145,32 @@ test.describe('alert queue', () => {
 
     // Someone else acknowledges it first, over the staff API, with the version both saw.
     const other = await browser.newContext({ storageState: storageState('admin') });
-    const patched = await other.request.patch(`/api/v1/alerts/${alertId}`, { data: { status: 'acknowledged', version: 1 } });
+    const patched = await other.request.patch(`/api/v1/alerts/${alertId}`, {
+      data: { status: 'acknowledged', version: 1 },
+    });
     expect(patched.status()).toBe(200);
     const stale = await other.request.patch(`/api/v1/alerts/${alertId}`, { data: { assigneeId: null, version: 1 } });
     expect(stale.status()).toBe(200); // already unassigned: nothing to do, says so
-    const conflict = await other.request.patch(`/api/v1/alerts/${alertId}`, { data: { status: 'dismissed', reason: 'x', version: 1 } });
+    const conflict = await other.request.patch(`/api/v1/alerts/${alertId}`, {
+      data: { status: 'dismissed', reason: 'x', version: 1 },
+    });
     expect(conflict.status()).toBe(409);
-    expect(((await conflict.json()) as { current: { status: string; version: number } }).current).toMatchObject({ status: 'acknowledged', version: 2 });
-    const noReason = await other.request.patch(`/api/v1/alerts/${alertId}`, { data: { status: 'resolved', version: 2 } });
+    expect(((await conflict.json()) as { current: { status: string; version: number } }).current).toMatchObject({
+      status: 'acknowledged',
+      version: 2,
+    });
+    const noReason = await other.request.patch(`/api/v1/alerts/${alertId}`, {
+      data: { status: 'resolved', version: 2 },
+    });
     expect(noReason.status()).toBe(400);
     expect(((await noReason.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors).toHaveProperty('reason');
     // Guessed and malformed ids get the same 404 as a missing alert.
     for (const guess of ['00000000-0000-4000-8000-000000000000', 'nonsense']) {
-      expect((await other.request.patch(`/api/v1/alerts/${guess}`, { data: { status: 'acknowledged', version: 1 } })).status()).toBe(404);
+      expect(
+        (
+          await other.request.patch(`/api/v1/alerts/${guess}`, { data: { status: 'acknowledged', version: 1 } })
+        ).status(),
+      ).toBe(404);
     }
 
     // This page still shows version 1: its dismiss is refused with the fresh state, nothing lost.
@@ -144,7 +183,10 @@ test.describe('alert queue', () => {
     await admin.context.close();
   });
 
-  test('signed out, the alerts API is refused; analysts read the queue but cannot act', async ({ browser, playwright }) => {
+  test('signed out, the alerts API is refused; analysts read the queue but cannot act', async ({
+    browser,
+    playwright,
+  }) => {
     const anonymous = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
     expect((await anonymous.get('/api/v1/alerts')).status()).toBe(401);
     await anonymous.dispose();
@@ -156,7 +198,9 @@ test.describe('alert queue', () => {
     await page.getByTestId('alert-row').first().getByRole('link').first().click();
     await expect(page.getByText('Your role reads alerts; agents and admins work them.')).toBeVisible();
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    expect(
+      results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+    ).toEqual([]);
     await analyst.close();
   });
 
@@ -170,7 +214,10 @@ test.describe('alert queue', () => {
     await expect(page.getByRole('status')).toContainText('Saved 1 change');
     await page.reload();
     await expect(page.getByRole('region', { name: /OTP guessing/ }).getByLabel('Within')).toHaveValue('12');
-    await page.getByRole('region', { name: /OTP guessing/ }).getByLabel('Within').fill('10');
+    await page
+      .getByRole('region', { name: /OTP guessing/ })
+      .getByLabel('Within')
+      .fill('10');
     await page.getByRole('button', { name: 'Save detection rules' }).click();
     await expect(page.getByRole('status')).toContainText('Saved 1 change');
     await analyst.close();

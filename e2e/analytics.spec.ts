@@ -10,7 +10,9 @@ test.describe('analytics', () => {
     await page.goto('/analytics');
     const issued = page.getByRole('region', { name: 'OTPs issued, by channel' });
     // The first draw waits for the chart data; on a busy 2-core CI machine (the other worker scanning the same page with axe) it once took over 10 s.
-    await expect(issued.locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible({ timeout: 30_000 });
+    await expect(issued.locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible({
+      timeout: 30_000,
+    });
     await page.getByRole('link', { name: '30d' }).click();
     await expect(page).toHaveURL(/range=30d/);
     await expect(page.getByText('daily UTC buckets')).toBeVisible();
@@ -46,10 +48,18 @@ test.describe('analytics', () => {
     test.setTimeout(150_000);
     await expect(async () => {
       await page.goto('/analytics?range=7d');
-      await expect(page.getByRole('region', { name: 'Logins' }).locator('.recharts-bar-rectangle path').filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
+      await expect(
+        page
+          .getByRole('region', { name: 'Logins' })
+          .locator('.recharts-bar-rectangle path')
+          .filter({ visible: true })
+          .first(),
+      ).toBeVisible({ timeout: 10_000 });
     }).toPass({ timeout: 60_000 });
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    expect(
+      results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+    ).toEqual([]);
   });
 
   test('a login bar drills down to the logins behind it', async ({ page }) => {
@@ -64,18 +74,29 @@ test.describe('analytics', () => {
   test('the overview shows the same figures as the metrics API for the last 24 hours', async ({ page }) => {
     const hour = 3_600_000;
     const to = new Date(Math.ceil((Date.now() + 1) / hour) * hour);
-    const qs = new URLSearchParams({ from: new Date(to.getTime() - 24 * hour).toISOString(), to: to.toISOString(), granularity: 'hour' });
-    const otp = (await (await page.request.get(`/api/v1/metrics/otp?${qs.toString()}`)).json()) as { totals: { issued: number; conversionRate: number | null } };
-    const logins = (await (await page.request.get(`/api/v1/metrics/logins?${qs.toString()}`)).json()) as { totals: { failureRate: number | null } };
+    const qs = new URLSearchParams({
+      from: new Date(to.getTime() - 24 * hour).toISOString(),
+      to: to.toISOString(),
+      granularity: 'hour',
+    });
+    const otp = (await (await page.request.get(`/api/v1/metrics/otp?${qs.toString()}`)).json()) as {
+      totals: { issued: number; conversionRate: number | null };
+    };
+    const logins = (await (await page.request.get(`/api/v1/metrics/logins?${qs.toString()}`)).json()) as {
+      totals: { failureRate: number | null };
+    };
     expect(otp.totals.issued).toBeGreaterThan(0);
     await page.goto('/');
     const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
-    await expect(page.getByRole('link', { name: /OTPs issued/ })).toContainText(otp.totals.issued.toLocaleString('en-US'));
+    await expect(page.getByRole('link', { name: /OTPs issued/ })).toContainText(
+      otp.totals.issued.toLocaleString('en-US'),
+    );
     await expect(page.getByRole('link', { name: /OTP conversion rate/ })).toContainText(pct(otp.totals.conversionRate));
     await expect(page.getByRole('link', { name: /Login failure rate/ })).toContainText(pct(logins.totals.failureRate));
     // The demo's incidents are open alerts and its newest reports are untouched: the cards count them and
     // lead to the queues (other tests act on alerts and reports meanwhile, so no exact figure here).
-    const figure = async (name: RegExp) => Number(((await page.getByRole('link', { name }).locator('p').nth(1).textContent()) ?? '').replace(/,/g, ''));
+    const figure = async (name: RegExp) =>
+      Number(((await page.getByRole('link', { name }).locator('p').nth(1).textContent()) ?? '').replace(/,/g, ''));
     expect(await figure(/Open alerts/)).toBeGreaterThan(0);
     expect(await figure(/New fraud reports/)).toBeGreaterThan(0);
     await page.getByRole('link', { name: /Open alerts/ }).click();
@@ -92,7 +113,11 @@ test.describe('analytics', () => {
 test.describe('metrics API access', () => {
   const params = () => {
     const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
-    return new URLSearchParams({ from: new Date(to.getTime() - 24 * 3_600_000).toISOString(), to: to.toISOString(), granularity: 'hour' }).toString();
+    return new URLSearchParams({
+      from: new Date(to.getTime() - 24 * 3_600_000).toISOString(),
+      to: to.toISOString(),
+      granularity: 'hour',
+    }).toString();
   };
 
   test('signed out is refused, each staff role is allowed, cross-site is refused', async ({ playwright, baseURL }) => {
@@ -104,8 +129,12 @@ test.describe('metrics API access', () => {
       const res = await staff.get(`/api/v1/metrics/logins?${params()}`);
       expect(res.status()).toBe(200);
       expect(await res.json()).toMatchObject({ granularity: 'hour', series: [{ key: 'all' }] });
-      expect((await staff.get(`/api/v1/metrics/otp?${params()}`, { headers: { 'sec-fetch-site': 'cross-site' } })).status()).toBe(403);
-      const bad = await staff.get('/api/v1/metrics/otp?from=2026-01-01T00:30:00Z&to=2026-01-02T00:00:00Z&granularity=hour');
+      expect(
+        (await staff.get(`/api/v1/metrics/otp?${params()}`, { headers: { 'sec-fetch-site': 'cross-site' } })).status(),
+      ).toBe(403);
+      const bad = await staff.get(
+        '/api/v1/metrics/otp?from=2026-01-01T00:30:00Z&to=2026-01-02T00:00:00Z&granularity=hour',
+      );
       expect(bad.status()).toBe(400);
       expect(await bad.json()).toMatchObject({ parameter: 'from' });
       await staff.dispose();

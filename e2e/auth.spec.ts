@@ -34,7 +34,12 @@ test.describe('staff sign-in', () => {
 
   test('header tricks that skip the proxy still get nothing: lib/ checks the session itself', async ({ request }) => {
     // A junk session cookie gets past the proxy (it only looks for the cookie); the page must still refuse.
-    for (const value of ['proxy', 'middleware', 'proxy:proxy:proxy:proxy:proxy', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware']) {
+    for (const value of [
+      'proxy',
+      'middleware',
+      'proxy:proxy:proxy:proxy:proxy',
+      'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware',
+    ]) {
       const res = await request.get('/accounts?q=okafor', {
         headers: { 'x-middleware-subrequest': value, cookie: 'next-auth.session-token=forged' },
         maxRedirects: 0,

@@ -28,7 +28,9 @@ export async function createKeyInAdminPage(browser: Browser, extraScopes: string
   await page.getByLabel('Name').fill(name);
   for (const scope of extraScopes) await page.getByRole('checkbox', { name: new RegExp(`^${scope}`) }).check();
   await page.getByRole('button', { name: 'Create API key' }).click();
-  await expect(page.getByRole('status')).toContainText(`API key “${name}” created with ${[...extraScopes, 'events:write'].sort().join(', ')}`);
+  await expect(page.getByRole('status')).toContainText(
+    `API key “${name}” created with ${[...extraScopes, 'events:write'].sort().join(', ')}`,
+  );
   const key = (await page.getByTestId('one-time-secret').textContent())!;
   expect(key).toMatch(/^vgl_live_[\w-]{43}$/);
   // Shown once: a reload shows the prefix only.

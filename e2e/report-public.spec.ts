@@ -4,11 +4,17 @@ import { unique } from './helpers';
 
 // Customers: no staff session, a phone-sized screen, and a time zone far from UTC (so a local time that the
 // browser did not convert would be rejected as "in the future").
-test.use({ storageState: { cookies: [], origins: [] }, viewport: { width: 390, height: 844 }, timezoneId: 'Pacific/Auckland' });
+test.use({
+  storageState: { cookies: [], origins: [] },
+  viewport: { width: 390, height: 844 },
+  timezoneId: 'Pacific/Auckland',
+});
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Two hours ago on the browser's own clock, as a datetime-local field holds it. */
@@ -21,7 +27,9 @@ const twoHoursAgoLocal = (page: Page) =>
 
 const notFound = 'We could not find a report with these details.';
 
-test('a customer reports a code they did not ask for, gets a reference and follows it on the status page', async ({ page }) => {
+test('a customer reports a code they did not ask for, gets a reference and follows it on the status page', async ({
+  page,
+}) => {
   const email = `worried-${unique()}@example.com`;
   await page.goto('/report');
   await expect(page.getByRole('heading', { name: 'Tell us what happened' })).toBeVisible();
@@ -32,7 +40,9 @@ test('a customer reports a code they did not ask for, gets a reference and follo
   await expect(page.getByTestId('advice-phishing')).toBeHidden();
 
   await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByLabel('What did you see or hear?').fill('A text with a login code arrived at night. I was asleep and did not try to sign in. <b>not bold</b>');
+  await page
+    .getByLabel('What did you see or hear?')
+    .fill('A text with a login code arrived at night. I was asleep and did not try to sign in. <b>not bold</b>');
   await page.getByLabel('When did it happen? (optional)').fill(await twoHoursAgoLocal(page));
   await page.getByRole('radio', { name: 'By email' }).check();
   await page.getByRole('button', { name: 'Send report' }).click();
@@ -57,7 +67,9 @@ test('a customer reports a code they did not ask for, gets a reference and follo
 
   // A wrong contact and a wrong reference get the very same answer, so neither can be probed.
   await page.getByRole('textbox', { name: 'Reference' }).fill(reference);
-  await page.getByRole('textbox', { name: 'Email address or phone number' }).fill(`someone-else-${unique()}@example.com`);
+  await page
+    .getByRole('textbox', { name: 'Email address or phone number' })
+    .fill(`someone-else-${unique()}@example.com`);
   await page.getByRole('button', { name: 'Show the status' }).click();
   const refusal = page.getByRole('main').getByRole('alert');
   await expect(refusal).toContainText(notFound);
@@ -72,7 +84,9 @@ test('a customer reports a code they did not ask for, gets a reference and follo
   expect(await seriousViolations(page), 'status not found').toEqual([]);
 });
 
-test('validation errors stand next to their fields and nothing typed is lost; phishing asks for the sender and the link', async ({ page }) => {
+test('validation errors stand next to their fields and nothing typed is lost; phishing asks for the sender and the link', async ({
+  page,
+}) => {
   await page.goto('/report');
   const senderNumber = page.getByLabel('The phone number it came from');
   const link = page.getByLabel('The link in the message');
@@ -115,7 +129,9 @@ test('validation errors stand next to their fields and nothing typed is lost; ph
   await expect(page.getByTestId('report-reference')).toHaveText(/^VR-[0-9A-Z]{6}$/);
 });
 
-test('the "Didn’t ask for this code?" link opens on the first choice and carries the code’s id, nothing else', async ({ page }) => {
+test('the "Didn’t ask for this code?" link opens on the first choice and carries the code’s id, nothing else', async ({
+  page,
+}) => {
   const otpId = `otp_e2e_${unique()}`;
   await page.goto(`/report?otp=${otpId}`);
   await expect(page.getByRole('radio', { name: 'I received a verification code I did not ask for' })).toBeChecked();
@@ -147,7 +163,9 @@ test('the public pages have no serious accessibility violations, in light and da
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('the form is a plain form: the chosen category’s questions appear, errors come back next to the fields, nothing typed is lost', async ({ page }) => {
+  test('the form is a plain form: the chosen category’s questions appear, errors come back next to the fields, nothing typed is lost', async ({
+    page,
+  }) => {
     await page.goto('/report');
     const phishing = page.getByRole('radio', { name: 'I received a suspicious text or email' });
     const email = page.getByLabel('Email address', { exact: true });
@@ -162,7 +180,9 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('main').getByRole('alert')).toContainText('Some answers need another look');
     await expect(email).toHaveAttribute('aria-invalid', 'true');
     await expect(email).toHaveAccessibleDescription('Enter an email address like name@example.com.');
-    await expect(page.getByLabel('What did you see or hear?')).toHaveAccessibleDescription(/Tell us in a few words what happened\./);
+    await expect(page.getByLabel('What did you see or hear?')).toHaveAccessibleDescription(
+      /Tell us in a few words what happened\./,
+    );
     await expect(phishing).toBeChecked();
     await expect(email).toHaveValue('not-an-address');
     await expect(link).toHaveValue('http://parcel-fee.example/pay');

@@ -1,12 +1,6 @@
 /** Typed errors of the domain, mapped to HTTP or to a form result in one place (lib/http). */
 export type ServiceErrorCode =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'invalid'
-  | 'conflict'
-  | 'rate_limited'
-  | 'unavailable';
+  'unauthorized' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'rate_limited' | 'unavailable';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -25,8 +19,10 @@ export class ServiceError extends Error {
 
 export const notFound = (what = 'Not found') => new ServiceError('not_found', what);
 export const forbidden = () => new ServiceError('forbidden', 'You do not have permission to do this.');
-export const invalid = (message: string, fieldErrors?: FieldErrors) => new ServiceError('invalid', message, fieldErrors);
-export const conflict = (message: string, current?: unknown) => new ServiceError('conflict', message, undefined, current);
+export const invalid = (message: string, fieldErrors?: FieldErrors) =>
+  new ServiceError('invalid', message, fieldErrors);
+export const conflict = (message: string, current?: unknown) =>
+  new ServiceError('conflict', message, undefined, current);
 
 export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof ServiceError;

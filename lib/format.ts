@@ -12,9 +12,15 @@ export function formatRate(rate: number | null): string {
  * A figure against the same figure in the period before: counts as a relative change, rates as
  * percentage points. `period` names what is compared with ("previous period", "the 24 h before").
  */
-export function formatChange(current: number | null, previous: number | null, kind: 'count' | 'rate', period: string): string {
+export function formatChange(
+  current: number | null,
+  previous: number | null,
+  kind: 'count' | 'rate',
+  period: string,
+): string {
   if (current === null || previous === null) return `no data for ${period}`;
-  if (kind === 'rate') return `${current >= previous ? '+' : ''}${((current - previous) * 100).toFixed(1)} pts vs ${period}`;
+  if (kind === 'rate')
+    return `${current >= previous ? '+' : ''}${((current - previous) * 100).toFixed(1)} pts vs ${period}`;
   if (previous === 0) return current === 0 ? `none in ${period} either` : `none in ${period}`;
   const change = (current - previous) / previous;
   return `${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)} % vs ${period}`;

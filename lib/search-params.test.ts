@@ -11,7 +11,13 @@ describe('datetime-local fields in console filters', () => {
   });
 
   it('the alert queue and the audit search both understand them, and drop nonsense', () => {
-    expect(parseQueueFilters({ since: '2026-11-26T09:30', until: 'yesterday' })).toMatchObject({ since: '2026-11-26T09:30:00Z', until: undefined });
-    expect(AuditFilters.parse({ from: '2026-11-26T09:30', to: '2026-11-27T00:00' })).toMatchObject({ from: '2026-11-26T09:30:00Z', to: '2026-11-27T00:00:00Z' });
+    expect(parseQueueFilters({ since: '2026-11-26T09:30', until: 'yesterday' })).toMatchObject({
+      since: '2026-11-26T09:30:00Z',
+      until: undefined,
+    });
+    expect(AuditFilters.parse({ from: '2026-11-26T09:30', to: '2026-11-27T00:00' })).toMatchObject({
+      from: '2026-11-26T09:30:00Z',
+      to: '2026-11-27T00:00:00Z',
+    });
   });
 });

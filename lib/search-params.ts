@@ -8,7 +8,11 @@ export function param(params: SearchParams, name: string): string | undefined {
 }
 
 /** The same URL with some parameters replaced (undefined removes one). */
-export function hrefWith(path: string, params: SearchParams, changes: Record<string, string | null | undefined>): string {
+export function hrefWith(
+  path: string,
+  params: SearchParams,
+  changes: Record<string, string | null | undefined>,
+): string {
   const next = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     const one = Array.isArray(v) ? v[0] : v;

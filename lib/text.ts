@@ -5,7 +5,8 @@ import { z } from 'zod';
  * refuse the whole statement, which would turn bad input into a 500 instead of a 400).
  */
 export const isStorableText = (s: string) => !s.includes('\u0000') && s.isWellFormed();
-export const storableText = (max: number) => z.string().max(max).refine(isStorableText, 'contains characters that cannot be stored (NUL or broken Unicode)');
+export const storableText = (max: number) =>
+  z.string().max(max).refine(isStorableText, 'contains characters that cannot be stored (NUL or broken Unicode)');
 
 /** Strips what PostgreSQL cannot store, for free text that is matched rather than stored (search boxes). */
 export const toStorableText = (s: string) => s.replaceAll('\u0000', '').toWellFormed();

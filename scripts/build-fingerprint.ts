@@ -2,7 +2,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const sources = ['app', 'components', 'lib', 'db', 'proxy.ts', 'instrumentation.ts', 'next.config.js', 'postcss.config.mjs', 'package-lock.json', 'tsconfig.json'];
+const sources = [
+  'app',
+  'components',
+  'lib',
+  'db',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.js',
+  'postcss.config.mjs',
+  'package-lock.json',
+  'tsconfig.json',
+];
 
 function walk(entry: string, out: string[]) {
   if (!fs.existsSync(entry)) return;
@@ -24,7 +35,11 @@ export function buildFingerprint(root = process.cwd()): string {
 export const fingerprintFile = path.join('.next', 'vigil-build-fingerprint');
 
 export function buildIsCurrent(): boolean {
-  return fs.existsSync(path.join('.next', 'BUILD_ID')) && fs.existsSync(fingerprintFile) && fs.readFileSync(fingerprintFile, 'utf8') === buildFingerprint();
+  return (
+    fs.existsSync(path.join('.next', 'BUILD_ID')) &&
+    fs.existsSync(fingerprintFile) &&
+    fs.readFileSync(fingerprintFile, 'utf8') === buildFingerprint()
+  );
 }
 
 export function recordBuild(): void {

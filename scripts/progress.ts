@@ -8,7 +8,9 @@ export function progressReporter(label: string) {
       if (tty) {
         const width = 28;
         const filled = Math.round(fraction * width);
-        process.stdout.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${detail}   `);
+        process.stdout.write(
+          `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${detail}   `,
+        );
       } else {
         const tenth = Math.floor(fraction * 10);
         if (tenth !== lastTenth) {

@@ -73,7 +73,11 @@ async function main() {
     recordBuild();
   }
 
-  console.log(env.DATABASE_URL ? 'Database: PostgreSQL server (DATABASE_URL)' : `Database: embedded PostgreSQL in ${env.VIGIL_DATA_DIR}`);
+  console.log(
+    env.DATABASE_URL
+      ? 'Database: PostgreSQL server (DATABASE_URL)'
+      : `Database: embedded PostgreSQL in ${env.VIGIL_DATA_DIR}`,
+  );
   let prepared;
   try {
     prepared = await prepareDatabase(wantDemo);

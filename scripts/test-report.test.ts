@@ -16,7 +16,12 @@ describe('vitestFailures', () => {
               { fullName: 'a › fails', status: 'failed' },
             ],
           },
-          { name: '/repo/lib/b.test.ts', status: 'failed', message: 'Cannot find module x\n  at stack', assertionResults: [] },
+          {
+            name: '/repo/lib/b.test.ts',
+            status: 'failed',
+            message: 'Cannot find module x\n  at stack',
+            assertionResults: [],
+          },
           { name: '/repo/lib/c.test.ts', status: 'passed', assertionResults: [{ fullName: 'c', status: 'passed' }] },
         ],
       },

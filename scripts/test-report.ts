@@ -7,7 +7,12 @@ import path from 'node:path';
 export type VitestReport = {
   numPassedTests: number;
   numFailedTests: number;
-  testResults?: { name: string; status: string; message?: string; assertionResults?: { fullName: string; status: string }[] }[];
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string }[];
+  }[];
 };
 
 export function vitestFailures(report: VitestReport, root = process.cwd()): string[] {
@@ -16,7 +21,8 @@ export function vitestFailures(report: VitestReport, root = process.cwd()): stri
     const where = path.relative(root, file.name);
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
     for (const t of failedTests) names.push(`${where} › ${t.fullName}`);
-    if (file.status === 'failed' && failedTests.length === 0) names.push(`${where}: ${(file.message ?? 'failed outside any test').split('\n')[0]}`);
+    if (file.status === 'failed' && failedTests.length === 0)
+      names.push(`${where}: ${(file.message ?? 'failed outside any test').split('\n')[0]}`);
   }
   return names;
 }
@@ -27,7 +33,10 @@ export type PlaywrightSuite = {
   specs?: { title: string; line: number; tests: { projectName: string; status: string }[] }[];
   suites?: PlaywrightSuite[];
 };
-export type PlaywrightReport = { stats: { expected: number; unexpected: number; flaky: number }; suites?: PlaywrightSuite[] };
+export type PlaywrightReport = {
+  stats: { expected: number; unexpected: number; flaky: number };
+  suites?: PlaywrightSuite[];
+};
 
 export function playwrightFailures(report: PlaywrightReport): string[] {
   const names: string[] = [];
@@ -35,7 +44,8 @@ export function playwrightFailures(report: PlaywrightReport): string[] {
   const walk = (suite: PlaywrightSuite, titles: string[], file: string) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests) {
-        if (t.status === 'unexpected') names.push(`[${t.projectName}] ${file}:${spec.line} › ${[...titles, spec.title].join(' › ')}`);
+        if (t.status === 'unexpected')
+          names.push(`[${t.projectName}] ${file}:${spec.line} › ${[...titles, spec.title].join(' › ')}`);
       }
     }
     for (const child of suite.suites ?? []) walk(child, [...titles, child.title], file);

@@ -43,7 +43,12 @@ async function main() {
     failures.push('lint and typecheck');
   }
 
-  const unitOk = run('unit and integration tests', 'node_modules/.bin/vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/unit.json`]);
+  const unitOk = run('unit and integration tests', 'node_modules/.bin/vitest', [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}/unit.json`,
+  ]);
   const unit = readJson<VitestReport>(`${out}/unit.json`);
   passed += unit?.numPassedTests ?? 0;
   failed += unit ? unit.numFailedTests : 1;

@@ -25,13 +25,15 @@ import { progressReporter } from './progress';
 function positiveInt(name: string, max: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
     return n;
   };
 }
 
 function role(value: string) {
-  if (!(staffRoles as readonly string[]).includes(value)) throw new InvalidArgumentError(`role must be one of ${staffRoles.join(', ')}.`);
+  if (!(staffRoles as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`role must be one of ${staffRoles.join(', ')}.`);
   return value as (typeof staffRoles)[number];
 }
 
@@ -46,7 +48,9 @@ async function withDatabase(work: (database: Database) => Promise<void>) {
   }
 }
 
-const program = new Command('vigil').description('Vigil account-security console: administration commands').showHelpAfterError();
+const program = new Command('vigil')
+  .description('Vigil account-security console: administration commands')
+  .showHelpAfterError();
 
 program
   .command('migrate')
@@ -56,38 +60,73 @@ program
 program
   .command('seed')
   .description('fill the database with deterministic demo data (staff, accounts, login and OTP events)')
-  .option('--accounts <n>', 'number of customer accounts', positiveInt('--accounts', 5_000_000), defaultSeedOptions.accounts)
+  .option(
+    '--accounts <n>',
+    'number of customer accounts',
+    positiveInt('--accounts', 5_000_000),
+    defaultSeedOptions.accounts,
+  )
   .option('--days <n>', 'days of history, ending now', positiveInt('--days', 400), defaultSeedOptions.days)
-  .option('--seed <n>', 'random seed (same seed, same data)', positiveInt('--seed', 2 ** 31 - 1), defaultSeedOptions.seed)
-  .option('--end <time>', 'end of the generated range (ISO 8601; default now): with the seed, makes a run reproducible', (v: string) => {
-    const t = new Date(v);
-    if (Number.isNaN(t.getTime())) throw new InvalidArgumentError('--end must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.');
-    return t;
-  })
-  .option('--otp-events <n>', 'bulk path: stream this many OTP events with COPY (PostgreSQL server only), e.g. 10000000', positiveInt('--otp-events', 1_000_000_000))
-  .option('--login-events <n>', 'bulk path: stream this many login events with COPY (PostgreSQL server only)', positiveInt('--login-events', 1_000_000_000))
-  .action((opts: { accounts: number; days: number; seed: number; end?: Date; otpEvents?: number; loginEvents?: number }) =>
-    withDatabase(async (database) => {
-      const end = opts.end ?? new Date();
-      if (opts.otpEvents || opts.loginEvents) {
-        const accountsForBulk = opts.accounts === defaultSeedOptions.accounts ? 100_000 : opts.accounts;
-        for (const [kind, count] of [['otp', opts.otpEvents], ['login', opts.loginEvents]] as const) {
-          if (!count) continue;
-          const progress = progressReporter(`Bulk ${kind} events`);
-          const started = performance.now();
-          const written = await bulkSeedEvents(database, { kind, events: count, accounts: accountsForBulk, days: opts.days, seed: opts.seed, end }, (done, total) =>
-            progress.update(done, total, `${done.toLocaleString('en-US')} events`),
-          );
-          const seconds = (performance.now() - started) / 1000;
-          progress.done(`Wrote ${written.toLocaleString('en-US')} ${kind} events for up to ${accountsForBulk.toLocaleString('en-US')} accounts in ${seconds.toFixed(0)} s (${Math.round(written / seconds).toLocaleString('en-US')} events/s).`);
+  .option(
+    '--seed <n>',
+    'random seed (same seed, same data)',
+    positiveInt('--seed', 2 ** 31 - 1),
+    defaultSeedOptions.seed,
+  )
+  .option(
+    '--end <time>',
+    'end of the generated range (ISO 8601; default now): with the seed, makes a run reproducible',
+    (v: string) => {
+      const t = new Date(v);
+      if (Number.isNaN(t.getTime()))
+        throw new InvalidArgumentError('--end must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.');
+      return t;
+    },
+  )
+  .option(
+    '--otp-events <n>',
+    'bulk path: stream this many OTP events with COPY (PostgreSQL server only), e.g. 10000000',
+    positiveInt('--otp-events', 1_000_000_000),
+  )
+  .option(
+    '--login-events <n>',
+    'bulk path: stream this many login events with COPY (PostgreSQL server only)',
+    positiveInt('--login-events', 1_000_000_000),
+  )
+  .action(
+    (opts: { accounts: number; days: number; seed: number; end?: Date; otpEvents?: number; loginEvents?: number }) =>
+      withDatabase(async (database) => {
+        const end = opts.end ?? new Date();
+        if (opts.otpEvents || opts.loginEvents) {
+          const accountsForBulk = opts.accounts === defaultSeedOptions.accounts ? 100_000 : opts.accounts;
+          for (const [kind, count] of [
+            ['otp', opts.otpEvents],
+            ['login', opts.loginEvents],
+          ] as const) {
+            if (!count) continue;
+            const progress = progressReporter(`Bulk ${kind} events`);
+            const started = performance.now();
+            const written = await bulkSeedEvents(
+              database,
+              { kind, events: count, accounts: accountsForBulk, days: opts.days, seed: opts.seed, end },
+              (done, total) => progress.update(done, total, `${done.toLocaleString('en-US')} events`),
+            );
+            const seconds = (performance.now() - started) / 1000;
+            progress.done(
+              `Wrote ${written.toLocaleString('en-US')} ${kind} events for up to ${accountsForBulk.toLocaleString('en-US')} accounts in ${seconds.toFixed(0)} s (${Math.round(written / seconds).toLocaleString('en-US')} events/s).`,
+            );
+          }
+          return;
         }
-        return;
-      }
-      const progress = progressReporter('Seeding');
-      const summary = await seedDemoData(database.db, { accounts: opts.accounts, days: opts.days, seed: opts.seed, end }, (p) => progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`));
-      progress.done(`Seeded ${summary.accounts} accounts and ${summary.events.toLocaleString('en-US')} events.`);
-      console.log(`Demo staff (password ${demoStaffPassword}): ${demoStaff.map((s) => s.email).join(', ')}`);
-    }),
+        const progress = progressReporter('Seeding');
+        const summary = await seedDemoData(
+          database.db,
+          { accounts: opts.accounts, days: opts.days, seed: opts.seed, end },
+          (p) => progress.update(p.day, p.days, `${p.events.toLocaleString('en-US')} events`),
+        );
+        progress.done(`Seeded ${summary.accounts} accounts and ${summary.events.toLocaleString('en-US')} events.`);
+        console.log(`Demo staff (password ${demoStaffPassword}): ${demoStaff.map((s) => s.email).join(', ')}`);
+      }),
   );
 
 const staff = program.command('staff').description('manage staff who sign in to Vigil');
@@ -100,7 +139,11 @@ staff
   .option('--name <name>', 'display name (defaults to the e-mail)')
   .action((opts: { email: string; role: (typeof staffRoles)[number]; name?: string }) =>
     withDatabase(async ({ db }) => {
-      const created = await createStaff(db, cliActor(), { email: opts.email, role: opts.role, name: opts.name ?? opts.email });
+      const created = await createStaff(db, cliActor(), {
+        email: opts.email,
+        role: opts.role,
+        name: opts.name ?? opts.email,
+      });
       console.log(`Created ${created.email} (${created.role}). Password, shown only this once:`);
       console.log(created.generatedPassword);
     }),
@@ -111,7 +154,9 @@ staff
   .description('disable a staff member and end their sessions')
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
-    withDatabase(async ({ db }) => console.log((await disableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message)),
+    withDatabase(async ({ db }) =>
+      console.log((await disableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message),
+    ),
   );
 
 staff
@@ -119,7 +164,9 @@ staff
   .description('let a disabled staff member sign in again')
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
-    withDatabase(async ({ db }) => console.log((await enableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message)),
+    withDatabase(async ({ db }) =>
+      console.log((await enableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message),
+    ),
   );
 
 staff
@@ -129,7 +176,10 @@ staff
   .requiredOption('--role <role>', `one of ${staffRoles.join(', ')}`, role)
   .action((opts: { email: string; role: string }) =>
     withDatabase(async ({ db }) =>
-      console.log((await changeStaffRole(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email), role: opts.role })).message),
+      console.log(
+        (await changeStaffRole(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email), role: opts.role }))
+          .message,
+      ),
     ),
   );
 
@@ -146,10 +196,15 @@ staff
   );
 
 function scopes(value: string) {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = list.filter((s) => !(apiKeyScopes as readonly string[]).includes(s));
   if (list.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`${unknown.length ? `unknown scope ${unknown.join(', ')}; ` : ''}scopes are ${apiKeyScopes.join(', ')} (comma-separated).`);
+    throw new InvalidArgumentError(
+      `${unknown.length ? `unknown scope ${unknown.join(', ')}; ` : ''}scopes are ${apiKeyScopes.join(', ')} (comma-separated).`,
+    );
   }
   return list as (typeof apiKeyScopes)[number][];
 }
@@ -176,10 +231,13 @@ apikey
   .action(() =>
     withDatabase(async ({ db }) => {
       const keys = await listApiKeys(db, cliActor());
-      if (keys.length === 0) console.log('No API keys yet. Create one with: npm run vigil -- apikey create --name N --scopes events:write');
+      if (keys.length === 0)
+        console.log('No API keys yet. Create one with: npm run vigil -- apikey create --name N --scopes events:write');
       for (const k of keys) {
         const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
-        console.log(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`);
+        console.log(
+          `${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`,
+        );
       }
     }),
   );
@@ -188,13 +246,19 @@ apikey
   .command('revoke')
   .description('revoke an API key; it is refused from its next request')
   .requiredOption('--id <id>', 'the key id shown by apikey list')
-  .action((opts: { id: string }) => withDatabase(async ({ db }) => console.log((await revokeApiKey(db, cliActor(), { apiKeyId: opts.id })).message)));
+  .action((opts: { id: string }) =>
+    withDatabase(async ({ db }) => console.log((await revokeApiKey(db, cliActor(), { apiKeyId: opts.id })).message)),
+  );
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DatabaseLockedError || error instanceof EnvError) {
     console.error(`vigil: ${error.message}`);
   } else if (isServiceError(error)) {
-    const fields = error.fieldErrors ? Object.entries(error.fieldErrors).map(([k, v]) => `\n  ${k}: ${v.join('; ')}`).join('') : '';
+    const fields = error.fieldErrors
+      ? Object.entries(error.fieldErrors)
+          .map(([k, v]) => `\n  ${k}: ${v.join('; ')}`)
+          .join('')
+      : '';
     console.error(`vigil: ${error.message}${fields}`);
   } else {
     console.error('vigil: unexpected error:', error);

@@ -4,7 +4,14 @@ import { getDb } from '@/db/client';
 import { publicReportStatus } from '@/lib/reports/public-status';
 import { fileReport } from '@/lib/services/reports/file-report';
 import { categoryChoices } from '@/components/report/report-categories';
-import { asSentence, formValues, minutesFromNow, runPublicAction, tooLongMessage, type PublicFormResult } from './public-action';
+import {
+  asSentence,
+  formValues,
+  minutesFromNow,
+  runPublicAction,
+  tooLongMessage,
+  type PublicFormResult,
+} from './public-action';
 
 export type FileReportResult = PublicFormResult<{ reference: string }>;
 export type ReportStatusResult = PublicFormResult<Awaited<ReturnType<typeof publicReportStatus>>>;
@@ -57,11 +64,15 @@ function reportFieldMessage(field: string, message: string): string {
     case 'category':
       return 'Choose the answer that is closest to what happened.';
     case 'email':
-      return message.startsWith('give') ? 'Give the email address or the phone number on your account.' : 'Enter an email address like name@example.com.';
+      return message.startsWith('give')
+        ? 'Give the email address or the phone number on your account.'
+        : 'Enter an email address like name@example.com.';
     case 'phone':
       return 'Enter the phone number with its country code, like +44 7700 900123.';
     case 'occurredAt':
-      return message.includes('future') ? 'This time is in the future. When did it happen?' : 'Choose a date and time, or leave this empty.';
+      return message.includes('future')
+        ? 'This time is in the future. When did it happen?'
+        : 'Choose a date and time, or leave this empty.';
     case 'description':
       return 'Tell us in a few words what happened.';
     default:
@@ -75,27 +86,46 @@ export async function fileReportAction(_prev: FileReportResult | null, form: For
   return runPublicAction(
     values,
     {
-      tooMany: (minutes) => `We have received several reports in a short time. Please try again in ${minutesFromNow(minutes)}. If money is being taken from you right now, contact your bank.`,
+      tooMany: (minutes) =>
+        `We have received several reports in a short time. Please try again in ${minutesFromNow(minutes)}. If money is being taken from you right now, contact your bank.`,
       fieldMessage: reportFieldMessage,
     },
     async ({ clientIp }) => {
-      const { reference } = await fileReport(await getDb(), reportInputFrom(form, values), { source: 'web', clientIp, trustedApp: false });
+      const { reference } = await fileReport(await getDb(), reportInputFrom(form, values), {
+        source: 'web',
+        clientIp,
+        trustedApp: false,
+      });
       return { reference };
     },
   );
 }
 
 /** The public status lookup (/report/status): reference and contact come in the POST body, never a URL. */
-export async function reportStatusAction(_prev: ReportStatusResult | null, form: FormData): Promise<ReportStatusResult> {
+export async function reportStatusAction(
+  _prev: ReportStatusResult | null,
+  form: FormData,
+): Promise<ReportStatusResult> {
   const values = formValues(form);
   return runPublicAction(
     values,
     {
       tooMany: (minutes) => `Too many look-ups in a short time. Please try again in ${minutesFromNow(minutes)}.`,
-      notFound: 'We could not find a report with these details. Check the reference and use the same email address or phone number you gave when you reported.',
+      notFound:
+        'We could not find a report with these details. Check the reference and use the same email address or phone number you gave when you reported.',
       fieldMessage: (field, message) =>
-        tooLongMessage(message) ?? (field === 'reference' ? 'Enter the reference we gave you, like VR-7K2M9Q.' : field === 'contact' ? 'Enter the email address or phone number you gave when you reported.' : asSentence(message)),
+        tooLongMessage(message) ??
+        (field === 'reference'
+          ? 'Enter the reference we gave you, like VR-7K2M9Q.'
+          : field === 'contact'
+            ? 'Enter the email address or phone number you gave when you reported.'
+            : asSentence(message)),
     },
-    async ({ clientIp }) => publicReportStatus(await getDb(), { reference: canonicalReference(values.reference ?? ''), contact: values.contact ?? '' }, clientIp),
+    async ({ clientIp }) =>
+      publicReportStatus(
+        await getDb(),
+        { reference: canonicalReference(values.reference ?? ''), contact: values.contact ?? '' },
+        clientIp,
+      ),
   );
 }

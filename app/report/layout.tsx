@@ -6,7 +6,10 @@ export default function PublicReportLayout({ children }: { children: ReactNode }
     <div className="flex min-h-screen flex-col">
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto flex max-w-xl items-center gap-3 px-4 py-3">
-          <div className="flex size-9 items-center justify-center rounded-lg bg-indigo-700 text-base font-bold text-white" aria-hidden>
+          <div
+            className="flex size-9 items-center justify-center rounded-lg bg-indigo-700 text-base font-bold text-white"
+            aria-hidden
+          >
             V
           </div>
           <div>

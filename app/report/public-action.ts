@@ -42,13 +42,24 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * The public counterpart of runAction (there is no signed-in actor): maps the typed errors of lib/ to a
  * form result once; anything unexpected is logged with a request id and shown generically.
  */
-export async function runPublicAction<T>(values: Record<string, string>, wording: Wording, work: (request: PublicRequest) => Promise<T>): Promise<PublicFormResult<T>> {
+export async function runPublicAction<T>(
+  values: Record<string, string>,
+  wording: Wording,
+  work: (request: PublicRequest) => Promise<T>,
+): Promise<PublicFormResult<T>> {
   const h = await headers();
   const requestId = h.get('x-request-id') ?? randomUUID();
-  const refuse = (error: string, fieldErrors: Record<string, string> = {}) => ({ ok: false as const, error, fieldErrors, values });
+  const refuse = (error: string, fieldErrors: Record<string, string> = {}) => ({
+    ok: false as const,
+    error,
+    fieldErrors,
+    values,
+  });
   try {
     // clientIp reads X-Forwarded-For the way the API does (Next's server sets it from the connection).
-    const ip = clientIp(new Request('http://vigil.invalid', { headers: { 'x-forwarded-for': h.get('x-forwarded-for') ?? '' } }));
+    const ip = clientIp(
+      new Request('http://vigil.invalid', { headers: { 'x-forwarded-for': h.get('x-forwarded-for') ?? '' } }),
+    );
     return { ok: true, data: await work({ clientIp: ip, requestId }) };
   } catch (error) {
     if (error instanceof ApiError && error.status === 429) {
@@ -56,12 +67,17 @@ export async function runPublicAction<T>(values: Record<string, string>, wording
       return refuse(wording.tooMany(Math.max(1, Math.ceil(seconds / 60))));
     }
     if (isServiceError(error) && error.code === 'invalid') {
-      return refuse('Some answers need another look. They are marked below.', customerFieldErrors(error.fieldErrors, wording));
+      return refuse(
+        'Some answers need another look. They are marked below.',
+        customerFieldErrors(error.fieldErrors, wording),
+      );
     }
     if (isServiceError(error) && error.code === 'not_found') return refuse(wording.notFound ?? error.message);
     if (isServiceError(error) || error instanceof ApiError) return refuse(error.message);
     log.error('public form action failed', { requestId, error });
-    return refuse(`Something went wrong on our side and nothing was sent. Please try again in a moment. If it keeps happening, quote this reference: ${requestId}.`);
+    return refuse(
+      `Something went wrong on our side and nothing was sent. Please try again in a moment. If it keeps happening, quote this reference: ${requestId}.`,
+    );
   }
 }
 
@@ -77,7 +93,9 @@ function customerFieldErrors(fieldErrors: FieldErrors | undefined, wording: Word
 /** Zod's own "too long" message, in plain words; null for any other message. */
 export function tooLongMessage(message: string): string | null {
   const max = /<=\s*(\d+)/.exec(message)?.[1];
-  return message.startsWith('Too big') && max ? `This is too long. Please keep it under ${plural(Number(max), 'character')}.` : null;
+  return message.startsWith('Too big') && max
+    ? `This is too long. Please keep it under ${plural(Number(max), 'character')}.`
+    : null;
 }
 
 /** The service's lower-case fragment ("must be …") as a sentence. */

@@ -7,7 +7,19 @@ import { buttonDanger, buttonPrimary, buttonSecondary, input } from '@/component
 import type { AlertStatus } from '@/db/schema';
 
 /** The triage buttons of one alert. Resolving or dismissing asks for the reason first. */
-export function AlertActions({ alertId, version, status, assignedToMe, assigned }: { alertId: string; version: number; status: AlertStatus; assignedToMe: boolean; assigned: boolean }) {
+export function AlertActions({
+  alertId,
+  version,
+  status,
+  assignedToMe,
+  assigned,
+}: {
+  alertId: string;
+  version: number;
+  status: AlertStatus;
+  assignedToMe: boolean;
+  assigned: boolean;
+}) {
   const [state, action, pending] = useActionState(alertFormAction, null);
   const [closing, setClosing] = useState<'resolve' | 'dismiss' | null>(null);
   const closed = status === 'resolved' || status === 'dismissed';
@@ -22,7 +34,9 @@ export function AlertActions({ alertId, version, status, assignedToMe, assigned 
     return (
       <div className="space-y-2">
         <ActionMessage state={state} />
-        <p className="text-sm text-slate-600 dark:text-slate-400">This alert is {status}; that is final. A new hit on the same subject opens a new alert.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          This alert is {status}; that is final. A new hit on the same subject opens a new alert.
+        </p>
       </div>
     );
   }
@@ -51,12 +65,29 @@ export function AlertActions({ alertId, version, status, assignedToMe, assigned 
         </button>
       </div>
       {closing ? (
-        <form action={action} onSubmit={() => setClosing(null)} className="space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-700" aria-label={closing === 'resolve' ? 'Resolve alert' : 'Dismiss alert'}>
+        <form
+          action={action}
+          onSubmit={() => setClosing(null)}
+          className="space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-700"
+          aria-label={closing === 'resolve' ? 'Resolve alert' : 'Dismiss alert'}
+        >
           {hidden(closing)}
           <label htmlFor="close-reason" className="block text-sm font-medium">
             {closing === 'resolve' ? 'What was done (required)' : 'Why this is not a threat (required)'}
           </label>
-          <textarea id="close-reason" name="reason" required maxLength={1000} rows={2} className={`${input} w-full`} placeholder={closing === 'resolve' ? 'e.g. customer confirmed; password reset forced' : 'e.g. customer was travelling; confirmed by phone'} />
+          <textarea
+            id="close-reason"
+            name="reason"
+            required
+            maxLength={1000}
+            rows={2}
+            className={`${input} w-full`}
+            placeholder={
+              closing === 'resolve'
+                ? 'e.g. customer confirmed; password reset forced'
+                : 'e.g. customer was travelling; confirmed by phone'
+            }
+          />
           <div className="flex gap-2">
             <button type="submit" className={closing === 'resolve' ? buttonPrimary : buttonDanger} disabled={pending}>
               {closing === 'resolve' ? 'Resolve alert' : 'Dismiss alert'}

@@ -5,7 +5,12 @@ export function SeverityBadge({ severity }: { severity: AlertSeverity }) {
   return <Badge tone={severity}>{severity}</Badge>;
 }
 
-const statusTones: Record<AlertStatus, Tone> = { open: 'high', acknowledged: 'info', resolved: 'good', dismissed: 'low' };
+const statusTones: Record<AlertStatus, Tone> = {
+  open: 'high',
+  acknowledged: 'info',
+  resolved: 'good',
+  dismissed: 'low',
+};
 
 export function AlertStatusBadge({ status }: { status: AlertStatus }) {
   return <Badge tone={statusTones[status]}>{status}</Badge>;

@@ -14,7 +14,9 @@ import { AlertStatusBadge, SeverityBadge } from './alert-badges';
 
 export type QueueRow = AlertView & { description: string; detectedAgo: string };
 
-const typing = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 /**
  * The triage queue: select rows for bulk acknowledge / dismiss, or work from the keyboard — j/k move,
@@ -51,10 +53,12 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
       };
       if (event.key === 'j') move(index + 1);
       else if (event.key === 'k') move(index - 1);
-      else if (event.key === 'x' && canManage) setSelected((s) => new Set(s.has(row.id) ? [...s].filter((id) => id !== row.id) : [...s, row.id]));
+      else if (event.key === 'x' && canManage)
+        setSelected((s) => new Set(s.has(row.id) ? [...s].filter((id) => id !== row.id) : [...s, row.id]));
       else if (event.key === 'a' && canManage) quickAction('assign-me', row);
       else if (event.key === 'e' && canManage) quickAction('acknowledge', row);
-      else if (event.key === 'Enter' && document.activeElement === rowRefs.current[index]) router.push(`/alerts/${row.id}`);
+      else if (event.key === 'Enter' && document.activeElement === rowRefs.current[index])
+        router.push(`/alerts/${row.id}`);
       else return;
       event.preventDefault();
     };
@@ -71,8 +75,9 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
         <div className="flex min-h-10 flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm dark:border-slate-800 dark:bg-slate-900">
           {visible.length === 0 ? (
             <span className="text-slate-600 dark:text-slate-400">
-              Select alerts to acknowledge or dismiss them together. Keys: <kbd className={mono}>j</kbd>/<kbd className={mono}>k</kbd> move · <kbd className={mono}>x</kbd> select ·{' '}
-              <kbd className={mono}>a</kbd> assign to me · <kbd className={mono}>e</kbd> acknowledge · <kbd className={mono}>Enter</kbd> open
+              Select alerts to acknowledge or dismiss them together. Keys: <kbd className={mono}>j</kbd>/
+              <kbd className={mono}>k</kbd> move · <kbd className={mono}>x</kbd> select · <kbd className={mono}>a</kbd>{' '}
+              assign to me · <kbd className={mono}>e</kbd> acknowledge · <kbd className={mono}>Enter</kbd> open
             </span>
           ) : (
             <>
@@ -90,12 +95,23 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
                 <label htmlFor="bulk-reason" className="sr-only">
                   Reason for dismissing
                 </label>
-                <input id="bulk-reason" name="reason" required maxLength={1000} placeholder="Reason (required to dismiss)" className={`${input} w-64`} />
+                <input
+                  id="bulk-reason"
+                  name="reason"
+                  required
+                  maxLength={1000}
+                  placeholder="Reason (required to dismiss)"
+                  className={`${input} w-64`}
+                />
                 <button type="submit" className={buttonDanger} disabled={bulkPending}>
                   Dismiss
                 </button>
               </form>
-              <button type="button" className="text-sm text-slate-600 underline dark:text-slate-400" onClick={() => setSelected(new Set())}>
+              <button
+                type="button"
+                className="text-sm text-slate-600 underline dark:text-slate-400"
+                onClick={() => setSelected(new Set())}
+              >
                 Clear
               </button>
             </>
@@ -104,7 +120,19 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
       ) : null}
       <ActionMessage state={bulkState} />
       <ActionMessage state={quick} />
-      <DataTable label="Alert queue" columns={[...(canManage ? ['Select'] : []), 'Severity', 'Alert', 'Subject', 'Activity (event time)', 'Status', 'Assignee', 'Detected']}>
+      <DataTable
+        label="Alert queue"
+        columns={[
+          ...(canManage ? ['Select'] : []),
+          'Severity',
+          'Alert',
+          'Subject',
+          'Activity (event time)',
+          'Status',
+          'Assignee',
+          'Detected',
+        ]}
+      >
         {rows.map((r, i) => (
           <tr
             key={r.id}
@@ -115,18 +143,30 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
             onFocus={() => setFocus(i)}
             aria-selected={selected.has(r.id)}
             data-testid="alert-row"
-            className={clsx('outline-none focus:bg-indigo-50 focus:ring-2 focus:ring-indigo-500 focus:ring-inset dark:focus:bg-indigo-950', selected.has(r.id) && 'bg-amber-50 dark:bg-amber-950/40')}
+            className={clsx(
+              'outline-none focus:bg-indigo-50 focus:ring-2 focus:ring-indigo-500 focus:ring-inset dark:focus:bg-indigo-950',
+              selected.has(r.id) && 'bg-amber-50 dark:bg-amber-950/40',
+            )}
           >
             {canManage ? (
               <td className={td}>
-                <input type="checkbox" aria-label={`Select ${r.title} on ${r.subject.id}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} className="h-4 w-4" />
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${r.title} on ${r.subject.id}`}
+                  checked={selected.has(r.id)}
+                  onChange={() => toggle(r.id)}
+                  className="h-4 w-4"
+                />
               </td>
             ) : null}
             <td className={td}>
               <SeverityBadge severity={r.severity} />
             </td>
             <td className={td}>
-              <Link href={`/alerts/${r.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+              <Link
+                href={`/alerts/${r.id}`}
+                className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+              >
                 {r.title}
               </Link>
               <div className="text-xs text-slate-600 dark:text-slate-400">{r.description}</div>
@@ -143,13 +183,16 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
             <td className={`${td} text-xs whitespace-nowrap`}>
               {r.firstSeen.toISOString().slice(0, 16).replace('T', ' ')} UTC
               <div className="text-slate-600 dark:text-slate-400">
-                {r.hitCount} hit{r.hitCount === 1 ? '' : 's'} · {r.evidenceCount} event{r.evidenceCount === 1 ? '' : 's'}
+                {r.hitCount} hit{r.hitCount === 1 ? '' : 's'} · {r.evidenceCount} event
+                {r.evidenceCount === 1 ? '' : 's'}
               </div>
             </td>
             <td className={td}>
               <AlertStatusBadge status={r.status} />
             </td>
-            <td className={`${td} text-sm`}>{r.assignee?.name ?? <span className="text-slate-500">unassigned</span>}</td>
+            <td className={`${td} text-sm`}>
+              {r.assignee?.name ?? <span className="text-slate-500">unassigned</span>}
+            </td>
             <td className={`${td} text-xs whitespace-nowrap text-slate-600 dark:text-slate-400`}>{r.detectedAgo}</td>
           </tr>
         ))}

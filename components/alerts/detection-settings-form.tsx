@@ -24,7 +24,11 @@ export function DetectionSettingsForm({ rules, canEdit }: { rules: RuleForm[]; c
       <input type="hidden" name="rules" value={rules.map((r) => r.rule).join(',')} />
       <fieldset disabled={!canEdit || pending} className="grid gap-4 lg:grid-cols-2">
         {rules.map((r) => (
-          <section key={r.rule} aria-labelledby={`rule-${r.rule}`} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+          <section
+            key={r.rule}
+            aria-labelledby={`rule-${r.rule}`}
+            className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+          >
             <div className="flex items-start justify-between gap-3">
               <div>
                 <h2 id={`rule-${r.rule}`} className="text-sm font-semibold">
@@ -40,11 +44,24 @@ export function DetectionSettingsForm({ rules, canEdit }: { rules: RuleForm[]; c
             <div className="mt-3 flex flex-wrap gap-3">
               {r.fields.map((f) => (
                 <div key={f.key}>
-                  <label htmlFor={`${r.rule}.${f.key}`} className="block text-xs font-medium text-slate-600 dark:text-slate-400">
+                  <label
+                    htmlFor={`${r.rule}.${f.key}`}
+                    className="block text-xs font-medium text-slate-600 dark:text-slate-400"
+                  >
                     {f.label}
                   </label>
                   <div className="mt-1 flex items-center gap-1.5">
-                    <input id={`${r.rule}.${f.key}`} name={`${r.rule}.${f.key}`} type="number" required min={f.min} max={f.max} step={1} defaultValue={f.value} className={`${input} w-24`} />
+                    <input
+                      id={`${r.rule}.${f.key}`}
+                      name={`${r.rule}.${f.key}`}
+                      type="number"
+                      required
+                      min={f.min}
+                      max={f.max}
+                      step={1}
+                      defaultValue={f.value}
+                      className={`${input} w-24`}
+                    />
                     <span className="text-xs text-slate-600 dark:text-slate-400">{f.unit}</span>
                   </div>
                 </div>
@@ -61,7 +78,9 @@ export function DetectionSettingsForm({ rules, canEdit }: { rules: RuleForm[]; c
           <ActionMessage state={state} />
         </div>
       ) : (
-        <p className="text-sm text-slate-600 dark:text-slate-400">Analysts and admins change these; your role reads them.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Analysts and admins change these; your role reads them.
+        </p>
       )}
     </form>
   );

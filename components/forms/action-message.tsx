@@ -2,7 +2,13 @@ import type { ActionResult } from '@/lib/actions/action-result';
 
 /** The outcome of a server action, announced to screen readers. */
 /** A secret in `data.secret` (a generated password, an API key) is shown once, ready to copy. */
-export function ActionMessage({ state, secretLabel = 'Password' }: { state: ActionResult<{ secret?: string }> | null; secretLabel?: string }) {
+export function ActionMessage({
+  state,
+  secretLabel = 'Password',
+}: {
+  state: ActionResult<{ secret?: string }> | null;
+  secretLabel?: string;
+}) {
   if (!state) return null;
   if (!state.ok) {
     return (
@@ -17,7 +23,10 @@ export function ActionMessage({ state, secretLabel = 'Password' }: { state: Acti
       {state.data?.secret ? (
         <p className="mt-1">
           {secretLabel} (copy it now, it will not be shown again):{' '}
-          <code data-testid="one-time-secret" className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-900 select-all dark:bg-slate-800 dark:text-slate-100">
+          <code
+            data-testid="one-time-secret"
+            className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-900 select-all dark:bg-slate-800 dark:text-slate-100"
+          >
             {state.data.secret}
           </code>
         </p>

@@ -22,7 +22,14 @@ export function CreateApiKeyForm({ scopes }: { scopes: readonly string[] }) {
         <label htmlFor="key-name" className="block text-sm font-medium">
           Name
         </label>
-        <input id="key-name" name="name" required placeholder="e.g. login service (production)" className={`${input} mt-1 w-full`} aria-invalid={Boolean(errors?.name)} />
+        <input
+          id="key-name"
+          name="name"
+          required
+          placeholder="e.g. login service (production)"
+          className={`${input} mt-1 w-full`}
+          aria-invalid={Boolean(errors?.name)}
+        />
         {errors?.name ? <p className="mt-1 text-xs text-red-700 dark:text-red-300">{errors.name[0]}</p> : null}
       </div>
       <fieldset>

@@ -15,14 +15,27 @@ export function CreateStaffForm() {
           <label htmlFor="new-email" className="block text-sm font-medium">
             Email
           </label>
-          <input id="new-email" name="email" type="email" required className={`${input} mt-1 w-full`} aria-invalid={Boolean(errors?.email)} />
+          <input
+            id="new-email"
+            name="email"
+            type="email"
+            required
+            className={`${input} mt-1 w-full`}
+            aria-invalid={Boolean(errors?.email)}
+          />
           {errors?.email ? <p className="mt-1 text-xs text-red-700 dark:text-red-300">{errors.email[0]}</p> : null}
         </div>
         <div>
           <label htmlFor="new-name" className="block text-sm font-medium">
             Name
           </label>
-          <input id="new-name" name="name" required className={`${input} mt-1 w-full`} aria-invalid={Boolean(errors?.name)} />
+          <input
+            id="new-name"
+            name="name"
+            required
+            className={`${input} mt-1 w-full`}
+            aria-invalid={Boolean(errors?.name)}
+          />
           {errors?.name ? <p className="mt-1 text-xs text-red-700 dark:text-red-300">{errors.name[0]}</p> : null}
         </div>
         <div>

@@ -26,7 +26,14 @@ export function HistoryFilters({
     <form action={action} className="mb-3 flex flex-wrap items-end gap-3" aria-label="Filters">
       <input type="hidden" name="tab" value={tab} />
       {selects.map((s) => (
-        <LabeledSelect key={s.name} id={`f-${s.name}`} name={s.name} label={s.label} options={s.options} value={values[s.name]} />
+        <LabeledSelect
+          key={s.name}
+          id={`f-${s.name}`}
+          name={s.name}
+          label={s.label}
+          options={s.options}
+          value={values[s.name]}
+        />
       ))}
       <div>
         <label htmlFor="f-from" className="block text-xs font-medium text-slate-600 dark:text-slate-400">

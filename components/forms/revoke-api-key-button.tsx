@@ -11,7 +11,11 @@ export function RevokeApiKeyButton({ apiKeyId, name }: { apiKeyId: string; name:
   return (
     <div className="space-y-1">
       {confirming ? (
-        <form action={action} onSubmit={() => setConfirming(false)} className="flex flex-wrap items-center gap-2 text-sm">
+        <form
+          action={action}
+          onSubmit={() => setConfirming(false)}
+          className="flex flex-wrap items-center gap-2 text-sm"
+        >
           <input type="hidden" name="apiKeyId" value={apiKeyId} />
           <span>Revoke “{name}”? Requests with it fail at once.</span>
           <button type="submit" className={buttonDanger}>

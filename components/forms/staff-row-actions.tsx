@@ -44,16 +44,32 @@ export function StaffRowActions({ staffId, email, role, disabled, isSelf }: Prop
             </button>
           </form>
         ) : (
-          <button type="button" className={buttonDanger} disabled={pending || isSelf} onClick={() => setConfirming('disable')}>
+          <button
+            type="button"
+            className={buttonDanger}
+            disabled={pending || isSelf}
+            onClick={() => setConfirming('disable')}
+          >
             Disable
           </button>
         )}
-        <button type="button" className={buttonSecondary} disabled={pending} onClick={() => setConfirming('reset-password')}>
+        <button
+          type="button"
+          className={buttonSecondary}
+          disabled={pending}
+          onClick={() => setConfirming('reset-password')}
+        >
           Reset password
         </button>
       </div>
       {confirming ? (
-        <form action={action} onSubmit={() => setConfirming(null)} role="group" aria-label="Confirm" className="flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-sm dark:border-amber-800 dark:bg-amber-950">
+        <form
+          action={action}
+          onSubmit={() => setConfirming(null)}
+          role="group"
+          aria-label="Confirm"
+          className="flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-sm dark:border-amber-800 dark:bg-amber-950"
+        >
           <input type="hidden" name="staffId" value={staffId} />
           <input type="hidden" name="intent" value={confirming} />
           <span>

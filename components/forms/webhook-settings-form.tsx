@@ -37,7 +37,12 @@ export function WebhookSettingsForm({ url, enabled }: { url: string; enabled: bo
         ) : null}
       </div>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="enabled" checked={draftEnabled} onChange={(e) => setDraftEnabled(e.target.checked)} />
+        <input
+          type="checkbox"
+          name="enabled"
+          checked={draftEnabled}
+          onChange={(e) => setDraftEnabled(e.target.checked)}
+        />
         Send <code className="font-mono text-xs">account.security_changed</code> events to this URL
       </label>
       <button type="submit" disabled={pending} className={buttonPrimary}>
@@ -55,7 +60,11 @@ export function RotateWebhookSecretButton() {
   return (
     <div className="space-y-1">
       {confirming ? (
-        <form action={action} onSubmit={() => setConfirming(false)} className="flex flex-wrap items-center gap-2 text-sm">
+        <form
+          action={action}
+          onSubmit={() => setConfirming(false)}
+          className="flex flex-wrap items-center gap-2 text-sm"
+        >
           <span>Generate a new secret? The receiver rejects deliveries until it has the new one.</span>
           <button type="submit" className={buttonDanger}>
             Yes, generate

@@ -21,7 +21,9 @@ export function AdminTabs() {
           aria-current={pathname.startsWith(t.href) ? 'page' : undefined}
           className={clsx(
             'border-b-2 px-3 py-2 text-sm font-medium',
-            pathname.startsWith(t.href) ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400',
+            pathname.startsWith(t.href)
+              ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300'
+              : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400',
           )}
         >
           {t.label}

@@ -23,7 +23,10 @@ export function AppShell({ actor, children }: { actor: StaffActor; children: Rea
     <div className="flex min-h-screen">
       <aside className="hidden w-52 shrink-0 border-r border-slate-200 bg-white px-3 py-4 md:block dark:border-slate-800 dark:bg-slate-950">
         <Link href="/" className="mb-6 flex items-center gap-2 px-3">
-          <span className="flex h-7 w-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white" aria-hidden>
+          <span
+            className="flex h-7 w-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white"
+            aria-hidden
+          >
             V
           </span>
           <span className="font-semibold tracking-tight">Vigil</span>
@@ -36,7 +39,13 @@ export function AppShell({ actor, children }: { actor: StaffActor; children: Rea
             <label htmlFor="account-lookup" className="sr-only">
               Look up an account
             </label>
-            <input id="account-lookup" name="q" type="search" placeholder="Look up an account by e-mail, phone, id or name" className={`${input} w-full max-w-md`} />
+            <input
+              id="account-lookup"
+              name="q"
+              type="search"
+              placeholder="Look up an account by e-mail, phone, id or name"
+              className={`${input} w-full max-w-md`}
+            />
           </form>
           <div className="flex items-center gap-3 text-sm">
             <span className="hidden sm:inline" title={actor.email}>

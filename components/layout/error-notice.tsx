@@ -6,8 +6,8 @@ export function ErrorNotice({ reference, onRetry }: { reference?: string; onRetr
     <main className="mx-auto max-w-lg px-6 py-24 text-center">
       <h1 className="text-xl font-semibold">Something went wrong</h1>
       <p className="mt-3 text-slate-600 dark:text-slate-400">
-        Vigil could not complete this request. Try again; if it keeps happening, send the reference below to the
-        Vigil administrators.
+        Vigil could not complete this request. Try again; if it keeps happening, send the reference below to the Vigil
+        administrators.
       </p>
       {reference ? (
         <p className="mt-4 text-sm">

@@ -42,7 +42,10 @@ export function SafetyAdvice() {
         <div
           key={choice.value}
           data-testid={`advice-${choice.value}`}
-          className={clsx('hidden rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50', choice.revealClass)}
+          className={clsx(
+            'hidden rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50',
+            choice.revealClass,
+          )}
         >
           <h2 className="text-base font-semibold">Keep yourself safe</h2>
           <ul className="mt-2 list-disc space-y-1.5 pl-5 text-base">
@@ -57,7 +60,15 @@ export function SafetyAdvice() {
 }
 
 /** The questions only some categories ask (who called, what the message said, which order). */
-export function CategoryDetails({ values, errors, chosen }: { values: Record<string, string>; errors: Record<string, string>; chosen?: string }) {
+export function CategoryDetails({
+  values,
+  errors,
+  chosen,
+}: {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  chosen?: string;
+}) {
   return (
     <>
       {categoryChoices

@@ -25,7 +25,8 @@ export interface CategoryChoice {
 }
 
 const neverShare = 'Never share a code or your password with anyone. Our staff will never ask you for them.';
-const changePassword = 'If you think someone could get into your account, change your password now and turn on two-step verification.';
+const changePassword =
+  'If you think someone could get into your account, change your password now and turn on two-step verification.';
 
 export const categoryChoices: CategoryChoice[] = [
   {
@@ -45,7 +46,14 @@ export const categoryChoices: CategoryChoice[] = [
       'No real support agent will ever ask for your code or your password. Stop replying or hang up.',
       'If you gave them a code or your password, change your password now and turn on two-step verification.',
     ],
-    details: [{ field: 'callerNumber', label: 'The number they called or messaged from (if you know it)', type: 'tel', maxLength: 40 }],
+    details: [
+      {
+        field: 'callerNumber',
+        label: 'The number they called or messaged from (if you know it)',
+        type: 'tel',
+        maxLength: 40,
+      },
+    ],
     revealClass: 'group-has-[#category-impersonation:checked]/report:block',
   },
   {
@@ -56,9 +64,28 @@ export const categoryChoices: CategoryChoice[] = [
       'If you already typed your details on that page, change your password now and turn on two-step verification.',
     ],
     details: [
-      { field: 'senderNumber', label: 'The phone number it came from', hint: 'For a text message. Leave empty for an email.', type: 'tel', maxLength: 40 },
-      { field: 'senderAddress', label: 'The email address it came from', hint: 'For an email. Leave empty for a text message.', type: 'email', maxLength: 320 },
-      { field: 'link', label: 'The link in the message', hint: 'Copy it without opening it. Leave empty if there was no link.', type: 'text', inputMode: 'url', maxLength: 2000 },
+      {
+        field: 'senderNumber',
+        label: 'The phone number it came from',
+        hint: 'For a text message. Leave empty for an email.',
+        type: 'tel',
+        maxLength: 40,
+      },
+      {
+        field: 'senderAddress',
+        label: 'The email address it came from',
+        hint: 'For an email. Leave empty for a text message.',
+        type: 'email',
+        maxLength: 320,
+      },
+      {
+        field: 'link',
+        label: 'The link in the message',
+        hint: 'Copy it without opening it. Leave empty if there was no link.',
+        type: 'text',
+        inputMode: 'url',
+        maxLength: 2000,
+      },
     ],
     revealClass: 'group-has-[#category-phishing:checked]/report:block',
   },
@@ -66,7 +93,15 @@ export const categoryChoices: CategoryChoice[] = [
     value: 'unauthorized_order',
     label: 'There is an order or payment on my account I did not make',
     advice: [changePassword, 'If money was taken from your card or bank account, contact your bank as well.'],
-    details: [{ field: 'orderId', label: 'The order number (if you have it)', hint: 'You can find it in your order history or in the confirmation email.', type: 'text', maxLength: 100 }],
+    details: [
+      {
+        field: 'orderId',
+        label: 'The order number (if you have it)',
+        hint: 'You can find it in your order history or in the confirmation email.',
+        type: 'text',
+        maxLength: 100,
+      },
+    ],
     revealClass: 'group-has-[#category-unauthorized-order:checked]/report:block',
   },
   {
@@ -76,7 +111,9 @@ export const categoryChoices: CategoryChoice[] = [
       'Only give your delivery code to the courier at your door, once the parcel is in your hands. Nobody needs it by phone or message.',
       neverShare,
     ],
-    details: [{ field: 'orderId', label: 'The order number of the parcel (if you have it)', type: 'text', maxLength: 100 }],
+    details: [
+      { field: 'orderId', label: 'The order number of the parcel (if you have it)', type: 'text', maxLength: 100 },
+    ],
     revealClass: 'group-has-[#category-delivery-code:checked]/report:block',
   },
   {

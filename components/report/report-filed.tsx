@@ -18,18 +18,25 @@ export function ReportFiled({ reference }: { reference: string }) {
 
       <div className="rounded-xl border-2 border-indigo-200 bg-white p-5 text-center dark:border-indigo-900 dark:bg-slate-900">
         <p className="text-sm font-medium text-slate-700 dark:text-slate-300">Your reference</p>
-        <p data-testid="report-reference" className="mt-1 font-mono text-3xl font-bold tracking-widest text-indigo-800 select-all dark:text-indigo-200">
+        <p
+          data-testid="report-reference"
+          className="mt-1 font-mono text-3xl font-bold tracking-widest text-indigo-800 select-all dark:text-indigo-200"
+        >
           {reference}
         </p>
         <p className="mt-3 text-sm text-slate-700 dark:text-slate-300">
-          Write it down or take a screenshot. With it and the email or phone number you gave, you can check on your report at any time.
+          Write it down or take a screenshot. With it and the email or phone number you gave, you can check on your
+          report at any time.
         </p>
       </div>
 
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">What happens next</h2>
         <ol className="list-decimal space-y-2 pl-5 text-base">
-          <li>Someone from our security team reads your report. Reports about codes and access to accounts are looked at first.</li>
+          <li>
+            Someone from our security team reads your report. Reports about codes and access to accounts are looked at
+            first.
+          </li>
           <li>If we need to know more, we will contact you, or leave you a message on the status page.</li>
           <li>We will never ask you for a code or your password. Anyone who does is not us.</li>
         </ol>

@@ -10,7 +10,12 @@ import { FieldError, FieldHint, Section, TextField, customerButton, customerInpu
 
 const noSubscription = () => () => {};
 /** True once the page runs in the browser (false while rendered on the server and in a page without JS). */
-const useInBrowser = () => useSyncExternalStore(noSubscription, () => true, () => false);
+const useInBrowser = () =>
+  useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
 /** A datetime-local value is the customer's local time; the browser knows its offset, the server does not. */
 function localToIso(local: string): string {
@@ -46,7 +51,11 @@ export function ReportForm({ otpId }: { otpId?: string }) {
 
   const fieldIds: Record<string, string> = {
     category: categoryInputId('unrequested_code'),
-    ...Object.fromEntries(Object.keys(errors).filter((k) => k.startsWith('details.')).map((k) => [k, detailId(chosen ?? '', k.slice('details.'.length))])),
+    ...Object.fromEntries(
+      Object.keys(errors)
+        .filter((k) => k.startsWith('details.'))
+        .map((k) => [k, detailId(chosen ?? '', k.slice('details.'.length))]),
+    ),
   };
 
   return (
@@ -58,7 +67,8 @@ export function ReportForm({ otpId }: { otpId?: string }) {
         </p>
         {otpId ? (
           <p className="mt-3 rounded-lg bg-indigo-50 p-3 text-base text-indigo-950 dark:bg-indigo-950 dark:text-indigo-50">
-            You followed the “Didn’t ask for this code?” link. Thank you for checking. Do not share that code with anyone.
+            You followed the “Didn’t ask for this code?” link. Thank you for checking. Do not share that code with
+            anyone.
           </p>
         ) : null}
       </div>
@@ -68,13 +78,37 @@ export function ReportForm({ otpId }: { otpId?: string }) {
       <form action={action} noValidate className="group/report space-y-8">
         <CategoryChoices checked={chosen} error={errors.category} />
         <SafetyAdvice />
-        <p className="text-base text-slate-700 group-has-[.category-radio:checked]/report:hidden dark:text-slate-300">Choose an answer above to continue.</p>
+        <p className="text-base text-slate-700 group-has-[.category-radio:checked]/report:hidden dark:text-slate-300">
+          Choose an answer above to continue.
+        </p>
 
         <div className="hidden space-y-10 group-has-[.category-radio:checked]/report:block">
           <Section title="2. Your account">
-            <p className="-mt-3 text-sm text-slate-600 dark:text-slate-300">The email address or the phone number on your account, so we can find it. At least one of them.</p>
-            <TextField id="email" name="email" label="Email address" type="email" autoComplete="email" inputMode="email" maxLength={320} defaultValue={values.email} error={errors.email} />
-            <TextField id="phone" name="phone" label="Phone number" hint="With the country code, like +44 7700 900123" type="tel" autoComplete="tel" maxLength={40} defaultValue={values.phone} error={errors.phone} />
+            <p className="-mt-3 text-sm text-slate-600 dark:text-slate-300">
+              The email address or the phone number on your account, so we can find it. At least one of them.
+            </p>
+            <TextField
+              id="email"
+              name="email"
+              label="Email address"
+              type="email"
+              autoComplete="email"
+              inputMode="email"
+              maxLength={320}
+              defaultValue={values.email}
+              error={errors.email}
+            />
+            <TextField
+              id="phone"
+              name="phone"
+              label="Phone number"
+              hint="With the country code, like +44 7700 900123"
+              type="tel"
+              autoComplete="tel"
+              maxLength={40}
+              defaultValue={values.phone}
+              error={errors.phone}
+            />
           </Section>
 
           <Section title="3. Tell us more">
@@ -117,8 +151,17 @@ export function ReportForm({ otpId }: { otpId?: string }) {
             <FieldError id="contactPreference" error={errors.contactPreference} />
             <div className="mt-3 space-y-2">
               {contactPreferences.map((option) => (
-                <label key={option.value} className="flex min-h-12 cursor-pointer items-center gap-3 rounded-lg border border-slate-300 bg-white px-4 py-2.5 has-checked:border-indigo-700 has-checked:bg-indigo-50 dark:border-slate-600 dark:bg-slate-900 dark:has-checked:border-indigo-300 dark:has-checked:bg-indigo-950">
-                  <input type="radio" name="contactPreference" value={option.value} defaultChecked={(values.contactPreference ?? '') === option.value} className="size-5 shrink-0 accent-indigo-700 dark:accent-indigo-300" />
+                <label
+                  key={option.value}
+                  className="flex min-h-12 cursor-pointer items-center gap-3 rounded-lg border border-slate-300 bg-white px-4 py-2.5 has-checked:border-indigo-700 has-checked:bg-indigo-50 dark:border-slate-600 dark:bg-slate-900 dark:has-checked:border-indigo-300 dark:has-checked:bg-indigo-950"
+                >
+                  <input
+                    type="radio"
+                    name="contactPreference"
+                    value={option.value}
+                    defaultChecked={(values.contactPreference ?? '') === option.value}
+                    className="size-5 shrink-0 accent-indigo-700 dark:accent-indigo-300"
+                  />
                   <span className="text-base">{option.label}</span>
                 </label>
               ))}
@@ -136,7 +179,9 @@ export function ReportForm({ otpId }: { otpId?: string }) {
             <button type="submit" disabled={pending} className={customerButton}>
               {pending ? 'Sending your report…' : 'Send report'}
             </button>
-            <p className="text-sm text-slate-600 dark:text-slate-300">You will get a reference to follow your report.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-300">
+              You will get a reference to follow your report.
+            </p>
           </div>
         </div>
       </form>

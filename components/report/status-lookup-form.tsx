@@ -45,7 +45,15 @@ export function StatusLookupForm() {
           error={errors.reference}
           className="[&_input]:font-mono [&_input]:tracking-wider"
         />
-        <TextField id="contact" name="contact" label="Email address or phone number" autoComplete="email" maxLength={320} defaultValue={values.contact} error={errors.contact} />
+        <TextField
+          id="contact"
+          name="contact"
+          label="Email address or phone number"
+          autoComplete="email"
+          maxLength={320}
+          defaultValue={values.contact}
+          error={errors.contact}
+        />
         <button type="submit" disabled={pending} className={customerButton}>
           {pending ? 'Looking…' : 'Show the status'}
         </button>

@@ -48,7 +48,14 @@ export function TextField({ id, name, label, hint, error, className, ...inputPro
         {label}
       </label>
       <FieldHint id={id}>{hint}</FieldHint>
-      <input id={id} name={name} className={customerInput} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, Boolean(hint), Boolean(error))} {...inputProps} />
+      <input
+        id={id}
+        name={name}
+        className={customerInput}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, Boolean(hint), Boolean(error))}
+        {...inputProps}
+      />
       <FieldError id={id} error={error} />
     </div>
   );

@@ -5,7 +5,13 @@ import { reportAction } from '@/app/(console)/reports/actions';
 import { ActionMessage } from '@/components/forms/action-message';
 import { buttonDanger, buttonPrimary, buttonSecondary, input } from '@/components/ui/styles';
 
-const moveLabels: Record<string, string> = { triaged: 'Mark triaged', investigating: 'Investigate', awaiting_customer: 'Wait for customer', resolved: 'Resolve…', rejected: 'Reject as spam' };
+const moveLabels: Record<string, string> = {
+  triaged: 'Mark triaged',
+  investigating: 'Investigate',
+  awaiting_customer: 'Wait for customer',
+  resolved: 'Resolve…',
+  rejected: 'Reject as spam',
+};
 const resolutions = [
   ['account_secured', 'Account secured'],
   ['confirmed_fraud', 'Confirmed fraud'],
@@ -88,14 +94,24 @@ export function ReportActions(p: ReportActionsProps) {
       </div>
       {p.moves.length > 0 ? (
         // Keyed by the assignee: React resets a form after its action, and the select must then show the new one.
-        <form key={p.assigneeId ?? 'unassigned'} action={action} className="flex flex-wrap items-end gap-2" aria-label="Assign report">
+        <form
+          key={p.assigneeId ?? 'unassigned'}
+          action={action}
+          className="flex flex-wrap items-end gap-2"
+          aria-label="Assign report"
+        >
           {ref}
           <input type="hidden" name="intent" value="assign" />
           <div>
             <label htmlFor="report-assignee" className="block text-sm font-medium">
               Assign to
             </label>
-            <select id="report-assignee" name="assigneeId" defaultValue={p.assigneeId ?? ''} className={`${input} mt-1`}>
+            <select
+              id="report-assignee"
+              name="assigneeId"
+              defaultValue={p.assigneeId ?? ''}
+              className={`${input} mt-1`}
+            >
               <option value="">Nobody (unassigned)</option>
               {p.staff.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -110,7 +126,12 @@ export function ReportActions(p: ReportActionsProps) {
         </form>
       ) : null}
       {resolving ? (
-        <form action={action} onSubmit={() => setResolving(false)} className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700" aria-label="Resolve report">
+        <form
+          action={action}
+          onSubmit={() => setResolving(false)}
+          className="flex flex-wrap items-end gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700"
+          aria-label="Resolve report"
+        >
           {ref}
           <input type="hidden" name="intent" value="move" />
           <input type="hidden" name="to" value="resolved" />
@@ -138,12 +159,20 @@ export function ReportActions(p: ReportActionsProps) {
         </form>
       ) : null}
       {state && (state.ok || !playbookOpen) ? <ActionMessage state={state} /> : null}
-      <dialog ref={dialog} onClose={() => setPlaybookOpen(false)} aria-labelledby="playbook-title" className="m-auto w-full max-w-lg rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
+      <dialog
+        ref={dialog}
+        onClose={() => setPlaybookOpen(false)}
+        aria-labelledby="playbook-title"
+        className="m-auto w-full max-w-lg rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      >
         <form action={action} className="space-y-3 p-5">
           <h2 id="playbook-title" className="text-base font-semibold">
             Secure {p.account?.label ?? 'the account'}?
           </h2>
-          <p className="text-sm text-slate-700 dark:text-slate-300">Forces a password reset and ends every session now, in one step; each action is recorded on the account and noted on this report. The customer is told.</p>
+          <p className="text-sm text-slate-700 dark:text-slate-300">
+            Forces a password reset and ends every session now, in one step; each action is recorded on the account and
+            noted on this report. The customer is told.
+          </p>
           {ref}
           <input type="hidden" name="intent" value="playbook" />
           <input type="hidden" name="accountVersion" value={p.account?.version ?? ''} />
@@ -155,7 +184,14 @@ export function ReportActions(p: ReportActionsProps) {
             <label htmlFor="playbook-note" className="block text-sm font-medium">
               Note (what you checked)
             </label>
-            <textarea id="playbook-note" name="note" required maxLength={1000} rows={3} className={`${input} mt-1 w-full`} />
+            <textarea
+              id="playbook-note"
+              name="note"
+              required
+              maxLength={1000}
+              rows={3}
+              className={`${input} mt-1 w-full`}
+            />
           </div>
           {state && !state.ok && playbookOpen ? <ActionMessage state={state} /> : null}
           <div className="flex justify-end gap-2">
@@ -239,14 +275,24 @@ export function LinkAccountForm({ reportId, version, candidates, search }: LinkA
           <label htmlFor="find-account" className="block text-sm font-medium">
             Find the account
           </label>
-          <input id="find-account" name="find" type="search" defaultValue={search.q} maxLength={search.maxLength} className={`${input} mt-1 w-full`} placeholder="Part of an e-mail, phone, platform id or name" />
+          <input
+            id="find-account"
+            name="find"
+            type="search"
+            defaultValue={search.q}
+            maxLength={search.maxLength}
+            className={`${input} mt-1 w-full`}
+            placeholder="Part of an e-mail, phone, platform id or name"
+          />
         </div>
         <button type="submit" className={buttonSecondary}>
           Search
         </button>
       </form>
       {search.results === null ? null : search.results.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No account matches “{search.q}”. Try a shorter part, or the digits of the phone number.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No account matches “{search.q}”. Try a shorter part, or the digits of the phone number.
+        </p>
       ) : (
         <ul aria-label="Accounts found" className="space-y-2">
           {search.results.map(pick)}

@@ -1,7 +1,14 @@
 import { Badge, type Tone } from '@/components/ui/badge';
 
 const priorityTones: Record<string, Tone> = { urgent: 'critical', high: 'high', normal: 'medium', low: 'low' };
-const statusTones: Record<string, Tone> = { new: 'high', triaged: 'info', investigating: 'info', awaiting_customer: 'medium', resolved: 'good', rejected: 'low' };
+const statusTones: Record<string, Tone> = {
+  new: 'high',
+  triaged: 'info',
+  investigating: 'info',
+  awaiting_customer: 'medium',
+  resolved: 'good',
+  rejected: 'low',
+};
 
 export const categoryLabels: Record<string, string> = {
   unrequested_code: 'Code not asked for',

@@ -25,14 +25,24 @@ export interface QueueReport {
 }
 
 /** The report queue with selection for bulk assign and bulk close as duplicate. */
-export function ReportQueue({ rows, canTriage, staff }: { rows: QueueReport[]; canTriage: boolean; staff: { id: string; name: string }[] }) {
+export function ReportQueue({
+  rows,
+  canTriage,
+  staff,
+}: {
+  rows: QueueReport[];
+  canTriage: boolean;
+  staff: { id: string; name: string }[];
+}) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [state, action, pending] = useActionState(async (previous: unknown, form: FormData) => {
     const result = await bulkReportAction(previous, form);
     if (result.ok) setSelected(new Set());
     return result;
   }, null);
-  const selection = JSON.stringify(rows.filter((r) => selected.has(r.id)).map((r) => ({ reportId: r.id, version: r.version })));
+  const selection = JSON.stringify(
+    rows.filter((r) => selected.has(r.id)).map((r) => ({ reportId: r.id, version: r.version })),
+  );
   const toggle = (id: string) => setSelected((s) => new Set(s.has(id) ? [...s].filter((x) => x !== id) : [...s, id]));
   return (
     <div className="space-y-3">
@@ -69,22 +79,40 @@ export function ReportQueue({ rows, canTriage, staff }: { rows: QueueReport[]; c
         </div>
       ) : null}
       <ActionMessage state={state} />
-      <DataTable label="Report queue" columns={[...(canTriage ? ['Select'] : []), 'Priority', 'Report', 'Account', 'Status', 'Due', 'Assignee']}>
+      <DataTable
+        label="Report queue"
+        columns={[...(canTriage ? ['Select'] : []), 'Priority', 'Report', 'Account', 'Status', 'Due', 'Assignee']}
+      >
         {rows.map((r) => (
-          <tr key={r.id} data-testid="report-row" className={clsx(selected.has(r.id) && 'bg-amber-50 dark:bg-amber-950/40')}>
+          <tr
+            key={r.id}
+            data-testid="report-row"
+            className={clsx(selected.has(r.id) && 'bg-amber-50 dark:bg-amber-950/40')}
+          >
             {canTriage ? (
               <td className={td}>
-                <input type="checkbox" className="h-4 w-4" aria-label={`Select ${r.reference}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
+                <input
+                  type="checkbox"
+                  className="h-4 w-4"
+                  aria-label={`Select ${r.reference}`}
+                  checked={selected.has(r.id)}
+                  onChange={() => toggle(r.id)}
+                />
               </td>
             ) : null}
             <td className={td}>
               <PriorityBadge priority={r.priority} />
             </td>
             <td className={td}>
-              <Link href={`/reports/${r.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+              <Link
+                href={`/reports/${r.id}`}
+                className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+              >
                 {r.reference}
               </Link>{' '}
-              <span className="text-xs text-slate-600 dark:text-slate-400">{categoryLabels[r.category] ?? r.category}</span>
+              <span className="text-xs text-slate-600 dark:text-slate-400">
+                {categoryLabels[r.category] ?? r.category}
+              </span>
               <div className="max-w-md truncate text-xs text-slate-600 dark:text-slate-400">{r.descriptionStart}</div>
             </td>
             <td className={td}>
@@ -99,7 +127,13 @@ export function ReportQueue({ rows, canTriage, staff }: { rows: QueueReport[]; c
             <td className={td}>
               <ReportStatusBadge status={r.status} />
             </td>
-            <td className={clsx(td, 'text-xs whitespace-nowrap', r.overdue ? 'font-semibold text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-400')}>
+            <td
+              className={clsx(
+                td,
+                'text-xs whitespace-nowrap',
+                r.overdue ? 'font-semibold text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-400',
+              )}
+            >
               {r.overdue ? 'overdue · ' : ''}
               {r.due}
             </td>

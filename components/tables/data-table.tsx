@@ -6,9 +6,25 @@ import { mono, tableClass, th } from '@/components/ui/styles';
  * The one table frame of the console: compact, labelled for screen readers, scrolling sideways on small
  * screens. `framed` draws its own border (a table on a page); unframed sits inside a Card.
  */
-export function DataTable({ label, columns, framed = true, children }: { label: string; columns: string[]; framed?: boolean; children: ReactNode }) {
+export function DataTable({
+  label,
+  columns,
+  framed = true,
+  children,
+}: {
+  label: string;
+  columns: string[];
+  framed?: boolean;
+  children: ReactNode;
+}) {
   return (
-    <div className={framed ? 'overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900' : 'overflow-x-auto'}>
+    <div
+      className={
+        framed
+          ? 'overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900'
+          : 'overflow-x-auto'
+      }
+    >
       <table className={tableClass} aria-label={label}>
         <thead className="border-b border-slate-200 dark:border-slate-800">
           <tr>

@@ -16,22 +16,26 @@ const purposeLabel: Record<string, string> = {
 
 export function OtpHistoryTable({ items, now }: { items: OtpHistoryItem[]; now: Date }) {
   return (
-    <DataTable label="One-time codes" columns={['Time', 'Event', 'Channel', 'Purpose', 'Reason', 'Code id', 'IP']} framed={false}>
-          {items.map((e) => (
-            <tr key={e.id}>
-              <td className={td}>
-                <TimeAgo date={e.occurredAt} now={now} />
-              </td>
-              <td className={td}>
-                <Badge tone={kindTone[e.kind] ?? 'low'}>{e.kind.replace('_', ' ')}</Badge>
-              </td>
-              <td className={td}>{channelLabel[e.channel] ?? e.channel}</td>
-              <td className={td}>{purposeLabel[e.purpose] ?? e.purpose}</td>
-              <td className={td}>{e.failureReason ?? '—'}</td>
-              <td className={`${td} ${mono}`}>{e.otpId}</td>
-              <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
-            </tr>
-          ))}
-        </DataTable>
+    <DataTable
+      label="One-time codes"
+      columns={['Time', 'Event', 'Channel', 'Purpose', 'Reason', 'Code id', 'IP']}
+      framed={false}
+    >
+      {items.map((e) => (
+        <tr key={e.id}>
+          <td className={td}>
+            <TimeAgo date={e.occurredAt} now={now} />
+          </td>
+          <td className={td}>
+            <Badge tone={kindTone[e.kind] ?? 'low'}>{e.kind.replace('_', ' ')}</Badge>
+          </td>
+          <td className={td}>{channelLabel[e.channel] ?? e.channel}</td>
+          <td className={td}>{purposeLabel[e.purpose] ?? e.purpose}</td>
+          <td className={td}>{e.failureReason ?? '—'}</td>
+          <td className={`${td} ${mono}`}>{e.otpId}</td>
+          <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

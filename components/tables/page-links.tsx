@@ -7,7 +7,17 @@ import { hrefWith, param, type SearchParams } from '@/lib/search-params';
  * reached by a cursor always offers the way back to the newest, even when the cursor led nowhere (an old
  * or edited link).
  */
-export function PageLinks({ path, params, newer, older }: { path: string; params: SearchParams; newer: string | null; older: string | null }) {
+export function PageLinks({
+  path,
+  params,
+  newer,
+  older,
+}: {
+  path: string;
+  params: SearchParams;
+  newer: string | null;
+  older: string | null;
+}) {
   const paged = Boolean(param(params, 'after') || param(params, 'before'));
   if (!newer && !older && !paged) return null;
   return (

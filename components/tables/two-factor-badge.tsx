@@ -4,7 +4,7 @@ const methodLabel: Record<string, string> = { sms: 'SMS', email: 'e-mail', totp:
 
 export function TwoFactorBadge({ enabled, method }: { enabled: boolean; method: string | null }) {
   if (!enabled) return <Badge tone="medium">2FA off</Badge>;
-  return <Badge tone="good">2FA {method ? methodLabel[method] ?? method : 'on'}</Badge>;
+  return <Badge tone="good">2FA {method ? (methodLabel[method] ?? method) : 'on'}</Badge>;
 }
 
 export function StatusBadge({ status }: { status: string }) {

@@ -15,7 +15,13 @@ const tones: Record<Tone, string> = {
 
 export function Badge({ tone = 'low', children, title }: { tone?: Tone; children: ReactNode; title?: string }) {
   return (
-    <span title={title} className={clsx('inline-flex items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset whitespace-nowrap', tones[tone])}>
+    <span
+      title={title}
+      className={clsx(
+        'inline-flex items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset whitespace-nowrap',
+        tones[tone],
+      )}
+    >
       {children}
     </span>
   );

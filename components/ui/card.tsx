@@ -1,9 +1,21 @@
 import clsx from 'clsx';
 import type { ReactNode } from 'react';
 
-export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
-    <section className={clsx('rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900', className)}>
+    <section
+      className={clsx('rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900', className)}
+    >
       {title ? (
         <header className="flex items-center justify-between gap-4 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
           <h2 className="text-sm font-semibold">{title}</h2>

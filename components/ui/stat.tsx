@@ -2,7 +2,19 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 /** A headline figure with what it is compared with; optionally a link and a small chart below. */
-export function Stat({ label, value, detail, href, children }: { label: string; value: string; detail: string; href?: string; children?: ReactNode }) {
+export function Stat({
+  label,
+  value,
+  detail,
+  href,
+  children,
+}: {
+  label: string;
+  value: string;
+  detail: string;
+  href?: string;
+  children?: ReactNode;
+}) {
   const body = (
     <>
       <p className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">{label}</p>

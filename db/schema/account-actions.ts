@@ -1,9 +1,25 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { staffUsers } from './staff';
 
-export const actionReasonCodes = ['customer_request_verified', 'suspected_takeover', 'fraud_report', 'false_positive'] as const;
+export const actionReasonCodes = [
+  'customer_request_verified',
+  'suspected_takeover',
+  'fraud_report',
+  'false_positive',
+] as const;
 export type ActionReasonCode = (typeof actionReasonCodes)[number];
 
 /**
@@ -43,7 +59,12 @@ export const twoFactorOffRequests = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('two_factor_off_one_pending').on(t.accountId).where(sql`${t.status} = 'pending'`), index('two_factor_off_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    uniqueIndex('two_factor_off_one_pending')
+      .on(t.accountId)
+      .where(sql`${t.status} = 'pending'`),
+    index('two_factor_off_status_idx').on(t.status, t.createdAt),
+  ],
 );
 
 export const outboxKinds = ['webhook', 'notice'] as const;
@@ -70,7 +91,10 @@ export const outbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   },
-  (t) => [index('outbox_pending_idx').on(t.status, t.nextAttemptAt, t.id), index('outbox_account_idx').on(t.accountId, t.kind, t.id)],
+  (t) => [
+    index('outbox_pending_idx').on(t.status, t.nextAttemptAt, t.id),
+    index('outbox_account_idx').on(t.accountId, t.kind, t.id),
+  ],
 );
 
 /** Every webhook delivery attempt, for the admin page's delivery log. */

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { staffUsers } from './staff';
 
 export const alertRules = [
@@ -81,7 +92,10 @@ export const alertEvidence = pgTable(
     accountId: uuid('account_id').notNull(),
     summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [primaryKey({ columns: [t.alertId, t.eventId] }), index('alert_evidence_order_idx').on(t.alertId, t.occurredAt, t.eventId)],
+  (t) => [
+    primaryKey({ columns: [t.alertId, t.eventId] }),
+    index('alert_evidence_order_idx').on(t.alertId, t.occurredAt, t.eventId),
+  ],
 );
 
 /**

@@ -9,7 +9,13 @@ import { bigint, boolean, index, inet, pgTable, primaryKey, text, timestamp, uui
 
 export const loginOutcomes = ['succeeded', 'failed'] as const;
 export const loginMethods = ['password', 'otp', 'passkey', 'sso'] as const;
-export const loginFailureReasons = ['bad_password', 'unknown_account', 'account_locked', 'otp_failed', 'other'] as const;
+export const loginFailureReasons = [
+  'bad_password',
+  'unknown_account',
+  'account_locked',
+  'otp_failed',
+  'other',
+] as const;
 export const otpKinds = ['issued', 'verified', 'failed', 'delivery_failed'] as const;
 export const otpChannels = ['sms', 'email', 'voice', 'totp'] as const;
 export const otpPurposes = ['login', 'transaction', 'delivery', 'password_reset', 'contact_change'] as const;
@@ -48,7 +54,9 @@ export const loginEvents = pgTable(
     // "First time seen" marks and new-device / new-country detection look up an account's earlier events by these.
     index('login_events_account_device_idx').on(t.accountId, t.deviceId, t.occurredAt, t.id),
     index('login_events_account_country_idx').on(t.accountId, t.country, t.occurredAt, t.id),
-    index('login_events_ip_time_idx').on(t.ip, t.occurredAt).where(sql`${t.ip} is not null`),
+    index('login_events_ip_time_idx')
+      .on(t.ip, t.occurredAt)
+      .where(sql`${t.ip} is not null`),
   ],
 );
 

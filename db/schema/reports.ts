@@ -1,15 +1,39 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { staffUsers } from './staff';
 
-export const reportCategories = ['unrequested_code', 'impersonation', 'phishing', 'unauthorized_order', 'delivery_code', 'other'] as const;
+export const reportCategories = [
+  'unrequested_code',
+  'impersonation',
+  'phishing',
+  'unauthorized_order',
+  'delivery_code',
+  'other',
+] as const;
 export type ReportCategory = (typeof reportCategories)[number];
 export const reportStatuses = ['new', 'triaged', 'investigating', 'awaiting_customer', 'resolved', 'rejected'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
 export const reportPriorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type ReportPriority = (typeof reportPriorities)[number];
-export const reportResolutions = ['account_secured', 'confirmed_fraud', 'customer_error', 'no_action_needed', 'duplicate'] as const;
+export const reportResolutions = [
+  'account_secured',
+  'confirmed_fraud',
+  'customer_error',
+  'no_action_needed',
+  'duplicate',
+] as const;
 
 /**
  * A fraud report a customer filed (web form or the platform's apps). The customer's words are stored as
@@ -55,8 +79,12 @@ export const fraudReports = pgTable(
     index('fraud_reports_account_idx').on(t.accountId, t.createdAt.desc()),
     index('fraud_reports_email_idx').on(sql`lower(${t.email})`),
     index('fraud_reports_phone_idx').on(t.phone),
-    index('fraud_reports_sender_idx').on(t.senderNumber).where(sql`${t.senderNumber} is not null`),
-    index('fraud_reports_domain_idx').on(t.linkDomain).where(sql`${t.linkDomain} is not null`),
+    index('fraud_reports_sender_idx')
+      .on(t.senderNumber)
+      .where(sql`${t.senderNumber} is not null`),
+    index('fraud_reports_domain_idx')
+      .on(t.linkDomain)
+      .where(sql`${t.linkDomain} is not null`),
   ],
 );
 

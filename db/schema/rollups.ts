@@ -29,32 +29,44 @@ const loginCounterWithoutCountry = () => ({
   count: bigint('count', { mode: 'number' }).notNull(),
 });
 
-export const otpRollupHourly = pgTable('otp_rollup_hourly', { hour: timestamp('hour', { withTimezone: true }).notNull(), ...otpCounter() }, (t) => [
-  primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] }),
-]);
+export const otpRollupHourly = pgTable(
+  'otp_rollup_hourly',
+  { hour: timestamp('hour', { withTimezone: true }).notNull(), ...otpCounter() },
+  (t) => [primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] })],
+);
 
-export const loginRollupHourly = pgTable('login_rollup_hourly', { hour: timestamp('hour', { withTimezone: true }).notNull(), ...loginCounter() }, (t) => [
-  primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country, t.shard] }),
-]);
+export const loginRollupHourly = pgTable(
+  'login_rollup_hourly',
+  { hour: timestamp('hour', { withTimezone: true }).notNull(), ...loginCounter() },
+  (t) => [primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country, t.shard] })],
+);
 
 /** The same counts per UTC day, so day charts over months read a few thousand rows, not hundreds of thousands. */
-export const otpRollupDaily = pgTable('otp_rollup_daily', { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounter() }, (t) => [
-  primaryKey({ columns: [t.day, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] }),
-]);
+export const otpRollupDaily = pgTable(
+  'otp_rollup_daily',
+  { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounter() },
+  (t) => [primaryKey({ columns: [t.day, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] })],
+);
 
-export const loginRollupDaily = pgTable('login_rollup_daily', { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounter() }, (t) => [
-  primaryKey({ columns: [t.day, t.outcome, t.reason, t.country, t.shard] }),
-]);
+export const loginRollupDaily = pgTable(
+  'login_rollup_daily',
+  { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounter() },
+  (t) => [primaryKey({ columns: [t.day, t.outcome, t.reason, t.country, t.shard] })],
+);
 
 /**
  * The daily counts summed over every country: what most day charts ask for (no country filter, not
  * split by country), in a few dozen rows a day instead of a few thousand, so a 90-day chart sums
  * thousands of rows, not hundreds of thousands. Kept in the same transaction as the others.
  */
-export const otpRollupDailyAll = pgTable('otp_rollup_daily_all', { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounterWithoutCountry() }, (t) => [
-  primaryKey({ columns: [t.day, t.channel, t.purpose, t.kind, t.reason, t.shard] }),
-]);
+export const otpRollupDailyAll = pgTable(
+  'otp_rollup_daily_all',
+  { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounterWithoutCountry() },
+  (t) => [primaryKey({ columns: [t.day, t.channel, t.purpose, t.kind, t.reason, t.shard] })],
+);
 
-export const loginRollupDailyAll = pgTable('login_rollup_daily_all', { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounterWithoutCountry() }, (t) => [
-  primaryKey({ columns: [t.day, t.outcome, t.reason, t.shard] }),
-]);
+export const loginRollupDailyAll = pgTable(
+  'login_rollup_daily_all',
+  { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounterWithoutCountry() },
+  (t) => [primaryKey({ columns: [t.day, t.outcome, t.reason, t.shard] })],
+);

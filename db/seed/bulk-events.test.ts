@@ -14,9 +14,19 @@ describe('the bulk path', () => {
   it('creates accounts with the ids ingest derives, so later events join them', async (ctx) => {
     // COPY needs the server; the embedded engine is refused by the bulk path itself.
     if (database().kind !== 'postgres') return ctx.skip();
-    const written = await bulkSeedEvents(database(), { kind: 'otp', events: 300, accounts: 10, days: 2, seed: 77, end: new Date('2026-07-10T00:00:00Z') });
+    const written = await bulkSeedEvents(database(), {
+      kind: 'otp',
+      events: 300,
+      accounts: 10,
+      days: 2,
+      seed: 77,
+      end: new Date('2026-07-10T00:00:00Z'),
+    });
     expect(written).toBe(300);
-    const accounts = await queryRows<{ id: string; external_id: string }>(db(), sql`select id, external_id from accounts`);
+    const accounts = await queryRows<{ id: string; external_id: string }>(
+      db(),
+      sql`select id, external_id from accounts`,
+    );
     expect(accounts.length).toBeGreaterThan(0);
     for (const a of accounts) expect(a.id).toBe(accountIdFor(a.external_id));
     const one = accounts[0]!;

@@ -41,19 +41,30 @@ function channelFor(f: Faker, a: DemoAccount): 'sms' | 'email' | 'totp' {
 
 /** Ids of accounts a previous bulk run with the same seed created, so a rerun adds events to them. */
 async function existingAccountIds(database: Database, prefix: string): Promise<Map<string, string>> {
-  const rows = await database.pg!<{ id: string; external_id: string }[]>`select id, external_id from accounts where external_id like ${`${prefix}%`}`;
+  const rows = await database.pg!<
+    { id: string; external_id: string }[]
+  >`select id, external_id from accounts where external_id like ${`${prefix}%`}`;
   return new Map(rows.map((r) => [r.external_id, r.id]));
 }
 
 /** Returns the number of events written. Calls `onProgress` about every 1 %. */
-export async function bulkSeedEvents(database: Database, options: BulkOptions, onProgress?: (done: number, total: number) => void): Promise<number> {
+export async function bulkSeedEvents(
+  database: Database,
+  options: BulkOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
   if (database.kind !== 'postgres' || !database.pg) {
-    throw new Error('The bulk path (millions of events) needs a PostgreSQL server: set DATABASE_URL. The embedded engine is for demos.');
+    throw new Error(
+      'The bulk path (millions of events) needs a PostgreSQL server: set DATABASE_URL. The embedded engine is for demos.',
+    );
   }
   const pg = database.pg;
   const f = new Faker({ locale: [en], seed: options.seed });
   const prefix = `cus_b${options.seed.toString(36)}_`;
-  const profiles = Array.from({ length: options.accounts }, (_, i) => ({ ...demoAccount(f, i, options.days), externalId: `${prefix}${i.toString(36)}` }));
+  const profiles = Array.from({ length: options.accounts }, (_, i) => ({
+    ...demoAccount(f, i, options.days),
+    externalId: `${prefix}${i.toString(36)}`,
+  }));
   const endMs = options.end.getTime();
   const startMs = endMs - options.days * 24 * hourMs;
   const existing = await existingAccountIds(database, prefix);
@@ -77,7 +88,11 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
         const ai = f.number.int({ min: 0, max: options.accounts - 1 });
         const a = profiles[ai]!;
         const day = f.number.int({ min: 0, max: options.days - 1 });
-        let t = startMs + day * 24 * hourMs + hourTable[f.number.int({ min: 0, max: hourTable.length - 1 })]! * hourMs + f.number.int({ min: 0, max: hourMs - 1 });
+        let t =
+          startMs +
+          day * 24 * hourMs +
+          hourTable[f.number.int({ min: 0, max: hourTable.length - 1 })]! * hourMs +
+          f.number.int({ min: 0, max: hourMs - 1 });
         if (t >= endMs) t = endMs - f.number.int({ min: 1, max: 24 * hourMs });
         if (options.kind === 'login') {
           const device = a.devices[0]!;
@@ -90,34 +105,35 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
             if (at > last[ai]!) last[ai] = at;
           };
           if (f.number.float() < 0.06) emitLogin('failed', t, '\\N', 'bad_password');
-          if (f.number.float() < 0.02) emitLogin('failed', t + 20_000, '\\N', f.helpers.arrayElement(['otp_failed', 'account_locked', 'other']));
+          if (f.number.float() < 0.02)
+            emitLogin('failed', t + 20_000, '\\N', f.helpers.arrayElement(['otp_failed', 'account_locked', 'other']));
           else emitLogin('succeeded', t + 30_000, a.twoFactor ? 'otp' : 'password', '\\N');
         } else {
-        const channel = channelFor(f, a);
-        const purpose = f.helpers.weightedArrayElement(purposes);
-        const otpId = `otp_b${tag}_${flow.toString(36)}`;
-        const ip = a.homeIp;
-        const country = a.country;
-        const emit = (kind: string, at: number, reason: string) => {
-          if (written >= options.events || at >= endMs) return;
-          written += 1;
-          const eventId = `bulk_${tag}_${written.toString(36)}`;
-          const iso = new Date(at).toISOString();
-          events += `${eventId}\t${accountIds[ai]}\t${iso}\t${receivedAt}\t${otpId}\t${kind}\t${channel}\t${purpose}\t${reason}\t${ip}\t${country}\n`;
-          if (at < first[ai]!) first[ai] = at;
-          if (at > last[ai]!) last[ai] = at;
-        };
-        emit('issued', t, '\\N');
-        const roll = f.number.float();
-        if (channel !== 'totp' && roll < 0.025) emit('delivery_failed', t + 4000, 'carrier_rejected');
-        else if (roll < 0.05) emit('failed', t + 700_000, 'expired');
-        else if (roll < 0.06) {
-          for (let i = 0; i < 4; i++) emit('failed', t + 15_000 * (i + 1), 'incorrect');
-          emit('failed', t + 80_000, 'max_attempts');
-        } else if (roll >= 0.07) {
-          if (roll < 0.14) emit('failed', t + 30_000, 'incorrect');
-          emit('verified', t + 60_000, '\\N');
-        }
+          const channel = channelFor(f, a);
+          const purpose = f.helpers.weightedArrayElement(purposes);
+          const otpId = `otp_b${tag}_${flow.toString(36)}`;
+          const ip = a.homeIp;
+          const country = a.country;
+          const emit = (kind: string, at: number, reason: string) => {
+            if (written >= options.events || at >= endMs) return;
+            written += 1;
+            const eventId = `bulk_${tag}_${written.toString(36)}`;
+            const iso = new Date(at).toISOString();
+            events += `${eventId}\t${accountIds[ai]}\t${iso}\t${receivedAt}\t${otpId}\t${kind}\t${channel}\t${purpose}\t${reason}\t${ip}\t${country}\n`;
+            if (at < first[ai]!) first[ai] = at;
+            if (at > last[ai]!) last[ai] = at;
+          };
+          emit('issued', t, '\\N');
+          const roll = f.number.float();
+          if (channel !== 'totp' && roll < 0.025) emit('delivery_failed', t + 4000, 'carrier_rejected');
+          else if (roll < 0.05) emit('failed', t + 700_000, 'expired');
+          else if (roll < 0.06) {
+            for (let i = 0; i < 4; i++) emit('failed', t + 15_000 * (i + 1), 'incorrect');
+            emit('failed', t + 80_000, 'max_attempts');
+          } else if (roll >= 0.07) {
+            if (roll < 0.14) emit('failed', t + 30_000, 'incorrect');
+            emit('verified', t + 60_000, '\\N');
+          }
         }
       }
       if (written >= nextReport) {
@@ -138,7 +154,10 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
     const eventsCopy = await tx.unsafe(`copy ${table} (${columns}) from stdin`).writable();
     await pipeline(Readable.from(chunks()), eventsCopy);
     const mine = `bulk_${tag}_%`;
-    await tx.unsafe(`insert into seen_events (event_id, received_at) select event_id, received_at from ${table} where event_id like $1`, [mine]);
+    await tx.unsafe(
+      `insert into seen_events (event_id, received_at) select event_id, received_at from ${table} where event_id like $1`,
+      [mine],
+    );
     // The same rollups the ingest pipeline keeps, counted set-based over this run's rows.
     if (options.kind === 'otp') {
       await tx`insert into otp_rollup_hourly (hour, channel, purpose, country, kind, reason, count)
@@ -171,7 +190,8 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
         on conflict (day, outcome, reason, shard) do update set count = login_rollup_daily_all.count + excluded.count`;
     }
     // New accounts go in with COPY, already knowing their first and last event; a rerun's accounts are updated.
-    const accountsCopy = await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at) from stdin`.writable();
+    const accountsCopy =
+      await tx`copy accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at, reported_two_factor_enabled, reported_two_factor_method, first_event_at) from stdin`.writable();
     const accountRows = function* () {
       for (let i = 0; i < options.accounts; i++) {
         const p = profiles[i]!;
@@ -184,14 +204,16 @@ export async function bulkSeedEvents(database: Database, options: BulkOptions, o
     const activityCopy = await tx`copy account_activity (account_id, last_event_at) from stdin`.writable();
     const activityRows = function* () {
       for (let i = 0; i < options.accounts; i++) {
-        if (!existing.has(profiles[i]!.externalId) && last[i] !== 0) yield `${accountIds[i]}\t${new Date(last[i]!).toISOString()}\n`;
+        if (!existing.has(profiles[i]!.externalId) && last[i] !== 0)
+          yield `${accountIds[i]}\t${new Date(last[i]!).toISOString()}\n`;
       }
     };
     await pipeline(Readable.from(activityRows()), activityCopy);
     for (let i = 0; i < options.accounts; i += 2000) {
       const values: [string, string, string][] = [];
       for (let j = i; j < Math.min(i + 2000, options.accounts); j++) {
-        if (existing.has(profiles[j]!.externalId) && last[j]! > 0) values.push([accountIds[j]!, new Date(first[j]!).toISOString(), new Date(last[j]!).toISOString()]);
+        if (existing.has(profiles[j]!.externalId) && last[j]! > 0)
+          values.push([accountIds[j]!, new Date(first[j]!).toISOString(), new Date(last[j]!).toISOString()]);
       }
       if (values.length === 0) continue;
       await tx.unsafe(

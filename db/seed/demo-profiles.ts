@@ -26,7 +26,11 @@ export interface DemoAccount {
 
 /** Home countries with a plausible phone prefix and share of customers. */
 export const countries = [
-  { code: 'US', weight: 34, phone: (f: Faker) => `+1${f.helpers.arrayElement(['212', '312', '415', '646', '713'])}555${f.string.numeric(4)}` },
+  {
+    code: 'US',
+    weight: 34,
+    phone: (f: Faker) => `+1${f.helpers.arrayElement(['212', '312', '415', '646', '713'])}555${f.string.numeric(4)}`,
+  },
   { code: 'GB', weight: 20, phone: (f: Faker) => `+447700900${f.string.numeric(3)}` },
   { code: 'DE', weight: 12, phone: (f: Faker) => `+49151${f.string.numeric(8)}` },
   { code: 'FR', weight: 10, phone: (f: Faker) => `+3361${f.string.numeric(7)}` },
@@ -58,7 +62,10 @@ export function demoAccount(f: Faker, index: number, days: number): DemoAccount 
     email: `${local}${index % 7 === 0 ? f.number.int({ min: 1, max: 99 }) : ''}@${f.helpers.arrayElement(mailDomains)}`,
     phone: home.phone(f),
     country: home.code,
-    devices: Array.from({ length: f.number.int({ min: 1, max: 3 }) }, () => `dev_${f.string.alphanumeric({ length: 12, casing: 'lower' })}`),
+    devices: Array.from(
+      { length: f.number.int({ min: 1, max: 3 }) },
+      () => `dev_${f.string.alphanumeric({ length: 12, casing: 'lower' })}`,
+    ),
     homeIp: f.internet.ipv4(),
     userAgent: f.helpers.arrayElement(userAgents),
     // Of the accounts with 2FA: SMS 60 %, e-mail 20 %, authenticator app 20 %.

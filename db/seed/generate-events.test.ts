@@ -11,7 +11,8 @@ const digest = (options: { accounts: number; days: number; seed: number }) => {
   hash.update(JSON.stringify(dataset.accounts));
   return hash.digest('hex');
 };
-const allEvents = (options: { accounts: number; days: number; seed: number }) => [...demoDataset({ ...options, end }).days()].flatMap((d) => d.events);
+const allEvents = (options: { accounts: number; days: number; seed: number }) =>
+  [...demoDataset({ ...options, end }).days()].flatMap((d) => d.events);
 
 describe('demo data generator', () => {
   it('is deterministic for a seed, and different for another seed', () => {
@@ -48,7 +49,9 @@ describe('demo data generator', () => {
     expect(share('email')).toBeLessThan(0.35);
     expect(share('totp')).toBeGreaterThan(0.08);
     expect(share('totp')).toBeLessThan(0.22);
-    expect(new Set(issued.map((e) => e.purpose))).toEqual(new Set(['login', 'transaction', 'delivery', 'password_reset', 'contact_change']));
+    expect(new Set(issued.map((e) => e.purpose))).toEqual(
+      new Set(['login', 'transaction', 'delivery', 'password_reset', 'contact_change']),
+    );
     const reasons = new Set(events.flatMap((e) => (e.type === 'otp.failed' ? [e.reason] : [])));
     expect(reasons).toEqual(new Set(['incorrect', 'expired', 'max_attempts']));
     expect(events.some((e) => e.type === 'otp.delivery_failed')).toBe(true);
@@ -64,10 +67,16 @@ describe('demo data generator', () => {
     const guesses = of('cus_demo_guessed').filter((e) => e.type === 'otp.failed' && e.context?.ip === '91.219.236.18');
     expect(new Set(guesses.map((e) => (e as { otpId: string }).otpId)).size).toBe(3);
     expect(guesses.length).toBeGreaterThanOrEqual(5);
-    expect(of('cus_demo_bruteforce').filter((e) => e.type === 'login.failed' && e.context?.ip === '193.42.33.7').length).toBeGreaterThanOrEqual(10);
-    const stuffed = new Set(events.filter((e) => e.type === 'login.failed' && e.context?.ip === '185.220.101.47').map((e) => e.account.id));
+    expect(
+      of('cus_demo_bruteforce').filter((e) => e.type === 'login.failed' && e.context?.ip === '193.42.33.7').length,
+    ).toBeGreaterThanOrEqual(10);
+    const stuffed = new Set(
+      events.filter((e) => e.type === 'login.failed' && e.context?.ip === '185.220.101.47').map((e) => e.account.id),
+    );
     expect(stuffed.size).toBeGreaterThanOrEqual(20);
-    expect(of('cus_demo_traveller').some((e) => e.type === 'login.succeeded' && e.context?.country === 'BR')).toBe(true);
+    expect(of('cus_demo_traveller').some((e) => e.type === 'login.succeeded' && e.context?.country === 'BR')).toBe(
+      true,
+    );
     const grace = of('cus_demo_simswap').map((e) => e.type);
     expect(grace).toEqual(expect.arrayContaining(['account.contact_changed', 'account.2fa_changed']));
   });

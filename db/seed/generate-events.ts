@@ -22,7 +22,11 @@ const weekdayFactor = [1.25, 0.9, 0.95, 0.95, 1.0, 1.1, 1.3];
 
 type Ctx = NonNullable<IngestEvent['context']>;
 /** An event before it gets its id and timestamp (distributes over the union of event types). */
-type EventDraft = IngestEvent extends infer E ? (E extends IngestEvent ? Omit<E, 'id' | 'occurredAt'> & { at: number } : never) : never;
+type EventDraft = IngestEvent extends infer E
+  ? E extends IngestEvent
+    ? Omit<E, 'id' | 'occurredAt'> & { at: number }
+    : never
+  : never;
 type OtpChannel = 'sms' | 'email' | 'totp';
 type OtpPurpose = 'login' | 'transaction' | 'delivery' | 'password_reset' | 'contact_change';
 
@@ -68,7 +72,13 @@ export class EventFactory {
    * One code's life: issued, then what customers actually do — verify it, mistype it, let it expire, burn
    * every try, or never receive it. Returns the time the flow ended and whether the code was verified.
    */
-  otpFlow(a: DemoAccount, at: number, channel: OtpChannel, purpose: OtpPurpose, ctx: Ctx): { at: number; verified: boolean } {
+  otpFlow(
+    a: DemoAccount,
+    at: number,
+    channel: OtpChannel,
+    purpose: OtpPurpose,
+    ctx: Ctx,
+  ): { at: number; verified: boolean } {
     const f = this.f;
     const account = this.accountRef(a);
     let t = at;
@@ -78,23 +88,39 @@ export class EventFactory {
       this.push({ ...base, type: 'otp.issued', at: t });
       const roll = f.number.float();
       if (channel !== 'totp' && roll < 0.025) {
-        this.push({ ...base, type: 'otp.delivery_failed', reason: f.helpers.arrayElement(['carrier_rejected', 'unreachable', 'bounced']), at: t + 4_000 });
+        this.push({
+          ...base,
+          type: 'otp.delivery_failed',
+          reason: f.helpers.arrayElement(['carrier_rejected', 'unreachable', 'bounced']),
+          at: t + 4_000,
+        });
         t += f.number.int({ min: 40_000, max: 120_000 });
         continue; // the customer asks for a new code
       }
       if (roll < 0.05) {
-        this.push({ ...base, type: 'otp.failed', reason: 'expired', at: t + f.number.int({ min: 600_000, max: 900_000 }) });
+        this.push({
+          ...base,
+          type: 'otp.failed',
+          reason: 'expired',
+          at: t + f.number.int({ min: 600_000, max: 900_000 }),
+        });
         t += 900_000;
         continue;
       }
       if (roll < 0.06) {
-        for (let i = 0; i < 4; i++) this.push({ ...base, type: 'otp.failed', reason: 'incorrect', at: t + 15_000 * (i + 1) });
+        for (let i = 0; i < 4; i++)
+          this.push({ ...base, type: 'otp.failed', reason: 'incorrect', at: t + 15_000 * (i + 1) });
         this.push({ ...base, type: 'otp.failed', reason: 'max_attempts', at: t + 80_000 });
         return { at: t + 80_000, verified: false };
       }
       if (roll < 0.07) return { at: t, verified: false }; // abandoned
       if (roll < 0.14) {
-        this.push({ ...base, type: 'otp.failed', reason: 'incorrect', at: t + f.number.int({ min: 15_000, max: 50_000 }) });
+        this.push({
+          ...base,
+          type: 'otp.failed',
+          reason: 'incorrect',
+          at: t + f.number.int({ min: 15_000, max: 50_000 }),
+        });
         t += 50_000;
       }
       const done = t + f.number.int({ min: 10_000, max: 90_000 });
@@ -173,25 +199,40 @@ function travel(fx: EventFactory, a: DemoAccount, day: number, days: number, isF
 function accountDay(fx: EventFactory, a: DemoAccount, dayStart: number, factor: number, isFirstDay: boolean) {
   const f = fx.f;
   if (isFirstDay && a.twoFactor) {
-    fx.push({ type: 'account.2fa_changed', enabled: true, method: a.twoFactor, account: fx.accountRef(a), context: fx.context(a), at: dayStart + 60_000 });
+    fx.push({
+      type: 'account.2fa_changed',
+      enabled: true,
+      method: a.twoFactor,
+      account: fx.accountRef(a),
+      context: fx.context(a),
+      at: dayStart + 60_000,
+    });
   }
   for (let i = fx.poisson(a.activity * factor); i > 0; i--) fx.signIn(a, fx.momentIn(dayStart));
   for (let i = fx.poisson(0.12 * factor); i > 0; i--) {
     const channel: OtpChannel = a.twoFactor === 'totp' ? 'totp' : f.number.float() < 0.72 ? 'sms' : 'email';
     fx.otpFlow(a, fx.momentIn(dayStart), channel, 'transaction', fx.context(a));
   }
-  for (let i = fx.poisson(0.07 * factor); i > 0; i--) fx.otpFlow(a, fx.momentIn(dayStart), 'sms', 'delivery', fx.context(a));
+  for (let i = fx.poisson(0.07 * factor); i > 0; i--)
+    fx.otpFlow(a, fx.momentIn(dayStart), 'sms', 'delivery', fx.context(a));
   if (f.number.float() < 0.004) {
     const ctx = fx.context(a);
     const flow = fx.otpFlow(a, fx.momentIn(dayStart), 'email', 'password_reset', ctx);
-    if (flow.verified) fx.push({ type: 'account.password_changed', account: fx.accountRef(a), context: ctx, at: flow.at + 30_000 });
+    if (flow.verified)
+      fx.push({ type: 'account.password_changed', account: fx.accountRef(a), context: ctx, at: flow.at + 30_000 });
   }
   if (f.number.float() < 0.002) {
     const ctx = fx.context(a);
     const flow = fx.otpFlow(a, fx.momentIn(dayStart), 'sms', 'contact_change', ctx);
     if (flow.verified) {
       a.email = `${a.email.split('@')[0]}.${f.string.numeric(2)}@example.com`;
-      fx.push({ type: 'account.contact_changed', field: 'email', account: fx.accountRef(a), context: ctx, at: flow.at + 20_000 });
+      fx.push({
+        type: 'account.contact_changed',
+        field: 'email',
+        account: fx.accountRef(a),
+        context: ctx,
+        at: flow.at + 20_000,
+      });
     }
   }
 }
@@ -214,15 +255,22 @@ export function demoDataset(options: SeedOptions): DemoDataset {
   return {
     accounts,
     *days() {
-      const fx = new EventFactory(f, `${options.seed.toString(36)}a${options.accounts.toString(36)}d${options.days.toString(36)}`, options.end);
+      const fx = new EventFactory(
+        f,
+        `${options.seed.toString(36)}a${options.accounts.toString(36)}d${options.days.toString(36)}`,
+        options.end,
+      );
       for (let day = 0; day < options.days; day++) {
         const dayStart = firstDay + day * dayMs;
         const factor = weekdayFactor[new Date(dayStart).getUTCDay()] ?? 1;
         for (const a of accounts) {
-          if (day >= a.joinedDay && travel(fx, a, day, options.days, day === a.joinedDay)) accountDay(fx, a, dayStart, factor, day === a.joinedDay);
+          if (day >= a.joinedDay && travel(fx, a, day, options.days, day === a.joinedDay))
+            accountDay(fx, a, dayStart, factor, day === a.joinedDay);
         }
         if (day === options.days - 1) plantIncidents(fx, accounts, firstDay, options.end.getTime());
-        const events = fx.events.splice(0).sort((x, y) => (x.occurredAt < y.occurredAt ? -1 : x.occurredAt > y.occurredAt ? 1 : 0));
+        const events = fx.events
+          .splice(0)
+          .sort((x, y) => (x.occurredAt < y.occurredAt ? -1 : x.occurredAt > y.occurredAt ? 1 : 0));
         yield { day, events };
       }
     },

@@ -43,10 +43,26 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
   const regular = accounts.filter((a) => !a.externalId.startsWith('cus_demo_'));
   const reports: DemoReport[] = [];
   const planted: [string, DemoReport['category'], string][] = [
-    ['cus_demo_bombed', 'unrequested_code', 'My phone keeps buzzing with login codes from the store. I did not try to log in. It has happened more than ten times this afternoon.'],
-    ['cus_demo_guessed', 'unrequested_code', 'I got a verification code by text this morning that I never asked for. Then another one. Is someone in my account?'],
-    ['cus_demo_simswap', 'unauthorized_order', 'There is a payment on my account I did not make, and my phone has had no signal since yesterday.'],
-    ['cus_demo_bruteforce', 'other', 'I received an e-mail saying there were many failed sign-in attempts on my account.'],
+    [
+      'cus_demo_bombed',
+      'unrequested_code',
+      'My phone keeps buzzing with login codes from the store. I did not try to log in. It has happened more than ten times this afternoon.',
+    ],
+    [
+      'cus_demo_guessed',
+      'unrequested_code',
+      'I got a verification code by text this morning that I never asked for. Then another one. Is someone in my account?',
+    ],
+    [
+      'cus_demo_simswap',
+      'unauthorized_order',
+      'There is a payment on my account I did not make, and my phone has had no signal since yesterday.',
+    ],
+    [
+      'cus_demo_bruteforce',
+      'other',
+      'I received an e-mail saying there were many failed sign-in attempts on my account.',
+    ],
   ];
   for (const [id, category, description] of planted) {
     const account = byId(id);
@@ -56,8 +72,15 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
     reports.push({
       account: regular[(i * 7 + 3) % regular.length]!,
       category: 'phishing',
-      description: f.helpers.arrayElement(['A text said my parcel is held and asked me to pay a fee at a link.', 'Got an SMS about a redelivery fee with a link. Looks like the store but the address is odd.', 'Message says my package could not be delivered, pay £1.99 to rebook.']),
-      details: { senderNumber: '+44 7700 900555', link: `https://royal-parcel-redelivery.example/pay?ref=${f.string.alphanumeric(6)}` },
+      description: f.helpers.arrayElement([
+        'A text said my parcel is held and asked me to pay a fee at a link.',
+        'Got an SMS about a redelivery fee with a link. Looks like the store but the address is odd.',
+        'Message says my package could not be delivered, pay £1.99 to rebook.',
+      ]),
+      details: {
+        senderNumber: '+44 7700 900555',
+        link: `https://royal-parcel-redelivery.example/pay?ref=${f.string.alphanumeric(6)}`,
+      },
       hoursAgo: 2 + i * 8,
     });
   }
@@ -65,7 +88,8 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
     reports.push({
       account: regular[(i * 11 + 5) % regular.length]!,
       category: 'impersonation',
-      description: 'Someone called saying they were from the store’s support team and asked me to read out the code I had just received.',
+      description:
+        'Someone called saying they were from the store’s support team and asked me to read out the code I had just received.',
       details: { callerNumber: '+1 415 555 0199' },
       hoursAgo: 5 + i * 20,
       byPhone: true,
@@ -77,24 +101,51 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
     ['unauthorized_order', 'An order for headphones I did not place.', { orderId: 'ORD-48213' }],
     ['other', 'I think my account e-mail was changed, I can no longer sign in.'],
     ['unrequested_code', 'I got a code for a payment, but I was not buying anything.'],
-    ['phishing', 'An e-mail asking me to confirm my password for a “security check”.', { senderAddress: 'security@store-verify.example', link: 'http://store-verify.example/login' }],
+    [
+      'phishing',
+      'An e-mail asking me to confirm my password for a “security check”.',
+      { senderAddress: 'security@store-verify.example', link: 'http://store-verify.example/login' },
+    ],
   ];
   for (let i = 0; i < 14 && regular.length > 0; i++) {
     const [category, description, details] = everyday[i % everyday.length]!;
-    reports.push({ account: regular[(i * 13 + 1) % regular.length]!, category, description, details, hoursAgo: 3 + i * 30 });
+    reports.push({
+      account: regular[(i * 13 + 1) % regular.length]!,
+      category,
+      description,
+      details,
+      hoursAgo: 3 + i * 30,
+    });
   }
 
   const [agentRow] = await db.select().from(staffUsers).where(eq(staffUsers.email, 'agent@demo.vigil'));
-  const agent: StaffActor | null = agentRow ? { kind: 'staff', id: agentRow.id, email: agentRow.email, name: agentRow.name, role: agentRow.role, sessionId: 'demo-seed' } : null;
+  const agent: StaffActor | null = agentRow
+    ? {
+        kind: 'staff',
+        id: agentRow.id,
+        email: agentRow.email,
+        name: agentRow.name,
+        role: agentRow.role,
+        sessionId: 'demo-seed',
+      }
+    : null;
   let filed = 0;
   for (const r of reports) {
     const contact = r.byPhone ? { phone: r.account.phone } : { email: r.account.email };
-    const { reference } = await fileReport(db, { category: r.category, ...contact, description: r.description, details: r.details }, { source: 'web', clientIp: null, trustedApp: true });
+    const { reference } = await fileReport(
+      db,
+      { category: r.category, ...contact, description: r.description, details: r.details },
+      { source: 'web', clientIp: null, trustedApp: true },
+    );
     const createdAt = new Date(Date.now() - r.hoursAgo * hour).toISOString();
     // Filed earlier in the demo's story: move the filing time and its SLA due time back together.
     await db
       .update(fraudReports)
-      .set({ createdAt: sql`${createdAt}::timestamptz`, dueAt: sql`${fraudReports.dueAt} - (now() - ${createdAt}::timestamptz)`, updatedAt: sql`${createdAt}::timestamptz` })
+      .set({
+        createdAt: sql`${createdAt}::timestamptz`,
+        dueAt: sql`${fraudReports.dueAt} - (now() - ${createdAt}::timestamptz)`,
+        updatedAt: sql`${createdAt}::timestamptz`,
+      })
       .where(eq(fraudReports.reference, reference));
     if (agent && r.hoursAgo > inProgressAfterHours) await handleDemoReport(db, agent, reference, r);
     filed += 1;
@@ -104,7 +155,10 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
 
 /** The demo agent's work on an older report, through the same services as the report page. */
 async function handleDemoReport(db: Db, agent: StaffActor, reference: string, r: DemoReport): Promise<void> {
-  const [row] = await db.select({ id: fraudReports.id, version: fraudReports.version }).from(fraudReports).where(eq(fraudReports.reference, reference));
+  const [row] = await db
+    .select({ id: fraudReports.id, version: fraudReports.version })
+    .from(fraudReports)
+    .where(eq(fraudReports.reference, reference));
   if (!row) return;
   let version = row.version;
   const step = async (result: Promise<{ report: { version: number } }>) => {

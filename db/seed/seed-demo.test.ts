@@ -51,11 +51,16 @@ describe('the demo data', () => {
     expect(byStatus('investigating').length).toBeGreaterThanOrEqual(3);
     expect(byStatus('resolved').length).toBeGreaterThanOrEqual(5);
     const [agent] = await db().select().from(staffUsers).where(eq(staffUsers.email, 'agent@demo.vigil'));
-    expect(new Set([...byStatus('investigating'), ...byStatus('resolved')].map((r) => r.assigneeId))).toEqual(new Set([agent!.id]));
+    expect(new Set([...byStatus('investigating'), ...byStatus('resolved')].map((r) => r.assigneeId))).toEqual(
+      new Set([agent!.id]),
+    );
     expect(byStatus('resolved').every((r) => r.resolution !== null && r.closedAt !== null)).toBe(true);
     expect(byStatus('investigating').some((r) => r.dueAt < new Date())).toBe(true);
     // Each step went through the report services, so the audit log has who did it.
-    const resolvedAudit = await db().select().from(auditLog).where(and(eq(auditLog.action, 'report.resolve'), eq(auditLog.actorEmail, 'agent@demo.vigil')));
+    const resolvedAudit = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'report.resolve'), eq(auditLog.actorEmail, 'agent@demo.vigil')));
     expect(resolvedAudit).toHaveLength(byStatus('resolved').length);
   });
 });

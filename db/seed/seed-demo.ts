@@ -37,10 +37,20 @@ export async function seedDemoStaff(db: Db): Promise<number> {
   let created = 0;
   for (const s of demoStaff) {
     await db.transaction(async (tx) => {
-      const [row] = await tx.insert(staffUsers).values({ ...s, passwordHash }).onConflictDoNothing().returning({ id: staffUsers.id });
+      const [row] = await tx
+        .insert(staffUsers)
+        .values({ ...s, passwordHash })
+        .onConflictDoNothing()
+        .returning({ id: staffUsers.id });
       if (!row) return;
       created += 1;
-      await recordAudit(tx, seedActor, { action: 'staff.create', targetType: 'staff', targetId: row.id, after: { ...s }, reason: 'demo data' });
+      await recordAudit(tx, seedActor, {
+        action: 'staff.create',
+        targetType: 'staff',
+        targetId: row.id,
+        after: { ...s },
+        reason: 'demo data',
+      });
     });
   }
   return created;
@@ -55,7 +65,11 @@ export async function isDemoSeeded(db: Db): Promise<boolean> {
  * Fills the database with demo traffic through the ingest pipeline's own storage and detection code, so
  * the demo keeps every table the API keeps true, alerts included. Deterministic for a given seed and end time.
  */
-export async function seedDemoData(db: Db, options: SeedOptions, onProgress?: (p: SeedProgress) => void): Promise<SeedSummary> {
+export async function seedDemoData(
+  db: Db,
+  options: SeedOptions,
+  onProgress?: (p: SeedProgress) => void,
+): Promise<SeedSummary> {
   const staffCreated = await seedDemoStaff(db);
   const dataset = demoDataset(options);
   let events = 0;
@@ -72,13 +86,21 @@ export async function seedDemoData(db: Db, options: SeedOptions, onProgress?: (p
   // Names are not part of the event contract; the demo sets them so accounts can be found by name.
   for (let i = 0; i < dataset.accounts.length; i += 1000) {
     const part = dataset.accounts.slice(i, i + 1000);
-    const values = sql.join(part.map((a) => sql`(${a.externalId}, ${a.displayName})`), sql`, `);
-    await db.execute(sql`update accounts set display_name = v.name from (values ${values}) as v(external_id, name) where accounts.external_id = v.external_id`);
+    const values = sql.join(
+      part.map((a) => sql`(${a.externalId}, ${a.displayName})`),
+      sql`, `,
+    );
+    await db.execute(
+      sql`update accounts set display_name = v.name from (values ${values}) as v(external_id, name) where accounts.external_id = v.external_id`,
+    );
   }
   await seedDemoReports(db, dataset.accounts, options.seed);
   await db
     .insert(settings)
-    .values({ key: 'demo_seed', value: { ...options, end: options.end.toISOString(), seededAt: new Date().toISOString() } })
+    .values({
+      key: 'demo_seed',
+      value: { ...options, end: options.end.toISOString(), seededAt: new Date().toISOString() },
+    })
     .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value`, updatedAt: sql`now()` } });
   return { accounts: dataset.accounts.length, events, staffCreated };
 }

@@ -13,19 +13,31 @@ export function uniqueSuffix(): string {
 }
 
 /** A staff member with a unique e-mail, and the actor they act as. */
-export async function makeStaff(db: Db, role: StaffRole, password = 'correct horse battery'): Promise<{ actor: StaffActor; email: string; password: string }> {
+export async function makeStaff(
+  db: Db,
+  role: StaffRole,
+  password = 'correct horse battery',
+): Promise<{ actor: StaffActor; email: string; password: string }> {
   if (!passwordHashes.has(password)) passwordHashes.set(password, hashPassword(password));
   const email = `${role}.${uniqueSuffix()}@test.vigil`;
   const [row] = await db
     .insert(staffUsers)
     .values({ email, name: `Test ${role}`, role, passwordHash: await passwordHashes.get(password)! })
     .returning({ id: staffUsers.id });
-  return { actor: { kind: 'staff', id: row!.id, email, name: `Test ${role}`, role, sessionId: 'test' }, email, password };
+  return {
+    actor: { kind: 'staff', id: row!.id, email, name: `Test ${role}`, role, sessionId: 'test' },
+    email,
+    password,
+  };
 }
 
 let counter = 0;
 /** A valid ingest event with sensible defaults; override any field. */
-export function loginEvent(accountId: string, occurredAt: Date, overrides: Partial<Extract<IngestEvent, { type: 'login.succeeded' | 'login.failed' }>> = {}): IngestEvent {
+export function loginEvent(
+  accountId: string,
+  occurredAt: Date,
+  overrides: Partial<Extract<IngestEvent, { type: 'login.succeeded' | 'login.failed' }>> = {},
+): IngestEvent {
   counter += 1;
   return {
     id: `evt_test_${uniqueSuffix()}_${counter}`,
@@ -38,7 +50,10 @@ export function loginEvent(accountId: string, occurredAt: Date, overrides: Parti
 }
 
 /** A customer account as ingest leaves it: the account row and its last-activity row. */
-export async function insertAccount(db: Db, values: typeof accounts.$inferInsert): Promise<typeof accounts.$inferSelect> {
+export async function insertAccount(
+  db: Db,
+  values: typeof accounts.$inferInsert,
+): Promise<typeof accounts.$inferSelect> {
   const [row] = await db.insert(accounts).values(values).returning();
   await db.insert(accountActivity).values({ accountId: row!.id, lastEventAt: row!.firstEventAt });
   return row!;

@@ -19,16 +19,30 @@ export interface SecurityState {
  * A reset staff required is still due until the platform reports a password change made after it (the
  * customer went through the reset flow). The imposed column is never overwritten by an event.
  */
-export function resetStillRequired(a: Pick<typeof accounts.$inferSelect, 'passwordResetRequired' | 'passwordResetRequiredAt' | 'reportedPasswordChangedAt'>): boolean {
+export function resetStillRequired(
+  a: Pick<
+    typeof accounts.$inferSelect,
+    'passwordResetRequired' | 'passwordResetRequiredAt' | 'reportedPasswordChangedAt'
+  >,
+): boolean {
   if (!a.passwordResetRequired) return false;
-  return !(a.passwordResetRequiredAt && a.reportedPasswordChangedAt && a.reportedPasswordChangedAt > a.passwordResetRequiredAt);
+  return !(
+    a.passwordResetRequiredAt &&
+    a.reportedPasswordChangedAt &&
+    a.reportedPasswordChangedAt > a.passwordResetRequiredAt
+  );
 }
 
 /**
  * Turning 2FA off that staff approved is still due while the platform reports 2FA on and has reported no
  * 2FA change since the approval (a later report, off or a fresh enrolment, is the customer's own state).
  */
-export function twoFactorOffStillRequired(a: Pick<typeof accounts.$inferSelect, 'twoFactorOffApprovedAt' | 'reportedTwoFactorEnabled' | 'reportedTwoFactorObservedAt'>): boolean {
+export function twoFactorOffStillRequired(
+  a: Pick<
+    typeof accounts.$inferSelect,
+    'twoFactorOffApprovedAt' | 'reportedTwoFactorEnabled' | 'reportedTwoFactorObservedAt'
+  >,
+): boolean {
   if (!a.twoFactorOffApprovedAt || !a.reportedTwoFactorEnabled) return false;
   return !(a.reportedTwoFactorObservedAt && a.reportedTwoFactorObservedAt > a.twoFactorOffApprovedAt);
 }
@@ -38,9 +52,17 @@ export function securityState(a: typeof accounts.$inferSelect): SecurityState {
   return {
     status: a.status,
     passwordResetRequired: resetStillRequired(a),
-    twoFactor: { required: a.twoFactorRequired, method: a.twoFactorRequiredMethod, disableRequired: twoFactorOffStillRequired(a) },
+    twoFactor: {
+      required: a.twoFactorRequired,
+      method: a.twoFactorRequiredMethod,
+      disableRequired: twoFactorOffStillRequired(a),
+    },
     sessionsValidAfter: a.sessionsValidAfter?.toISOString() ?? null,
     version: a.version,
-    reported: { twoFactor: { enabled: a.reportedTwoFactorEnabled, method: a.reportedTwoFactorMethod }, email: a.email, phone: a.phone },
+    reported: {
+      twoFactor: { enabled: a.reportedTwoFactorEnabled, method: a.reportedTwoFactorMethod },
+      email: a.email,
+      phone: a.phone,
+    },
   };
 }

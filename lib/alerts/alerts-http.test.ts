@@ -7,22 +7,59 @@ import { handleAlertPatch, handleAlertsRequest } from './alerts-http';
 
 const { db } = setupTestDatabase();
 const options = { db: () => Promise.resolve(db()) };
-const get = (query: string, key?: string) => handleAlertsRequest(new Request(`http://localhost/api/v1/alerts${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }), options);
+const get = (query: string, key?: string) =>
+  handleAlertsRequest(
+    new Request(`http://localhost/api/v1/alerts${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }),
+    options,
+  );
 
 interface Body {
-  alerts: { id: string; rule: string; severity: string; status: string; subject: { type: string; id: string }; firstSeen: string; lastSeen: string; hitCount: number; evidence: string[]; evidenceCount: number }[];
+  alerts: {
+    id: string;
+    rule: string;
+    severity: string;
+    status: string;
+    subject: { type: string; id: string };
+    firstSeen: string;
+    lastSeen: string;
+    hitCount: number;
+    evidence: string[];
+    evidenceCount: number;
+  }[];
   nextCursor: string | null;
 }
 
-async function plant(subjectId: string, firstSeen: Date, evidence = 0, overrides: Partial<typeof alerts.$inferInsert> = {}) {
+async function plant(
+  subjectId: string,
+  firstSeen: Date,
+  evidence = 0,
+  overrides: Partial<typeof alerts.$inferInsert> = {},
+) {
   const [a] = await db()
     .insert(alerts)
-    .values({ rule: 'password_bruteforce', severity: 'medium', subjectType: 'account', subjectId, firstSeen, lastSeen: new Date(firstSeen.getTime() + 60_000), evidenceCount: evidence, ...overrides })
+    .values({
+      rule: 'password_bruteforce',
+      severity: 'medium',
+      subjectType: 'account',
+      subjectId,
+      firstSeen,
+      lastSeen: new Date(firstSeen.getTime() + 60_000),
+      evidenceCount: evidence,
+      ...overrides,
+    })
     .returning();
   if (evidence > 0) {
     await db()
       .insert(alertEvidence)
-      .values(Array.from({ length: evidence }, (_, i) => ({ alertId: a!.id, eventId: `evt_${i.toString().padStart(4, '0')}_${a!.id}`, eventType: 'login.failed', occurredAt: new Date(firstSeen.getTime() + i * 1000), accountId: '00000000-0000-4000-8000-000000000001' })));
+      .values(
+        Array.from({ length: evidence }, (_, i) => ({
+          alertId: a!.id,
+          eventId: `evt_${i.toString().padStart(4, '0')}_${a!.id}`,
+          eventType: 'login.failed',
+          occurredAt: new Date(firstSeen.getTime() + i * 1000),
+          accountId: '00000000-0000-4000-8000-000000000001',
+        })),
+      );
   }
   return a!;
 }
@@ -73,8 +110,12 @@ describe('GET /api/v1/alerts', () => {
     const { key } = await makeApiKey(db(), ['alerts:read']);
     const account = `cus_${uniqueSuffix()}`;
     const old = await plant(account, new Date('2026-01-01T00:00:00Z'));
-    const recent = await plant(account, new Date('2026-06-01T00:00:00Z'), 0, { status: 'resolved', rule: 'otp_guessing' });
-    const ids = async (q: string) => ((await (await get(`?accountId=${account}${q}`, key)).json()) as Body).alerts.map((a) => a.id);
+    const recent = await plant(account, new Date('2026-06-01T00:00:00Z'), 0, {
+      status: 'resolved',
+      rule: 'otp_guessing',
+    });
+    const ids = async (q: string) =>
+      ((await (await get(`?accountId=${account}${q}`, key)).json()) as Body).alerts.map((a) => a.id);
     expect(await ids('&since=2026-03-01T00:00:00Z')).toEqual([recent.id]);
     expect(await ids('&status=open')).toEqual([old.id]);
     expect(await ids('&rule=otp_guessing')).toEqual([recent.id]);
@@ -87,7 +128,11 @@ describe('GET /api/v1/alerts', () => {
     const { key } = await makeApiKey(db(), ['alerts:read']);
     const bad = await get('?limit=501&rule=nope&cursor=zzz', key);
     expect(bad.status).toBe(400);
-    expect(Object.keys(((await bad.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors).sort()).toEqual(['cursor', 'limit', 'rule']);
+    expect(Object.keys(((await bad.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors).sort()).toEqual([
+      'cursor',
+      'limit',
+      'rule',
+    ]);
   });
 });
 
@@ -96,7 +141,11 @@ describe('PATCH /api/v1/alerts/{id}', () => {
     const { key } = await makeApiKey(db(), ['alerts:read']);
     const a = await plant(`cus_${uniqueSuffix()}`, new Date());
     const response = await handleAlertPatch(
-      new Request(`http://localhost/api/v1/alerts/${a.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'acknowledged', version: 1 }) }),
+      new Request(`http://localhost/api/v1/alerts/${a.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'acknowledged', version: 1 }),
+      }),
       a.id,
       options,
     );

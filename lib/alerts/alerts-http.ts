@@ -26,7 +26,12 @@ export function handleAlertsRequest(request: Request, options: Options = {}): Pr
         try {
           return json(await alertsForApi(db, actor, new URL(request.url).searchParams));
         } catch (error) {
-          if (isServiceError(error) && error.code === 'forbidden') throw new ApiError(403, 'forbidden', 'This caller may not read alerts (API keys need the alerts:read scope).');
+          if (isServiceError(error) && error.code === 'forbidden')
+            throw new ApiError(
+              403,
+              'forbidden',
+              'This caller may not read alerts (API keys need the alerts:read scope).',
+            );
           throw error;
         }
       })(),
@@ -35,7 +40,13 @@ export function handleAlertsRequest(request: Request, options: Options = {}): Pr
 }
 
 const PatchBody = z.union([
-  z.object({ status: z.enum(['acknowledged', 'resolved', 'dismissed']), reason: z.string().optional(), version: z.unknown() }).strict(),
+  z
+    .object({
+      status: z.enum(['acknowledged', 'resolved', 'dismissed']),
+      reason: z.string().optional(),
+      version: z.unknown(),
+    })
+    .strict(),
   z.object({ assigneeId: z.string().nullable(), version: z.unknown() }).strict(),
 ]);
 

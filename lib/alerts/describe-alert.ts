@@ -3,11 +3,16 @@ import { countryName, formatCount } from '@/lib/format';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
-const followed: Record<string, string> = { '2fa_disabled': '2FA turned off', password_changed: 'a password change', transaction_otp: 'a transaction code' };
+const followed: Record<string, string> = {
+  '2fa_disabled': '2FA turned off',
+  password_changed: 'a password change',
+  transaction_otp: 'a transaction code',
+};
 
 /** One line that says what the rule found, from the alert's details, for the queue and the alert page. */
 export function describeAlert(rule: AlertRule, d: Record<string, unknown>): string {
-  const from = list(d.ips).length > 0 ? ` from ${list(d.ips).slice(0, 2).join(', ')}${list(d.ips).length > 2 ? '…' : ''}` : '';
+  const from =
+    list(d.ips).length > 0 ? ` from ${list(d.ips).slice(0, 2).join(', ')}${list(d.ips).length > 2 ? '…' : ''}` : '';
   switch (rule) {
     case 'unrequested_otp_burst':
       return `${formatCount(num(d.issued))} codes issued (${list(d.channels).join(', ').toUpperCase()}) with none used${from}`;
@@ -24,6 +29,8 @@ export function describeAlert(rule: AlertRule, d: Record<string, unknown>): stri
     case 'impossible_travel':
       return `${[String(d.from), ...list(d.via), String(d.to)].map(countryName).join(' → ')} in ${formatCount(num(d.minutes))} min (${formatCount(num(d.distanceKm))} km apart)`;
     case 'contact_change_then_risk':
-      return `${d.field === 'email' ? 'E-mail' : 'Phone'} changed, then ${list(d.followedBy).map((f) => followed[f] ?? f).join(' and ')}`;
+      return `${d.field === 'email' ? 'E-mail' : 'Phone'} changed, then ${list(d.followedBy)
+        .map((f) => followed[f] ?? f)
+        .join(' and ')}`;
   }
 }

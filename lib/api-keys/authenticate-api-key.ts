@@ -23,19 +23,48 @@ export function refuseMisplacedApiKey(request: Request): void {
   const url = new URL(request.url);
   const inUrl = [...url.searchParams].some(([k, v]) => misplacedKey.test(k) || v.includes(apiKeyPrefix));
   if (inUrl || request.headers.has('x-api-key')) {
-    throw new ApiError(401, 'unauthorized', 'Send the API key only in the Authorization header: "Authorization: Bearer <key>".');
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'Send the API key only in the Authorization header: "Authorization: Bearer <key>".',
+    );
   }
 }
 
-export async function authenticateApiKey(db: Db, request: Request, scope: ApiKeyScope, clock: Clock = systemClock): Promise<ApiClient> {
+export async function authenticateApiKey(
+  db: Db,
+  request: Request,
+  scope: ApiKeyScope,
+  clock: Clock = systemClock,
+): Promise<ApiClient> {
   refuseMisplacedApiKey(request);
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-  if (!match) throw new ApiError(401, 'unauthorized', 'Missing API key: send "Authorization: Bearer <key>".', {}, { 'WWW-Authenticate': 'Bearer' });
+  if (!match)
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'Missing API key: send "Authorization: Bearer <key>".',
+      {},
+      { 'WWW-Authenticate': 'Bearer' },
+    );
   const [key] = await db
-    .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt })
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      scopes: apiKeys.scopes,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
     .from(apiKeys)
     .where(eq(apiKeys.keyHash, hashApiKey(match[1]!)));
-  if (!key || key.revokedAt) throw new ApiError(401, 'unauthorized', 'Unknown or revoked API key.', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  if (!key || key.revokedAt)
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'Unknown or revoked API key.',
+      {},
+      { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    );
   if (!key.scopes.includes(scope)) throw new ApiError(403, 'forbidden', `This API key lacks the ${scope} scope.`);
   const now = clock();
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= 60_000) {

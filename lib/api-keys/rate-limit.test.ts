@@ -18,6 +18,9 @@ describe('per-key rate limit', () => {
     expect(allowed).toBe(windows.reduce((sum, w) => sum + Math.min(w.count, 50), 0));
     expect(allowed).toBeLessThanOrEqual(50 * windows.length);
     expect(refused.length).toBeGreaterThan(0);
-    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ status: 429, headers: { 'Retry-After': '1' } });
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': '1' },
+    });
   });
 });

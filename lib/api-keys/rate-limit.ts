@@ -16,9 +16,17 @@ export async function consumeApiRate(db: Db, keyId: string, perSecond: number): 
   );
   if (row!.count === 1) {
     // First request of a window: forget this key's old windows.
-    await db.execute(sql`delete from api_key_rate_windows where key_id = ${keyId}::uuid and window_start < clock_timestamp() - interval '10 seconds'`);
+    await db.execute(
+      sql`delete from api_key_rate_windows where key_id = ${keyId}::uuid and window_start < clock_timestamp() - interval '10 seconds'`,
+    );
   }
   if (row!.count > perSecond) {
-    throw new ApiError(429, 'rate_limited', `Over the limit of ${perSecond} requests per second for this API key.`, {}, { 'Retry-After': '1' });
+    throw new ApiError(
+      429,
+      'rate_limited',
+      `Over the limit of ${perSecond} requests per second for this API key.`,
+      {},
+      { 'Retry-After': '1' },
+    );
   }
 }

@@ -27,7 +27,9 @@ export async function logContactViews(db: Db, actor: Actor, accountIds: string[]
             and target_id in (select jsonb_array_elements_text(${jsonb(ids)}))`,
     );
     const logged = new Set(recent.map((r) => r.target_id));
-    for (const id of ids) if (!logged.has(id)) await recordAudit(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: id });
+    for (const id of ids)
+      if (!logged.has(id))
+        await recordAudit(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: id });
   });
 }
 

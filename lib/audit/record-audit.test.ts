@@ -10,8 +10,14 @@ import { recordAudit } from './record-audit';
 const { db } = setupTestDatabase();
 
 async function oneAuditRow() {
-  await db().transaction((tx) => recordAudit(tx, systemActor, { action: 'test.write', targetType: 'test', targetId: uniqueSuffix() }));
-  const [row] = await db().select().from(auditLog).orderBy(sql`${auditLog.id} desc`).limit(1);
+  await db().transaction((tx) =>
+    recordAudit(tx, systemActor, { action: 'test.write', targetType: 'test', targetId: uniqueSuffix() }),
+  );
+  const [row] = await db()
+    .select()
+    .from(auditLog)
+    .orderBy(sql`${auditLog.id} desc`)
+    .limit(1);
   return row!;
 }
 

@@ -14,7 +14,8 @@ export interface AuditEntry {
 }
 
 /** Field names that hold secrets (exact names or suffixes), never a field that merely mentions a password. */
-const secretField = /^(password|secret|token|key|apiKey)$|(Hash|Token|Secret|Password)$|^(password_hash|token_hash|api_key)$/i;
+const secretField =
+  /^(password|secret|token|key|apiKey)$|(Hash|Token|Secret|Password)$|^(password_hash|token_hash|api_key)$/i;
 
 function withoutSecrets(snapshot: Record<string, unknown> | null | undefined) {
   if (!snapshot) return null;

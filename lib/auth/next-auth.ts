@@ -43,7 +43,10 @@ export function authOptions(): NextAuthOptions {
           const parsed = SignInCredentials.safeParse(credentials);
           if (!parsed.success) return null;
           try {
-            const result = await signInStaff(await getDb(), { ...parsed.data, userAgent: header(req.headers, 'user-agent') });
+            const result = await signInStaff(await getDb(), {
+              ...parsed.data,
+              userAgent: header(req.headers, 'user-agent'),
+            });
             if (!result.ok) return null;
             return { id: result.staffId, sessionToken: result.token } as { id: string };
           } catch (error) {
@@ -75,7 +78,8 @@ export function authOptions(): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => log.error('next-auth error', { code, metadata: metadata instanceof Error ? metadata.message : undefined }),
+      error: (code, metadata) =>
+        log.error('next-auth error', { code, metadata: metadata instanceof Error ? metadata.message : undefined }),
       warn: (code) => log.warn('next-auth warning', { code }),
       debug: () => undefined,
     },

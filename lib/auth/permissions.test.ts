@@ -23,7 +23,14 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'webhooks.manage': { agent: false, analyst: false, admin: true },
 };
 
-const actor = (role: StaffActor['role']): StaffActor => ({ kind: 'staff', id: 'x', email: 'x@y.z', name: 'X', role, sessionId: 's' });
+const actor = (role: StaffActor['role']): StaffActor => ({
+  kind: 'staff',
+  id: 'x',
+  email: 'x@y.z',
+  name: 'X',
+  role,
+  sessionId: 's',
+});
 
 describe('permission table', () => {
   it('covers every permission', () => {
@@ -36,7 +43,10 @@ describe('permission table', () => {
         expect(roleCan(role, permission)).toBe(expected[permission][role]);
         expect(can(actor(role), permission)).toBe(expected[permission][role]);
         if (expected[permission][role]) expect(() => requirePermission(actor(role), permission)).not.toThrow();
-        else expect(() => requirePermission(actor(role), permission)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+        else
+          expect(() => requirePermission(actor(role), permission)).toThrow(
+            expect.objectContaining({ code: 'forbidden' }),
+          );
       });
     }
   }
@@ -52,6 +62,7 @@ describe('permission table', () => {
   });
 
   it('lets the CLI operator do everything', () => {
-    for (const permission of allPermissions) expect(can({ kind: 'system', id: null, email: 'cli:root', role: 'system' }, permission)).toBe(true);
+    for (const permission of allPermissions)
+      expect(can({ kind: 'system', id: null, email: 'cli:root', role: 'system' }, permission)).toBe(true);
   });
 });

@@ -6,7 +6,18 @@ describe('sign-in callback path', () => {
     expect(safeCallbackPath('/accounts?q=nadia')).toBe('/accounts?q=nadia');
   });
   it('refuses anything that could leave the site', () => {
-    for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'javascript:alert(1)', '', 42, undefined, '/login']) {
+    for (const bad of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      'javascript:alert(1)',
+      '',
+      42,
+      undefined,
+      '/login',
+    ]) {
       expect(safeCallbackPath(bad)).toBe('/');
     }
   });

@@ -6,7 +6,7 @@ const base = 'http://vigil.invalid';
  */
 export function safeCallbackPath(raw: unknown, fallback = '/'): string {
   if (typeof raw !== 'string' || raw.length > 2000 || !raw.startsWith('/')) return fallback;
-   
+
   if (/[\u0000-\u001f\u007f\\]/.test(raw)) return fallback;
   let url: URL;
   try {

@@ -51,7 +51,10 @@ describe('staff sessions, re-checked on every request', () => {
 
   it('refuses sessions of an older session version (password reset, disable)', async () => {
     const s = await signedIn();
-    await db().update(staffUsers).set({ sessionVersion: sql`${staffUsers.sessionVersion} + 1` }).where(eq(staffUsers.id, s.actor.id));
+    await db()
+      .update(staffUsers)
+      .set({ sessionVersion: sql`${staffUsers.sessionVersion} + 1` })
+      .where(eq(staffUsers.id, s.actor.id));
     expect(await resolveStaffSession(db(), s.token, at(1000))).toBeNull();
   });
 
@@ -72,7 +75,8 @@ describe('staff sessions, re-checked on every request', () => {
 
   it('writes last-seen at most once a minute', async () => {
     const s = await signedIn();
-    const lastSeen = async () => (await db().select().from(staffSessions).where(eq(staffSessions.staffId, s.actor.id)))[0]!.lastSeenAt.getTime();
+    const lastSeen = async () =>
+      (await db().select().from(staffSessions).where(eq(staffSessions.staffId, s.actor.id)))[0]!.lastSeenAt.getTime();
     await resolveStaffSession(db(), s.token, at(30_000));
     expect(await lastSeen()).toBe(start.getTime());
     await resolveStaffSession(db(), s.token, at(61_000));

@@ -14,7 +14,11 @@ const lastSeenResolutionMs = 60 * 1000;
  * session row on every request: a disabled staff member, a changed role, a sign-out or an expired session
  * takes effect at once, and a copied cookie dies with its session.
  */
-export async function resolveStaffSession(db: Db, token: string | undefined | null, clock: Clock = systemClock): Promise<StaffActor | null> {
+export async function resolveStaffSession(
+  db: Db,
+  token: string | undefined | null,
+  clock: Clock = systemClock,
+): Promise<StaffActor | null> {
   if (!token) return null;
   const now = clock();
   const [row] = await db

@@ -62,7 +62,11 @@ describe('staff sign-in', () => {
   it('50 parallel wrong guesses never count past the limit, and the right password is refused afterwards', async () => {
     const staff = await makeStaff(db(), 'admin');
     const now = new Date('2026-03-01T12:00:00Z');
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => signInStaff(db(), { email: staff.email, password: `guess-${i}` }, () => now)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        signInStaff(db(), { email: staff.email, password: `guess-${i}` }, () => now),
+      ),
+    );
     expect(results.every((r) => !r.ok)).toBe(true);
     const [row] = await db().select().from(staffUsers).where(eq(staffUsers.id, staff.actor.id));
     expect(row!.failedLoginCount).toBe(maxFailedSignIns);

@@ -43,10 +43,7 @@ export async function signInStaff(db: Db, input: SignInInput, clock: Clock = sys
       and(
         sql`lower(${staffUsers.email}) = ${email}`,
         eq(staffUsers.disabled, false),
-        or(
-          and(isNull(staffUsers.lockedUntil), sql`${staffUsers.failedLoginCount} < ${maxFailedSignIns}`),
-          lockExpired,
-        ),
+        or(and(isNull(staffUsers.lockedUntil), sql`${staffUsers.failedLoginCount} < ${maxFailedSignIns}`), lockExpired),
       ),
     )
     .returning({ id: staffUsers.id, passwordHash: staffUsers.passwordHash, sessionVersion: staffUsers.sessionVersion });

@@ -26,7 +26,12 @@ const globalForLoops = globalThis as unknown as { vigilBackgroundLoops?: Map<str
 const loops = (globalForLoops.vigilBackgroundLoops ??= new Map<string, BackgroundLoop>());
 
 /** Starts the named loop (or returns it, if this process runs it already). A pass returns whether it found work. */
-export function startBackgroundLoop(name: string, getDb: () => Promise<Db>, pass: (db: Db) => Promise<boolean>, options: BackgroundLoopOptions): BackgroundLoop {
+export function startBackgroundLoop(
+  name: string,
+  getDb: () => Promise<Db>,
+  pass: (db: Db) => Promise<boolean>,
+  options: BackgroundLoopOptions,
+): BackgroundLoop {
   const running = loops.get(name);
   if (running) return running;
   let stopped = false;

@@ -6,7 +6,13 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { storeEvents } from '@/lib/ingest/store-events';
-import { listLoginHistory, listOtpHistory, LoginHistoryFilter, parseFilters, type LoginHistoryItem } from './account-history';
+import {
+  listLoginHistory,
+  listOtpHistory,
+  LoginHistoryFilter,
+  parseFilters,
+  type LoginHistoryItem,
+} from './account-history';
 import type { Page } from './pagination';
 
 const { db } = setupTestDatabase();
@@ -26,7 +32,15 @@ beforeAll(async () => {
       context: { ip: '198.51.100.4', deviceId: i < 20 ? 'dev_home' : 'dev_new', country: i === 22 ? 'BR' : 'GB' },
     } as never),
   );
-  events.push({ id: `otp_${externalId}`, type: 'otp.issued', occurredAt: new Date(base).toISOString(), account: { id: externalId }, otpId: 'o1', channel: 'sms', purpose: 'delivery' });
+  events.push({
+    id: `otp_${externalId}`,
+    type: 'otp.issued',
+    occurredAt: new Date(base).toISOString(),
+    account: { id: externalId },
+    otpId: 'o1',
+    channel: 'sms',
+    purpose: 'delivery',
+  });
   await db().transaction((tx) => storeEvents(tx, events));
   const [row] = await db().select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, externalId));
   accountId = row!.id;
@@ -50,7 +64,9 @@ describe('login history keyset paging', () => {
       const seen = pages.flatMap((p) => p.items.map((e) => e.id));
       expect(new Set(seen).size).toBe(23);
       expect(seen).toHaveLength(23);
-      const sorted = pages.flatMap((p) => p.items).every((e, i, all) => i === 0 || all[i - 1]!.occurredAt >= e.occurredAt);
+      const sorted = pages
+        .flatMap((p) => p.items)
+        .every((e, i, all) => i === 0 || all[i - 1]!.occurredAt >= e.occurredAt);
       expect(sorted).toBe(true);
       expect(pages.at(-1)!.older).toBeNull();
       expect(pages[0]!.newer).toBeNull();
@@ -74,15 +90,27 @@ describe('login history keyset paging', () => {
     expect(failed.items.length).toBe(times.filter((_, i) => i % 4 === 3).length);
     expect(failed.items.every((e) => e.outcome === 'failed' && e.failureReason === 'bad_password')).toBe(true);
     expect((await listLoginHistory(db(), agent, accountId, { from: '2026-06-11' }, {}, 50)).items).toHaveLength(0);
-    expect((await listLoginHistory(db(), agent, accountId, { from: '2026-06-10', to: '2026-06-10' }, {}, 50)).items).toHaveLength(23);
+    expect(
+      (await listLoginHistory(db(), agent, accountId, { from: '2026-06-10', to: '2026-06-10' }, {}, 50)).items,
+    ).toHaveLength(23);
   });
 
   it('marks the first time a device or a country was seen', async () => {
     const { items } = await listLoginHistory(db(), agent, accountId, {}, {}, 50);
     const chronological = [...items].reverse();
     expect(chronological[0]).toMatchObject({ firstSeenDevice: true, firstSeenCountry: true });
-    expect(chronological.slice(1).filter((e) => e.firstSeenDevice).map((e) => e.deviceId)).toEqual(['dev_new']);
-    expect(chronological.slice(1).filter((e) => e.firstSeenCountry).map((e) => e.country)).toEqual(['BR']);
+    expect(
+      chronological
+        .slice(1)
+        .filter((e) => e.firstSeenDevice)
+        .map((e) => e.deviceId),
+    ).toEqual(['dev_new']);
+    expect(
+      chronological
+        .slice(1)
+        .filter((e) => e.firstSeenCountry)
+        .map((e) => e.country),
+    ).toEqual(['BR']);
   });
 
   it('treats a malformed cursor as the first page', async () => {
@@ -96,13 +124,21 @@ describe('login history keyset paging', () => {
 
   it('lists the account’s OTP events with channel and purpose', async () => {
     const { items } = await listOtpHistory(db(), agent, accountId, { purpose: 'delivery' });
-    expect(items).toEqual([expect.objectContaining({ kind: 'issued', channel: 'sms', purpose: 'delivery', otpId: 'o1' })]);
+    expect(items).toEqual([
+      expect.objectContaining({ kind: 'issued', channel: 'sms', purpose: 'delivery', otpId: 'o1' }),
+    ]);
     expect((await listOtpHistory(db(), agent, accountId, { channel: 'email' })).items).toHaveLength(0);
   });
 
   it('keeps valid URL filters and names the invalid ones', () => {
-    expect(parseFilters(LoginHistoryFilter, { outcome: 'failed', from: '2026-13-45', to: "'; drop" })).toEqual({ filter: { outcome: 'failed' }, ignored: ['from', 'to'] });
+    expect(parseFilters(LoginHistoryFilter, { outcome: 'failed', from: '2026-13-45', to: "'; drop" })).toEqual({
+      filter: { outcome: 'failed' },
+      ignored: ['from', 'to'],
+    });
     expect(parseFilters(LoginHistoryFilter, { outcome: ['x'] })).toEqual({ filter: {}, ignored: ['outcome'] });
-    expect(parseFilters(LoginHistoryFilter, { from: '0000-01-01', to: '2026-02-30' })).toEqual({ filter: {}, ignored: ['from', 'to'] });
+    expect(parseFilters(LoginHistoryFilter, { from: '0000-01-01', to: '2026-02-30' })).toEqual({
+      filter: {},
+      ignored: ['from', 'to'],
+    });
   });
 });

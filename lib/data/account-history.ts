@@ -28,7 +28,10 @@ export const OtpHistoryFilter = z.object({
 export type OtpHistoryFilter = z.infer<typeof OtpHistoryFilter>;
 
 /** Keeps the valid filters and names the invalid ones. */
-export function parseFilters<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>): { filter: z.infer<S>; ignored: string[] } {
+export function parseFilters<S extends z.ZodObject>(
+  schema: S,
+  raw: Record<string, unknown>,
+): { filter: z.infer<S>; ignored: string[] } {
   const filter: Record<string, unknown> = {};
   const ignored: string[] = [];
   for (const [key, field] of Object.entries(schema.shape)) {
@@ -41,7 +44,11 @@ export function parseFilters<S extends z.ZodObject>(schema: S, raw: Record<strin
   return { filter: filter as z.infer<S>, ignored };
 }
 
-function dateRange(column: typeof loginEvents.occurredAt | typeof otpEvents.occurredAt, from?: string, to?: string): SQL[] {
+function dateRange(
+  column: typeof loginEvents.occurredAt | typeof otpEvents.occurredAt,
+  from?: string,
+  to?: string,
+): SQL[] {
   const conditions: SQL[] = [];
   if (from) conditions.push(gte(column, new Date(`${from}T00:00:00Z`)));
   if (to) conditions.push(lt(column, new Date(new Date(`${to}T00:00:00Z`).getTime() + 86_400_000)));
@@ -97,7 +104,11 @@ export async function listLoginHistory(
       })
       .from(loginEvents)
       .where(and(...base, keyset))
-      .orderBy(...(order === 'desc' ? [desc(loginEvents.occurredAt), desc(loginEvents.id)] : [asc(loginEvents.occurredAt), asc(loginEvents.id)]))
+      .orderBy(
+        ...(order === 'desc'
+          ? [desc(loginEvents.occurredAt), desc(loginEvents.id)]
+          : [asc(loginEvents.occurredAt), asc(loginEvents.id)]),
+      )
       .limit(n),
   );
 }
@@ -142,7 +153,11 @@ export async function listOtpHistory(
       })
       .from(otpEvents)
       .where(and(...base, keyset))
-      .orderBy(...(order === 'desc' ? [desc(otpEvents.occurredAt), desc(otpEvents.id)] : [asc(otpEvents.occurredAt), asc(otpEvents.id)]))
+      .orderBy(
+        ...(order === 'desc'
+          ? [desc(otpEvents.occurredAt), desc(otpEvents.id)]
+          : [asc(otpEvents.occurredAt), asc(otpEvents.id)]),
+      )
       .limit(n),
   );
 }

@@ -22,13 +22,31 @@ export interface NoticeView {
 }
 
 /** What the account page's actions need beside the account: an open 2FA-off request, and what the customer was told. */
-export async function accountSecurityPanel(db: Db, actor: Actor, accountId: string): Promise<{ pendingTwoFactorOff: PendingTwoFactorOff | null; notices: NoticeView[] }> {
+export async function accountSecurityPanel(
+  db: Db,
+  actor: Actor,
+  accountId: string,
+): Promise<{ pendingTwoFactorOff: PendingTwoFactorOff | null; notices: NoticeView[] }> {
   requirePermission(actor, 'accounts.view');
   const [pending] = await db
-    .select({ id: twoFactorOffRequests.id, requestedById: twoFactorOffRequests.requestedBy, requestedByName: staffUsers.name, reasonCode: twoFactorOffRequests.reasonCode, note: twoFactorOffRequests.note, createdAt: twoFactorOffRequests.createdAt, expiresAt: twoFactorOffRequests.expiresAt })
+    .select({
+      id: twoFactorOffRequests.id,
+      requestedById: twoFactorOffRequests.requestedBy,
+      requestedByName: staffUsers.name,
+      reasonCode: twoFactorOffRequests.reasonCode,
+      note: twoFactorOffRequests.note,
+      createdAt: twoFactorOffRequests.createdAt,
+      expiresAt: twoFactorOffRequests.expiresAt,
+    })
     .from(twoFactorOffRequests)
     .innerJoin(staffUsers, eq(staffUsers.id, twoFactorOffRequests.requestedBy))
-    .where(and(eq(twoFactorOffRequests.accountId, accountId), eq(twoFactorOffRequests.status, 'pending'), sql`${twoFactorOffRequests.expiresAt} > now()`));
+    .where(
+      and(
+        eq(twoFactorOffRequests.accountId, accountId),
+        eq(twoFactorOffRequests.status, 'pending'),
+        sql`${twoFactorOffRequests.expiresAt} > now()`,
+      ),
+    );
   const notices = await db
     .select({ createdAt: outbox.createdAt, payload: outbox.payload, status: outbox.status })
     .from(outbox)
@@ -39,7 +57,14 @@ export async function accountSecurityPanel(db: Db, actor: Actor, accountId: stri
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
     pendingTwoFactorOff: pending
-      ? { id: pending.id, requestedBy: { id: pending.requestedById, name: pending.requestedByName }, reasonCode: pending.reasonCode, note: pending.note, createdAt: pending.createdAt, expiresAt: pending.expiresAt }
+      ? {
+          id: pending.id,
+          requestedBy: { id: pending.requestedById, name: pending.requestedByName },
+          reasonCode: pending.reasonCode,
+          note: pending.note,
+          createdAt: pending.createdAt,
+          expiresAt: pending.expiresAt,
+        }
       : null,
     notices: notices.map((n) => ({
       createdAt: n.createdAt,

@@ -27,13 +27,16 @@ beforeAll(async () => {
   await db().transaction((tx) =>
     storeEvents(
       tx,
-      people.map((p, i) => loginEvent(p.id, new Date(base + i * 60_000), { account: { id: p.id, email: p.email, phone: p.phone } })),
+      people.map((p, i) =>
+        loginEvent(p.id, new Date(base + i * 60_000), { account: { id: p.id, email: p.email, phone: p.phone } }),
+      ),
     ),
   );
   for (const p of people) await db().update(accounts).set({ displayName: p.name }).where(eq(accounts.externalId, p.id));
 });
 
-const ids = async (q: string, actor = agent) => (await searchAccounts(db(), actor, { q })).items.map((a) => a.externalId).sort();
+const ids = async (q: string, actor = agent) =>
+  (await searchAccounts(db(), actor, { q })).items.map((a) => a.externalId).sort();
 
 describe('account search', () => {
   it('finds by part of the e-mail, case-insensitively', async () => {
@@ -50,10 +53,16 @@ describe('account search', () => {
   it('matches through one trigram index over all four columns (the query repeats its expression exactly)', async () => {
     const plan = await db().transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      return queryRows<{ 'QUERY PLAN': string }>(tx, sql`explain select ${accounts.id} from ${accounts} where ${searchText} like ${'%ana.lima%'}`);
+      return queryRows<{ 'QUERY PLAN': string }>(
+        tx,
+        sql`explain select ${accounts.id} from ${accounts} where ${searchText} like ${'%ana.lima%'}`,
+      );
     });
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('accounts_search_trgm_idx');
-    const trigramIndexes = await queryRows<{ indexname: string }>(db(), sql`select indexname from pg_indexes where tablename = 'accounts' and indexdef like '%gin_trgm_ops%'`);
+    const trigramIndexes = await queryRows<{ indexname: string }>(
+      db(),
+      sql`select indexname from pg_indexes where tablename = 'accounts' and indexdef like '%gin_trgm_ops%'`,
+    );
     expect(trigramIndexes.map((r) => r.indexname)).toEqual(['accounts_search_trgm_idx']);
   });
 
@@ -124,7 +133,9 @@ describe('account search', () => {
   });
 
   it('gives the same not-found for unknown and malformed ids', async () => {
-    await expect(getAccount(db(), agent, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(getAccount(db(), agent, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await expect(getAccount(db(), agent, "1' or '1'='1")).rejects.toMatchObject({ code: 'not_found' });
   });
 });

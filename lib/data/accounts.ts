@@ -76,17 +76,24 @@ export async function searchAccounts(
   limit = accountSearchPageSize,
 ): Promise<{ items: AccountSummary[]; next: string | null; q: string }> {
   requirePermission(actor, 'accounts.view');
-  const q = toStorableText(params.q ?? '').trim().slice(0, maxSearchLength);
+  const q = toStorableText(params.q ?? '')
+    .trim()
+    .slice(0, maxSearchLength);
   const conditions: SQL[] = [];
   if (q) {
     const pattern = `%${escapeLike(q.toLowerCase())}%`;
     const digits = phoneDigits(q);
     // The trigram index finds candidates by the whole search text; each column is then checked on its own.
     const fragment = (columns: SQL[]) => sql`(${searchText} like ${pattern} and ${or(...columns)})`;
-    const byName = [sql`lower(${accounts.externalId}) like ${pattern}`, sql`lower(${accounts.displayName}) like ${pattern}`];
+    const byName = [
+      sql`lower(${accounts.externalId}) like ${pattern}`,
+      sql`lower(${accounts.displayName}) like ${pattern}`,
+    ];
     const matches: SQL[] = [];
     if (can(actor, 'accounts.viewContacts')) {
-      matches.push(fragment([...byName, sql`lower(${accounts.email}) like ${pattern}`, ilike(accounts.phone, pattern)]));
+      matches.push(
+        fragment([...byName, sql`lower(${accounts.email}) like ${pattern}`, ilike(accounts.phone, pattern)]),
+      );
       if (digits) {
         const digitsPattern = `%${escapeLike(digits)}%`;
         matches.push(sql`(${searchText} like ${digitsPattern} and ${accounts.phone} like ${digitsPattern})`);
@@ -99,7 +106,10 @@ export async function searchAccounts(
     conditions.push(or(...matches)!);
   }
   const cursor = decodeAccountCursor(params.after);
-  if (cursor) conditions.push(sql`(${accountActivity.lastEventAt}, ${accountActivity.accountId}) < (${timestamptz(cursor.lastEventAt)}, ${cursor.id}::uuid)`);
+  if (cursor)
+    conditions.push(
+      sql`(${accountActivity.lastEventAt}, ${accountActivity.accountId}) < (${timestamptz(cursor.lastEventAt)}, ${cursor.id}::uuid)`,
+    );
   const rows = await db
     .select({
       id: accounts.id,
@@ -120,9 +130,16 @@ export async function searchAccounts(
     .orderBy(desc(accountActivity.lastEventAt), desc(accountActivity.accountId))
     .limit(limit + 1);
   const contact = contactsFor(actor);
-  const items = rows.slice(0, limit).map((r) => ({ ...r, email: contact.email(r.email), phone: contact.phone(r.phone) }));
+  const items = rows
+    .slice(0, limit)
+    .map((r) => ({ ...r, email: contact.email(r.email), phone: contact.phone(r.phone) }));
   // A list that shows full contacts is a view of each of them (logged once an hour per account).
-  if (can(actor, 'accounts.viewContacts')) await logContactViews(db, actor, items.filter((r) => r.email || r.phone).map((r) => r.id));
+  if (can(actor, 'accounts.viewContacts'))
+    await logContactViews(
+      db,
+      actor,
+      items.filter((r) => r.email || r.phone).map((r) => r.id),
+    );
   const last = items.at(-1);
   return { items, next: rows.length > limit && last ? encodeAccountCursor(last) : null, q };
 }

@@ -1,7 +1,20 @@
 import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db } from '@/db/client';
-import { accounts, activeAlertStatuses, alertEvidence, alertRules, alerts, alertSeverities, alertStatuses, auditLog, staffUsers, type AlertRule, type AlertSeverity, type AlertStatus } from '@/db/schema';
+import {
+  accounts,
+  activeAlertStatuses,
+  alertEvidence,
+  alertRules,
+  alerts,
+  alertSeverities,
+  alertStatuses,
+  auditLog,
+  staffUsers,
+  type AlertRule,
+  type AlertSeverity,
+  type AlertStatus,
+} from '@/db/schema';
 import { jsonb, timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
@@ -56,7 +69,11 @@ const viewColumns = {
 };
 
 const selectViews = (db: Db) =>
-  db.select(viewColumns).from(alerts).leftJoin(accounts, eq(accounts.id, alerts.accountId)).leftJoin(staffUsers, eq(staffUsers.id, alerts.assigneeId));
+  db
+    .select(viewColumns)
+    .from(alerts)
+    .leftJoin(accounts, eq(accounts.id, alerts.accountId))
+    .leftJoin(staffUsers, eq(staffUsers.id, alerts.assigneeId));
 type ViewRow = Awaited<ReturnType<typeof selectViews>>[number];
 
 function toView(r: ViewRow): AlertView {
@@ -87,8 +104,14 @@ export const queueLimit = 200;
 const QueueFilters = z.object({
   rule: z.enum(alertRules).optional().catch(undefined),
   severity: z.enum(alertSeverities).optional().catch(undefined),
-  status: z.enum([...alertStatuses, 'active', 'all']).catch('active').default('active'),
-  assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional().catch(undefined),
+  status: z
+    .enum([...alertStatuses, 'active', 'all'])
+    .catch('active')
+    .default('active'),
+  assignee: z
+    .union([z.literal('me'), z.literal('unassigned'), z.uuid()])
+    .optional()
+    .catch(undefined),
   since: CursorTime.optional().catch(undefined),
   until: CursorTime.optional().catch(undefined),
 });
@@ -96,11 +119,19 @@ export type QueueFilters = z.infer<typeof QueueFilters>;
 
 /** A URL's filters, leniently: a value that makes no sense is dropped (the page says what it shows). */
 export function parseQueueFilters(params: Record<string, string | undefined>): QueueFilters {
-  return QueueFilters.parse({ ...params, since: utcFromLocalInput(params.since), until: utcFromLocalInput(params.until) });
+  return QueueFilters.parse({
+    ...params,
+    since: utcFromLocalInput(params.since),
+    until: utcFromLocalInput(params.until),
+  });
 }
 
 /** The triage queue: most severe first, then the longest waiting. */
-export async function alertQueue(db: Db, actor: Actor, filters: QueueFilters): Promise<{ alerts: AlertView[]; total: number; limit: number }> {
+export async function alertQueue(
+  db: Db,
+  actor: Actor,
+  filters: QueueFilters,
+): Promise<{ alerts: AlertView[]; total: number; limit: number }> {
   requirePermission(actor, 'alerts.view');
   const where: SQL[] = [];
   if (filters.status === 'active') where.push(inArray(alerts.status, [...activeAlertStatuses]));
@@ -114,8 +145,14 @@ export async function alertQueue(db: Db, actor: Actor, filters: QueueFilters): P
   if (filters.until) where.push(lte(alerts.firstSeen, timestamptz(new Date(filters.until))));
   const condition = where.length > 0 ? and(...where) : undefined;
   const [rows, [counted]] = await Promise.all([
-    selectViews(db).where(condition).orderBy(severityRank, asc(alerts.detectedAt), asc(alerts.firstSeen), asc(alerts.id)).limit(queueLimit),
-    db.select({ n: sql<number>`count(*)::int` }).from(alerts).where(condition),
+    selectViews(db)
+      .where(condition)
+      .orderBy(severityRank, asc(alerts.detectedAt), asc(alerts.firstSeen), asc(alerts.id))
+      .limit(queueLimit),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(alerts)
+      .where(condition),
   ]);
   return { alerts: rows.map(toView), total: counted?.n ?? 0, limit: queueLimit };
 }
@@ -150,20 +187,36 @@ export interface AlertTrailEntry {
 
 export const evidenceShown = 500;
 
-export async function alertDetail(db: Db, actor: Actor, alertId: string): Promise<{ alert: AlertView; evidence: EvidenceView[]; trail: AlertTrailEntry[] }> {
+export async function alertDetail(
+  db: Db,
+  actor: Actor,
+  alertId: string,
+): Promise<{ alert: AlertView; evidence: EvidenceView[]; trail: AlertTrailEntry[] }> {
   requirePermission(actor, 'alerts.view');
   if (!z.uuid().safeParse(alertId).success) throw notFound('No such alert.');
   const [row] = await selectViews(db).where(eq(alerts.id, alertId));
   if (!row) throw notFound('No such alert.');
   const [evidence, trail] = await Promise.all([
     db
-      .select({ eventId: alertEvidence.eventId, eventType: alertEvidence.eventType, occurredAt: alertEvidence.occurredAt, accountId: alertEvidence.accountId, summary: alertEvidence.summary })
+      .select({
+        eventId: alertEvidence.eventId,
+        eventType: alertEvidence.eventType,
+        occurredAt: alertEvidence.occurredAt,
+        accountId: alertEvidence.accountId,
+        summary: alertEvidence.summary,
+      })
       .from(alertEvidence)
       .where(eq(alertEvidence.alertId, alertId))
       .orderBy(asc(alertEvidence.occurredAt), asc(alertEvidence.eventId))
       .limit(evidenceShown),
     db
-      .select({ occurredAt: auditLog.occurredAt, actorEmail: auditLog.actorEmail, action: auditLog.action, reason: auditLog.reason, after: auditLog.after })
+      .select({
+        occurredAt: auditLog.occurredAt,
+        actorEmail: auditLog.actorEmail,
+        action: auditLog.action,
+        reason: auditLog.reason,
+        after: auditLog.after,
+      })
       .from(auditLog)
       .where(and(eq(auditLog.targetType, 'alert'), eq(auditLog.targetId, alertId)))
       .orderBy(desc(auditLog.occurredAt))
@@ -175,14 +228,18 @@ export async function alertDetail(db: Db, actor: Actor, alertId: string): Promis
 /** The alerts of one account (its page lists them), newest first. */
 export async function accountAlerts(db: Db, actor: Actor, accountId: string): Promise<AlertView[]> {
   requirePermission(actor, 'alerts.view');
-  const rows = await selectViews(db).where(eq(alerts.accountId, accountId)).orderBy(desc(alerts.firstSeen), desc(alerts.id)).limit(50);
+  const rows = await selectViews(db)
+    .where(eq(alerts.accountId, accountId))
+    .orderBy(desc(alerts.firstSeen), desc(alerts.id))
+    .limit(50);
   return rows.map(toView);
 }
 
 /* ---------- The machine API (GET /api/v1/alerts) ---------- */
 
 const ApiCursor = z.tuple([CursorTime, z.uuid()]);
-const encodeApiCursor = (a: { firstSeen: Date; id: string }) => Buffer.from(`${a.firstSeen.toISOString()}|${a.id}`).toString('base64url');
+const encodeApiCursor = (a: { firstSeen: Date; id: string }) =>
+  Buffer.from(`${a.firstSeen.toISOString()}|${a.id}`).toString('base64url');
 
 export const AlertsApiQuery = z.object({
   accountId: z.string().min(1).max(128).optional(),
@@ -220,7 +277,11 @@ export interface ApiAlert {
 export const apiEvidenceLimit = 100;
 
 /** Newest `firstSeen` first (id breaks ties), keyset-paged; ids are the platform's, as sent in events. */
-export async function alertsForApi(db: Db, actor: Actor, params: URLSearchParams): Promise<{ alerts: ApiAlert[]; nextCursor: string | null }> {
+export async function alertsForApi(
+  db: Db,
+  actor: Actor,
+  params: URLSearchParams,
+): Promise<{ alerts: ApiAlert[]; nextCursor: string | null }> {
   requirePermission(actor, 'alerts.view');
   const q = parseInput(AlertsApiQuery, Object.fromEntries([...params].filter(([k]) => k in AlertsApiQuery.shape)));
   const where: SQL[] = [];
@@ -230,10 +291,26 @@ export async function alertsForApi(db: Db, actor: Actor, params: URLSearchParams
   if (q.since) where.push(gte(alerts.lastSeen, timestamptz(new Date(q.since))));
   if (q.cursor) {
     const at = timestamptz(new Date(q.cursor.firstSeen));
-    where.push(or(sql`${alerts.firstSeen} < ${at}`, and(sql`${alerts.firstSeen} = ${at}`, sql`${alerts.id} < ${q.cursor.id}::uuid`))!);
+    where.push(
+      or(
+        sql`${alerts.firstSeen} < ${at}`,
+        and(sql`${alerts.firstSeen} = ${at}`, sql`${alerts.id} < ${q.cursor.id}::uuid`),
+      )!,
+    );
   }
   const rows = await db
-    .select({ id: alerts.id, rule: alerts.rule, severity: alerts.severity, status: alerts.status, subjectType: alerts.subjectType, subjectId: alerts.subjectId, firstSeen: alerts.firstSeen, lastSeen: alerts.lastSeen, hitCount: alerts.hitCount, evidenceCount: alerts.evidenceCount })
+    .select({
+      id: alerts.id,
+      rule: alerts.rule,
+      severity: alerts.severity,
+      status: alerts.status,
+      subjectType: alerts.subjectType,
+      subjectId: alerts.subjectId,
+      firstSeen: alerts.firstSeen,
+      lastSeen: alerts.lastSeen,
+      hitCount: alerts.hitCount,
+      evidenceCount: alerts.evidenceCount,
+    })
     .from(alerts)
     .where(where.length > 0 ? and(...where) : undefined)
     .orderBy(desc(alerts.firstSeen), desc(alerts.id))

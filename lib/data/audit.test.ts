@@ -23,18 +23,37 @@ beforeAll(async () => {
 
 async function makeAccount() {
   const now = new Date();
-  const row = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email: 'x@example.com', phone: '+447700900111', firstEventAt: now });
+  const row = await insertAccount(db(), {
+    externalId: `cus_${uniqueSuffix()}`,
+    email: 'x@example.com',
+    phone: '+447700900111',
+    firstEventAt: now,
+  });
   return row;
 }
-const lockInput = (a: { id: string; version: number }) => ({ accountId: a.id, version: a.version, idempotencyKey: randomUUID(), reasonCode: 'fraud_report', note: 'report VR-TEST' });
+const lockInput = (a: { id: string; version: number }) => ({
+  accountId: a.id,
+  version: a.version,
+  idempotencyKey: randomUUID(),
+  reasonCode: 'fraud_report',
+  note: 'report VR-TEST',
+});
 
 describe('the audit log', () => {
   it('search by actor, action prefix, target and time; analysts and admins only', async () => {
     const a = await makeAccount();
     await lockAccount(db(), agent, lockInput(a));
-    const found = await searchAudit(db(), analyst, { actor: agent.email.slice(0, 12), action: 'account.lo', target: `account:${a.id}` });
-    expect(found.map((r) => [r.action, r.actorEmail, r.reason])).toEqual([['account.lock', agent.email, 'Fraud report: report VR-TEST']]);
-    expect(await searchAudit(db(), admin, { target: a.id, from: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+    const found = await searchAudit(db(), analyst, {
+      actor: agent.email.slice(0, 12),
+      action: 'account.lo',
+      target: `account:${a.id}`,
+    });
+    expect(found.map((r) => [r.action, r.actorEmail, r.reason])).toEqual([
+      ['account.lock', agent.email, 'Fraud report: report VR-TEST'],
+    ]);
+    expect(await searchAudit(db(), admin, { target: a.id, from: new Date(Date.now() + 60_000).toISOString() })).toEqual(
+      [],
+    );
     await expect(searchAudit(db(), agent, {})).rejects.toMatchObject({ code: 'forbidden' });
     // Every role that sees the account sees its trail.
     expect((await accountTrail(db(), agent, a.id)).map((r) => r.action)).toEqual(['account.lock']);
@@ -43,7 +62,14 @@ describe('the audit log', () => {
   it('pages older and newer by keyset: every entry once, newest first, and back again', async () => {
     const target = `paging-${uniqueSuffix()}`;
     for (let i = 0; i < 5; i++) {
-      await db().transaction((tx) => recordAudit(tx, admin, { action: 'settings.update', targetType: 'settings', targetId: target, after: { step: i } }));
+      await db().transaction((tx) =>
+        recordAudit(tx, admin, {
+          action: 'settings.update',
+          targetType: 'settings',
+          targetId: target,
+          after: { step: i },
+        }),
+      );
     }
     const filters = { target: `settings:${target}` };
     const seen: unknown[] = [];
@@ -68,7 +94,10 @@ describe('the audit log', () => {
     const a = await makeAccount();
     const broken = { ...systemActor, email: null } as unknown as Actor;
     await expect(lockAccount(db(), broken, lockInput(a))).rejects.toThrow();
-    expect((await db().select().from(accounts).where(eq(accounts.id, a.id)))[0]).toMatchObject({ status: 'active', version: 1 });
+    expect((await db().select().from(accounts).where(eq(accounts.id, a.id)))[0]).toMatchObject({
+      status: 'active',
+      version: 1,
+    });
     expect(await db().select().from(outbox).where(eq(outbox.accountId, a.id))).toEqual([]);
   });
 

@@ -69,23 +69,42 @@ function auditWhere(filters: AuditFilters): SQL[] {
  * `account.lock`), target (its id, or `type:id`) and time, one keyset page at a time (older / newer, as
  * the account history pages). Analysts and admins only.
  */
-export async function auditPage(db: Db, actor: Actor, filters: AuditFilters, direction: PageDirection = {}, limit = auditPageSize): Promise<Page<AuditEntryView>> {
+export async function auditPage(
+  db: Db,
+  actor: Actor,
+  filters: AuditFilters,
+  direction: PageDirection = {},
+  limit = auditPageSize,
+): Promise<Page<AuditEntryView>> {
   requirePermission(actor, 'audit.view');
   const where = auditWhere(filters);
-  return keysetPage({ occurredAt: auditLog.occurredAt, id: auditLog.id }, direction, limit, (keyset, order, n) =>
-    db
-      .select(columns)
-      .from(auditLog)
-      .where(and(...where, keyset))
-      .orderBy(...(order === 'desc' ? [desc(auditLog.occurredAt), desc(auditLog.id)] : [asc(auditLog.occurredAt), asc(auditLog.id)]))
-      .limit(n),
+  return keysetPage(
+    { occurredAt: auditLog.occurredAt, id: auditLog.id },
+    direction,
+    limit,
+    (keyset, order, n) =>
+      db
+        .select(columns)
+        .from(auditLog)
+        .where(and(...where, keyset))
+        .orderBy(
+          ...(order === 'desc'
+            ? [desc(auditLog.occurredAt), desc(auditLog.id)]
+            : [asc(auditLog.occurredAt), asc(auditLog.id)]),
+        )
+        .limit(n),
     // Audit times come from now() and carry microseconds: compare with the cursor row's own time.
     (cursor) => sql`(select ${auditLog.occurredAt} from ${auditLog} where ${auditLog.id} = ${cursor.id})`,
   );
 }
 
 /** The same search in one list, newest first, for the CSV export (at most `auditExportLimit` rows). */
-export async function searchAudit(db: Db, actor: Actor, filters: AuditFilters, limit = auditExportLimit): Promise<AuditEntryView[]> {
+export async function searchAudit(
+  db: Db,
+  actor: Actor,
+  filters: AuditFilters,
+  limit = auditExportLimit,
+): Promise<AuditEntryView[]> {
   return (await auditPage(db, actor, filters, {}, Math.min(limit, auditExportLimit))).items;
 }
 

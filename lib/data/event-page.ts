@@ -24,7 +24,11 @@ export async function keysetPage<T extends Keyed>(
   const before = decodeCursor(direction.before);
   const after = before ? null : decodeCursor(direction.after);
   if (before) {
-    const rows = await fetch(sql`(${columns.occurredAt}, ${columns.id}) > (${exactTime(before)}, ${before.id})`, 'asc', limit + 1);
+    const rows = await fetch(
+      sql`(${columns.occurredAt}, ${columns.id}) > (${exactTime(before)}, ${before.id})`,
+      'asc',
+      limit + 1,
+    );
     const hasNewer = rows.length > limit;
     const items = rows.slice(0, limit).reverse();
     return { items, newer: hasNewer && items[0] ? encodeCursor(items[0]) : null, older: edge(items.at(-1)) };

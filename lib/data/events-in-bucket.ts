@@ -1,7 +1,16 @@
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { accounts, loginEvents, loginFailureReasons, otpChannels, otpEvents, otpFailureReasons, otpKinds, otpPurposes } from '@/db/schema';
+import {
+  accounts,
+  loginEvents,
+  loginFailureReasons,
+  otpChannels,
+  otpEvents,
+  otpFailureReasons,
+  otpKinds,
+  otpPurposes,
+} from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { keysetPage } from './event-page';
@@ -11,11 +20,18 @@ import { CursorTime, type Page, type PageDirection } from './pagination';
 const bucketWindow = {
   from: CursorTime.transform((v) => new Date(v)),
   to: CursorTime.transform((v) => new Date(v)),
-  country: z.string().regex(/^([A-Z]{2}|unknown)$/).optional(),
+  country: z
+    .string()
+    .regex(/^([A-Z]{2}|unknown)$/)
+    .optional(),
 };
-const shortWindow = (f: { from: Date; to: Date }) => f.from < f.to && f.to.getTime() - f.from.getTime() <= 2 * 86_400_000;
+const shortWindow = (f: { from: Date; to: Date }) =>
+  f.from < f.to && f.to.getTime() - f.from.getTime() <= 2 * 86_400_000;
 const shortWindowIssue = { message: 'a bucket of at most two days', path: ['to'] };
-const inWindow = (column: typeof otpEvents.occurredAt | typeof loginEvents.occurredAt, f: { from: Date; to: Date }) => [gte(column, f.from), lt(column, f.to)];
+const inWindow = (column: typeof otpEvents.occurredAt | typeof loginEvents.occurredAt, f: { from: Date; to: Date }) => [
+  gte(column, f.from),
+  lt(column, f.to),
+];
 
 /** The OTP events behind one chart bucket, with the chart's filters. */
 export const BucketFilter = z
@@ -44,14 +60,21 @@ export interface BucketEvent {
 }
 
 /** Raw OTP events of one bucket, newest first, keyset-paged over the time index; no contact details. */
-export async function listOtpEventsInBucket(db: Db, actor: Actor, f: BucketFilter, direction: PageDirection = {}, limit = 50): Promise<Page<BucketEvent>> {
+export async function listOtpEventsInBucket(
+  db: Db,
+  actor: Actor,
+  f: BucketFilter,
+  direction: PageDirection = {},
+  limit = 50,
+): Promise<Page<BucketEvent>> {
   requirePermission(actor, 'analytics.view');
   const where: SQL[] = inWindow(otpEvents.occurredAt, f);
   if (f.kind) where.push(eq(otpEvents.kind, f.kind));
   if (f.channel) where.push(eq(otpEvents.channel, f.channel));
   if (f.purpose) where.push(eq(otpEvents.purpose, f.purpose));
   if (f.reason) where.push(eq(otpEvents.failureReason, f.reason));
-  if (f.country) where.push(f.country === 'unknown' ? sql`${otpEvents.country} is null` : eq(otpEvents.country, f.country));
+  if (f.country)
+    where.push(f.country === 'unknown' ? sql`${otpEvents.country} is null` : eq(otpEvents.country, f.country));
   return keysetPage({ occurredAt: otpEvents.occurredAt, id: otpEvents.id }, direction, limit, (keyset, order, n) =>
     db
       .select({
@@ -70,7 +93,11 @@ export async function listOtpEventsInBucket(db: Db, actor: Actor, f: BucketFilte
       .from(otpEvents)
       .innerJoin(accounts, eq(accounts.id, otpEvents.accountId))
       .where(and(...where, keyset))
-      .orderBy(...(order === 'desc' ? [desc(otpEvents.occurredAt), desc(otpEvents.id)] : [asc(otpEvents.occurredAt), asc(otpEvents.id)]))
+      .orderBy(
+        ...(order === 'desc'
+          ? [desc(otpEvents.occurredAt), desc(otpEvents.id)]
+          : [asc(otpEvents.occurredAt), asc(otpEvents.id)]),
+      )
       .limit(n),
   );
 }
@@ -98,12 +125,19 @@ export interface LoginBucketEvent {
   externalId: string;
 }
 
-export async function listLoginEventsInBucket(db: Db, actor: Actor, f: LoginBucketFilter, direction: PageDirection = {}, limit = 50): Promise<Page<LoginBucketEvent>> {
+export async function listLoginEventsInBucket(
+  db: Db,
+  actor: Actor,
+  f: LoginBucketFilter,
+  direction: PageDirection = {},
+  limit = 50,
+): Promise<Page<LoginBucketEvent>> {
   requirePermission(actor, 'analytics.view');
   const where: SQL[] = inWindow(loginEvents.occurredAt, f);
   if (f.outcome) where.push(eq(loginEvents.outcome, f.outcome));
   if (f.reason) where.push(eq(loginEvents.failureReason, f.reason));
-  if (f.country) where.push(f.country === 'unknown' ? sql`${loginEvents.country} is null` : eq(loginEvents.country, f.country));
+  if (f.country)
+    where.push(f.country === 'unknown' ? sql`${loginEvents.country} is null` : eq(loginEvents.country, f.country));
   return keysetPage({ occurredAt: loginEvents.occurredAt, id: loginEvents.id }, direction, limit, (keyset, order, n) =>
     db
       .select({
@@ -121,7 +155,11 @@ export async function listLoginEventsInBucket(db: Db, actor: Actor, f: LoginBuck
       .from(loginEvents)
       .innerJoin(accounts, eq(accounts.id, loginEvents.accountId))
       .where(and(...where, keyset))
-      .orderBy(...(order === 'desc' ? [desc(loginEvents.occurredAt), desc(loginEvents.id)] : [asc(loginEvents.occurredAt), asc(loginEvents.id)]))
+      .orderBy(
+        ...(order === 'desc'
+          ? [desc(loginEvents.occurredAt), desc(loginEvents.id)]
+          : [asc(loginEvents.occurredAt), asc(loginEvents.id)]),
+      )
       .limit(n),
   );
 }

@@ -12,12 +12,24 @@ async function alert(values: Partial<typeof alerts.$inferInsert>) {
   const at = new Date();
   await db()
     .insert(alerts)
-    .values({ rule: 'password_bruteforce', severity: 'medium', subjectType: 'account', subjectId: `cus_${uniqueSuffix()}`, firstSeen: at, lastSeen: at, ...values });
+    .values({
+      rule: 'password_bruteforce',
+      severity: 'medium',
+      subjectType: 'account',
+      subjectId: `cus_${uniqueSuffix()}`,
+      firstSeen: at,
+      lastSeen: at,
+      ...values,
+    });
 }
 
 async function report(status: (typeof fraudReports.$inferSelect)['status'], overdue: boolean) {
   const context = { source: 'api' as const, clientIp: null, trustedApp: true };
-  const { reference } = await fileReport(db(), { category: 'other', email: `o.${uniqueSuffix()}@example.com`, description: 'something odd happened' }, context);
+  const { reference } = await fileReport(
+    db(),
+    { category: 'other', email: `o.${uniqueSuffix()}@example.com`, description: 'something odd happened' },
+    context,
+  );
   await db()
     .update(fraudReports)
     .set({ status, ...(overdue ? { dueAt: sql`now() - interval '1 hour'` } : {}) })

@@ -18,7 +18,12 @@ export interface OverviewCounts {
 export async function overviewCounts(db: Db, actor: Actor): Promise<OverviewCounts> {
   requirePermission(actor, 'overview.view');
   const [accountRow, alertRow, reportRow] = await Promise.all([
-    db.select({ total: count(), locked: sql<number>`count(*) filter (where ${accounts.status} = 'locked')`.mapWith(Number) }).from(accounts),
+    db
+      .select({
+        total: count(),
+        locked: sql<number>`count(*) filter (where ${accounts.status} = 'locked')`.mapWith(Number),
+      })
+      .from(accounts),
     can(actor, 'alerts.view')
       ? db
           .select({
@@ -42,7 +47,9 @@ export async function overviewCounts(db: Db, actor: Actor): Promise<OverviewCoun
   return {
     accounts: accountRow[0]?.total ?? 0,
     lockedAccounts: accountRow[0]?.locked ?? 0,
-    alerts: alertRow ? { open: alertRow[0]?.open ?? 0, urgent: alertRow[0]?.urgent ?? 0, unassigned: alertRow[0]?.unassigned ?? 0 } : null,
+    alerts: alertRow
+      ? { open: alertRow[0]?.open ?? 0, urgent: alertRow[0]?.urgent ?? 0, unassigned: alertRow[0]?.unassigned ?? 0 }
+      : null,
     reports: reportRow ? { new: reportRow[0]?.new ?? 0, overdue: reportRow[0]?.overdue ?? 0 } : null,
   };
 }

@@ -1,7 +1,17 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db } from '@/db/client';
-import { accounts, auditLog, fraudReports, reportCategories, reportEvidence, reportMessages, reportPriorities, reportStatuses, staffUsers } from '@/db/schema';
+import {
+  accounts,
+  auditLog,
+  fraudReports,
+  reportCategories,
+  reportEvidence,
+  reportMessages,
+  reportPriorities,
+  reportStatuses,
+  staffUsers,
+} from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
@@ -16,10 +26,16 @@ export const reportIsOverdue = and(sql`${fraudReports.dueAt} < now()`, reportIsO
 const priorityRank = sql<number>`case ${fraudReports.priority} when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
 
 export const ReportQueueFilters = z.object({
-  status: z.enum([...reportStatuses, 'open', 'all']).catch('open').default('open'),
+  status: z
+    .enum([...reportStatuses, 'open', 'all'])
+    .catch('open')
+    .default('open'),
   category: z.enum(reportCategories).optional().catch(undefined),
   priority: z.enum(reportPriorities).optional().catch(undefined),
-  assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional().catch(undefined),
+  assignee: z
+    .union([z.literal('me'), z.literal('unassigned'), z.uuid()])
+    .optional()
+    .catch(undefined),
   breached: z.literal('1').optional().catch(undefined),
 });
 export type ReportQueueFilters = z.infer<typeof ReportQueueFilters>;
@@ -51,7 +67,11 @@ const reportSummaryColumns = {
 };
 
 /** The triage queue: most urgent first, then the earliest due. */
-export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilters): Promise<{ reports: ReportQueueItem[]; total: number }> {
+export async function reportQueue(
+  db: Db,
+  actor: Actor,
+  filters: ReportQueueFilters,
+): Promise<{ reports: ReportQueueItem[]; total: number }> {
   requirePermission(actor, 'reports.view');
   const where: SQL[] = [];
   if (filters.status === 'open') where.push(reportIsOpen);
@@ -82,7 +102,10 @@ export async function reportQueue(db: Db, actor: Actor, filters: ReportQueueFilt
       .where(condition)
       .orderBy(priorityRank, asc(fraudReports.dueAt), asc(fraudReports.id))
       .limit(200),
-    db.select({ n: sql<number>`count(*)::int` }).from(fraudReports).where(condition),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(fraudReports)
+      .where(condition),
   ]);
   return {
     total: counted?.n ?? 0,
@@ -133,26 +156,62 @@ export async function reportDetail(db: Db, actor: Actor, id: string): Promise<Re
   if (!report) throw notFound('No such report.');
   const showContacts = can(actor, 'accounts.viewContacts');
   const [account] = report.accountId
-    ? await db.select({ id: accounts.id, externalId: accounts.externalId, displayName: accounts.displayName, status: accounts.status, version: accounts.version }).from(accounts).where(eq(accounts.id, report.accountId))
+    ? await db
+        .select({
+          id: accounts.id,
+          externalId: accounts.externalId,
+          displayName: accounts.displayName,
+          status: accounts.status,
+          version: accounts.version,
+        })
+        .from(accounts)
+        .where(eq(accounts.id, report.accountId))
     : [];
-  const candidates = report.candidateAccountIds.length > 0 ? await db.select({ id: accounts.id, externalId: accounts.externalId, displayName: accounts.displayName }).from(accounts).where(inArray(accounts.id, report.candidateAccountIds)) : [];
+  const candidates =
+    report.candidateAccountIds.length > 0
+      ? await db
+          .select({ id: accounts.id, externalId: accounts.externalId, displayName: accounts.displayName })
+          .from(accounts)
+          .where(inArray(accounts.id, report.candidateAccountIds))
+      : [];
   const [evidence, messages, timeline, assignee] = await Promise.all([
     db.select().from(reportEvidence).where(eq(reportEvidence.reportId, id)).orderBy(desc(reportEvidence.occurredAt)),
     db
-      .select({ id: reportMessages.id, visibility: reportMessages.visibility, body: reportMessages.body, createdAt: reportMessages.createdAt, author: staffUsers.name })
+      .select({
+        id: reportMessages.id,
+        visibility: reportMessages.visibility,
+        body: reportMessages.body,
+        createdAt: reportMessages.createdAt,
+        author: staffUsers.name,
+      })
       .from(reportMessages)
       .leftJoin(staffUsers, eq(staffUsers.id, reportMessages.authorId))
       .where(eq(reportMessages.reportId, id))
       .orderBy(asc(reportMessages.createdAt)),
     db
-      .select({ occurredAt: auditLog.occurredAt, actorEmail: auditLog.actorEmail, action: auditLog.action, reason: auditLog.reason })
+      .select({
+        occurredAt: auditLog.occurredAt,
+        actorEmail: auditLog.actorEmail,
+        action: auditLog.action,
+        reason: auditLog.reason,
+      })
       .from(auditLog)
       .where(and(eq(auditLog.targetType, 'report'), eq(auditLog.targetId, id)))
       .orderBy(asc(auditLog.occurredAt)),
-    report.assigneeId ? db.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.id, report.assigneeId)) : Promise.resolve([]),
+    report.assigneeId
+      ? db
+          .select({ id: staffUsers.id, name: staffUsers.name })
+          .from(staffUsers)
+          .where(eq(staffUsers.id, report.assigneeId))
+      : Promise.resolve([]),
   ]);
   return {
-    report: { ...report, email: showContacts ? report.email : maskEmail(report.email), phone: showContacts ? report.phone : maskPhone(report.phone), publicStatus: publicStatusOf[report.status] },
+    report: {
+      ...report,
+      email: showContacts ? report.email : maskEmail(report.email),
+      phone: showContacts ? report.phone : maskPhone(report.phone),
+      publicStatus: publicStatusOf[report.status],
+    },
     account: account ?? null,
     candidates,
     evidence,
@@ -178,7 +237,15 @@ export interface Campaign {
  */
 export async function reportCampaigns(db: Db, actor: Actor): Promise<Campaign[]> {
   requirePermission(actor, 'reports.view');
-  const rows = await queryRows<{ kind: 'sender' | 'caller' | 'domain'; key: string; reports: number; accounts: number; first_at: string; last_at: string; by_day: { day: string; n: number }[] }>(
+  const rows = await queryRows<{
+    kind: 'sender' | 'caller' | 'domain';
+    key: string;
+    reports: number;
+    accounts: number;
+    first_at: string;
+    last_at: string;
+    by_day: { day: string; n: number }[];
+  }>(
     db,
     sql`with keyed as (
           select 'sender' as kind, sender_number as key, account_id, created_at from fraud_reports where sender_number is not null
@@ -191,16 +258,40 @@ export async function reportCampaigns(db: Db, actor: Actor): Promise<Campaign[]>
                (select jsonb_agg(jsonb_build_object('day', d.day, 'n', d.n) order by d.day) from days d where d.kind = k.kind and d.key = k.key) as by_day
         from keyed k group by k.kind, k.key having count(*) >= 2 order by count(*) desc, max(k.created_at) desc limit 100`,
   );
-  return rows.map((r) => ({ kind: r.kind, key: r.key, reports: r.reports, accounts: r.accounts, firstAt: new Date(r.first_at), lastAt: new Date(r.last_at), byDay: r.by_day }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    key: r.key,
+    reports: r.reports,
+    accounts: r.accounts,
+    firstAt: new Date(r.first_at),
+    lastAt: new Date(r.last_at),
+    byDay: r.by_day,
+  }));
 }
 
 /** The reports of one campaign (its page). */
 export async function campaignReports(db: Db, actor: Actor, kind: string, key: string) {
   requirePermission(actor, 'reports.view');
-  const column = kind === 'sender' ? fraudReports.senderNumber : kind === 'caller' ? fraudReports.callerNumber : kind === 'domain' ? fraudReports.linkDomain : null;
+  const column =
+    kind === 'sender'
+      ? fraudReports.senderNumber
+      : kind === 'caller'
+        ? fraudReports.callerNumber
+        : kind === 'domain'
+          ? fraudReports.linkDomain
+          : null;
   if (!column) throw notFound('No such campaign.');
   return db
-    .select({ id: fraudReports.id, reference: fraudReports.reference, status: fraudReports.status, priority: fraudReports.priority, createdAt: fraudReports.createdAt, accountId: fraudReports.accountId, accountName: accounts.displayName, accountExternalId: accounts.externalId })
+    .select({
+      id: fraudReports.id,
+      reference: fraudReports.reference,
+      status: fraudReports.status,
+      priority: fraudReports.priority,
+      createdAt: fraudReports.createdAt,
+      accountId: fraudReports.accountId,
+      accountName: accounts.displayName,
+      accountExternalId: accounts.externalId,
+    })
     .from(fraudReports)
     .leftJoin(accounts, eq(accounts.id, fraudReports.accountId))
     .where(and(isNotNull(column), eq(column, key)))

@@ -44,7 +44,10 @@ export interface WebhookOverview {
 export const deliveryLogSize = 50;
 
 async function readSettings(db: Db): Promise<WebhookSettingsView | null> {
-  const [row] = await db.select({ value: settings.value, updatedAt: settings.updatedAt }).from(settings).where(eq(settings.key, webhookSettingsKey));
+  const [row] = await db
+    .select({ value: settings.value, updatedAt: settings.updatedAt })
+    .from(settings)
+    .where(eq(settings.key, webhookSettingsKey));
   const v = row?.value as { url?: unknown; secret?: unknown; enabled?: unknown; secretCreatedAt?: unknown } | undefined;
   if (!row || typeof v?.url !== 'string' || typeof v.secret !== 'string') return null;
   return {
@@ -63,12 +66,21 @@ async function readBacklog(db: Db): Promise<OutboxBacklog> {
     .where(inArray(outbox.status, ['pending', 'failed']))
     .groupBy(outbox.kind, outbox.status);
   const [oldest] = await db
-    .select({ createdAt: outbox.createdAt, attempts: outbox.attempts, nextAttemptAt: outbox.nextAttemptAt, lastError: outbox.lastError })
+    .select({
+      createdAt: outbox.createdAt,
+      attempts: outbox.attempts,
+      nextAttemptAt: outbox.nextAttemptAt,
+      lastError: outbox.lastError,
+    })
     .from(outbox)
     .where(and(eq(outbox.status, 'pending'), eq(outbox.kind, 'webhook')))
     .orderBy(asc(outbox.id))
     .limit(1);
-  const backlog: OutboxBacklog = { webhook: { pending: 0, failed: 0 }, notice: { pending: 0, failed: 0 }, oldestPendingWebhook: oldest ?? null };
+  const backlog: OutboxBacklog = {
+    webhook: { pending: 0, failed: 0 },
+    notice: { pending: 0, failed: 0 },
+    oldestPendingWebhook: oldest ?? null,
+  };
   for (const c of counts) if (c.status !== 'delivered') backlog[c.kind][c.status] = c.count;
   return backlog;
 }

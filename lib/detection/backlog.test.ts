@@ -31,9 +31,14 @@ const burst = (account: string): IngestEvent[] =>
   }));
 
 const alertsOf = (account: string) => db().select().from(alerts).where(eq(alerts.subjectId, account));
-const backlogRow = async (rowId: number) => (await db().select().from(detectionBacklog).where(eq(detectionBacklog.id, rowId)))[0];
+const backlogRow = async (rowId: number) =>
+  (await db().select().from(detectionBacklog).where(eq(detectionBacklog.id, rowId)))[0];
 /** As if the server that stored the batch had crashed: its lease is over. */
-const expireLease = (rowId: number) => db().update(detectionBacklog).set({ leaseUntil: sql`now() - interval '1 second'` }).where(eq(detectionBacklog.id, rowId));
+const expireLease = (rowId: number) =>
+  db()
+    .update(detectionBacklog)
+    .set({ leaseUntil: sql`now() - interval '1 second'` })
+    .where(eq(detectionBacklog.id, rowId));
 
 /** Sweeps until the row is gone (other tests of this file may have expired rows too; a sweep takes the oldest first). */
 async function sweepUntilGone(rowId: number) {
@@ -66,8 +71,23 @@ describe('detection backlog', () => {
     const account = id('cus');
     const at = new Date(base).toISOString();
     const harmless: IngestEvent[] = [
-      { id: id('evt'), type: 'otp.verified', occurredAt: at, account: { id: account }, otpId: id('otp'), channel: 'sms', purpose: 'login' },
-      { id: id('evt'), type: 'account.2fa_changed', occurredAt: at, account: { id: account }, enabled: true, method: 'totp' },
+      {
+        id: id('evt'),
+        type: 'otp.verified',
+        occurredAt: at,
+        account: { id: account },
+        otpId: id('otp'),
+        channel: 'sms',
+        purpose: 'login',
+      },
+      {
+        id: id('evt'),
+        type: 'account.2fa_changed',
+        occurredAt: at,
+        account: { id: account },
+        enabled: true,
+        method: 'totp',
+      },
     ];
     const before = await db().$count(detectionBacklog);
     const stored = await db().transaction((tx) => storeEvents(tx, harmless));
@@ -125,8 +145,11 @@ describe('detection backlog', () => {
     expect(await backlogRow(stored.backlogRow!)).toBeUndefined();
     const first = await alertsOf(account);
     expect(first).toHaveLength(1);
-    await db().insert(detectionBacklog).values({ work: workToJson(stored.detection), leaseUntil: sql`now() - interval '1 second'` });
-    for (let i = 0; i < 20 && (await db().$count(detectionBacklog, sql`lease_until < now()`)) > 0; i++) await sweepDetectionBacklog(db());
+    await db()
+      .insert(detectionBacklog)
+      .values({ work: workToJson(stored.detection), leaseUntil: sql`now() - interval '1 second'` });
+    for (let i = 0; i < 20 && (await db().$count(detectionBacklog, sql`lease_until < now()`)) > 0; i++)
+      await sweepDetectionBacklog(db());
     expect(await alertsOf(account)).toEqual(first);
   });
 });

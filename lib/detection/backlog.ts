@@ -23,7 +23,6 @@ const rowsPerSweep = 20;
 export const backlogInsert = (work: DetectionWork): SQL =>
   sql`insert into detection_backlog (work, lease_until) values (${jsonb(workToJson(work))}, now() + ${`${ownerLeaseMinutes} minutes`}::interval) returning id`;
 
-
 /*
  * The rows whose work this process still has to run (queued, running or waiting for a retry). The sweep
  * renews their lease rather than leaving it to run out: under a long burst this server's detection may
@@ -44,7 +43,9 @@ export function releaseBacklogRows(ids: readonly number[]): void {
 /** Pushes the lease of every row this process holds a full lease into the future. */
 export async function renewHeldLeases(db: Db): Promise<void> {
   if (held.size === 0) return;
-  await db.execute(sql`update detection_backlog set lease_until = now() + ${`${ownerLeaseMinutes} minutes`}::interval where id = any(${arrayOf([...held], 'bigint')})`);
+  await db.execute(
+    sql`update detection_backlog set lease_until = now() + ${`${ownerLeaseMinutes} minutes`}::interval where id = any(${arrayOf([...held], 'bigint')})`,
+  );
 }
 
 /** Work that ran to the end: its rows leave the backlog (and this process lets go of them). */
@@ -89,9 +90,17 @@ export async function sweepDetectionBacklog(db: Db, options: { limit?: number } 
 }
 
 /** Runs detection for the work, then deletes its backlog rows if it ran to the end (the seed and the sweep; the ingest queue retries first). */
-export async function detectAndFinish(db: Db, work: DetectionWork, ids: readonly (number | null)[]): Promise<DetectionOutcome> {
+export async function detectAndFinish(
+  db: Db,
+  work: DetectionWork,
+  ids: readonly (number | null)[],
+): Promise<DetectionOutcome> {
   const outcome = await runDetection(db, work);
-  if (!outcome.failed) await finishBacklog(db, ids.filter((id) => id !== null));
+  if (!outcome.failed)
+    await finishBacklog(
+      db,
+      ids.filter((id) => id !== null),
+    );
   return outcome;
 }
 

@@ -50,7 +50,8 @@ const perAccount = (table: string, extra: SQL) =>
   sql`select * from ${sql.raw(table)} e where e.account_id = w.account_id and e.occurred_at >= w.history_since and e.occurred_at <= w.until ${extra} offset 0`;
 
 /** Time order, then event id: the same order on every run, whatever order rows come back in. */
-const byTime = (a: DetectionEvent, b: DetectionEvent) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+const byTime = (a: DetectionEvent, b: DetectionEvent) =>
+  a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
 export interface AccountWindow {
   accountId: string;
@@ -70,13 +71,20 @@ export interface AccountEvents {
 export async function loadAccountEvents(tx: Tx, windows: AccountWindow[]): Promise<Map<string, AccountEvents>> {
   const result = new Map<string, AccountEvents>();
   if (windows.length === 0) return result;
-  const w = jsonbRows('account_id uuid, since timestamptz, until timestamptz, history_since timestamptz', windows.map((x) => [x.accountId, x.since.toISOString(), x.until.toISOString(), x.historySince.toISOString()]));
+  const w = jsonbRows(
+    'account_id uuid, since timestamptz, until timestamptz, history_since timestamptz',
+    windows.map((x) => [x.accountId, x.since.toISOString(), x.until.toISOString(), x.historySince.toISOString()]),
+  );
   const accounts = await queryRows<{ id: string; external_id: string; first_event_at: string }>(
     tx,
     sql`select a.id, a.external_id, a.first_event_at::text from accounts a
-        where a.id = any(${arrayOf(windows.map((x) => x.accountId), 'uuid')})`,
+        where a.id = any(${arrayOf(
+          windows.map((x) => x.accountId),
+          'uuid',
+        )})`,
   );
-  for (const a of accounts) result.set(a.id, { account: a.external_id, firstEventAt: Date.parse(a.first_event_at), events: [] });
+  for (const a of accounts)
+    result.set(a.id, { account: a.external_id, firstEventAt: Date.parse(a.first_event_at), events: [] });
   const rows = await queryRows<Omit<EventRow, 'account'>>(
     tx,
     sql`with w as (select * from ${w} as w)
@@ -115,7 +123,10 @@ export async function loadIpFailures(tx: Tx, windows: IpWindow[]): Promise<Map<s
   if (windows.length === 0) return result;
   const rows = await queryRows<EventRow & { subject: string }>(
     tx,
-    sql`with w as (select * from ${jsonbRows('ip inet, since timestamptz, until timestamptz', windows.map((x) => [x.ip, x.since.toISOString(), x.until.toISOString()]))} as w)
+    sql`with w as (select * from ${jsonbRows(
+      'ip inet, since timestamptz, until timestamptz',
+      windows.map((x) => [x.ip, x.since.toISOString(), x.until.toISOString()]),
+    )} as w)
         select host(w.ip) as subject, e.event_id, 'login.failed' as type, ${occurredMs} as occurred_ms, e.account_id, a.external_id as account, host(e.ip) as ip, e.device_id, e.country,
                e.failure_reason as reason, null as otp_id, null as channel, null as purpose, null as field, null::boolean as enabled
           from w cross join lateral (

@@ -22,7 +22,12 @@ interface QueueState {
 }
 
 const globalForQueue = globalThis as unknown as { vigilDetectionQueue?: QueueState };
-const state: QueueState = (globalForQueue.vigilDetectionQueue ??= { pending: emptyWork(), pendingRows: [], running: null, retries: new Set() });
+const state: QueueState = (globalForQueue.vigilDetectionQueue ??= {
+  pending: emptyWork(),
+  pendingRows: [],
+  running: null,
+  retries: new Set(),
+});
 
 const maxAttempts = 4;
 const retryDelayMs = 2000;
@@ -30,7 +35,12 @@ const retryDelayMs = 2000;
 async function attempt(db: Db, work: DetectionWork, attemptNo: number, rows: number[]): Promise<void> {
   try {
     const outcome = await runDetection(db, work);
-    if (outcome.opened > 0 || outcome.updated > 0) log.info('detection raised alerts', { opened: outcome.opened, updated: outcome.updated, subjects: workSize(work) });
+    if (outcome.opened > 0 || outcome.updated > 0)
+      log.info('detection raised alerts', {
+        opened: outcome.opened,
+        updated: outcome.updated,
+        subjects: workSize(work),
+      });
     if (outcome.failed) retryLater(db, outcome.failed, attemptNo + 1, rows, 'part of the run failed');
     else await forget(db, rows);
   } catch (error) {
@@ -43,18 +53,27 @@ async function forget(db: Db, rows: number[]): Promise<void> {
   try {
     await finishBacklog(db, rows);
   } catch (error) {
-    log.warn('could not clear finished detection work from the backlog; a sweep will run it again', { error, rows: rows.length });
+    log.warn('could not clear finished detection work from the backlog; a sweep will run it again', {
+      error,
+      rows: rows.length,
+    });
   }
 }
 
 function retryLater(db: Db, work: DetectionWork, attemptNo: number, rows: number[], error: unknown): void {
   if (attemptNo > maxAttempts) {
-    log.error('detection gave up on subjects after retries; the backlog sweep will try again', { error, subjects: workSize(work), attempts: maxAttempts });
+    log.error('detection gave up on subjects after retries; the backlog sweep will try again', {
+      error,
+      subjects: workSize(work),
+      attempts: maxAttempts,
+    });
     releaseBacklogRows(rows);
     return;
   }
   log.warn('detection run failed; will retry', { error, subjects: workSize(work), attempt: attemptNo });
-  const retry = new Promise<void>((resolve) => setTimeout(resolve, retryDelayMs * attemptNo).unref()).then(() => attempt(db, work, attemptNo, rows));
+  const retry = new Promise<void>((resolve) => setTimeout(resolve, retryDelayMs * attemptNo).unref()).then(() =>
+    attempt(db, work, attemptNo, rows),
+  );
   state.retries.add(retry);
   void retry.finally(() => state.retries.delete(retry));
 }

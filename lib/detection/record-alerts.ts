@@ -15,12 +15,30 @@ export interface AlertSubject {
 export type HitOutcome = 'opened' | 'updated' | 'unchanged';
 
 function summary(e: DetectionEvent): Record<string, unknown> {
-  const all = { account: e.account, ip: e.ip, country: e.country, deviceId: e.deviceId, reason: e.reason, otpId: e.otpId, channel: e.channel, purpose: e.purpose, field: e.field, enabled: e.enabled };
+  const all = {
+    account: e.account,
+    ip: e.ip,
+    country: e.country,
+    deviceId: e.deviceId,
+    reason: e.reason,
+    otpId: e.otpId,
+    channel: e.channel,
+    purpose: e.purpose,
+    field: e.field,
+    enabled: e.enabled,
+  };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== null && v !== undefined));
 }
 
 const evidenceRows = (alertId: string, events: readonly DetectionEvent[]) =>
-  events.map((e) => ({ alertId, eventId: e.eventId, eventType: e.type, occurredAt: new Date(e.occurredAt), accountId: e.accountId, summary: summary(e) }));
+  events.map((e) => ({
+    alertId,
+    eventId: e.eventId,
+    eventType: e.type,
+    occurredAt: new Date(e.occurredAt),
+    accountId: e.accountId,
+    summary: summary(e),
+  }));
 
 /** Six bind parameters a row: a long run (credential stuffing at full speed) goes in slices under PostgreSQL's 65 535. */
 const evidenceSlice = 1000;
@@ -28,7 +46,11 @@ const evidenceSlice = 1000;
 async function insertEvidence(tx: Tx, alertId: string, events: readonly DetectionEvent[]): Promise<number> {
   let added = 0;
   for (let i = 0; i < events.length; i += evidenceSlice) {
-    const rows = await tx.insert(alertEvidence).values(evidenceRows(alertId, events.slice(i, i + evidenceSlice))).onConflictDoNothing().returning({ eventId: alertEvidence.eventId });
+    const rows = await tx
+      .insert(alertEvidence)
+      .values(evidenceRows(alertId, events.slice(i, i + evidenceSlice)))
+      .onConflictDoNothing()
+      .returning({ eventId: alertEvidence.eventId });
     added += rows.length;
   }
   return added;
@@ -45,12 +67,25 @@ const timeSpan = (events: readonly DetectionEvent[]) => ({
  * evidence it already has changes nothing), otherwise as a new alert — unless every new event of the
  * hit is already evidence of an earlier, closed alert (a re-run never re-raises what staff closed).
  */
-export async function recordHit(tx: Tx, rule: RuleDefinition, subject: AlertSubject, hit: RuleHit, newEventIds: ReadonlySet<string>): Promise<HitOutcome> {
+export async function recordHit(
+  tx: Tx,
+  rule: RuleDefinition,
+  subject: AlertSubject,
+  hit: RuleHit,
+  newEventIds: ReadonlySet<string>,
+): Promise<HitOutcome> {
   const span = timeSpan(hit.evidence);
   const [active] = await tx
     .select({ id: alerts.id })
     .from(alerts)
-    .where(and(eq(alerts.subjectType, subject.type), eq(alerts.subjectId, subject.id), eq(alerts.rule, rule.rule), inArray(alerts.status, [...activeAlertStatuses])))
+    .where(
+      and(
+        eq(alerts.subjectType, subject.type),
+        eq(alerts.subjectId, subject.id),
+        eq(alerts.rule, rule.rule),
+        inArray(alerts.status, [...activeAlertStatuses]),
+      ),
+    )
     .for('update');
   if (active) {
     const added = await insertEvidence(tx, active.id, hit.evidence);

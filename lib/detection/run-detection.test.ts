@@ -20,13 +20,36 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const base = Date.now() - 2 * 60 * minuteMs;
 
 function issued(account: string, at: number): IngestEvent {
-  return { id: id('evt'), type: 'otp.issued', occurredAt: iso(at), account: { id: account }, otpId: id('otp'), channel: 'sms', purpose: 'login', context: { ip: '198.51.100.20', country: 'NL', deviceId: 'dev_x' } };
+  return {
+    id: id('evt'),
+    type: 'otp.issued',
+    occurredAt: iso(at),
+    account: { id: account },
+    otpId: id('otp'),
+    channel: 'sms',
+    purpose: 'login',
+    context: { ip: '198.51.100.20', country: 'NL', deviceId: 'dev_x' },
+  };
 }
 function failedLogin(account: string, at: number, ip: string): IngestEvent {
-  return { id: id('evt'), type: 'login.failed', occurredAt: iso(at), account: { id: account }, reason: 'bad_password', context: { ip, country: 'DE' } };
+  return {
+    id: id('evt'),
+    type: 'login.failed',
+    occurredAt: iso(at),
+    account: { id: account },
+    reason: 'bad_password',
+    context: { ip, country: 'DE' },
+  };
 }
 function login(account: string, at: number, country: string, deviceId: string): IngestEvent {
-  return { id: id('evt'), type: 'login.succeeded', occurredAt: iso(at), account: { id: account }, method: 'password', context: { ip: '203.0.113.50', country, deviceId } };
+  return {
+    id: id('evt'),
+    type: 'login.succeeded',
+    occurredAt: iso(at),
+    account: { id: account },
+    method: 'password',
+    context: { ip: '203.0.113.50', country, deviceId },
+  };
 }
 
 async function ingest(events: IngestEvent[]) {
@@ -34,8 +57,12 @@ async function ingest(events: IngestEvent[]) {
   await detectionIdle();
   return result;
 }
-const alertsOf = (subjectId: string) => db().select().from(alerts).where(eq(alerts.subjectId, subjectId)).orderBy(alerts.detectedAt);
-const evidenceOf = async (alertId: string) => (await db().select().from(alertEvidence).where(eq(alertEvidence.alertId, alertId)).orderBy(alertEvidence.occurredAt)).map((e) => e.eventId);
+const alertsOf = (subjectId: string) =>
+  db().select().from(alerts).where(eq(alerts.subjectId, subjectId)).orderBy(alerts.detectedAt);
+const evidenceOf = async (alertId: string) =>
+  (
+    await db().select().from(alertEvidence).where(eq(alertEvidence.alertId, alertId)).orderBy(alertEvidence.occurredAt)
+  ).map((e) => e.eventId);
 
 describe('detection after ingest', () => {
   it('a burst in one batch raises one alert on the right account with its evidence', async () => {
@@ -44,7 +71,14 @@ describe('detection after ingest', () => {
     await ingest(burst);
     const [alert, ...rest] = await alertsOf(account);
     expect(rest).toEqual([]);
-    expect(alert).toMatchObject({ rule: 'unrequested_otp_burst', severity: 'high', status: 'open', subjectType: 'account', hitCount: 1, evidenceCount: 6 });
+    expect(alert).toMatchObject({
+      rule: 'unrequested_otp_burst',
+      severity: 'high',
+      status: 'open',
+      subjectType: 'account',
+      hitCount: 1,
+      evidenceCount: 6,
+    });
     expect(alert!.accountId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await evidenceOf(alert!.id)).toEqual(burst.map((e) => e.id));
     expect(alert!.firstSeen.toISOString()).toBe(burst[0]!.occurredAt);
@@ -58,7 +92,9 @@ describe('detection after ingest', () => {
     const before = await alertsOf(account);
     expect(await ingest(burst)).toMatchObject({ accepted: 0, duplicates: 5 });
     // Even a forced re-run over the same events (as if they were new) changes nothing.
-    const rerun = workFor(burst.map((e) => ({ eventId: e.id, accountId: before[0]!.accountId!, occurredAt: e.occurredAt, type: e.type })));
+    const rerun = workFor(
+      burst.map((e) => ({ eventId: e.id, accountId: before[0]!.accountId!, occurredAt: e.occurredAt, type: e.type })),
+    );
     expect(await runDetection(db(), rerun)).toEqual({ opened: 0, updated: 0 });
     expect(await alertsOf(account)).toEqual(before);
   });
@@ -66,7 +102,16 @@ describe('detection after ingest', () => {
   it('a burst split across concurrent batches is still caught, as one alert', async () => {
     const account = id('cus');
     const burst = Array.from({ length: 6 }, (_, i) => issued(account, base + i * 30_000));
-    await Promise.all([ingestBatch(db(), burst.filter((_, i) => i % 2 === 0)), ingestBatch(db(), burst.filter((_, i) => i % 2 === 1))]);
+    await Promise.all([
+      ingestBatch(
+        db(),
+        burst.filter((_, i) => i % 2 === 0),
+      ),
+      ingestBatch(
+        db(),
+        burst.filter((_, i) => i % 2 === 1),
+      ),
+    ]);
     await detectionIdle();
     const found = await alertsOf(account);
     expect(found).toHaveLength(1);
@@ -97,7 +142,10 @@ describe('detection after ingest', () => {
     const account = id('cus');
     const first = Array.from({ length: 5 }, (_, i) => issued(account, base + i * minuteMs));
     await ingest(first);
-    await db().update(alerts).set({ status: 'resolved', resolutionReason: 'test' }).where(eq(alerts.subjectId, account));
+    await db()
+      .update(alerts)
+      .set({ status: 'resolved', resolutionReason: 'test' })
+      .where(eq(alerts.subjectId, account));
     // An unrelated event in the same window: the old burst is seen again but holds no new event.
     await ingest([login(account, base + 6 * minuteMs, 'NL', 'dev_x')]);
     expect(await alertsOf(account)).toHaveLength(1);
@@ -133,7 +181,9 @@ describe('detection after ingest', () => {
 
   it('an account with history logging in from a new device in a far country raises both travel rules', async () => {
     const account = id('cus');
-    const history = Array.from({ length: 5 }, (_, i) => login(account, Date.now() - (20 - i) * dayMs, 'GB', 'dev_home'));
+    const history = Array.from({ length: 5 }, (_, i) =>
+      login(account, Date.now() - (20 - i) * dayMs, 'GB', 'dev_home'),
+    );
     await ingest(history);
     const home = login(account, Date.now() - 90 * minuteMs, 'GB', 'dev_home');
     const away = login(account, Date.now() - 30 * minuteMs, 'BR', 'dev_new');
@@ -147,11 +197,21 @@ describe('detection after ingest', () => {
   });
 
   it('a rule turned off in the settings raises nothing', async () => {
-    await db().transaction((tx) => saveDetectionSettings(tx, { ...defaultDetectionSettings, unrequested_otp_burst: { ...defaultDetectionSettings.unrequested_otp_burst, enabled: false } }));
+    await db().transaction((tx) =>
+      saveDetectionSettings(tx, {
+        ...defaultDetectionSettings,
+        unrequested_otp_burst: { ...defaultDetectionSettings.unrequested_otp_burst, enabled: false },
+      }),
+    );
     try {
       const account = id('cus');
       await ingest(Array.from({ length: 8 }, (_, i) => issued(account, base + i * minuteMs)));
-      expect(await db().select().from(alerts).where(and(eq(alerts.subjectId, account)))).toEqual([]);
+      expect(
+        await db()
+          .select()
+          .from(alerts)
+          .where(and(eq(alerts.subjectId, account))),
+      ).toEqual([]);
     } finally {
       await db().transaction((tx) => saveDetectionSettings(tx, defaultDetectionSettings));
     }
@@ -159,7 +219,12 @@ describe('detection after ingest', () => {
 
   it('a run that fails (the database hiccuped) is retried, and the burst still raises its alert', async () => {
     const account = id('cus');
-    const stored = await db().transaction((tx) => storeEvents(tx, Array.from({ length: 5 }, (_, i) => issued(account, base + i * minuteMs))));
+    const stored = await db().transaction((tx) =>
+      storeEvents(
+        tx,
+        Array.from({ length: 5 }, (_, i) => issued(account, base + i * minuteMs)),
+      ),
+    );
     let failures = 1;
     // The first detection transaction fails; the queue must try again.
     const flaky = new Proxy(db(), {

@@ -45,35 +45,58 @@ async function lockSubjects(tx: Tx, keys: string[]): Promise<void> {
 }
 
 /** The enabled rules among those the subject's new events could trigger. */
-const rulesOf = (enabled: RuleDefinition[], work: SubjectWork) => enabled.filter((r) => (work.rules & ruleBit(r.rule)) !== 0);
+const rulesOf = (enabled: RuleDefinition[], work: SubjectWork) =>
+  enabled.filter((r) => (work.rules & ruleBit(r.rule)) !== 0);
 
 function hitsFor(rulesToRun: RuleDefinition[], input: RuleInput, settings: DetectionSettings, work: SubjectWork) {
   const touchesNew = (evidence: DetectionEvent[]) => evidence.some((e) => work.newEventIds.has(e.eventId));
-  return rulesToRun.flatMap((rule) => evaluate(rule, input, settings).filter((hit) => touchesNew(hit.evidence)).map((hit) => ({ rule, hit })));
+  return rulesToRun.flatMap((rule) =>
+    evaluate(rule, input, settings)
+      .filter((hit) => touchesNew(hit.evidence))
+      .map((hit) => ({ rule, hit })),
+  );
 }
 
-async function detectChunk(tx: Tx, settings: DetectionSettings, enabled: RuleDefinition[], accounts: [string, SubjectWork][], ips: [string, SubjectWork][], tally: Record<HitOutcome, number>) {
-  await lockSubjects(tx, [...accounts.map(([id]) => `vigil:detect:account:${id}`), ...ips.map(([ip]) => `vigil:detect:ip:${ip}`)]);
+async function detectChunk(
+  tx: Tx,
+  settings: DetectionSettings,
+  enabled: RuleDefinition[],
+  accounts: [string, SubjectWork][],
+  ips: [string, SubjectWork][],
+  tally: Record<HitOutcome, number>,
+) {
+  await lockSubjects(tx, [
+    ...accounts.map(([id]) => `vigil:detect:account:${id}`),
+    ...ips.map(([ip]) => `vigil:detect:ip:${ip}`),
+  ]);
   const accountRules = enabled.filter((r) => r.subject === 'account');
   const ipRules = enabled.filter((r) => r.subject === 'ip');
 
   if (accounts.length > 0) {
     const around = accountLookaround(settings);
-    const history = Math.max(settings.new_device_new_country.lookbackDays, settings.contact_change_then_risk.knownDeviceDays) * dayMs;
+    const history =
+      Math.max(settings.new_device_new_country.lookbackDays, settings.contact_change_then_risk.knownDeviceDays) * dayMs;
     const loaded = await loadAccountEvents(
       tx,
       accounts.map(([accountId, w]) => ({
         accountId,
         since: new Date(w.from - around),
         until: new Date(w.to + around),
-        historySince: new Date(w.from - (rulesOf(accountRules, w).some((r) => r.readsHistory) ? Math.max(history, around) : around)),
+        historySince: new Date(
+          w.from - (rulesOf(accountRules, w).some((r) => r.readsHistory) ? Math.max(history, around) : around),
+        ),
       })),
     );
     for (const [accountId, work] of accounts) {
       const account = loaded.get(accountId);
       if (!account) continue;
       const subject: AlertSubject = { type: 'account', id: account.account, accountId };
-      for (const { rule, hit } of hitsFor(rulesOf(accountRules, work), { events: account.events, accountFirstEventAt: account.firstEventAt }, settings, work)) {
+      for (const { rule, hit } of hitsFor(
+        rulesOf(accountRules, work),
+        { events: account.events, accountFirstEventAt: account.firstEventAt },
+        settings,
+        work,
+      )) {
         tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
       }
     }
@@ -81,7 +104,10 @@ async function detectChunk(tx: Tx, settings: DetectionSettings, enabled: RuleDef
 
   if (ips.length > 0) {
     const around = settings.credential_stuffing.windowMinutes * minuteMs;
-    const failures = await loadIpFailures(tx, ips.map(([ip, w]) => ({ ip, since: new Date(w.from - around), until: new Date(w.to + around) })));
+    const failures = await loadIpFailures(
+      tx,
+      ips.map(([ip, w]) => ({ ip, since: new Date(w.from - around), until: new Date(w.to + around) })),
+    );
     const workByIp = new Map(ips);
     for (const [ip, events] of failures) {
       // The loader spells IPs the way PostgreSQL does; an IPv6 address may have been sent in another form.
@@ -124,6 +150,11 @@ export async function runDetection(db: Db, work: DetectionWork): Promise<Detecti
       for (const [k, w] of ipPart) failed.ips.set(k, w);
     }
   }
-  if (failed.accounts.size + failed.ips.size === accounts.length + ips.length && lastError) throw lastError instanceof Error ? lastError : new Error('detection failed', { cause: lastError });
-  return { opened: tally.opened, updated: tally.updated, ...(failed.accounts.size + failed.ips.size > 0 ? { failed } : {}) };
+  if (failed.accounts.size + failed.ips.size === accounts.length + ips.length && lastError)
+    throw lastError instanceof Error ? lastError : new Error('detection failed', { cause: lastError });
+  return {
+    opened: tally.opened,
+    updated: tally.updated,
+    ...(failed.accounts.size + failed.ips.size > 0 ? { failed } : {}),
+  };
 }

@@ -40,7 +40,8 @@ export function withDefaults(stored: unknown): DetectionSettings {
   const merged = structuredClone(defaultDetectionSettings) as Record<string, Record<string, unknown>>;
   if (stored && typeof stored === 'object') {
     for (const [rule, values] of Object.entries(stored as Record<string, unknown>)) {
-      if (rule in merged && values && typeof values === 'object') merged[rule] = { ...merged[rule], ...(values as Record<string, unknown>) };
+      if (rule in merged && values && typeof values === 'object')
+        merged[rule] = { ...merged[rule], ...(values as Record<string, unknown>) };
     }
   }
   const parsed = DetectionSettings.safeParse(merged);

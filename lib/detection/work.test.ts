@@ -3,7 +3,14 @@ import { ruleBit, workFor, workFromJson, workToJson, type NewEvent, type StoredW
 
 const at = '2026-06-01T12:00:00.000Z';
 let n = 0;
-const ev = (type: NewEvent['type'], extra: Partial<NewEvent> = {}): NewEvent => ({ eventId: `e${(n += 1)}`, accountId: 'acc-1', occurredAt: at, type, ip: '198.51.100.9', ...extra });
+const ev = (type: NewEvent['type'], extra: Partial<NewEvent> = {}): NewEvent => ({
+  eventId: `e${(n += 1)}`,
+  accountId: 'acc-1',
+  occurredAt: at,
+  type,
+  ip: '198.51.100.9',
+  ...extra,
+});
 const bits = (...rules: Parameters<typeof ruleBit>[0][]) => rules.reduce((set, r) => set | ruleBit(r), 0);
 
 describe('detection work of a batch', () => {
@@ -31,8 +38,12 @@ describe('detection work of a batch', () => {
       ev('account.2fa_changed', { enabled: false, accountId: 'acc-3' }),
       ev('login.failed', { reason: 'unknown_account', accountId: 'acc-4', ip: '203.0.113.4' }),
     ]);
-    expect(work.accounts.get('acc-1')!.rules).toBe(bits('new_device_new_country', 'impossible_travel', 'password_bruteforce'));
-    expect(work.accounts.get('acc-2')!.rules).toBe(bits('unrequested_otp_burst', 'contact_change_then_risk', 'otp_guessing'));
+    expect(work.accounts.get('acc-1')!.rules).toBe(
+      bits('new_device_new_country', 'impossible_travel', 'password_bruteforce'),
+    );
+    expect(work.accounts.get('acc-2')!.rules).toBe(
+      bits('unrequested_otp_burst', 'contact_change_then_risk', 'otp_guessing'),
+    );
     expect(work.accounts.get('acc-3')!.rules).toBe(bits('contact_change_then_risk'));
     // A failed login for another reason is no account's brute force, but it is the IP's stuffing.
     expect(work.accounts.has('acc-4')).toBe(false);
@@ -47,6 +58,16 @@ describe('detection work of a batch', () => {
     // The history flag is still written for servers that read only it: login.succeeded needs history, a wrong password not.
     expect(stored.a.map((s) => s[3])).toEqual([1, 0]);
     const old = workFromJson({ a: [['acc-9', 1, 2, 1, ['x']]], i: [] });
-    expect(old.accounts.get('acc-9')!.rules).toBe(bits('unrequested_otp_burst', 'otp_guessing', 'password_bruteforce', 'credential_stuffing', 'new_device_new_country', 'impossible_travel', 'contact_change_then_risk'));
+    expect(old.accounts.get('acc-9')!.rules).toBe(
+      bits(
+        'unrequested_otp_burst',
+        'otp_guessing',
+        'password_bruteforce',
+        'credential_stuffing',
+        'new_device_new_country',
+        'impossible_travel',
+        'contact_change_then_risk',
+      ),
+    );
   });
 });

@@ -76,7 +76,10 @@ export function workFor(events: readonly NewEvent[]): DetectionWork {
 
 /** Folds `more` into `into` (the queue coalesces batches that touch the same subjects). */
 export function mergeWork(into: DetectionWork, more: DetectionWork): DetectionWork {
-  for (const [kind, map] of [['accounts', more.accounts], ['ips', more.ips]] as const) {
+  for (const [kind, map] of [
+    ['accounts', more.accounts],
+    ['ips', more.ips],
+  ] as const) {
     for (const [key, w] of map) {
       const have = into[kind].get(key);
       if (!have) into[kind].set(key, { ...w, newEventIds: new Set(w.newEventIds) });
@@ -110,8 +113,19 @@ const storeSubjects = (map: Map<string, SubjectWork>): StoredSubject[] =>
   Array.from(map, ([key, w]) => [key, w.from, w.to, w.rules & historyRules ? 1 : 0, [...w.newEventIds], w.rules]);
 
 const loadSubjects = (subjects: StoredSubject[]): Map<string, SubjectWork> =>
-  new Map(subjects.map(([key, from, to, , ids, rules]) => [key, { from, to, newEventIds: new Set(ids), rules: rules ?? allRules }]));
+  new Map(
+    subjects.map(([key, from, to, , ids, rules]) => [
+      key,
+      { from, to, newEventIds: new Set(ids), rules: rules ?? allRules },
+    ]),
+  );
 
-export const workToJson = (work: DetectionWork): StoredWork => ({ a: storeSubjects(work.accounts), i: storeSubjects(work.ips) });
+export const workToJson = (work: DetectionWork): StoredWork => ({
+  a: storeSubjects(work.accounts),
+  i: storeSubjects(work.ips),
+});
 
-export const workFromJson = (stored: StoredWork): DetectionWork => ({ accounts: loadSubjects(stored.a), ips: loadSubjects(stored.i) });
+export const workFromJson = (stored: StoredWork): DetectionWork => ({
+  accounts: loadSubjects(stored.a),
+  ips: loadSubjects(stored.i),
+});

@@ -13,7 +13,11 @@ describe('database health', () => {
 
   it('reports a refused connection as down at once', async () => {
     const unreachable = openPostgres('postgres://vigil@127.0.0.1:1/none');
-    expect(await checkDatabase(() => Promise.resolve(unreachable))).toEqual({ status: 'down', engine: null, latencyMs: null });
+    expect(await checkDatabase(() => Promise.resolve(unreachable))).toEqual({
+      status: 'down',
+      engine: null,
+      latencyMs: null,
+    });
     await unreachable.close();
   });
 

@@ -14,7 +14,15 @@ export async function apiCaller(db: Db, request: Request, scope: ApiKeyScope): P
   refuseMisplacedApiKey(request);
   if (request.headers.has('authorization')) {
     const client = await authenticateApiKey(db, request, scope);
-    return { kind: 'api', id: null, apiKeyId: client.keyId, email: `api:${client.name}`, role: 'api', scopes: client.scopes, requestId: request.headers.get('x-request-id') ?? undefined };
+    return {
+      kind: 'api',
+      id: null,
+      apiKeyId: client.keyId,
+      email: `api:${client.name}`,
+      role: 'api',
+      scopes: client.scopes,
+      requestId: request.headers.get('x-request-id') ?? undefined,
+    };
   }
   return sessionCaller(request);
 }
@@ -22,9 +30,11 @@ export async function apiCaller(db: Db, request: Request, scope: ApiKeyScope): P
 /** The signed-in staff member behind a cookie request from our own pages (cross-site requests are refused). */
 export async function sessionCaller(request: Request): Promise<StaffActor> {
   const site = request.headers.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') throw new ApiError(403, 'forbidden', 'Cross-site requests are refused.');
+  if (site && site !== 'same-origin' && site !== 'none')
+    throw new ApiError(403, 'forbidden', 'Cross-site requests are refused.');
   const origin = request.headers.get('origin');
-  if (origin && origin !== new URL(request.url).origin) throw new ApiError(403, 'forbidden', 'Cross-site requests are refused.');
+  if (origin && origin !== new URL(request.url).origin)
+    throw new ApiError(403, 'forbidden', 'Cross-site requests are refused.');
   const actor = await currentActor();
   if (!actor) throw new ApiError(401, 'unauthorized', 'Sign in, or send an API key as "Authorization: Bearer <key>".');
   return actor;

@@ -26,14 +26,24 @@ export async function handleApi(request: Request, work: () => Promise<Response>)
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ApiError) return json({ error: error.error, message: error.message, ...error.extra }, error.status, error.headers);
-    if (isServiceError(error)) return json({ error: error.code, message: error.message, fieldErrors: error.fieldErrors, current: error.current }, statusOf[error.code]);
+    if (error instanceof ApiError)
+      return json({ error: error.error, message: error.message, ...error.extra }, error.status, error.headers);
+    if (isServiceError(error))
+      return json(
+        { error: error.code, message: error.message, fieldErrors: error.fieldErrors, current: error.current },
+        statusOf[error.code],
+      );
     const requestId = request.headers.get('x-request-id') ?? randomUUID();
     if (isDatabaseUnavailable(error)) {
       log.warn('database unavailable', { requestId, path: new URL(request.url).pathname });
-      return json({ error: 'unavailable', message: 'The database is unavailable. Retry shortly.', requestId }, 503, { 'Retry-After': '5' });
+      return json({ error: 'unavailable', message: 'The database is unavailable. Retry shortly.', requestId }, 503, {
+        'Retry-After': '5',
+      });
     }
     log.error('unexpected API error', { requestId, path: new URL(request.url).pathname, error });
-    return json({ error: 'internal_error', message: 'Something went wrong. Quote the request id if it persists.', requestId }, 500);
+    return json(
+      { error: 'internal_error', message: 'Something went wrong. Quote the request id if it persists.', requestId },
+      500,
+    );
   }
 }

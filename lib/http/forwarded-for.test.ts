@@ -13,7 +13,9 @@ describe('X-Forwarded-For from the connection', () => {
 
   it('a trusted proxy keeps the chain it brought, with itself appended', () => {
     expect(forwardedFor('198.51.100.7', '10.1.2.3', proxies)).toBe('198.51.100.7, 10.1.2.3');
-    expect(forwardedFor(['198.51.100.7', '192.0.2.1'], '2001:db8::5', proxies)).toBe('198.51.100.7,192.0.2.1, 2001:db8::5');
+    expect(forwardedFor(['198.51.100.7', '192.0.2.1'], '2001:db8::5', proxies)).toBe(
+      '198.51.100.7,192.0.2.1, 2001:db8::5',
+    );
     expect(forwardedFor(undefined, '10.1.2.3', proxies)).toBe('10.1.2.3');
   });
 });

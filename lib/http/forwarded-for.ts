@@ -3,7 +3,10 @@ import { BlockList, isIP } from 'node:net';
 /** Parses VIGIL_TRUSTED_PROXIES: IPs or CIDRs, comma-separated. */
 export function trustedProxyList(source: string): BlockList {
   const list = new BlockList();
-  for (const entry of source.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of source
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [address, bits] = entry.split('/');
     if (!address || !isIP(address)) continue;
     const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
@@ -26,7 +29,11 @@ export function isTrustedProxy(list: BlockList, ip: string): boolean {
  * from a trusted proxy keeps the chain it brought, with the proxy appended; any other request gets exactly
  * its peer's address, whatever it claimed (a client cannot pick its own IP to dodge the per-IP limits).
  */
-export function forwardedFor(claimed: string | string[] | undefined, peer: string | undefined, trusted: BlockList): string | undefined {
+export function forwardedFor(
+  claimed: string | string[] | undefined,
+  peer: string | undefined,
+  trusted: BlockList,
+): string | undefined {
   if (!peer) return undefined;
   const address = normaliseIp(peer);
   if (!isTrustedProxy(trusted, address)) return address;

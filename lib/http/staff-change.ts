@@ -18,7 +18,13 @@ export function handleStaffChange<T>(
   request: Request,
   id: string,
   options: { db?: () => Promise<Db> },
-  spec: { keyRefusal: string; missing: string; body: z.ZodType<T>; shapes: string; apply: (db: Db, actor: StaffActor, change: T) => Promise<unknown> },
+  spec: {
+    keyRefusal: string;
+    missing: string;
+    body: z.ZodType<T>;
+    shapes: string;
+    apply: (db: Db, actor: StaffActor, change: T) => Promise<unknown>;
+  },
 ): Promise<Response> {
   return handleApi(request, () =>
     withDeadline(
@@ -28,7 +34,8 @@ export function handleStaffChange<T>(
         const actor = await sessionCaller(request);
         if (!z.uuid().safeParse(id).success) throw notFound(spec.missing);
         const parsed = spec.body.safeParse(await jsonBody(request));
-        if (!parsed.success) throw invalid(`Send ${spec.shapes}.`, { _: ['one change per request: status or assigneeId, with version'] });
+        if (!parsed.success)
+          throw invalid(`Send ${spec.shapes}.`, { _: ['one change per request: status or assigneeId, with version'] });
         return json(await spec.apply(db, actor, parsed.data));
       })(),
     ),

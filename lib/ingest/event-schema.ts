@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { isSensibleInstant, storableText } from '@/lib/text';
-import { loginFailureReasons, loginMethods, otpChannels, otpFailureReasons, otpPurposes, twoFactorMethods } from '@/db/schema';
+import {
+  loginFailureReasons,
+  loginMethods,
+  otpChannels,
+  otpFailureReasons,
+  otpPurposes,
+  twoFactorMethods,
+} from '@/db/schema';
 
 /*
  * The platform's event contract (issue 3): the ingest API, the OpenAPI document and the demo seed all use
@@ -44,7 +51,8 @@ const base = {
     .datetime({ offset: true })
     .superRefine((v, ctx) => {
       if (!isSensibleInstant(v)) ctx.addIssue({ code: 'custom', message: 'must be a time from 1970 on' });
-      else if (Date.parse(v) > Date.now() + maxFutureMs) ctx.addIssue({ code: 'custom', message: 'must not be more than 5 minutes in the future' });
+      else if (Date.parse(v) > Date.now() + maxFutureMs)
+        ctx.addIssue({ code: 'custom', message: 'must not be more than 5 minutes in the future' });
     })
     .overwrite(toCanonicalInstant),
   account: EventAccount,
@@ -67,7 +75,12 @@ export const IngestEvent = z.discriminatedUnion('type', [
       path: ['account'],
     }),
   z.object({ ...base, type: z.literal('account.password_changed') }),
-  z.object({ ...base, type: z.literal('account.2fa_changed'), enabled: z.boolean(), method: z.enum(twoFactorMethods).optional() }),
+  z.object({
+    ...base,
+    type: z.literal('account.2fa_changed'),
+    enabled: z.boolean(),
+    method: z.enum(twoFactorMethods).optional(),
+  }),
 ]);
 export type IngestEvent = z.infer<typeof IngestEvent>;
 export type IngestEventType = IngestEvent['type'];

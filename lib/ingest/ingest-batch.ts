@@ -9,7 +9,12 @@ import { storeEvents, type StoreResult } from './store-events';
  * after commit, hand the touched accounts and IPs to detection (lib/detection/queue). The work is also on
  * record in the detection backlog, written in the same transaction, until detection has run it.
  */
-export async function ingestBatch(db: Db, events: IngestEvent[], receivedAt = new Date(), options: { statementTimeoutMs?: number } = {}): Promise<StoreResult> {
+export async function ingestBatch(
+  db: Db,
+  events: IngestEvent[],
+  receivedAt = new Date(),
+  options: { statementTimeoutMs?: number } = {},
+): Promise<StoreResult> {
   const result = await db.transaction(async (tx) => {
     // A statement stuck behind a lock is cancelled (and the batch rolled back) before the request's 5 s
     // deadline answers 503, so a batch the client was told failed never commits later.

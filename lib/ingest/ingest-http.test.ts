@@ -11,7 +11,8 @@ import { handleIngestRequest } from './ingest-http';
 
 const { db } = setupTestDatabase();
 let key: string;
-const post = (request: Request, options: { ratePerSecond?: number; db?: () => Promise<Db> } = {}) => handleIngestRequest(request, { db: () => Promise.resolve(db()), ...options });
+const post = (request: Request, options: { ratePerSecond?: number; db?: () => Promise<Db> } = {}) =>
+  handleIngestRequest(request, { db: () => Promise.resolve(db()), ...options });
 const seenCount = async () => (await db().select({ n: count() }).from(seenEvents))[0]!.n;
 const logged: string[] = [];
 
@@ -36,7 +37,9 @@ describe('POST /api/v1/events', () => {
     const replay = await post(eventsRequest({ events }, { key }));
     expect(await replay.json()).toEqual({ accepted: 0, duplicates: 2 });
     const [acc] = await db().select().from(accounts).where(eq(accounts.externalId, id));
-    expect(await db().select({ n: count() }).from(loginEvents).where(eq(loginEvents.accountId, acc!.id))).toEqual([{ n: 2 }]);
+    expect(await db().select({ n: count() }).from(loginEvents).where(eq(loginEvents.accountId, acc!.id))).toEqual([
+      { n: 2 },
+    ]);
   });
 
   it('401 without a key, with an unknown key, or with a key outside the Authorization header', async () => {
@@ -76,11 +79,16 @@ describe('POST /api/v1/events', () => {
   it('415 for another content type, 413 for too many events or too many bytes, 400 for malformed JSON', async () => {
     const one = { events: [loginEvent('cus_x', new Date())] };
     expect((await post(eventsRequest(one, { key, contentType: 'text/plain' }))).status).toBe(415);
-    expect((await post(eventsRequest(one, { key, contentType: 'application/x-www-form-urlencoded' }))).status).toBe(415);
+    expect((await post(eventsRequest(one, { key, contentType: 'application/x-www-form-urlencoded' }))).status).toBe(
+      415,
+    );
     expect((await post(eventsRequest(one, { key, contentType: 'application/json; charset=utf-8' }))).status).toBe(200);
     const many = { events: Array.from({ length: 1001 }, (_, i) => loginEvent(`cus_${i}`, new Date())) };
     expect((await post(eventsRequest(many, { key }))).status).toBe(413);
-    const big = { events: [loginEvent('cus_x', new Date(), { context: { userAgent: 'x'.repeat(512) } })], padding: 'x'.repeat(1024 * 1024) };
+    const big = {
+      events: [loginEvent('cus_x', new Date(), { context: { userAgent: 'x'.repeat(512) } })],
+      padding: 'x'.repeat(1024 * 1024),
+    };
     expect((await post(eventsRequest(big, { key }))).status).toBe(413);
     const bad = await post(eventsRequest('{"events": [', { key }));
     expect(bad.status).toBe(400);
@@ -90,7 +98,10 @@ describe('POST /api/v1/events', () => {
   it('checks in the documented order: key, rate, content type, size, JSON', async () => {
     expect((await post(eventsRequest('not json', { contentType: 'text/plain' }))).status).toBe(401);
     const limited = await makeApiKey(db());
-    expect((await post(eventsRequest('not json', { key: limited.key, contentType: 'text/plain' }), { ratePerSecond: 1 })).status).toBe(415);
+    expect(
+      (await post(eventsRequest('not json', { key: limited.key, contentType: 'text/plain' }), { ratePerSecond: 1 }))
+        .status,
+    ).toBe(415);
     const tooBig = eventsRequest('x'.repeat(1024 * 1024 + 10), { key, contentType: 'text/plain' });
     expect((await post(tooBig)).status).toBe(415);
     expect((await post(eventsRequest('x'.repeat(1024 * 1024 + 10), { key }))).status).toBe(413);
@@ -107,7 +118,10 @@ describe('POST /api/v1/events', () => {
     const body = (await res.json()) as { error: string; details: { index: number; path: string }[] };
     expect(body.error).toBe('invalid_events');
     expect(body.details).toEqual(
-      expect.arrayContaining([expect.objectContaining({ index: 3, path: 'events.3.context.country' }), expect.objectContaining({ index: 1, path: 'events.1.type' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ index: 3, path: 'events.3.context.country' }),
+        expect.objectContaining({ index: 1, path: 'events.1.type' }),
+      ]),
     );
     expect(await seenCount()).toBe(before);
     expect(await db().select().from(accounts).where(eq(accounts.externalId, id))).toHaveLength(0);
@@ -119,7 +133,13 @@ describe('POST /api/v1/events', () => {
         {
           events: [
             loginEvent('cus_f', new Date(Date.now() + 10 * 60_000)),
-            { id: `c_${uniqueSuffix()}`, type: 'account.contact_changed', field: 'phone', occurredAt: new Date().toISOString(), account: { id: 'cus_f' } },
+            {
+              id: `c_${uniqueSuffix()}`,
+              type: 'account.contact_changed',
+              field: 'phone',
+              occurredAt: new Date().toISOString(),
+              account: { id: 'cus_f' },
+            },
           ],
         },
         { key },
@@ -133,7 +153,9 @@ describe('POST /api/v1/events', () => {
   it('429 with Retry-After over the per-key rate, counted atomically across parallel requests', async () => {
     const limited = await makeApiKey(db());
     const body = { events: [loginEvent(`cus_${uniqueSuffix()}`, new Date())] };
-    const results = await Promise.all(Array.from({ length: 30 }, () => post(eventsRequest(body, { key: limited.key }), { ratePerSecond: 5 })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => post(eventsRequest(body, { key: limited.key }), { ratePerSecond: 5 })),
+    );
     const statuses = results.map((r) => r.status);
     const ok = statuses.filter((s) => s === 200).length;
     // Requests may straddle two one-second windows, so at most 2 × 5 get through.
@@ -146,7 +168,9 @@ describe('POST /api/v1/events', () => {
   it('503 with Retry-After, within 5 s, when the database is down', async () => {
     const down = openPostgres('postgres://vigil@127.0.0.1:1/none');
     const started = Date.now();
-    const res = await post(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key }), { db: () => Promise.resolve(down.db) });
+    const res = await post(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key }), {
+      db: () => Promise.resolve(down.db),
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
     expect(Date.now() - started).toBeLessThan(5000);
@@ -173,7 +197,16 @@ describe('POST /api/v1/events', () => {
 
   it('stores sub-millisecond times in the same hour the rollups count them in', async () => {
     const id = `cus_${uniqueSuffix()}`;
-    const event = { id: `sub_${id}`, type: 'otp.issued', occurredAt: '2026-03-03T00:59:59.9999999Z', account: { id }, context: { country: 'FJ' }, otpId: 'o', channel: 'sms', purpose: 'login' };
+    const event = {
+      id: `sub_${id}`,
+      type: 'otp.issued',
+      occurredAt: '2026-03-03T00:59:59.9999999Z',
+      account: { id },
+      context: { country: 'FJ' },
+      otpId: 'o',
+      channel: 'sms',
+      purpose: 'login',
+    };
     expect((await post(eventsRequest({ events: [event] }, { key }))).status).toBe(200);
     const [rollup] = await db().select().from(otpRollupHourly).where(eq(otpRollupHourly.country, 'FJ'));
     const [acc] = await db().select().from(accounts).where(eq(accounts.externalId, id));
@@ -187,7 +220,9 @@ describe('POST /api/v1/events', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const hanging = openPostgres(`postgres://vigil@127.0.0.1:${(silent.address() as net.AddressInfo).port}/none`);
     const started = Date.now();
-    const res = await post(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key }), { db: () => Promise.resolve(hanging.db) });
+    const res = await post(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key }), {
+      db: () => Promise.resolve(hanging.db),
+    });
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(5000);
     void hanging.close();
@@ -198,9 +233,20 @@ describe('POST /api/v1/events', () => {
     const id = `cus_${uniqueSuffix()}`;
     const hour = new Date(Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000);
     const country = 'IS';
-    const events = [0, 1, 2].map((i) => ({ id: `o_${id}_${i}`, type: 'otp.issued', occurredAt: new Date(hour.getTime() + i * 60_000).toISOString(), account: { id }, context: { country }, otpId: `otp_${i}`, channel: 'voice', purpose: 'delivery' }));
+    const events = [0, 1, 2].map((i) => ({
+      id: `o_${id}_${i}`,
+      type: 'otp.issued',
+      occurredAt: new Date(hour.getTime() + i * 60_000).toISOString(),
+      account: { id },
+      context: { country },
+      otpId: `otp_${i}`,
+      channel: 'voice',
+      purpose: 'delivery',
+    }));
     for (let i = 0; i < 3; i++) expect((await post(eventsRequest({ events }, { key }))).status).toBe(200);
     const rows = await db().select().from(otpRollupHourly).where(eq(otpRollupHourly.country, country));
-    expect(rows.map(({ shard: _shard, ...r }) => r)).toEqual([{ hour, channel: 'voice', purpose: 'delivery', country, kind: 'issued', reason: '', count: 3 }]);
+    expect(rows.map(({ shard: _shard, ...r }) => r)).toEqual([
+      { hour, channel: 'voice', purpose: 'delivery', country, kind: 'issued', reason: '', count: 3 },
+    ]);
   });
 });

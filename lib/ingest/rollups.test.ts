@@ -5,11 +5,19 @@ import type { IngestEvent } from './event-schema';
 import { rollupUpserts } from './rollups';
 
 const dialect = new PgDialect();
-const event: IngestEvent = { id: 'evt_1', type: 'login.failed', occurredAt: '2026-11-20T09:15:00.000Z', account: { id: 'cus_1' }, reason: 'bad_password' };
+const event: IngestEvent = {
+  id: 'evt_1',
+  type: 'login.failed',
+  occurredAt: '2026-11-20T09:15:00.000Z',
+  account: { id: 'cus_1' },
+  reason: 'bad_password',
+};
 
 /** The shard a batch's upserts write to (the one number parameter every upsert binds). */
 function shardOf(events: IngestEvent[]): number {
-  const shards = new Set(rollupUpserts(events).flatMap((part) => dialect.sqlToQuery(part).params.filter((p) => typeof p === 'number')));
+  const shards = new Set(
+    rollupUpserts(events).flatMap((part) => dialect.sqlToQuery(part).params.filter((p) => typeof p === 'number')),
+  );
   expect(shards.size).toBe(1);
   return [...shards][0] as number;
 }

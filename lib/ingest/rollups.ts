@@ -6,7 +6,12 @@ import type { IngestEvent } from './event-schema';
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
 
-const otpKind = { 'otp.issued': 'issued', 'otp.verified': 'verified', 'otp.failed': 'failed', 'otp.delivery_failed': 'delivery_failed' } as const;
+const otpKind = {
+  'otp.issued': 'issued',
+  'otp.verified': 'verified',
+  'otp.failed': 'failed',
+  'otp.delivery_failed': 'delivery_failed',
+} as const;
 
 interface Level {
   table: string;
@@ -35,7 +40,9 @@ const tallied = (ms: number, key: string[], country: string): Tallied => ({ ms, 
 
 /** A rollup table's key columns, in the order of its primary key (after the bucket). */
 const keyColumns = (kind: 'otp' | 'login', level: Level) =>
-  kind === 'otp' ? ['channel', 'purpose', ...(level.byCountry ? ['country'] : []), 'kind', 'reason'] : ['outcome', 'reason', ...(level.byCountry ? ['country'] : [])];
+  kind === 'otp'
+    ? ['channel', 'purpose', ...(level.byCountry ? ['country'] : []), 'kind', 'reason']
+    : ['outcome', 'reason', ...(level.byCountry ? ['country'] : [])];
 
 /**
  * Sums the batch per bucket and key of one level, as rows [bucket, …key columns, count] in the table's
@@ -52,7 +59,11 @@ function tally(events: Tallied[], level: Level, names: readonly string[], column
     else out.set(id, { bucket, key, country, count: 1 });
   }
   const positions = columns.map((column) => names.indexOf(column));
-  return Array.from(out.values(), ({ bucket, key, country, count }) => [new Date(bucket).toISOString(), ...positions.map((i) => (i < 0 ? country : key[i])), count]);
+  return Array.from(out.values(), ({ bucket, key, country, count }) => [
+    new Date(bucket).toISOString(),
+    ...positions.map((i) => (i < 0 ? country : key[i])),
+    count,
+  ]);
 }
 
 /** One upsert of a batch's tallies into one rollup table. */

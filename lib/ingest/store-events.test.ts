@@ -11,8 +11,10 @@ import { storeEvents } from './store-events';
 
 const { db, database } = setupTestDatabase();
 const store = (events: IngestEvent[]) => db().transaction((tx) => storeEvents(tx, events));
-const account = async (externalId: string) => (await db().select().from(accounts).where(eq(accounts.externalId, externalId)))[0]!;
-const lastActivity = async (accountId: string) => (await db().select().from(accountActivity).where(eq(accountActivity.accountId, accountId)))[0]?.lastEventAt;
+const account = async (externalId: string) =>
+  (await db().select().from(accounts).where(eq(accounts.externalId, externalId)))[0]!;
+const lastActivity = async (accountId: string) =>
+  (await db().select().from(accountActivity).where(eq(accountActivity.accountId, accountId)))[0]?.lastEventAt;
 const rowCounts = async () => {
   const [[l], [o], [a], [s]] = await Promise.all([
     db().select({ n: count() }).from(loginEvents),
@@ -29,13 +31,35 @@ describe('storing events', () => {
     const t = Date.parse('2026-07-01T09:00:00Z');
     const result = await store([
       loginEvent(id, new Date(t), { account: { id, email: 'first@example.com' } }),
-      { id: `e1_${id}`, type: 'otp.failed', occurredAt: new Date(t + 1000).toISOString(), account: { id }, otpId: 'o', channel: 'email', purpose: 'login', reason: 'expired' },
-      { id: `e2_${id}`, type: 'account.2fa_changed', occurredAt: new Date(t + 2000).toISOString(), account: { id }, enabled: true, method: 'totp' },
+      {
+        id: `e1_${id}`,
+        type: 'otp.failed',
+        occurredAt: new Date(t + 1000).toISOString(),
+        account: { id },
+        otpId: 'o',
+        channel: 'email',
+        purpose: 'login',
+        reason: 'expired',
+      },
+      {
+        id: `e2_${id}`,
+        type: 'account.2fa_changed',
+        occurredAt: new Date(t + 2000).toISOString(),
+        account: { id },
+        enabled: true,
+        method: 'totp',
+      },
     ]);
     expect(result).toMatchObject({ accepted: 3, duplicates: 0 });
     expect(result.ips).toEqual(['203.0.113.7']);
     const a = await account(id);
-    expect(a).toMatchObject({ email: 'first@example.com', reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'totp', version: 1, status: 'active' });
+    expect(a).toMatchObject({
+      email: 'first@example.com',
+      reportedTwoFactorEnabled: true,
+      reportedTwoFactorMethod: 'totp',
+      version: 1,
+      status: 'active',
+    });
     expect(a.firstEventAt.getTime()).toBe(t);
     expect((await lastActivity(a.id))?.getTime()).toBe(t + 2000);
     expect(result.accountIds).toEqual([a.id]);
@@ -57,15 +81,26 @@ describe('storing events', () => {
     const id = `cus_${uniqueSuffix()}`;
     const original = loginEvent(id, new Date('2026-07-03T10:00:00Z'));
     await store([original]);
-    expect(await store([{ ...original, type: 'login.failed', reason: 'bad_password' }])).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await store([{ ...original, type: 'login.failed', reason: 'bad_password' }])).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+    });
     const rows = await db().select().from(loginEvents).where(eq(loginEvents.eventId, original.id));
     expect(rows.map((r) => r.outcome)).toEqual(['succeeded']);
   });
 
   it('keeps the contact of the newest event, whatever order the events arrive in', async () => {
     const id = `cus_${uniqueSuffix()}`;
-    await store([loginEvent(id, new Date('2026-07-04T12:00:00Z'), { account: { id, email: 'new@example.com', phone: '+447700900555' } })]);
-    await store([loginEvent(id, new Date('2026-07-04T08:00:00Z'), { account: { id, email: 'old@example.com', phone: '+447700900444' } })]);
+    await store([
+      loginEvent(id, new Date('2026-07-04T12:00:00Z'), {
+        account: { id, email: 'new@example.com', phone: '+447700900555' },
+      }),
+    ]);
+    await store([
+      loginEvent(id, new Date('2026-07-04T08:00:00Z'), {
+        account: { id, email: 'old@example.com', phone: '+447700900444' },
+      }),
+    ]);
     const a = await account(id);
     expect(a).toMatchObject({ email: 'new@example.com', phone: '+447700900555' });
     expect(a.firstEventAt.toISOString()).toBe('2026-07-04T08:00:00.000Z');
@@ -78,11 +113,23 @@ describe('storing events', () => {
     await store([loginEvent(id, new Date('2026-07-05T08:00:00Z'))]);
     await db()
       .update(accounts)
-      .set({ status: 'locked', passwordResetRequired: true, twoFactorRequired: true, twoFactorRequiredMethod: 'totp', version: 4 })
+      .set({
+        status: 'locked',
+        passwordResetRequired: true,
+        twoFactorRequired: true,
+        twoFactorRequiredMethod: 'totp',
+        version: 4,
+      })
       .where(eq(accounts.externalId, id));
     await store([
       loginEvent(id, new Date('2026-07-05T09:00:00Z'), { account: { id, email: 'x@example.com' } }),
-      { id: `tfa_${id}`, type: 'account.2fa_changed', occurredAt: '2026-07-05T09:01:00Z', account: { id }, enabled: false },
+      {
+        id: `tfa_${id}`,
+        type: 'account.2fa_changed',
+        occurredAt: '2026-07-05T09:01:00Z',
+        account: { id },
+        enabled: false,
+      },
     ]);
     expect(await account(id)).toMatchObject({
       status: 'locked',
@@ -95,7 +142,7 @@ describe('storing events', () => {
     });
   });
 
-  it('derives a new account\'s id from its platform id', async () => {
+  it("derives a new account's id from its platform id", async () => {
     const id = `cus_${uniqueSuffix()}`;
     await store([loginEvent(id, new Date('2026-07-05T10:00:00Z'))]);
     expect((await account(id)).id).toBe(accountIdFor(id));
@@ -106,7 +153,12 @@ describe('storing events', () => {
     const id = `cus_${uniqueSuffix()}`;
     await store([loginEvent(id, new Date('2026-07-05T11:00:00Z'), { account: { id, email: 'kept@example.com' } })]);
     const rowState = async () =>
-      (await queryRows<{ xmin: string; xmax: string }>(db(), sql`select xmin::text, xmax::text from accounts where external_id = ${id}`))[0]!;
+      (
+        await queryRows<{ xmin: string; xmax: string }>(
+          db(),
+          sql`select xmin::text, xmax::text from accounts where external_id = ${id}`,
+        )
+      )[0]!;
     const before = await rowState();
     // A later login without contact details: only the activity moves.
     await store([loginEvent(id, new Date('2026-07-05T12:00:00Z'), { account: { id } })]);
@@ -123,7 +175,9 @@ describe('storing events', () => {
     const base = Date.parse('2026-07-05T14:00:00Z');
     // Eight batches at once (on the server each has its own connection), every one touching all five accounts.
     const batches = Array.from({ length: 8 }, (_, b) =>
-      ids.map((id, i) => loginEvent(id, new Date(base + (b * 5 + i) * 1000), { account: { id, email: `b${b}@example.com` } })),
+      ids.map((id, i) =>
+        loginEvent(id, new Date(base + (b * 5 + i) * 1000), { account: { id, email: `b${b}@example.com` } }),
+      ),
     );
     const results = await Promise.all(batches.map((batch) => store(batch)));
     expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(40);
@@ -143,7 +197,9 @@ describe('storing events', () => {
 
   it('stores a batch bigger than one statement can bind', async () => {
     const id = `cus_${uniqueSuffix()}`;
-    const events = Array.from({ length: 4500 }, (_, i) => loginEvent(id, new Date(Date.parse('2026-07-06T00:00:00Z') + i * 1000)));
+    const events = Array.from({ length: 4500 }, (_, i) =>
+      loginEvent(id, new Date(Date.parse('2026-07-06T00:00:00Z') + i * 1000)),
+    );
     expect(await store(events)).toMatchObject({ accepted: 4500 });
   });
 });

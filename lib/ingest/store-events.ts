@@ -96,7 +96,9 @@ function accountSightings(events: IngestEvent[]): Sighting[] {
     }
   }
   // A fixed key order: concurrent batches lock account rows in the same order and cannot deadlock.
-  return [...byId.values()].sort((a, b) => (a.row.external_id < b.row.external_id ? -1 : a.row.external_id > b.row.external_id ? 1 : 0));
+  return [...byId.values()].sort((a, b) =>
+    a.row.external_id < b.row.external_id ? -1 : a.row.external_id > b.row.external_id ? 1 : 0,
+  );
 }
 
 const sightingColumns = `external_id text, first_event_at timestamptz, email text, email_observed_at timestamptz,
@@ -131,8 +133,15 @@ const selectKnown = (tx: Tx, externalIds: string[]) =>
 
 /** Whether the batch has anything newer than what is stored (the same test writeAccounts makes under lock). */
 const reportsNews = ({ t }: Sighting, k: KnownAccount) => {
-  const later = (reported: number | undefined, stored: number | null) => reported !== undefined && (stored === null || reported > stored);
-  return t.first < k.first_ms || later(t.email, k.email_ms) || later(t.phone, k.phone_ms) || later(t.tfa, k.tfa_ms) || later(t.pwd, k.pwd_ms);
+  const later = (reported: number | undefined, stored: number | null) =>
+    reported !== undefined && (stored === null || reported > stored);
+  return (
+    t.first < k.first_ms ||
+    later(t.email, k.email_ms) ||
+    later(t.phone, k.phone_ms) ||
+    later(t.tfa, k.tfa_ms) ||
+    later(t.pwd, k.pwd_ms)
+  );
 };
 
 interface BatchAccounts {
@@ -149,7 +158,14 @@ interface BatchAccounts {
  * state and activity, so that only rows the batch creates or moves are written, and locked, at the end.
  */
 async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts> {
-  const known = new Map((await selectKnown(tx, sightings.map((s) => s.row.external_id))).map((k) => [k.external_id, k]));
+  const known = new Map(
+    (
+      await selectKnown(
+        tx,
+        sightings.map((s) => s.row.external_id),
+      )
+    ).map((k) => [k.external_id, k]),
+  );
   const ids = new Map<string, string>();
   const toWrite: BatchAccounts['toWrite'] = [];
   const toTouch: BatchAccounts['toTouch'] = [];
@@ -158,7 +174,8 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
     const id = k?.id ?? accountIdFor(s.row.external_id);
     ids.set(s.row.external_id, id);
     if (!k || reportsNews(s, k)) toWrite.push({ id, row: s.row });
-    if (!k || k.last_ms === null || s.t.last > k.last_ms) toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
+    if (!k || k.last_ms === null || s.t.last > k.last_ms)
+      toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
   }
   return { ids, toWrite, toTouch };
 }
@@ -175,7 +192,22 @@ const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
         reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at)
       select id, external_id, first_event_at, email, email_observed_at, phone, phone_observed_at,
         coalesce(tfa_enabled, false), tfa_method, tfa_observed_at, pwd_changed_at
-      from ${jsonbRows(`id uuid, ${sightingColumns}`, accounts.map(({ id, row: a }) => [id, a.external_id, a.first_event_at, a.email, a.email_observed_at, a.phone, a.phone_observed_at, a.tfa_enabled, a.tfa_method, a.tfa_observed_at, a.pwd_changed_at]))} as t
+      from ${jsonbRows(
+        `id uuid, ${sightingColumns}`,
+        accounts.map(({ id, row: a }) => [
+          id,
+          a.external_id,
+          a.first_event_at,
+          a.email,
+          a.email_observed_at,
+          a.phone,
+          a.phone_observed_at,
+          a.tfa_enabled,
+          a.tfa_method,
+          a.tfa_observed_at,
+          a.pwd_changed_at,
+        ]),
+      )} as t
       order by external_id
       on conflict (external_id) do update set
         email = ${sql.raw(newer('email', 'email_observed_at'))},
@@ -198,7 +230,10 @@ const writeAccounts = (accounts: BatchAccounts['toWrite']) =>
 /** Moves each account's last activity forward (a late, older event leaves it alone); creates the first one. Rows in account-id order. */
 const updateActivity = (activity: BatchAccounts['toTouch']) =>
   sql`insert into account_activity as a (account_id, last_event_at)
-      select account_id, last_event_at from ${jsonbRows('account_id uuid, last_event_at timestamptz', activity.map((a) => [a.account_id, a.last_event_at]))} as t order by account_id
+      select account_id, last_event_at from ${jsonbRows(
+        'account_id uuid, last_event_at timestamptz',
+        activity.map((a) => [a.account_id, a.last_event_at]),
+      )} as t order by account_id
       on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`;
 
 /** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
@@ -221,7 +256,8 @@ export async function claimNewEvents(tx: Tx, batch: IngestEvent[], receivedAt: D
 }
 
 /** Each event table's rows as the batch sends them: the columns every event has, then the table's own. */
-const commonColumns = 'event_id text, account_id uuid, occurred_at timestamptz, ip inet, user_agent text, device_id text, country text';
+const commonColumns =
+  'event_id text, account_id uuid, occurred_at timestamptz, ip inet, user_agent text, device_id text, country text';
 const loginColumns = `${commonColumns}, outcome text, method text, failure_reason text`;
 const otpColumns = `${commonColumns}, kind text, otp_id text, channel text, purpose text, failure_reason text`;
 const changeColumns = `${commonColumns}, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text`;
@@ -229,10 +265,14 @@ const changeColumns = `${commonColumns}, type text, field text, new_value text, 
 const stored = (columns: string) => columns.replace(/ \w+(,|$)/g, '$1');
 
 /** One statement of data-modifying CTEs: one round trip for several writes. It returns what `returning` returns, if given. */
-export const inOneStatement = (parts: SQL[], returning?: SQL) => sql`with ${sql.join(
-  [...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`), ...(returning ? [sql`r as (${returning})`] : [])],
-  sql`, `,
-)} ${returning ? sql`select * from r` : sql`select 1`}`;
+export const inOneStatement = (parts: SQL[], returning?: SQL) =>
+  sql`with ${sql.join(
+    [
+      ...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`),
+      ...(returning ? [sql`r as (${returning})`] : []),
+    ],
+    sql`, `,
+  )} ${returning ? sql`select * from r` : sql`select 1`}`;
 
 /** The raw events, by table, in one statement. Rows are positional, in their table's column list above. */
 export function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, received: string): SQL[] {
@@ -244,25 +284,99 @@ export function insertEvents(events: IngestEvent[], accountIds: Map<string, stri
     const accountId = accountIds.get(e.account.id);
     switch (e.type) {
       case 'login.succeeded':
-        logins.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'succeeded', e.method, null]);
+        logins.push([
+          e.id,
+          accountId,
+          e.occurredAt,
+          c?.ip,
+          c?.userAgent,
+          c?.deviceId,
+          c?.country,
+          'succeeded',
+          e.method,
+          null,
+        ]);
         break;
       case 'login.failed':
-        logins.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'failed', null, e.reason]);
+        logins.push([
+          e.id,
+          accountId,
+          e.occurredAt,
+          c?.ip,
+          c?.userAgent,
+          c?.deviceId,
+          c?.country,
+          'failed',
+          null,
+          e.reason,
+        ]);
         break;
       case 'otp.issued':
       case 'otp.verified':
       case 'otp.failed':
       case 'otp.delivery_failed':
-        otps.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, e.type.slice(4), e.otpId, e.channel, e.purpose, 'reason' in e ? e.reason : null]);
+        otps.push([
+          e.id,
+          accountId,
+          e.occurredAt,
+          c?.ip,
+          c?.userAgent,
+          c?.deviceId,
+          c?.country,
+          e.type.slice(4),
+          e.otpId,
+          e.channel,
+          e.purpose,
+          'reason' in e ? e.reason : null,
+        ]);
         break;
       case 'account.contact_changed':
-        changes.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'contact_changed', e.field, e.field === 'email' ? e.account.email : e.account.phone, null, null]);
+        changes.push([
+          e.id,
+          accountId,
+          e.occurredAt,
+          c?.ip,
+          c?.userAgent,
+          c?.deviceId,
+          c?.country,
+          'contact_changed',
+          e.field,
+          e.field === 'email' ? e.account.email : e.account.phone,
+          null,
+          null,
+        ]);
         break;
       case 'account.password_changed':
-        changes.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, 'password_changed', null, null, null, null]);
+        changes.push([
+          e.id,
+          accountId,
+          e.occurredAt,
+          c?.ip,
+          c?.userAgent,
+          c?.deviceId,
+          c?.country,
+          'password_changed',
+          null,
+          null,
+          null,
+          null,
+        ]);
         break;
       case 'account.2fa_changed':
-        changes.push([e.id, accountId, e.occurredAt, c?.ip, c?.userAgent, c?.deviceId, c?.country, '2fa_changed', null, null, e.enabled, e.method]);
+        changes.push([
+          e.id,
+          accountId,
+          e.occurredAt,
+          c?.ip,
+          c?.userAgent,
+          c?.deviceId,
+          c?.country,
+          '2fa_changed',
+          null,
+          null,
+          e.enabled,
+          e.method,
+        ]);
         break;
     }
   }
@@ -274,7 +388,9 @@ export function insertEvents(events: IngestEvent[], accountIds: Map<string, stri
   ] as const) {
     if (rows.length === 0) continue;
     const names = stored(columns);
-    inserts.push(sql`insert into ${sql.raw(`${table} (${names}, received_at)`)} select ${sql.raw(names)}, ${received}::timestamptz from ${jsonbRows(columns, rows)} as t`);
+    inserts.push(
+      sql`insert into ${sql.raw(`${table} (${names}, received_at)`)} select ${sql.raw(names)}, ${received}::timestamptz from ${jsonbRows(columns, rows)} as t`,
+    );
   }
   return inserts;
 }
@@ -294,7 +410,8 @@ export function insertEvents(events: IngestEvent[], accountIds: Map<string, stri
 export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date = new Date()): Promise<StoreResult> {
   const events = await claimNewEvents(tx, batch, receivedAt);
   const duplicates = batch.length - events.length;
-  if (events.length === 0) return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
+  if (events.length === 0)
+    return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
 
   const { ids: accountIds, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
   const detection = workFor(
@@ -312,7 +429,13 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   // The raw events and the batch's detection work go in together: committed events always have their work on
   // record. A batch no rule could use (2FA turned on, codes verified) has none.
   const hasWork = workSize(detection) > 0;
-  const [backlog] = await queryRows<{ id: string }>(tx, inOneStatement(insertEvents(events, accountIds, receivedAt.toISOString()), hasWork ? backlogInsert(detection) : undefined));
+  const [backlog] = await queryRows<{ id: string }>(
+    tx,
+    inOneStatement(
+      insertEvents(events, accountIds, receivedAt.toISOString()),
+      hasWork ? backlogInsert(detection) : undefined,
+    ),
+  );
   const shared: SQL[] = [];
   if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
@@ -321,5 +444,12 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);
-  return { accepted: events.length, duplicates, accountIds: [...new Set(accountIds.values())], ips: [...ips], detection, backlogRow: hasWork ? Number(backlog!.id) : null };
+  return {
+    accepted: events.length,
+    duplicates,
+    accountIds: [...new Set(accountIds.values())],
+    ips: [...ips],
+    detection,
+    backlogRow: hasWork ? Number(backlog!.id) : null,
+  };
 }

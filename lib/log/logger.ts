@@ -18,7 +18,11 @@ function describeError(error: Error, depth = 0): Record<string, unknown> {
     message,
     ...(typeof code === 'string' ? { code } : {}),
     ...(cause instanceof Error && depth < 3 ? { cause: describeError(cause, depth + 1) } : {}),
-    stack: error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 8).join('\n'),
+    stack: error.stack
+      ?.split('\n')
+      .filter((line) => line.trimStart().startsWith('at '))
+      .slice(0, 8)
+      .join('\n'),
   };
 }
 
@@ -27,7 +31,10 @@ function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return describeError(value);
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, secretKey.test(k) ? '[redacted]' : redact(v, depth + 1)]),
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      secretKey.test(k) ? '[redacted]' : redact(v, depth + 1),
+    ]),
   );
 }
 

@@ -27,7 +27,10 @@ export function assembleSeries<Row extends { bucket: string | Date; key: string 
   const keys = [...series.keys()];
   if (options.sortFound) keys.sort();
   return {
-    series: keys.map((key) => ({ key, buckets: series.get(key)!.map((c, i) => ({ start: starts[i]!.toISOString(), ...figures(c) })) })),
+    series: keys.map((key) => ({
+      key,
+      buckets: series.get(key)!.map((c, i) => ({ start: starts[i]!.toISOString(), ...figures(c) })),
+    })),
     totals: figures(totals),
   };
 }

@@ -3,7 +3,8 @@
  * Rates are unrounded fractions; a rate whose denominator is 0 is null (no data is not 0 %).
  */
 
-export const ratio = (numerator: number, denominator: number): number | null => (denominator === 0 ? null : numerator / denominator);
+export const ratio = (numerator: number, denominator: number): number | null =>
+  denominator === 0 ? null : numerator / denominator;
 
 export interface OtpCounts {
   issued: number;
@@ -22,7 +23,13 @@ export interface OtpFigures extends OtpCounts {
   deliveryFailureRate: number | null;
 }
 
-export const emptyOtpCounts = (): OtpCounts => ({ issued: 0, verified: 0, failed: 0, failedByReason: { incorrect: 0, expired: 0, max_attempts: 0 }, deliveryFailed: 0 });
+export const emptyOtpCounts = (): OtpCounts => ({
+  issued: 0,
+  verified: 0,
+  failed: 0,
+  failedByReason: { incorrect: 0, expired: 0, max_attempts: 0 },
+  deliveryFailed: 0,
+});
 
 export function otpFigures(c: OtpCounts): OtpFigures {
   return {
@@ -33,7 +40,13 @@ export function otpFigures(c: OtpCounts): OtpFigures {
   };
 }
 
-export const loginFailureReasons = ['bad_password', 'unknown_account', 'account_locked', 'otp_failed', 'other'] as const;
+export const loginFailureReasons = [
+  'bad_password',
+  'unknown_account',
+  'account_locked',
+  'otp_failed',
+  'other',
+] as const;
 
 export interface LoginCounts {
   succeeded: number;

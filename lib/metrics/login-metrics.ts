@@ -3,7 +3,13 @@ import { queryRows, type Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { assembleSeries } from './assemble-series';
-import { emptyLoginCounts, loginFailureReasons, loginFigures, type LoginCounts, type LoginFigures } from './definitions';
+import {
+  emptyLoginCounts,
+  loginFailureReasons,
+  loginFigures,
+  type LoginCounts,
+  type LoginFigures,
+} from './definitions';
 import { bucketStarts, rollupTable, type LoginMetricsQuery } from './metrics-query';
 
 export interface LoginMetrics {
@@ -26,14 +32,19 @@ function addTo(c: LoginCounts, outcome: string, reason: string, n: number) {
   if (outcome === 'succeeded') c.succeeded += n;
   else {
     c.failed += n;
-    const r = (loginFailureReasons as readonly string[]).includes(reason) ? (reason as keyof LoginCounts['failedByReason']) : 'other';
+    const r = (loginFailureReasons as readonly string[]).includes(reason)
+      ? (reason as keyof LoginCounts['failedByReason'])
+      : 'other';
     c.failedByReason[r] += n;
   }
 }
 
 export function loginRollupSql(q: LoginMetricsQuery): SQL {
   const [table, column] = rollupTable('login', q);
-  const filters: SQL[] = [sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`, sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`];
+  const filters: SQL[] = [
+    sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`,
+    sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`,
+  ];
   if (q.country) filters.push(sql`country = ${q.country === 'unknown' ? '' : q.country}`);
   return sql`select ${sql.raw(column)} as bucket, ${seriesKey[q.groupBy]} as key, outcome, reason, sum(count)::bigint as n
     from ${sql.raw(table)} where ${sql.join(filters, sql` and `)} group by 1, 2, 3, 4`;
@@ -42,7 +53,13 @@ export function loginRollupSql(q: LoginMetricsQuery): SQL {
 /** Login outcomes and failure reasons per bucket and series, read from the hourly rollups only. */
 export async function loginMetrics(db: Db, actor: Actor, q: LoginMetricsQuery): Promise<LoginMetrics> {
   requirePermission(actor, 'analytics.view');
-  const rows = await queryRows<{ bucket: string | Date; key: string; outcome: string; reason: string; n: string | number }>(db, loginRollupSql(q));
+  const rows = await queryRows<{
+    bucket: string | Date;
+    key: string;
+    outcome: string;
+    reason: string;
+    n: string | number;
+  }>(db, loginRollupSql(q));
   const assembled = assembleSeries({
     rows,
     starts: bucketStarts(q.from, q.to, q.granularity),
@@ -52,5 +69,11 @@ export async function loginMetrics(db: Db, actor: Actor, q: LoginMetricsQuery): 
     add: (c, r) => addTo(c, r.outcome, r.reason, Number(r.n)),
     figures: loginFigures,
   });
-  return { from: q.from.toISOString(), to: q.to.toISOString(), granularity: q.granularity, groupBy: q.groupBy, ...assembled };
+  return {
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    granularity: q.granularity,
+    groupBy: q.groupBy,
+    ...assembled,
+  };
 }

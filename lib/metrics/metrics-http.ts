@@ -12,29 +12,42 @@ interface Options {
   db?: () => Promise<Db>;
 }
 
-function serve<T>(request: Request, options: Options, work: (db: Db, actor: Awaited<ReturnType<typeof apiCaller>>, params: URLSearchParams) => Promise<T>) {
+function serve<T>(
+  request: Request,
+  options: Options,
+  work: (db: Db, actor: Awaited<ReturnType<typeof apiCaller>>, params: URLSearchParams) => Promise<T>,
+) {
   // One deadline for the whole request, so a hanging database is a 503 within 5 s.
   return handleApi(request, () => withDeadline(answer(request, options, work)));
 }
 
-async function answer<T>(request: Request, options: Options, work: (db: Db, actor: Awaited<ReturnType<typeof apiCaller>>, params: URLSearchParams) => Promise<T>) {
+async function answer<T>(
+  request: Request,
+  options: Options,
+  work: (db: Db, actor: Awaited<ReturnType<typeof apiCaller>>, params: URLSearchParams) => Promise<T>,
+) {
   const db = await (options.db ?? getDb)();
   const actor = await apiCaller(db, request, 'metrics:read');
   try {
     return json(await work(db, actor, new URL(request.url).searchParams));
   } catch (error) {
     // A key without metrics:read is a 403, like a staff role without analytics.
-    if (isServiceError(error) && error.code === 'forbidden') throw new ApiError(403, 'forbidden', 'This caller may not read metrics (API keys need the metrics:read scope).');
+    if (isServiceError(error) && error.code === 'forbidden')
+      throw new ApiError(403, 'forbidden', 'This caller may not read metrics (API keys need the metrics:read scope).');
     throw error;
   }
 }
 
 /** GET /api/v1/metrics/otp */
 export function handleOtpMetricsRequest(request: Request, options: Options = {}): Promise<Response> {
-  return serve(request, options, (db, actor, params) => otpMetrics(db, actor, parseMetricsQuery(OtpMetricsQuery, params)));
+  return serve(request, options, (db, actor, params) =>
+    otpMetrics(db, actor, parseMetricsQuery(OtpMetricsQuery, params)),
+  );
 }
 
 /** GET /api/v1/metrics/logins */
 export function handleLoginMetricsRequest(request: Request, options: Options = {}): Promise<Response> {
-  return serve(request, options, (db, actor, params) => loginMetrics(db, actor, parseMetricsQuery(LoginMetricsQuery, params)));
+  return serve(request, options, (db, actor, params) =>
+    loginMetrics(db, actor, parseMetricsQuery(LoginMetricsQuery, params)),
+  );
 }

@@ -35,7 +35,10 @@ export type LoginMetricsQuery = z.output<typeof LoginMetricsQuery>;
  * Parses metrics query parameters; any problem is a 400 naming the parameter. `from`/`to` must sit on the
  * granularity's UTC boundaries, `from` < `to`, at most 400 days apart.
  */
-export function parseMetricsQuery<S extends typeof OtpMetricsQuery | typeof LoginMetricsQuery>(schema: S, params: URLSearchParams): z.output<S> {
+export function parseMetricsQuery<S extends typeof OtpMetricsQuery | typeof LoginMetricsQuery>(
+  schema: S,
+  params: URLSearchParams,
+): z.output<S> {
   const raw: Record<string, string> = {};
   for (const [k, v] of params) raw[k] = v;
   const parsed = schema.safeParse(raw);
@@ -48,12 +51,19 @@ export function parseMetricsQuery<S extends typeof OtpMetricsQuery | typeof Logi
   const unit = q.granularity === 'hour' ? hourMs : dayMs;
   for (const name of ['from', 'to'] as const) {
     if (q[name].getTime() % unit !== 0) {
-      throw new ApiError(400, 'invalid_parameter', `${name}: must fall on a whole UTC ${q.granularity} for granularity=${q.granularity}`, { parameter: name });
+      throw new ApiError(
+        400,
+        'invalid_parameter',
+        `${name}: must fall on a whole UTC ${q.granularity} for granularity=${q.granularity}`,
+        { parameter: name },
+      );
     }
   }
   if (q.from >= q.to) throw new ApiError(400, 'invalid_parameter', 'to: must be after from', { parameter: 'to' });
   if (q.to.getTime() - q.from.getTime() > maxRangeDays * dayMs) {
-    throw new ApiError(400, 'invalid_parameter', `to: the range may span at most ${maxRangeDays} days`, { parameter: 'to' });
+    throw new ApiError(400, 'invalid_parameter', `to: the range may span at most ${maxRangeDays} days`, {
+      parameter: 'to',
+    });
   }
   return q;
 }
@@ -70,7 +80,10 @@ export function bucketStarts(from: Date, to: Date, granularity: 'hour' | 'day'):
  * The rollup a chart reads: hour charts the hourly one; day charts the all-countries daily one (a few
  * dozen rows a day) unless they filter or split by country, then the per-country daily one.
  */
-export function rollupTable(kind: 'otp' | 'login', q: { granularity: 'hour' | 'day'; groupBy: string; country?: string | undefined }): [table: string, column: 'hour' | 'day'] {
+export function rollupTable(
+  kind: 'otp' | 'login',
+  q: { granularity: 'hour' | 'day'; groupBy: string; country?: string | undefined },
+): [table: string, column: 'hour' | 'day'] {
   if (q.granularity === 'hour') return [`${kind}_rollup_hourly`, 'hour'];
   return [q.country || q.groupBy === 'country' ? `${kind}_rollup_daily` : `${kind}_rollup_daily_all`, 'day'];
 }

@@ -13,10 +13,31 @@ const { db } = setupTestDatabase();
 // A day of its own, far from other tests' data: 2026-02-03.
 const h = (hour: number, minute = 0, ms = 0) => new Date(Date.UTC(2026, 1, 3, hour, minute, 0, ms)).toISOString();
 let n = 0;
-const otp = (type: 'otp.issued' | 'otp.verified' | 'otp.failed' | 'otp.delivery_failed', at: string, extra: Record<string, unknown> = {}): IngestEvent =>
-  ({ id: `m_${uniqueSuffix()}_${++n}`, type, occurredAt: at, account: { id: 'cus_metrics' }, otpId: `o${n}`, channel: 'sms', purpose: 'login', context: { country: 'GB' }, ...extra }) as IngestEvent;
+const otp = (
+  type: 'otp.issued' | 'otp.verified' | 'otp.failed' | 'otp.delivery_failed',
+  at: string,
+  extra: Record<string, unknown> = {},
+): IngestEvent =>
+  ({
+    id: `m_${uniqueSuffix()}_${++n}`,
+    type,
+    occurredAt: at,
+    account: { id: 'cus_metrics' },
+    otpId: `o${n}`,
+    channel: 'sms',
+    purpose: 'login',
+    context: { country: 'GB' },
+    ...extra,
+  }) as IngestEvent;
 const login = (at: string, reason?: string, country?: string): IngestEvent =>
-  ({ id: `l_${uniqueSuffix()}_${++n}`, type: reason ? 'login.failed' : 'login.succeeded', ...(reason ? { reason } : {}), occurredAt: at, account: { id: 'cus_metrics' }, context: country ? { country } : {} }) as IngestEvent;
+  ({
+    id: `l_${uniqueSuffix()}_${++n}`,
+    type: reason ? 'login.failed' : 'login.succeeded',
+    ...(reason ? { reason } : {}),
+    occurredAt: at,
+    account: { id: 'cus_metrics' },
+    context: country ? { country } : {},
+  }) as IngestEvent;
 
 const q = (params: Record<string, string>) => parseMetricsQuery(OtpMetricsQuery, new URLSearchParams(params));
 const range = { from: '2026-02-03T09:00:00Z', to: '2026-02-03T13:00:00Z', granularity: 'hour' };
@@ -60,19 +81,42 @@ describe('OTP metrics, hand-computed', () => {
     const m = await otpMetrics(db(), systemActor, q(range));
     expect(m.series.map((s) => s.key)).toEqual(['all']);
     const [b9, b10, b11, b12] = m.series[0]!.buckets;
-    expect(b9).toMatchObject({ start: '2026-02-03T09:00:00.000Z', issued: 0, verified: 0, failed: 0, conversionRate: null, failureRate: null, deliveryFailureRate: null });
-    expect(b10).toMatchObject({ issued: 5, verified: 1, failed: 2, deliveryFailed: 1, failedByReason: { incorrect: 1, expired: 1, max_attempts: 0 } });
+    expect(b9).toMatchObject({
+      start: '2026-02-03T09:00:00.000Z',
+      issued: 0,
+      verified: 0,
+      failed: 0,
+      conversionRate: null,
+      failureRate: null,
+      deliveryFailureRate: null,
+    });
+    expect(b10).toMatchObject({
+      issued: 5,
+      verified: 1,
+      failed: 2,
+      deliveryFailed: 1,
+      failedByReason: { incorrect: 1, expired: 1, max_attempts: 0 },
+    });
     expect(b10!.conversionRate).toBe(1 / 5);
     expect(b10!.failureRate).toBe(2 / 3);
     expect(b10!.deliveryFailureRate).toBe(1 / 5);
     expect(b11).toMatchObject({ issued: 1, verified: 3, failed: 1, conversionRate: 3, failureRate: 1 / 4 });
     expect(b12).toMatchObject({ issued: 0, conversionRate: null });
-    expect(m.totals).toMatchObject({ issued: 6, verified: 4, failed: 3, deliveryFailed: 1, conversionRate: 4 / 6, failureRate: 3 / 7, deliveryFailureRate: 1 / 6 });
+    expect(m.totals).toMatchObject({
+      issued: 6,
+      verified: 4,
+      failed: 3,
+      deliveryFailed: 1,
+      conversionRate: 4 / 6,
+      failureRate: 3 / 7,
+      deliveryFailureRate: 1 / 6,
+    });
   });
 
   it('groups by channel, purpose and country (events without a country are "unknown")', async () => {
     const byChannel = await otpMetrics(db(), systemActor, q({ ...range, groupBy: 'channel' }));
-    const issued = (key: string, m = byChannel) => m.series.find((s) => s.key === key)!.buckets.reduce((a, b) => a + b.issued, 0);
+    const issued = (key: string, m = byChannel) =>
+      m.series.find((s) => s.key === key)!.buckets.reduce((a, b) => a + b.issued, 0);
     expect(byChannel.series.map((s) => s.key)).toEqual(['sms', 'email', 'voice', 'totp']);
     expect([issued('sms'), issued('email'), issued('voice'), issued('totp')]).toEqual([3, 1, 1, 1]);
     const byPurpose = await otpMetrics(db(), systemActor, q({ ...range, groupBy: 'purpose' }));
@@ -88,7 +132,11 @@ describe('OTP metrics, hand-computed', () => {
     expect(sms.totals).toMatchObject({ issued: 3, verified: 3, failed: 1 });
     const unknown = await otpMetrics(db(), systemActor, q({ ...range, country: 'unknown' }));
     expect(unknown.totals.issued).toBe(1);
-    const day = await otpMetrics(db(), systemActor, q({ from: '2026-02-03T00:00:00Z', to: '2026-02-05T00:00:00Z', granularity: 'day' }));
+    const day = await otpMetrics(
+      db(),
+      systemActor,
+      q({ from: '2026-02-03T00:00:00Z', to: '2026-02-05T00:00:00Z', granularity: 'day' }),
+    );
     expect(day.series[0]!.buckets.map((b) => b.issued)).toEqual([7, 0]); // 13:00 is inside the day
   });
 });
@@ -96,9 +144,19 @@ describe('OTP metrics, hand-computed', () => {
 describe('login metrics, hand-computed', () => {
   it('counts outcomes and reasons, with the failure rate over all logins', async () => {
     const m = await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, new URLSearchParams(range)));
-    expect(m.totals).toMatchObject({ succeeded: 1, failed: 3, failedByReason: { bad_password: 2, otp_failed: 1, unknown_account: 0 }, failureRate: 3 / 4 });
-    const byReason = await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, new URLSearchParams({ ...range, groupBy: 'reason' })));
-    const total = (key: string) => byReason.series.find((s) => s.key === key)!.buckets.reduce((a, b) => a + b.succeeded + b.failed, 0);
+    expect(m.totals).toMatchObject({
+      succeeded: 1,
+      failed: 3,
+      failedByReason: { bad_password: 2, otp_failed: 1, unknown_account: 0 },
+      failureRate: 3 / 4,
+    });
+    const byReason = await loginMetrics(
+      db(),
+      systemActor,
+      parseMetricsQuery(LoginMetricsQuery, new URLSearchParams({ ...range, groupBy: 'reason' })),
+    );
+    const total = (key: string) =>
+      byReason.series.find((s) => s.key === key)!.buckets.reduce((a, b) => a + b.succeeded + b.failed, 0);
     expect([total('none'), total('bad_password'), total('otp_failed'), total('other')]).toEqual([1, 2, 1, 0]);
   });
 });
@@ -131,16 +189,32 @@ describe('who may read metrics', () => {
     const reader = await makeApiKey(db(), ['metrics:read']);
     const writer = await makeApiKey(db(), ['events:write']);
     const options = { db: () => Promise.resolve(db()) };
-    const ok = await handleOtpMetricsRequest(new Request(url, { headers: { authorization: `Bearer ${reader.key}` } }), options);
+    const ok = await handleOtpMetricsRequest(
+      new Request(url, { headers: { authorization: `Bearer ${reader.key}` } }),
+      options,
+    );
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { totals: { issued: number } }).totals.issued).toBe(6);
-    const refused = await handleOtpMetricsRequest(new Request(url, { headers: { authorization: `Bearer ${writer.key}` } }), options);
+    const refused = await handleOtpMetricsRequest(
+      new Request(url, { headers: { authorization: `Bearer ${writer.key}` } }),
+      options,
+    );
     expect(refused.status).toBe(403);
     const keyInUrl = await handleOtpMetricsRequest(new Request(`${url}&note=${reader.key}`), options);
     expect(keyInUrl.status).toBe(401);
-    const yearZero = await handleOtpMetricsRequest(new Request(url.replace(/from=[^&]+/, 'from=0000-01-01T00%3A00%3A00Z'), { headers: { authorization: `Bearer ${reader.key}` } }), options);
+    const yearZero = await handleOtpMetricsRequest(
+      new Request(url.replace(/from=[^&]+/, 'from=0000-01-01T00%3A00%3A00Z'), {
+        headers: { authorization: `Bearer ${reader.key}` },
+      }),
+      options,
+    );
     expect(yearZero.status).toBe(400);
-    const badParam = await handleOtpMetricsRequest(new Request(url.replace('granularity=hour', 'granularity=week'), { headers: { authorization: `Bearer ${reader.key}` } }), options);
+    const badParam = await handleOtpMetricsRequest(
+      new Request(url.replace('granularity=hour', 'granularity=week'), {
+        headers: { authorization: `Bearer ${reader.key}` },
+      }),
+      options,
+    );
     expect(badParam.status).toBe(400);
     expect(await badParam.json()).toMatchObject({ error: 'invalid_parameter', parameter: 'granularity' });
   });

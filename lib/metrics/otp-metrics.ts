@@ -41,7 +41,10 @@ function addTo(c: OtpCounts, kind: string, reason: string, n: number) {
 /** The rollup query behind the OTP charts (also timed alone by bench:metrics). */
 export function otpRollupSql(q: OtpMetricsQuery): SQL {
   const [table, column] = rollupTable('otp', q);
-  const filters: SQL[] = [sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`, sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`];
+  const filters: SQL[] = [
+    sql`${sql.raw(column)} >= ${q.from.toISOString()}::timestamptz`,
+    sql`${sql.raw(column)} < ${q.to.toISOString()}::timestamptz`,
+  ];
   if (q.channel) filters.push(sql`channel = ${q.channel}`);
   if (q.purpose) filters.push(sql`purpose = ${q.purpose}`);
   if (q.country) filters.push(sql`country = ${q.country === 'unknown' ? '' : q.country}`);
@@ -52,15 +55,34 @@ export function otpRollupSql(q: OtpMetricsQuery): SQL {
 /** OTP issuance, conversion and failure per bucket and series, read from the hourly rollups only. */
 export async function otpMetrics(db: Db, actor: Actor, q: OtpMetricsQuery): Promise<OtpMetrics> {
   requirePermission(actor, 'analytics.view');
-  const rows = await queryRows<{ bucket: string | Date; key: string; kind: string; reason: string; n: string | number }>(db, otpRollupSql(q));
+  const rows = await queryRows<{
+    bucket: string | Date;
+    key: string;
+    kind: string;
+    reason: string;
+    n: string | number;
+  }>(db, otpRollupSql(q));
   const assembled = assembleSeries({
     rows,
     starts: bucketStarts(q.from, q.to, q.granularity),
-    fixedKeys: q.groupBy === 'channel' ? otpChannels : q.groupBy === 'purpose' ? otpPurposes : q.groupBy === 'none' ? ['all'] : [],
+    fixedKeys:
+      q.groupBy === 'channel'
+        ? otpChannels
+        : q.groupBy === 'purpose'
+          ? otpPurposes
+          : q.groupBy === 'none'
+            ? ['all']
+            : [],
     sortFound: q.groupBy === 'country',
     empty: emptyOtpCounts,
     add: (c, r) => addTo(c, r.kind, r.reason, Number(r.n)),
     figures: otpFigures,
   });
-  return { from: q.from.toISOString(), to: q.to.toISOString(), granularity: q.granularity, groupBy: q.groupBy, ...assembled };
+  return {
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    granularity: q.granularity,
+    groupBy: q.groupBy,
+    ...assembled,
+  };
 }

@@ -60,15 +60,26 @@ async function queue(kind: 'webhook' | 'notice', accountId: string, payload: Rec
   return row!.id;
 }
 
-const webhookPayload = (account: string, n: number) => ({ type: 'account.security_changed', accountId: account, action: 'account.lock', n, state: { status: 'locked' } });
+const webhookPayload = (account: string, n: number) => ({
+  type: 'account.security_changed',
+  accountId: account,
+  action: 'account.lock',
+  n,
+  state: { status: 'locked' },
+});
 const rowOf = async (id: number) => (await db().select().from(outbox).where(eq(outbox.id, id)))[0]!;
-const logOf = (id: number) => db().select().from(webhookDeliveries).where(eq(webhookDeliveries.outboxId, id)).orderBy(asc(webhookDeliveries.id));
+const logOf = (id: number) =>
+  db().select().from(webhookDeliveries).where(eq(webhookDeliveries.outboxId, id)).orderBy(asc(webhookDeliveries.id));
 const later = (base: Date, seconds: number) => new Date(base.getTime() + seconds * 1000);
 const parsed = (r: Received) => JSON.parse(r.body) as { accountId: string; n: number };
 
 beforeEach(async () => {
-  await db().delete(outbox).where(sql`true`);
-  await db().delete(webhookDeliveries).where(sql`true`);
+  await db()
+    .delete(outbox)
+    .where(sql`true`);
+  await db()
+    .delete(webhookDeliveries)
+    .where(sql`true`);
   await db().delete(settings).where(eq(settings.key, webhookSettingsKey));
 });
 
@@ -92,18 +103,34 @@ describe('webhook delivery', () => {
     const t0 = later(new Date(), 1);
 
     expect(await deliverDue(db(), { now: t0 })).toEqual({ claimed: 1, delivered: 0, retrying: 1, failed: 0 });
-    expect(await rowOf(id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 503', nextAttemptAt: later(t0, 2), deliveredAt: null });
+    expect(await rowOf(id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'HTTP 503',
+      nextAttemptAt: later(t0, 2),
+      deliveredAt: null,
+    });
 
     // Not due yet: the receiver hears nothing.
     expect((await deliverDue(db(), { now: later(t0, 1) })).claimed).toBe(0);
     expect(receiver.received).toHaveLength(1);
 
     expect(await deliverDue(db(), { now: later(t0, 2) })).toMatchObject({ claimed: 1, retrying: 1 });
-    expect(await rowOf(id)).toMatchObject({ status: 'pending', attempts: 2, lastError: 'HTTP 500', nextAttemptAt: later(t0, 2 + 4) });
+    expect(await rowOf(id)).toMatchObject({
+      status: 'pending',
+      attempts: 2,
+      lastError: 'HTTP 500',
+      nextAttemptAt: later(t0, 2 + 4),
+    });
     expect((await deliverDue(db(), { now: later(t0, 5) })).claimed).toBe(0);
 
     expect(await deliverDue(db(), { now: later(t0, 6) })).toMatchObject({ claimed: 1, delivered: 1 });
-    expect(await rowOf(id)).toMatchObject({ status: 'delivered', attempts: 3, lastError: null, deliveredAt: later(t0, 6) });
+    expect(await rowOf(id)).toMatchObject({
+      status: 'delivered',
+      attempts: 3,
+      lastError: null,
+      deliveredAt: later(t0, 6),
+    });
     expect(await deliverDue(db(), { now: later(t0, 60) })).toMatchObject({ claimed: 0 });
 
     const log = await logOf(id);
@@ -121,8 +148,13 @@ describe('webhook delivery', () => {
       expect(r.headers['vigil-event-id']).toBe(String(id));
       expect(JSON.parse(r.body)).toEqual(payload);
       const sentAt = [t0, later(t0, 2), later(t0, 6)][i]!;
-      expect(verifyWebhookSignature(secret, r.body, r.headers['vigil-signature'] as string, { now: sentAt })).toEqual({ valid: true, timestamp: Math.floor(sentAt.getTime() / 1000) });
-      expect(verifyWebhookSignature('whsec_wrong', r.body, r.headers['vigil-signature'] as string, { now: sentAt }).valid).toBe(false);
+      expect(verifyWebhookSignature(secret, r.body, r.headers['vigil-signature'] as string, { now: sentAt })).toEqual({
+        valid: true,
+        timestamp: Math.floor(sentAt.getTime() / 1000),
+      });
+      expect(
+        verifyWebhookSignature('whsec_wrong', r.body, r.headers['vigil-signature'] as string, { now: sentAt }).valid,
+      ).toBe(false);
     }
   });
 
@@ -142,12 +174,22 @@ describe('webhook delivery', () => {
     const a1 = await queue('webhook', a, webhookPayload('A', 1));
     const a2 = await queue('webhook', a, webhookPayload('A', 2));
     const b1 = await queue('webhook', b, webhookPayload('B', 1));
-    const aNotice = await queue('notice', a, { channel: 'email', to: 'a@example.com', text: 'Your account was locked.', accountId: 'A' });
+    const aNotice = await queue('notice', a, {
+      channel: 'email',
+      to: 'a@example.com',
+      text: 'Your account was locked.',
+      accountId: 'A',
+    });
     const t0 = later(new Date(), 1);
 
     // A's first event fails; B's and A's notice (another kind) are not held up; A's second is not even tried.
     expect(await deliverDue(db(), { now: t0 })).toMatchObject({ claimed: 3, delivered: 2, retrying: 1 });
-    expect(receiver.received.map(parsed).map((p) => `${p.accountId}${p.n}`).sort()).toEqual(['A1', 'B1']);
+    expect(
+      receiver.received
+        .map(parsed)
+        .map((p) => `${p.accountId}${p.n}`)
+        .sort(),
+    ).toEqual(['A1', 'B1']);
     expect((await rowOf(b1)).status).toBe('delivered');
     expect((await rowOf(aNotice)).status).toBe('delivered');
     expect(await rowOf(a2)).toMatchObject({ status: 'pending', attempts: 0 });
@@ -163,7 +205,9 @@ describe('webhook delivery', () => {
     expect(await deliverDue(db(), { now: later(t0, 2) })).toMatchObject({ claimed: 1, delivered: 1 });
     expect((await rowOf(a2)).status).toBe('delivered');
 
-    const aDeliveries = receiver.received.filter((r) => r.status === 200 && parsed(r).accountId === 'A').map((r) => parsed(r).n);
+    const aDeliveries = receiver.received
+      .filter((r) => r.status === 200 && parsed(r).accountId === 'A')
+      .map((r) => parsed(r).n);
     expect(aDeliveries).toEqual([1, 2]);
   });
 
@@ -219,8 +263,16 @@ describe('webhook delivery', () => {
       await deliverDue(db(), { now, maxAttempts: 3 });
       now = later(now, 3600);
     }
-    expect(await rowOf(first)).toMatchObject({ status: 'failed', attempts: 3, lastError: 'HTTP 500; gave up after 3 attempts' });
-    expect((await logOf(first)).map((l) => l.error)).toEqual(['HTTP 500', 'HTTP 500', 'HTTP 500; gave up after 3 attempts']);
+    expect(await rowOf(first)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: 'HTTP 500; gave up after 3 attempts',
+    });
+    expect((await logOf(first)).map((l) => l.error)).toEqual([
+      'HTTP 500',
+      'HTTP 500',
+      'HTTP 500; gave up after 3 attempts',
+    ]);
     expect(await deliverDue(db(), { now, maxAttempts: 3 })).toMatchObject({ claimed: 1, delivered: 1 });
     expect((await rowOf(second)).status).toBe('delivered');
   });
@@ -244,17 +296,30 @@ describe('webhook delivery', () => {
   it('never hands the same event to two passes running at once', async () => {
     const receiver = await startReceiver();
     await configureWebhook(receiver.url);
-    const ids = await Promise.all(Array.from({ length: 8 }, (_, n) => queue('webhook', randomUUID(), webhookPayload(`acc_${n}`, n))));
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => queue('webhook', randomUUID(), webhookPayload(`acc_${n}`, n))),
+    );
     const now = later(new Date(), 1);
-    const passes = await Promise.all([deliverDue(db(), { now, limit: 5 }), deliverDue(db(), { now, limit: 5 }), deliverDue(db(), { now, limit: 5 })]);
+    const passes = await Promise.all([
+      deliverDue(db(), { now, limit: 5 }),
+      deliverDue(db(), { now, limit: 5 }),
+      deliverDue(db(), { now, limit: 5 }),
+    ]);
     expect(passes.reduce((sum, p) => sum + p.delivered, 0)).toBe(8);
-    expect(receiver.received.map((r) => Number(r.headers['vigil-event-id'])).sort((x, y) => x - y)).toEqual([...ids].sort((x, y) => x - y));
+    expect(receiver.received.map((r) => Number(r.headers['vigil-event-id'])).sort((x, y) => x - y)).toEqual(
+      [...ids].sort((x, y) => x - y),
+    );
   });
 });
 
 describe('customer notices', () => {
   it('are recorded as delivered by the default provider, with no webhook and no delivery log row', async () => {
-    const id = await queue('notice', randomUUID(), { channel: 'sms', to: '+447700900123', text: 'We locked your account.', accountId: 'acc_n' });
+    const id = await queue('notice', randomUUID(), {
+      channel: 'sms',
+      to: '+447700900123',
+      text: 'We locked your account.',
+      accountId: 'acc_n',
+    });
     const now = later(new Date(), 1);
     expect(await deliverDue(db(), { now })).toMatchObject({ claimed: 1, delivered: 1 });
     expect(await rowOf(id)).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: now, lastError: null });
@@ -288,6 +353,10 @@ describe('customer notices', () => {
   it('give up at once on a payload no provider could send', async () => {
     const id = await queue('notice', randomUUID(), { text: 'no channel, no recipient' });
     await deliverDue(db(), { now: later(new Date(), 1) });
-    expect(await rowOf(id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'malformed notice payload; gave up after 1 attempt' });
+    expect(await rowOf(id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'malformed notice payload; gave up after 1 attempt',
+    });
   });
 });

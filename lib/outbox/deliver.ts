@@ -33,7 +33,13 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 /** A message to a customer; `accountId` (the platform's) is absent for a reply to a report that matched no account. */
-export const CustomerNotice = z.object({ channel: z.enum(['email', 'sms']), to: z.string().min(1), text: z.string().min(1), accountId: z.string().optional(), reference: z.string().optional() });
+export const CustomerNotice = z.object({
+  channel: z.enum(['email', 'sms']),
+  to: z.string().min(1),
+  text: z.string().min(1),
+  accountId: z.string().optional(),
+  reference: z.string().optional(),
+});
 export type CustomerNotice = z.infer<typeof CustomerNotice>;
 
 /** Sends a customer notice; a rejected promise means "not sent" and the row is retried like a webhook. */
@@ -89,7 +95,14 @@ async function claimDue(db: Db, now: Date, limit: number, kinds: OutboxRow['kind
             tx
               .select({ one: sql`1` })
               .from(earlier)
-              .where(and(eq(earlier.accountId, outbox.accountId), eq(earlier.kind, outbox.kind), eq(earlier.status, 'pending'), lt(earlier.id, outbox.id))),
+              .where(
+                and(
+                  eq(earlier.accountId, outbox.accountId),
+                  eq(earlier.kind, outbox.kind),
+                  eq(earlier.status, 'pending'),
+                  lt(earlier.id, outbox.id),
+                ),
+              ),
           ),
         ),
       )
@@ -100,20 +113,32 @@ async function claimDue(db: Db, now: Date, limit: number, kinds: OutboxRow['kind
       await tx
         .update(outbox)
         .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
-        .where(inArray(outbox.id, rows.map((r) => r.id)));
+        .where(
+          inArray(
+            outbox.id,
+            rows.map((r) => r.id),
+          ),
+        );
     }
     return rows;
   });
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `timed out after ${timeoutMs} ms`;
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof Error) return `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 
-async function postWebhook(row: OutboxRow, webhook: WebhookSettings, now: Date, fetchImpl: typeof fetch, timeoutMs: number): Promise<Attempt> {
+async function postWebhook(
+  row: OutboxRow,
+  webhook: WebhookSettings,
+  now: Date,
+  fetchImpl: typeof fetch,
+  timeoutMs: number,
+): Promise<Attempt> {
   // The signed string and the bytes sent are the same string: receivers verify the raw body.
   const body = JSON.stringify(row.payload);
   const started = performance.now();
@@ -135,7 +160,12 @@ async function postWebhook(row: OutboxRow, webhook: WebhookSettings, now: Date, 
     const ok = response.status >= 200 && response.status < 300;
     return { ok, statusCode: response.status, error: ok ? null : `HTTP ${response.status}`, durationMs: durationMs() };
   } catch (error) {
-    return { ok: false, statusCode: null, error: describeFetchError(error, timeoutMs).slice(0, maxErrorLength), durationMs: durationMs() };
+    return {
+      ok: false,
+      statusCode: null,
+      error: describeFetchError(error, timeoutMs).slice(0, maxErrorLength),
+      durationMs: durationMs(),
+    };
   }
 }
 
@@ -146,7 +176,10 @@ async function sendNotice(row: OutboxRow, provider: NoticeProvider): Promise<Att
     await provider.send(notice.data, { outboxId: row.id, topic: row.topic });
     return { ok: true, error: null };
   } catch (error) {
-    return { ok: false, error: `${provider.name}: ${error instanceof Error ? error.message : String(error)}`.slice(0, maxErrorLength) };
+    return {
+      ok: false,
+      error: `${provider.name}: ${error instanceof Error ? error.message : String(error)}`.slice(0, maxErrorLength),
+    };
   }
 }
 
@@ -161,17 +194,36 @@ interface Outcome {
 
 function outcomeOf(row: OutboxRow, attempt: Attempt, now: Date, maxAttempts: number): Outcome {
   const attempts = row.attempts + 1;
-  if (attempt.ok) return { id: row.id, status: 'delivered', attempts, nextAttemptAt: now, lastError: null, deliveredAt: now };
+  if (attempt.ok)
+    return { id: row.id, status: 'delivered', attempts, nextAttemptAt: now, lastError: null, deliveredAt: now };
   if (attempt.permanent || attempts >= maxAttempts) {
-    return { id: row.id, status: 'failed', attempts, nextAttemptAt: now, lastError: `${attempt.error}; gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`, deliveredAt: null };
+    return {
+      id: row.id,
+      status: 'failed',
+      attempts,
+      nextAttemptAt: now,
+      lastError: `${attempt.error}; gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+      deliveredAt: null,
+    };
   }
-  return { id: row.id, status: 'pending', attempts, nextAttemptAt: new Date(now.getTime() + retryDelaySeconds(attempts) * 1000), lastError: attempt.error, deliveredAt: null };
+  return {
+    id: row.id,
+    status: 'pending',
+    attempts,
+    nextAttemptAt: new Date(now.getTime() + retryDelaySeconds(attempts) * 1000),
+    lastError: attempt.error,
+    deliveredAt: null,
+  };
 }
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Every outcome in one statement (dates as ISO text with a cast: db/sql-helpers.ts explains why). */
-async function recordOutcomes(db: Db, outcomes: Outcome[], deliveries: (typeof webhookDeliveries.$inferInsert)[]): Promise<void> {
+async function recordOutcomes(
+  db: Db,
+  outcomes: Outcome[],
+  deliveries: (typeof webhookDeliveries.$inferInsert)[],
+): Promise<void> {
   await db.transaction(async (tx) => {
     if (deliveries.length > 0) await tx.insert(webhookDeliveries).values(deliveries);
     const values = sql.join(
@@ -194,7 +246,13 @@ async function recordOutcomes(db: Db, outcomes: Outcome[], deliveries: (typeof w
  */
 export async function deliverDue(db: Db, options: DeliverOptions = {}): Promise<DeliveryPass> {
   const now = options.now ?? new Date();
-  const { fetchImpl = fetch, limit = 20, timeoutMs = 5000, maxAttempts = defaultMaxAttempts, noticeProvider = recordOnlyNoticeProvider } = options;
+  const {
+    fetchImpl = fetch,
+    limit = 20,
+    timeoutMs = 5000,
+    maxAttempts = defaultMaxAttempts,
+    noticeProvider = recordOnlyNoticeProvider,
+  } = options;
   const webhook = await loadWebhookSettings(db);
   const kinds: OutboxRow['kind'][] = webhook?.enabled ? ['webhook', 'notice'] : ['notice'];
   const rows = await claimDue(db, now, limit, kinds);
@@ -202,19 +260,33 @@ export async function deliverDue(db: Db, options: DeliverOptions = {}): Promise<
   if (rows.length === 0) return pass;
 
   const attempts = await Promise.all(
-    rows.map((row) => (row.kind === 'webhook' && webhook ? postWebhook(row, webhook, now, fetchImpl, timeoutMs) : sendNotice(row, noticeProvider))),
+    rows.map((row) =>
+      row.kind === 'webhook' && webhook
+        ? postWebhook(row, webhook, now, fetchImpl, timeoutMs)
+        : sendNotice(row, noticeProvider),
+    ),
   );
   const outcomes = rows.map((row, i) => outcomeOf(row, attempts[i]!, now, maxAttempts));
   const deliveries = rows.flatMap((row, i) =>
     row.kind === 'webhook' && webhook
-      ? [{ outboxId: row.id, attemptedAt: now, url: webhook.url, statusCode: attempts[i]!.statusCode ?? null, error: outcomes[i]!.status === 'failed' ? outcomes[i]!.lastError : attempts[i]!.error, durationMs: attempts[i]!.durationMs ?? 0 }]
+      ? [
+          {
+            outboxId: row.id,
+            attemptedAt: now,
+            url: webhook.url,
+            statusCode: attempts[i]!.statusCode ?? null,
+            error: outcomes[i]!.status === 'failed' ? outcomes[i]!.lastError : attempts[i]!.error,
+            durationMs: attempts[i]!.durationMs ?? 0,
+          },
+        ]
       : [],
   );
   await recordOutcomes(db, outcomes, deliveries);
 
   for (const o of outcomes) {
     pass[o.status === 'pending' ? 'retrying' : o.status] += 1;
-    if (o.status === 'failed') log.warn('outbox row given up', { outboxId: o.id, attempts: o.attempts, lastError: o.lastError });
+    if (o.status === 'failed')
+      log.warn('outbox row given up', { outboxId: o.id, attempts: o.attempts, lastError: o.lastError });
   }
   return pass;
 }

@@ -14,7 +14,9 @@ export interface WebhookSettings {
 export async function loadWebhookSettings(tx: Pick<Tx, 'select'>): Promise<WebhookSettings | null> {
   const [row] = await tx.select({ value: settings.value }).from(settings).where(eq(settings.key, webhookSettingsKey));
   const v = row?.value as Partial<WebhookSettings> | undefined;
-  return v && typeof v.url === 'string' && typeof v.secret === 'string' ? { url: v.url, secret: v.secret, enabled: v.enabled !== false } : null;
+  return v && typeof v.url === 'string' && typeof v.secret === 'string'
+    ? { url: v.url, secret: v.secret, enabled: v.enabled !== false }
+    : null;
 }
 
 export interface SecurityChange {
@@ -34,7 +36,11 @@ export interface SecurityChange {
  * configured one) and, when the action has a template, the customer notice. The outbox worker delivers
  * them after commit, in order per account; nothing is sent for an action that rolled back.
  */
-export async function enqueueSecurityChange(tx: Tx, change: SecurityChange, notice: { channel: 'email' | 'sms'; to: string; text: string } | null): Promise<void> {
+export async function enqueueSecurityChange(
+  tx: Tx,
+  change: SecurityChange,
+  notice: { channel: 'email' | 'sms'; to: string; text: string } | null,
+): Promise<void> {
   const webhook = await loadWebhookSettings(tx);
   const rows: (typeof outbox.$inferInsert)[] = [];
   if (webhook?.enabled) {
@@ -42,9 +48,22 @@ export async function enqueueSecurityChange(tx: Tx, change: SecurityChange, noti
       kind: 'webhook',
       accountId: change.accountId,
       topic: 'account.security_changed',
-      payload: { type: 'account.security_changed', accountId: change.externalId, action: change.action, reasonCode: change.reasonCode, occurredAt: change.at.toISOString(), state: change.state },
+      payload: {
+        type: 'account.security_changed',
+        accountId: change.externalId,
+        action: change.action,
+        reasonCode: change.reasonCode,
+        occurredAt: change.at.toISOString(),
+        state: change.state,
+      },
     });
   }
-  if (notice) rows.push({ kind: 'notice', accountId: change.accountId, topic: change.action, payload: { ...notice, accountId: change.externalId } });
+  if (notice)
+    rows.push({
+      kind: 'notice',
+      accountId: change.accountId,
+      topic: change.action,
+      payload: { ...notice, accountId: change.externalId },
+    });
   if (rows.length > 0) await tx.insert(outbox).values(rows);
 }

@@ -31,7 +31,12 @@ async function startReceiver(answer: (index: number) => number) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const status = answer(received.length);
-      received.push({ eventId: String(req.headers['vigil-event-id']), body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['vigil-signature']), status });
+      received.push({
+        eventId: String(req.headers['vigil-event-id']),
+        body: Buffer.concat(chunks).toString('utf8'),
+        signature: String(req.headers['vigil-signature']),
+        status,
+      });
       res.writeHead(status).end();
     });
   });
@@ -51,17 +56,32 @@ const state: SecurityState = {
 };
 
 function change(accountId: string, externalId: string, n: number): SecurityChange {
-  return { accountId, externalId, action: 'account.lock', state: { ...state, version: n }, actor: { email: 'agent@test.vigil', role: 'agent' }, reasonCode: 'suspected_takeover', at: new Date() };
+  return {
+    accountId,
+    externalId,
+    action: 'account.lock',
+    state: { ...state, version: n },
+    actor: { email: 'agent@test.vigil', role: 'agent' },
+    reasonCode: 'suspected_takeover',
+    at: new Date(),
+  };
 }
 
 async function configureWebhook(url: string) {
   const value = { url, secret, enabled: true };
-  await db().insert(settings).values({ key: webhookSettingsKey, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+  await db()
+    .insert(settings)
+    .values({ key: webhookSettingsKey, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value } });
 }
 
 beforeEach(async () => {
-  await db().delete(outbox).where(sql`true`);
-  await db().delete(webhookDeliveries).where(sql`true`);
+  await db()
+    .delete(outbox)
+    .where(sql`true`);
+  await db()
+    .delete(webhookDeliveries)
+    .where(sql`true`);
 });
 
 afterAll(async () => {
@@ -77,7 +97,11 @@ describe('outbox', () => {
     await configureWebhook(receiver.url);
     await expect(
       db().transaction(async (tx) => {
-        await enqueueSecurityChange(tx, change(randomUUID(), 'acc_rolled_back', 1), { channel: 'email', to: 'c@example.com', text: 'Locked.' });
+        await enqueueSecurityChange(tx, change(randomUUID(), 'acc_rolled_back', 1), {
+          channel: 'email',
+          to: 'c@example.com',
+          text: 'Locked.',
+        });
         throw new Error('the action failed after queueing');
       }),
     ).rejects.toThrow('the action failed');
@@ -90,7 +114,13 @@ describe('outbox', () => {
     const receiver = await startReceiver(() => 200);
     await configureWebhook(receiver.url);
     const accountId = randomUUID();
-    await db().transaction((tx) => enqueueSecurityChange(tx, change(accountId, 'acc_worker', 1), { channel: 'sms', to: '+447700900123', text: 'We locked your account.' }));
+    await db().transaction((tx) =>
+      enqueueSecurityChange(tx, change(accountId, 'acc_worker', 1), {
+        channel: 'sms',
+        to: '+447700900123',
+        text: 'We locked your account.',
+      }),
+    );
 
     const worker = startOutboxWorker(() => Promise.resolve(db()), { intervalMs: 20 });
     try {
@@ -106,10 +136,19 @@ describe('outbox', () => {
     }
     expect(receiver.received).toHaveLength(1);
     const [event] = receiver.received;
-    expect(JSON.parse(event!.body)).toMatchObject({ type: 'account.security_changed', accountId: 'acc_worker', action: 'account.lock', reasonCode: 'suspected_takeover', state: { status: 'locked', version: 1 } });
+    expect(JSON.parse(event!.body)).toMatchObject({
+      type: 'account.security_changed',
+      accountId: 'acc_worker',
+      action: 'account.lock',
+      reasonCode: 'suspected_takeover',
+      state: { status: 'locked', version: 1 },
+    });
     expect(verifyWebhookSignature(secret, event!.body, event!.signature).valid).toBe(true);
     const notice = (await db().select().from(outbox).where(eq(outbox.kind, 'notice')))[0]!;
-    expect(notice).toMatchObject({ topic: 'account.lock', payload: { channel: 'sms', to: '+447700900123', text: 'We locked your account.', accountId: 'acc_worker' } });
+    expect(notice).toMatchObject({
+      topic: 'account.lock',
+      payload: { channel: 'sms', to: '+447700900123', text: 'We locked your account.', accountId: 'acc_worker' },
+    });
     expect(notice.deliveredAt).toBeInstanceOf(Date);
   });
 
@@ -117,7 +156,8 @@ describe('outbox', () => {
     const receiver = await startReceiver((i) => (i % 2 === 0 ? 503 : 200));
     await configureWebhook(receiver.url);
     const accountId = randomUUID();
-    for (let n = 1; n <= 6; n++) await db().transaction((tx) => enqueueSecurityChange(tx, change(accountId, 'acc_order', n), null));
+    for (let n = 1; n <= 6; n++)
+      await db().transaction((tx) => enqueueSecurityChange(tx, change(accountId, 'acc_order', n), null));
 
     let now = new Date(Date.now() + 1000);
     for (let pass = 0; pass < 30; pass++) {
@@ -126,7 +166,9 @@ describe('outbox', () => {
     }
     const rows = await db().select().from(outbox).where(eq(outbox.accountId, accountId)).orderBy(asc(outbox.id));
     expect(rows.map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 6 }, () => ['delivered', 2]));
-    const delivered = receiver.received.filter((r) => r.status === 200).map((r) => (JSON.parse(r.body) as { state: { version: number } }).state.version);
+    const delivered = receiver.received
+      .filter((r) => r.status === 200)
+      .map((r) => (JSON.parse(r.body) as { state: { version: number } }).state.version);
     expect(delivered).toEqual([1, 2, 3, 4, 5, 6]);
     expect(receiver.received.map((r) => r.eventId)).toEqual(rows.flatMap((r) => [String(r.id), String(r.id)]));
     expect(await db().select().from(webhookDeliveries)).toHaveLength(12);

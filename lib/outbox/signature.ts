@@ -25,7 +25,8 @@ export function signWebhook(secret: string, body: string, now: Date = new Date()
   return `t=${t},v1=${hmacHex(secret, t, body)}`;
 }
 
-export type WebhookVerification = { valid: true; timestamp: number } | { valid: false; reason: 'malformed' | 'expired' | 'mismatch' };
+export type WebhookVerification =
+  { valid: true; timestamp: number } | { valid: false; reason: 'malformed' | 'expired' | 'mismatch' };
 
 /**
  * Checks a `Vigil-Signature` header against the raw body: well formed, signed within `toleranceSeconds` of
@@ -48,7 +49,8 @@ export function verifyWebhookSignature(
     else if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value)) signatures.push(value.toLowerCase());
   }
   if (timestamp === undefined || signatures.length === 0) return { valid: false, reason: 'malformed' };
-  if (Math.abs(Math.floor(now.getTime() / 1000) - timestamp) > toleranceSeconds) return { valid: false, reason: 'expired' };
+  if (Math.abs(Math.floor(now.getTime() / 1000) - timestamp) > toleranceSeconds)
+    return { valid: false, reason: 'expired' };
   const expected = Buffer.from(hmacHex(secret, timestamp, body), 'hex');
   // Every candidate is compared (no early exit), each in constant time; lengths are equal by the regex above.
   let matched = false;

@@ -57,11 +57,15 @@ describe('outbox worker', () => {
   it('logs a failed pass and keeps going', async () => {
     const logged = vi.spyOn(log, 'error').mockImplementation(() => undefined);
     let calls = 0;
-    const deliver = vi.fn(() => (++calls === 1 ? Promise.reject(new Error('database unreachable')) : Promise.resolve(idle)));
+    const deliver = vi.fn(() =>
+      ++calls === 1 ? Promise.reject(new Error('database unreachable')) : Promise.resolve(idle),
+    );
     worker = startOutboxWorker(getDb, { intervalMs: 5, errorIntervalMs: 5, deliver });
     await vi.waitFor(() => expect(deliver.mock.calls.length).toBeGreaterThanOrEqual(3));
     expect(logged).toHaveBeenCalledTimes(1);
-    expect(logged).toHaveBeenCalledWith('outbox delivery pass failed', { error: expect.objectContaining({ message: 'database unreachable' }) as unknown });
+    expect(logged).toHaveBeenCalledWith('outbox delivery pass failed', {
+      error: expect.objectContaining({ message: 'database unreachable' }) as unknown,
+    });
   });
 
   it('stops: waits for the pass in progress, then runs no more, and may be started again', async () => {

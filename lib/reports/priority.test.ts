@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { reportPriority, slaHours, type PrioritySignals } from './priority';
 
-const base: PrioritySignals = { category: 'unrequested_code', linked: true, recentCodes: 2, recentFailures: 0, newDeviceLogin: false, recentContactChange: false, openAlertSeverities: [] };
+const base: PrioritySignals = {
+  category: 'unrequested_code',
+  linked: true,
+  recentCodes: 2,
+  recentFailures: 0,
+  newDeviceLogin: false,
+  recentContactChange: false,
+  openAlertSeverities: [],
+};
 
 describe('report priority', () => {
   it('an unrequested code plus a failed code or a new-device login is high', () => {

@@ -24,10 +24,16 @@ export interface PrioritySignals {
  * impersonation or an unknown order) → urgent. Reports that match no account start low or normal.
  */
 export function reportPriority(s: PrioritySignals): ReportPriority {
-  const takeover = s.openAlertSeverities.includes('critical') || (s.recentContactChange && (s.category === 'impersonation' || s.category === 'unauthorized_order'));
+  const takeover =
+    s.openAlertSeverities.includes('critical') ||
+    (s.recentContactChange && (s.category === 'impersonation' || s.category === 'unauthorized_order'));
   if (s.linked && takeover) return 'urgent';
   if (s.linked && s.category === 'unrequested_code' && (s.recentFailures > 0 || s.newDeviceLogin)) return 'high';
-  if (s.linked && (s.openAlertSeverities.includes('high') || s.category === 'unauthorized_order' || s.category === 'impersonation')) return 'high';
+  if (
+    s.linked &&
+    (s.openAlertSeverities.includes('high') || s.category === 'unauthorized_order' || s.category === 'impersonation')
+  )
+    return 'high';
   if (!s.linked) return s.category === 'phishing' || s.category === 'other' ? 'low' : 'normal';
   return 'normal';
 }

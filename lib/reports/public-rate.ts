@@ -13,8 +13,17 @@ export async function consumePublicRate(db: Db | Tx, bucket: string, perHour: nu
         on conflict (bucket, window_start) do update set count = public_rate_windows.count + 1
         returning count, ceil(extract(epoch from date_trunc('hour', clock_timestamp()) + interval '1 hour' - clock_timestamp()))::int as retry`,
   );
-  if (row!.count === 1) await db.execute(sql`delete from public_rate_windows where bucket = ${bucket} and window_start < clock_timestamp() - interval '2 hours'`);
+  if (row!.count === 1)
+    await db.execute(
+      sql`delete from public_rate_windows where bucket = ${bucket} and window_start < clock_timestamp() - interval '2 hours'`,
+    );
   if (row!.count > perHour) {
-    throw new ApiError(429, 'rate_limited', `Too many ${what} in an hour. Try again later.`, {}, { 'Retry-After': String(Math.max(1, row!.retry)) });
+    throw new ApiError(
+      429,
+      'rate_limited',
+      `Too many ${what} in an hour. Try again later.`,
+      {},
+      { 'Retry-After': String(Math.max(1, row!.retry)) },
+    );
   }
 }

@@ -31,20 +31,38 @@ const StatusQuery = z.object({
  * The public status of a report, for whoever holds its reference and the e-mail or phone it was filed
  * with. A wrong reference and a wrong contact give the same 404, so neither can be probed on its own.
  */
-export async function publicReportStatus(db: Db, rawInput: unknown, clientIp: string | null): Promise<{ reference: string; status: PublicStatus; replies: { at: string; body: string }[] }> {
+export async function publicReportStatus(
+  db: Db,
+  rawInput: unknown,
+  clientIp: string | null,
+): Promise<{ reference: string; status: PublicStatus; replies: { at: string; body: string }[] }> {
   const input = parseInput(StatusQuery, rawInput);
-  await consumePublicRate(db, `status:ip:${clientIp ?? 'unknown'}`, env().VIGIL_STATUS_LOOKUP_LIMIT, 'status lookups from this address');
+  await consumePublicRate(
+    db,
+    `status:ip:${clientIp ?? 'unknown'}`,
+    env().VIGIL_STATUS_LOOKUP_LIMIT,
+    'status lookups from this address',
+  );
   const reference = input.reference.toUpperCase();
   const phone = toE164(input.contact);
   const [report] = await db
     .select({ id: fraudReports.id, reference: fraudReports.reference, status: fraudReports.status })
     .from(fraudReports)
-    .where(and(eq(fraudReports.reference, reference), sql`(lower(${fraudReports.email}) = lower(${input.contact}) or ${fraudReports.phone} = ${phone ?? ''})`));
+    .where(
+      and(
+        eq(fraudReports.reference, reference),
+        sql`(lower(${fraudReports.email}) = lower(${input.contact}) or ${fraudReports.phone} = ${phone ?? ''})`,
+      ),
+    );
   if (!report) throw notFound('No report matches this reference and contact.');
   const replies = await db
     .select({ at: reportMessages.createdAt, body: reportMessages.body })
     .from(reportMessages)
     .where(and(eq(reportMessages.reportId, report.id), eq(reportMessages.visibility, 'public')))
     .orderBy(asc(reportMessages.createdAt));
-  return { reference: report.reference, status: publicStatusOf[report.status], replies: replies.map((r) => ({ at: r.at.toISOString(), body: r.body })) };
+  return {
+    reference: report.reference,
+    status: publicStatusOf[report.status],
+    replies: replies.map((r) => ({ at: r.at.toISOString(), body: r.body })),
+  };
 }

@@ -4,7 +4,11 @@ import { reportCategories } from '@/db/schema';
 import { isSensibleInstant, storableText } from '@/lib/text';
 
 /** Empty form fields are absent, not empty strings. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    schema.optional(),
+  );
 
 /** A phone as customers type it ("+44 7700 900123", "(415) 555-0100" with a country code) → E.164, or an issue. */
 export function toE164(value: string): string | null {
@@ -12,14 +16,17 @@ export function toE164(value: string): string | null {
   return parsed?.isPossible() ? parsed.number : null;
 }
 
-const phone = z.string().max(40).transform((v, ctx) => {
-  const e164 = toE164(v);
-  if (!e164) {
-    ctx.addIssue({ code: 'custom', message: 'must be a phone number with its country code, e.g. +44 7700 900123' });
-    return z.NEVER;
-  }
-  return e164;
-});
+const phone = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const e164 = toE164(v);
+    if (!e164) {
+      ctx.addIssue({ code: 'custom', message: 'must be a phone number with its country code, e.g. +44 7700 900123' });
+      return z.NEVER;
+    }
+    return e164;
+  });
 
 /** The fields a customer fills, per the issue's contract; details depend on the category. */
 export const ReportInput = z
@@ -48,7 +55,10 @@ export const ReportInput = z
     /** The honeypot: hidden from people, filled by bots. */
     website: z.unknown().optional(),
   })
-  .refine((r) => r.email !== undefined || r.phone !== undefined, { path: ['email'], message: 'give the e-mail or the phone number on your account' });
+  .refine((r) => r.email !== undefined || r.phone !== undefined, {
+    path: ['email'],
+    message: 'give the e-mail or the phone number on your account',
+  });
 export type ReportInput = z.infer<typeof ReportInput>;
 
 /** The domain of a link a customer pasted (for grouping a phishing wave), or null. */

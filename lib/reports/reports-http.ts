@@ -23,7 +23,9 @@ export function handleFileReport(request: Request, options: Options = {}): Promi
       (async () => {
         refuseMisplacedApiKey(request);
         const db = await (options.db ?? getDb)();
-        const trustedApp = request.headers.has('authorization') ? (await authenticateApiKey(db, request, 'reports:write'), true) : false;
+        const trustedApp = request.headers.has('authorization')
+          ? (await authenticateApiKey(db, request, 'reports:write'), true)
+          : false;
         const body = await jsonBody(request);
         return json(await fileReport(db, body, { source: 'api', clientIp: clientIp(request), trustedApp }), 201);
       })(),
@@ -46,7 +48,14 @@ export function handleReportStatus(request: Request, options: Options = {}): Pro
 
 // The services check each value and name what is wrong; here only the shape of the change is decided.
 const PatchBody = z.union([
-  z.object({ status: z.unknown(), resolution: z.unknown().optional(), note: z.unknown().optional(), version: z.unknown().optional() }).strict(),
+  z
+    .object({
+      status: z.unknown(),
+      resolution: z.unknown().optional(),
+      note: z.unknown().optional(),
+      version: z.unknown().optional(),
+    })
+    .strict(),
   z.object({ assigneeId: z.unknown(), version: z.unknown().optional() }).strict(),
 ]);
 
@@ -64,9 +73,16 @@ export function handleReportPatch(request: Request, reportId: string, options: O
     body: PatchBody,
     shapes: 'either { status, resolution?, note?, version } or { assigneeId, version }',
     apply: async (db, actor, change) => {
-      if ('assigneeId' in change) return assignReport(db, actor, { reportId, version: change.version, assigneeId: change.assigneeId });
+      if ('assigneeId' in change)
+        return assignReport(db, actor, { reportId, version: change.version, assigneeId: change.assigneeId });
       try {
-        return await moveReport(db, actor, { reportId, version: change.version, to: change.status, resolution: change.resolution, note: change.note });
+        return await moveReport(db, actor, {
+          reportId,
+          version: change.version,
+          to: change.status,
+          resolution: change.resolution,
+          note: change.note,
+        });
       } catch (error) {
         // The service calls the target status `to`; this API calls it `status`.
         if (isServiceError(error) && error.fieldErrors?.to) {

@@ -21,7 +21,8 @@ function post(path: 'reports' | 'status', body: unknown, headers: Record<string,
   });
   return path === 'reports' ? handleFileReport(request, options) : handleReportStatus(request, options);
 }
-const reportOf = async (reference: string) => (await db().select().from(fraudReports).where(eq(fraudReports.reference, reference)))[0]!;
+const reportOf = async (reference: string) =>
+  (await db().select().from(fraudReports).where(eq(fraudReports.reference, reference)))[0]!;
 
 async function customer(extra: Partial<{ phone: string; email: string }> = {}) {
   const id = `cus_${uniqueSuffix()}`;
@@ -29,9 +30,33 @@ async function customer(extra: Partial<{ phone: string; email: string }> = {}) {
   const now = Date.now();
   const otpId = `otp_${id}`;
   const events: IngestEvent[] = [
-    { id: `${id}_1`, type: 'login.succeeded', occurredAt: new Date(now - 20 * 86_400_000).toISOString(), account: { id, email, phone: extra.phone ?? '+447700900' + String(Math.floor(Math.random() * 900) + 100) }, context: { deviceId: 'dev_home', country: 'GB' } },
-    { id: `${id}_2`, type: 'otp.issued', occurredAt: new Date(now - 30 * 60_000).toISOString(), account: { id }, otpId, channel: 'sms', purpose: 'login', context: { ip: '45.155.205.3', country: 'NL' } },
-    { id: `${id}_3`, type: 'otp.failed', occurredAt: new Date(now - 29 * 60_000).toISOString(), account: { id }, otpId, channel: 'sms', purpose: 'login', reason: 'incorrect' },
+    {
+      id: `${id}_1`,
+      type: 'login.succeeded',
+      occurredAt: new Date(now - 20 * 86_400_000).toISOString(),
+      account: { id, email, phone: extra.phone ?? '+447700900' + String(Math.floor(Math.random() * 900) + 100) },
+      context: { deviceId: 'dev_home', country: 'GB' },
+    },
+    {
+      id: `${id}_2`,
+      type: 'otp.issued',
+      occurredAt: new Date(now - 30 * 60_000).toISOString(),
+      account: { id },
+      otpId,
+      channel: 'sms',
+      purpose: 'login',
+      context: { ip: '45.155.205.3', country: 'NL' },
+    },
+    {
+      id: `${id}_3`,
+      type: 'otp.failed',
+      occurredAt: new Date(now - 29 * 60_000).toISOString(),
+      account: { id },
+      otpId,
+      channel: 'sms',
+      purpose: 'login',
+      reason: 'incorrect',
+    },
   ];
   await ingestBatch(db(), events);
   return { id, email, otpId, events };
@@ -40,7 +65,12 @@ async function customer(extra: Partial<{ phone: string; email: string }> = {}) {
 describe('POST /api/v1/reports', () => {
   it('files an unrequested-code report: linked by e-mail, the codes attached as evidence, high priority with its SLA', async () => {
     const c = await customer();
-    const res = await post('reports', { category: 'unrequested_code', email: c.email.toUpperCase(), description: 'I got a code I did not ask for', otpId: c.otpId });
+    const res = await post('reports', {
+      category: 'unrequested_code',
+      email: c.email.toUpperCase(),
+      description: 'I got a code I did not ask for',
+      otpId: c.otpId,
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { reference: string; status: string };
     expect(body.status).toBe('received');
@@ -50,15 +80,31 @@ describe('POST /api/v1/reports', () => {
     expect(report.accountId).not.toBeNull();
     expect(report.dueAt.getTime() - report.createdAt.getTime()).toBe(8 * 3_600_000);
     const evidence = await db().select().from(reportEvidence).where(eq(reportEvidence.reportId, report.id));
-    expect(evidence.map((e) => [e.kind, e.refId]).sort()).toEqual([['otp', c.events[1]!.id], ['otp', c.events[2]!.id]].sort());
-    expect(evidence.find((e) => e.refId === c.events[1]!.id)!.summary).toMatchObject({ channel: 'sms', purpose: 'login', ip: '45.155.205.3', country: 'NL', fromLink: true });
+    expect(evidence.map((e) => [e.kind, e.refId]).sort()).toEqual(
+      [
+        ['otp', c.events[1]!.id],
+        ['otp', c.events[2]!.id],
+      ].sort(),
+    );
+    expect(evidence.find((e) => e.refId === c.events[1]!.id)!.summary).toMatchObject({
+      channel: 'sms',
+      purpose: 'login',
+      ip: '45.155.205.3',
+      country: 'NL',
+      fromLink: true,
+    });
   });
 
   it('links by a differently formatted phone number, stored as E.164', async () => {
     const phone = `+4477009${String(Math.floor(Math.random() * 90000) + 10000)}`;
     await customer({ phone });
     const spaced = `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`;
-    const res = await post('reports', { category: 'impersonation', phone: spaced, description: 'A caller said he was from support', details: { callerNumber: '+1 415 555 0100' } });
+    const res = await post('reports', {
+      category: 'impersonation',
+      phone: spaced,
+      description: 'A caller said he was from support',
+      details: { callerNumber: '+1 415 555 0100' },
+    });
     const report = await reportOf(((await res.json()) as { reference: string }).reference);
     expect(report).toMatchObject({ phone, callerNumber: '+14155550100' });
     expect(report.accountId).not.toBeNull();
@@ -71,12 +117,19 @@ describe('POST /api/v1/reports', () => {
     const { fieldErrors } = (await res.json()) as { fieldErrors: Record<string, string[]> };
     expect(Object.keys(fieldErrors).sort()).toEqual(['category', 'description', 'phone']);
     const missingContact = await post('reports', { category: 'other', description: 'hello' });
-    expect(Object.keys(((await missingContact.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors)).toEqual(['email']);
+    expect(
+      Object.keys(((await missingContact.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors),
+    ).toEqual(['email']);
     expect((await db().select({ id: fraudReports.id }).from(fraudReports)).length).toBe(before);
   });
 
   it('a bot that fills the honeypot gets a normal-looking 201 and nothing is stored', async () => {
-    const res = await post('reports', { category: 'other', email: `bot.${uniqueSuffix()}@example.com`, description: 'buy now', website: 'http://spam.example' });
+    const res = await post('reports', {
+      category: 'other',
+      email: `bot.${uniqueSuffix()}@example.com`,
+      description: 'buy now',
+      website: 'http://spam.example',
+    });
     expect(res.status).toBe(201);
     const { reference } = (await res.json()) as { reference: string };
     expect(reference).toMatch(/^VR-/);
@@ -85,40 +138,75 @@ describe('POST /api/v1/reports', () => {
 
   it('stores what the customer typed as text (scripts and formulas included), a phishing link by its domain', async () => {
     const payload = '<script>alert(1)</script> =HYPERLINK("http://evil")';
-    const res = await post('reports', { category: 'phishing', email: `x.${uniqueSuffix()}@example.com`, description: payload, details: { senderNumber: '+44 7700 900999', link: 'https://www.Secure-Login.example/verify?x=1' } });
+    const res = await post('reports', {
+      category: 'phishing',
+      email: `x.${uniqueSuffix()}@example.com`,
+      description: payload,
+      details: { senderNumber: '+44 7700 900999', link: 'https://www.Secure-Login.example/verify?x=1' },
+    });
     const report = await reportOf(((await res.json()) as { reference: string }).reference);
-    expect(report).toMatchObject({ description: payload, linkDomain: 'secure-login.example', senderNumber: '+447700900999', priority: 'low' });
+    expect(report).toMatchObject({
+      description: payload,
+      linkDomain: 'secure-login.example',
+      senderNumber: '+447700900999',
+      priority: 'low',
+    });
   });
 
   it('5 reports an hour per contact and per IP (429 with Retry-After); the platform’s apps skip only the per-IP limit', async () => {
     const email = `limited.${uniqueSuffix()}@example.com`;
-    const file = (headers: Record<string, string> = {}) => post('reports', { category: 'other', email, description: 'again' }, headers);
+    const file = (headers: Record<string, string> = {}) =>
+      post('reports', { category: 'other', email, description: 'again' }, headers);
     for (let i = 0; i < 5; i++) expect((await file()).status).toBe(201);
     const over = await file();
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
 
     const ip = '203.0.113.77';
-    const fromIp = () => post('reports', { category: 'other', email: `ip.${uniqueSuffix()}@example.com`, description: 'x' }, { 'x-forwarded-for': ip });
+    const fromIp = () =>
+      post(
+        'reports',
+        { category: 'other', email: `ip.${uniqueSuffix()}@example.com`, description: 'x' },
+        { 'x-forwarded-for': ip },
+      );
     for (let i = 0; i < 5; i++) expect((await fromIp()).status).toBe(201);
     expect((await fromIp()).status).toBe(429);
     const { key } = await makeApiKey(db(), ['reports:write']);
-    expect((await post('reports', { category: 'other', email: `app.${uniqueSuffix()}@example.com`, description: 'x' }, { 'x-forwarded-for': ip, authorization: `Bearer ${key}` })).status).toBe(201);
-    expect((await post('reports', { category: 'other', email, description: 'x' }, { authorization: `Bearer ${key}` })).status).toBe(429);
+    expect(
+      (
+        await post(
+          'reports',
+          { category: 'other', email: `app.${uniqueSuffix()}@example.com`, description: 'x' },
+          { 'x-forwarded-for': ip, authorization: `Bearer ${key}` },
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (await post('reports', { category: 'other', email, description: 'x' }, { authorization: `Bearer ${key}` }))
+        .status,
+    ).toBe(429);
   });
 });
 
 describe('POST /api/v1/reports/status', () => {
   it('shows the public status and public replies to whoever holds the reference and the contact; anything else is the same 404', async () => {
     const email = `status.${uniqueSuffix()}@example.com`;
-    const { reference } = (await (await post('reports', { category: 'other', email, description: 'x' })).json()) as { reference: string };
+    const { reference } = (await (await post('reports', { category: 'other', email, description: 'x' })).json()) as {
+      reference: string;
+    };
     const report = await reportOf(reference);
-    await db().insert(reportMessages).values([
-      { reportId: report.id, visibility: 'public', body: 'We are looking into it.' },
-      { reportId: report.id, visibility: 'internal', body: 'probably spam' },
-    ]);
+    await db()
+      .insert(reportMessages)
+      .values([
+        { reportId: report.id, visibility: 'public', body: 'We are looking into it.' },
+        { reportId: report.id, visibility: 'internal', body: 'probably spam' },
+      ]);
     const ok = await post('status', { reference: reference.toLowerCase(), contact: email });
-    expect(await ok.json()).toEqual({ reference, status: 'received', replies: [{ at: expect.any(String) as string, body: 'We are looking into it.' }] });
+    expect(await ok.json()).toEqual({
+      reference,
+      status: 'received',
+      replies: [{ at: expect.any(String) as string, body: 'We are looking into it.' }],
+    });
     const wrongContact = await post('status', { reference, contact: 'someone.else@example.com' });
     const wrongReference = await post('status', { reference: 'VR-000000', contact: email });
     expect(wrongContact.status).toBe(404);
@@ -127,8 +215,13 @@ describe('POST /api/v1/reports/status', () => {
 
   it('10 lookups an hour per IP', async () => {
     const ip = '203.0.113.88';
-    for (let i = 0; i < 10; i++) expect((await post('status', { reference: 'VR-AAAAAA', contact: 'a@example.com' }, { 'x-forwarded-for': ip })).status).toBe(404);
-    expect((await post('status', { reference: 'VR-AAAAAA', contact: 'a@example.com' }, { 'x-forwarded-for': ip })).status).toBe(429);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await post('status', { reference: 'VR-AAAAAA', contact: 'a@example.com' }, { 'x-forwarded-for': ip })).status,
+      ).toBe(404);
+    expect(
+      (await post('status', { reference: 'VR-AAAAAA', contact: 'a@example.com' }, { 'x-forwarded-for': ip })).status,
+    ).toBe(429);
   });
 });
 
@@ -138,12 +231,19 @@ describe('PATCH /api/v1/reports/{id}', () => {
     const [report] = await db().select().from(fraudReports).limit(1);
     const id = report?.id ?? '00000000-0000-4000-8000-000000000000';
     const response = await handleReportPatch(
-      new Request(`http://localhost/api/v1/reports/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'triaged', version: 1 }) }),
+      new Request(`http://localhost/api/v1/reports/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'triaged', version: 1 }),
+      }),
       id,
       options,
     );
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: 'forbidden' });
-    if (report) expect((await db().select().from(fraudReports).where(eq(fraudReports.id, report.id)))[0]!.version).toBe(report.version);
+    if (report)
+      expect((await db().select().from(fraudReports).where(eq(fraudReports.id, report.id)))[0]!.version).toBe(
+        report.version,
+      );
   });
 });

@@ -37,13 +37,21 @@ export interface VersionedChange<Row extends Versioned, State> {
  * caller's version must be the current one (two people on the same version: one wins, the other gets a
  * conflict with the fresh state). Alerts and reports both go through here.
  */
-export async function applyVersionedChange<Row extends Versioned, State>(tx: Tx, actor: Actor, c: VersionedChange<Row, State>): Promise<{ changed: boolean; message: string; state: State }> {
+export async function applyVersionedChange<Row extends Versioned, State>(
+  tx: Tx,
+  actor: Actor,
+  c: VersionedChange<Row, State>,
+): Promise<{ changed: boolean; message: string; state: State }> {
   const row = await c.lock(tx);
   const already = c.alreadyDone?.(row);
   if (already) return { changed: false, message: already, state: c.state(row) };
   const refusal = c.refuse?.(row);
   if (refusal) throw conflict(refusal, c.state(row));
-  if (row.version !== c.version) throw conflict(`Someone changed this ${c.target} since you loaded it. Here is how it is now; try again if it still applies.`, c.state(row));
+  if (row.version !== c.version)
+    throw conflict(
+      `Someone changed this ${c.target} since you loaded it. Here is how it is now; try again if it still applies.`,
+      c.state(row),
+    );
   const updated = await c.write(tx, row);
   await c.after?.(tx, row);
   const before: Record<string, unknown> = {};
@@ -52,6 +60,13 @@ export async function applyVersionedChange<Row extends Versioned, State>(tx: Tx,
     before[key as string] = row[key];
     after[key as string] = updated[key];
   }
-  await recordAudit(tx, actor, { action: c.action as `${string}.${string}`, targetType: c.target, targetId: row.id, reason: c.reason ?? null, before, after });
+  await recordAudit(tx, actor, {
+    action: c.action as `${string}.${string}`,
+    targetType: c.target,
+    targetId: row.id,
+    reason: c.reason ?? null,
+    before,
+    after,
+  });
   return { changed: true, message: c.done, state: c.state(updated) };
 }

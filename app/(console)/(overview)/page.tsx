@@ -13,7 +13,8 @@ export const metadata: Metadata = { title: 'Overview' };
 
 const hourMs = 3_600_000;
 const pct = formatRate;
-const change = (current: number | null, previous: number | null, kind: 'count' | 'rate') => formatChange(current, previous, kind, 'the 24 h before');
+const change = (current: number | null, previous: number | null, kind: 'count' | 'rate') =>
+  formatChange(current, previous, kind, 'the 24 h before');
 
 export default async function OverviewPage() {
   const actor = await requireStaff();
@@ -30,29 +31,58 @@ export default async function OverviewPage() {
     loginMetrics(db, actor, window(from, to)),
     loginMetrics(db, actor, window(before, from)),
   ]);
-  const otpRows = otp.series[0]!.buckets.map((b) => ({ start: b.start, issued: b.issued, conversion: b.conversionRate }));
-  const loginRows = logins.series[0]!.buckets.map((b) => ({ start: b.start, failureRate: b.failureRate ?? 0, failed: b.failed }));
+  const otpRows = otp.series[0]!.buckets.map((b) => ({
+    start: b.start,
+    issued: b.issued,
+    conversion: b.conversionRate,
+  }));
+  const loginRows = logins.series[0]!.buckets.map((b) => ({
+    start: b.start,
+    failureRate: b.failureRate ?? 0,
+    failed: b.failed,
+  }));
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-xl font-semibold">Overview</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">The last 24 hours (hourly UTC buckets, the current hour included), against the 24 hours before.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          The last 24 hours (hourly UTC buckets, the current hour included), against the 24 hours before.
+        </p>
       </div>
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-        <Stat label="OTPs issued" value={formatCount(otp.totals.issued)} detail={change(otp.totals.issued, otpBefore.totals.issued, 'count')} href="/analytics?range=24h">
+        <Stat
+          label="OTPs issued"
+          value={formatCount(otp.totals.issued)}
+          detail={change(otp.totals.issued, otpBefore.totals.issued, 'count')}
+          href="/analytics?range=24h"
+        >
           <Sparkline rows={otpRows} dataKey="issued" color={channelColors.sms!} />
         </Stat>
-        <Stat label="OTP conversion rate" value={pct(otp.totals.conversionRate)} detail={change(otp.totals.conversionRate, otpBefore.totals.conversionRate, 'rate')} href="/analytics?range=24h">
+        <Stat
+          label="OTP conversion rate"
+          value={pct(otp.totals.conversionRate)}
+          detail={change(otp.totals.conversionRate, otpBefore.totals.conversionRate, 'rate')}
+          href="/analytics?range=24h"
+        >
           <Sparkline rows={otpRows} dataKey="conversion" color={channelColors.totp!} />
         </Stat>
-        <Stat label="Login failure rate" value={pct(logins.totals.failureRate)} detail={change(logins.totals.failureRate, loginsBefore.totals.failureRate, 'rate')} href="/analytics?range=24h">
+        <Stat
+          label="Login failure rate"
+          value={pct(logins.totals.failureRate)}
+          detail={change(logins.totals.failureRate, loginsBefore.totals.failureRate, 'rate')}
+          href="/analytics?range=24h"
+        >
           <Sparkline rows={loginRows} dataKey="failed" color={outcomeColors.failed} />
         </Stat>
         {counts.alerts ? (
           <Stat
             label="Open alerts"
             value={formatCount(counts.alerts.open)}
-            detail={counts.alerts.open === 0 ? 'Nothing waits for a look.' : `${formatCount(counts.alerts.urgent)} critical or high · ${formatCount(counts.alerts.unassigned)} unassigned`}
+            detail={
+              counts.alerts.open === 0
+                ? 'Nothing waits for a look.'
+                : `${formatCount(counts.alerts.urgent)} critical or high · ${formatCount(counts.alerts.unassigned)} unassigned`
+            }
             href="/alerts?status=open"
           />
         ) : null}
@@ -60,11 +90,20 @@ export default async function OverviewPage() {
           <Stat
             label="New fraud reports"
             value={formatCount(counts.reports.new)}
-            detail={counts.reports.overdue === 0 ? 'No open report is past its SLA.' : `${formatCount(counts.reports.overdue)} open past their SLA`}
+            detail={
+              counts.reports.overdue === 0
+                ? 'No open report is past its SLA.'
+                : `${formatCount(counts.reports.overdue)} open past their SLA`
+            }
             href="/reports?status=new"
           />
         ) : null}
-        <Stat label="Accounts" value={formatCount(counts.accounts)} detail={`${formatCount(counts.lockedAccounts)} locked by staff`} href="/accounts" />
+        <Stat
+          label="Accounts"
+          value={formatCount(counts.accounts)}
+          detail={`${formatCount(counts.lockedAccounts)} locked by staff`}
+          href="/accounts"
+        />
       </div>
     </div>
   );

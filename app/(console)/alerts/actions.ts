@@ -67,7 +67,11 @@ export async function bulkAlertAction(_prev: unknown, form: FormData): Promise<A
     } catch {
       selection = [];
     }
-    const { message } = await bulkChangeAlerts(await getDb(), actor, { to: field(form, 'to') ?? '', alerts: selection as { alertId: string; version: number }[], reason: field(form, 'reason') });
+    const { message } = await bulkChangeAlerts(await getDb(), actor, {
+      to: field(form, 'to') ?? '',
+      alerts: selection as { alertId: string; version: number }[],
+      reason: field(form, 'reason'),
+    });
     return { message };
   });
   revalidatePath('/alerts', 'layout');

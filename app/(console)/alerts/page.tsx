@@ -30,11 +30,17 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const actor = await requireStaff();
   if (!can(actor, 'alerts.view')) notFound();
   const query = await searchParams;
-  const filters = parseQueueFilters(Object.fromEntries(['rule', 'severity', 'status', 'assignee', 'since', 'until'].map((k) => [k, param(query, k)])));
+  const filters = parseQueueFilters(
+    Object.fromEntries(['rule', 'severity', 'status', 'assignee', 'since', 'until'].map((k) => [k, param(query, k)])),
+  );
   const db = await getDb();
   const [queue, staff] = await Promise.all([alertQueue(db, actor, filters), assignableStaff(db, actor)]);
   const now = new Date();
-  const rows = queue.alerts.map((a) => ({ ...a, description: describeAlert(a.rule, a.details), detectedAgo: formatDistanceStrict(a.detectedAt, now, { addSuffix: true }) }));
+  const rows = queue.alerts.map((a) => ({
+    ...a,
+    description: describeAlert(a.rule, a.details),
+    detectedAgo: formatDistanceStrict(a.detectedAt, now, { addSuffix: true }),
+  }));
   const filtered = Object.entries(filters).some(([k, v]) => v !== undefined && !(k === 'status' && v === 'active'));
   return (
     <div className="space-y-4">
@@ -42,7 +48,8 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
         <div>
           <h1 className="text-xl font-semibold">Alerts</h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            {filters.status === 'active' ? 'Open and acknowledged alerts' : 'Alerts'}, most severe first, then the longest waiting. New alerts appear on their own.
+            {filters.status === 'active' ? 'Open and acknowledged alerts' : 'Alerts'}, most severe first, then the
+            longest waiting. New alerts appear on their own.
           </p>
         </div>
         <Link href="/alerts/rules" className={buttonSecondary}>
@@ -50,21 +57,49 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
         </Link>
       </div>
       <form method="get" action="/alerts" className="flex flex-wrap items-end gap-3" aria-label="Filter alerts">
-        <LabeledSelect id="f-status" name="status" label="Status" value={filters.status === 'active' ? '' : filters.status} options={statusOptions} />
-        <LabeledSelect id="f-severity" name="severity" label="Severity" value={filters.severity} options={alertSeverities.map((s) => ({ value: s, label: s }))} />
-        <LabeledSelect id="f-rule" name="rule" label="Rule" value={filters.rule} options={alertRules.map((r) => ({ value: r, label: rules[r].title }))} />
+        <LabeledSelect
+          id="f-status"
+          name="status"
+          label="Status"
+          value={filters.status === 'active' ? '' : filters.status}
+          options={statusOptions}
+        />
+        <LabeledSelect
+          id="f-severity"
+          name="severity"
+          label="Severity"
+          value={filters.severity}
+          options={alertSeverities.map((s) => ({ value: s, label: s }))}
+        />
+        <LabeledSelect
+          id="f-rule"
+          name="rule"
+          label="Rule"
+          value={filters.rule}
+          options={alertRules.map((r) => ({ value: r, label: rules[r].title }))}
+        />
         <LabeledSelect
           id="f-assignee"
           name="assignee"
           label="Assignee"
           value={filters.assignee}
-          options={[{ value: 'me', label: 'Me' }, { value: 'unassigned', label: 'Unassigned' }, ...staff.map((s) => ({ value: s.id, label: s.name }))]}
+          options={[
+            { value: 'me', label: 'Me' },
+            { value: 'unassigned', label: 'Unassigned' },
+            ...staff.map((s) => ({ value: s.id, label: s.name })),
+          ]}
         />
         <div>
           <label htmlFor="f-since" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
             Active since (UTC)
           </label>
-          <input id="f-since" name="since" type="datetime-local" defaultValue={filters.since?.slice(0, 16)} className="mt-1 block rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950" />
+          <input
+            id="f-since"
+            name="since"
+            type="datetime-local"
+            defaultValue={filters.since?.slice(0, 16)}
+            className="mt-1 block rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
+          />
         </div>
         <button type="submit" className={buttonPrimary}>
           Apply filters
@@ -77,7 +112,9 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       </form>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No alerts match these filters' : 'No open alerts'}>
-          {filtered ? 'Widen the filters or clear them.' : 'Detection runs on every batch the platform sends; alerts appear here within seconds.'}
+          {filtered
+            ? 'Widen the filters or clear them.'
+            : 'Detection runs on every batch the platform sends; alerts appear here within seconds.'}
         </EmptyState>
       ) : (
         <AlertQueue rows={rows} canManage={can(actor, 'alerts.manage')} />

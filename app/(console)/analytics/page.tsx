@@ -17,22 +17,35 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
   const actor = await requireStaff();
   if (!can(actor, 'analytics.view')) notFound();
   const query = await searchParams;
-  const p = AnalyticsParams.parse(Object.fromEntries(['range', 'start', 'end', 'channel', 'purpose', 'country'].map((k) => [k, param(query, k)])));
+  const p = AnalyticsParams.parse(
+    Object.fromEntries(['range', 'start', 'end', 'channel', 'purpose', 'country'].map((k) => [k, param(query, k)])),
+  );
   const range = resolveRange(p);
   const presetClass = (active: boolean) =>
-    clsx('rounded-md px-2.5 py-1 text-sm font-medium', active ? 'bg-indigo-600 text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800');
+    clsx(
+      'rounded-md px-2.5 py-1 text-sm font-medium',
+      active
+        ? 'bg-indigo-600 text-white'
+        : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800',
+    );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Analytics</h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            One-time codes and logins, {range.label}, in {range.granularity === 'hour' ? 'hourly' : 'daily'} UTC buckets. Refreshes every minute.
+            One-time codes and logins, {range.label}, in {range.granularity === 'hour' ? 'hourly' : 'daily'} UTC
+            buckets. Refreshes every minute.
           </p>
         </div>
         <nav aria-label="Time range" className="flex flex-wrap gap-1">
           {Object.keys(rangePresets).map((r) => (
-            <Link key={r} href={hrefWith('/analytics', query, { range: r, start: null, end: null })} aria-current={p.range === r ? 'page' : undefined} className={presetClass(p.range === r)}>
+            <Link
+              key={r}
+              href={hrefWith('/analytics', query, { range: r, start: null, end: null })}
+              aria-current={p.range === r ? 'page' : undefined}
+              className={presetClass(p.range === r)}
+            >
               {r}
             </Link>
           ))}
@@ -47,13 +60,32 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
               <input type="hidden" name="end" value={p.end ?? ''} />
             </>
           ) : null}
-          <LabeledSelect id="a-channel" name="channel" label="Channel" value={p.channel} options={Object.entries(channelLabels).map(([value, label]) => ({ value, label }))} />
-          <LabeledSelect id="a-purpose" name="purpose" label="Purpose" value={p.purpose} options={Object.entries(purposeLabels).map(([value, label]) => ({ value, label }))} />
+          <LabeledSelect
+            id="a-channel"
+            name="channel"
+            label="Channel"
+            value={p.channel}
+            options={Object.entries(channelLabels).map(([value, label]) => ({ value, label }))}
+          />
+          <LabeledSelect
+            id="a-purpose"
+            name="purpose"
+            label="Purpose"
+            value={p.purpose}
+            options={Object.entries(purposeLabels).map(([value, label]) => ({ value, label }))}
+          />
           <div>
             <label htmlFor="a-country" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
               Country (ISO code)
             </label>
-            <input id="a-country" name="country" defaultValue={p.country ?? ''} placeholder="e.g. GB" maxLength={7} className={`${input} mt-1 w-28`} />
+            <input
+              id="a-country"
+              name="country"
+              defaultValue={p.country ?? ''}
+              placeholder="e.g. GB"
+              maxLength={7}
+              className={`${input} mt-1 w-28`}
+            />
           </div>
           <button type="submit" className={buttonPrimary}>
             Apply filters
@@ -71,20 +103,38 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
             <label htmlFor="a-start" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
               From (UTC day)
             </label>
-            <input id="a-start" name="start" type="date" required defaultValue={range.from.slice(0, 10)} className={`${input} mt-1`} />
+            <input
+              id="a-start"
+              name="start"
+              type="date"
+              required
+              defaultValue={range.from.slice(0, 10)}
+              className={`${input} mt-1`}
+            />
           </div>
           <div>
             <label htmlFor="a-end" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
               To (UTC day, inclusive)
             </label>
-            <input id="a-end" name="end" type="date" required defaultValue={new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10)} className={`${input} mt-1`} />
+            <input
+              id="a-end"
+              name="end"
+              type="date"
+              required
+              defaultValue={new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10)}
+              className={`${input} mt-1`}
+            />
           </div>
           <button type="submit" className={buttonPrimary}>
             Show range
           </button>
         </form>
       </div>
-      <AnalyticsDashboard key={`${range.from}|${range.to}|${p.channel}|${p.purpose}|${p.country}`} range={range} filters={{ channel: p.channel, purpose: p.purpose, country: p.country }} />
+      <AnalyticsDashboard
+        key={`${range.from}|${range.to}|${p.channel}|${p.purpose}|${p.country}`}
+        range={range}
+        filters={{ channel: p.channel, purpose: p.purpose, country: p.country }}
+      />
     </div>
   );
 }

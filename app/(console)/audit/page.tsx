@@ -30,15 +30,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const query = await searchParams;
   const raw = Object.fromEntries(fields.map((k) => [k, param(query, k) || undefined]));
   const filters = AuditFilters.parse(raw);
-  const page = await auditPage(await getDb(), actor, filters, { after: param(query, 'after'), before: param(query, 'before') });
+  const page = await auditPage(await getDb(), actor, filters, {
+    after: param(query, 'after'),
+    before: param(query, 'before'),
+  });
   const rows = page.items;
-  const qs = new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
+  const qs = new URLSearchParams(
+    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  ).toString();
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Audit log</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Every staff action, newest first. Nobody can edit or delete it: the database refuses.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Every staff action, newest first. Nobody can edit or delete it: the database refuses.
+          </p>
         </div>
         <a href={`/audit/export${qs ? `?${qs}` : ''}`} className={buttonSecondary} download>
           Download CSV
@@ -54,7 +61,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <label htmlFor={`audit-${f.name}`} className="block text-xs font-medium text-slate-600 dark:text-slate-400">
               {f.label}
             </label>
-            <input id={`audit-${f.name}`} name={f.name} defaultValue={filters[f.name as 'actor'] ?? ''} placeholder={f.placeholder} className={`${input} mt-1 w-48`} />
+            <input
+              id={`audit-${f.name}`}
+              name={f.name}
+              defaultValue={filters[f.name as 'actor'] ?? ''}
+              placeholder={f.placeholder}
+              className={`${input} mt-1 w-48`}
+            />
           </div>
         ))}
         {(['from', 'to'] as const).map((f) => (
@@ -62,7 +75,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <label htmlFor={`audit-${f}`} className="block text-xs font-medium text-slate-600 dark:text-slate-400">
               {f === 'from' ? 'From (UTC)' : 'To (UTC)'}
             </label>
-            <input id={`audit-${f}`} name={f} type="datetime-local" defaultValue={filters[f]?.slice(0, 16)} className={`${input} mt-1`} />
+            <input
+              id={`audit-${f}`}
+              name={f}
+              type="datetime-local"
+              defaultValue={filters[f]?.slice(0, 16)}
+              className={`${input} mt-1`}
+            />
           </div>
         ))}
         <button type="submit" className={buttonPrimary}>
@@ -87,11 +106,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <td className={`${td} ${mono}`}>{r.action}</td>
               <td className={td}>
                 {r.targetType === 'account' ? (
-                  <Link href={`/accounts/${r.targetId}`} className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}>
+                  <Link
+                    href={`/accounts/${r.targetId}`}
+                    className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}
+                  >
                     account:{r.targetId.slice(0, 8)}…
                   </Link>
                 ) : r.targetType === 'alert' || r.targetType === 'report' ? (
-                  <Link href={`/${r.targetType}s/${r.targetId}`} className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}>
+                  <Link
+                    href={`/${r.targetType}s/${r.targetId}`}
+                    className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}
+                  >
                     {r.targetType}:{r.targetId.slice(0, 8)}…
                   </Link>
                 ) : (
@@ -101,7 +126,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 )}
               </td>
               <td className={`${td} max-w-xs`}>{r.reason ?? '—'}</td>
-              <td className={`${td} max-w-sm text-xs text-slate-700 dark:text-slate-300`}>{changes(r.before, r.after) || '—'}</td>
+              <td className={`${td} max-w-sm text-xs text-slate-700 dark:text-slate-300`}>
+                {changes(r.before, r.after) || '—'}
+              </td>
             </tr>
           ))}
         </DataTable>

@@ -28,7 +28,8 @@ export async function reportAction(_prev: unknown, form: FormData): Promise<Acti
       playbook: () => secureAccountPlaybook(db, actor, f),
     };
     const intent = f.intent ?? '';
-    if (!Object.hasOwn(services, intent)) throw invalid('Invalid input: intent', { intent: ['is not a report action'] });
+    if (!Object.hasOwn(services, intent))
+      throw invalid('Invalid input: intent', { intent: ['is not a report action'] });
     const { message } = await services[intent]!();
     return { message };
   });
@@ -48,7 +49,11 @@ export async function bulkReportAction(_prev: unknown, form: FormData): Promise<
     } catch {
       reports = [];
     }
-    const { message } = await bulkReports(await getDb(), actor, { operation: form.get('operation'), assigneeId: form.get('assigneeId'), reports });
+    const { message } = await bulkReports(await getDb(), actor, {
+      operation: form.get('operation'),
+      assigneeId: form.get('assigneeId'),
+      reports,
+    });
     return { message };
   });
   revalidatePath('/reports', 'layout');

@@ -22,7 +22,11 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const actor = await requireStaff();
   if (!can(actor, 'reports.view')) notFound();
   const query = await searchParams;
-  const filters = ReportQueueFilters.parse(Object.fromEntries(['status', 'category', 'priority', 'assignee', 'breached'].map((k) => [k, param(query, k) || undefined])));
+  const filters = ReportQueueFilters.parse(
+    Object.fromEntries(
+      ['status', 'category', 'priority', 'assignee', 'breached'].map((k) => [k, param(query, k) || undefined]),
+    ),
+  );
   const db = await getDb();
   const [queue, staff] = await Promise.all([reportQueue(db, actor, filters), assignableStaff(db, actor)]);
   const now = new Date();
@@ -46,19 +50,60 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Fraud reports</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">What customers reported, most urgent first, then the earliest due. New reports appear on their own.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            What customers reported, most urgent first, then the earliest due. New reports appear on their own.
+          </p>
         </div>
         <Link href="/reports/campaigns" className={buttonSecondary}>
           Campaigns
         </Link>
       </div>
       <form method="get" action="/reports" className="flex flex-wrap items-end gap-3" aria-label="Filter reports">
-        <LabeledSelect id="r-status" name="status" label="Status" value={filters.status === 'open' ? '' : filters.status} emptyLabel="open (not closed)" options={[...reportStatuses.map((s) => ({ value: s, label: s.replace('_', ' ') })), { value: 'all', label: 'any status' }]} />
-        <LabeledSelect id="r-category" name="category" label="Category" value={filters.category} options={reportCategories.map((c) => ({ value: c, label: categoryLabels[c] ?? c }))} />
-        <LabeledSelect id="r-priority" name="priority" label="Priority" value={filters.priority} options={reportPriorities.map((p) => ({ value: p, label: p }))} />
-        <LabeledSelect id="r-assignee" name="assignee" label="Assignee" value={filters.assignee} options={[{ value: 'me', label: 'Me' }, { value: 'unassigned', label: 'Unassigned' }, ...staff.map((s) => ({ value: s.id, label: s.name }))]} />
+        <LabeledSelect
+          id="r-status"
+          name="status"
+          label="Status"
+          value={filters.status === 'open' ? '' : filters.status}
+          emptyLabel="open (not closed)"
+          options={[
+            ...reportStatuses.map((s) => ({ value: s, label: s.replace('_', ' ') })),
+            { value: 'all', label: 'any status' },
+          ]}
+        />
+        <LabeledSelect
+          id="r-category"
+          name="category"
+          label="Category"
+          value={filters.category}
+          options={reportCategories.map((c) => ({ value: c, label: categoryLabels[c] ?? c }))}
+        />
+        <LabeledSelect
+          id="r-priority"
+          name="priority"
+          label="Priority"
+          value={filters.priority}
+          options={reportPriorities.map((p) => ({ value: p, label: p }))}
+        />
+        <LabeledSelect
+          id="r-assignee"
+          name="assignee"
+          label="Assignee"
+          value={filters.assignee}
+          options={[
+            { value: 'me', label: 'Me' },
+            { value: 'unassigned', label: 'Unassigned' },
+            ...staff.map((s) => ({ value: s.id, label: s.name })),
+          ]}
+        />
         <label className="flex items-center gap-1.5 pb-1.5 text-sm">
-          <input type="checkbox" name="breached" value="1" defaultChecked={filters.breached === '1'} className="h-4 w-4" /> SLA breached
+          <input
+            type="checkbox"
+            name="breached"
+            value="1"
+            defaultChecked={filters.breached === '1'}
+            className="h-4 w-4"
+          />{' '}
+          SLA breached
         </label>
         <button type="submit" className={buttonPrimary}>
           Apply filters
@@ -70,11 +115,17 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         ) : null}
       </form>
       {rows.length === 0 ? (
-        <EmptyState title={filtered ? 'No reports match these filters' : 'No open reports'}>Reports customers file on /report appear here within seconds.</EmptyState>
+        <EmptyState title={filtered ? 'No reports match these filters' : 'No open reports'}>
+          Reports customers file on /report appear here within seconds.
+        </EmptyState>
       ) : (
         <ReportQueue rows={rows} canTriage={can(actor, 'reports.triage')} staff={staff} />
       )}
-      {queue.total > rows.length ? <p className="text-sm text-slate-600 dark:text-slate-400">Showing the first {rows.length} of {queue.total}.</p> : null}
+      {queue.total > rows.length ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Showing the first {rows.length} of {queue.total}.
+        </p>
+      ) : null}
       <AutoRefresh seconds={10} />
     </div>
   );

@@ -3,7 +3,10 @@ import { SeenTracker } from './history';
 
 const isChange = (e: EvidenceFacts) => e.type === 'account.contact_changed';
 /** A risk after a change; a transaction code counts only from a device unknown before the change (checked in `evaluate`). */
-const mayBeRisk = (e: EvidenceFacts) => (e.type === 'account.2fa_changed' && e.enabled === false) || e.type === 'account.password_changed' || (e.type === 'otp.issued' && e.purpose === 'transaction');
+const mayBeRisk = (e: EvidenceFacts) =>
+  (e.type === 'account.2fa_changed' && e.enabled === false) ||
+  e.type === 'account.password_changed' ||
+  (e.type === 'otp.issued' && e.purpose === 'transaction');
 
 /**
  * Contact change, then risk (the SIM-swap / account-takeover pattern): an `account.contact_changed`
@@ -34,16 +37,29 @@ export const contactChangeThenRisk: RuleDefinition<'contact_change_then_risk'> =
         seen.add(change);
         continue;
       }
-      const known = (e: DetectionEvent) => e.deviceId !== null && e.deviceId !== undefined && seen.deviceSeen(e.deviceId, change.occurredAt, knownFor);
+      const known = (e: DetectionEvent) =>
+        e.deviceId !== null && e.deviceId !== undefined && seen.deviceSeen(e.deviceId, change.occurredAt, knownFor);
       const risky = (e: DetectionEvent) => mayBeRisk(e) && (e.type !== 'otp.issued' || !known(e));
-      const risks = events.filter((e) => e.occurredAt > change.occurredAt && e.occurredAt - change.occurredAt <= window && risky(e));
+      const risks = events.filter(
+        (e) => e.occurredAt > change.occurredAt && e.occurredAt - change.occurredAt <= window && risky(e),
+      );
       seen.add(change);
       if (risks.length === 0) continue;
       hits.push({
         evidence: [change, ...risks],
         details: {
           field: change.field ?? null,
-          followedBy: [...new Set(risks.map((e) => (e.type === 'otp.issued' ? 'transaction_otp' : e.type === 'account.password_changed' ? 'password_changed' : '2fa_disabled')))],
+          followedBy: [
+            ...new Set(
+              risks.map((e) =>
+                e.type === 'otp.issued'
+                  ? 'transaction_otp'
+                  : e.type === 'account.password_changed'
+                    ? 'password_changed'
+                    : '2fa_disabled',
+              ),
+            ),
+          ],
         },
       });
     }

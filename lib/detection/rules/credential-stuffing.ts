@@ -18,7 +18,10 @@ export const credentialStuffing: RuleDefinition<'credential_stuffing'> = {
     const failures = events.filter(isFailedLogin);
     return denseRuns(failures, s.windowMinutes * minuteMs, s.minAccounts, (e) => e.accountId).map((run) => {
       const accounts = distinct(run.map((e) => e.account));
-      return { evidence: run, details: { failures: run.length, accountCount: accounts.length, accounts: accounts.slice(0, 100) } };
+      return {
+        evidence: run,
+        details: { failures: run.length, accountCount: accounts.length, accounts: accounts.slice(0, 100) },
+      };
     });
   },
 };

@@ -21,15 +21,31 @@ const touchy: DetectionSettings = {
 };
 
 const t0 = Date.parse('2026-06-01T12:00:00Z');
-const types = ['login.succeeded', 'login.failed', 'otp.issued', 'otp.verified', 'otp.failed', 'otp.delivery_failed', 'account.contact_changed', 'account.password_changed', 'account.2fa_changed'] as const;
+const types = [
+  'login.succeeded',
+  'login.failed',
+  'otp.issued',
+  'otp.verified',
+  'otp.failed',
+  'otp.delivery_failed',
+  'account.contact_changed',
+  'account.password_changed',
+  'account.2fa_changed',
+] as const;
 
 const event = fc.record({
   type: fc.constantFrom(...types),
   minute: fc.integer({ min: 0, max: 30 }),
   account: fc.integer({ min: 1, max: 3 }),
   // Weighted towards the reasons rules count, so that short streams still make every rule fire often.
-  loginReason: fc.oneof({ arbitrary: fc.constant('bad_password'), weight: 4 }, { arbitrary: fc.constantFrom('unknown_account', 'account_locked', 'otp_failed', 'other'), weight: 4 }),
-  otpReason: fc.oneof({ arbitrary: fc.constant('incorrect'), weight: 3 }, { arbitrary: fc.constantFrom('expired', 'max_attempts'), weight: 2 }),
+  loginReason: fc.oneof(
+    { arbitrary: fc.constant('bad_password'), weight: 4 },
+    { arbitrary: fc.constantFrom('unknown_account', 'account_locked', 'otp_failed', 'other'), weight: 4 },
+  ),
+  otpReason: fc.oneof(
+    { arbitrary: fc.constant('incorrect'), weight: 3 },
+    { arbitrary: fc.constantFrom('expired', 'max_attempts'), weight: 2 },
+  ),
   purpose: fc.constantFrom('login', 'transaction', 'delivery', 'password_reset', 'contact_change'),
   otp: fc.integer({ min: 1, max: 4 }),
   enabled: fc.boolean(),
@@ -41,7 +57,19 @@ const event = fc.record({
 type Drawn = typeof event extends fc.Arbitrary<infer T> ? T : never;
 
 /** A stream on which every rule fires under `touchy`: run first, so the final check never rests on chance. */
-const base: Drawn = { type: 'login.succeeded', minute: 0, account: 1, loginReason: 'other', otpReason: 'expired', purpose: 'login', otp: 1, enabled: true, device: 'dev_a', country: 'GB', ip: '198.51.100.1' };
+const base: Drawn = {
+  type: 'login.succeeded',
+  minute: 0,
+  account: 1,
+  loginReason: 'other',
+  otpReason: 'expired',
+  purpose: 'login',
+  otp: 1,
+  enabled: true,
+  device: 'dev_a',
+  country: 'GB',
+  ip: '198.51.100.1',
+};
 const everyRuleFires: Drawn[] = [
   { ...base },
   { ...base, minute: 5, device: 'dev_b', country: 'BR' }, // new device and country; impossible travel
@@ -82,7 +110,10 @@ describe('rule evidence', () => {
       fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), (drawn) => {
         const events = toEvents(drawn);
         for (const rule of ruleList) {
-          for (const hit of rule.evaluate({ events, accountFirstEventAt: t0 - 30 * 24 * 60 * minuteMs }, touchy[rule.rule])) {
+          for (const hit of rule.evaluate(
+            { events, accountFirstEventAt: t0 - 30 * 24 * 60 * minuteMs },
+            touchy[rule.rule],
+          )) {
             hits.set(rule.rule, (hits.get(rule.rule) ?? 0) + 1);
             for (const e of hit.evidence) expect(rule.evidence(e), `${rule.rule} named ${e.type}`).toBe(true);
           }

@@ -8,7 +8,8 @@ export const signInMs = 15 * minuteMs;
  * account. Failed tries and codes merely sent do not count (an attacker's failed attempts would otherwise
  * vouch for his own device).
  */
-export const vouches = (e: DetectionEvent) => e.type === 'login.succeeded' || e.type === 'otp.verified' || e.type.startsWith('account.');
+export const vouches = (e: DetectionEvent) =>
+  e.type === 'login.succeeded' || e.type === 'otp.verified' || e.type.startsWith('account.');
 
 /**
  * When each device and country was last vouched for, read in one pass over time-ordered events. A login

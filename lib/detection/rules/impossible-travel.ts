@@ -19,7 +19,8 @@ export const impossibleTravel: RuleDefinition<'impossible_travel'> = {
   severity: 'high',
   title: 'Impossible travel',
   evidence: isLogin,
-  describe: (s) => `Two successful logins from countries further apart than ${s.maxSpeedKmh} km/h allows in the time between them (countries under ${s.minDistanceKm} km apart are not compared, but the logins around them are).`,
+  describe: (s) =>
+    `Two successful logins from countries further apart than ${s.maxSpeedKmh} km/h allows in the time between them (countries under ${s.minDistanceKm} km apart are not compared, but the logins around them are).`,
   evaluate({ events }, s) {
     const logins = events.filter((e) => isLogin(e) && e.country);
     const arrivals = new Set<number>();

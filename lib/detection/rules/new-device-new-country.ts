@@ -27,8 +27,23 @@ export const newDeviceNewCountry: RuleDefinition<'new_device_new_country'> = {
       seen.advance(e.occurredAt);
       const { deviceId, country, occurredAt: at } = e;
       const oldEnough = accountFirstEventAt !== undefined && at - accountFirstEventAt >= s.minAccountAgeDays * dayMs;
-      if (isLogin(e) && deviceId && country && oldEnough && !seen.deviceSeen(deviceId, at, lookback) && !seen.countrySeen(country, at, lookback)) {
-        hits.push({ evidence: [e], details: { deviceId, country, ip: e.ip ?? null, knownCountries: seen.countriesSeen(at, lookback).slice(0, 10) } });
+      if (
+        isLogin(e) &&
+        deviceId &&
+        country &&
+        oldEnough &&
+        !seen.deviceSeen(deviceId, at, lookback) &&
+        !seen.countrySeen(country, at, lookback)
+      ) {
+        hits.push({
+          evidence: [e],
+          details: {
+            deviceId,
+            country,
+            ip: e.ip ?? null,
+            knownCountries: seen.countriesSeen(at, lookback).slice(0, 10),
+          },
+        });
       }
       seen.add(e);
     }

@@ -20,13 +20,19 @@ export const otpGuessing: RuleDefinition<'otp_guessing'> = {
   severity: 'high',
   title: 'OTP guessing',
   evidence: isWrongCode,
-  describe: (s) => `${s.minFailures} or more wrong codes entered for one account within ${s.windowMinutes} min, counted across codes (typos on a code then verified do not count).`,
+  describe: (s) =>
+    `${s.minFailures} or more wrong codes entered for one account within ${s.windowMinutes} min, counted across codes (typos on a code then verified do not count).`,
   evaluate({ events }, s) {
     const verified = new Set(events.filter((e) => e.type === 'otp.verified' && e.otpId).map((e) => e.otpId));
     const wrong = events.filter((e) => isWrongCode(e) && !verified.has(e.otpId));
     return denseRuns(wrong, s.windowMinutes * minuteMs, s.minFailures).map((run) => ({
       evidence: run,
-      details: { failures: run.length, codes: distinct(run.map((e) => e.otpId)).length, purposes: distinct(run.map((e) => e.purpose)), ips: distinct(run.map((e) => e.ip)).slice(0, 20) },
+      details: {
+        failures: run.length,
+        codes: distinct(run.map((e) => e.otpId)).length,
+        purposes: distinct(run.map((e) => e.purpose)),
+        ips: distinct(run.map((e) => e.ip)).slice(0, 20),
+      },
     }));
   },
 };

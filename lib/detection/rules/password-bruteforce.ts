@@ -15,7 +15,11 @@ export const passwordBruteforce: RuleDefinition<'password_bruteforce'> = {
     const failures = events.filter(isWrongPassword);
     return denseRuns(failures, s.windowMinutes * minuteMs, s.minFailures).map((run) => ({
       evidence: run,
-      details: { failures: run.length, ips: distinct(run.map((e) => e.ip)).slice(0, 20), countries: distinct(run.map((e) => e.country)) },
+      details: {
+        failures: run.length,
+        ips: distinct(run.map((e) => e.ip)).slice(0, 20),
+        countries: distinct(run.map((e) => e.country)),
+      },
     }));
   },
 };

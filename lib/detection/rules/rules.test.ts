@@ -12,11 +12,22 @@ const t0 = Date.parse('2026-06-01T12:00:00Z');
 let n = 0;
 function ev(type: DetectionEvent['type'], at: number, extra: Partial<DetectionEvent> = {}): DetectionEvent {
   n += 1;
-  return { eventId: `e${n}`, type, occurredAt: at, accountId: 'acc-1', account: 'cus_1', ip: '198.51.100.9', deviceId: 'dev_home', country: 'GB', ...extra };
+  return {
+    eventId: `e${n}`,
+    type,
+    occurredAt: at,
+    accountId: 'acc-1',
+    account: 'cus_1',
+    ip: '198.51.100.9',
+    deviceId: 'dev_home',
+    country: 'GB',
+    ...extra,
+  };
 }
 const ids = (events: readonly DetectionEvent[]) => events.map((e) => e.eventId);
 const sorted = (events: DetectionEvent[]) => [...events].sort((a, b) => a.occurredAt - b.occurredAt);
-const every = (count: number, start: number, stepMs: number, make: (at: number, i: number) => DetectionEvent) => Array.from({ length: count }, (_, i) => make(start + i * stepMs, i));
+const every = (count: number, start: number, stepMs: number, make: (at: number, i: number) => DetectionEvent) =>
+  Array.from({ length: count }, (_, i) => make(start + i * stepMs, i));
 
 describe('unrequested_otp_burst', () => {
   const rule = rules.unrequested_otp_burst;
@@ -65,7 +76,8 @@ describe('unrequested_otp_burst', () => {
 describe('otp_guessing', () => {
   const rule = rules.otp_guessing;
   const s = defaults.otp_guessing;
-  const wrong = (at: number, otpId = 'o1', reason = 'incorrect') => ev('otp.failed', at, { otpId, reason, channel: 'sms', purpose: 'login' });
+  const wrong = (at: number, otpId = 'o1', reason = 'incorrect') =>
+    ev('otp.failed', at, { otpId, reason, channel: 'sms', purpose: 'login' });
 
   it('5 wrong codes within 10 min are a hit', () => {
     const tries = every(5, t0, 2 * minuteMs, (at) => wrong(at));
@@ -126,7 +138,8 @@ describe('password_bruteforce', () => {
 describe('credential_stuffing', () => {
   const rule = rules.credential_stuffing;
   const s = defaults.credential_stuffing;
-  const failed = (at: number, i: number) => ev('login.failed', at, { reason: 'bad_password', accountId: `acc-${i}`, account: `cus_${i}` });
+  const failed = (at: number, i: number) =>
+    ev('login.failed', at, { reason: 'bad_password', accountId: `acc-${i}`, account: `cus_${i}` });
 
   it('failures against 20 distinct accounts within 10 min are a hit listing the accounts', () => {
     const tries = every(20, t0, 30_000, failed);
@@ -216,7 +229,12 @@ describe('impossible_travel', () => {
 
   it('a chain of hops each under 500 km is judged by its ends: Amsterdam, Berlin, Prague, Warsaw in half an hour is one hit', () => {
     // NL–DE 279 km, DE–CZ 481 km, CZ–PL 403 km: no hop is judged alone; NL–CZ is 745 km in 20 min.
-    const chain = [login(t0, 'NL'), login(t0 + 10 * minuteMs, 'DE'), login(t0 + 20 * minuteMs, 'CZ'), login(t0 + 30 * minuteMs, 'PL')];
+    const chain = [
+      login(t0, 'NL'),
+      login(t0 + 10 * minuteMs, 'DE'),
+      login(t0 + 20 * minuteMs, 'CZ'),
+      login(t0 + 30 * minuteMs, 'PL'),
+    ];
     const hits = rule.evaluate({ events: chain }, s);
     expect(hits).toHaveLength(1);
     expect(ids(hits[0]!.evidence)).toEqual(ids([chain[0]!, chain[2]!]));
@@ -224,17 +242,26 @@ describe('impossible_travel', () => {
   });
 
   it('the same chain at a plausible pace is not a hit, nor is coming back to the same country', () => {
-    const slow = [login(t0, 'NL'), login(t0 + 3 * 60 * minuteMs, 'DE'), login(t0 + 6 * 60 * minuteMs, 'CZ'), login(t0 + 9 * 60 * minuteMs, 'PL')];
+    const slow = [
+      login(t0, 'NL'),
+      login(t0 + 3 * 60 * minuteMs, 'DE'),
+      login(t0 + 6 * 60 * minuteMs, 'CZ'),
+      login(t0 + 9 * 60 * minuteMs, 'PL'),
+    ];
     expect(rule.evaluate({ events: slow }, s)).toEqual([]);
     // Belgium–Netherlands–Belgium in minutes: the walk back stops at the first login in the same country.
-    expect(rule.evaluate({ events: [login(t0, 'BE'), login(t0 + 60_000, 'NL'), login(t0 + 120_000, 'BE')] }, s)).toEqual([]);
+    expect(
+      rule.evaluate({ events: [login(t0, 'BE'), login(t0 + 60_000, 'NL'), login(t0 + 120_000, 'BE')] }, s),
+    ).toEqual([]);
   });
 
   it('a judgeable leg that looks possible does not hide an older one that is not: Amsterdam, Berlin a minute later, Warsaw 52 min after', () => {
     // DE–PL (769 km in 52 min) is possible; NL–DE (279 km) is too short to judge; NL–PL is 970 km in 53 min.
     const events = [login(t0, 'NL'), login(t0 + minuteMs, 'DE'), login(t0 + 53 * minuteMs, 'PL')];
     const hits = rule.evaluate({ events }, s);
-    expect(hits.map((h) => h.details)).toEqual([{ from: 'NL', to: 'PL', via: ['DE'], distanceKm: 970, minutes: 53, speedKmh: 1098 }]);
+    expect(hits.map((h) => h.details)).toEqual([
+      { from: 'NL', to: 'PL', via: ['DE'], distanceKm: 970, minutes: 53, speedKmh: 1098 },
+    ]);
   });
 
   it('the evidence is the two ends: a late login in the middle of a reported trip is no new evidence', () => {
@@ -254,7 +281,12 @@ describe('impossible_travel', () => {
   });
 
   it('failed logins and unknown country codes are not travel', () => {
-    expect(rule.evaluate({ events: [login(t0, 'GB'), ev('login.failed', t0 + 60_000, { country: 'BR', reason: 'bad_password' })] }, s)).toEqual([]);
+    expect(
+      rule.evaluate(
+        { events: [login(t0, 'GB'), ev('login.failed', t0 + 60_000, { country: 'BR', reason: 'bad_password' })] },
+        s,
+      ),
+    ).toEqual([]);
     expect(rule.evaluate({ events: [login(t0, 'GB'), login(t0 + 60_000, 'XX')] }, s)).toEqual([]);
   });
 });
@@ -275,7 +307,11 @@ describe('contact_change_then_risk', () => {
   });
 
   it('2FA turned on, a login code, or a risk after 24 h is not', () => {
-    const harmless = [ev('account.2fa_changed', t0 + 60_000, { enabled: true }), ev('otp.issued', t0 + 60_000, { purpose: 'login' }), ev('account.password_changed', t0 + dayMs + 1000)];
+    const harmless = [
+      ev('account.2fa_changed', t0 + 60_000, { enabled: true }),
+      ev('otp.issued', t0 + 60_000, { purpose: 'login' }),
+      ev('account.password_changed', t0 + dayMs + 1000),
+    ];
     expect(rule.evaluate({ events: [change, ...harmless] }, s)).toEqual([]);
   });
 

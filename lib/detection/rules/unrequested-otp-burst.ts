@@ -15,18 +15,20 @@ export const unrequestedOtpBurst: RuleDefinition<'unrequested_otp_burst'> = {
   severity: 'high',
   title: 'Unrequested OTP burst',
   evidence: isIssued,
-  describe: (s) => `${s.minIssued} or more codes issued to one account within ${s.windowMinutes} min, with no successful login or verified code in between.`,
+  describe: (s) =>
+    `${s.minIssued} or more codes issued to one account within ${s.windowMinutes} min, with no successful login or verified code in between.`,
   evaluate({ events }, s) {
-    const stretches = splitAt(
-      events,
-      (e) => e.type === 'login.succeeded' || e.type === 'otp.verified',
-      isIssued,
-    );
+    const stretches = splitAt(events, (e) => e.type === 'login.succeeded' || e.type === 'otp.verified', isIssued);
     return stretches
       .flatMap((issued) => denseRuns(issued, s.windowMinutes * minuteMs, s.minIssued))
       .map((run) => ({
         evidence: run,
-        details: { issued: run.length, channels: distinct(run.map((e) => e.channel)), purposes: distinct(run.map((e) => e.purpose)), ips: distinct(run.map((e) => e.ip)).slice(0, 20) },
+        details: {
+          issued: run.length,
+          channels: distinct(run.map((e) => e.channel)),
+          purposes: distinct(run.map((e) => e.purpose)),
+          ips: distinct(run.map((e) => e.ip)).slice(0, 20),
+        },
       }));
   },
 };

@@ -5,7 +5,12 @@ import type { DetectionEvent } from '../types';
  * `min` events — or `min` distinct keys when `key` is given. Windows that share events merge into one run,
  * so a long burst is one hit, not one per sliding position. Events must be sorted by time.
  */
-export function denseRuns(events: readonly DetectionEvent[], windowMs: number, min: number, key?: (e: DetectionEvent) => string): DetectionEvent[][] {
+export function denseRuns(
+  events: readonly DetectionEvent[],
+  windowMs: number,
+  min: number,
+  key?: (e: DetectionEvent) => string,
+): DetectionEvent[][] {
   const runs: [number, number][] = [];
   const counts = new Map<string, number>();
   let left = 0;
@@ -31,7 +36,11 @@ export function denseRuns(events: readonly DetectionEvent[], windowMs: number, m
 }
 
 /** Splits events into the stretches between separators (the separators themselves are dropped). */
-export function splitAt(events: readonly DetectionEvent[], isSeparator: (e: DetectionEvent) => boolean, keep: (e: DetectionEvent) => boolean): DetectionEvent[][] {
+export function splitAt(
+  events: readonly DetectionEvent[],
+  isSeparator: (e: DetectionEvent) => boolean,
+  keep: (e: DetectionEvent) => boolean,
+): DetectionEvent[][] {
   const parts: DetectionEvent[][] = [[]];
   for (const e of events) {
     if (isSeparator(e)) parts.push([]);
@@ -40,4 +49,6 @@ export function splitAt(events: readonly DetectionEvent[], isSeparator: (e: Dete
   return parts.filter((p) => p.length > 0);
 }
 
-export const distinct = <T>(values: readonly (T | null | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+export const distinct = <T>(values: readonly (T | null | undefined)[]): T[] => [
+  ...new Set(values.filter((v): v is T => v !== null && v !== undefined)),
+];

@@ -49,7 +49,11 @@ export interface ActionSpec {
   /** A refusal that no retry fixes, e.g. approving one's own request. */
   refuse?: (a: AccountRow, tx: Tx) => Promise<string | null>;
   /** The imposed columns to set; the version is bumped by the runner. */
-  change: (a: AccountRow, now: Date, tx: Tx) => Promise<Partial<typeof accounts.$inferInsert>> | Partial<typeof accounts.$inferInsert>;
+  change: (
+    a: AccountRow,
+    now: Date,
+    tx: Tx,
+  ) => Promise<Partial<typeof accounts.$inferInsert>> | Partial<typeof accounts.$inferInsert>;
   /** Notice template key for the customer, if the action tells them. */
   notice?: Parameters<typeof noticeFor>[0];
   /** Whether the account changes at all (a 2FA-off request only files the request). */
@@ -60,8 +64,18 @@ export interface ActionSpec {
   skipVersionCheck?: boolean;
 }
 
-async function claimKey(tx: Tx, actor: Actor, key: string, action: string, targetId: string): Promise<AccountActionResult | null> {
-  const [claimed] = await tx.insert(staffActionRequests).values({ idempotencyKey: key, actorId: actor.id, action, targetId }).onConflictDoNothing().returning({ key: staffActionRequests.idempotencyKey });
+async function claimKey(
+  tx: Tx,
+  actor: Actor,
+  key: string,
+  action: string,
+  targetId: string,
+): Promise<AccountActionResult | null> {
+  const [claimed] = await tx
+    .insert(staffActionRequests)
+    .values({ idempotencyKey: key, actorId: actor.id, action, targetId })
+    .onConflictDoNothing()
+    .returning({ key: staffActionRequests.idempotencyKey });
   if (claimed) return null;
   // The first submission has committed (the insert above waited for it): answer what it answered.
   const [first] = await tx.select().from(staffActionRequests).where(eq(staffActionRequests.idempotencyKey, key));
@@ -77,7 +91,13 @@ async function claimKey(tx: Tx, actor: Actor, key: string, action: string, targe
  * page gets a conflict with the fresh state), changes the imposed state, writes the audit row and queues
  * the webhook and the customer notice. Events never undo what this sets (store-events leaves these columns).
  */
-export async function runAccountAction(db: Db, actor: Actor, rawInput: unknown, spec: ActionSpec, extra?: (input: AccountActionInput) => void): Promise<AccountActionResult> {
+export async function runAccountAction(
+  db: Db,
+  actor: Actor,
+  rawInput: unknown,
+  spec: ActionSpec,
+  extra?: (input: AccountActionInput) => void,
+): Promise<AccountActionResult> {
   requirePermission(actor, spec.permission);
   const input = parseInput(AccountActionInput, rawInput);
   extra?.(input);
@@ -85,7 +105,12 @@ export async function runAccountAction(db: Db, actor: Actor, rawInput: unknown, 
 }
 
 /** The same, inside the caller's transaction (the report playbook runs several actions in one). */
-export async function applyAccountAction(tx: Tx, actor: Actor, input: AccountActionInput, spec: ActionSpec): Promise<AccountActionResult> {
+export async function applyAccountAction(
+  tx: Tx,
+  actor: Actor,
+  input: AccountActionInput,
+  spec: ActionSpec,
+): Promise<AccountActionResult> {
   requirePermission(actor, spec.permission);
   {
     const replay = await claimKey(tx, actor, input.idempotencyKey, spec.action, input.accountId);
@@ -104,7 +129,10 @@ export async function applyAccountAction(tx: Tx, actor: Actor, input: AccountAct
     const refusal = await spec.refuse?.(account, tx);
     if (refusal) throw conflict(refusal, securityState(account));
     if (!spec.skipVersionCheck && account.version !== input.version) {
-      throw conflict('This account changed since you loaded the page. Here is its state now; check it and try again if it still applies.', securityState(account));
+      throw conflict(
+        'This account changed since you loaded the page. Here is its state now; check it and try again if it still applies.',
+        securityState(account),
+      );
     }
     const now = new Date();
     let updated = account;
@@ -124,13 +152,33 @@ export async function applyAccountAction(tx: Tx, actor: Actor, input: AccountAct
       targetType: 'account',
       targetId: account.id,
       reason: `${reasonLabels[input.reasonCode]}: ${input.note}`,
-      before: { status: before.status, passwordResetRequired: before.passwordResetRequired, twoFactor: before.twoFactor, sessionsValidAfter: before.sessionsValidAfter, version: before.version },
-      after: { status: after.status, passwordResetRequired: after.passwordResetRequired, twoFactor: after.twoFactor, sessionsValidAfter: after.sessionsValidAfter, version: after.version },
+      before: {
+        status: before.status,
+        passwordResetRequired: before.passwordResetRequired,
+        twoFactor: before.twoFactor,
+        sessionsValidAfter: before.sessionsValidAfter,
+        version: before.version,
+      },
+      after: {
+        status: after.status,
+        passwordResetRequired: after.passwordResetRequired,
+        twoFactor: after.twoFactor,
+        sessionsValidAfter: after.sessionsValidAfter,
+        version: after.version,
+      },
     });
     if (spec.touchesAccount !== false) {
       await enqueueSecurityChange(
         tx,
-        { accountId: account.id, externalId: account.externalId, action: spec.action, state: after, actor: { email: actor.email, role: actor.role }, reasonCode: input.reasonCode, at: now },
+        {
+          accountId: account.id,
+          externalId: account.externalId,
+          action: spec.action,
+          state: after,
+          actor: { email: actor.email, role: actor.role },
+          reasonCode: input.reasonCode,
+          at: now,
+        },
         spec.notice ? noticeFor(spec.notice, updated) : null,
       );
     }

@@ -23,13 +23,23 @@ let admin: StaffActor;
 let otherAdmin: StaffActor;
 
 beforeAll(async () => {
-  const [a, b, c, d] = await Promise.all([makeStaff(db(), 'agent'), makeStaff(db(), 'analyst'), makeStaff(db(), 'admin'), makeStaff(db(), 'admin')]);
+  const [a, b, c, d] = await Promise.all([
+    makeStaff(db(), 'agent'),
+    makeStaff(db(), 'analyst'),
+    makeStaff(db(), 'admin'),
+    makeStaff(db(), 'admin'),
+  ]);
   [agent, analyst, admin, otherAdmin] = [a.actor, b.actor, c.actor, d.actor];
 });
 
 async function makeAccount(overrides: Partial<typeof accounts.$inferInsert> = {}) {
   const now = new Date();
-  const row = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email: 'someone@example.com', firstEventAt: now, ...overrides });
+  const row = await insertAccount(db(), {
+    externalId: `cus_${uniqueSuffix()}`,
+    email: 'someone@example.com',
+    firstEventAt: now,
+    ...overrides,
+  });
   return row;
 }
 const input = (account: { id: string; version: number }, extra: Record<string, unknown> = {}) => ({
@@ -40,17 +50,28 @@ const input = (account: { id: string; version: number }, extra: Record<string, u
   note: 'Customer called: codes they did not ask for',
   ...extra,
 });
-const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ServiceError ? e.code : String(e)));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof ServiceError ? e.code : String(e)),
+  );
 const reload = async (id: string) => (await db().select().from(accounts).where(eq(accounts.id, id)))[0]!;
-const auditRows = (id: string) => db().select().from(auditLog).where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, id)));
+const auditRows = (id: string) =>
+  db()
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, id)));
 
 describe('who may do what (the DESIGN.md table, as service calls)', () => {
   const actions = {
-    forcePasswordReset: (actor: StaffActor, a: { id: string; version: number }) => forcePasswordReset(db(), actor, input(a)),
+    forcePasswordReset: (actor: StaffActor, a: { id: string; version: number }) =>
+      forcePasswordReset(db(), actor, input(a)),
     revokeSessions: (actor: StaffActor, a: { id: string; version: number }) => revokeSessions(db(), actor, input(a)),
     lock: (actor: StaffActor, a: { id: string; version: number }) => lockAccount(db(), actor, input(a)),
-    enableTwoFactor: (actor: StaffActor, a: { id: string; version: number }) => enableTwoFactor(db(), actor, input(a, { method: 'totp' })),
-    requestTwoFactorOff: (actor: StaffActor, a: { id: string; version: number }) => requestTwoFactorOff(db(), actor, input(a)),
+    enableTwoFactor: (actor: StaffActor, a: { id: string; version: number }) =>
+      enableTwoFactor(db(), actor, input(a, { method: 'totp' })),
+    requestTwoFactorOff: (actor: StaffActor, a: { id: string; version: number }) =>
+      requestTwoFactorOff(db(), actor, input(a)),
   };
   it.each(Object.keys(actions))('%s: agents and admins may, analysts are refused and nothing changes', async (name) => {
     const act = actions[name as keyof typeof actions];
@@ -83,7 +104,10 @@ describe('who may do what (the DESIGN.md table, as service calls)', () => {
     expect(await code(approveTwoFactorOff(db(), analyst, input(a, { requestId: request!.id })))).toBe('forbidden');
     expect(await code(approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id })))).toBe('conflict');
     expect((await reload(a.id)).twoFactorRequired).toBe(true);
-    expect(await approveTwoFactorOff(db(), otherAdmin, input(a, { requestId: request!.id }))).toMatchObject({ changed: true, state: { twoFactor: { required: false, method: null } } });
+    expect(await approveTwoFactorOff(db(), otherAdmin, input(a, { requestId: request!.id }))).toMatchObject({
+      changed: true,
+      state: { twoFactor: { required: false, method: null } },
+    });
   });
 });
 
@@ -95,29 +119,54 @@ describe('each action', () => {
     const row = await reload(a.id);
     expect(row.sessionsValidAfter).not.toBeNull();
     const [audit] = await auditRows(a.id);
-    expect(audit).toMatchObject({ action: 'account.lock', actorEmail: agent.email, reason: 'Suspected account takeover: Customer called: codes they did not ask for', before: { status: 'active' }, after: { status: 'locked' } });
-    const notices = await db().select().from(outbox).where(and(eq(outbox.accountId, a.id), eq(outbox.kind, 'notice')));
-    expect(notices.map((n) => n.payload)).toEqual([expect.objectContaining({ channel: 'email', to: 'someone@example.com' })]);
-    expect(await unlockAccount(db(), agent, input(row))).toMatchObject({ changed: true, state: { status: 'active', version: 3 } });
+    expect(audit).toMatchObject({
+      action: 'account.lock',
+      actorEmail: agent.email,
+      reason: 'Suspected account takeover: Customer called: codes they did not ask for',
+      before: { status: 'active' },
+      after: { status: 'locked' },
+    });
+    const notices = await db()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.accountId, a.id), eq(outbox.kind, 'notice')));
+    expect(notices.map((n) => n.payload)).toEqual([
+      expect.objectContaining({ channel: 'email', to: 'someone@example.com' }),
+    ]);
+    expect(await unlockAccount(db(), agent, input(row))).toMatchObject({
+      changed: true,
+      state: { status: 'active', version: 3 },
+    });
   });
 
   it('a forced reset is recorded in the audit row (a field named after a password is not a secret)', async () => {
     const a = await makeAccount();
     await forcePasswordReset(db(), agent, input(a));
     const [audit] = await auditRows(a.id);
-    expect(audit).toMatchObject({ action: 'account.force_password_reset', before: { passwordResetRequired: false }, after: { passwordResetRequired: true } });
+    expect(audit).toMatchObject({
+      action: 'account.force_password_reset',
+      before: { passwordResetRequired: false },
+      after: { passwordResetRequired: true },
+    });
   });
 
   it('an effect already in place changes nothing and says so', async () => {
     const a = await makeAccount({ status: 'locked' });
-    expect(await lockAccount(db(), agent, input(a))).toMatchObject({ changed: false, message: 'The account is already locked; nothing changed.', state: { version: 1 } });
+    expect(await lockAccount(db(), agent, input(a))).toMatchObject({
+      changed: false,
+      message: 'The account is already locked; nothing changed.',
+      state: { version: 1 },
+    });
     expect(await auditRows(a.id)).toEqual([]);
   });
 
   it('a double submit (same idempotency key, even at once) makes one change and one audit row, and answers the same', async () => {
     const a = await makeAccount();
     const same = input(a);
-    const [first, second] = await Promise.all([forcePasswordReset(db(), agent, same), forcePasswordReset(db(), agent, same)]);
+    const [first, second] = await Promise.all([
+      forcePasswordReset(db(), agent, same),
+      forcePasswordReset(db(), agent, same),
+    ]);
     expect([first.changed, second.changed].sort()).toEqual([true, true]);
     expect([first.replayed, second.replayed].filter(Boolean)).toHaveLength(1);
     expect(await auditRows(a.id)).toHaveLength(1);
@@ -136,7 +185,13 @@ describe('each action', () => {
 
   it('bad input names the fields and stores nothing', async () => {
     const a = await makeAccount();
-    const error = (await lockAccount(db(), agent, { accountId: a.id, version: 1, idempotencyKey: randomUUID(), reasonCode: 'because', note: ' ' }).catch((e: unknown) => e)) as ServiceError;
+    const error = (await lockAccount(db(), agent, {
+      accountId: a.id,
+      version: 1,
+      idempotencyKey: randomUUID(),
+      reasonCode: 'because',
+      note: ' ',
+    }).catch((e: unknown) => e)) as ServiceError;
     expect(error.code).toBe('invalid');
     expect(Object.keys(error.fieldErrors!).sort()).toEqual(['note', 'reasonCode']);
     expect(await code(enableTwoFactor(db(), agent, input(a, { method: 'pigeon' })))).toBe('invalid');
@@ -149,10 +204,14 @@ describe('each action', () => {
     const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
     // Meanwhile another agent, after a takeover, requires the authenticator app instead.
     await enableTwoFactor(db(), agent, input(a, { method: 'totp' }));
-    const error = (await approveTwoFactorOff(db(), admin, input({ id: a.id, version: 2 }, { requestId: request!.id })).catch((e: unknown) => e)) as ServiceError;
+    const error = (await approveTwoFactorOff(
+      db(),
+      admin,
+      input({ id: a.id, version: 2 }, { requestId: request!.id }),
+    ).catch((e: unknown) => e)) as ServiceError;
     expect(error.code).toBe('conflict');
     expect(error.message).toContain('changed this account’s 2FA');
-    expect((await reload(a.id))).toMatchObject({ twoFactorRequired: true, twoFactorRequiredMethod: 'totp' });
+    expect(await reload(a.id)).toMatchObject({ twoFactorRequired: true, twoFactorRequiredMethod: 'totp' });
   });
 
   it('a 2FA-off request expires after 24 h and cannot be approved then; a new one can be filed', async () => {
@@ -162,8 +221,13 @@ describe('each action', () => {
     expect(again.changed).toBe(false);
     expect(again.message).toContain('already requested');
     const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
-    await db().update(twoFactorOffRequests).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(twoFactorOffRequests.id, request!.id));
-    const error = (await approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id })).catch((e: unknown) => e)) as ServiceError;
+    await db()
+      .update(twoFactorOffRequests)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(twoFactorOffRequests.id, request!.id));
+    const error = (await approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id })).catch(
+      (e: unknown) => e,
+    )) as ServiceError;
     expect(error.message).toContain('expired');
     expect(await requestTwoFactorOff(db(), agent, input(a))).toMatchObject({ changed: true });
   });
@@ -173,7 +237,15 @@ describe('each action', () => {
     const a = await makeAccount();
     const reset = await forcePasswordReset(db(), agent, input(a));
     expect(reset.state.passwordResetRequired).toBe(true);
-    const changed = (at: number) => ingestBatch(db(), [{ id: `evt_${uniqueSuffix()}`, type: 'account.password_changed', occurredAt: new Date(at).toISOString(), account: { id: a.externalId } }]);
+    const changed = (at: number) =>
+      ingestBatch(db(), [
+        {
+          id: `evt_${uniqueSuffix()}`,
+          type: 'account.password_changed',
+          occurredAt: new Date(at).toISOString(),
+          account: { id: a.externalId },
+        },
+      ]);
     await changed(Date.now() - 3_600_000); // a change from before the reset does not count
     expect((await forcePasswordReset(db(), agent, input({ id: a.id, version: 2 }))).changed).toBe(false);
     await changed(Date.now());
@@ -181,23 +253,42 @@ describe('each action', () => {
     expect(now.version).toBe(2); // the event changed nothing staff imposed
     const { securityState } = await import('@/lib/accounts/security-state');
     expect(securityState(now).passwordResetRequired).toBe(false);
-    expect(await forcePasswordReset(db(), agent, input(now))).toMatchObject({ changed: true, state: { passwordResetRequired: true, version: 3 } });
+    expect(await forcePasswordReset(db(), agent, input(now))).toMatchObject({
+      changed: true,
+      state: { passwordResetRequired: true, version: 3 },
+    });
   });
 
-  it("2FA off for a customer who enrolled it themselves: due on the security state until the platform reports a 2FA change after the approval", async () => {
+  it('2FA off for a customer who enrolled it themselves: due on the security state until the platform reports a 2FA change after the approval', async () => {
     const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
     const { securityState } = await import('@/lib/accounts/security-state');
-    const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'totp', reportedTwoFactorObservedAt: new Date(Date.now() - 86_400_000) });
+    const a = await makeAccount({
+      reportedTwoFactorEnabled: true,
+      reportedTwoFactorMethod: 'totp',
+      reportedTwoFactorObservedAt: new Date(Date.now() - 86_400_000),
+    });
     await requestTwoFactorOff(db(), agent, input(a));
     const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
     const approved = await approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id }));
-    expect(approved).toMatchObject({ changed: true, state: { twoFactor: { required: false, disableRequired: true }, reported: { twoFactor: { enabled: true } } } });
+    expect(approved).toMatchObject({
+      changed: true,
+      state: { twoFactor: { required: false, disableRequired: true }, reported: { twoFactor: { enabled: true } } },
+    });
     // Asking again while the platform has not acted is pointless, and says why.
     const again = await requestTwoFactorOff(db(), agent, input({ id: a.id, version: approved.state.version }));
     expect(again.changed).toBe(false);
     expect(again.message).toContain('already approved');
     const reported = (enabled: boolean, at: number) =>
-      ingestBatch(db(), [{ id: `evt_${uniqueSuffix()}`, type: 'account.2fa_changed', enabled, ...(enabled ? { method: 'sms' } : {}), occurredAt: new Date(at).toISOString(), account: { id: a.externalId } }]);
+      ingestBatch(db(), [
+        {
+          id: `evt_${uniqueSuffix()}`,
+          type: 'account.2fa_changed',
+          enabled,
+          ...(enabled ? { method: 'sms' } : {}),
+          occurredAt: new Date(at).toISOString(),
+          account: { id: a.externalId },
+        },
+      ]);
     await reported(true, Date.now() - 3_600_000); // a report from before the approval does not count
     expect(securityState(await reload(a.id)).twoFactor.disableRequired).toBe(true);
     await reported(false, Date.now());
@@ -207,9 +298,16 @@ describe('each action', () => {
   });
 
   it('requiring 2FA again withdraws an approved turn-off the platform has not carried out', async () => {
-    const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'sms', twoFactorOffApprovedAt: new Date(Date.now() - 60_000) });
+    const a = await makeAccount({
+      reportedTwoFactorEnabled: true,
+      reportedTwoFactorMethod: 'sms',
+      twoFactorOffApprovedAt: new Date(Date.now() - 60_000),
+    });
     const required = await enableTwoFactor(db(), agent, input(a, { method: 'sms' }));
-    expect(required).toMatchObject({ changed: true, state: { twoFactor: { required: true, method: 'sms', disableRequired: false } } });
+    expect(required).toMatchObject({
+      changed: true,
+      state: { twoFactor: { required: true, method: 'sms', disableRequired: false } },
+    });
     expect((await reload(a.id)).twoFactorOffApprovedAt).toBeNull();
   });
 
@@ -217,7 +315,15 @@ describe('each action', () => {
     const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
     const a = await makeAccount();
     const locked = await lockAccount(db(), agent, input(a));
-    await ingestBatch(db(), [{ id: `evt_${uniqueSuffix()}`, type: 'account.2fa_changed', occurredAt: new Date().toISOString(), account: { id: a.externalId, email: 'new@example.com' }, enabled: false }]);
+    await ingestBatch(db(), [
+      {
+        id: `evt_${uniqueSuffix()}`,
+        type: 'account.2fa_changed',
+        occurredAt: new Date().toISOString(),
+        account: { id: a.externalId, email: 'new@example.com' },
+        enabled: false,
+      },
+    ]);
     const row = await reload(a.id);
     expect(row).toMatchObject({ status: 'locked', version: locked.state.version, email: 'new@example.com' });
   });
@@ -228,8 +334,19 @@ describe('GET /api/v1/accounts/{id}/security', () => {
     const { key } = await makeApiKey(db(), ['accounts:read']);
     const writer = await makeApiKey(db(), ['events:write']);
     const options = { db: () => Promise.resolve(db()) };
-    const read = (externalId: string, k = key) => handleSecurityRequest(new Request(`http://localhost/api/v1/accounts/${externalId}/security`, { headers: { authorization: `Bearer ${k}` } }), externalId, options);
-    const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'sms', phone: '+447700900123' });
+    const read = (externalId: string, k = key) =>
+      handleSecurityRequest(
+        new Request(`http://localhost/api/v1/accounts/${externalId}/security`, {
+          headers: { authorization: `Bearer ${k}` },
+        }),
+        externalId,
+        options,
+      );
+    const a = await makeAccount({
+      reportedTwoFactorEnabled: true,
+      reportedTwoFactorMethod: 'sms',
+      phone: '+447700900123',
+    });
     expect(await (await read(a.externalId)).json()).toEqual({
       status: 'active',
       passwordResetRequired: false,
@@ -241,16 +358,29 @@ describe('GET /api/v1/accounts/{id}/security', () => {
     const locked = await lockAccount(db(), agent, input(a));
     const reset = await forcePasswordReset(db(), agent, input({ id: a.id, version: locked.state.version }));
     await enableTwoFactor(db(), agent, input({ id: a.id, version: reset.state.version }, { method: 'totp' }));
-    expect(await (await read(a.externalId)).json()).toMatchObject({ status: 'locked', passwordResetRequired: true, twoFactor: { required: true, method: 'totp' }, version: 4 });
+    expect(await (await read(a.externalId)).json()).toMatchObject({
+      status: 'locked',
+      passwordResetRequired: true,
+      twoFactor: { required: true, method: 'totp' },
+      version: 4,
+    });
     expect((await read('cus_never_seen')).status).toBe(404);
     expect((await read(a.externalId, writer.key)).status).toBe(403);
   });
 
   it('the webhook is queued in the same transaction when an admin configured one', async () => {
-    await db().insert(settings).values({ key: 'webhook', value: { url: 'http://127.0.0.1:9/hook', secret: 'whsec_test', enabled: true } }).onConflictDoNothing();
+    await db()
+      .insert(settings)
+      .values({ key: 'webhook', value: { url: 'http://127.0.0.1:9/hook', secret: 'whsec_test', enabled: true } })
+      .onConflictDoNothing();
     const a = await makeAccount();
     await lockAccount(db(), systemActor, input(a)); // the CLI actor: every permission, no staff id
-    const rows = await db().select().from(outbox).where(and(eq(outbox.accountId, a.id), eq(outbox.kind, 'webhook')));
-    expect(rows.map((r) => r.payload)).toEqual([expect.objectContaining({ type: 'account.security_changed', accountId: a.externalId, action: 'account.lock' })]);
+    const rows = await db()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.accountId, a.id), eq(outbox.kind, 'webhook')));
+    expect(rows.map((r) => r.payload)).toEqual([
+      expect.objectContaining({ type: 'account.security_changed', accountId: a.externalId, action: 'account.lock' }),
+    ]);
   });
 });

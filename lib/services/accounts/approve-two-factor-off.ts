@@ -40,7 +40,10 @@ export async function approveTwoFactorOff(db: Db, actor: Actor, input: unknown):
       if (!request) return 'There is no such request for this account.';
       if (request.requestedBy === actor.id) return 'You asked for this yourself: a different admin must approve it.';
       if (request.status !== 'pending') return `This request is ${request.status}.`;
-      if (request.imposedRequired !== null && (request.imposedRequired !== a.twoFactorRequired || request.imposedMethod !== a.twoFactorRequiredMethod)) {
+      if (
+        request.imposedRequired !== null &&
+        (request.imposedRequired !== a.twoFactorRequired || request.imposedMethod !== a.twoFactorRequiredMethod)
+      ) {
         return 'Someone changed this account’s 2FA since the request was filed; it no longer applies. Ask again if it still should be turned off.';
       }
       if (request.expiresAt.getTime() < Date.now()) {
@@ -51,7 +54,10 @@ export async function approveTwoFactorOff(db: Db, actor: Actor, input: unknown):
     },
     change: (_a, now) => ({ twoFactorRequired: false, twoFactorRequiredMethod: null, twoFactorOffApprovedAt: now }),
     after: async (tx) => {
-      await tx.update(twoFactorOffRequests).set({ status: 'approved', decidedBy: actor.id, decidedAt: sql`now()` }).where(eq(twoFactorOffRequests.id, requestId));
+      await tx
+        .update(twoFactorOffRequests)
+        .set({ status: 'approved', decidedBy: actor.id, decidedAt: sql`now()` })
+        .where(eq(twoFactorOffRequests.id, requestId));
     },
     notice: 'disable_2fa',
     done: (a) =>

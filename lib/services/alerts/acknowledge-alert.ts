@@ -5,7 +5,11 @@ import { parseInput } from '@/lib/validation';
 import { AlertRef, moveAlert, type AlertChangeResult } from './alert-workflow';
 
 /** open → acknowledged: someone is on it. */
-export async function acknowledgeAlert(db: Db, actor: Actor, input: { alertId: string; version: number | string }): Promise<AlertChangeResult> {
+export async function acknowledgeAlert(
+  db: Db,
+  actor: Actor,
+  input: { alertId: string; version: number | string },
+): Promise<AlertChangeResult> {
   requirePermission(actor, 'alerts.manage');
   return moveAlert(db, actor, parseInput(AlertRef, input), 'acknowledged', null);
 }

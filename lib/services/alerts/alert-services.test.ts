@@ -19,7 +19,12 @@ let analyst: StaffActor;
 let admin: StaffActor;
 
 beforeAll(async () => {
-  const [a, b, c, d] = await Promise.all([makeStaff(db(), 'agent'), makeStaff(db(), 'agent'), makeStaff(db(), 'analyst'), makeStaff(db(), 'admin')]);
+  const [a, b, c, d] = await Promise.all([
+    makeStaff(db(), 'agent'),
+    makeStaff(db(), 'agent'),
+    makeStaff(db(), 'analyst'),
+    makeStaff(db(), 'admin'),
+  ]);
   [agent, otherAgent, analyst, admin] = [a.actor, b.actor, c.actor, d.actor];
 });
 
@@ -27,35 +32,72 @@ async function makeAlert(overrides: Partial<typeof alerts.$inferInsert> = {}) {
   const now = new Date();
   const [row] = await db()
     .insert(alerts)
-    .values({ rule: 'otp_guessing', severity: 'high', subjectType: 'account', subjectId: `cus_${uniqueSuffix()}`, firstSeen: now, lastSeen: now, evidenceCount: 0, ...overrides })
+    .values({
+      rule: 'otp_guessing',
+      severity: 'high',
+      subjectType: 'account',
+      subjectId: `cus_${uniqueSuffix()}`,
+      firstSeen: now,
+      lastSeen: now,
+      evidenceCount: 0,
+      ...overrides,
+    })
     .returning();
   return row!;
 }
-const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ServiceError ? e.code : String(e)));
-const audits = (alertId: string) => db().select().from(auditLog).where(and(eq(auditLog.targetType, 'alert'), eq(auditLog.targetId, alertId)));
+const code = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof ServiceError ? e.code : String(e)),
+  );
+const audits = (alertId: string) =>
+  db()
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, 'alert'), eq(auditLog.targetId, alertId)));
 
 describe('the alert workflow', () => {
   it('open → acknowledged → resolved, each step audited with its reason', async () => {
     const a = await makeAlert();
-    expect(await acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 })).toMatchObject({ changed: true, alert: { status: 'acknowledged', version: 2 } });
-    expect(await resolveAlert(db(), agent, { alertId: a.id, version: 2, reason: 'Customer confirmed; password reset forced' })).toMatchObject({ changed: true, alert: { status: 'resolved', version: 3 } });
+    expect(await acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 })).toMatchObject({
+      changed: true,
+      alert: { status: 'acknowledged', version: 2 },
+    });
+    expect(
+      await resolveAlert(db(), agent, {
+        alertId: a.id,
+        version: 2,
+        reason: 'Customer confirmed; password reset forced',
+      }),
+    ).toMatchObject({ changed: true, alert: { status: 'resolved', version: 3 } });
     const trail = await audits(a.id);
     expect(trail.map((t) => t.action).sort()).toEqual(['alert.acknowledge', 'alert.resolve']);
-    expect(trail.find((t) => t.action === 'alert.resolve')).toMatchObject({ reason: 'Customer confirmed; password reset forced', before: { status: 'acknowledged' }, after: { status: 'resolved' } });
+    expect(trail.find((t) => t.action === 'alert.resolve')).toMatchObject({
+      reason: 'Customer confirmed; password reset forced',
+      before: { status: 'acknowledged' },
+      after: { status: 'resolved' },
+    });
   });
 
   it('no resolving or dismissing without a reason (invalid, naming the field; nothing changes)', async () => {
     const a = await makeAlert();
-    const error = await resolveAlert(db(), agent, { alertId: a.id, version: 1, reason: '   ' }).catch((e: unknown) => e);
+    const error = await resolveAlert(db(), agent, { alertId: a.id, version: 1, reason: '   ' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).fieldErrors).toHaveProperty('reason');
     expect(await code(dismissAlert(db(), agent, { alertId: a.id, version: 1 }))).toBe('invalid');
-    expect((await db().select().from(alerts).where(eq(alerts.id, a.id)))[0]).toMatchObject({ status: 'open', version: 1 });
+    expect((await db().select().from(alerts).where(eq(alerts.id, a.id)))[0]).toMatchObject({
+      status: 'open',
+      version: 1,
+    });
   });
 
   it('resolved and dismissed are final: any move from them is a conflict carrying the current state', async () => {
     const a = await makeAlert({ status: 'dismissed', resolutionReason: 'false positive' });
-    const error = (await acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 }).catch((e: unknown) => e)) as ServiceError;
+    const error = (await acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 }).catch(
+      (e: unknown) => e,
+    )) as ServiceError;
     expect(error.code).toBe('conflict');
     expect(error.current).toMatchObject({ id: a.id, status: 'dismissed' });
     expect(await code(resolveAlert(db(), agent, { alertId: a.id, version: 1, reason: 'x' }))).toBe('conflict');
@@ -84,23 +126,37 @@ describe('the alert workflow', () => {
 
   it('assigns to an active agent or admin only, and unassigns', async () => {
     const a = await makeAlert();
-    expect(await assignAlert(db(), agent, { alertId: a.id, version: 1, assigneeId: agent.id })).toMatchObject({ changed: true, alert: { assigneeId: agent.id } });
+    expect(await assignAlert(db(), agent, { alertId: a.id, version: 1, assigneeId: agent.id })).toMatchObject({
+      changed: true,
+      alert: { assigneeId: agent.id },
+    });
     expect(await code(assignAlert(db(), agent, { alertId: a.id, version: 2, assigneeId: analyst.id }))).toBe('invalid');
-    expect(await assignAlert(db(), admin, { alertId: a.id, version: 2, assigneeId: null })).toMatchObject({ changed: true, message: 'Unassigned.' });
+    expect(await assignAlert(db(), admin, { alertId: a.id, version: 2, assigneeId: null })).toMatchObject({
+      changed: true,
+      message: 'Unassigned.',
+    });
   });
 
   it('agents and admins act; analysts read but cannot act', async () => {
     const a = await makeAlert();
     expect(await code(acknowledgeAlert(db(), analyst, { alertId: a.id, version: 1 }))).toBe('forbidden');
-    expect(await code(bulkChangeAlerts(db(), analyst, { to: 'acknowledged', alerts: [{ alertId: a.id, version: 1 }] }))).toBe('forbidden');
+    expect(
+      await code(bulkChangeAlerts(db(), analyst, { to: 'acknowledged', alerts: [{ alertId: a.id, version: 1 }] })),
+    ).toBe('forbidden');
     expect((await alertDetail(db(), analyst, a.id)).alert.status).toBe('open');
     expect(await code(acknowledgeAlert(db(), admin, { alertId: a.id, version: 1 }))).toBe('ok');
   });
 
   it('bulk dismiss: one reason, each alert checked on its own, the summary names what was skipped', async () => {
     const [a, b, c] = await Promise.all([makeAlert(), makeAlert({ status: 'dismissed' }), makeAlert({ version: 5 })]);
-    expect(await code(bulkChangeAlerts(db(), agent, { to: 'dismissed', alerts: [{ alertId: a.id, version: 1 }] }))).toBe('invalid');
-    const r = await bulkChangeAlerts(db(), agent, { to: 'dismissed', reason: 'test traffic from QA', alerts: [a, b, c].map((x) => ({ alertId: x.id, version: 1 })) });
+    expect(
+      await code(bulkChangeAlerts(db(), agent, { to: 'dismissed', alerts: [{ alertId: a.id, version: 1 }] })),
+    ).toBe('invalid');
+    const r = await bulkChangeAlerts(db(), agent, {
+      to: 'dismissed',
+      reason: 'test traffic from QA',
+      alerts: [a, b, c].map((x) => ({ alertId: x.id, version: 1 })),
+    });
     expect(r).toMatchObject({ changed: 1, unchanged: 1, conflicts: 1 });
     expect(r.message).toContain('1 skipped');
   });
@@ -116,8 +172,12 @@ describe('the queue', () => {
     const onlyBrute = await alertQueue(db(), analyst, { status: 'active', rule: 'password_bruteforce' });
     expect(onlyBrute.alerts.every((a) => a.rule === 'password_bruteforce')).toBe(true);
     await assignAlert(db(), agent, { alertId: medium.id, version: 1, assigneeId: agent.id });
-    expect((await alertQueue(db(), agent, { status: 'active', assignee: 'me' })).alerts.map((a) => a.id)).toContain(medium.id);
-    expect((await alertQueue(db(), agent, { status: 'active', assignee: 'unassigned' })).alerts.map((a) => a.id)).not.toContain(medium.id);
+    expect((await alertQueue(db(), agent, { status: 'active', assignee: 'me' })).alerts.map((a) => a.id)).toContain(
+      medium.id,
+    );
+    expect(
+      (await alertQueue(db(), agent, { status: 'active', assignee: 'unassigned' })).alerts.map((a) => a.id),
+    ).not.toContain(medium.id);
   });
 
   it('an account lists its own alerts only', async () => {

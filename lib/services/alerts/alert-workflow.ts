@@ -23,7 +23,10 @@ export const AlertRef = z.object({
 export const Reason = storableText(1000).trim().min(1, 'is required to resolve or dismiss an alert');
 
 /** The alert's state as a conflict returns it: what the caller must look at before trying again. */
-export type AlertState = Pick<typeof alerts.$inferSelect, 'id' | 'status' | 'assigneeId' | 'version' | 'resolutionReason'>;
+export type AlertState = Pick<
+  typeof alerts.$inferSelect,
+  'id' | 'status' | 'assigneeId' | 'version' | 'resolutionReason'
+>;
 
 export interface AlertChangeResult {
   changed: boolean;
@@ -31,7 +34,13 @@ export interface AlertChangeResult {
   alert: AlertState;
 }
 
-const stateOf = (a: typeof alerts.$inferSelect): AlertState => ({ id: a.id, status: a.status, assigneeId: a.assigneeId, version: a.version, resolutionReason: a.resolutionReason });
+const stateOf = (a: typeof alerts.$inferSelect): AlertState => ({
+  id: a.id,
+  status: a.status,
+  assigneeId: a.assigneeId,
+  version: a.version,
+  resolutionReason: a.resolutionReason,
+});
 
 async function lockAlert(tx: Tx, alertId: string) {
   const [alert] = await tx.select().from(alerts).where(eq(alerts.id, alertId)).for('update');
@@ -84,7 +93,13 @@ export async function changeAlert(
 }
 
 /** A status move (acknowledge, resolve, dismiss) with the workflow's rules. */
-export function moveAlert(db: Db, actor: Actor, ref: z.infer<typeof AlertRef>, to: AlertStatus, reason: string | null): Promise<AlertChangeResult> {
+export function moveAlert(
+  db: Db,
+  actor: Actor,
+  ref: z.infer<typeof AlertRef>,
+  to: AlertStatus,
+  reason: string | null,
+): Promise<AlertChangeResult> {
   const closing = to === 'resolved' || to === 'dismissed';
   return changeAlert(db, actor, ref, {
     action: `alert.${to === 'acknowledged' ? 'acknowledge' : to === 'resolved' ? 'resolve' : 'dismiss'}`,

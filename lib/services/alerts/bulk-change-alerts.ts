@@ -8,7 +8,11 @@ import { AlertRef, moveAlert, Reason } from './alert-workflow';
 
 const BulkInput = z.discriminatedUnion('to', [
   z.object({ to: z.literal('acknowledged'), alerts: z.array(AlertRef).min(1, 'select at least one alert').max(200) }),
-  z.object({ to: z.literal('dismissed'), alerts: z.array(AlertRef).min(1, 'select at least one alert').max(200), reason: Reason }),
+  z.object({
+    to: z.literal('dismissed'),
+    alerts: z.array(AlertRef).min(1, 'select at least one alert').max(200),
+    reason: Reason,
+  }),
 ]);
 
 export interface BulkResult {
@@ -22,7 +26,11 @@ export interface BulkResult {
  * Acknowledges or dismisses (with one reason) several alerts: each is its own change, with its own version
  * check and audit row, so one alert someone else just changed does not block the rest; the summary says which.
  */
-export async function bulkChangeAlerts(db: Db, actor: Actor, input: { to: string; alerts: { alertId: string; version: number | string }[]; reason?: string }): Promise<BulkResult> {
+export async function bulkChangeAlerts(
+  db: Db,
+  actor: Actor,
+  input: { to: string; alerts: { alertId: string; version: number | string }[]; reason?: string },
+): Promise<BulkResult> {
   requirePermission(actor, 'alerts.manage');
   const data = parseInput(BulkInput, input);
   const result = { changed: 0, unchanged: 0, conflicts: 0 };
@@ -38,6 +46,7 @@ export async function bulkChangeAlerts(db: Db, actor: Actor, input: { to: string
   const verb = data.to === 'acknowledged' ? 'acknowledged' : 'dismissed';
   const parts = [`${result.changed} ${verb}`];
   if (result.unchanged > 0) parts.push(`${result.unchanged} already ${verb}`);
-  if (result.conflicts > 0) parts.push(`${result.conflicts} skipped (changed by someone else or closed; reload to see them)`);
+  if (result.conflicts > 0)
+    parts.push(`${result.conflicts} skipped (changed by someone else or closed; reload to see them)`);
   return { ...result, message: `${parts.join(', ')}.` };
 }

@@ -7,7 +7,11 @@ import { AlertRef, moveAlert, Reason, type AlertChangeResult } from './alert-wor
 const ResolveInput = AlertRef.extend({ reason: Reason });
 
 /** open | acknowledged → resolved (final), with the reason staff give. */
-export async function resolveAlert(db: Db, actor: Actor, input: { alertId: string; version: number | string; reason?: string }): Promise<AlertChangeResult> {
+export async function resolveAlert(
+  db: Db,
+  actor: Actor,
+  input: { alertId: string; version: number | string; reason?: string },
+): Promise<AlertChangeResult> {
   requirePermission(actor, 'alerts.manage');
   const data = parseInput(ResolveInput, input);
   return moveAlert(db, actor, data, 'resolved', data.reason);

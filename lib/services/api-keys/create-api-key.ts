@@ -25,7 +25,12 @@ export async function createApiKey(db: Db, actor: Actor, input: CreateApiKeyInpu
       .insert(apiKeys)
       .values({ name: data.name, prefix, keyHash: hash, scopes: data.scopes, createdBy: actor.email })
       .returning({ id: apiKeys.id });
-    await recordAudit(tx, actor, { action: 'api_key.create', targetType: 'api_key', targetId: row!.id, after: { name: data.name, prefix, scopes: data.scopes } });
+    await recordAudit(tx, actor, {
+      action: 'api_key.create',
+      targetType: 'api_key',
+      targetId: row!.id,
+      after: { name: data.name, prefix, scopes: data.scopes },
+    });
     return { id: row!.id, name: data.name, prefix, scopes: data.scopes, key };
   });
 }

@@ -2,7 +2,12 @@ import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { DetectionSettings, detectionSettingsKey, loadDetectionSettings, saveDetectionSettings } from '@/lib/detection/settings';
+import {
+  DetectionSettings,
+  detectionSettingsKey,
+  loadDetectionSettings,
+  saveDetectionSettings,
+} from '@/lib/detection/settings';
 import { parseInput } from '@/lib/validation';
 
 /** Rule by rule, the values that differ (what the audit row records). */
@@ -22,15 +27,29 @@ function changedValues(before: DetectionSettings, after: DetectionSettings) {
 }
 
 /** Analysts and admins tune thresholds and turn rules on or off; the next detection run uses them. Audited. */
-export async function updateDetectionSettings(db: Db, actor: Actor, input: unknown): Promise<{ changed: boolean; message: string }> {
+export async function updateDetectionSettings(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+): Promise<{ changed: boolean; message: string }> {
   requirePermission(actor, 'detection.configure');
   const next = parseInput(DetectionSettings, input);
   return db.transaction(async (tx) => {
     const before = await loadDetectionSettings(tx);
     const { was, now } = changedValues(before, next);
-    if (Object.keys(now).length === 0) return { changed: false, message: 'These are the settings already in use; nothing changed.' };
+    if (Object.keys(now).length === 0)
+      return { changed: false, message: 'These are the settings already in use; nothing changed.' };
     await saveDetectionSettings(tx, next);
-    await recordAudit(tx, actor, { action: 'detection.update_settings', targetType: 'settings', targetId: detectionSettingsKey, before: was, after: now });
-    return { changed: true, message: `Saved ${Object.keys(now).length} change${Object.keys(now).length === 1 ? '' : 's'}; detection uses them from the next batch.` };
+    await recordAudit(tx, actor, {
+      action: 'detection.update_settings',
+      targetType: 'settings',
+      targetId: detectionSettingsKey,
+      before: was,
+      after: now,
+    });
+    return {
+      changed: true,
+      message: `Saved ${Object.keys(now).length} change${Object.keys(now).length === 1 ? '' : 's'}; detection uses them from the next batch.`,
+    };
   });
 }

@@ -24,14 +24,21 @@ export async function addReportMessage(db: Db, actor: Actor, input: unknown): Pr
     set: {},
     reason: data.body.slice(0, 500),
     after: async (tx, r) => {
-      await tx.insert(reportMessages).values({ reportId: r.id, visibility: data.visibility, authorId: actor.id, body: data.body });
+      await tx
+        .insert(reportMessages)
+        .values({ reportId: r.id, visibility: data.visibility, authorId: actor.id, body: data.body });
       const to = r.email ?? r.phone;
       if (data.visibility === 'public' && to) {
         await tx.insert(outbox).values({
           kind: 'notice',
           accountId: r.accountId,
           topic: 'report.reply',
-          payload: { channel: r.email ? 'email' : 'sms', to, text: `About your report ${r.reference}: ${data.body}`, reference: r.reference },
+          payload: {
+            channel: r.email ? 'email' : 'sms',
+            to,
+            text: `About your report ${r.reference}: ${data.body}`,
+            reference: r.reference,
+          },
         });
       }
     },

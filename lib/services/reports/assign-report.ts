@@ -16,7 +16,10 @@ export async function assignReport(db: Db, actor: Actor, input: unknown): Promis
   return changeReport(db, actor, data, {
     action: 'report.assign',
     alreadyDone: (r) => (r.assigneeId === data.assigneeId ? `Already assigned to ${name}; nothing changed.` : null),
-    refuse: (r) => (r.status === 'resolved' || r.status === 'rejected' ? `This report is ${r.status}; it can no longer be assigned.` : null),
+    refuse: (r) =>
+      r.status === 'resolved' || r.status === 'rejected'
+        ? `This report is ${r.status}; it can no longer be assigned.`
+        : null,
     set: { assigneeId: data.assigneeId },
     done: data.assigneeId ? `Assigned to ${name}.` : 'Unassigned.',
   });

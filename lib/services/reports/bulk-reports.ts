@@ -9,18 +9,32 @@ import { moveReport } from './move-report';
 import { ReportRef } from './report-workflow';
 
 const BulkInput = z.discriminatedUnion('operation', [
-  z.object({ operation: z.literal('assign'), reports: z.array(ReportRef).min(1, 'select at least one report').max(200), assigneeId: z.uuid('is not a staff id') }),
-  z.object({ operation: z.literal('close_duplicate'), reports: z.array(ReportRef).min(1, 'select at least one report').max(200) }),
+  z.object({
+    operation: z.literal('assign'),
+    reports: z.array(ReportRef).min(1, 'select at least one report').max(200),
+    assigneeId: z.uuid('is not a staff id'),
+  }),
+  z.object({
+    operation: z.literal('close_duplicate'),
+    reports: z.array(ReportRef).min(1, 'select at least one report').max(200),
+  }),
 ]);
 
 /** Bulk assign, or bulk close as duplicate (resolved, resolution duplicate): each report on its own, the summary says which were skipped. */
-export async function bulkReports(db: Db, actor: Actor, input: unknown): Promise<{ changed: number; unchanged: number; skipped: number; message: string }> {
+export async function bulkReports(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+): Promise<{ changed: number; unchanged: number; skipped: number; message: string }> {
   requirePermission(actor, 'reports.triage');
   const data = parseInput(BulkInput, input);
   const tally = { changed: 0, unchanged: 0, skipped: 0 };
   for (const ref of data.reports) {
     try {
-      const r = data.operation === 'assign' ? await assignReport(db, actor, { ...ref, assigneeId: data.assigneeId }) : await moveReport(db, actor, { ...ref, to: 'resolved', resolution: 'duplicate' });
+      const r =
+        data.operation === 'assign'
+          ? await assignReport(db, actor, { ...ref, assigneeId: data.assigneeId })
+          : await moveReport(db, actor, { ...ref, to: 'resolved', resolution: 'duplicate' });
       tally[r.changed ? 'changed' : 'unchanged'] += 1;
     } catch (error) {
       if (isServiceError(error) && (error.code === 'conflict' || error.code === 'not_found')) tally.skipped += 1;

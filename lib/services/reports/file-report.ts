@@ -10,7 +10,8 @@ import { parseInput } from '@/lib/validation';
 
 /** Crockford's base32 without look-alikes: a reference is read over the phone. */
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const newReference = () => `VR-${Array.from({ length: 6 }, () => alphabet[randomInt(alphabet.length)]).join('')}`;
+export const newReference = () =>
+  `VR-${Array.from({ length: 6 }, () => alphabet[randomInt(alphabet.length)]).join('')}`;
 
 export interface FilingContext {
   source: 'web' | 'api';
@@ -26,7 +27,9 @@ async function matchAccounts(tx: Tx, email: string | undefined, phone: string | 
   const rows = await tx
     .select({ id: accounts.id })
     .from(accounts)
-    .where(sql`${email ? sql`lower(${accounts.email}) = lower(${email})` : sql`false`} or ${phone ? sql`${accounts.phone} = ${phone}` : sql`false`}`)
+    .where(
+      sql`${email ? sql`lower(${accounts.email}) = lower(${email})` : sql`false`} or ${phone ? sql`${accounts.phone} = ${phone}` : sql`false`}`,
+    )
     .limit(10);
   return rows.map((r) => r.id);
 }
@@ -34,7 +37,17 @@ async function matchAccounts(tx: Tx, email: string | undefined, phone: string | 
 /** What Vigil attaches at filing time, and the signals the priority is computed from. */
 async function gatherEvidence(tx: Tx, reportId: string, accountId: string, otpId: string | undefined) {
   const evidence: Evidence[] = [];
-  const codes = await queryRows<{ event_id: string; occurred_at: string; kind: string; otp_id: string; channel: string; purpose: string; ip: string | null; country: string | null; failure_reason: string | null }>(
+  const codes = await queryRows<{
+    event_id: string;
+    occurred_at: string;
+    kind: string;
+    otp_id: string;
+    channel: string;
+    purpose: string;
+    ip: string | null;
+    country: string | null;
+    failure_reason: string | null;
+  }>(
     tx,
     sql`select event_id, occurred_at::text, kind, otp_id, channel, purpose, host(ip) as ip, country, failure_reason from otp_events
         where account_id = ${accountId}::uuid and occurred_at > now() - interval '24 hours'
@@ -42,33 +55,78 @@ async function gatherEvidence(tx: Tx, reportId: string, accountId: string, otpId
         order by occurred_at desc limit 50`,
   );
   for (const c of codes.filter((c) => c.kind === 'issued' || c.otp_id === otpId)) {
-    evidence.push({ reportId, kind: 'otp', refId: c.event_id, occurredAt: new Date(c.occurred_at), summary: { kind: c.kind, otpId: c.otp_id, channel: c.channel, purpose: c.purpose, ip: c.ip, country: c.country, fromLink: c.otp_id === otpId } });
+    evidence.push({
+      reportId,
+      kind: 'otp',
+      refId: c.event_id,
+      occurredAt: new Date(c.occurred_at),
+      summary: {
+        kind: c.kind,
+        otpId: c.otp_id,
+        channel: c.channel,
+        purpose: c.purpose,
+        ip: c.ip,
+        country: c.country,
+        fromLink: c.otp_id === otpId,
+      },
+    });
   }
-  const failedLogins = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from login_events where account_id = ${accountId}::uuid and outcome = 'failed' and occurred_at > now() - interval '24 hours'`);
-  const newDevices = await queryRows<{ event_id: string; occurred_at: string; device_id: string; country: string | null; ip: string | null }>(
+  const failedLogins = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from login_events where account_id = ${accountId}::uuid and outcome = 'failed' and occurred_at > now() - interval '24 hours'`,
+  );
+  const newDevices = await queryRows<{
+    event_id: string;
+    occurred_at: string;
+    device_id: string;
+    country: string | null;
+    ip: string | null;
+  }>(
     tx,
     sql`select l.event_id, l.occurred_at::text, l.device_id, l.country, host(l.ip) as ip from login_events l
         where l.account_id = ${accountId}::uuid and l.outcome = 'succeeded' and l.occurred_at > now() - interval '7 days' and l.device_id is not null
           and not exists (select 1 from login_events p where p.account_id = l.account_id and p.device_id = l.device_id and p.outcome = 'succeeded' and p.occurred_at < l.occurred_at and p.occurred_at > l.occurred_at - interval '90 days')
         order by l.occurred_at desc limit 10`,
   );
-  for (const l of newDevices) evidence.push({ reportId, kind: 'login', refId: l.event_id, occurredAt: new Date(l.occurred_at), summary: { deviceId: l.device_id, country: l.country, ip: l.ip, firstTimeSeen: true } });
+  for (const l of newDevices)
+    evidence.push({
+      reportId,
+      kind: 'login',
+      refId: l.event_id,
+      occurredAt: new Date(l.occurred_at),
+      summary: { deviceId: l.device_id, country: l.country, ip: l.ip, firstTimeSeen: true },
+    });
   const openAlerts = await tx
     .select({ id: alerts.id, rule: alerts.rule, severity: alerts.severity, firstSeen: alerts.firstSeen })
     .from(alerts)
     .where(and(eq(alerts.accountId, accountId), inArray(alerts.status, [...activeAlertStatuses])));
-  for (const a of openAlerts) evidence.push({ reportId, kind: 'alert', refId: a.id, occurredAt: a.firstSeen, summary: { rule: a.rule, severity: a.severity } });
+  for (const a of openAlerts)
+    evidence.push({
+      reportId,
+      kind: 'alert',
+      refId: a.id,
+      occurredAt: a.firstSeen,
+      summary: { rule: a.rule, severity: a.severity },
+    });
   const changes = await queryRows<{ event_id: string; occurred_at: string; field: string | null }>(
     tx,
     sql`select event_id, occurred_at::text, field from account_events where account_id = ${accountId}::uuid and type = 'contact_changed' and occurred_at > now() - interval '30 days' order by occurred_at desc limit 10`,
   );
-  for (const c of changes) evidence.push({ reportId, kind: 'contact_change', refId: c.event_id, occurredAt: new Date(c.occurred_at), summary: { field: c.field } });
+  for (const c of changes)
+    evidence.push({
+      reportId,
+      kind: 'contact_change',
+      refId: c.event_id,
+      occurredAt: new Date(c.occurred_at),
+      summary: { field: c.field },
+    });
   const weekAgo = Date.now() - 7 * 24 * 3_600_000;
   return {
     evidence,
     signals: {
       recentCodes: codes.filter((c) => c.kind === 'issued').length,
-      recentFailures: codes.filter((c) => c.kind === 'failed' && c.failure_reason === 'incorrect').length + (failedLogins[0]?.n ?? 0),
+      recentFailures:
+        codes.filter((c) => c.kind === 'failed' && c.failure_reason === 'incorrect').length + (failedLogins[0]?.n ?? 0),
       newDeviceLogin: newDevices.length > 0,
       recentContactChange: changes.some((c) => Date.parse(c.occurred_at) > weekAgo),
       openAlertSeverities: openAlerts.map((a) => a.severity),
@@ -81,18 +139,26 @@ async function gatherEvidence(tx: Tx, reportId: string, accountId: string, otpId
  * to the account when exactly one matches the e-mail or phone, attach the evidence, set the priority and its
  * SLA, store it. A bot that fills the honeypot gets an answer that looks the same, and nothing is stored.
  */
-export async function fileReport(db: Db, rawInput: unknown, context: FilingContext): Promise<{ reference: string; status: 'received' }> {
+export async function fileReport(
+  db: Db,
+  rawInput: unknown,
+  context: FilingContext,
+): Promise<{ reference: string; status: 'received' }> {
   const input = parseInput(ReportInput, rawInput);
   if (input.website !== undefined && input.website !== '') return { reference: newReference(), status: 'received' };
   const limit = env().VIGIL_REPORT_LIMIT;
-  if (!context.trustedApp) await consumePublicRate(db, `report:ip:${context.clientIp ?? 'unknown'}`, limit, 'reports from this address');
-  for (const contact of [input.email?.toLowerCase(), input.phone].filter(Boolean)) await consumePublicRate(db, `report:contact:${contact}`, limit, 'reports for this contact');
+  if (!context.trustedApp)
+    await consumePublicRate(db, `report:ip:${context.clientIp ?? 'unknown'}`, limit, 'reports from this address');
+  for (const contact of [input.email?.toLowerCase(), input.phone].filter(Boolean))
+    await consumePublicRate(db, `report:contact:${contact}`, limit, 'reports for this contact');
 
   return db.transaction(async (tx) => {
     const matches = await matchAccounts(tx, input.email, input.phone);
     const accountId = matches.length === 1 ? matches[0]! : null;
     const reference = await uniqueReference(tx);
-    const details = Object.fromEntries(Object.entries(input.details ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const details = Object.fromEntries(
+      Object.entries(input.details ?? {}).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>;
     const [report] = await tx
       .insert(fraudReports)
       .values({
@@ -117,11 +183,18 @@ export async function fileReport(db: Db, rawInput: unknown, context: FilingConte
       })
       .returning({ id: fraudReports.id, createdAt: fraudReports.createdAt });
     const found = accountId ? await gatherEvidence(tx, report!.id, accountId, input.otpId) : null;
-    if (found && found.evidence.length > 0) await tx.insert(reportEvidence).values(found.evidence).onConflictDoNothing();
+    if (found && found.evidence.length > 0)
+      await tx.insert(reportEvidence).values(found.evidence).onConflictDoNothing();
     const priority = reportPriority({
       category: input.category,
       linked: accountId !== null,
-      ...(found?.signals ?? { recentCodes: 0, recentFailures: 0, newDeviceLogin: false, recentContactChange: false, openAlertSeverities: [] }),
+      ...(found?.signals ?? {
+        recentCodes: 0,
+        recentFailures: 0,
+        newDeviceLogin: false,
+        recentContactChange: false,
+        openAlertSeverities: [],
+      }),
     });
     await tx
       .update(fraudReports)
@@ -134,7 +207,10 @@ export async function fileReport(db: Db, rawInput: unknown, context: FilingConte
 async function uniqueReference(tx: Tx): Promise<string> {
   for (;;) {
     const candidate = newReference();
-    const [taken] = await tx.select({ id: fraudReports.id }).from(fraudReports).where(eq(fraudReports.reference, candidate));
+    const [taken] = await tx
+      .select({ id: fraudReports.id })
+      .from(fraudReports)
+      .where(eq(fraudReports.reference, candidate));
     if (!taken) return candidate;
   }
 }

@@ -8,7 +8,9 @@ import { invalid } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { changeReport, ReportRef, type ReportChangeResult } from './report-workflow';
 
-const LinkInput = ReportRef.extend({ accountId: z.string().trim().min(1, "give the account's Vigil id or platform id").max(128) });
+const LinkInput = ReportRef.extend({
+  accountId: z.string().trim().min(1, "give the account's Vigil id or platform id").max(128),
+});
 
 /** The agent links a report that matched no account (or several) to the right one. */
 export async function linkReportAccount(db: Db, actor: Actor, input: unknown): Promise<ReportChangeResult> {

@@ -27,11 +27,19 @@ beforeAll(async () => {
 const context = { source: 'api' as const, clientIp: null, trustedApp: true };
 async function file(extra: Record<string, unknown> = {}) {
   const email = `r.${uniqueSuffix()}@example.com`;
-  const { reference } = await fileReport(db(), { category: 'unrequested_code', email, description: 'a code I did not ask for', ...extra }, context);
+  const { reference } = await fileReport(
+    db(),
+    { category: 'unrequested_code', email, description: 'a code I did not ask for', ...extra },
+    context,
+  );
   const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, reference));
   return { ...report!, email };
 }
-const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ServiceError ? e.code : String(e)));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof ServiceError ? e.code : String(e)),
+  );
 
 describe('report workflow', () => {
   it('new → triaged → investigating ⇄ awaiting customer → resolved with a resolution; each step audited; the customer sees the public status', async () => {
@@ -40,33 +48,65 @@ describe('report workflow', () => {
     await moveReport(db(), agent, { reportId: r.id, version: 1, to: 'triaged' });
     await moveReport(db(), agent, { reportId: r.id, version: 2, to: 'investigating' });
     await moveReport(db(), agent, { reportId: r.id, version: 3, to: 'awaiting_customer' });
-    expect((await publicReportStatus(db(), { reference: r.reference, contact: r.email }, '192.0.2.55')).status).toBe('waiting_for_you');
+    expect((await publicReportStatus(db(), { reference: r.reference, contact: r.email }, '192.0.2.55')).status).toBe(
+      'waiting_for_you',
+    );
     await moveReport(db(), agent, { reportId: r.id, version: 4, to: 'investigating' });
-    const noResolution = (await moveReport(db(), agent, { reportId: r.id, version: 5, to: 'resolved' }).catch((e: unknown) => e)) as ServiceError;
+    const noResolution = (await moveReport(db(), agent, { reportId: r.id, version: 5, to: 'resolved' }).catch(
+      (e: unknown) => e,
+    )) as ServiceError;
     expect(noResolution.code).toBe('invalid');
     expect(noResolution.fieldErrors).toHaveProperty('resolution');
-    expect(await moveReport(db(), agent, { reportId: r.id, version: 5, to: 'resolved', resolution: 'account_secured' })).toMatchObject({ changed: true, report: { status: 'resolved', resolution: 'account_secured' } });
+    expect(
+      await moveReport(db(), agent, { reportId: r.id, version: 5, to: 'resolved', resolution: 'account_secured' }),
+    ).toMatchObject({ changed: true, report: { status: 'resolved', resolution: 'account_secured' } });
     expect(await code(moveReport(db(), agent, { reportId: r.id, version: 6, to: 'investigating' }))).toBe('conflict'); // final
-    const trail = await db().select().from(auditLog).where(and(eq(auditLog.targetType, 'report'), eq(auditLog.targetId, r.id))).orderBy(auditLog.id);
-    expect(trail.map((t) => t.action)).toEqual(['report.triage', 'report.investigate', 'report.await_customer', 'report.investigate', 'report.resolve']);
+    const trail = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'report'), eq(auditLog.targetId, r.id)))
+      .orderBy(auditLog.id);
+    expect(trail.map((t) => t.action)).toEqual([
+      'report.triage',
+      'report.investigate',
+      'report.await_customer',
+      'report.investigate',
+      'report.resolve',
+    ]);
   });
 
   it('a report goes to another agent or admin, never to an analyst, and can be unassigned; analysts cannot assign', async () => {
     const r = await file();
     const admin = (await makeStaff(db(), 'admin')).actor;
-    expect(await assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: admin.id })).toMatchObject({ changed: true, report: { assigneeId: admin.id } });
-    const toAnalyst = (await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: analyst.id }).catch((e: unknown) => e)) as ServiceError;
+    expect(await assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: admin.id })).toMatchObject({
+      changed: true,
+      report: { assigneeId: admin.id },
+    });
+    const toAnalyst = (await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: analyst.id }).catch(
+      (e: unknown) => e,
+    )) as ServiceError;
     expect(toAnalyst.code).toBe('invalid');
     expect(toAnalyst.fieldErrors).toEqual({ assigneeId: ['is not an active agent or admin'] });
-    expect(await code(assignReport(db(), analyst, { reportId: r.id, version: 2, assigneeId: agent.id }))).toBe('forbidden');
-    expect(await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: null })).toMatchObject({ changed: true, message: 'Unassigned.', report: { assigneeId: null } });
+    expect(await code(assignReport(db(), analyst, { reportId: r.id, version: 2, assigneeId: agent.id }))).toBe(
+      'forbidden',
+    );
+    expect(await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: null })).toMatchObject({
+      changed: true,
+      message: 'Unassigned.',
+      report: { assigneeId: null },
+    });
   });
 
   it('concurrent edits on the same version: one wins, the other gets a conflict with the fresh state', async () => {
     const r = await file();
-    const results = await Promise.allSettled([moveReport(db(), agent, { reportId: r.id, version: 1, to: 'triaged' }), assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: agent.id })]);
+    const results = await Promise.allSettled([
+      moveReport(db(), agent, { reportId: r.id, version: 1, to: 'triaged' }),
+      assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: agent.id }),
+    ]);
     expect(results.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(((results.find((x) => x.status === 'rejected') as PromiseRejectedResult).reason as ServiceError).current).toMatchObject({ version: 2 });
+    expect(
+      ((results.find((x) => x.status === 'rejected') as PromiseRejectedResult).reason as ServiceError).current,
+    ).toMatchObject({ version: 2 });
   });
 
   it('analysts read reports but cannot triage them', async () => {
@@ -77,8 +117,18 @@ describe('report workflow', () => {
 
   it('a public reply shows on the status page and is queued as a notice; an internal note is not shown', async () => {
     const r = await file();
-    await addReportMessage(db(), agent, { reportId: r.id, version: 1, visibility: 'internal', body: 'looks like the bombing wave' });
-    await addReportMessage(db(), agent, { reportId: r.id, version: 2, visibility: 'public', body: 'We have secured your account.' });
+    await addReportMessage(db(), agent, {
+      reportId: r.id,
+      version: 1,
+      visibility: 'internal',
+      body: 'looks like the bombing wave',
+    });
+    await addReportMessage(db(), agent, {
+      reportId: r.id,
+      version: 2,
+      visibility: 'public',
+      body: 'We have secured your account.',
+    });
     const status = await publicReportStatus(db(), { reference: r.reference, contact: r.email }, '192.0.2.56');
     expect(status.replies.map((x) => x.body)).toEqual(['We have secured your account.']);
     const notices = await db().select().from(outbox).where(eq(outbox.topic, 'report.reply'));
@@ -91,10 +141,27 @@ describe('report workflow', () => {
 
   it('bulk close as duplicate and bulk assign; each report on its own', async () => {
     const [a, b] = [await file(), await file()];
-    expect((await bulkReports(db(), agent, { operation: 'assign', assigneeId: agent.id, reports: [a, b].map((x) => ({ reportId: x.id, version: 1 })) })).changed).toBe(2);
-    const closed = await bulkReports(db(), agent, { operation: 'close_duplicate', reports: [{ reportId: a.id, version: 2 }, { reportId: b.id, version: 1 }] });
+    expect(
+      (
+        await bulkReports(db(), agent, {
+          operation: 'assign',
+          assigneeId: agent.id,
+          reports: [a, b].map((x) => ({ reportId: x.id, version: 1 })),
+        })
+      ).changed,
+    ).toBe(2);
+    const closed = await bulkReports(db(), agent, {
+      operation: 'close_duplicate',
+      reports: [
+        { reportId: a.id, version: 2 },
+        { reportId: b.id, version: 1 },
+      ],
+    });
     expect(closed).toMatchObject({ changed: 1, skipped: 1 });
-    expect((await db().select().from(fraudReports).where(eq(fraudReports.id, a.id)))[0]).toMatchObject({ status: 'resolved', resolution: 'duplicate' });
+    expect((await db().select().from(fraudReports).where(eq(fraudReports.id, a.id)))[0]).toMatchObject({
+      status: 'resolved',
+      resolution: 'duplicate',
+    });
   });
 });
 
@@ -103,20 +170,53 @@ describe('secure-account playbook', () => {
     const now = new Date();
     const email = `victim.${uniqueSuffix()}@example.com`;
     const account = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email, firstEventAt: now });
-    const { reference } = await fileReport(db(), { category: 'impersonation', email, description: 'a caller asked for my code and I gave it' }, context);
+    const { reference } = await fileReport(
+      db(),
+      { category: 'impersonation', email, description: 'a caller asked for my code and I gave it' },
+      context,
+    );
     const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, reference));
     expect(report!.accountId).toBe(account.id);
     const key = randomUUID();
-    const result = await secureAccountPlaybook(db(), agent, { reportId: report!.id, version: 1, accountVersion: 1, idempotencyKey: key, lock: 'on', note: 'gave the code to a fake agent' });
+    const result = await secureAccountPlaybook(db(), agent, {
+      reportId: report!.id,
+      version: 1,
+      accountVersion: 1,
+      idempotencyKey: key,
+      lock: 'on',
+      note: 'gave the code to a fake agent',
+    });
     expect(result.actions.map((a) => a.changed)).toEqual([true, true, true]);
-    expect((await db().select().from(accounts).where(eq(accounts.id, account.id)))[0]).toMatchObject({ status: 'locked', passwordResetRequired: true, version: 4 });
-    const accountTrail = await db().select().from(auditLog).where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, account.id)));
-    expect(accountTrail.map((t) => t.action).sort()).toEqual(['account.force_password_reset', 'account.lock', 'account.revoke_sessions']);
+    expect((await db().select().from(accounts).where(eq(accounts.id, account.id)))[0]).toMatchObject({
+      status: 'locked',
+      passwordResetRequired: true,
+      version: 4,
+    });
+    const accountTrail = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, account.id)));
+    expect(accountTrail.map((t) => t.action).sort()).toEqual([
+      'account.force_password_reset',
+      'account.lock',
+      'account.revoke_sessions',
+    ]);
     expect(accountTrail.every((t) => t.reason?.includes(reference))).toBe(true);
     const notes = await db().select().from(reportMessages).where(eq(reportMessages.reportId, report!.id));
     expect(notes[0]!.body).toContain('Secure-account playbook');
     // The same submission again changes nothing.
-    expect(await code(secureAccountPlaybook(db(), agent, { reportId: report!.id, version: 2, accountVersion: 4, idempotencyKey: key, lock: 'on', note: 'again' }))).toBe('conflict');
+    expect(
+      await code(
+        secureAccountPlaybook(db(), agent, {
+          reportId: report!.id,
+          version: 2,
+          accountVersion: 4,
+          idempotencyKey: key,
+          lock: 'on',
+          note: 'again',
+        }),
+      ),
+    ).toBe('conflict');
     expect((await db().select().from(accounts).where(eq(accounts.id, account.id)))[0]!.version).toBe(4);
   });
 });
@@ -124,7 +224,14 @@ describe('secure-account playbook', () => {
 describe('campaigns', () => {
   it('group reports across accounts by sender number and link domain', async () => {
     const tag = uniqueSuffix();
-    for (let i = 0; i < 3; i++) await file({ category: 'phishing', details: { senderNumber: '+44 7700 900' + tag.slice(0, 3).replace(/\D/g, '5').padEnd(3, '5'), link: `https://parcel-${tag}.example/track?id=${i}` } });
+    for (let i = 0; i < 3; i++)
+      await file({
+        category: 'phishing',
+        details: {
+          senderNumber: '+44 7700 900' + tag.slice(0, 3).replace(/\D/g, '5').padEnd(3, '5'),
+          link: `https://parcel-${tag}.example/track?id=${i}`,
+        },
+      });
     const campaigns = await reportCampaigns(db(), analyst);
     const byDomain = campaigns.find((c) => c.kind === 'domain' && c.key === `parcel-${tag}.example`);
     expect(byDomain).toMatchObject({ reports: 3 });
@@ -138,7 +245,11 @@ describe('reports on the account page', () => {
     const email = `acct.${uniqueSuffix()}@example.com`;
     const account = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email, firstEventAt: new Date() });
     const first = await fileReport(db(), { category: 'phishing', email, description: 'a text with a link' }, context);
-    const second = await fileReport(db(), { category: 'unrequested_code', email, description: 'a code I did not ask for' }, context);
+    const second = await fileReport(
+      db(),
+      { category: 'unrequested_code', email, description: 'a code I did not ask for' },
+      context,
+    );
     await file(); // another customer's report
     const listed = await accountReports(db(), analyst, account.id);
     expect(listed.map((r) => [r.reference, r.category, r.status])).toEqual([

@@ -24,7 +24,14 @@ export const ReportRef = z.object({
 
 export type ReportRow = typeof fraudReports.$inferSelect;
 export type ReportState = Pick<ReportRow, 'id' | 'status' | 'assigneeId' | 'version' | 'resolution' | 'accountId'>;
-export const reportState = (r: ReportRow): ReportState => ({ id: r.id, status: r.status, assigneeId: r.assigneeId, version: r.version, resolution: r.resolution, accountId: r.accountId });
+export const reportState = (r: ReportRow): ReportState => ({
+  id: r.id,
+  status: r.status,
+  assigneeId: r.assigneeId,
+  version: r.version,
+  resolution: r.resolution,
+  accountId: r.accountId,
+});
 
 export interface ReportChangeResult {
   changed: boolean;

@@ -24,7 +24,11 @@ const PlaybookInput = ReportRef.extend({
  * account, through the agent-action services, all in one transaction with the report's note — each action
  * audited on the account, the playbook audited on the report. A retry with the same key changes nothing.
  */
-export async function secureAccountPlaybook(db: Db, actor: Actor, input: unknown): Promise<ReportChangeResult & { actions: AccountActionResult[] }> {
+export async function secureAccountPlaybook(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+): Promise<ReportChangeResult & { actions: AccountActionResult[] }> {
   requirePermission(actor, 'reports.triage');
   requirePermission(actor, 'accounts.act');
   const data = parseInput(PlaybookInput, input);
@@ -37,7 +41,12 @@ export async function secureAccountPlaybook(db: Db, actor: Actor, input: unknown
       data,
       {
         action: 'report.playbook_secure_account',
-        refuse: (r) => (!r.accountId ? 'Link the report to an account first.' : r.status === 'resolved' || r.status === 'rejected' ? `This report is ${r.status}.` : null),
+        refuse: (r) =>
+          !r.accountId
+            ? 'Link the report to an account first.'
+            : r.status === 'resolved' || r.status === 'rejected'
+              ? `This report is ${r.status}.`
+              : null,
         set: {},
         reason: data.note,
         after: async (t, r) => {
@@ -48,13 +57,29 @@ export async function secureAccountPlaybook(db: Db, actor: Actor, input: unknown
             ...(data.lock ? ([['lock', lockAccountSpec]] as const) : []),
           ] as const;
           for (const [suffix, spec] of steps) {
-            const done = await applyAccountAction(t, actor, { accountId: r.accountId!, version, idempotencyKey: `${data.idempotencyKey}:${suffix}`, reasonCode: 'fraud_report', note: `Report ${r.reference}: ${data.note}` }, spec);
+            const done = await applyAccountAction(
+              t,
+              actor,
+              {
+                accountId: r.accountId!,
+                version,
+                idempotencyKey: `${data.idempotencyKey}:${suffix}`,
+                reasonCode: 'fraud_report',
+                note: `Report ${r.reference}: ${data.note}`,
+              },
+              spec,
+            );
             if (done.replayed) throw conflict('This playbook already ran for this submission.', { report: r.id });
             actions.push(done);
             version = done.state.version;
           }
           summary = `Secure-account playbook: ${actions.map((a) => a.message.replace(/\.$/, '')).join('; ')}.`;
-          await t.insert(reportMessages).values({ reportId: r.id, visibility: 'internal', authorId: actor.id, body: `${summary} Note: ${data.note}` });
+          await t.insert(reportMessages).values({
+            reportId: r.id,
+            visibility: 'internal',
+            authorId: actor.id,
+            body: `${summary} Note: ${data.note}`,
+          });
         },
         done: 'Account secured.',
       },

@@ -12,7 +12,9 @@ export async function assigneeName(db: Db, assigneeId: string | null): Promise<s
   const [staff] = await db
     .select({ name: staffUsers.name })
     .from(staffUsers)
-    .where(and(eq(staffUsers.id, assigneeId), eq(staffUsers.disabled, false), inArray(staffUsers.role, ['agent', 'admin'])));
+    .where(
+      and(eq(staffUsers.id, assigneeId), eq(staffUsers.disabled, false), inArray(staffUsers.role, ['agent', 'admin'])),
+    );
   if (!staff) throw invalid('Invalid input: assigneeId', { assigneeId: ['is not an active agent or admin'] });
   return staff.name;
 }

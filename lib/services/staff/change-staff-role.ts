@@ -12,12 +12,17 @@ import { ChangeStaffRoleInput } from './staff-schemas';
 export type StaffChangeResult = { changed: boolean; message: string };
 
 /** The new role applies on the staff member's next request: every request re-reads it. */
-export async function changeStaffRole(db: Db, actor: Actor, input: { staffId: string; role: string }): Promise<StaffChangeResult> {
+export async function changeStaffRole(
+  db: Db,
+  actor: Actor,
+  input: { staffId: string; role: string },
+): Promise<StaffChangeResult> {
   requirePermission(actor, 'staff.manage');
   const data = parseInput(ChangeStaffRoleInput, input);
   return db.transaction(async (tx) => {
     const staff = await lockStaff(tx, data.staffId);
-    if (staff.role === data.role) return { changed: false, message: `${staff.email} is already ${data.role}; nothing changed.` };
+    if (staff.role === data.role)
+      return { changed: false, message: `${staff.email} is already ${data.role}; nothing changed.` };
     if (actor.id === staff.id && staff.role === 'admin') {
       throw new ServiceError('conflict', 'You cannot remove your own admin role; ask another admin.');
     }

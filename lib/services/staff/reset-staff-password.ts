@@ -14,7 +14,11 @@ import { StaffTarget } from './staff-schemas';
  * Sets a new generated password (returned once), clears a sign-in lock and ends the staff member's
  * sessions. The audit row records that it happened, never the password or its hash.
  */
-export async function resetStaffPassword(db: Db, actor: Actor, input: { staffId: string }): Promise<{ email: string; password: string }> {
+export async function resetStaffPassword(
+  db: Db,
+  actor: Actor,
+  input: { staffId: string },
+): Promise<{ email: string; password: string }> {
   requirePermission(actor, 'staff.manage');
   const { staffId } = parseInput(StaffTarget, input);
   const password = generateStaffPassword();

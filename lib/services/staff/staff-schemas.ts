@@ -11,7 +11,11 @@ export const CreateStaffInput = z.object({
   name: storableText(200).trim().min(1, 'Name is required'),
   role: StaffRoleInput,
   /** Omitted: a strong password is generated and returned once. */
-  password: z.string().min(minPasswordLength, `Password must be at least ${minPasswordLength} characters`).max(1024).optional(),
+  password: z
+    .string()
+    .min(minPasswordLength, `Password must be at least ${minPasswordLength} characters`)
+    .max(1024)
+    .optional(),
 });
 export type CreateStaffInput = z.input<typeof CreateStaffInput>;
 

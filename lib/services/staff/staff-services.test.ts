@@ -24,27 +24,47 @@ describe('staff management', () => {
     expect((await signInStaff(db(), { email, password: created.generatedPassword! })).ok).toBe(true);
     const audit = await auditFor(created.id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'staff.create', actorId: admin.actor.id, actorRole: 'admin', after: { email: email.toLowerCase(), role: 'analyst', name: 'New Person' } });
+    expect(audit[0]).toMatchObject({
+      action: 'staff.create',
+      actorId: admin.actor.id,
+      actorRole: 'admin',
+      after: { email: email.toLowerCase(), role: 'analyst', name: 'New Person' },
+    });
     expect(JSON.stringify(audit)).not.toContain(created.generatedPassword);
   });
 
   it('names every invalid field and stores nothing', async () => {
     const admin = await makeStaff(db(), 'admin');
-    await expect(createStaff(db(), admin.actor, { email: 'not-an-email', name: '', role: 'boss' as 'agent' })).rejects.toMatchObject({
+    await expect(
+      createStaff(db(), admin.actor, { email: 'not-an-email', name: '', role: 'boss' as 'agent' }),
+    ).rejects.toMatchObject({
       code: 'invalid',
-      fieldErrors: { email: expect.any(Array) as unknown, name: expect.any(Array) as unknown, role: expect.any(Array) as unknown },
+      fieldErrors: {
+        email: expect.any(Array) as unknown,
+        name: expect.any(Array) as unknown,
+        role: expect.any(Array) as unknown,
+      },
     });
     expect(await db().select().from(staffUsers).where(eq(staffUsers.email, 'not-an-email'))).toHaveLength(0);
   });
 
   it('refuses a duplicate e-mail (any case) with a conflict', async () => {
     const existing = await makeStaff(db(), 'agent');
-    await expect(createStaff(db(), systemActor, { email: existing.email.toUpperCase(), name: 'Dup', role: 'agent' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      createStaff(db(), systemActor, { email: existing.email.toUpperCase(), name: 'Dup', role: 'agent' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('ignores extra fields such as a forged id or disabled flag', async () => {
     const email = `extra.${uniqueSuffix()}@test.vigil`;
-    const input = { email, name: 'Extra', role: 'agent', disabled: true, id: '00000000-0000-0000-0000-000000000000', isAdmin: true } as never;
+    const input = {
+      email,
+      name: 'Extra',
+      role: 'agent',
+      disabled: true,
+      id: '00000000-0000-0000-0000-000000000000',
+      isAdmin: true,
+    } as never;
     const created = await createStaff(db(), systemActor, input);
     const [row] = await db().select().from(staffUsers).where(eq(staffUsers.id, created.id));
     expect(row).toMatchObject({ disabled: false, role: 'agent' });
@@ -55,10 +75,18 @@ describe('staff management', () => {
     for (const role of ['agent', 'analyst'] as const) {
       const { actor } = await makeStaff(db(), role);
       const target = await makeStaff(db(), 'agent');
-      await expect(createStaff(db(), actor, { email: `x.${uniqueSuffix()}@test.vigil`, name: 'X', role: 'admin' })).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(changeStaffRole(db(), actor, { staffId: actor.id, role: 'admin' })).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(disableStaff(db(), actor, { staffId: target.actor.id })).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(resetStaffPassword(db(), actor, { staffId: target.actor.id })).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(
+        createStaff(db(), actor, { email: `x.${uniqueSuffix()}@test.vigil`, name: 'X', role: 'admin' }),
+      ).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(changeStaffRole(db(), actor, { staffId: actor.id, role: 'admin' })).rejects.toMatchObject({
+        code: 'forbidden',
+      });
+      await expect(disableStaff(db(), actor, { staffId: target.actor.id })).rejects.toMatchObject({
+        code: 'forbidden',
+      });
+      await expect(resetStaffPassword(db(), actor, { staffId: target.actor.id })).rejects.toMatchObject({
+        code: 'forbidden',
+      });
       expect(await auditFor(target.actor.id)).toHaveLength(0);
     }
   });
@@ -66,15 +94,25 @@ describe('staff management', () => {
   it('changes a role with before/after in the audit row; the same role again changes nothing', async () => {
     const admin = await makeStaff(db(), 'admin');
     const target = await makeStaff(db(), 'agent');
-    expect(await changeStaffRole(db(), admin.actor, { staffId: target.actor.id, role: 'analyst' })).toMatchObject({ changed: true });
-    expect(await changeStaffRole(db(), admin.actor, { staffId: target.actor.id, role: 'analyst' })).toMatchObject({ changed: false });
+    expect(await changeStaffRole(db(), admin.actor, { staffId: target.actor.id, role: 'analyst' })).toMatchObject({
+      changed: true,
+    });
+    expect(await changeStaffRole(db(), admin.actor, { staffId: target.actor.id, role: 'analyst' })).toMatchObject({
+      changed: false,
+    });
     const audit = await auditFor(target.actor.id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'staff.change_role', before: { role: 'agent' }, after: { role: 'analyst' } });
+    expect(audit[0]).toMatchObject({
+      action: 'staff.change_role',
+      before: { role: 'agent' },
+      after: { role: 'analyst' },
+    });
   });
 
   it('gives the same not-found for unknown and malformed ids', async () => {
-    await expect(disableStaff(db(), systemActor, { staffId: '6f1c8f2e-1111-4a2b-9c3d-123456789abc' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      disableStaff(db(), systemActor, { staffId: '6f1c8f2e-1111-4a2b-9c3d-123456789abc' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     await expect(disableStaff(db(), systemActor, { staffId: 'nope' })).rejects.toMatchObject({ code: 'invalid' });
   });
 
@@ -96,8 +134,12 @@ describe('staff management', () => {
 
   it('an admin cannot disable or demote themselves', async () => {
     const admin = await makeStaff(db(), 'admin');
-    await expect(disableStaff(db(), admin.actor, { staffId: admin.actor.id })).rejects.toMatchObject({ code: 'conflict' });
-    await expect(changeStaffRole(db(), admin.actor, { staffId: admin.actor.id, role: 'agent' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(disableStaff(db(), admin.actor, { staffId: admin.actor.id })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await expect(changeStaffRole(db(), admin.actor, { staffId: admin.actor.id, role: 'agent' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
   });
 
   it('resetting a password ends sessions, clears a lock, and only the new password works', async () => {
@@ -105,12 +147,18 @@ describe('staff management', () => {
     const target = await makeStaff(db(), 'agent');
     const signIn = await signInStaff(db(), { email: target.email, password: target.password });
     if (!signIn.ok) throw new Error('sign-in failed');
-    await db().update(staffUsers).set({ failedLoginCount: 5, lockedUntil: new Date(Date.now() + 600_000) }).where(eq(staffUsers.id, target.actor.id));
+    await db()
+      .update(staffUsers)
+      .set({ failedLoginCount: 5, lockedUntil: new Date(Date.now() + 600_000) })
+      .where(eq(staffUsers.id, target.actor.id));
     const { password } = await resetStaffPassword(db(), admin.actor, { staffId: target.actor.id });
     expect(await resolveStaffSession(db(), signIn.token)).toBeNull();
     expect((await signInStaff(db(), { email: target.email, password: target.password })).ok).toBe(false);
     expect((await signInStaff(db(), { email: target.email, password })).ok).toBe(true);
-    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.targetId, target.actor.id), eq(auditLog.action, 'staff.reset_password')));
+    const [audit] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, target.actor.id), eq(auditLog.action, 'staff.reset_password')));
     expect(JSON.stringify(audit)).not.toContain(password);
   });
 });

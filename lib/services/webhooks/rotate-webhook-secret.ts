@@ -10,15 +10,30 @@ import { lockWebhookSettings, newWebhookSecret, writeWebhookSettings } from './w
  * Replaces the signing secret (after a leak, or routinely). Deliveries from the next one on are signed with
  * the new secret, which is returned this once; the audit row records that it changed, never its value.
  */
-export async function rotateWebhookSecret(db: Db, actor: Actor): Promise<{ changed: true; message: string; secret: string }> {
+export async function rotateWebhookSecret(
+  db: Db,
+  actor: Actor,
+): Promise<{ changed: true; message: string; secret: string }> {
   requirePermission(actor, 'webhooks.manage');
   return db.transaction(async (tx) => {
     const current = await lockWebhookSettings(tx);
-    if (!current) throw invalid('Save the webhook URL first; its signing secret is generated then.', { url: ['Save the webhook URL first'] });
+    if (!current)
+      throw invalid('Save the webhook URL first; its signing secret is generated then.', {
+        url: ['Save the webhook URL first'],
+      });
     const secret = newWebhookSecret();
     const rotatedAt = new Date().toISOString();
     await writeWebhookSettings(tx, { ...current, secret, secretCreatedAt: rotatedAt });
-    await recordAudit(tx, actor, { action: 'webhook.rotate_secret', targetType: 'settings', targetId: webhookSettingsKey, after: { rotatedAt } });
-    return { changed: true, message: 'New signing secret generated. Deliveries are signed with it from now on: update the receiver now.', secret };
+    await recordAudit(tx, actor, {
+      action: 'webhook.rotate_secret',
+      targetType: 'settings',
+      targetId: webhookSettingsKey,
+      after: { rotatedAt },
+    });
+    return {
+      changed: true,
+      message: 'New signing secret generated. Deliveries are signed with it from now on: update the receiver now.',
+      secret,
+    };
   });
 }

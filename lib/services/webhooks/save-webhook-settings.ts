@@ -19,14 +19,24 @@ export interface SavedWebhookSettings {
  * secret. Disabling stops new events from being queued; events already queued wait (nothing is lost) and
  * go out once the webhook is enabled again. Audited without the secret.
  */
-export async function saveWebhookSettings(db: Db, actor: Actor, input: WebhookSettingsInput): Promise<SavedWebhookSettings> {
+export async function saveWebhookSettings(
+  db: Db,
+  actor: Actor,
+  input: WebhookSettingsInput,
+): Promise<SavedWebhookSettings> {
   requirePermission(actor, 'webhooks.manage');
   const { url, enabled } = parseInput(WebhookSettingsInput, input);
   return db.transaction(async (tx) => {
     const current = await lockWebhookSettings(tx);
-    if (current && current.url === url && current.enabled === enabled) return { changed: false, message: 'These are the settings already in use; nothing changed.' };
+    if (current && current.url === url && current.enabled === enabled)
+      return { changed: false, message: 'These are the settings already in use; nothing changed.' };
     const secret = current?.secret ?? newWebhookSecret();
-    await writeWebhookSettings(tx, { url, enabled, secret, secretCreatedAt: current?.secretCreatedAt ?? new Date().toISOString() });
+    await writeWebhookSettings(tx, {
+      url,
+      enabled,
+      secret,
+      secretCreatedAt: current?.secretCreatedAt ?? new Date().toISOString(),
+    });
     await recordAudit(tx, actor, {
       action: 'webhook.update_settings',
       targetType: 'settings',
@@ -35,6 +45,8 @@ export async function saveWebhookSettings(db: Db, actor: Actor, input: WebhookSe
       after: { url, enabled },
     });
     const state = enabled ? 'enabled: account changes are sent to it' : 'disabled: nothing is sent until it is enabled';
-    return current ? { changed: true, message: `Webhook saved, ${state}.` } : { changed: true, message: `Webhook created, ${state}. Give the receiver the signing secret below.`, secret };
+    return current
+      ? { changed: true, message: `Webhook saved, ${state}.` }
+      : { changed: true, message: `Webhook created, ${state}. Give the receiver the signing secret below.`, secret };
   });
 }

@@ -19,7 +19,11 @@ export function newWebhookSecret(): string {
 
 /** The current settings, with the row locked until the transaction ends so two admins cannot interleave. */
 export async function lockWebhookSettings(tx: Tx): Promise<(WebhookSettings & { secretCreatedAt?: string }) | null> {
-  const [row] = await tx.select({ value: settings.value }).from(settings).where(eq(settings.key, webhookSettingsKey)).for('update');
+  const [row] = await tx
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, webhookSettingsKey))
+    .for('update');
   const current = await loadWebhookSettings(tx);
   if (!current) return null;
   const createdAt = (row?.value as { secretCreatedAt?: unknown } | undefined)?.secretCreatedAt;

@@ -19,7 +19,9 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
     <div className="space-y-4">
       <div>
         <h1 className="text-xl font-semibold">Accounts</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">Customer accounts the platform has reported, most recently active first.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Customer accounts the platform has reported, most recently active first.
+        </p>
       </div>
       <form action="/accounts" className="flex max-w-xl gap-2">
         <label htmlFor="account-search" className="sr-only">

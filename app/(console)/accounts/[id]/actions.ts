@@ -28,7 +28,10 @@ export type AccountIntent = keyof typeof services;
 export async function accountAction(_prev: unknown, form: FormData): Promise<ActionResult> {
   const actor = await currentActor();
   if (!actor) return signedOut;
-  const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
   const result = await runAction<undefined>(actor.requestId, async () => {
     const service = Object.hasOwn(services, fields.intent ?? '') ? services[fields.intent as AccountIntent] : undefined;
     if (!service) throw invalid('Invalid input: intent', { intent: ['is not an account action'] });

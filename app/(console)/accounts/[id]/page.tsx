@@ -30,7 +30,13 @@ import { describeAlert } from '@/lib/alerts/describe-alert';
 import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badges';
 import { DataTable } from '@/components/tables/data-table';
 import { td } from '@/components/ui/styles';
-import { listLoginHistory, listOtpHistory, LoginHistoryFilter, OtpHistoryFilter, parseFilters } from '@/lib/data/account-history';
+import {
+  listLoginHistory,
+  listOtpHistory,
+  LoginHistoryFilter,
+  OtpHistoryFilter,
+  parseFilters,
+} from '@/lib/data/account-history';
 import { isServiceError } from '@/lib/errors';
 import { param, type SearchParams } from '@/lib/search-params';
 
@@ -48,7 +54,13 @@ async function loadAccount(id: string) {
   }
 }
 
-export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function AccountPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { id } = await params;
   const query = await searchParams;
   const { actor, account } = await loadAccount(id);
@@ -57,7 +69,9 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const tab = param(query, 'tab') === 'otp' ? 'otp' : 'logins';
   const path = `/accounts/${account.id}`;
   const direction = { after: param(query, 'after'), before: param(query, 'before') };
-  const raw = Object.fromEntries(['outcome', 'kind', 'channel', 'purpose', 'from', 'to'].map((k) => [k, param(query, k)]));
+  const raw = Object.fromEntries(
+    ['outcome', 'kind', 'channel', 'purpose', 'from', 'to'].map((k) => [k, param(query, k)]),
+  );
 
   let history;
   if (tab === 'logins') {
@@ -65,9 +79,17 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
     const page = await listLoginHistory(db, actor, account.id, filter, direction);
     history = (
       <>
-        <HistoryFilters action={path} tab="logins" values={filter} ignored={ignored} selects={[{ name: 'outcome', label: 'Outcome', options: options(loginOutcomes) }]} />
+        <HistoryFilters
+          action={path}
+          tab="logins"
+          values={filter}
+          ignored={ignored}
+          selects={[{ name: 'outcome', label: 'Outcome', options: options(loginOutcomes) }]}
+        />
         {page.items.length === 0 ? (
-          <EmptyState title="No login events match">Sign-ins appear here as the platform reports them. Widen the dates or clear the filters.</EmptyState>
+          <EmptyState title="No login events match">
+            Sign-ins appear here as the platform reports them. Widen the dates or clear the filters.
+          </EmptyState>
         ) : (
           <LoginHistoryTable items={page.items} now={now} />
         )}
@@ -91,7 +113,9 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
           ]}
         />
         {page.items.length === 0 ? (
-          <EmptyState title="No code events match">Codes sent to this customer appear here: issued, verified, failed or undelivered.</EmptyState>
+          <EmptyState title="No code events match">
+            Codes sent to this customer appear here: issued, verified, failed or undelivered.
+          </EmptyState>
         ) : (
           <OtpHistoryTable items={page.items} now={now} />
         )}
@@ -109,7 +133,12 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const pending = panel.pendingTwoFactorOff;
 
   const tabClass = (active: boolean) =>
-    clsx('border-b-2 px-3 py-2 text-sm font-medium', active ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400');
+    clsx(
+      'border-b-2 px-3 py-2 text-sm font-medium',
+      active
+        ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300'
+        : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400',
+    );
 
   return (
     <div className="space-y-4">
@@ -129,7 +158,11 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
             <Field label="Phone">
               <span className={mono}>{account.phone ?? '—'}</span>
             </Field>
-            {account.contactsMasked ? <p className="pt-1 text-xs text-slate-600 dark:text-slate-400">Contact details are masked for your role.</p> : null}
+            {account.contactsMasked ? (
+              <p className="pt-1 text-xs text-slate-600 dark:text-slate-400">
+                Contact details are masked for your role.
+              </p>
+            ) : null}
             <Field label="First seen">
               <TimeAgo date={account.firstEventAt} now={now} />
             </Field>
@@ -146,8 +179,14 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
             <Field label="2FA reported by the platform">
               <TwoFactorBadge enabled={account.twoFactorEnabled} method={account.twoFactorMethod} />
             </Field>
-            <Field label="2FA required by staff">{account.twoFactorRequired ? `yes (${account.twoFactorRequiredMethod ?? 'any method'})` : 'no'}</Field>
-            {account.twoFactorDisableRequired ? <Field label="2FA off approved by staff">yes; waiting for the platform to remove the customer’s own 2FA</Field> : null}
+            <Field label="2FA required by staff">
+              {account.twoFactorRequired ? `yes (${account.twoFactorRequiredMethod ?? 'any method'})` : 'no'}
+            </Field>
+            {account.twoFactorDisableRequired ? (
+              <Field label="2FA off approved by staff">
+                yes; waiting for the platform to remove the customer’s own 2FA
+              </Field>
+            ) : null}
             <Field label="Password reset required">{account.passwordResetRequired ? 'yes' : 'no'}</Field>
             <Field label="Sessions valid after">
               <TimeAgo date={account.sessionsValidAfter} now={now} />
@@ -166,7 +205,15 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
               canRequest2faOff={can(actor, 'accounts.request2faOff')}
               canApprove2faOff={can(actor, 'accounts.approve2faOff')}
               pendingTwoFactorOff={
-                pending ? { id: pending.id, requestedByMe: pending.requestedBy.id === actor.id, requestedBy: pending.requestedBy.name, note: pending.note, expiresAt: pending.expiresAt.toISOString() } : null
+                pending
+                  ? {
+                      id: pending.id,
+                      requestedByMe: pending.requestedBy.id === actor.id,
+                      requestedBy: pending.requestedBy.name,
+                      note: pending.note,
+                      expiresAt: pending.expiresAt.toISOString(),
+                    }
+                  : null
               }
               reasons={actionReasonCodes.map((r) => ({ value: r, label: reasonLabels[r] }))}
             />
@@ -175,14 +222,21 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
       </div>
       {alerts.length > 0 ? (
         <Card title={`Alerts (${alerts.length})`}>
-          <DataTable label="Alerts on this account" framed={false} columns={['Severity', 'Alert', 'Status', 'First event', 'Assignee']}>
+          <DataTable
+            label="Alerts on this account"
+            framed={false}
+            columns={['Severity', 'Alert', 'Status', 'First event', 'Assignee']}
+          >
             {alerts.map((a) => (
               <tr key={a.id}>
                 <td className={td}>
                   <SeverityBadge severity={a.severity} />
                 </td>
                 <td className={td}>
-                  <Link href={`/alerts/${a.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                  <Link
+                    href={`/alerts/${a.id}`}
+                    className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+                  >
                     {a.title}
                   </Link>
                   <div className="text-xs text-slate-600 dark:text-slate-400">{describeAlert(a.rule, a.details)}</div>
@@ -201,17 +255,26 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
       ) : null}
       {reports.length > 0 ? (
         <Card title={`Fraud reports (${reports.length})`}>
-          <DataTable label="Fraud reports about this account" framed={false} columns={['Priority', 'Report', 'Status', 'Filed', 'Assignee']}>
+          <DataTable
+            label="Fraud reports about this account"
+            framed={false}
+            columns={['Priority', 'Report', 'Status', 'Filed', 'Assignee']}
+          >
             {reports.map((r) => (
               <tr key={r.id}>
                 <td className={td}>
                   <PriorityBadge priority={r.priority} />
                 </td>
                 <td className={td}>
-                  <Link href={`/reports/${r.id}`} className={`${mono} font-medium text-indigo-700 hover:underline dark:text-indigo-300`}>
+                  <Link
+                    href={`/reports/${r.id}`}
+                    className={`${mono} font-medium text-indigo-700 hover:underline dark:text-indigo-300`}
+                  >
                     {r.reference}
                   </Link>{' '}
-                  <span className="text-xs text-slate-600 dark:text-slate-400">{categoryLabels[r.category] ?? r.category}</span>
+                  <span className="text-xs text-slate-600 dark:text-slate-400">
+                    {categoryLabels[r.category] ?? r.category}
+                  </span>
                 </td>
                 <td className={td}>
                   <ReportStatusBadge status={r.status} />
@@ -233,7 +296,8 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
             <ul className="space-y-2 text-sm" aria-label="Account trail">
               {trail.map((t) => (
                 <li key={t.id}>
-                  <span className="text-slate-600 dark:text-slate-400">{utcLabel(t.occurredAt)}</span> · <strong>{t.action.replace('account.', '').replaceAll('_', ' ')}</strong> by {t.actorEmail}
+                  <span className="text-slate-600 dark:text-slate-400">{utcLabel(t.occurredAt)}</span> ·{' '}
+                  <strong>{t.action.replace('account.', '').replaceAll('_', ' ')}</strong> by {t.actorEmail}
                   {t.reason ? <div className="text-slate-700 dark:text-slate-300">{t.reason}</div> : null}
                 </li>
               ))}
@@ -257,8 +321,17 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
         </Card>
       </div>
       <Card>
-        <div role="tablist" aria-label="History" className="-mt-2 mb-3 flex gap-2 border-b border-slate-200 dark:border-slate-800">
-          <Link role="tab" aria-selected={tab === 'logins'} href={`${path}?tab=logins`} className={tabClass(tab === 'logins')}>
+        <div
+          role="tablist"
+          aria-label="History"
+          className="-mt-2 mb-3 flex gap-2 border-b border-slate-200 dark:border-slate-800"
+        >
+          <Link
+            role="tab"
+            aria-selected={tab === 'logins'}
+            href={`${path}?tab=logins`}
+            className={tabClass(tab === 'logins')}
+          >
             Login history
           </Link>
           <Link role="tab" aria-selected={tab === 'otp'} href={`${path}?tab=otp`} className={tabClass(tab === 'otp')}>

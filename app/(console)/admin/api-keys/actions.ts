@@ -13,8 +13,14 @@ export async function createApiKeyAction(_prev: unknown, form: FormData): Promis
   const name = form.get('name');
   const scopes = form.getAll('scopes').filter((s): s is string => typeof s === 'string');
   const result = await runAction(actor.requestId, async () => {
-    const created = await createApiKey(await getDb(), actor, { name: typeof name === 'string' ? name : '', scopes: scopes as never });
-    return { message: `API key “${created.name}” created with ${created.scopes.join(', ')}.`, data: { secret: created.key } };
+    const created = await createApiKey(await getDb(), actor, {
+      name: typeof name === 'string' ? name : '',
+      scopes: scopes as never,
+    });
+    return {
+      message: `API key “${created.name}” created with ${created.scopes.join(', ')}.`,
+      data: { secret: created.key },
+    };
   });
   revalidatePath('/admin/api-keys');
   return result;
@@ -24,7 +30,9 @@ export async function revokeApiKeyAction(_prev: unknown, form: FormData): Promis
   const actor = await currentActor();
   if (!actor) return signedOut;
   const apiKeyId = form.get('apiKeyId');
-  const result = await runAction<{ secret?: string }>(actor.requestId, async () => revokeApiKey(await getDb(), actor, { apiKeyId: typeof apiKeyId === 'string' ? apiKeyId : '' }));
+  const result = await runAction<{ secret?: string }>(actor.requestId, async () =>
+    revokeApiKey(await getDb(), actor, { apiKeyId: typeof apiKeyId === 'string' ? apiKeyId : '' }),
+  );
   revalidatePath('/admin/api-keys');
   return result;
 }

@@ -26,7 +26,9 @@ export default async function ApiKeysPage() {
       <div>
         <h1 className="text-xl font-semibold">API keys</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Keys let the platform post events and read state. Send them as <code className={mono}>Authorization: Bearer &lt;key&gt;</code>. Vigil stores only a hash: a key is shown once, when it is created. The API is described at{' '}
+          Keys let the platform post events and read state. Send them as{' '}
+          <code className={mono}>Authorization: Bearer &lt;key&gt;</code>. Vigil stores only a hash: a key is shown
+          once, when it is created. The API is described at{' '}
           <a href="/api/v1/openapi.json" className="text-indigo-700 hover:underline dark:text-indigo-300">
             /api/v1/openapi.json
           </a>
@@ -37,30 +39,39 @@ export default async function ApiKeysPage() {
         <CreateApiKeyForm scopes={apiKeyScopes} />
       </Card>
       {keys.length === 0 ? (
-        <EmptyState title="No API keys yet">Create one above for each service of the platform that sends events, so each can be revoked on its own.</EmptyState>
+        <EmptyState title="No API keys yet">
+          Create one above for each service of the platform that sends events, so each can be revoked on its own.
+        </EmptyState>
       ) : (
         <DataTable label="API keys" columns={['Name', 'Key', 'Scopes', 'Created', 'Last used', 'State']}>
-              {keys.map((k) => (
-                <tr key={k.id}>
-                  <td className={td}>{k.name}</td>
-                  <td className={`${td} ${mono}`}>{k.prefix}…</td>
-                  <td className={td}>
-                    <div className="flex flex-wrap gap-1">
-                      {k.scopes.map((s) => (
-                        <Badge key={s}>{s}</Badge>
-                      ))}
-                    </div>
-                  </td>
-                  <td className={td}>
-                    <TimeAgo date={k.createdAt} now={now} /> <span className="text-xs text-slate-500">by {k.createdBy}</span>
-                  </td>
-                  <td className={td}>
-                    <TimeAgo date={k.lastUsedAt} now={now} />
-                  </td>
-                  <td className={td}>{k.revokedAt ? <Badge tone="critical">revoked</Badge> : <RevokeApiKeyButton apiKeyId={k.id} name={k.name} />}</td>
-                </tr>
-              ))}
-            </DataTable>
+          {keys.map((k) => (
+            <tr key={k.id}>
+              <td className={td}>{k.name}</td>
+              <td className={`${td} ${mono}`}>{k.prefix}…</td>
+              <td className={td}>
+                <div className="flex flex-wrap gap-1">
+                  {k.scopes.map((s) => (
+                    <Badge key={s}>{s}</Badge>
+                  ))}
+                </div>
+              </td>
+              <td className={td}>
+                <TimeAgo date={k.createdAt} now={now} />{' '}
+                <span className="text-xs text-slate-500">by {k.createdBy}</span>
+              </td>
+              <td className={td}>
+                <TimeAgo date={k.lastUsedAt} now={now} />
+              </td>
+              <td className={td}>
+                {k.revokedAt ? (
+                  <Badge tone="critical">revoked</Badge>
+                ) : (
+                  <RevokeApiKeyButton apiKeyId={k.id} name={k.name} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

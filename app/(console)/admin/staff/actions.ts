@@ -24,7 +24,10 @@ export async function createStaffAction(_prev: unknown, form: FormData): Promise
       name: field(form, 'name') ?? '',
       role: (field(form, 'role') ?? '') as 'agent',
     });
-    return { message: `${created.email} can now sign in as ${created.role}.`, data: { secret: created.generatedPassword } };
+    return {
+      message: `${created.email} can now sign in as ${created.role}.`,
+      data: { secret: created.generatedPassword },
+    };
   });
   revalidatePath('/admin/staff');
   return result;

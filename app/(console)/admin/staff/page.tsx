@@ -23,30 +23,44 @@ export default async function StaffPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-xl font-semibold">Staff</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">Who can sign in to Vigil, and with which role. Every change is recorded in the audit log.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Who can sign in to Vigil, and with which role. Every change is recorded in the audit log.
+        </p>
       </div>
       <Card title="Add a staff member">
         <CreateStaffForm />
       </Card>
       <DataTable label="Staff members" columns={['Name', 'Email', 'State', 'Last sign-in', 'Actions']}>
-            {staff.map((s) => (
-              <tr key={s.id}>
-                <td className={td}>
-                  {s.name} <Badge tone="info">{s.role}</Badge>
-                </td>
-                <td className={td}>{s.email}</td>
-                <td className={td}>
-                  {s.disabled ? <Badge tone="critical">disabled</Badge> : s.locked ? <Badge tone="high">locked out</Badge> : <Badge tone="good">active</Badge>}
-                </td>
-                <td className={td}>
-                  <TimeAgo date={s.lastSignInAt} now={now} />
-                </td>
-                <td className={td}>
-                  <StaffRowActions staffId={s.id} email={s.email} role={s.role} disabled={s.disabled} isSelf={s.id === actor.id} />
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+        {staff.map((s) => (
+          <tr key={s.id}>
+            <td className={td}>
+              {s.name} <Badge tone="info">{s.role}</Badge>
+            </td>
+            <td className={td}>{s.email}</td>
+            <td className={td}>
+              {s.disabled ? (
+                <Badge tone="critical">disabled</Badge>
+              ) : s.locked ? (
+                <Badge tone="high">locked out</Badge>
+              ) : (
+                <Badge tone="good">active</Badge>
+              )}
+            </td>
+            <td className={td}>
+              <TimeAgo date={s.lastSignInAt} now={now} />
+            </td>
+            <td className={td}>
+              <StaffRowActions
+                staffId={s.id}
+                email={s.email}
+                role={s.role}
+                disabled={s.disabled}
+                isSelf={s.id === actor.id}
+              />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

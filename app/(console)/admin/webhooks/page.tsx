@@ -20,8 +20,14 @@ function DeliveryResult({ d }: { d: WebhookDeliveryLogItem }) {
   const ok = d.statusCode !== null && d.statusCode >= 200 && d.statusCode < 300;
   return (
     <div className="space-y-0.5">
-      {d.statusCode !== null ? <Badge tone={ok ? 'good' : 'critical'}>HTTP {d.statusCode}</Badge> : <Badge tone="critical">no response</Badge>}
-      {d.error && !ok ? <p className="max-w-md text-xs break-words text-slate-600 dark:text-slate-400">{d.error}</p> : null}
+      {d.statusCode !== null ? (
+        <Badge tone={ok ? 'good' : 'critical'}>HTTP {d.statusCode}</Badge>
+      ) : (
+        <Badge tone="critical">no response</Badge>
+      )}
+      {d.error && !ok ? (
+        <p className="max-w-md text-xs break-words text-slate-600 dark:text-slate-400">{d.error}</p>
+      ) : null}
     </div>
   );
 }
@@ -44,9 +50,14 @@ export default async function WebhooksPage() {
       <div>
         <h1 className="text-xl font-semibold">Webhooks</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          When staff change an account’s security state, Vigil posts <code className={mono}>account.security_changed</code> with the new state to this URL, in order per account, retrying with growing
-          delays while the receiver is down. Each request carries <code className={mono}>Vigil-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of &quot;t.body&quot;&gt;</code> and{' '}
-          <code className={mono}>Vigil-Event-Id</code>: verify the signature over the raw body and ignore an event id already seen.
+          When staff change an account’s security state, Vigil posts{' '}
+          <code className={mono}>account.security_changed</code> with the new state to this URL, in order per account,
+          retrying with growing delays while the receiver is down. Each request carries{' '}
+          <code className={mono}>
+            Vigil-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of &quot;t.body&quot;&gt;
+          </code>{' '}
+          and <code className={mono}>Vigil-Event-Id</code>: verify the signature over the raw body and ignore an event
+          id already seen.
         </p>
       </div>
       <Card title="Endpoint">
@@ -70,13 +81,30 @@ export default async function WebhooksPage() {
         </Card>
       ) : null}
       <div className="grid gap-4 sm:grid-cols-3">
-        <Stat label="Webhook events waiting" value={backlog.webhook.pending.toLocaleString('en-US')} detail={settings?.enabled === false ? 'held while the webhook is disabled' : 'queued or retrying'} />
-        <Stat label="Webhook events given up" value={backlog.webhook.failed.toLocaleString('en-US')} detail={Number.isFinite(defaultMaxAttempts) ? `after ${defaultMaxAttempts} failed attempts` : 'none: events are retried hourly until delivered'} />
-        <Stat label="Customer notices waiting" value={backlog.notice.pending.toLocaleString('en-US')} detail={`${backlog.notice.failed.toLocaleString('en-US')} given up`} />
+        <Stat
+          label="Webhook events waiting"
+          value={backlog.webhook.pending.toLocaleString('en-US')}
+          detail={settings?.enabled === false ? 'held while the webhook is disabled' : 'queued or retrying'}
+        />
+        <Stat
+          label="Webhook events given up"
+          value={backlog.webhook.failed.toLocaleString('en-US')}
+          detail={
+            Number.isFinite(defaultMaxAttempts)
+              ? `after ${defaultMaxAttempts} failed attempts`
+              : 'none: events are retried hourly until delivered'
+          }
+        />
+        <Stat
+          label="Customer notices waiting"
+          value={backlog.notice.pending.toLocaleString('en-US')}
+          detail={`${backlog.notice.failed.toLocaleString('en-US')} given up`}
+        />
       </div>
       {oldest ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Oldest waiting event queued <TimeAgo date={oldest.createdAt} now={now} />, {oldest.attempts} attempt{oldest.attempts === 1 ? '' : 's'} so far
+          Oldest waiting event queued <TimeAgo date={oldest.createdAt} now={now} />, {oldest.attempts} attempt
+          {oldest.attempts === 1 ? '' : 's'} so far
           {oldest.lastError ? (
             <>
               , last error <code className={mono}>{oldest.lastError}</code>
@@ -88,18 +116,31 @@ export default async function WebhooksPage() {
       <div className="space-y-2">
         <h2 className="text-sm font-semibold">Delivery log (latest {deliveryLogSize} attempts)</h2>
         {deliveries.length === 0 ? (
-          <EmptyState title="No delivery attempts yet">Every attempt to post an event appears here once a webhook is configured and staff change an account’s security state.</EmptyState>
+          <EmptyState title="No delivery attempts yet">
+            Every attempt to post an event appears here once a webhook is configured and staff change an account’s
+            security state.
+          </EmptyState>
         ) : (
-          <DataTable label="Webhook delivery attempts" columns={['Time', 'Event', 'Account', 'Result', 'Duration', 'Event now']}>
+          <DataTable
+            label="Webhook delivery attempts"
+            columns={['Time', 'Event', 'Account', 'Result', 'Duration', 'Event now']}
+          >
             {deliveries.map((d) => (
               <tr key={d.id}>
                 <td className={td}>
                   <TimeAgo date={d.attemptedAt} now={now} />
                 </td>
                 <td className={td}>
-                  <span className={mono}>#{d.outboxId}</span> <span className="text-xs text-slate-500">{d.topic ?? ''}</span>
+                  <span className={mono}>#{d.outboxId}</span>{' '}
+                  <span className="text-xs text-slate-500">{d.topic ?? ''}</span>
                 </td>
-                <td className={td}>{d.account ? <AccountCell id={d.account.id} name={d.account.displayName} externalId={d.account.externalId} /> : <span className="text-slate-400">—</span>}</td>
+                <td className={td}>
+                  {d.account ? (
+                    <AccountCell id={d.account.id} name={d.account.displayName} externalId={d.account.externalId} />
+                  ) : (
+                    <span className="text-slate-400">—</span>
+                  )}
+                </td>
                 <td className={td}>
                   <DeliveryResult d={d} />
                 </td>

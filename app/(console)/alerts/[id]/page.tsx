@@ -56,7 +56,10 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
           <dl>
             <Field label={ipAlert ? 'IP address' : 'Account'}>
               {alert.accountId ? (
-                <Link href={`/accounts/${alert.accountId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                <Link
+                  href={`/accounts/${alert.accountId}`}
+                  className="text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                   {alert.accountName ?? alert.subject.id}
                 </Link>
               ) : (
@@ -72,7 +75,9 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
               <TimeAgo date={alert.detectedAt} now={now} />
             </Field>
           </dl>
-          <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">Rule, as now configured: {rule.describe(settings[alert.rule] as never)}</p>
+          <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+            Rule, as now configured: {rule.describe(settings[alert.rule] as never)}
+          </p>
         </Card>
         <Card title="Triage">
           <dl className="mb-3">
@@ -83,9 +88,17 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
             {alert.resolutionReason ? <Field label="Reason">{alert.resolutionReason}</Field> : null}
           </dl>
           {can(actor, 'alerts.manage') ? (
-            <AlertActions alertId={alert.id} version={alert.version} status={alert.status} assigned={alert.assignee !== null} assignedToMe={alert.assignee?.id === actor.id} />
+            <AlertActions
+              alertId={alert.id}
+              version={alert.version}
+              status={alert.status}
+              assigned={alert.assignee !== null}
+              assignedToMe={alert.assignee?.id === actor.id}
+            />
           ) : (
-            <p className="text-sm text-slate-600 dark:text-slate-400">Your role reads alerts; agents and admins work them.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              Your role reads alerts; agents and admins work them.
+            </p>
           )}
         </Card>
       </div>
@@ -93,17 +106,31 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
         <DataTable
           label="Evidence events"
           framed={false}
-          columns={['Time (UTC)', 'Event', ...(ipAlert ? ['Account'] : []), 'IP', 'Country', 'Device', 'Detail', 'Event id']}
+          columns={[
+            'Time (UTC)',
+            'Event',
+            ...(ipAlert ? ['Account'] : []),
+            'IP',
+            'Country',
+            'Device',
+            'Detail',
+            'Event id',
+          ]}
         >
           {evidence.map((e) => {
             const s = e.summary as Record<string, string | boolean | undefined>;
             return (
               <tr key={e.eventId}>
-                <td className={`${td} whitespace-nowrap`}>{e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+                <td className={`${td} whitespace-nowrap`}>
+                  {e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}
+                </td>
                 <td className={td}>{e.eventType}</td>
                 {ipAlert ? (
                   <td className={td}>
-                    <Link href={`/accounts/${e.accountId}`} className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}>
+                    <Link
+                      href={`/accounts/${e.accountId}`}
+                      className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}
+                    >
                       {String(s.account ?? e.accountId)}
                     </Link>
                   </td>
@@ -122,7 +149,9 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
             );
           })}
         </DataTable>
-        {alert.evidenceCount > evidence.length ? <p className="mt-2 text-xs text-slate-600">The first {evidenceShown} events are shown.</p> : null}
+        {alert.evidenceCount > evidence.length ? (
+          <p className="mt-2 text-xs text-slate-600">The first {evidenceShown} events are shown.</p>
+        ) : null}
       </Card>
       <Card title="Trail">
         {trail.length === 0 ? (
@@ -131,7 +160,8 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
           <ul className="space-y-1 text-sm">
             {trail.map((t, i) => (
               <li key={i}>
-                <span className="text-slate-600 dark:text-slate-400">{utcLabel(t.occurredAt)}</span> · {t.actorEmail} · {t.action.replace('alert.', '')}
+                <span className="text-slate-600 dark:text-slate-400">{utcLabel(t.occurredAt)}</span> · {t.actorEmail} ·{' '}
+                {t.action.replace('alert.', '')}
                 {t.reason ? <> — “{t.reason}”</> : null}
               </li>
             ))}

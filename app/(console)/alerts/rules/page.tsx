@@ -11,7 +11,10 @@ import { DetectionSettings, loadDetectionSettings } from '@/lib/detection/settin
 export const metadata: Metadata = { title: 'Detection rules' };
 
 /** Every threshold of every rule (all settings keys but `enabled`): a new one without a label does not compile. */
-type ThresholdKey = Exclude<{ [R in keyof DetectionSettings]: keyof DetectionSettings[R] }[keyof DetectionSettings], 'enabled'>;
+type ThresholdKey = Exclude<
+  { [R in keyof DetectionSettings]: keyof DetectionSettings[R] }[keyof DetectionSettings],
+  'enabled'
+>;
 
 /** Labels and units of every threshold, by its settings key. */
 const thresholds: Record<ThresholdKey, { label: string; unit: string }> = {
@@ -33,7 +36,10 @@ export default async function DetectionRulesPage() {
   const settings = await loadDetectionSettings(await getDb());
   const forms: RuleForm[] = ruleList.map((rule) => {
     const values = settings[rule.rule] as Record<string, number | boolean>;
-    const shape = DetectionSettings.shape[rule.rule].shape as Record<string, { minValue?: number | null; maxValue?: number | null }>;
+    const shape = DetectionSettings.shape[rule.rule].shape as Record<
+      string,
+      { minValue?: number | null; maxValue?: number | null }
+    >;
     return {
       rule: rule.rule,
       title: rule.title,
@@ -42,7 +48,13 @@ export default async function DetectionRulesPage() {
       enabled: values.enabled === true,
       fields: Object.entries(values)
         .filter(([key]) => key !== 'enabled')
-        .map(([key, value]) => ({ key, value: Number(value), min: shape[key]?.minValue ?? 0, max: shape[key]?.maxValue ?? 100_000, ...thresholds[key as ThresholdKey] })),
+        .map(([key, value]) => ({
+          key,
+          value: Number(value),
+          min: shape[key]?.minValue ?? 0,
+          max: shape[key]?.maxValue ?? 100_000,
+          ...thresholds[key as ThresholdKey],
+        })),
     };
   });
   return (
@@ -53,7 +65,8 @@ export default async function DetectionRulesPage() {
         </Link>
         <h1 className="mt-1 text-xl font-semibold">Detection rules</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Each rule runs on every batch the platform sends, over the events&apos; own times. Changes apply from the next batch and are recorded in the audit log.
+          Each rule runs on every batch the platform sends, over the events&apos; own times. Changes apply from the next
+          batch and are recorded in the audit log.
         </p>
       </div>
       <DetectionSettingsForm rules={forms} canEdit={can(actor, 'detection.configure')} />

@@ -27,32 +27,50 @@ export default async function BucketEventsPage({ searchParams }: { searchParams:
   const parsed = BucketFilter.safeParse(raw);
   if (!parsed.success) return <NotABucket />;
   const f = parsed.data;
-  const page = await listOtpEventsInBucket(await getDb(), actor, f, { after: param(query, 'after'), before: param(query, 'before') });
-  const describe = [f.kind?.replace('_', ' '), f.channel && channelLabels[f.channel], f.purpose && purposeLabels[f.purpose], f.reason && reasonLabels[f.reason], f.country].filter(Boolean).join(' · ');
+  const page = await listOtpEventsInBucket(await getDb(), actor, f, {
+    after: param(query, 'after'),
+    before: param(query, 'before'),
+  });
+  const describe = [
+    f.kind?.replace('_', ' '),
+    f.channel && channelLabels[f.channel],
+    f.purpose && purposeLabels[f.purpose],
+    f.reason && reasonLabels[f.reason],
+    f.country,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <div className="space-y-4">
       <BucketHeader title={`OTP events${describe ? ` — ${describe}` : ''}`} from={f.from} to={f.to} />
       {page.items.length === 0 ? (
         <EmptyState title="No events in this bucket">The chart counted none here with these filters.</EmptyState>
       ) : (
-        <DataTable label="Events in bucket" columns={['Time (UTC)', 'Account', 'Event', 'Channel', 'Purpose', 'Reason', 'Country', 'IP']}>
-              {page.items.map((e) => (
-                <tr key={e.id}>
-                  <td className={`${td} ${mono} whitespace-nowrap`}>{e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
-                  <td className={td}>
-                    <AccountCell id={e.accountId} name={e.accountName} externalId={e.externalId} />
-                  </td>
-                  <td className={td}>
-                    <Badge tone={e.kind === 'verified' ? 'good' : e.kind === 'issued' ? 'info' : 'high'}>{e.kind.replace('_', ' ')}</Badge>
-                  </td>
-                  <td className={td}>{channelLabels[e.channel] ?? e.channel}</td>
-                  <td className={td}>{purposeLabels[e.purpose] ?? e.purpose}</td>
-                  <td className={td}>{e.failureReason ?? '—'}</td>
-                  <td className={td}>{e.country ?? 'unknown'}</td>
-                  <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
-                </tr>
-              ))}
-            </DataTable>
+        <DataTable
+          label="Events in bucket"
+          columns={['Time (UTC)', 'Account', 'Event', 'Channel', 'Purpose', 'Reason', 'Country', 'IP']}
+        >
+          {page.items.map((e) => (
+            <tr key={e.id}>
+              <td className={`${td} ${mono} whitespace-nowrap`}>
+                {e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}
+              </td>
+              <td className={td}>
+                <AccountCell id={e.accountId} name={e.accountName} externalId={e.externalId} />
+              </td>
+              <td className={td}>
+                <Badge tone={e.kind === 'verified' ? 'good' : e.kind === 'issued' ? 'info' : 'high'}>
+                  {e.kind.replace('_', ' ')}
+                </Badge>
+              </td>
+              <td className={td}>{channelLabels[e.channel] ?? e.channel}</td>
+              <td className={td}>{purposeLabels[e.purpose] ?? e.purpose}</td>
+              <td className={td}>{e.failureReason ?? '—'}</td>
+              <td className={td}>{e.country ?? 'unknown'}</td>
+              <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <PageLinks path="/analytics/events" params={query} newer={page.newer} older={page.older} />
     </div>

@@ -27,7 +27,10 @@ export default async function BucketLoginsPage({ searchParams }: { searchParams:
   const parsed = LoginBucketFilter.safeParse(raw);
   if (!parsed.success) return <NotABucket />;
   const f = parsed.data;
-  const page = await listLoginEventsInBucket(await getDb(), actor, f, { after: param(query, 'after'), before: param(query, 'before') });
+  const page = await listLoginEventsInBucket(await getDb(), actor, f, {
+    after: param(query, 'after'),
+    before: param(query, 'before'),
+  });
   const describe = [f.outcome, f.reason && reasonLabels[f.reason], f.country].filter(Boolean).join(' · ');
   return (
     <div className="space-y-4">
@@ -35,21 +38,28 @@ export default async function BucketLoginsPage({ searchParams }: { searchParams:
       {page.items.length === 0 ? (
         <EmptyState title="No logins in this bucket">The chart counted none here with these filters.</EmptyState>
       ) : (
-        <DataTable label="Logins in bucket" columns={['Time (UTC)', 'Account', 'Outcome', 'Reason', 'Country', 'IP', 'Device']}>
-              {page.items.map((e) => (
-                <tr key={e.id}>
-                  <td className={`${td} ${mono} whitespace-nowrap`}>{e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
-                  <td className={td}>
-                    <AccountCell id={e.accountId} name={e.accountName} externalId={e.externalId} />
-                  </td>
-                  <td className={td}>{e.outcome === 'succeeded' ? <Badge tone="good">succeeded</Badge> : <Badge tone="high">failed</Badge>}</td>
-                  <td className={td}>{e.failureReason ? reasonLabels[e.failureReason] ?? e.failureReason : '—'}</td>
-                  <td className={td}>{e.country ?? 'unknown'}</td>
-                  <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
-                  <td className={`${td} ${mono}`}>{e.deviceId ?? '—'}</td>
-                </tr>
-              ))}
-            </DataTable>
+        <DataTable
+          label="Logins in bucket"
+          columns={['Time (UTC)', 'Account', 'Outcome', 'Reason', 'Country', 'IP', 'Device']}
+        >
+          {page.items.map((e) => (
+            <tr key={e.id}>
+              <td className={`${td} ${mono} whitespace-nowrap`}>
+                {e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}
+              </td>
+              <td className={td}>
+                <AccountCell id={e.accountId} name={e.accountName} externalId={e.externalId} />
+              </td>
+              <td className={td}>
+                {e.outcome === 'succeeded' ? <Badge tone="good">succeeded</Badge> : <Badge tone="high">failed</Badge>}
+              </td>
+              <td className={td}>{e.failureReason ? (reasonLabels[e.failureReason] ?? e.failureReason) : '—'}</td>
+              <td className={td}>{e.country ?? 'unknown'}</td>
+              <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
+              <td className={`${td} ${mono}`}>{e.deviceId ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <PageLinks path="/analytics/logins" params={query} newer={page.newer} older={page.older} />
     </div>

@@ -19,24 +19,43 @@ import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Report' };
 
-const detailLabels: Record<string, string> = { senderNumber: 'Sender number', senderAddress: 'Sender address', link: 'Link in the message', callerNumber: 'Caller number', orderId: 'Order number' };
+const detailLabels: Record<string, string> = {
+  senderNumber: 'Sender number',
+  senderAddress: 'Sender address',
+  link: 'Link in the message',
+  callerNumber: 'Caller number',
+  orderId: 'Order number',
+};
 
 function evidenceLine(kind: string, s: Record<string, unknown>): string {
   const v = (k: string) => {
     const value = s[k];
     return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
   };
-  if (kind === 'otp') return `code ${v('kind')} · ${v('channel')} · ${v('purpose')}${v('ip') ? ` · from ${v('ip')}` : ''}${v('country') ? ` (${v('country')})` : ''}${s.fromLink ? ' · the code the customer reported' : ''}`;
-  if (kind === 'login') return `login from a new device ${v('deviceId')}${v('country') ? ` in ${v('country')}` : ''}${v('ip') ? ` · ${v('ip')}` : ''}`;
+  if (kind === 'otp')
+    return `code ${v('kind')} · ${v('channel')} · ${v('purpose')}${v('ip') ? ` · from ${v('ip')}` : ''}${v('country') ? ` (${v('country')})` : ''}${s.fromLink ? ' · the code the customer reported' : ''}`;
+  if (kind === 'login')
+    return `login from a new device ${v('deviceId')}${v('country') ? ` in ${v('country')}` : ''}${v('ip') ? ` · ${v('ip')}` : ''}`;
   if (kind === 'alert') return `open alert: ${v('rule').replaceAll('_', ' ')} (${v('severity')})`;
   return `${v('field') || 'contact'} changed`;
 }
 
 /** An account as a line to pick from: name or platform id, and its contacts as the role may see them. */
-const accountLabel = (a: { externalId: string; displayName: string | null; email?: string | null; phone?: string | null }) =>
+const accountLabel = (a: {
+  externalId: string;
+  displayName: string | null;
+  email?: string | null;
+  phone?: string | null;
+}) =>
   [a.displayName ? `${a.displayName} (${a.externalId})` : a.externalId, a.email, a.phone].filter(Boolean).join(' · ');
 
-export default async function ReportPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function ReportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const actor = await requireStaff();
   if (!can(actor, 'reports.view')) notFound();
   const { id } = await params;
@@ -54,11 +73,26 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
   // The manual link: the agent searches accounts the way /accounts does (same masking for the role).
   const find = (param(await searchParams, 'find') ?? '').trim().slice(0, maxSearchLength);
   const staff = canTriage ? await assignableStaff(db, actor) : [];
-  const results = !account && canTriage && find ? (await searchAccounts(db, actor, { q: find }, 10)).items.map((a) => ({ id: a.id, label: accountLabel(a) })) : null;
+  const results =
+    !account && canTriage && find
+      ? (await searchAccounts(db, actor, { q: find }, 10)).items.map((a) => ({ id: a.id, label: accountLabel(a) }))
+      : null;
   const search = { q: find, maxLength: maxSearchLength, results };
   const events = [
-    ...messages.map((m) => ({ at: m.createdAt, who: m.author ?? 'staff', what: m.visibility === 'public' ? 'replied to the customer' : 'noted', text: m.body })),
-    ...timeline.filter((t) => t.action !== 'report.note' && t.action !== 'report.reply').map((t) => ({ at: t.occurredAt, who: t.actorEmail, what: t.action.replace('report.', '').replaceAll('_', ' '), text: t.reason })),
+    ...messages.map((m) => ({
+      at: m.createdAt,
+      who: m.author ?? 'staff',
+      what: m.visibility === 'public' ? 'replied to the customer' : 'noted',
+      text: m.body,
+    })),
+    ...timeline
+      .filter((t) => t.action !== 'report.note' && t.action !== 'report.reply')
+      .map((t) => ({
+        at: t.occurredAt,
+        who: t.actorEmail,
+        what: t.action.replace('report.', '').replaceAll('_', ' '),
+        text: t.reason,
+      })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   return (
     <div className="space-y-4">
@@ -68,13 +102,17 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
         </Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold">
-            {report.reference} <span className="text-base font-normal text-slate-600 dark:text-slate-400">· {categoryLabels[report.category]}</span>
+            {report.reference}{' '}
+            <span className="text-base font-normal text-slate-600 dark:text-slate-400">
+              · {categoryLabels[report.category]}
+            </span>
           </h1>
           <PriorityBadge priority={report.priority} />
           <ReportStatusBadge status={report.status} />
         </div>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Filed <TimeAgo date={report.createdAt} now={now} /> · due {utcLabel(report.dueAt)} · the customer sees “{report.publicStatus.replaceAll('_', ' ')}”
+          Filed <TimeAgo date={report.createdAt} now={now} /> · due {utcLabel(report.dueAt)} · the customer sees “
+          {report.publicStatus.replaceAll('_', ' ')}”
         </p>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
@@ -105,8 +143,19 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
             </dl>
           ) : (
             <div className="space-y-2">
-              <p className="text-sm">{candidates.length > 1 ? `${candidates.length} accounts match this contact; pick the right one.` : 'No account matches the e-mail or phone given.'}</p>
-              {canTriage ? <LinkAccountForm reportId={report.id} version={report.version} candidates={candidates.map((c) => ({ id: c.id, label: accountLabel(c) }))} search={search} /> : null}
+              <p className="text-sm">
+                {candidates.length > 1
+                  ? `${candidates.length} accounts match this contact; pick the right one.`
+                  : 'No account matches the e-mail or phone given.'}
+              </p>
+              {canTriage ? (
+                <LinkAccountForm
+                  reportId={report.id}
+                  version={report.version}
+                  candidates={candidates.map((c) => ({ id: c.id, label: accountLabel(c) }))}
+                  search={search}
+                />
+              ) : null}
             </div>
           )}
           <dl className="mt-3 border-t border-slate-200 pt-3 dark:border-slate-800">
@@ -123,17 +172,27 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
                 assigneeId={assignee?.id ?? null}
                 staff={staff}
                 canPlaybook={can(actor, 'accounts.act')}
-                account={account ? { id: account.id, version: account.version, label: account.displayName ?? account.externalId } : null}
+                account={
+                  account
+                    ? { id: account.id, version: account.version, label: account.displayName ?? account.externalId }
+                    : null
+                }
               />
             </div>
           ) : (
-            <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">Your role reads reports; agents and admins work them.</p>
+            <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
+              Your role reads reports; agents and admins work them.
+            </p>
           )}
         </Card>
       </div>
       <Card title={`Evidence attached at filing (${evidence.length})`}>
         {evidence.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">{account ? 'Nothing suspicious on the account around the report.' : 'Link the report to an account to see its evidence.'}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            {account
+              ? 'Nothing suspicious on the account around the report.'
+              : 'Link the report to an account to see its evidence.'}
+          </p>
         ) : (
           <DataTable label="Report evidence" framed={false} columns={['Time (UTC)', 'Kind', 'What']}>
             {evidence.map((e) => (
@@ -157,7 +216,8 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
       <Card title="Timeline">
         <ol className="space-y-2 text-sm" aria-label="Report timeline">
           <li>
-            <span className="text-slate-600 dark:text-slate-400">{utcLabel(report.createdAt)}</span> · the customer filed the report
+            <span className="text-slate-600 dark:text-slate-400">{utcLabel(report.createdAt)}</span> · the customer
+            filed the report
           </li>
           {events.map((e, i) => (
             <li key={i}>

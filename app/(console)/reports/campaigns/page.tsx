@@ -23,7 +23,12 @@ function DayBars({ days }: { days: { day: string; n: number }[] }) {
   return (
     <span className="inline-flex h-6 items-end gap-0.5" aria-label={days.map((d) => `${d.day}: ${d.n}`).join(', ')}>
       {days.map((d) => (
-        <span key={d.day} title={`${d.day}: ${d.n}`} className="w-2 bg-indigo-500" style={{ height: `${Math.max(10, (d.n / max) * 100)}%` }} />
+        <span
+          key={d.day}
+          title={`${d.day}: ${d.n}`}
+          className="w-2 bg-indigo-500"
+          style={{ height: `${Math.max(10, (d.n / max) * 100)}%` }}
+        />
       ))}
     </span>
   );
@@ -36,7 +41,10 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   const db = await getDb();
   const kind = param(query, 'kind');
   const key = param(query, 'key');
-  const [campaigns, selected] = await Promise.all([reportCampaigns(db, actor), kind && key ? campaignReports(db, actor, kind, key).catch(() => null) : Promise.resolve(null)]);
+  const [campaigns, selected] = await Promise.all([
+    reportCampaigns(db, actor),
+    kind && key ? campaignReports(db, actor, kind, key).catch(() => null) : Promise.resolve(null),
+  ]);
   return (
     <div className="space-y-4">
       <div>
@@ -44,17 +52,25 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
           ← Report queue
         </Link>
         <h1 className="mt-1 text-xl font-semibold">Campaigns</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">Reports from different customers that share a sender number, a caller number or a link domain: one wave, seen as one thing.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Reports from different customers that share a sender number, a caller number or a link domain: one wave, seen
+          as one thing.
+        </p>
       </div>
       {campaigns.length === 0 ? (
-        <EmptyState title="No campaigns yet">When two or more reports share a sender, a caller or a link domain, they are grouped here.</EmptyState>
+        <EmptyState title="No campaigns yet">
+          When two or more reports share a sender, a caller or a link domain, they are grouped here.
+        </EmptyState>
       ) : (
         <DataTable label="Campaigns" columns={['Shared', 'Value', 'Reports', 'Accounts', 'First', 'Latest', 'Per day']}>
           {campaigns.map((c) => (
             <tr key={`${c.kind}:${c.key}`}>
               <td className={td}>{kindLabels[c.kind]}</td>
               <td className={td}>
-                <Link href={`/reports/campaigns?kind=${c.kind}&key=${encodeURIComponent(c.key)}`} className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}>
+                <Link
+                  href={`/reports/campaigns?kind=${c.kind}&key=${encodeURIComponent(c.key)}`}
+                  className={`${mono} text-indigo-700 hover:underline dark:text-indigo-300`}
+                >
                   {c.key}
                 </Link>
               </td>
