@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
   test: {
-    include: ['{lib,db,scripts}/**/*.test.ts'],
+    include: ['{app,lib,db,scripts}/**/*.test.ts'],
     globalSetup: ['./db/testing/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -1,28 +1,58 @@
-/** Typed errors of the domain, mapped to HTTP or to a form result in one place (lib/http). */
+/**
+ * The one error type of the domain. lib/ throws it and knows nothing of HTTP; each transport maps it in one
+ * place: app/_adapters/api-route.ts (status codes) and app/_adapters/server-action.ts (form results).
+ */
 export type ServiceErrorCode =
-  'unauthorized' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'rate_limited' | 'unavailable';
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid'
+  | 'conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'timeout'
+  | 'rate_limited'
+  | 'unavailable';
 
 export type FieldErrors = Record<string, string[]>;
 
+export interface ServiceErrorDetails {
+  fieldErrors?: FieldErrors;
+  /** With a conflict: the record as it is now, so the caller can show it instead of losing an update. */
+  current?: unknown;
+  /** With rate_limited or unavailable: when trying again can succeed. */
+  retryAfterSeconds?: number;
+  /** A finer machine-readable reason than the code (`invalid_json`, `legal_hold`), shown to API callers. */
+  reason?: string;
+}
+
 export class ServiceError extends Error {
   override name = 'ServiceError';
+  readonly fieldErrors?: FieldErrors;
+  readonly current?: unknown;
+  readonly retryAfterSeconds?: number;
+  readonly reason?: string;
   constructor(
     readonly code: ServiceErrorCode,
     message: string,
-    readonly fieldErrors?: FieldErrors,
-    /** With a conflict: the record as it is now, so the caller can show it instead of losing an update. */
-    readonly current?: unknown,
+    details: ServiceErrorDetails = {},
   ) {
     super(message);
+    this.fieldErrors = details.fieldErrors;
+    this.current = details.current;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.reason = details.reason;
   }
 }
 
 export const notFound = (what = 'Not found') => new ServiceError('not_found', what);
-export const forbidden = () => new ServiceError('forbidden', 'You do not have permission to do this.');
-export const invalid = (message: string, fieldErrors?: FieldErrors) =>
-  new ServiceError('invalid', message, fieldErrors);
-export const conflict = (message: string, current?: unknown) =>
-  new ServiceError('conflict', message, undefined, current);
+export const forbidden = (message = 'You do not have permission to do this.') => new ServiceError('forbidden', message);
+export const unauthorized = (message: string) => new ServiceError('unauthorized', message);
+export const invalid = (message: string, fieldErrors?: FieldErrors, reason?: string) =>
+  new ServiceError('invalid', message, { fieldErrors, reason });
+export const conflict = (message: string, current?: unknown) => new ServiceError('conflict', message, { current });
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new ServiceError('rate_limited', message, { retryAfterSeconds });
 
 export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof ServiceError;

@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import next from 'next';
-import { forwardedFor, trustedProxyList } from '../lib/http/forwarded-for';
+import { forwardedFor, trustedProxyList } from '../app/_adapters/forwarded-for';
 
 async function main() {
   const port = Number(process.env.PORT ?? 3000);

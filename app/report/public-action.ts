@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { headers } from 'next/headers';
 import { ApiError } from '@/lib/http/api-error';
-import { clientIp } from '@/lib/http/client-ip';
+import { clientIp } from '@/app/_adapters/client-ip';
 import { isServiceError, type FieldErrors } from '@/lib/errors';
 import { log } from '@/lib/log/logger';
 
@@ -57,9 +57,7 @@ export async function runPublicAction<T>(
   });
   try {
     // clientIp reads X-Forwarded-For the way the API does (Next's server sets it from the connection).
-    const ip = clientIp(
-      new Request('http://vigil.invalid', { headers: { 'x-forwarded-for': h.get('x-forwarded-for') ?? '' } }),
-    );
+    const ip = clientIp(h);
     return { ok: true, data: await work({ clientIp: ip, requestId }) };
   } catch (error) {
     if (error instanceof ApiError && error.status === 429) {

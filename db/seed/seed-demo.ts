@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { settings, staffUsers } from '../schema';
 import { hashPassword } from '@/lib/auth/passwords';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import type { SystemActor } from '@/lib/auth/actor';
 import { detectAndFinish } from '@/lib/detection/backlog';
 import { storeEvents } from '@/lib/ingest/store-events';
@@ -44,7 +44,7 @@ export async function seedDemoStaff(db: Db): Promise<number> {
         .returning({ id: staffUsers.id });
       if (!row) return;
       created += 1;
-      await recordAudit(tx, seedActor, {
+      await recordAuditLegacy(tx, seedActor, {
         action: 'staff.create',
         targetType: 'staff',
         targetId: row.id,

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { jsonb } from '@/db/sql-helpers';
 import { queryRows } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
-import { recordAudit } from './record-audit';
+import { recordAuditLegacy } from './record-audit';
 
 /**
  * Staff seeing customers' full e-mail and phone is logged, at most once per staff member, account and hour
@@ -29,7 +29,7 @@ export async function logContactViews(db: Db, actor: Actor, accountIds: string[]
     const logged = new Set(recent.map((r) => r.target_id));
     for (const id of ids)
       if (!logged.has(id))
-        await recordAudit(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: id });
+        await recordAuditLegacy(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: id });
   });
 }
 

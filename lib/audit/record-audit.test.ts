@@ -5,13 +5,13 @@ import { systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor } from '@/lib/auth/actor';
 import { createStaff } from '@/lib/services/staff/create-staff';
-import { recordAudit } from './record-audit';
+import { recordAuditLegacy } from './record-audit';
 
 const { db } = setupTestDatabase();
 
 async function oneAuditRow() {
   await db().transaction((tx) =>
-    recordAudit(tx, systemActor, { action: 'test.write', targetType: 'test', targetId: uniqueSuffix() }),
+    recordAuditLegacy(tx, systemActor, { action: 'test.write', targetType: 'test', targetId: uniqueSuffix() }),
   );
   const [row] = await db()
     .select()
@@ -33,7 +33,7 @@ describe('audit log', () => {
 
   it('never stores secret fields in before/after snapshots', async () => {
     await db().transaction((tx) =>
-      recordAudit(tx, systemActor, {
+      recordAuditLegacy(tx, systemActor, {
         action: 'test.secret',
         targetType: 'test',
         targetId: 'secret-check',

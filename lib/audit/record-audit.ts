@@ -1,6 +1,7 @@
 import type { Tx } from '@/db/client';
 import { auditLog } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
+import type { TxContext } from '@/lib/context';
 
 export interface AuditEntry {
   /** `entity.verb`, e.g. `staff.disable`. */
@@ -23,21 +24,26 @@ function withoutSecrets(snapshot: Record<string, unknown> | null | undefined) {
 }
 
 /**
- * Writes the audit row inside the caller's transaction: if it fails, the action rolls back with it
- * (SECURITY.md #27). Every staff write goes through here.
+ * Writes the audit row inside the caller's transaction: if it fails, the change rolls back with it. Every
+ * staff write goes through here; the actor, request id and client IP come from the service context.
  */
-export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    actorId: actor.id,
-    actorEmail: actor.email,
-    actorRole: actor.role,
+export async function recordAudit(ctx: TxContext, entry: AuditEntry): Promise<void> {
+  await ctx.db.insert(auditLog).values({
+    actorId: ctx.actor.id,
+    actorEmail: ctx.actor.email,
+    actorRole: ctx.actor.role,
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,
     reason: entry.reason ?? null,
     before: withoutSecrets(entry.before),
     after: withoutSecrets(entry.after),
-    requestId: actor.requestId ?? null,
-    ip: actor.ip ?? null,
+    requestId: ctx.requestId ?? ctx.actor.requestId ?? null,
+    ip: ctx.clientIp ?? ctx.actor.ip ?? null,
   });
+}
+
+/** @deprecated Transitional: callers still passing (tx, actor) until they take a service context. */
+export function recordAuditLegacy(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  return recordAudit({ db: tx, actor, requestId: null, clientIp: null }, entry);
 }

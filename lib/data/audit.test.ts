@@ -8,7 +8,7 @@ import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { ServiceError } from '@/lib/errors';
 import { lockAccount } from '@/lib/services/accounts/lock-account';
 import { getAccount } from './accounts';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { accountTrail, auditPage, searchAudit } from './audit';
 
 const { db } = setupTestDatabase();
@@ -63,7 +63,7 @@ describe('the audit log', () => {
     const target = `paging-${uniqueSuffix()}`;
     for (let i = 0; i < 5; i++) {
       await db().transaction((tx) =>
-        recordAudit(tx, admin, {
+        recordAuditLegacy(tx, admin, {
           action: 'settings.update',
           targetType: 'settings',
           targetId: target,

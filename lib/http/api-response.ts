@@ -10,6 +10,9 @@ const statusOf: Record<ServiceErrorCode, number> = {
   not_found: 404,
   invalid: 400,
   conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  timeout: 408,
   rate_limited: 429,
   unavailable: 503,
 };

@@ -3,7 +3,7 @@ import { getDb, type Db } from '@/db/client';
 import { authenticateApiKey, refuseMisplacedApiKey } from '@/lib/api-keys/authenticate-api-key';
 import { invalid, isServiceError } from '@/lib/errors';
 import { handleApi, json } from '@/lib/http/api-response';
-import { clientIp } from '@/lib/http/client-ip';
+import { clientIp } from '@/app/_adapters/client-ip';
 import { withDeadline } from '@/lib/http/database-errors';
 import { jsonBody } from '@/lib/http/json-body';
 import { handleStaffChange } from '@/lib/http/staff-change';
@@ -27,7 +27,7 @@ export function handleFileReport(request: Request, options: Options = {}): Promi
           ? (await authenticateApiKey(db, request, 'reports:write'), true)
           : false;
         const body = await jsonBody(request);
-        return json(await fileReport(db, body, { source: 'api', clientIp: clientIp(request), trustedApp }), 201);
+        return json(await fileReport(db, body, { source: 'api', clientIp: clientIp(request.headers), trustedApp }), 201);
       })(),
     ),
   );
@@ -40,7 +40,7 @@ export function handleReportStatus(request: Request, options: Options = {}): Pro
       (async () => {
         const db = await (options.db ?? getDb)();
         const body = await jsonBody(request);
-        return json(await publicReportStatus(db, body, clientIp(request)));
+        return json(await publicReportStatus(db, body, clientIp(request.headers)));
       })(),
     ),
   );

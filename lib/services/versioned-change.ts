@@ -1,6 +1,6 @@
 import type { Tx } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { conflict } from '@/lib/errors';
 
 /** A row staff change under optimistic locking. */
@@ -60,7 +60,7 @@ export async function applyVersionedChange<Row extends Versioned, State>(
     before[key as string] = row[key];
     after[key as string] = updated[key];
   }
-  await recordAudit(tx, actor, {
+  await recordAuditLegacy(tx, actor, {
     action: c.action as `${string}.${string}`,
     targetType: c.target,
     targetId: row.id,

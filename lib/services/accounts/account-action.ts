@@ -6,7 +6,7 @@ import { securityState, type SecurityState } from '@/lib/accounts/security-state
 import type { Actor } from '@/lib/auth/actor';
 import type { Permission } from '@/lib/auth/permissions';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { conflict, invalid, notFound } from '@/lib/errors';
 import { enqueueSecurityChange } from '@/lib/outbox/enqueue';
 import { storableText } from '@/lib/text';
@@ -147,7 +147,7 @@ export async function applyAccountAction(
     await spec.after?.(tx, account, now);
     const before = securityState(account);
     const after = securityState(updated);
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: spec.action,
       targetType: 'account',
       targetId: account.id,

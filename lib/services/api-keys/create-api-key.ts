@@ -3,7 +3,7 @@ import { apiKeys } from '@/db/schema';
 import { newApiKey } from '@/lib/api-keys/api-key-token';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { parseInput } from '@/lib/validation';
 import { CreateApiKeyInput } from './api-key-schemas';
 
@@ -25,7 +25,7 @@ export async function createApiKey(db: Db, actor: Actor, input: CreateApiKeyInpu
       .insert(apiKeys)
       .values({ name: data.name, prefix, keyHash: hash, scopes: data.scopes, createdBy: actor.email })
       .returning({ id: apiKeys.id });
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'api_key.create',
       targetType: 'api_key',
       targetId: row!.id,

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { apiKeys } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { notFound } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { ApiKeyTarget } from './api-key-schemas';
@@ -23,7 +23,7 @@ export async function revokeApiKey(
       return { changed: false, message: `${key.name} (${key.prefix}…) was already revoked; nothing changed.` };
     const revokedAt = new Date();
     await tx.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, key.id));
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'api_key.revoke',
       targetType: 'api_key',
       targetId: key.id,

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import {
   DetectionSettings,
   detectionSettingsKey,
@@ -40,7 +40,7 @@ export async function updateDetectionSettings(
     if (Object.keys(now).length === 0)
       return { changed: false, message: 'These are the settings already in use; nothing changed.' };
     await saveDetectionSettings(tx, next);
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'detection.update_settings',
       targetType: 'settings',
       targetId: detectionSettingsKey,

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { lockStaff } from './find-staff';
@@ -30,7 +30,7 @@ export async function changeStaffRole(
       .update(staffUsers)
       .set({ role: data.role, updatedAt: sql`now()` })
       .where(eq(staffUsers.id, staff.id));
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'staff.change_role',
       targetType: 'staff',
       targetId: staff.id,

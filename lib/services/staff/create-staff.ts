@@ -4,7 +4,7 @@ import { staffUsers } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/passwords';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { CreateStaffInput } from './staff-schemas';
@@ -34,10 +34,10 @@ export async function createStaff(db: Db, actor: Actor, input: CreateStaffInput)
       .returning({ id: staffUsers.id });
     if (!created) {
       throw new ServiceError('conflict', `A staff member with e-mail ${data.email} already exists`, {
-        email: ['A staff member with this e-mail already exists'],
+        fieldErrors: { email: ['A staff member with this e-mail already exists'] },
       });
     }
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'staff.create',
       targetType: 'staff',
       targetId: created.id,

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import type { StaffChangeResult } from './change-staff-role';
@@ -22,7 +22,7 @@ export async function disableStaff(db: Db, actor: Actor, input: { staffId: strin
       .update(staffUsers)
       .set({ disabled: true, sessionVersion: sql`${staffUsers.sessionVersion} + 1`, updatedAt: sql`now()` })
       .where(eq(staffUsers.id, staff.id));
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'staff.disable',
       targetType: 'staff',
       targetId: staff.id,

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { parseInput } from '@/lib/validation';
 import type { StaffChangeResult } from './change-staff-role';
 import { lockStaff } from './find-staff';
@@ -19,7 +19,7 @@ export async function enableStaff(db: Db, actor: Actor, input: { staffId: string
       .update(staffUsers)
       .set({ disabled: false, failedLoginCount: 0, lockedUntil: null, updatedAt: sql`now()` })
       .where(eq(staffUsers.id, staff.id));
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'staff.enable',
       targetType: 'staff',
       targetId: staff.id,

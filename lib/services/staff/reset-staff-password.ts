@@ -4,7 +4,7 @@ import { staffUsers } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/passwords';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { parseInput } from '@/lib/validation';
 import { generateStaffPassword } from './create-staff';
 import { lockStaff } from './find-staff';
@@ -35,7 +35,7 @@ export async function resetStaffPassword(
         updatedAt: sql`now()`,
       })
       .where(eq(staffUsers.id, staff.id));
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'staff.reset_password',
       targetType: 'staff',
       targetId: staff.id,

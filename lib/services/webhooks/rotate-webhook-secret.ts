@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { invalid } from '@/lib/errors';
 import { webhookSettingsKey } from '@/lib/outbox/enqueue';
 import { lockWebhookSettings, newWebhookSecret, writeWebhookSettings } from './webhook-settings-store';
@@ -24,7 +24,7 @@ export async function rotateWebhookSecret(
     const secret = newWebhookSecret();
     const rotatedAt = new Date().toISOString();
     await writeWebhookSettings(tx, { ...current, secret, secretCreatedAt: rotatedAt });
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'webhook.rotate_secret',
       targetType: 'settings',
       targetId: webhookSettingsKey,

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { webhookSettingsKey } from '@/lib/outbox/enqueue';
 import { parseInput } from '@/lib/validation';
 import { WebhookSettingsInput } from './webhook-schemas';
@@ -37,7 +37,7 @@ export async function saveWebhookSettings(
       secret,
       secretCreatedAt: current?.secretCreatedAt ?? new Date().toISOString(),
     });
-    await recordAudit(tx, actor, {
+    await recordAuditLegacy(tx, actor, {
       action: 'webhook.update_settings',
       targetType: 'settings',
       targetId: webhookSettingsKey,

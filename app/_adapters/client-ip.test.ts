@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetEnvForTests } from '@/lib/env';
 import { clientIp } from './client-ip';
 
-const request = (xff?: string) => new Request('http://localhost/', { headers: xff ? { 'x-forwarded-for': xff } : {} });
+const request = (xff?: string) => new Headers(xff ? { 'x-forwarded-for': xff } : {});
 
 describe('client IP', () => {
   afterEach(() => {

@@ -16,8 +16,8 @@ function trustedProxies(): BlockList {
  * the application sees a request: the peer's address, preceded by the chain a trusted proxy brought. Read
  * from the right, skipping trusted proxies, the first other address is the client. Null if there is none.
  */
-export function clientIp(request: Request): string | null {
-  const chain = (request.headers.get('x-forwarded-for') ?? '')
+export function clientIp(headers: Pick<Headers, 'get'>): string | null {
+  const chain = (headers.get('x-forwarded-for') ?? '')
     .split(',')
     .map(normaliseIp)
     .filter((s) => isIP(s) !== 0);
