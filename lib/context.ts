@@ -1,4 +1,4 @@
-import type { Db, DbOrTx, Tx } from '@/db/client';
+import type { DbOrTx, Tx } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission, type Permission } from '@/lib/auth/permissions';
 
@@ -38,7 +38,7 @@ function isTransaction(db: DbOrTx): db is Tx {
  */
 export function withTransaction<T>(ctx: ServiceContext, work: (tx: TxContext) => Promise<T>): Promise<T> {
   if (isTransaction(ctx.db)) return work(ctx as TxContext);
-  return (ctx.db as Db).transaction((tx) => work({ ...ctx, db: tx }));
+  return ctx.db.transaction((tx) => work({ ...ctx, db: tx }));
 }
 
 /** The first line of every read and verb: refuses (forbidden) unless the actor holds `permission`. */
