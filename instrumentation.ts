@@ -8,7 +8,7 @@ import type { Instrumentation } from 'next';
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { database, getDb } = await import('./db/client');
+  const { database, getDb } = await import('./lib/database');
   await database();
   if (process.env.NEXT_PHASE === 'phase-production-build') return; // no deliveries from build workers
   const { startOutboxWorker } = await import('./lib/outbox/worker');

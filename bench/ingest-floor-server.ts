@@ -9,7 +9,8 @@ import { accountIdFor } from '@/db/account-id';
 import { openPostgres } from '@/db/client';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
-import { handleIngestRequest } from '@/lib/ingest/ingest-http';
+import { POST as ingestRoute } from '@/app/api/v1/events/route';
+import { useDatabaseForTests } from '@/lib/database';
 import { rollupUpserts } from '@/lib/ingest/rollups';
 import { claimNewEvents, inOneStatement, insertEvents, storeEvents } from '@/lib/ingest/store-events';
 import { validateBatch } from '@/lib/ingest/validate-batch';
@@ -23,7 +24,7 @@ const { db } = openPostgres(process.env.DATABASE_URL!);
 /** The batch's accounts by their derived ids, as if every account already existed. */
 const derivedIds = (events: IngestEvent[]) => new Map(events.map((e) => [e.account.id, accountIdFor(e.account.id)]));
 
-/** The layers below the route handler ('handler' goes through handleIngestRequest, which runs the pipeline itself). */
+/** The layers below the route handler ('handler' goes through the route handler, which runs the pipeline itself). */
 async function handle(layer: Exclude<Layer, 'handler'>, events: IngestEvent[]): Promise<number> {
   const received = new Date();
   switch (layer) {
@@ -72,9 +73,10 @@ createServer((req, res) => {
         const headers = new Headers(
           Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])),
         );
-        const response = await handleIngestRequest(
+        useDatabaseForTests(db);
+        const response = await ingestRoute(
           new Request(`http://localhost${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }),
-          { db: () => Promise.resolve(db) },
+          { params: Promise.resolve({}) },
         );
         res.writeHead(response.status, { 'content-type': 'application/json' }).end(await response.text());
         return;

@@ -11,7 +11,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { env } from '@/lib/env';
 import * as schema from './schema';
 
 type Schema = typeof schema;
@@ -119,9 +118,14 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   }
 }
 
-export async function openDatabase(): Promise<Database> {
-  const e = env();
-  return e.DATABASE_URL ? openPostgres(e.DATABASE_URL) : openPglite(e.VIGIL_DATA_DIR);
+/** Where the data lives: a PostgreSQL server's URL, else the embedded engine's data folder. */
+export interface DatabaseConfig {
+  url?: string;
+  dataDir: string;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.url ? openPostgres(config.url) : openPglite(config.dataDir);
 }
 
 /** Applies pending migrations; on a server, under an advisory lock so several Vigil servers can start at once. */
@@ -144,19 +148,4 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as T[];
   return (result as { rows?: T[] }).rows ?? [];
-}
-
-const globalForDb = globalThis as unknown as { vigilDatabase?: Promise<Database> };
-
-/** The process-wide database (one per process, also across Next's route bundles). */
-export function database(): Promise<Database> {
-  globalForDb.vigilDatabase ??= openDatabase().catch((error: unknown) => {
-    globalForDb.vigilDatabase = undefined;
-    throw error;
-  });
-  return globalForDb.vigilDatabase;
-}
-
-export async function getDb(): Promise<Db> {
-  return (await database()).db;
 }

@@ -20,6 +20,14 @@ export const EnvSchema = z.object({
   VIGIL_DEMO: flag,
   /** Requests per second per API key on the ingest API. */
   VIGIL_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Requests per second per API key on the security-state API, which the platform calls on every login and payment. */
+  VIGIL_SECURITY_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  /** Requests per second per API key or staff member on the read APIs (metrics, alerts). */
+  VIGIL_API_READ_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Requests per second per staff member on the change APIs (PATCH alerts and reports). */
+  VIGIL_API_CHANGE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Requests per minute per client IP on the public API (report filing and status), before their hourly limits. */
+  VIGIL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client's IP. */
   VIGIL_TRUSTED_PROXIES: z.string().max(2000).default(''),
   /** Fraud reports per hour per client IP and per contact (issue 7). */

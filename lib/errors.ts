@@ -24,6 +24,8 @@ export interface ServiceErrorDetails {
   retryAfterSeconds?: number;
   /** A finer machine-readable reason than the code (`invalid_json`, `legal_hold`), shown to API callers. */
   reason?: string;
+  /** More fields for machine callers, e.g. the per-event `details` of a refused batch. */
+  extra?: Record<string, unknown>;
 }
 
 export class ServiceError extends Error {
@@ -32,6 +34,7 @@ export class ServiceError extends Error {
   readonly current?: unknown;
   readonly retryAfterSeconds?: number;
   readonly reason?: string;
+  readonly extra?: Record<string, unknown>;
   constructor(
     readonly code: ServiceErrorCode,
     message: string,
@@ -42,6 +45,7 @@ export class ServiceError extends Error {
     this.current = details.current;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.reason = details.reason;
+    this.extra = details.extra;
   }
 }
 

@@ -5,7 +5,8 @@
  * (the embedded engine is single-process).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { migrateDatabase, openDatabase, DatabaseLockedError } from '@/db/client';
+import { migrateDatabase, DatabaseLockedError } from '@/db/client';
+import { openDatabase } from '@/lib/database';
 import { defaultSeedOptions } from '@/db/seed/generate-events';
 import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/db/seed/seed-demo';
 import { EnvError, parseEnv } from '@/lib/env';

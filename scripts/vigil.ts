@@ -3,7 +3,8 @@
  * refuses while the Vigil server holds the database (one process at a time).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { DatabaseLockedError, migrateDatabase, openDatabase, type Database } from '@/db/client';
+import { DatabaseLockedError, migrateDatabase, type Database } from '@/db/client';
+import { openDatabase } from '@/lib/database';
 import { apiKeyScopes, staffRoles } from '@/db/schema';
 import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { defaultSeedOptions } from '@/db/seed/generate-events';

@@ -1,5 +1,5 @@
 import { headers } from 'next/headers';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { serviceContext, type ServiceContext } from '@/lib/context';
 import { clientIp } from './client-ip';

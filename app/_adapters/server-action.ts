@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { headers } from 'next/headers';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import type { ActionResult } from '@/lib/actions/action-result';
 import { currentActor } from '@/lib/auth/current-actor';
 import { serviceContext, type ServiceContext } from '@/lib/context';

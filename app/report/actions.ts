@@ -1,6 +1,6 @@
 'use server';
 
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { publicReportStatus } from '@/lib/reports/public-status';
 import { fileReport } from '@/lib/services/reports/file-report';
 import { categoryChoices } from '@/components/report/report-categories';

@@ -20,17 +20,3 @@ export const apiKeys = pgTable(
   },
   (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash)],
 );
-
-/**
- * Requests per key per one-second window, counted in PostgreSQL so the limit holds across every Vigil
- * server (DESIGN.md: nothing that must hold across servers lives in process memory).
- */
-export const apiKeyRateWindows = pgTable(
-  'api_key_rate_windows',
-  {
-    keyId: uuid('key_id').notNull(),
-    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
-    count: integer('count').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.keyId, t.windowStart] }), index('api_key_rate_windows_start_idx').on(t.windowStart)],
-);

@@ -8,3 +8,4 @@ export * from './rollups';
 export * from './alerts';
 export * from './account-actions';
 export * from './reports';
+export * from './rate-limits';

@@ -118,14 +118,3 @@ export const reportMessages = pgTable(
   },
   (t) => [index('report_messages_report_idx').on(t.reportId, t.createdAt)],
 );
-
-/** Hourly counters for the public endpoints' limits (per client IP, per contact), kept in PostgreSQL so every server agrees. */
-export const publicRateWindows = pgTable(
-  'public_rate_windows',
-  {
-    bucket: text('bucket').notNull(),
-    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
-    count: integer('count').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] }), index('public_rate_windows_start_idx').on(t.windowStart)],
-);

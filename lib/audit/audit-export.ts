@@ -1,4 +1,4 @@
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { currentActor } from '@/lib/auth/current-actor';
 import { toCsv } from '@/lib/csv';
 import { AuditFilters, auditExportLimit, searchAudit } from '@/lib/data/audit';

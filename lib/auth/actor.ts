@@ -34,7 +34,19 @@ export interface ApiActor {
   ip?: null;
 }
 
-export type Actor = StaffActor | SystemActor | ApiActor;
+/** Someone on a public route (a customer filing a report): no identity, no permission. */
+export interface PublicActor {
+  kind: 'public';
+  id: null;
+  email: 'public';
+  role: 'public';
+  requestId?: string;
+  ip?: null;
+}
+
+export const publicActor: PublicActor = { kind: 'public', id: null, email: 'public', role: 'public' };
+
+export type Actor = StaffActor | SystemActor | ApiActor | PublicActor;
 
 export function cliActor(): SystemActor {
   const user = process.env.USER ?? process.env.LOGNAME ?? 'operator';

@@ -2,7 +2,7 @@ import { decode } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { env } from '@/lib/env';
 import type { StaffActor } from './actor';
 import { sessionCookieName } from './next-auth';

@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { env, isHttps } from '@/lib/env';
 import { log } from '@/lib/log/logger';
 import { endStaffSession, sessionAbsoluteMs } from './staff-session';

@@ -64,7 +64,7 @@ const scopeForPermission: Partial<Record<Permission, string>> = {
 };
 
 export function can(actor: Actor | null | undefined, permission: Permission): boolean {
-  if (!actor) return false;
+  if (!actor || actor.kind === 'public') return false;
   if (actor.kind === 'system') return true; // the operator at the shell (vigil CLI) owns the database anyway
   if (actor.kind === 'api') {
     const scope = scopeForPermission[permission];

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { database, type Database } from '@/db/client';
+import type { Database } from '@/db/client';
+import { database } from '@/lib/database';
 
 export interface DatabaseHealth {
   status: 'up' | 'down';

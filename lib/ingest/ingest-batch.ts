@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { scheduleDetection } from '@/lib/detection/queue';
+import type { ServiceContext } from '@/lib/context';
 import type { IngestEvent } from './event-schema';
 import { storeEvents, type StoreResult } from './store-events';
+import { validateBatch } from './validate-batch';
 
 /**
  * The pipeline after validation: dedupe → store raw events → rollups, all in one transaction; then,
@@ -23,4 +25,17 @@ export async function ingestBatch(
   });
   scheduleDetection(db, result.detection, result.backlogRow);
   return result;
+}
+
+/**
+ * POST /api/v1/events' verb: a parsed body checked against the contract (any invalid event refuses the whole
+ * batch), then stored all-or-nothing. The caller's key and its `events:write` scope were checked by the route.
+ */
+export async function ingestEvents(
+  ctx: ServiceContext,
+  body: unknown,
+): Promise<{ accepted: number; duplicates: number }> {
+  const events = validateBatch(body);
+  const result = await ingestBatch(ctx.db as Db, events);
+  return { accepted: result.accepted, duplicates: result.duplicates };
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '@/lib/http/api-error';
+import { ServiceError } from '@/lib/errors';
 import { IngestEvent } from './event-schema';
 
 export const maxEventsPerBatch = 1000;
@@ -10,30 +10,33 @@ export interface EventIssue {
   message: string;
 }
 
+const invalidEvents = (message: string, details: EventIssue[]) =>
+  new ServiceError('invalid', message, { reason: 'invalid_events', extra: { details } });
+
 /**
  * Checks a parsed body against the contract. Any invalid event rejects the whole batch (nothing of it is
  * stored), with every issue named by event index and path.
  */
 export function validateBatch(body: unknown): IngestEvent[] {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { events?: unknown }).events)) {
-    throw new ApiError(400, 'invalid_events', 'The body must be an object with an "events" array.', {
-      details: [
-        { index: null, path: 'events', message: 'required: an array of 1 to 1000 events' },
-      ] satisfies EventIssue[],
-    });
+    throw invalidEvents('The body must be an object with an "events" array.', [
+      { index: null, path: 'events', message: 'required: an array of 1 to 1000 events' },
+    ]);
   }
   const raw = (body as { events: unknown[] }).events;
   if (raw.length > maxEventsPerBatch) {
-    throw new ApiError(
-      413,
-      'payload_too_large',
+    throw new ServiceError(
+      'too_large',
       `A batch holds at most ${maxEventsPerBatch} events; this one has ${raw.length}.`,
+      {
+        reason: 'payload_too_large',
+      },
     );
   }
   if (raw.length === 0) {
-    throw new ApiError(400, 'invalid_events', 'The batch is empty.', {
-      details: [{ index: null, path: 'events', message: 'must contain 1 to 1000 events' }],
-    });
+    throw invalidEvents('The batch is empty.', [
+      { index: null, path: 'events', message: 'must contain 1 to 1000 events' },
+    ]);
   }
   const events: IngestEvent[] = [];
   const details: EventIssue[] = [];
@@ -45,13 +48,9 @@ export function validateBatch(body: unknown): IngestEvent[] {
         details.push({ index, path: ['events', index, ...issue.path].join('.'), message: issue.message });
   });
   if (details.length > 0) {
-    throw new ApiError(
-      400,
-      'invalid_events',
+    throw invalidEvents(
       `${new Set(details.map((d) => d.index)).size} of ${raw.length} events are invalid; nothing was stored.`,
-      {
-        details: details.slice(0, 100),
-      },
+      details.slice(0, 100),
     );
   }
   return events;

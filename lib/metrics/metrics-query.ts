@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { otpChannels, otpPurposes } from '@/db/schema';
-import { ApiError } from '@/lib/http/api-error';
+import { ServiceError } from '@/lib/errors';
 import { isSensibleInstant } from '@/lib/text';
 
 export const maxRangeDays = 400;
+
+const invalidParameter = (message: string, extra: { parameter: string }) =>
+  new ServiceError('invalid', message, { reason: 'invalid_parameter', extra });
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
 
@@ -45,23 +48,20 @@ export function parseMetricsQuery<S extends typeof OtpMetricsQuery | typeof Logi
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'query');
-    throw new ApiError(400, 'invalid_parameter', `${name}: ${issue.message}`, { parameter: name });
+    throw invalidParameter(`${name}: ${issue.message}`, { parameter: name });
   }
   const q = parsed.data as z.output<S> & { from: Date; to: Date; granularity: 'hour' | 'day' };
   const unit = q.granularity === 'hour' ? hourMs : dayMs;
   for (const name of ['from', 'to'] as const) {
     if (q[name].getTime() % unit !== 0) {
-      throw new ApiError(
-        400,
-        'invalid_parameter',
-        `${name}: must fall on a whole UTC ${q.granularity} for granularity=${q.granularity}`,
-        { parameter: name },
-      );
+      throw invalidParameter(`${name}: must fall on a whole UTC ${q.granularity} for granularity=${q.granularity}`, {
+        parameter: name,
+      });
     }
   }
-  if (q.from >= q.to) throw new ApiError(400, 'invalid_parameter', 'to: must be after from', { parameter: 'to' });
+  if (q.from >= q.to) throw invalidParameter('to: must be after from', { parameter: 'to' });
   if (q.to.getTime() - q.from.getTime() > maxRangeDays * dayMs) {
-    throw new ApiError(400, 'invalid_parameter', `to: the range may span at most ${maxRangeDays} days`, {
+    throw invalidParameter(`to: the range may span at most ${maxRangeDays} days`, {
       parameter: 'to',
     });
   }

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { Sparkline } from '@/components/charts/metric-charts';
 import { channelColors, outcomeColors } from '@/components/charts/palette';
 import { Stat } from '@/components/ui/stat';

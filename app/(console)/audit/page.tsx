@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { DataTable } from '@/components/tables/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonPrimary, buttonSecondary, input, mono, td } from '@/components/ui/styles';

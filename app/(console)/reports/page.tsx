@@ -2,7 +2,7 @@ import { formatDistanceStrict } from 'date-fns';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { reportCategories, reportPriorities, reportStatuses } from '@/db/schema';
 import { AutoRefresh } from '@/components/alerts/auto-refresh';
 import { LabeledSelect } from '@/components/forms/labeled-select';

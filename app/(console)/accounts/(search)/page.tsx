@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { AccountsTable } from '@/components/tables/accounts-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonPrimary, buttonSecondary, input } from '@/components/ui/styles';

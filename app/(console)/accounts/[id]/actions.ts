@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { runAction, signedOut, type ActionResult } from '@/lib/actions/action-result';
 import { currentActor } from '@/lib/auth/current-actor';
 import { invalid } from '@/lib/errors';

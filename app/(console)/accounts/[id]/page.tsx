@@ -2,7 +2,7 @@ import clsx from 'clsx';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { loginOutcomes, otpChannels, otpKinds, otpPurposes } from '@/db/schema';
 import { HistoryFilters } from '@/components/forms/history-filters';
 import { LoginHistoryTable } from '@/components/tables/login-history-table';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { apiKeyScopes } from '@/db/schema';
 import { CreateApiKeyForm } from '@/components/forms/create-api-key-form';
 import { RevokeApiKeyButton } from '@/components/forms/revoke-api-key-button';

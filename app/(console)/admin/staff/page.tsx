@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { CreateStaffForm } from '@/components/forms/create-staff-form';
 import { StaffRowActions } from '@/components/forms/staff-row-actions';
 import { Badge } from '@/components/ui/badge';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { RotateWebhookSecretButton, WebhookSettingsForm } from '@/components/forms/webhook-settings-form';
 import { AccountCell, DataTable } from '@/components/tables/data-table';
 import { Badge } from '@/components/ui/badge';

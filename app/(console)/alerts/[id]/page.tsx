@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badges';
 import { DataTable } from '@/components/tables/data-table';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { AccountCell, DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { reasonLabels } from '@/components/charts/palette';
 import { BucketHeader, NotABucket } from '@/components/layout/bucket-header';
 import { PageLinks } from '@/components/tables/page-links';

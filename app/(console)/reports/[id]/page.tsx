@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/db/client';
+import { getDb } from '@/lib/database';
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { LinkAccountForm, ReportActions, ReportMessageForm } from '@/components/reports/report-actions';
 import { DataTable } from '@/components/tables/data-table';

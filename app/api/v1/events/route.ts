@@ -1,7 +1,21 @@
-import { handleIngestRequest } from '@/lib/ingest/ingest-http';
+import { apiRoute } from '@/app/_adapters/api-route';
+import { ingestEvents } from '@/lib/ingest/ingest-batch';
+import { maxBatchBytes } from '@/lib/ingest/validate-batch';
 
 export const dynamic = 'force-dynamic';
 
-export function POST(request: Request) {
-  return handleIngestRequest(request);
-}
+/** The platform's events: key (401/403), rate (429), content type (415), size (413), JSON and schema (400). */
+export const POST = apiRoute(
+  {
+    auth: 'key',
+    scope: 'events:write',
+    rate: 'ingest',
+    body: {
+      maxBytes: maxBatchBytes,
+      tooLarge: `A batch body is at most ${maxBatchBytes} bytes (1 MiB).`,
+      tooLargeReason: 'payload_too_large',
+      notJson: 'Send the batch as Content-Type: application/json.',
+    },
+  },
+  ({ ctx, body }) => ingestEvents(ctx, body),
+);

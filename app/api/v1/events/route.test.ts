@@ -7,12 +7,20 @@ import { loginEvent, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
-import { handleIngestRequest } from './ingest-http';
+import { resetEnvForTests } from '@/lib/env';
+import { useDatabaseForTests } from '@/lib/database';
+import { POST } from './route';
 
 const { db } = setupTestDatabase();
 let key: string;
-const post = (request: Request, options: { ratePerSecond?: number; db?: () => Promise<Db> } = {}) =>
-  handleIngestRequest(request, { db: () => Promise.resolve(db()), ...options });
+const noParams = { params: Promise.resolve({}) };
+/** Calls the route as Next does, on this file's database (or `db`), with the ingest budget at `ratePerSecond`. */
+async function post(request: Request, options: { ratePerSecond?: number; db?: () => Promise<Db> } = {}) {
+  vi.stubEnv('VIGIL_INGEST_RATE_LIMIT', String(options.ratePerSecond ?? 100));
+  resetEnvForTests();
+  useDatabaseForTests(options.db ? await options.db() : db());
+  return POST(request, noParams);
+}
 const seenCount = async () => (await db().select({ n: count() }).from(seenEvents))[0]!.n;
 const logged: string[] = [];
 
@@ -23,6 +31,8 @@ beforeAll(async () => {
   }
 });
 afterEach(() => {
+  vi.unstubAllEnvs();
+  resetEnvForTests();
   // SECURITY.md #30: no log line ever contains a key.
   expect(logged.filter((line) => line.includes('vgl_live_'))).toEqual([]);
 });
