@@ -10,7 +10,7 @@ import { openPostgres } from '@/db/client';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { POST as ingestRoute } from '@/app/api/v1/events/route';
-import { useDatabaseForTests } from '@/lib/database';
+import { setDatabaseForTests } from '@/lib/database';
 import { rollupUpserts } from '@/lib/ingest/rollups';
 import { claimNewEvents, inOneStatement, insertEvents, storeEvents } from '@/lib/ingest/store-events';
 import { validateBatch } from '@/lib/ingest/validate-batch';
@@ -73,7 +73,7 @@ createServer((req, res) => {
         const headers = new Headers(
           Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])),
         );
-        useDatabaseForTests(db);
+        setDatabaseForTests(db);
         const response = await ingestRoute(
           new Request(`http://localhost${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }),
           { params: Promise.resolve({}) },

@@ -1,4 +1,5 @@
 import { openDatabase as open, type Database, type Db } from '@/db/client';
+export { isDatabaseUnavailable, withDeadline } from '@/db/errors';
 import { env } from '@/lib/env';
 
 /** Opens the database the environment names: DATABASE_URL's server, else the embedded engine in VIGIL_DATA_DIR. */
@@ -23,6 +24,6 @@ export async function getDb(): Promise<Db> {
 }
 
 /** Tests that drive a route handler or an adapter hand it their own database. */
-export function useDatabaseForTests(db: Db): void {
+export function setDatabaseForTests(db: Db): void {
   globalForDb.vigilDatabase = Promise.resolve({ db, kind: 'postgres', close: () => Promise.resolve() });
 }

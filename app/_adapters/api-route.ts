@@ -5,8 +5,8 @@ import { apiKeyPrefix } from '@/lib/api-keys/api-key-token';
 import { publicActor, type Actor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/current-actor';
 import { serviceContext, type ServiceContext } from '@/lib/context';
-import { getDb } from '@/lib/database';
-import { isDatabaseUnavailable, withDeadline } from '@/db/errors';
+import { getDb, isDatabaseUnavailable, withDeadline } from '@/lib/database';
+
 import { env } from '@/lib/env';
 import { forbidden, isServiceError, ServiceError, unauthorized, type ServiceErrorCode } from '@/lib/errors';
 import { log } from '@/lib/log/logger';

@@ -5,7 +5,7 @@ import { queryRows } from '@/db/client';
 import { seenEvents } from '@/db/schema';
 import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { useDatabaseForTests } from '@/lib/database';
+import { setDatabaseForTests } from '@/lib/database';
 import { resetEnvForTests } from '@/lib/env';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
@@ -15,7 +15,7 @@ const { db } = setupTestDatabase();
 let key: string;
 beforeAll(async () => {
   key = (await makeApiKey(db())).key;
-  useDatabaseForTests(db());
+  setDatabaseForTests(db());
   vi.stubEnv('VIGIL_INGEST_RATE_LIMIT', '1000000');
   resetEnvForTests();
 });

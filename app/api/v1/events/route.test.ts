@@ -8,7 +8,7 @@ import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
 import { resetEnvForTests } from '@/lib/env';
-import { useDatabaseForTests } from '@/lib/database';
+import { setDatabaseForTests } from '@/lib/database';
 import { POST } from './route';
 
 const { db } = setupTestDatabase();
@@ -18,7 +18,7 @@ const noParams = { params: Promise.resolve({}) };
 async function post(request: Request, options: { ratePerSecond?: number; db?: () => Promise<Db> } = {}) {
   vi.stubEnv('VIGIL_INGEST_RATE_LIMIT', String(options.ratePerSecond ?? 100));
   resetEnvForTests();
-  useDatabaseForTests(options.db ? await options.db() : db());
+  setDatabaseForTests(options.db ? await options.db() : db());
   return POST(request, noParams);
 }
 const seenCount = async () => (await db().select({ n: count() }).from(seenEvents))[0]!.n;
