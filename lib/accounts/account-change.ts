@@ -1,17 +1,24 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, Tx } from '@/db/client';
 import { accounts, actionReasonCodes, staffActionRequests } from '@/db/schema';
 import { securityState, type SecurityState } from '@/lib/accounts/security-state';
-import type { Actor } from '@/lib/auth/actor';
-import type { Permission } from '@/lib/auth/permissions';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { recordAudit } from '@/lib/audit/record-audit';
+import type { TxContext } from '@/lib/context';
 import { conflict, invalid, notFound } from '@/lib/errors';
 import { enqueueSecurityChange } from '@/lib/outbox/enqueue';
 import { storableText } from '@/lib/text';
 import { parseInput } from '@/lib/validation';
-import { noticeFor } from './notices';
+import { noticeFor, type NoticeTemplate } from './notices';
+
+/*
+ * The steps every account action shares. Each verb (lock-account.ts, require-two-factor.ts…) is a plain
+ * function that calls them in order: parse, authorize, then in one transaction claim the idempotency key,
+ * lock the account, report an effect already in place, check the version, change the imposed state, write
+ * the audit row and queue the webhook and the customer notice. Events never undo what a verb sets
+ * (lib/ingest/store-events.ts leaves these columns alone).
+ */
+
+export { actionReasonCodes };
 
 export const reasonLabels: Record<(typeof actionReasonCodes)[number], string> = {
   customer_request_verified: 'Customer request (identity verified)',
@@ -30,7 +37,14 @@ export const AccountActionInput = z.object({
 });
 export type AccountActionInput = z.infer<typeof AccountActionInput>;
 
+export const parseAccountActionInput = (rawInput: unknown): AccountActionInput =>
+  parseInput(AccountActionInput, rawInput);
+
 export type AccountRow = typeof accounts.$inferSelect;
+type AccountChangeSet = Partial<typeof accounts.$inferInsert>;
+
+/** The audit action of an account action, e.g. `account.lock`. */
+export type AccountAction = `account.${string}`;
 
 export interface AccountActionResult {
   changed: boolean;
@@ -40,148 +54,154 @@ export interface AccountActionResult {
   replayed?: boolean;
 }
 
-export interface ActionSpec {
-  /** The audit action, e.g. `account.lock`. */
-  action: `account.${string}`;
-  permission: Permission;
-  /** A message when the effect is already in place (nothing changes, nothing is written but the answer). */
-  alreadyDone: (a: AccountRow, tx: Tx) => string | null | Promise<string | null>;
-  /** A refusal that no retry fixes, e.g. approving one's own request. */
-  refuse?: (a: AccountRow, tx: Tx) => Promise<string | null>;
-  /** The imposed columns to set; the version is bumped by the runner. */
-  change: (
-    a: AccountRow,
-    now: Date,
-    tx: Tx,
-  ) => Promise<Partial<typeof accounts.$inferInsert>> | Partial<typeof accounts.$inferInsert>;
-  /** Notice template key for the customer, if the action tells them. */
-  notice?: Parameters<typeof noticeFor>[0];
-  /** Whether the account changes at all (a 2FA-off request only files the request). */
-  touchesAccount?: boolean;
-  after?: (tx: Tx, a: AccountRow, now: Date) => Promise<void>;
-  done: (a: AccountRow) => string;
-  /** When the page's version does not matter (an approval acts on the request, not on what the approver saw). */
-  skipVersionCheck?: boolean;
-}
-
-async function claimKey(
-  tx: Tx,
-  actor: Actor,
-  key: string,
-  action: string,
-  targetId: string,
+/**
+ * Claims the submission's idempotency key for this actor, action and account. Null when it is new; the
+ * stored answer (marked `replayed`) when the same submission already ran; invalid when the key was used for
+ * another submission.
+ */
+export async function claimIdempotencyKey(
+  tx: TxContext,
+  action: AccountAction,
+  input: AccountActionInput,
 ): Promise<AccountActionResult | null> {
-  const [claimed] = await tx
+  const key = input.idempotencyKey;
+  const [claimed] = await tx.db
     .insert(staffActionRequests)
-    .values({ idempotencyKey: key, actorId: actor.id, action, targetId })
+    .values({ idempotencyKey: key, actorId: tx.actor.id, action, targetId: input.accountId })
     .onConflictDoNothing()
     .returning({ key: staffActionRequests.idempotencyKey });
   if (claimed) return null;
   // The first submission has committed (the insert above waited for it): answer what it answered.
-  const [first] = await tx.select().from(staffActionRequests).where(eq(staffActionRequests.idempotencyKey, key));
-  if (!first || first.actorId !== actor.id || first.action !== action || first.targetId !== targetId || !first.result) {
+  const [first] = await tx.db.select().from(staffActionRequests).where(eq(staffActionRequests.idempotencyKey, key));
+  if (
+    !first ||
+    first.actorId !== tx.actor.id ||
+    first.action !== action ||
+    first.targetId !== input.accountId ||
+    !first.result
+  ) {
     throw invalid('Invalid input: idempotencyKey', { idempotencyKey: ['was already used for another submission'] });
   }
   return { ...(first.result as unknown as AccountActionResult), replayed: true };
 }
 
-/**
- * The one path of every account action (issue 6): authorize, validate, then one transaction that claims
- * the idempotency key, locks the account, reports an effect already in place, checks the version (a stale
- * page gets a conflict with the fresh state), changes the imposed state, writes the audit row and queues
- * the webhook and the customer notice. Events never undo what this sets (store-events leaves these columns).
- */
-export async function runAccountAction(
-  db: Db,
-  actor: Actor,
-  rawInput: unknown,
-  spec: ActionSpec,
-  extra?: (input: AccountActionInput) => void,
+/** Stores the answer under the claimed key, so a retry of the same submission gets it back. */
+export async function saveIdempotentResult(
+  tx: TxContext,
+  input: AccountActionInput,
+  result: AccountActionResult,
 ): Promise<AccountActionResult> {
-  requirePermission(actor, spec.permission);
-  const input = parseInput(AccountActionInput, rawInput);
-  extra?.(input);
-  return db.transaction((tx) => applyAccountAction(tx, actor, input, spec));
+  await tx.db
+    .update(staffActionRequests)
+    .set({ result: result as unknown as Record<string, unknown> })
+    .where(eq(staffActionRequests.idempotencyKey, input.idempotencyKey));
+  return result;
 }
 
-/** The same, inside the caller's transaction (the report playbook runs several actions in one). */
-export async function applyAccountAction(
-  tx: Tx,
-  actor: Actor,
+/** An effect already in place: nothing changes and nothing is written but the answer. */
+export function answerAlreadyDone(
+  tx: TxContext,
   input: AccountActionInput,
-  spec: ActionSpec,
+  account: AccountRow,
+  message: string,
 ): Promise<AccountActionResult> {
-  requirePermission(actor, spec.permission);
-  {
-    const replay = await claimKey(tx, actor, input.idempotencyKey, spec.action, input.accountId);
-    if (replay) return replay;
-    const [account] = await tx.select().from(accounts).where(eq(accounts.id, input.accountId)).for('update');
-    if (!account) throw notFound('No such account.');
-    const finish = async (result: AccountActionResult) => {
-      await tx
-        .update(staffActionRequests)
-        .set({ result: result as unknown as Record<string, unknown> })
-        .where(eq(staffActionRequests.idempotencyKey, input.idempotencyKey));
-      return result;
-    };
-    const already = await spec.alreadyDone(account, tx);
-    if (already) return finish({ changed: false, message: already, state: securityState(account) });
-    const refusal = await spec.refuse?.(account, tx);
-    if (refusal) throw conflict(refusal, securityState(account));
-    if (!spec.skipVersionCheck && account.version !== input.version) {
-      throw conflict(
-        'This account changed since you loaded the page. Here is its state now; check it and try again if it still applies.',
-        securityState(account),
-      );
-    }
-    const now = new Date();
-    let updated = account;
-    if (spec.touchesAccount !== false) {
-      const set = await spec.change(account, now, tx);
-      [updated] = (await tx
-        .update(accounts)
-        .set({ ...set, version: sql`${accounts.version} + 1`, updatedAt: sql`now()` })
-        .where(eq(accounts.id, account.id))
-        .returning()) as [AccountRow];
-    }
-    await spec.after?.(tx, account, now);
-    const before = securityState(account);
-    const after = securityState(updated);
-    await recordAuditLegacy(tx, actor, {
-      action: spec.action,
-      targetType: 'account',
-      targetId: account.id,
-      reason: `${reasonLabels[input.reasonCode]}: ${input.note}`,
-      before: {
-        status: before.status,
-        passwordResetRequired: before.passwordResetRequired,
-        twoFactor: before.twoFactor,
-        sessionsValidAfter: before.sessionsValidAfter,
-        version: before.version,
-      },
-      after: {
-        status: after.status,
-        passwordResetRequired: after.passwordResetRequired,
-        twoFactor: after.twoFactor,
-        sessionsValidAfter: after.sessionsValidAfter,
-        version: after.version,
-      },
-    });
-    if (spec.touchesAccount !== false) {
-      await enqueueSecurityChange(
-        tx,
-        {
-          accountId: account.id,
-          externalId: account.externalId,
-          action: spec.action,
-          state: after,
-          actor: { email: actor.email, role: actor.role },
-          reasonCode: input.reasonCode,
-          at: now,
-        },
-        spec.notice ? noticeFor(spec.notice, updated) : null,
-      );
-    }
-    return finish({ changed: true, message: spec.done(updated), state: after });
+  return saveIdempotentResult(tx, input, { changed: false, message, state: securityState(account) });
+}
+
+/** The account, locked for the rest of the transaction; not found otherwise. */
+export async function lockAccountRow(tx: TxContext, accountId: string): Promise<AccountRow> {
+  const [account] = await tx.db.select().from(accounts).where(eq(accounts.id, accountId)).for('update');
+  if (!account) throw notFound('No such account.');
+  return account;
+}
+
+/** A refusal that no retry fixes (e.g. approving one's own request): a conflict with the account's state. */
+export function refuseAccountAction(account: AccountRow, message: string): never {
+  throw conflict(message, securityState(account));
+}
+
+/** A stale page gets a conflict with the fresh state, never a lost update. */
+export function checkAccountVersion(account: AccountRow, input: AccountActionInput): void {
+  if (account.version !== input.version) {
+    refuseAccountAction(
+      account,
+      'This account changed since you loaded the page. Here is its state now; check it and try again if it still applies.',
+    );
   }
+}
+
+function auditSnapshot(state: SecurityState) {
+  return {
+    status: state.status,
+    passwordResetRequired: state.passwordResetRequired,
+    twoFactor: state.twoFactor,
+    sessionsValidAfter: state.sessionsValidAfter,
+    version: state.version,
+  };
+}
+
+/** The audit row of an account action: who, why (reason code and note), and the state before and after. */
+export function auditAccountAction(
+  tx: TxContext,
+  action: AccountAction,
+  input: AccountActionInput,
+  before: AccountRow,
+  after: AccountRow,
+): Promise<void> {
+  return recordAudit(tx, {
+    action,
+    targetType: 'account',
+    targetId: before.id,
+    reason: `${reasonLabels[input.reasonCode]}: ${input.note}`,
+    before: auditSnapshot(securityState(before)),
+    after: auditSnapshot(securityState(after)),
+  });
+}
+
+/**
+ * Sets the imposed columns and bumps the version, writes the audit row, and queues the webhook and (with a
+ * template) the customer notice, all in the caller's transaction. Returns the updated account.
+ */
+export async function commitAccountChange(
+  tx: TxContext,
+  change: {
+    action: AccountAction;
+    input: AccountActionInput;
+    account: AccountRow;
+    set: AccountChangeSet;
+    at: Date;
+    notice: NoticeTemplate;
+  },
+): Promise<AccountRow> {
+  const { action, input, account, at } = change;
+  const [updated] = (await tx.db
+    .update(accounts)
+    .set({ ...change.set, version: sql`${accounts.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(accounts.id, account.id))
+    .returning()) as [AccountRow];
+  await auditAccountAction(tx, action, input, account, updated);
+  await enqueueSecurityChange(
+    tx.db,
+    {
+      accountId: account.id,
+      externalId: account.externalId,
+      action,
+      state: securityState(updated),
+      actor: { email: tx.actor.email, role: tx.actor.role },
+      reasonCode: input.reasonCode,
+      at,
+    },
+    noticeFor(change.notice, updated),
+  );
+  return updated;
+}
+
+/** The answer of a change made: stored under the key, with the account's new state. */
+export function answerChanged(
+  tx: TxContext,
+  input: AccountActionInput,
+  updated: AccountRow,
+  message: string,
+): Promise<AccountActionResult> {
+  return saveIdempotentResult(tx, input, { changed: true, message, state: securityState(updated) });
 }

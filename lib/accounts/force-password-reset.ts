@@ -1,18 +1,44 @@
-import type { Db } from '@/db/client';
-import { resetStillRequired } from '@/lib/accounts/security-state';
-import type { Actor } from '@/lib/auth/actor';
-import { runAccountAction, type AccountActionResult, type ActionSpec } from './account-action';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import {
+  answerAlreadyDone,
+  answerChanged,
+  checkAccountVersion,
+  claimIdempotencyKey,
+  commitAccountChange,
+  lockAccountRow,
+  parseAccountActionInput,
+  type AccountActionResult,
+} from './account-change';
+import { resetStillRequired } from './security-state';
 
-/** The customer must choose a new password through the platform's own flow; every session ends now. Staff never see or set it. */
-export function forcePasswordReset(db: Db, actor: Actor, input: unknown): Promise<AccountActionResult> {
-  return runAccountAction(db, actor, input, forcePasswordResetSpec);
+/**
+ * The customer must choose a new password through the platform's own flow; every session ends now. Staff
+ * never see or set it.
+ */
+export async function forcePasswordReset(ctx: ServiceContext, rawInput: unknown): Promise<AccountActionResult> {
+  authorize(ctx, 'accounts.act');
+  const input = parseAccountActionInput(rawInput);
+  return withTransaction(ctx, async (tx) => {
+    const replay = await claimIdempotencyKey(tx, 'account.force_password_reset', input);
+    if (replay) return replay;
+    const account = await lockAccountRow(tx, input.accountId);
+    if (resetStillRequired(account))
+      return answerAlreadyDone(tx, input, account, 'A password reset is already required; nothing changed.');
+    checkAccountVersion(account, input);
+    const now = new Date();
+    const updated = await commitAccountChange(tx, {
+      action: 'account.force_password_reset',
+      input,
+      account,
+      set: { passwordResetRequired: true, passwordResetRequiredAt: now, sessionsValidAfter: now },
+      at: now,
+      notice: 'account.force_password_reset',
+    });
+    return answerChanged(
+      tx,
+      input,
+      updated,
+      'Password reset required; all sessions ended. The customer has been told.',
+    );
+  });
 }
-
-export const forcePasswordResetSpec: ActionSpec = {
-  action: 'account.force_password_reset',
-  permission: 'accounts.act',
-  alreadyDone: (a) => (resetStillRequired(a) ? 'A password reset is already required; nothing changed.' : null),
-  change: (_a, now) => ({ passwordResetRequired: true, passwordResetRequiredAt: now, sessionsValidAfter: now }),
-  notice: 'force_password_reset',
-  done: () => 'Password reset required; all sessions ended. The customer has been told.',
-};

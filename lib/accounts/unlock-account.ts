@@ -1,14 +1,35 @@
-import type { Db } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
-import { runAccountAction, type AccountActionResult } from './account-action';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import {
+  answerAlreadyDone,
+  answerChanged,
+  checkAccountVersion,
+  claimIdempotencyKey,
+  commitAccountChange,
+  lockAccountRow,
+  parseAccountActionInput,
+  type AccountActionResult,
+} from './account-change';
 
-export function unlockAccount(db: Db, actor: Actor, input: unknown): Promise<AccountActionResult> {
-  return runAccountAction(db, actor, input, {
-    action: 'account.unlock',
-    permission: 'accounts.act',
-    alreadyDone: (a) => (a.status === 'active' ? 'The account is not locked; nothing changed.' : null),
-    change: () => ({ status: 'active' }),
-    notice: 'unlock',
-    done: () => 'Account unlocked.',
+/** Unlocked: the customer can sign in and pay again. */
+export async function unlockAccount(ctx: ServiceContext, rawInput: unknown): Promise<AccountActionResult> {
+  authorize(ctx, 'accounts.act');
+  const input = parseAccountActionInput(rawInput);
+  return withTransaction(ctx, async (tx) => {
+    const replay = await claimIdempotencyKey(tx, 'account.unlock', input);
+    if (replay) return replay;
+    const account = await lockAccountRow(tx, input.accountId);
+    if (account.status === 'active')
+      return answerAlreadyDone(tx, input, account, 'The account is not locked; nothing changed.');
+    checkAccountVersion(account, input);
+    const now = new Date();
+    const updated = await commitAccountChange(tx, {
+      action: 'account.unlock',
+      input,
+      account,
+      set: { status: 'active' },
+      at: now,
+      notice: 'account.unlock',
+    });
+    return answerChanged(tx, input, updated, 'Account unlocked.');
   });
 }
