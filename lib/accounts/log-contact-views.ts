@@ -1,38 +1,40 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { jsonb } from '@/db/sql-helpers';
-import { queryRows } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
-import { recordAuditLegacy } from './record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+
+const viewContacts = 'account.view_contacts';
 
 /**
- * Staff seeing customers' full e-mail and phone is logged, at most once per staff member, account and hour
- * (advisory locks per pair, taken in one order, keep two tabs from logging it twice). For a list, every
- * account shown is logged in one transaction.
+ * Staff seeing customers' full e-mail and phone is logged, at most once per staff member, account and hour.
+ * The pages that show full contacts call it with the accounts shown (a list logs each of them). Advisory
+ * locks per pair, taken in one order, keep two tabs from logging the same view twice: the second waits, and
+ * its insert (a later statement, so a later snapshot) then sees the first one's row. One set-based insert
+ * writes every row due, instead of one insert per account.
  */
-export async function logContactViews(db: Db, actor: Actor, accountIds: string[]): Promise<void> {
+export async function logContactViews(ctx: ServiceContext, accountIds: readonly string[]): Promise<void> {
+  authorize(ctx, 'accounts.viewContacts');
+  const actor = ctx.actor;
+  // Only a staff member has an id to log the view under (the CLI and API keys never see contacts on a page).
   if (actor.kind !== 'staff' || accountIds.length === 0) return;
-  const ids = [...new Set(accountIds)].sort();
-  await db.transaction(async (tx) => {
-    await tx.execute(
+  const ids = jsonb([...new Set(accountIds)].sort());
+  await withTransaction(ctx, async (tx) => {
+    await tx.db.execute(
       sql`select pg_advisory_xact_lock(h) from (
-            select hashtextextended('vigil:contact-view:' || ${actor.id} || ':' || id, 0) as h from jsonb_array_elements_text(${jsonb(ids)}) as id order by 1
+            select hashtextextended('vigil:contact-view:' || ${actor.id} || ':' || id, 0) as h
+            from jsonb_array_elements_text(${ids}) as id order by 1
           ) as ordered`,
     );
-    const recent = await queryRows<{ target_id: string }>(
-      tx,
-      sql`select distinct target_id from audit_log
-          where target_type = 'account' and actor_id = ${actor.id}::uuid and action = 'account.view_contacts'
-            and occurred_at > now() - interval '1 hour'
-            and target_id in (select jsonb_array_elements_text(${jsonb(ids)}))`,
+    await tx.db.execute(
+      sql`insert into audit_log (actor_id, actor_email, actor_role, action, target_type, target_id, request_id, ip)
+          select ${actor.id}::uuid, ${actor.email}, ${actor.role}, ${viewContacts}, 'account', shown.id,
+                 ${tx.requestId ?? actor.requestId ?? null}, ${tx.clientIp ?? actor.ip ?? null}
+          from jsonb_array_elements_text(${ids}) with ordinality as shown(id, n)
+          where not exists (
+            select 1 from audit_log seen
+            where seen.target_type = 'account' and seen.target_id = shown.id
+              and seen.actor_id = ${actor.id}::uuid and seen.action = ${viewContacts}
+              and seen.occurred_at > now() - interval '1 hour')
+          order by shown.n`,
     );
-    const logged = new Set(recent.map((r) => r.target_id));
-    for (const id of ids)
-      if (!logged.has(id))
-        await recordAuditLegacy(tx, actor, { action: 'account.view_contacts', targetType: 'account', targetId: id });
   });
-}
-
-export function logContactView(db: Db, actor: Actor, accountId: string): Promise<void> {
-  return logContactViews(db, actor, [accountId]);
 }
