@@ -8,7 +8,8 @@
 import { sql } from 'drizzle-orm';
 import { migrateDatabase, openPglite, openPostgres, queryRows } from '@/db/client';
 import { systemActor } from '@/db/testing/fixtures';
-import { historyPageSize, listLoginHistory } from '@/lib/data/account-history';
+import { historyPageSize, listLoginHistory } from '@/lib/accounts/account-history';
+import { serviceContext } from '@/lib/context';
 import { storeEvents } from '@/lib/ingest/store-events';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 
@@ -44,8 +45,7 @@ async function main() {
   for (let p = 0; p < 500; p++) {
     const t = performance.now();
     const page: Awaited<ReturnType<typeof listLoginHistory>> = await listLoginHistory(
-      db,
-      systemActor,
+      serviceContext(db, systemActor),
       account!.id,
       {},
       { after },

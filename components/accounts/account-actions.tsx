@@ -27,41 +27,41 @@ export interface AccountActionsProps {
 }
 
 const copy: Record<AccountIntent, { button: string; title: string; effect: string; danger?: boolean }> = {
-  force_password_reset: {
+  'account.force_password_reset': {
     button: 'Force password reset',
     title: 'Force a password reset?',
     effect:
       'The customer must choose a new password at their next sign-in, through the platform’s own flow. Every session ends now. You never see or set the password.',
     danger: true,
   },
-  revoke_sessions: {
+  'account.revoke_sessions': {
     button: 'Revoke sessions',
     title: 'Sign the customer out everywhere?',
     effect: 'Every session ends now; the customer signs in again.',
   },
-  lock: {
+  'account.lock': {
     button: 'Lock account',
     title: 'Lock this account?',
     effect: 'The platform refuses sign-in and payments until someone unlocks it. Every session ends now.',
     danger: true,
   },
-  unlock: {
+  'account.unlock': {
     button: 'Unlock account',
     title: 'Unlock this account?',
     effect: 'The customer can sign in and pay again.',
   },
-  enable_2fa: {
+  'account.enable_2fa': {
     button: 'Require 2FA',
     title: 'Require two-step verification?',
     effect: 'Every sign-in will ask for a code by the method you choose.',
   },
-  request_2fa_off: {
+  'account.request_2fa_off': {
     button: 'Request 2FA off',
     title: 'Ask to turn two-step verification off?',
     effect: 'Nothing changes until an admin other than you approves, within 24 hours.',
     danger: true,
   },
-  approve_2fa_off: {
+  'account.approve_2fa_off': {
     button: 'Approve 2FA off',
     title: 'Approve turning two-step verification off?',
     effect: 'Two-step verification is turned off for this account now; the platform and the customer are told.',
@@ -90,11 +90,15 @@ export function AccountActions(props: AccountActionsProps) {
   const p = props;
   const buttons: AccountIntent[] = [];
   if (p.canAct) {
-    if (!p.passwordResetRequired) buttons.push('force_password_reset');
-    buttons.push('revoke_sessions', p.status === 'locked' ? 'unlock' : 'lock', 'enable_2fa');
+    if (!p.passwordResetRequired) buttons.push('account.force_password_reset');
+    buttons.push(
+      'account.revoke_sessions',
+      p.status === 'locked' ? 'account.unlock' : 'account.lock',
+      'account.enable_2fa',
+    );
   }
   if (p.canRequest2faOff && (p.twoFactorRequired || p.twoFactorOn) && !p.pendingTwoFactorOff)
-    buttons.push('request_2fa_off');
+    buttons.push('account.request_2fa_off');
   const c = intent ? copy[intent] : null;
   return (
     <div className="space-y-3">
@@ -124,7 +128,7 @@ export function AccountActions(props: AccountActionsProps) {
             {p.pendingTwoFactorOff.note}”. Expires {p.pendingTwoFactorOff.expiresAt.slice(0, 16).replace('T', ' ')} UTC.
           </p>
           {p.canApprove2faOff && !p.pendingTwoFactorOff.requestedByMe ? (
-            <button type="button" className={`${buttonDanger} mt-2`} onClick={() => open('approve_2fa_off')}>
+            <button type="button" className={`${buttonDanger} mt-2`} onClick={() => open('account.approve_2fa_off')}>
               Approve 2FA off
             </button>
           ) : (
@@ -152,10 +156,10 @@ export function AccountActions(props: AccountActionsProps) {
             <input type="hidden" name="accountId" value={p.accountId} />
             <input type="hidden" name="version" value={p.version} />
             <input type="hidden" name="idempotencyKey" value={key} />
-            {intent === 'approve_2fa_off' && p.pendingTwoFactorOff ? (
+            {intent === 'account.approve_2fa_off' && p.pendingTwoFactorOff ? (
               <input type="hidden" name="requestId" value={p.pendingTwoFactorOff.id} />
             ) : null}
-            {intent === 'enable_2fa' ? (
+            {intent === 'account.enable_2fa' ? (
               <div>
                 <label htmlFor="action-method" className="block text-sm font-medium">
                   Method

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { DataTable } from './data-table';
-import type { AccountSummary } from '@/lib/data/accounts';
+import type { AccountSummary } from '@/lib/accounts/accounts';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { mono, td } from '@/components/ui/styles';
 import { StatusBadge, TwoFactorBadge } from './two-factor-badge';

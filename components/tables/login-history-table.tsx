@@ -2,7 +2,7 @@ import { Badge } from '@/components/ui/badge';
 import { DataTable } from './data-table';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { mono, td } from '@/components/ui/styles';
-import type { LoginHistoryItem } from '@/lib/data/account-history';
+import type { LoginHistoryItem } from '@/lib/accounts/account-history';
 import { countryName } from '@/lib/format';
 
 const reasonLabel: Record<string, string> = {

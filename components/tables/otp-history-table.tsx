@@ -2,7 +2,7 @@ import { Badge, type Tone } from '@/components/ui/badge';
 import { DataTable } from './data-table';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { mono, td } from '@/components/ui/styles';
-import type { OtpHistoryItem } from '@/lib/data/account-history';
+import type { OtpHistoryItem } from '@/lib/accounts/account-history';
 
 const kindTone: Record<string, Tone> = { issued: 'info', verified: 'good', failed: 'high', delivery_failed: 'medium' };
 const channelLabel: Record<string, string> = { sms: 'SMS', email: 'e-mail', voice: 'voice', totp: 'authenticator app' };

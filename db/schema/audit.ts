@@ -2,7 +2,8 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-or
 
 /**
  * Append-only: migration 0001 installs triggers that refuse UPDATE, DELETE and TRUNCATE.
- * Rows are written only through lib/audit/record-audit.ts, inside the caller's transaction.
+ * Rows are written only through lib/audit/record-audit.ts, inside the caller's transaction (and, set-based,
+ * the contact-view rows of lib/accounts/log-contact-views.ts).
  */
 export const auditLog = pgTable(
   'audit_log',

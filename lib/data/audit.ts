@@ -6,7 +6,7 @@ import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { utcFromLocalInput } from '@/lib/search-params';
-import { escapeLike } from './accounts';
+import { escapeLike } from '@/lib/accounts/accounts';
 import { keysetPage } from './event-page';
 import { CursorTime, type Page, type PageDirection } from './pagination';
 

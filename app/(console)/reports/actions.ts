@@ -4,13 +4,14 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/lib/database';
 import { runAction, signedOut, type ActionResult } from '@/lib/actions/action-result';
 import { currentActor } from '@/lib/auth/current-actor';
+import { serviceContext } from '@/lib/context';
 import { invalid } from '@/lib/errors';
 import { addReportMessage } from '@/lib/services/reports/add-report-message';
 import { assignReport } from '@/lib/services/reports/assign-report';
 import { bulkReports } from '@/lib/services/reports/bulk-reports';
 import { linkReportAccount } from '@/lib/services/reports/link-report-account';
 import { moveReport } from '@/lib/services/reports/move-report';
-import { secureAccountPlaybook } from '@/lib/services/reports/secure-account-playbook';
+import { secureAccountPlaybook } from '@/lib/reports/secure-account-playbook';
 
 /** One change to one report from its page: `intent` picks the service; each checks role, input and version. */
 export async function reportAction(_prev: unknown, form: FormData): Promise<ActionResult> {
@@ -25,7 +26,7 @@ export async function reportAction(_prev: unknown, form: FormData): Promise<Acti
       assign: () => assignReport(db, actor, { ...f, assigneeId: f.assigneeId || null }),
       message: () => addReportMessage(db, actor, f),
       link: () => linkReportAccount(db, actor, f),
-      playbook: () => secureAccountPlaybook(db, actor, f),
+      playbook: () => secureAccountPlaybook(serviceContext(db, actor), f),
     };
     const intent = f.intent ?? '';
     if (!Object.hasOwn(services, intent))

@@ -7,13 +7,14 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
 import { accountReports, reportCampaigns, reportQueue } from '@/lib/data/reports';
 import { ServiceError } from '@/lib/errors';
+import { serviceContext } from '@/lib/context';
 import { publicReportStatus } from '@/lib/reports/public-status';
+import { secureAccountPlaybook } from '@/lib/reports/secure-account-playbook';
 import { addReportMessage } from './add-report-message';
 import { assignReport } from './assign-report';
 import { bulkReports } from './bulk-reports';
 import { fileReport } from './file-report';
 import { moveReport } from './move-report';
-import { secureAccountPlaybook } from './secure-account-playbook';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;
@@ -178,7 +179,7 @@ describe('secure-account playbook', () => {
     const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, reference));
     expect(report!.accountId).toBe(account.id);
     const key = randomUUID();
-    const result = await secureAccountPlaybook(db(), agent, {
+    const result = await secureAccountPlaybook(serviceContext(db(), agent), {
       reportId: report!.id,
       version: 1,
       accountVersion: 1,
@@ -207,7 +208,7 @@ describe('secure-account playbook', () => {
     // The same submission again changes nothing.
     expect(
       await code(
-        secureAccountPlaybook(db(), agent, {
+        secureAccountPlaybook(serviceContext(db(), agent), {
           reportId: report!.id,
           version: 2,
           accountVersion: 4,

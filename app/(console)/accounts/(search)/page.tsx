@@ -1,19 +1,22 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/lib/database';
 import { AccountsTable } from '@/components/tables/accounts-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonPrimary, buttonSecondary, input } from '@/components/ui/styles';
-import { requireStaff } from '@/lib/auth/current-actor';
-import { maxSearchLength, searchAccounts } from '@/lib/data/accounts';
+import { pageContext } from '@/app/_adapters/page-context';
+import { contactsShown, maxSearchLength, searchAccounts } from '@/lib/accounts/accounts';
+import { logContactViews } from '@/lib/accounts/log-contact-views';
 import { hrefWith, param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Accounts' };
 
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireStaff();
+  const ctx = await pageContext();
   const params = await searchParams;
-  const result = await searchAccounts(await getDb(), actor, { q: param(params, 'q'), after: param(params, 'after') });
+  const result = await searchAccounts(ctx, { q: param(params, 'q'), after: param(params, 'after') });
+  // A list that shows full contacts is a view of each of them (logged at most once an hour per account).
+  const shown = contactsShown(result.contactsMasked, result.items);
+  if (shown.length > 0) await logContactViews(ctx, shown);
   const now = new Date();
   return (
     <div className="space-y-4">

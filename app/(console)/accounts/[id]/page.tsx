@@ -2,8 +2,6 @@ import clsx from 'clsx';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
-import { loginOutcomes, otpChannels, otpKinds, otpPurposes } from '@/db/schema';
 import { HistoryFilters } from '@/components/forms/history-filters';
 import { LoginHistoryTable } from '@/components/tables/login-history-table';
 import { OtpHistoryTable } from '@/components/tables/otp-history-table';
@@ -15,15 +13,15 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { mono } from '@/components/ui/styles';
 import { can } from '@/lib/auth/permissions';
 import { TimeAgo } from '@/components/ui/time-ago';
-import { requireStaff } from '@/lib/auth/current-actor';
-import { getAccount } from '@/lib/data/accounts';
+import { pageContext } from '@/app/_adapters/page-context';
+import { contactsShown, getAccount } from '@/lib/accounts/accounts';
+import { logContactViews } from '@/lib/accounts/log-contact-views';
 import { accountAlerts } from '@/lib/data/alerts';
 import { accountReports } from '@/lib/data/reports';
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
-import { accountSecurityPanel } from '@/lib/data/account-security';
+import { accountSecurityPanel } from '@/lib/accounts/account-security';
 import { accountTrail } from '@/lib/data/audit';
-import { actionReasonCodes } from '@/db/schema';
-import { reasonLabels } from '@/lib/services/accounts/account-action';
+import { actionReasonCodes, reasonLabels } from '@/lib/accounts/account-change';
 import { AccountActions } from '@/components/accounts/account-actions';
 import { utcLabel } from '@/components/ui/time-ago';
 import { describeAlert } from '@/lib/alerts/describe-alert';
@@ -34,9 +32,14 @@ import {
   listLoginHistory,
   listOtpHistory,
   LoginHistoryFilter,
+  loginOutcomes,
+  otpChannels,
   OtpHistoryFilter,
+  otpKinds,
+  otpPurposes,
   parseFilters,
-} from '@/lib/data/account-history';
+} from '@/lib/accounts/account-history';
+import type { ServiceContext } from '@/lib/context';
 import { isServiceError } from '@/lib/errors';
 import { param, type SearchParams } from '@/lib/search-params';
 
@@ -44,10 +47,9 @@ export const metadata: Metadata = { title: 'Account' };
 
 const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v.replace('_', ' ') }));
 
-async function loadAccount(id: string) {
-  const actor = await requireStaff();
+async function loadAccount(ctx: ServiceContext, id: string) {
   try {
-    return { actor, account: await getAccount(await getDb(), actor, id) };
+    return await getAccount(ctx, id);
   } catch (error) {
     if (isServiceError(error) && error.code === 'not_found') notFound();
     throw error;
@@ -63,8 +65,12 @@ export default async function AccountPage({
 }) {
   const { id } = await params;
   const query = await searchParams;
-  const { actor, account } = await loadAccount(id);
-  const db = await getDb();
+  const ctx = await pageContext();
+  const { actor } = ctx;
+  const account = await loadAccount(ctx, id);
+  // Showing the full e-mail or phone is a view of them, logged at most once an hour per staff member.
+  const shown = contactsShown(account.contactsMasked, [account]);
+  if (shown.length > 0) await logContactViews(ctx, shown);
   const now = new Date();
   const tab = param(query, 'tab') === 'otp' ? 'otp' : 'logins';
   const path = `/accounts/${account.id}`;
@@ -76,7 +82,7 @@ export default async function AccountPage({
   let history;
   if (tab === 'logins') {
     const { filter, ignored } = parseFilters(LoginHistoryFilter, raw);
-    const page = await listLoginHistory(db, actor, account.id, filter, direction);
+    const page = await listLoginHistory(ctx, account.id, filter, direction);
     history = (
       <>
         <HistoryFilters
@@ -98,7 +104,7 @@ export default async function AccountPage({
     );
   } else {
     const { filter, ignored } = parseFilters(OtpHistoryFilter, raw);
-    const page = await listOtpHistory(db, actor, account.id, filter, direction);
+    const page = await listOtpHistory(ctx, account.id, filter, direction);
     history = (
       <>
         <HistoryFilters
@@ -125,10 +131,10 @@ export default async function AccountPage({
   }
 
   const [alerts, reports, panel, trail] = await Promise.all([
-    can(actor, 'alerts.view') ? accountAlerts(db, actor, account.id) : Promise.resolve([]),
-    can(actor, 'reports.view') ? accountReports(db, actor, account.id) : Promise.resolve([]),
-    accountSecurityPanel(db, actor, account.id),
-    accountTrail(db, actor, account.id),
+    can(actor, 'alerts.view') ? accountAlerts(ctx.db, actor, account.id) : Promise.resolve([]),
+    can(actor, 'reports.view') ? accountReports(ctx.db, actor, account.id) : Promise.resolve([]),
+    accountSecurityPanel(ctx, account.id),
+    accountTrail(ctx.db, actor, account.id),
   ]);
   const pending = panel.pendingTwoFactorOff;
 

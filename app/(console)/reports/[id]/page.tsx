@@ -10,7 +10,9 @@ import { mono, td } from '@/components/ui/styles';
 import { TimeAgo, utcLabel } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { maxSearchLength, searchAccounts } from '@/lib/data/accounts';
+import { contactsShown, maxSearchLength, searchAccounts } from '@/lib/accounts/accounts';
+import { logContactViews } from '@/lib/accounts/log-contact-views';
+import { serviceContext, type ServiceContext } from '@/lib/context';
 import { assignableStaff } from '@/lib/data/alerts';
 import { reportDetail } from '@/lib/data/reports';
 import { isServiceError } from '@/lib/errors';
@@ -49,6 +51,14 @@ const accountLabel = (a: {
 }) =>
   [a.displayName ? `${a.displayName} (${a.externalId})` : a.externalId, a.email, a.phone].filter(Boolean).join(' · ');
 
+/** The accounts matching the agent's search; a list showing full contacts is logged as a view of them. */
+async function findAccountsToLink(ctx: ServiceContext, find: string) {
+  const found = await searchAccounts(ctx, { q: find }, 10);
+  const shown = contactsShown(found.contactsMasked, found.items);
+  if (shown.length > 0) await logContactViews(ctx, shown);
+  return found.items.map((a) => ({ id: a.id, label: accountLabel(a) }));
+}
+
 export default async function ReportPage({
   params,
   searchParams,
@@ -73,10 +83,7 @@ export default async function ReportPage({
   // The manual link: the agent searches accounts the way /accounts does (same masking for the role).
   const find = (param(await searchParams, 'find') ?? '').trim().slice(0, maxSearchLength);
   const staff = canTriage ? await assignableStaff(db, actor) : [];
-  const results =
-    !account && canTriage && find
-      ? (await searchAccounts(db, actor, { q: find }, 10)).items.map((a) => ({ id: a.id, label: accountLabel(a) }))
-      : null;
+  const results = !account && canTriage && find ? await findAccountsToLink(serviceContext(db, actor), find) : null;
   const search = { q: find, maxLength: maxSearchLength, results };
   const events = [
     ...messages.map((m) => ({

@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { reportMessages } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import type { AccountActionResult } from '@/lib/accounts/account-change';
+import { forcePasswordReset } from '@/lib/accounts/force-password-reset';
+import { lockAccount } from '@/lib/accounts/lock-account';
+import { revokeSessions } from '@/lib/accounts/revoke-sessions';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { conflict } from '@/lib/errors';
-import { applyAccountAction, type AccountActionResult } from '@/lib/services/accounts/account-action';
-import { forcePasswordResetSpec } from '@/lib/services/accounts/force-password-reset';
-import { lockAccountSpec } from '@/lib/services/accounts/lock-account';
-import { revokeSessionsSpec } from '@/lib/services/accounts/revoke-sessions';
+import { changeReport, ReportRef, type ReportChangeResult } from '@/lib/services/reports/report-workflow';
 import { storableText } from '@/lib/text';
 import { parseInput } from '@/lib/validation';
-import { changeReport, ReportRef, type ReportChangeResult } from './report-workflow';
 
 const PlaybookInput = ReportRef.extend({
   accountVersion: z.coerce.number({ error: 'is required (the account version you saw)' }).int().min(1),
@@ -21,22 +19,23 @@ const PlaybookInput = ReportRef.extend({
 
 /**
  * "Secure account": force a password reset and revoke every session (and lock, if asked) on the report's
- * account, through the agent-action services, all in one transaction with the report's note — each action
- * audited on the account, the playbook audited on the report. A retry with the same key changes nothing.
+ * account, through the account verbs (lib/accounts), all in one transaction with the report's note — each
+ * action audited on the account, the playbook audited on the report. Each verb's withTransaction reuses
+ * this one. A retry with the same key changes nothing.
  */
 export async function secureAccountPlaybook(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   input: unknown,
 ): Promise<ReportChangeResult & { actions: AccountActionResult[] }> {
-  requirePermission(actor, 'reports.triage');
-  requirePermission(actor, 'accounts.act');
+  authorize(ctx, 'reports.triage');
+  authorize(ctx, 'accounts.act');
   const data = parseInput(PlaybookInput, input);
-  return db.transaction(async (tx) => {
+  const { actor } = ctx;
+  return withTransaction(ctx, async (tx) => {
     const actions: AccountActionResult[] = [];
     let summary = '';
     const result = await changeReport(
-      db,
+      ctx.db,
       actor,
       data,
       {
@@ -52,14 +51,13 @@ export async function secureAccountPlaybook(
         after: async (t, r) => {
           let version = data.accountVersion;
           const steps = [
-            ['reset', forcePasswordResetSpec],
-            ['revoke', revokeSessionsSpec],
-            ...(data.lock ? ([['lock', lockAccountSpec]] as const) : []),
+            ['reset', forcePasswordReset],
+            ['revoke', revokeSessions],
+            ...(data.lock ? ([['lock', lockAccount]] as const) : []),
           ] as const;
-          for (const [suffix, spec] of steps) {
-            const done = await applyAccountAction(
-              t,
-              actor,
+          for (const [suffix, verb] of steps) {
+            const done = await verb(
+              { ...tx, db: t },
               {
                 accountId: r.accountId!,
                 version,
@@ -67,7 +65,6 @@ export async function secureAccountPlaybook(
                 reasonCode: 'fraud_report',
                 note: `Report ${r.reference}: ${data.note}`,
               },
-              spec,
             );
             if (done.replayed) throw conflict('This playbook already ran for this submission.', { report: r.id });
             actions.push(done);
@@ -83,7 +80,7 @@ export async function secureAccountPlaybook(
         },
         done: 'Account secured.',
       },
-      tx,
+      tx.db,
     );
     return { ...result, message: summary || result.message, actions };
   });

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/db/schema';
 import { loginEvent, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import type { StaffActor } from '@/lib/auth/actor';
+import type { Actor, StaffActor } from '@/lib/auth/actor';
+import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { storeEvents } from '@/lib/ingest/store-events';
 import {
@@ -13,9 +14,10 @@ import {
   parseFilters,
   type LoginHistoryItem,
 } from './account-history';
-import type { Page } from './pagination';
+import type { Page } from '@/lib/data/pagination';
 
 const { db } = setupTestDatabase();
+const as = (actor: Actor) => serviceContext(db(), actor);
 let agent: StaffActor;
 let accountId: string;
 const externalId = `cus_hist_${uniqueSuffix()}`;
@@ -50,7 +52,7 @@ async function walkOlder(limit: number) {
   const pages: Page<LoginHistoryItem>[] = [];
   let after: string | null = null;
   do {
-    const page: Page<LoginHistoryItem> = await listLoginHistory(db(), agent, accountId, {}, { after }, limit);
+    const page: Page<LoginHistoryItem> = await listLoginHistory(as(agent), accountId, {}, { after }, limit);
     pages.push(page);
     after = page.older;
   } while (after && pages.length < 50);
@@ -75,28 +77,28 @@ describe('login history keyset paging', () => {
   });
 
   it('goes back to newer pages and lands on the same rows', async () => {
-    const first = await listLoginHistory(db(), agent, accountId, {}, {}, 5);
-    const second = await listLoginHistory(db(), agent, accountId, {}, { after: first.older }, 5);
-    const third = await listLoginHistory(db(), agent, accountId, {}, { after: second.older }, 5);
-    const backToSecond = await listLoginHistory(db(), agent, accountId, {}, { before: third.newer }, 5);
+    const first = await listLoginHistory(as(agent), accountId, {}, {}, 5);
+    const second = await listLoginHistory(as(agent), accountId, {}, { after: first.older }, 5);
+    const third = await listLoginHistory(as(agent), accountId, {}, { after: second.older }, 5);
+    const backToSecond = await listLoginHistory(as(agent), accountId, {}, { before: third.newer }, 5);
     expect(backToSecond.items.map((e) => e.id)).toEqual(second.items.map((e) => e.id));
-    const backToFirst = await listLoginHistory(db(), agent, accountId, {}, { before: backToSecond.newer }, 5);
+    const backToFirst = await listLoginHistory(as(agent), accountId, {}, { before: backToSecond.newer }, 5);
     expect(backToFirst.items.map((e) => e.id)).toEqual(first.items.map((e) => e.id));
     expect(backToFirst.newer).toBeNull();
   });
 
   it('filters by outcome and by UTC date range', async () => {
-    const failed = await listLoginHistory(db(), agent, accountId, { outcome: 'failed' }, {}, 50);
+    const failed = await listLoginHistory(as(agent), accountId, { outcome: 'failed' }, {}, 50);
     expect(failed.items.length).toBe(times.filter((_, i) => i % 4 === 3).length);
     expect(failed.items.every((e) => e.outcome === 'failed' && e.failureReason === 'bad_password')).toBe(true);
-    expect((await listLoginHistory(db(), agent, accountId, { from: '2026-06-11' }, {}, 50)).items).toHaveLength(0);
+    expect((await listLoginHistory(as(agent), accountId, { from: '2026-06-11' }, {}, 50)).items).toHaveLength(0);
     expect(
-      (await listLoginHistory(db(), agent, accountId, { from: '2026-06-10', to: '2026-06-10' }, {}, 50)).items,
+      (await listLoginHistory(as(agent), accountId, { from: '2026-06-10', to: '2026-06-10' }, {}, 50)).items,
     ).toHaveLength(23);
   });
 
   it('marks the first time a device or a country was seen', async () => {
-    const { items } = await listLoginHistory(db(), agent, accountId, {}, {}, 50);
+    const { items } = await listLoginHistory(as(agent), accountId, {}, {}, 50);
     const chronological = [...items].reverse();
     expect(chronological[0]).toMatchObject({ firstSeenDevice: true, firstSeenCountry: true });
     expect(
@@ -114,20 +116,20 @@ describe('login history keyset paging', () => {
   });
 
   it('treats a malformed cursor as the first page', async () => {
-    const page = await listLoginHistory(db(), agent, accountId, {}, { after: 'bm90IGEgY3Vyc29y' }, 5);
+    const page = await listLoginHistory(as(agent), accountId, {}, { after: 'bm90IGEgY3Vyc29y' }, 5);
     expect(page.items).toHaveLength(5);
     expect(page.newer).toBeNull();
     // A well-formed cursor the database cannot represent (year 0) is no cursor either, never a 500.
     const yearZero = Buffer.from('0000-01-01T00:00:00Z|5').toString('base64url');
-    expect((await listLoginHistory(db(), agent, accountId, {}, { after: yearZero }, 5)).items).toHaveLength(5);
+    expect((await listLoginHistory(as(agent), accountId, {}, { after: yearZero }, 5)).items).toHaveLength(5);
   });
 
   it('lists the account’s OTP events with channel and purpose', async () => {
-    const { items } = await listOtpHistory(db(), agent, accountId, { purpose: 'delivery' });
+    const { items } = await listOtpHistory(as(agent), accountId, { purpose: 'delivery' });
     expect(items).toEqual([
       expect.objectContaining({ kind: 'issued', channel: 'sms', purpose: 'delivery', otpId: 'o1' }),
     ]);
-    expect((await listOtpHistory(db(), agent, accountId, { channel: 'email' })).items).toHaveLength(0);
+    expect((await listOtpHistory(as(agent), accountId, { channel: 'email' })).items).toHaveLength(0);
   });
 
   it('keeps valid URL filters and names the invalid ones', () => {

@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { loginEvents, loginOutcomes, otpChannels, otpEvents, otpKinds, otpPurposes } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { keysetPage } from './event-page';
-import type { Page, PageDirection } from './pagination';
+import { authorize, type ServiceContext } from '@/lib/context';
+import { keysetPage } from '@/lib/data/event-page';
+import type { Page, PageDirection } from '@/lib/data/pagination';
+
+/** The filters' values, for the pages that offer them. */
+export { loginOutcomes, otpChannels, otpKinds, otpPurposes };
 
 export const historyPageSize = 25;
 
@@ -71,14 +72,13 @@ export interface LoginHistoryItem {
 }
 
 export async function listLoginHistory(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   accountId: string,
   filter: LoginHistoryFilter,
   direction: PageDirection = {},
   limit = historyPageSize,
 ): Promise<Page<LoginHistoryItem>> {
-  requirePermission(actor, 'accounts.view');
+  authorize(ctx, 'accounts.view');
   const base = [eq(loginEvents.accountId, accountId), ...dateRange(loginEvents.occurredAt, filter.from, filter.to)];
   if (filter.outcome) base.push(eq(loginEvents.outcome, filter.outcome));
   const firstSeen = (column: 'device_id' | 'country') =>
@@ -88,7 +88,7 @@ export async function listLoginHistory(
         and ${sql.raw(`prior.${column} = login_events.${column}`)}
         and (prior.occurred_at, prior.id) < (login_events.occurred_at, login_events.id)))`;
   return keysetPage({ occurredAt: loginEvents.occurredAt, id: loginEvents.id }, direction, limit, (keyset, order, n) =>
-    db
+    ctx.db
       .select({
         id: loginEvents.id,
         occurredAt: loginEvents.occurredAt,
@@ -126,20 +126,19 @@ export interface OtpHistoryItem {
 }
 
 export async function listOtpHistory(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   accountId: string,
   filter: OtpHistoryFilter,
   direction: PageDirection = {},
   limit = historyPageSize,
 ): Promise<Page<OtpHistoryItem>> {
-  requirePermission(actor, 'accounts.view');
+  authorize(ctx, 'accounts.view');
   const base = [eq(otpEvents.accountId, accountId), ...dateRange(otpEvents.occurredAt, filter.from, filter.to)];
   if (filter.kind) base.push(eq(otpEvents.kind, filter.kind));
   if (filter.channel) base.push(eq(otpEvents.channel, filter.channel));
   if (filter.purpose) base.push(eq(otpEvents.purpose, filter.purpose));
   return keysetPage({ occurredAt: otpEvents.occurredAt, id: otpEvents.id }, direction, limit, (keyset, order, n) =>
-    db
+    ctx.db
       .select({
         id: otpEvents.id,
         occurredAt: otpEvents.occurredAt,

@@ -1,8 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { outbox, staffUsers, twoFactorOffRequests } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { can, requirePermission } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 
 export interface PendingTwoFactorOff {
   id: string;
@@ -23,11 +22,11 @@ export interface NoticeView {
 
 /** What the account page's actions need beside the account: an open 2FA-off request, and what the customer was told. */
 export async function accountSecurityPanel(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   accountId: string,
 ): Promise<{ pendingTwoFactorOff: PendingTwoFactorOff | null; notices: NoticeView[] }> {
-  requirePermission(actor, 'accounts.view');
+  authorize(ctx, 'accounts.view');
+  const { actor, db } = ctx;
   const [pending] = await db
     .select({
       id: twoFactorOffRequests.id,

@@ -5,11 +5,13 @@ import { accounts } from '@/db/schema';
 import { loginEvent, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { queryRows } from '@/db/client';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import type { StaffActor } from '@/lib/auth/actor';
+import type { Actor, StaffActor } from '@/lib/auth/actor';
+import { serviceContext } from '@/lib/context';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { escapeLike, getAccount, searchAccounts, searchText } from './accounts';
 
 const { db } = setupTestDatabase();
+const as = (actor: Actor) => serviceContext(db(), actor);
 const tag = uniqueSuffix();
 let agent: StaffActor;
 let analyst: StaffActor;
@@ -36,7 +38,7 @@ beforeAll(async () => {
 });
 
 const ids = async (q: string, actor = agent) =>
-  (await searchAccounts(db(), actor, { q })).items.map((a) => a.externalId).sort();
+  (await searchAccounts(as(actor), { q })).items.map((a) => a.externalId).sort();
 
 describe('account search', () => {
   it('finds by part of the e-mail, case-insensitively', async () => {
@@ -75,7 +77,7 @@ describe('account search', () => {
   });
 
   test.prop([fc.string({ maxLength: 300 })], { numRuns: 60 })('never errors, whatever is typed', async (q) => {
-    const result = await searchAccounts(db(), agent, { q });
+    const result = await searchAccounts(as(agent), { q });
     expect(Array.isArray(result.items)).toBe(true);
   });
 
@@ -99,43 +101,43 @@ describe('account search', () => {
   });
 
   it('masks contacts for analysts, shows them to agents', async () => {
-    const [forAnalyst] = (await searchAccounts(db(), analyst, { q: people[0]!.email })).items;
+    const [forAnalyst] = (await searchAccounts(as(analyst), { q: people[0]!.email })).items;
     expect(forAnalyst?.email).toBe('a***@e***.com');
     expect(forAnalyst?.phone).toBe('+44 ••• ••• 0111');
-    const [forAgent] = (await searchAccounts(db(), agent, { q: `ana.lima.${tag}` })).items;
+    const [forAgent] = (await searchAccounts(as(agent), { q: `ana.lima.${tag}` })).items;
     expect(forAgent?.email).toBe(people[0]!.email);
-    const detail = await getAccount(db(), analyst, forAgent!.id);
+    const detail = await getAccount(as(analyst), forAgent!.id);
     expect(detail).toMatchObject({ email: 'a***@e***.com', contactsMasked: true });
   });
 
   it('pages with a cursor, most recently active first, without repeats', async () => {
-    const first = await searchAccounts(db(), agent, { q: tag }, 2);
+    const first = await searchAccounts(as(agent), { q: tag }, 2);
     expect(first.items.map((a) => a.externalId)).toEqual([people[2]!.id, people[1]!.id]);
     expect(first.next).not.toBeNull();
-    const second = await searchAccounts(db(), agent, { q: tag, after: first.next }, 2);
+    const second = await searchAccounts(as(agent), { q: tag, after: first.next }, 2);
     expect(second.items.map((a) => a.externalId)).toEqual([people[0]!.id]);
     expect(second.next).toBeNull();
     // A tampered cursor is ignored (first page), never an error.
-    expect((await searchAccounts(db(), agent, { q: tag, after: 'garbage!!' }, 2)).items).toHaveLength(2);
+    expect((await searchAccounts(as(agent), { q: tag, after: 'garbage!!' }, 2)).items).toHaveLength(2);
     const yearZero = Buffer.from('0000-01-01T00:00:00Z|00000000-0000-4000-8000-000000000000').toString('base64url');
-    expect((await searchAccounts(db(), agent, { q: tag, after: yearZero }, 2)).items).toHaveLength(2);
+    expect((await searchAccounts(as(agent), { q: tag, after: yearZero }, 2)).items).toHaveLength(2);
   });
 
   it('moves an account to the top when it is active again, and a late older event does not move it back', async () => {
     const later = Date.parse('2026-05-02T08:00:00Z');
     await db().transaction((tx) => storeEvents(tx, [loginEvent(people[0]!.id, new Date(later))]));
     await db().transaction((tx) => storeEvents(tx, [loginEvent(people[0]!.id, new Date(later - 3_600_000))]));
-    const first = await searchAccounts(db(), agent, { q: tag }, 2);
+    const first = await searchAccounts(as(agent), { q: tag }, 2);
     expect(first.items.map((a) => a.externalId)).toEqual([people[0]!.id, people[2]!.id]);
-    const detail = await getAccount(db(), agent, first.items[0]!.id);
+    const detail = await getAccount(as(agent), first.items[0]!.id);
     expect(detail.lastEventAt.toISOString()).toBe(new Date(later).toISOString());
     expect(detail.firstEventAt.toISOString()).toBe('2026-05-01T10:00:00.000Z');
   });
 
   it('gives the same not-found for unknown and malformed ids', async () => {
-    await expect(getAccount(db(), agent, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+    await expect(getAccount(as(agent), '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(getAccount(db(), agent, "1' or '1'='1")).rejects.toMatchObject({ code: 'not_found' });
+    await expect(getAccount(as(agent), "1' or '1'='1")).rejects.toMatchObject({ code: 'not_found' });
   });
 });

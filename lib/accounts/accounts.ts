@@ -1,21 +1,20 @@
 import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { accountActivity, accounts } from '@/db/schema';
 import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
-import { can, requirePermission } from '@/lib/auth/permissions';
-import { maskEmail, maskPhone } from '@/lib/accounts/masking';
-import { resetStillRequired, twoFactorOffStillRequired } from '@/lib/accounts/security-state';
-import { logContactView, logContactViews } from '@/lib/audit/log-contact-view';
+import { can } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
+import { CursorTime } from '@/lib/data/pagination';
 import { notFound } from '@/lib/errors';
 import { toStorableText } from '@/lib/text';
-import { CursorTime } from './pagination';
+import { maskEmail, maskPhone } from './masking';
+import { resetStillRequired, twoFactorOffStillRequired } from './security-state';
 
 export const accountSearchPageSize = 25;
 export const maxSearchLength = 200;
 
-/** `%`, `_` and `\` typed by staff are matched literally (SECURITY.md #16). */
+/** `%`, `_` and `\` typed by staff are matched literally (never as LIKE wildcards). */
 export function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -68,14 +67,15 @@ export const searchText = sql`lower(coalesce(${accounts.externalId}, '') || ' ' 
 /**
  * Finds accounts by part of their e-mail, phone, platform id or name (case-insensitive), most recently
  * active first, keyset-paged by `after`. Roles that see contacts masked match e-mail and phone only whole.
+ * A page that shows the list with full contacts logs that view (log-contact-views.ts); this read writes nothing.
  */
 export async function searchAccounts(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   params: { q?: string; after?: string | null },
   limit = accountSearchPageSize,
-): Promise<{ items: AccountSummary[]; next: string | null; q: string }> {
-  requirePermission(actor, 'accounts.view');
+): Promise<{ items: AccountSummary[]; next: string | null; q: string; contactsMasked: boolean }> {
+  authorize(ctx, 'accounts.view');
+  const { actor, db } = ctx;
   const q = toStorableText(params.q ?? '')
     .trim()
     .slice(0, maxSearchLength);
@@ -133,15 +133,24 @@ export async function searchAccounts(
   const items = rows
     .slice(0, limit)
     .map((r) => ({ ...r, email: contact.email(r.email), phone: contact.phone(r.phone) }));
-  // A list that shows full contacts is a view of each of them (logged once an hour per account).
-  if (can(actor, 'accounts.viewContacts'))
-    await logContactViews(
-      db,
-      actor,
-      items.filter((r) => r.email || r.phone).map((r) => r.id),
-    );
   const last = items.at(-1);
-  return { items, next: rows.length > limit && last ? encodeAccountCursor(last) : null, q };
+  return {
+    items,
+    next: rows.length > limit && last ? encodeAccountCursor(last) : null,
+    q,
+    contactsMasked: !can(actor, 'accounts.viewContacts'),
+  };
+}
+
+/**
+ * The accounts whose full e-mail or phone a page shows (none when the role sees them masked): what the page
+ * logs with log-contact-views.ts.
+ */
+export function contactsShown(
+  contactsMasked: boolean,
+  shown: readonly Pick<AccountSummary, 'id' | 'email' | 'phone'>[],
+): string[] {
+  return contactsMasked ? [] : shown.filter((a) => a.email || a.phone).map((a) => a.id);
 }
 
 export interface AccountDetail extends AccountSummary {
@@ -157,9 +166,13 @@ export interface AccountDetail extends AccountSummary {
 
 const AccountId = z.uuid();
 
-/** Unknown and malformed ids get the same not-found. */
-export async function getAccount(db: Db, actor: Actor, id: string): Promise<AccountDetail> {
-  requirePermission(actor, 'accounts.view');
+/**
+ * Unknown and malformed ids get the same not-found. A page that shows the full contacts logs that view
+ * (log-contact-views.ts); this read writes nothing.
+ */
+export async function getAccount(ctx: ServiceContext, id: string): Promise<AccountDetail> {
+  authorize(ctx, 'accounts.view');
+  const { actor, db } = ctx;
   if (!AccountId.safeParse(id).success) throw notFound('Account not found');
   const [found] = await db
     .select({ account: accounts, lastEventAt: accountActivity.lastEventAt })
@@ -169,7 +182,6 @@ export async function getAccount(db: Db, actor: Actor, id: string): Promise<Acco
   if (!found) throw notFound('Account not found');
   const row = found.account;
   const contact = contactsFor(actor);
-  if (can(actor, 'accounts.viewContacts') && (row.email || row.phone)) await logContactView(db, actor, row.id);
   return {
     id: row.id,
     externalId: row.externalId,

@@ -6,17 +6,19 @@ import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testin
 import { makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { handleSecurityRequest } from '@/lib/accounts/security-http';
-import type { StaffActor } from '@/lib/auth/actor';
+import type { Actor, StaffActor } from '@/lib/auth/actor';
+import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { approveTwoFactorOff } from './approve-two-factor-off';
-import { enableTwoFactor } from './enable-two-factor';
 import { forcePasswordReset } from './force-password-reset';
 import { lockAccount } from './lock-account';
 import { requestTwoFactorOff } from './request-two-factor-off';
+import { requireTwoFactor } from './require-two-factor';
 import { revokeSessions } from './revoke-sessions';
 import { unlockAccount } from './unlock-account';
 
 const { db } = setupTestDatabase();
+const as = (actor: Actor) => serviceContext(db(), actor);
 let agent: StaffActor;
 let analyst: StaffActor;
 let admin: StaffActor;
@@ -62,16 +64,16 @@ const auditRows = (id: string) =>
     .from(auditLog)
     .where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, id)));
 
-describe('who may do what (the DESIGN.md table, as service calls)', () => {
+describe('who may do what (the role table of lib/auth/permissions.ts, as verb calls)', () => {
   const actions = {
     forcePasswordReset: (actor: StaffActor, a: { id: string; version: number }) =>
-      forcePasswordReset(db(), actor, input(a)),
-    revokeSessions: (actor: StaffActor, a: { id: string; version: number }) => revokeSessions(db(), actor, input(a)),
-    lock: (actor: StaffActor, a: { id: string; version: number }) => lockAccount(db(), actor, input(a)),
-    enableTwoFactor: (actor: StaffActor, a: { id: string; version: number }) =>
-      enableTwoFactor(db(), actor, input(a, { method: 'totp' })),
+      forcePasswordReset(as(actor), input(a)),
+    revokeSessions: (actor: StaffActor, a: { id: string; version: number }) => revokeSessions(as(actor), input(a)),
+    lock: (actor: StaffActor, a: { id: string; version: number }) => lockAccount(as(actor), input(a)),
+    requireTwoFactor: (actor: StaffActor, a: { id: string; version: number }) =>
+      requireTwoFactor(as(actor), input(a, { method: 'totp' })),
     requestTwoFactorOff: (actor: StaffActor, a: { id: string; version: number }) =>
-      requestTwoFactorOff(db(), actor, input(a)),
+      requestTwoFactorOff(as(actor), input(a)),
   };
   it.each(Object.keys(actions))('%s: agents and admins may, analysts are refused and nothing changes', async (name) => {
     const act = actions[name as keyof typeof actions];
@@ -88,23 +90,23 @@ describe('who may do what (the DESIGN.md table, as service calls)', () => {
 
   it('unlock: agents and admins may, analysts are refused and nothing changes', async () => {
     const locked = await makeAccount({ status: 'locked' });
-    expect(await code(unlockAccount(db(), analyst, input(locked)))).toBe('forbidden');
+    expect(await code(unlockAccount(as(analyst), input(locked)))).toBe('forbidden');
     expect((await reload(locked.id)).status).toBe('locked');
     for (const actor of [agent, admin]) {
       const a = await makeAccount({ status: 'locked' });
-      expect(await unlockAccount(db(), actor, input(a))).toMatchObject({ changed: true, state: { status: 'active' } });
+      expect(await unlockAccount(as(actor), input(a))).toMatchObject({ changed: true, state: { status: 'active' } });
     }
   });
 
   it('only admins approve turning 2FA off, never their own request', async () => {
     const a = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
-    await requestTwoFactorOff(db(), admin, input(a));
+    await requestTwoFactorOff(as(admin), input(a));
     const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
-    expect(await code(approveTwoFactorOff(db(), agent, input(a, { requestId: request!.id })))).toBe('forbidden');
-    expect(await code(approveTwoFactorOff(db(), analyst, input(a, { requestId: request!.id })))).toBe('forbidden');
-    expect(await code(approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id })))).toBe('conflict');
+    expect(await code(approveTwoFactorOff(as(agent), input(a, { requestId: request!.id })))).toBe('forbidden');
+    expect(await code(approveTwoFactorOff(as(analyst), input(a, { requestId: request!.id })))).toBe('forbidden');
+    expect(await code(approveTwoFactorOff(as(admin), input(a, { requestId: request!.id })))).toBe('conflict');
     expect((await reload(a.id)).twoFactorRequired).toBe(true);
-    expect(await approveTwoFactorOff(db(), otherAdmin, input(a, { requestId: request!.id }))).toMatchObject({
+    expect(await approveTwoFactorOff(as(otherAdmin), input(a, { requestId: request!.id }))).toMatchObject({
       changed: true,
       state: { twoFactor: { required: false, method: null } },
     });
@@ -114,7 +116,7 @@ describe('who may do what (the DESIGN.md table, as service calls)', () => {
 describe('each action', () => {
   it('lock: status locked and sessions end; the audit row says who, why, before and after; the customer is told', async () => {
     const a = await makeAccount();
-    const result = await lockAccount(db(), agent, input(a));
+    const result = await lockAccount(as(agent), input(a));
     expect(result).toMatchObject({ changed: true, state: { status: 'locked', version: 2 } });
     const row = await reload(a.id);
     expect(row.sessionsValidAfter).not.toBeNull();
@@ -133,7 +135,7 @@ describe('each action', () => {
     expect(notices.map((n) => n.payload)).toEqual([
       expect.objectContaining({ channel: 'email', to: 'someone@example.com' }),
     ]);
-    expect(await unlockAccount(db(), agent, input(row))).toMatchObject({
+    expect(await unlockAccount(as(agent), input(row))).toMatchObject({
       changed: true,
       state: { status: 'active', version: 3 },
     });
@@ -141,7 +143,7 @@ describe('each action', () => {
 
   it('a forced reset is recorded in the audit row (a field named after a password is not a secret)', async () => {
     const a = await makeAccount();
-    await forcePasswordReset(db(), agent, input(a));
+    await forcePasswordReset(as(agent), input(a));
     const [audit] = await auditRows(a.id);
     expect(audit).toMatchObject({
       action: 'account.force_password_reset',
@@ -152,7 +154,7 @@ describe('each action', () => {
 
   it('an effect already in place changes nothing and says so', async () => {
     const a = await makeAccount({ status: 'locked' });
-    expect(await lockAccount(db(), agent, input(a))).toMatchObject({
+    expect(await lockAccount(as(agent), input(a))).toMatchObject({
       changed: false,
       message: 'The account is already locked; nothing changed.',
       state: { version: 1 },
@@ -164,20 +166,20 @@ describe('each action', () => {
     const a = await makeAccount();
     const same = input(a);
     const [first, second] = await Promise.all([
-      forcePasswordReset(db(), agent, same),
-      forcePasswordReset(db(), agent, same),
+      forcePasswordReset(as(agent), same),
+      forcePasswordReset(as(agent), same),
     ]);
     expect([first.changed, second.changed].sort()).toEqual([true, true]);
     expect([first.replayed, second.replayed].filter(Boolean)).toHaveLength(1);
     expect(await auditRows(a.id)).toHaveLength(1);
     expect((await reload(a.id)).version).toBe(2);
-    expect(await code(lockAccount(db(), agent, same))).toBe('invalid'); // a key is for one submission
+    expect(await code(lockAccount(as(agent), same))).toBe('invalid'); // a key is for one submission
   });
 
   it('a stale page gets a conflict with the fresh state, never a lost update', async () => {
     const a = await makeAccount();
-    await forcePasswordReset(db(), agent, input(a));
-    const error = (await lockAccount(db(), admin, input(a)).catch((e: unknown) => e)) as ServiceError;
+    await forcePasswordReset(as(agent), input(a));
+    const error = (await lockAccount(as(admin), input(a)).catch((e: unknown) => e)) as ServiceError;
     expect(error.code).toBe('conflict');
     expect(error.current).toMatchObject({ passwordResetRequired: true, version: 2, status: 'active' });
     expect((await reload(a.id)).status).toBe('active');
@@ -185,7 +187,7 @@ describe('each action', () => {
 
   it('bad input names the fields and stores nothing', async () => {
     const a = await makeAccount();
-    const error = (await lockAccount(db(), agent, {
+    const error = (await lockAccount(as(agent), {
       accountId: a.id,
       version: 1,
       idempotencyKey: randomUUID(),
@@ -194,19 +196,18 @@ describe('each action', () => {
     }).catch((e: unknown) => e)) as ServiceError;
     expect(error.code).toBe('invalid');
     expect(Object.keys(error.fieldErrors!).sort()).toEqual(['note', 'reasonCode']);
-    expect(await code(enableTwoFactor(db(), agent, input(a, { method: 'pigeon' })))).toBe('invalid');
+    expect(await code(requireTwoFactor(as(agent), input(a, { method: 'pigeon' })))).toBe('invalid');
     expect(await reload(a.id)).toEqual(a);
   });
 
   it('approving 2FA off is refused when someone changed the imposed 2FA since the request (no lost update)', async () => {
     const a = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
-    await requestTwoFactorOff(db(), agent, input(a));
+    await requestTwoFactorOff(as(agent), input(a));
     const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
     // Meanwhile another agent, after a takeover, requires the authenticator app instead.
-    await enableTwoFactor(db(), agent, input(a, { method: 'totp' }));
+    await requireTwoFactor(as(agent), input(a, { method: 'totp' }));
     const error = (await approveTwoFactorOff(
-      db(),
-      admin,
+      as(admin),
       input({ id: a.id, version: 2 }, { requestId: request!.id }),
     ).catch((e: unknown) => e)) as ServiceError;
     expect(error.code).toBe('conflict');
@@ -216,8 +217,8 @@ describe('each action', () => {
 
   it('a 2FA-off request expires after 24 h and cannot be approved then; a new one can be filed', async () => {
     const a = await makeAccount({ reportedTwoFactorEnabled: true, reportedTwoFactorMethod: 'sms' });
-    await requestTwoFactorOff(db(), agent, input(a));
-    const again = await requestTwoFactorOff(db(), agent, input(a));
+    await requestTwoFactorOff(as(agent), input(a));
+    const again = await requestTwoFactorOff(as(agent), input(a));
     expect(again.changed).toBe(false);
     expect(again.message).toContain('already requested');
     const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
@@ -225,17 +226,17 @@ describe('each action', () => {
       .update(twoFactorOffRequests)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(twoFactorOffRequests.id, request!.id));
-    const error = (await approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id })).catch(
+    const error = (await approveTwoFactorOff(as(admin), input(a, { requestId: request!.id })).catch(
       (e: unknown) => e,
     )) as ServiceError;
     expect(error.message).toContain('expired');
-    expect(await requestTwoFactorOff(db(), agent, input(a))).toMatchObject({ changed: true });
+    expect(await requestTwoFactorOff(as(agent), input(a))).toMatchObject({ changed: true });
   });
 
   it('a required reset is done once the platform reports a password change after it; then it can be forced again', async () => {
     const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
     const a = await makeAccount();
-    const reset = await forcePasswordReset(db(), agent, input(a));
+    const reset = await forcePasswordReset(as(agent), input(a));
     expect(reset.state.passwordResetRequired).toBe(true);
     const changed = (at: number) =>
       ingestBatch(db(), [
@@ -247,13 +248,13 @@ describe('each action', () => {
         },
       ]);
     await changed(Date.now() - 3_600_000); // a change from before the reset does not count
-    expect((await forcePasswordReset(db(), agent, input({ id: a.id, version: 2 }))).changed).toBe(false);
+    expect((await forcePasswordReset(as(agent), input({ id: a.id, version: 2 }))).changed).toBe(false);
     await changed(Date.now());
     const now = await reload(a.id);
     expect(now.version).toBe(2); // the event changed nothing staff imposed
     const { securityState } = await import('@/lib/accounts/security-state');
     expect(securityState(now).passwordResetRequired).toBe(false);
-    expect(await forcePasswordReset(db(), agent, input(now))).toMatchObject({
+    expect(await forcePasswordReset(as(agent), input(now))).toMatchObject({
       changed: true,
       state: { passwordResetRequired: true, version: 3 },
     });
@@ -267,15 +268,15 @@ describe('each action', () => {
       reportedTwoFactorMethod: 'totp',
       reportedTwoFactorObservedAt: new Date(Date.now() - 86_400_000),
     });
-    await requestTwoFactorOff(db(), agent, input(a));
+    await requestTwoFactorOff(as(agent), input(a));
     const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
-    const approved = await approveTwoFactorOff(db(), admin, input(a, { requestId: request!.id }));
+    const approved = await approveTwoFactorOff(as(admin), input(a, { requestId: request!.id }));
     expect(approved).toMatchObject({
       changed: true,
       state: { twoFactor: { required: false, disableRequired: true }, reported: { twoFactor: { enabled: true } } },
     });
     // Asking again while the platform has not acted is pointless, and says why.
-    const again = await requestTwoFactorOff(db(), agent, input({ id: a.id, version: approved.state.version }));
+    const again = await requestTwoFactorOff(as(agent), input({ id: a.id, version: approved.state.version }));
     expect(again.changed).toBe(false);
     expect(again.message).toContain('already approved');
     const reported = (enabled: boolean, at: number) =>
@@ -303,7 +304,7 @@ describe('each action', () => {
       reportedTwoFactorMethod: 'sms',
       twoFactorOffApprovedAt: new Date(Date.now() - 60_000),
     });
-    const required = await enableTwoFactor(db(), agent, input(a, { method: 'sms' }));
+    const required = await requireTwoFactor(as(agent), input(a, { method: 'sms' }));
     expect(required).toMatchObject({
       changed: true,
       state: { twoFactor: { required: true, method: 'sms', disableRequired: false } },
@@ -314,7 +315,7 @@ describe('each action', () => {
   it('events from the platform never undo what staff imposed', async () => {
     const { ingestBatch } = await import('@/lib/ingest/ingest-batch');
     const a = await makeAccount();
-    const locked = await lockAccount(db(), agent, input(a));
+    const locked = await lockAccount(as(agent), input(a));
     await ingestBatch(db(), [
       {
         id: `evt_${uniqueSuffix()}`,
@@ -355,9 +356,9 @@ describe('GET /api/v1/accounts/{id}/security', () => {
       version: 1,
       reported: { twoFactor: { enabled: true, method: 'sms' }, email: 'someone@example.com', phone: '+447700900123' },
     });
-    const locked = await lockAccount(db(), agent, input(a));
-    const reset = await forcePasswordReset(db(), agent, input({ id: a.id, version: locked.state.version }));
-    await enableTwoFactor(db(), agent, input({ id: a.id, version: reset.state.version }, { method: 'totp' }));
+    const locked = await lockAccount(as(agent), input(a));
+    const reset = await forcePasswordReset(as(agent), input({ id: a.id, version: locked.state.version }));
+    await requireTwoFactor(as(agent), input({ id: a.id, version: reset.state.version }, { method: 'totp' }));
     expect(await (await read(a.externalId)).json()).toMatchObject({
       status: 'locked',
       passwordResetRequired: true,
@@ -374,7 +375,7 @@ describe('GET /api/v1/accounts/{id}/security', () => {
       .values({ key: 'webhook', value: { url: 'http://127.0.0.1:9/hook', secret: 'whsec_test', enabled: true } })
       .onConflictDoNothing();
     const a = await makeAccount();
-    await lockAccount(db(), systemActor, input(a)); // the CLI actor: every permission, no staff id
+    await lockAccount(as(systemActor), input(a)); // the CLI actor: every permission, no staff id
     const rows = await db()
       .select()
       .from(outbox)
