@@ -1,4 +1,4 @@
-import { openApiDocument } from '@/lib/ingest/openapi';
+import { openApiDocument } from '@/lib/openapi/document';
 
 export function GET() {
   return Response.json(openApiDocument(), { headers: { 'Cache-Control': 'public, max-age=300' } });
