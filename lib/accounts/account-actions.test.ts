@@ -3,9 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, outbox, settings, twoFactorOffRequests } from '@/db/schema';
 import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
-import { makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { handleSecurityRequest } from '@/lib/accounts/security-http';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
@@ -330,45 +328,7 @@ describe('each action', () => {
   });
 });
 
-describe('GET /api/v1/accounts/{id}/security', () => {
-  it('reflects each action at once; unknown accounts are 404; keys need accounts:read', async () => {
-    const { key } = await makeApiKey(db(), ['accounts:read']);
-    const writer = await makeApiKey(db(), ['events:write']);
-    const options = { db: () => Promise.resolve(db()) };
-    const read = (externalId: string, k = key) =>
-      handleSecurityRequest(
-        new Request(`http://localhost/api/v1/accounts/${externalId}/security`, {
-          headers: { authorization: `Bearer ${k}` },
-        }),
-        externalId,
-        options,
-      );
-    const a = await makeAccount({
-      reportedTwoFactorEnabled: true,
-      reportedTwoFactorMethod: 'sms',
-      phone: '+447700900123',
-    });
-    expect(await (await read(a.externalId)).json()).toEqual({
-      status: 'active',
-      passwordResetRequired: false,
-      twoFactor: { required: false, method: null, disableRequired: false },
-      sessionsValidAfter: null,
-      version: 1,
-      reported: { twoFactor: { enabled: true, method: 'sms' }, email: 'someone@example.com', phone: '+447700900123' },
-    });
-    const locked = await lockAccount(as(agent), input(a));
-    const reset = await forcePasswordReset(as(agent), input({ id: a.id, version: locked.state.version }));
-    await requireTwoFactor(as(agent), input({ id: a.id, version: reset.state.version }, { method: 'totp' }));
-    expect(await (await read(a.externalId)).json()).toMatchObject({
-      status: 'locked',
-      passwordResetRequired: true,
-      twoFactor: { required: true, method: 'totp' },
-      version: 4,
-    });
-    expect((await read('cus_never_seen')).status).toBe(404);
-    expect((await read(a.externalId, writer.key)).status).toBe(403);
-  });
-
+describe('the webhook', () => {
   it('the webhook is queued in the same transaction when an admin configured one', async () => {
     await db()
       .insert(settings)
