@@ -11,7 +11,7 @@ import { queryRows, type Db } from '@/db/client';
 import { alertRules } from '@/db/schema';
 import { systemActor } from '@/db/testing/fixtures';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { benchEnvironment } from './bench-database';
 import { detectionTraffic, type DetectionTraffic } from './detection-traffic';
 

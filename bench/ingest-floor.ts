@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { systemActor } from '@/db/testing/fixtures';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { benchEnvironment } from './bench-database';
 import { againstCopy, fmtRate, generateEvents, postBatches } from './ingest-load';
 

@@ -8,7 +8,7 @@
  */
 import { systemActor } from '@/db/testing/fixtures';
 import { bulkSeedEvents } from '@/db/seed/bulk-events';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { benchEnvironment } from './bench-database';
 import { againstCopy, fmtRate, generateEvents, postBatches } from './ingest-load';
 

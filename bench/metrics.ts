@@ -14,7 +14,7 @@ import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { systemActor } from '@/db/testing/fixtures';
 import { loginRollupSql } from '@/lib/metrics/login-metrics';
 import { otpRollupSql } from '@/lib/metrics/otp-metrics';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { benchEnvironment, percentile } from './bench-database';
 
 const arg = (name: string, fallback: number) => {

@@ -10,16 +10,16 @@ import { defaultSeedOptions } from '@/db/seed/generate-events';
 import { demoStaff, demoStaffPassword, seedDemoData } from '@/db/seed/seed-demo';
 import { cliActor } from '@/lib/auth/actor';
 import { EnvError } from '@/lib/env';
-import { listApiKeys } from '@/lib/data/api-keys';
+import { listApiKeys } from '@/lib/api-keys/list-api-keys';
 import { isServiceError } from '@/lib/errors';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
-import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
-import { changeStaffRole } from '@/lib/services/staff/change-staff-role';
-import { createStaff } from '@/lib/services/staff/create-staff';
-import { disableStaff } from '@/lib/services/staff/disable-staff';
-import { enableStaff } from '@/lib/services/staff/enable-staff';
-import { staffIdByEmail } from '@/lib/services/staff/find-staff';
-import { resetStaffPassword } from '@/lib/services/staff/reset-staff-password';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { revokeApiKey } from '@/lib/api-keys/revoke-api-key';
+import { changeStaffRole } from '@/lib/staff/change-staff-role';
+import { createStaff } from '@/lib/staff/create-staff';
+import { disableStaff } from '@/lib/staff/disable-staff';
+import { enableStaff } from '@/lib/staff/enable-staff';
+import { staffIdByEmail } from '@/lib/staff/lock-staff-row';
+import { resetStaffPassword } from '@/lib/staff/reset-staff-password';
 import { progressReporter } from './progress';
 
 function positiveInt(name: string, max: number) {

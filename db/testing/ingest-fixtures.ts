@@ -1,5 +1,5 @@
 import type { Db } from '../client';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import type { ApiKeyScope } from '../schema';
 import { systemActor, uniqueSuffix } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { currentActor } from '@/lib/auth/current-actor';
 import { toCsv } from '@/lib/csv';
-import { AuditFilters, auditExportLimit, searchAudit } from '@/lib/data/audit';
+import { AuditFilters, auditExportLimit, searchAudit } from '@/lib/audit/audit-log';
 import { ApiError } from '@/lib/http/api-error';
 import { handleApi } from '@/lib/http/api-response';
 

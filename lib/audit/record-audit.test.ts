@@ -4,7 +4,7 @@ import { auditLog, staffUsers } from '@/db/schema';
 import { systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor } from '@/lib/auth/actor';
-import { createStaff } from '@/lib/services/staff/create-staff';
+import { createStaff } from '@/lib/staff/create-staff';
 import { recordAuditLegacy } from './record-audit';
 
 const { db } = setupTestDatabase();

@@ -6,7 +6,7 @@ import { accounts, auditLog, loginEvents, otpEvents, otpRollupHourly, seenEvents
 import { loginEvent, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
+import { revokeApiKey } from '@/lib/api-keys/revoke-api-key';
 import { handleIngestRequest } from './ingest-http';
 
 const { db } = setupTestDatabase();

@@ -4,7 +4,7 @@ import { Sparkline } from '@/components/charts/metric-charts';
 import { channelColors, outcomeColors } from '@/components/charts/palette';
 import { Stat } from '@/components/ui/stat';
 import { requireStaff } from '@/lib/auth/current-actor';
-import { overviewCounts } from '@/lib/data/overview';
+import { overviewCounts } from '@/lib/overview/overview-counts';
 import { formatChange, formatCount, formatRate } from '@/lib/format';
 import { loginMetrics } from '@/lib/metrics/login-metrics';
 import { otpMetrics } from '@/lib/metrics/otp-metrics';

@@ -9,7 +9,7 @@ import { utcLabel } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { PageLinks } from '@/components/tables/page-links';
-import { AuditFilters, auditPage } from '@/lib/data/audit';
+import { AuditFilters, auditPage } from '@/lib/audit/audit-log';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };

@@ -21,7 +21,7 @@ import { accountAlerts } from '@/lib/data/alerts';
 import { accountReports } from '@/lib/data/reports';
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { accountSecurityPanel } from '@/lib/data/account-security';
-import { accountTrail } from '@/lib/data/audit';
+import { accountTrail } from '@/lib/audit/audit-log';
 import { actionReasonCodes } from '@/db/schema';
 import { reasonLabels } from '@/lib/services/accounts/account-action';
 import { AccountActions } from '@/components/accounts/account-actions';

@@ -4,8 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { runAction, signedOut, type ActionResult } from '@/lib/actions/action-result';
 import { currentActor } from '@/lib/auth/current-actor';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
-import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { revokeApiKey } from '@/lib/api-keys/revoke-api-key';
 
 export async function createApiKeyAction(_prev: unknown, form: FormData): Promise<ActionResult<{ secret?: string }>> {
   const actor = await currentActor();

@@ -12,7 +12,7 @@ import { mono, td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { listApiKeys } from '@/lib/data/api-keys';
+import { listApiKeys } from '@/lib/api-keys/list-api-keys';
 
 export const metadata: Metadata = { title: 'API keys' };
 

@@ -4,11 +4,11 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { runAction, signedOut, type ActionResult } from '@/lib/actions/action-result';
 import { currentActor } from '@/lib/auth/current-actor';
-import { changeStaffRole } from '@/lib/services/staff/change-staff-role';
-import { createStaff } from '@/lib/services/staff/create-staff';
-import { disableStaff } from '@/lib/services/staff/disable-staff';
-import { enableStaff } from '@/lib/services/staff/enable-staff';
-import { resetStaffPassword } from '@/lib/services/staff/reset-staff-password';
+import { changeStaffRole } from '@/lib/staff/change-staff-role';
+import { createStaff } from '@/lib/staff/create-staff';
+import { disableStaff } from '@/lib/staff/disable-staff';
+import { enableStaff } from '@/lib/staff/enable-staff';
+import { resetStaffPassword } from '@/lib/staff/reset-staff-password';
 
 const field = (form: FormData, name: string) => {
   const v = form.get(name);

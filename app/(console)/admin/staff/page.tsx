@@ -10,7 +10,7 @@ import { td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { listStaff } from '@/lib/data/staff';
+import { listStaff } from '@/lib/staff/list-staff';
 
 export const metadata: Metadata = { title: 'Staff' };
 

@@ -4,8 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { runAction, signedOut, type ActionResult } from '@/lib/actions/action-result';
 import { currentActor } from '@/lib/auth/current-actor';
-import { rotateWebhookSecret } from '@/lib/services/webhooks/rotate-webhook-secret';
-import { saveWebhookSettings } from '@/lib/services/webhooks/save-webhook-settings';
+import { rotateWebhookSecret } from '@/lib/webhooks/rotate-webhook-secret';
+import { saveWebhookSettings } from '@/lib/webhooks/save-webhook-settings';
 
 export async function saveWebhookSettingsAction(
   _prev: unknown,

@@ -11,7 +11,7 @@ import { mono, td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { deliveryLogSize, getWebhookOverview, type WebhookDeliveryLogItem } from '@/lib/data/webhooks';
+import { deliveryLogSize, getWebhookOverview, type WebhookDeliveryLogItem } from '@/lib/webhooks/webhook-overview';
 import { defaultMaxAttempts } from '@/lib/outbox/deliver';
 
 export const metadata: Metadata = { title: 'Webhooks' };

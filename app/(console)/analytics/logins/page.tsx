@@ -10,7 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { mono, td } from '@/components/ui/styles';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { listLoginEventsInBucket, LoginBucketFilter } from '@/lib/data/events-in-bucket';
+import { listLoginEventsInBucket, LoginBucketFilter } from '@/lib/metrics/events-in-bucket';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Logins behind a chart' };

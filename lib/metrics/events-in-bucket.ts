@@ -13,8 +13,8 @@ import {
 } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { keysetPage } from './event-page';
-import { CursorTime, type Page, type PageDirection } from './pagination';
+import { keysetPage } from '@/lib/data/event-page';
+import { CursorTime, type Page, type PageDirection } from '@/lib/data/pagination';
 
 /** A chart bucket: a short time window (at most 2 days), optionally one country. */
 const bucketWindow = {

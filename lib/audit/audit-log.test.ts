@@ -7,9 +7,9 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { ServiceError } from '@/lib/errors';
 import { lockAccount } from '@/lib/services/accounts/lock-account';
-import { getAccount } from './accounts';
+import { getAccount } from '@/lib/data/accounts';
 import { recordAuditLegacy } from '@/lib/audit/record-audit';
-import { accountTrail, auditPage, searchAudit } from './audit';
+import { accountTrail, auditPage, searchAudit } from './audit-log';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;

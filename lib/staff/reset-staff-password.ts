@@ -7,7 +7,7 @@ import { requirePermission } from '@/lib/auth/permissions';
 import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { parseInput } from '@/lib/validation';
 import { generateStaffPassword } from './create-staff';
-import { lockStaff } from './find-staff';
+import { lockStaff } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
 /**

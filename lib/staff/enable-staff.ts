@@ -6,7 +6,7 @@ import { requirePermission } from '@/lib/auth/permissions';
 import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { parseInput } from '@/lib/validation';
 import type { StaffChangeResult } from './change-staff-role';
-import { lockStaff } from './find-staff';
+import { lockStaff } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
 export async function enableStaff(db: Db, actor: Actor, input: { staffId: string }): Promise<StaffChangeResult> {

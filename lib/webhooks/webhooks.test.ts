@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, outbox, settings, webhookDeliveries } from '@/db/schema';
 import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { getWebhookOverview } from '@/lib/data/webhooks';
+import { getWebhookOverview } from '@/lib/webhooks/webhook-overview';
 import { loadWebhookSettings, webhookSettingsKey } from '@/lib/outbox/enqueue';
 import { rotateWebhookSecret } from './rotate-webhook-secret';
 import { saveWebhookSettings } from './save-webhook-settings';

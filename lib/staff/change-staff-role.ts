@@ -6,7 +6,7 @@ import { requirePermission } from '@/lib/auth/permissions';
 import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
-import { lockStaff } from './find-staff';
+import { lockStaff } from './lock-staff-row';
 import { ChangeStaffRoleInput } from './staff-schemas';
 
 export type StaffChangeResult = { changed: boolean; message: string };

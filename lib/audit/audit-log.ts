@@ -6,9 +6,9 @@ import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
 import { utcFromLocalInput } from '@/lib/search-params';
-import { escapeLike } from './accounts';
-import { keysetPage } from './event-page';
-import { CursorTime, type Page, type PageDirection } from './pagination';
+import { escapeLike } from '@/lib/data/accounts';
+import { keysetPage } from '@/lib/data/event-page';
+import { CursorTime, type Page, type PageDirection } from '@/lib/data/pagination';
 
 export interface AuditEntryView {
   id: number;

@@ -7,7 +7,7 @@ import { recordAuditLegacy } from '@/lib/audit/record-audit';
 import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import type { StaffChangeResult } from './change-staff-role';
-import { lockStaff } from './find-staff';
+import { lockStaff } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
 /** Disabling bumps the session version, so every session of that staff member ends on its next request. */
