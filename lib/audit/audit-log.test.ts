@@ -5,6 +5,7 @@ import { accounts, auditLog, outbox } from '@/db/schema';
 import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
+import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { lockAccount } from '@/lib/services/accounts/lock-account';
 import { getAccount } from '@/lib/data/accounts';
@@ -43,7 +44,7 @@ describe('the audit log', () => {
   it('search by actor, action prefix, target and time; analysts and admins only', async () => {
     const a = await makeAccount();
     await lockAccount(db(), agent, lockInput(a));
-    const found = await searchAudit(db(), analyst, {
+    const found = await searchAudit(serviceContext(db(), analyst), {
       actor: agent.email.slice(0, 12),
       action: 'account.lo',
       target: `account:${a.id}`,
@@ -51,12 +52,12 @@ describe('the audit log', () => {
     expect(found.map((r) => [r.action, r.actorEmail, r.reason])).toEqual([
       ['account.lock', agent.email, 'Fraud report: report VR-TEST'],
     ]);
-    expect(await searchAudit(db(), admin, { target: a.id, from: new Date(Date.now() + 60_000).toISOString() })).toEqual(
+    expect(await searchAudit(serviceContext(db(), admin), { target: a.id, from: new Date(Date.now() + 60_000).toISOString() })).toEqual(
       [],
     );
-    await expect(searchAudit(db(), agent, {})).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(searchAudit(serviceContext(db(), agent), {})).rejects.toMatchObject({ code: 'forbidden' });
     // Every role that sees the account sees its trail.
-    expect((await accountTrail(db(), agent, a.id)).map((r) => r.action)).toEqual(['account.lock']);
+    expect((await accountTrail(serviceContext(db(), agent), a.id)).map((r) => r.action)).toEqual(['account.lock']);
   });
 
   it('pages older and newer by keyset: every entry once, newest first, and back again', async () => {
@@ -73,21 +74,21 @@ describe('the audit log', () => {
     }
     const filters = { target: `settings:${target}` };
     const seen: unknown[] = [];
-    let page = await auditPage(db(), analyst, filters, {}, 2);
+    let page = await auditPage(serviceContext(db(), analyst), filters, {}, 2);
     expect(page.newer).toBeNull();
     const pages = [page];
     for (;;) {
       seen.push(...page.items.map((r) => r.after?.step));
       if (!page.older) break;
-      page = await auditPage(db(), analyst, filters, { after: page.older }, 2);
+      page = await auditPage(serviceContext(db(), analyst), filters, { after: page.older }, 2);
       pages.push(page);
     }
     expect(seen).toEqual([4, 3, 2, 1, 0]);
     expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
     // From the last page, "newer" leads back to the middle one.
-    const back = await auditPage(db(), analyst, filters, { before: pages[2]!.newer }, 2);
+    const back = await auditPage(serviceContext(db(), analyst), filters, { before: pages[2]!.newer }, 2);
     expect(back.items.map((r) => r.after?.step)).toEqual([2, 1]);
-    await expect(auditPage(db(), agent, filters)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(auditPage(serviceContext(db(), agent), filters)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('a failing audit insert rolls the account action back: no change, no outbox row', async () => {
@@ -118,7 +119,7 @@ describe('the audit log', () => {
 
   it('a search list showing full contacts logs a view of each account shown; masked lists do not', async () => {
     const a = await makeAccount();
-    const { searchAccounts } = await import('./accounts');
+    const { searchAccounts } = await import('@/lib/data/accounts');
     await searchAccounts(db(), agent, { q: a.externalId });
     await searchAccounts(db(), agent, { q: a.externalId });
     await searchAccounts(db(), analyst, { q: a.externalId });
@@ -136,6 +137,6 @@ describe('the audit log', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(ServiceError);
-    expect((await accountTrail(db(), admin, a.id))[0]!.reason).toBe('Fraud report: report VR-TEST');
+    expect((await accountTrail(serviceContext(db(), admin), a.id))[0]!.reason).toBe('Fraud report: report VR-TEST');
   });
 });

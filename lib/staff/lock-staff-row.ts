@@ -1,20 +1,14 @@
-import { eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
+import { eq } from 'drizzle-orm';
 import { staffUsers } from '@/db/schema';
+import type { TxContext } from '@/lib/context';
 import { notFound } from '@/lib/errors';
 
-/** Locks the staff row for the rest of the transaction; unknown ids and malformed ids get the same 404. */
-export async function lockStaff(tx: DbOrTx, staffId: string) {
-  const [row] = await tx.select().from(staffUsers).where(eq(staffUsers.id, staffId)).for('update');
+/**
+ * Loads the staff row and locks it for the rest of the transaction, so two admins cannot interleave changes
+ * to one member. Unknown ids get not-found. The verb that calls it has already authorized.
+ */
+export async function lockStaffRow(tx: TxContext, staffId: string) {
+  const [row] = await tx.db.select().from(staffUsers).where(eq(staffUsers.id, staffId)).for('update');
   if (!row) throw notFound('Staff member not found');
   return row;
-}
-
-export async function staffIdByEmail(db: DbOrTx, email: string): Promise<string> {
-  const [row] = await db
-    .select({ id: staffUsers.id })
-    .from(staffUsers)
-    .where(sql`lower(${staffUsers.email}) = ${email.trim().toLowerCase()}`);
-  if (!row) throw notFound(`No staff member with e-mail ${email}`);
-  return row.id;
 }

@@ -16,6 +16,7 @@ import { mono } from '@/components/ui/styles';
 import { can } from '@/lib/auth/permissions';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
+import { serviceContext } from '@/lib/context';
 import { getAccount } from '@/lib/data/accounts';
 import { accountAlerts } from '@/lib/data/alerts';
 import { accountReports } from '@/lib/data/reports';
@@ -128,7 +129,7 @@ export default async function AccountPage({
     can(actor, 'alerts.view') ? accountAlerts(db, actor, account.id) : Promise.resolve([]),
     can(actor, 'reports.view') ? accountReports(db, actor, account.id) : Promise.resolve([]),
     accountSecurityPanel(db, actor, account.id),
-    accountTrail(db, actor, account.id),
+    accountTrail(serviceContext(db, actor), account.id),
   ]);
   const pending = panel.pendingTwoFactorOff;
 
