@@ -52,9 +52,12 @@ describe('the audit log', () => {
     expect(found.map((r) => [r.action, r.actorEmail, r.reason])).toEqual([
       ['account.lock', agent.email, 'Fraud report: report VR-TEST'],
     ]);
-    expect(await searchAudit(serviceContext(db(), admin), { target: a.id, from: new Date(Date.now() + 60_000).toISOString() })).toEqual(
-      [],
-    );
+    expect(
+      await searchAudit(serviceContext(db(), admin), {
+        target: a.id,
+        from: new Date(Date.now() + 60_000).toISOString(),
+      }),
+    ).toEqual([]);
     await expect(searchAudit(serviceContext(db(), agent), {})).rejects.toMatchObject({ code: 'forbidden' });
     // Every role that sees the account sees its trail.
     expect((await accountTrail(serviceContext(db(), agent), a.id)).map((r) => r.action)).toEqual(['account.lock']);

@@ -49,7 +49,9 @@ describe('audit log', () => {
     const email = `rollback.${uniqueSuffix()}@test.vigil`;
     // An actor the audit table rejects (actor e-mail is NOT NULL) makes the audit insert fail.
     const broken = { ...systemActor, email: null } as unknown as Actor;
-    await expect(createStaff(serviceContext(db(), broken), { email, name: 'Rollback', role: 'agent' })).rejects.toThrow();
+    await expect(
+      createStaff(serviceContext(db(), broken), { email, name: 'Rollback', role: 'agent' }),
+    ).rejects.toThrow();
     expect(await db().select().from(staffUsers).where(eq(staffUsers.email, email))).toHaveLength(0);
   });
 });

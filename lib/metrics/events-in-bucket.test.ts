@@ -36,12 +36,14 @@ describe('the events behind a chart bucket', () => {
     expect(items[0]).toMatchObject({ externalId: id, channel: 'sms', kind: 'issued' });
     expect(
       (
-        await listOtpEventsInBucket(serviceContext(db(), systemActor),
+        await listOtpEventsInBucket(
+          serviceContext(db(), systemActor),
           BucketFilter.parse({ from: at(0), to: at(60), country: 'unknown' }),
         )
       ).items,
     ).toHaveLength(2);
-    const logins = await listLoginEventsInBucket(serviceContext(db(), systemActor),
+    const logins = await listLoginEventsInBucket(
+      serviceContext(db(), systemActor),
       LoginBucketFilter.parse({ from: at(0), to: at(60), outcome: 'failed', reason: 'bad_password' }),
     );
     expect(logins.items.map((e) => e.externalId)).toEqual([id]);

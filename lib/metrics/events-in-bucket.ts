@@ -11,6 +11,7 @@ import {
   otpPurposes,
 } from '@/db/schema';
 import { authorize, type ServiceContext } from '@/lib/context';
+import { param, type SearchParams } from '@/lib/search-params';
 import { keysetPage } from '@/lib/data/event-page';
 import { CursorTime, type Page, type PageDirection } from '@/lib/data/pagination';
 
@@ -30,6 +31,20 @@ const inWindow = (column: typeof otpEvents.occurredAt | typeof loginEvents.occur
   gte(column, f.from),
   lt(column, f.to),
 ];
+
+/**
+ * The bucket a drill-down link names (the chart puts it in the query string): the parameters `filter` knows,
+ * parsed by it; null when the link does not describe a bucket.
+ */
+export function bucketFromQuery<F extends z.ZodObject>(filter: F, query: SearchParams): z.output<F> | null {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(filter.shape)) {
+    const value = param(query, key);
+    if (value) raw[key] = value;
+  }
+  const parsed = filter.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
 
 /** The OTP events behind one chart bucket, with the chart's filters. */
 export const BucketFilter = z

@@ -78,7 +78,10 @@ describe('metrics equal a recount of the events', () => {
         });
       }
       params.set('groupBy', 'country');
-      const logins = await loginMetrics(serviceContext(db(), systemActor), parseMetricsQuery(LoginMetricsQuery, params));
+      const logins = await loginMetrics(
+        serviceContext(db(), systemActor),
+        parseMetricsQuery(LoginMetricsQuery, params),
+      );
       for (const series of logins.series) {
         const mine = stored.filter(
           (e) => e.type.startsWith('login.') && (e.context?.country ?? 'unknown') === series.key,

@@ -133,7 +133,8 @@ describe('OTP metrics, hand-computed', () => {
     expect(sms.totals).toMatchObject({ issued: 3, verified: 3, failed: 1 });
     const unknown = await otpMetrics(serviceContext(db(), systemActor), q({ ...range, country: 'unknown' }));
     expect(unknown.totals.issued).toBe(1);
-    const day = await otpMetrics(serviceContext(db(), systemActor),
+    const day = await otpMetrics(
+      serviceContext(db(), systemActor),
       q({ from: '2026-02-03T00:00:00Z', to: '2026-02-05T00:00:00Z', granularity: 'day' }),
     );
     expect(day.series[0]!.buckets.map((b) => b.issued)).toEqual([7, 0]); // 13:00 is inside the day
@@ -142,14 +143,18 @@ describe('OTP metrics, hand-computed', () => {
 
 describe('login metrics, hand-computed', () => {
   it('counts outcomes and reasons, with the failure rate over all logins', async () => {
-    const m = await loginMetrics(serviceContext(db(), systemActor), parseMetricsQuery(LoginMetricsQuery, new URLSearchParams(range)));
+    const m = await loginMetrics(
+      serviceContext(db(), systemActor),
+      parseMetricsQuery(LoginMetricsQuery, new URLSearchParams(range)),
+    );
     expect(m.totals).toMatchObject({
       succeeded: 1,
       failed: 3,
       failedByReason: { bad_password: 2, otp_failed: 1, unknown_account: 0 },
       failureRate: 3 / 4,
     });
-    const byReason = await loginMetrics(serviceContext(db(), systemActor),
+    const byReason = await loginMetrics(
+      serviceContext(db(), systemActor),
       parseMetricsQuery(LoginMetricsQuery, new URLSearchParams({ ...range, groupBy: 'reason' })),
     );
     const total = (key: string) =>

@@ -19,7 +19,11 @@ describe('staff management', () => {
   it('creates a staff member with a generated password that works, audited once without secrets', async () => {
     const admin = await makeStaff(db(), 'admin');
     const email = `New.${uniqueSuffix()}@Test.Vigil`;
-    const created = await createStaff(serviceContext(db(), admin.actor), { email, name: 'New Person', role: 'analyst' });
+    const created = await createStaff(serviceContext(db(), admin.actor), {
+      email,
+      name: 'New Person',
+      role: 'analyst',
+    });
     expect(created.generatedPassword).toMatch(/^[\w-]{24}$/);
     expect(created.email).toBe(email.toLowerCase());
     expect((await signInStaff(db(), { email, password: created.generatedPassword! })).ok).toBe(true);
@@ -52,7 +56,11 @@ describe('staff management', () => {
   it('refuses a duplicate e-mail (any case) with a conflict', async () => {
     const existing = await makeStaff(db(), 'agent');
     await expect(
-      createStaff(serviceContext(db(), systemActor), { email: existing.email.toUpperCase(), name: 'Dup', role: 'agent' }),
+      createStaff(serviceContext(db(), systemActor), {
+        email: existing.email.toUpperCase(),
+        name: 'Dup',
+        role: 'agent',
+      }),
     ).rejects.toMatchObject({ code: 'conflict' });
   });
 
@@ -79,15 +87,19 @@ describe('staff management', () => {
       await expect(
         createStaff(serviceContext(db(), actor), { email: `x.${uniqueSuffix()}@test.vigil`, name: 'X', role: 'admin' }),
       ).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(changeStaffRole(serviceContext(db(), actor), { staffId: actor.id, role: 'admin' })).rejects.toMatchObject({
+      await expect(
+        changeStaffRole(serviceContext(db(), actor), { staffId: actor.id, role: 'admin' }),
+      ).rejects.toMatchObject({
         code: 'forbidden',
       });
       await expect(disableStaff(serviceContext(db(), actor), { staffId: target.actor.id })).rejects.toMatchObject({
         code: 'forbidden',
       });
-      await expect(resetStaffPassword(serviceContext(db(), actor), { staffId: target.actor.id })).rejects.toMatchObject({
-        code: 'forbidden',
-      });
+      await expect(resetStaffPassword(serviceContext(db(), actor), { staffId: target.actor.id })).rejects.toMatchObject(
+        {
+          code: 'forbidden',
+        },
+      );
       expect(await auditFor(target.actor.id)).toHaveLength(0);
     }
   });
@@ -95,10 +107,14 @@ describe('staff management', () => {
   it('changes a role with before/after in the audit row; the same role again changes nothing', async () => {
     const admin = await makeStaff(db(), 'admin');
     const target = await makeStaff(db(), 'agent');
-    expect(await changeStaffRole(serviceContext(db(), admin.actor), { staffId: target.actor.id, role: 'analyst' })).toMatchObject({
+    expect(
+      await changeStaffRole(serviceContext(db(), admin.actor), { staffId: target.actor.id, role: 'analyst' }),
+    ).toMatchObject({
       changed: true,
     });
-    expect(await changeStaffRole(serviceContext(db(), admin.actor), { staffId: target.actor.id, role: 'analyst' })).toMatchObject({
+    expect(
+      await changeStaffRole(serviceContext(db(), admin.actor), { staffId: target.actor.id, role: 'analyst' }),
+    ).toMatchObject({
       changed: false,
     });
     const audit = await auditFor(target.actor.id);
@@ -114,7 +130,9 @@ describe('staff management', () => {
     await expect(
       disableStaff(serviceContext(db(), systemActor), { staffId: '6f1c8f2e-1111-4a2b-9c3d-123456789abc' }),
     ).rejects.toMatchObject({ code: 'not_found' });
-    await expect(disableStaff(serviceContext(db(), systemActor), { staffId: 'nope' })).rejects.toMatchObject({ code: 'invalid' });
+    await expect(disableStaff(serviceContext(db(), systemActor), { staffId: 'nope' })).rejects.toMatchObject({
+      code: 'invalid',
+    });
   });
 
   it('disabling ends every session at once; enabling lets the member sign in again', async () => {
@@ -123,9 +141,13 @@ describe('staff management', () => {
     const signIn = await signInStaff(db(), { email: target.email, password: target.password });
     if (!signIn.ok) throw new Error('sign-in failed');
     expect(await resolveStaffSession(db(), signIn.token)).not.toBeNull();
-    expect(await disableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id })).toMatchObject({ changed: true });
+    expect(await disableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id })).toMatchObject({
+      changed: true,
+    });
     expect(await resolveStaffSession(db(), signIn.token)).toBeNull();
-    expect(await disableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id })).toMatchObject({ changed: false });
+    expect(await disableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id })).toMatchObject({
+      changed: false,
+    });
     expect((await signInStaff(db(), { email: target.email, password: target.password })).ok).toBe(false);
     await enableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id });
     expect((await signInStaff(db(), { email: target.email, password: target.password })).ok).toBe(true);
@@ -138,7 +160,9 @@ describe('staff management', () => {
     await expect(disableStaff(serviceContext(db(), admin.actor), { staffId: admin.actor.id })).rejects.toMatchObject({
       code: 'conflict',
     });
-    await expect(changeStaffRole(serviceContext(db(), admin.actor), { staffId: admin.actor.id, role: 'agent' })).rejects.toMatchObject({
+    await expect(
+      changeStaffRole(serviceContext(db(), admin.actor), { staffId: admin.actor.id, role: 'agent' }),
+    ).rejects.toMatchObject({
       code: 'conflict',
     });
   });

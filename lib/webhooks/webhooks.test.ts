@@ -50,7 +50,12 @@ describe('webhook settings', () => {
       url: 'https://a.example.com/hook',
       enabled: true,
     });
-    expect(await saveWebhookSettings(serviceContext(db(), admin.actor), { url: 'https://a.example.com/hook', enabled: true })).toEqual({
+    expect(
+      await saveWebhookSettings(serviceContext(db(), admin.actor), {
+        url: 'https://a.example.com/hook',
+        enabled: true,
+      }),
+    ).toEqual({
       changed: false,
       message: expect.any(String) as unknown,
     });
@@ -79,13 +84,18 @@ describe('webhook settings', () => {
       'https://user:pass@example.com/hook',
       `https://example.com/${'a'.repeat(2001)}`,
     ]) {
-      await expect(saveWebhookSettings(serviceContext(db(), admin.actor), { url, enabled: true })).rejects.toMatchObject({
+      await expect(
+        saveWebhookSettings(serviceContext(db(), admin.actor), { url, enabled: true }),
+      ).rejects.toMatchObject({
         code: 'invalid',
         fieldErrors: { url: expect.any(Array) as unknown },
       });
     }
     await expect(
-      saveWebhookSettings(serviceContext(db(), admin.actor), { url: 'https://ok.example.com', enabled: 'yes' as unknown as boolean }),
+      saveWebhookSettings(serviceContext(db(), admin.actor), {
+        url: 'https://ok.example.com',
+        enabled: 'yes' as unknown as boolean,
+      }),
     ).rejects.toMatchObject({ code: 'invalid', fieldErrors: { enabled: expect.any(Array) as unknown } });
     expect(await stored()).toBeNull();
     expect(await auditBy(admin.actor.id)).toHaveLength(0);
