@@ -181,7 +181,10 @@ async function main() {
   const env = await benchEnvironment('detection', port, { VIGIL_INGEST_RATE_LIMIT: '1000000' });
   try {
     await env.startServer();
-    const { key } = await createApiKey(serviceContext(env.database.db, systemActor), { name: 'bench', scopes: ['events:write'] });
+    const { key } = await createApiKey(serviceContext(env.database.db, systemActor), {
+      name: 'bench',
+      scopes: ['events:write'],
+    });
     const traffic = detectionTraffic({
       benign: benignAccounts,
       cases: casesPerLabel,

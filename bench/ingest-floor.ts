@@ -50,11 +50,15 @@ async function measure(layer: string, events: ReturnType<typeof generateEvents>)
     let key: string | undefined;
     if (layer === 'api') {
       await env.startServer();
-      key = (await createApiKey(serviceContext(env.database.db, systemActor), { name: 'bench', scopes: ['events:write'] })).key;
+      key = (
+        await createApiKey(serviceContext(env.database.db, systemActor), { name: 'bench', scopes: ['events:write'] })
+      ).key;
       url = `http://localhost:${port}/api/v1/events`;
     } else {
       if (layer === 'handler')
-        key = (await createApiKey(serviceContext(env.database.db, systemActor), { name: 'bench', scopes: ['events:write'] })).key;
+        key = (
+          await createApiKey(serviceContext(env.database.db, systemActor), { name: 'bench', scopes: ['events:write'] })
+        ).key;
       floorServer = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest-floor-server.ts'], {
         env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: env.url, PORT: String(port), LAYER: layer },
         stdio: ['ignore', 'ignore', 'inherit'],

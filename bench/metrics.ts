@@ -55,7 +55,10 @@ async function main() {
     await database.db.execute(sql`vacuum analyze otp_rollup_daily_all`);
     await database.db.execute(sql`vacuum analyze login_rollup_daily_all`);
     await env.startServer();
-    const { key } = await createApiKey(serviceContext(database.db, systemActor), { name: 'bench', scopes: ['metrics:read'] });
+    const { key } = await createApiKey(serviceContext(database.db, systemActor), {
+      name: 'bench',
+      scopes: ['metrics:read'],
+    });
     const from = new Date(end.getTime() - 90 * dayMs);
     const range = { from: from.toISOString(), to: end.toISOString(), granularity: 'day' };
 

@@ -159,7 +159,9 @@ staff
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
     withDatabase(async ({ db }) =>
-      console.log((await disableStaff(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) })).message),
+      console.log(
+        (await disableStaff(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) })).message,
+      ),
     ),
   );
 
@@ -169,7 +171,9 @@ staff
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
     withDatabase(async ({ db }) =>
-      console.log((await enableStaff(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) })).message),
+      console.log(
+        (await enableStaff(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) })).message,
+      ),
     ),
   );
 
@@ -181,8 +185,12 @@ staff
   .action((opts: { email: string; role: string }) =>
     withDatabase(async ({ db }) =>
       console.log(
-        (await changeStaffRole(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email), role: opts.role }))
-          .message,
+        (
+          await changeStaffRole(operator(db), {
+            staffId: await staffIdByEmail(operator(db), opts.email),
+            role: opts.role,
+          })
+        ).message,
       ),
     ),
   );
