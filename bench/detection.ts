@@ -10,8 +10,9 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
 import { alertRules } from '@/db/schema';
 import { systemActor } from '@/db/testing/fixtures';
+import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { benchEnvironment } from './bench-database';
 import { detectionTraffic, type DetectionTraffic } from './detection-traffic';
 
@@ -180,7 +181,10 @@ async function main() {
   const env = await benchEnvironment('detection', port, { VIGIL_INGEST_RATE_LIMIT: '1000000' });
   try {
     await env.startServer();
-    const { key } = await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] });
+    const { key } = await createApiKey(serviceContext(env.database.db, systemActor), {
+      name: 'bench',
+      scopes: ['events:write'],
+    });
     const traffic = detectionTraffic({
       benign: benignAccounts,
       cases: casesPerLabel,

@@ -16,7 +16,8 @@
  */
 import { spawn } from 'node:child_process';
 import { systemActor } from '@/db/testing/fixtures';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { serviceContext } from '@/lib/context';
 import { benchEnvironment } from './bench-database';
 import { againstCopy, fmtRate, generateEvents, postBatches } from './ingest-load';
 
@@ -49,11 +50,15 @@ async function measure(layer: string, events: ReturnType<typeof generateEvents>)
     let key: string | undefined;
     if (layer === 'api') {
       await env.startServer();
-      key = (await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] })).key;
+      key = (
+        await createApiKey(serviceContext(env.database.db, systemActor), { name: 'bench', scopes: ['events:write'] })
+      ).key;
       url = `http://localhost:${port}/api/v1/events`;
     } else {
       if (layer === 'handler')
-        key = (await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] })).key;
+        key = (
+          await createApiKey(serviceContext(env.database.db, systemActor), { name: 'bench', scopes: ['events:write'] })
+        ).key;
       floorServer = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest-floor-server.ts'], {
         env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: env.url, PORT: String(port), LAYER: layer },
         stdio: ['ignore', 'ignore', 'inherit'],

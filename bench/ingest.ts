@@ -8,7 +8,8 @@
  */
 import { systemActor } from '@/db/testing/fixtures';
 import { bulkSeedEvents } from '@/db/seed/bulk-events';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { serviceContext } from '@/lib/context';
 import { benchEnvironment } from './bench-database';
 import { againstCopy, fmtRate, generateEvents, postBatches } from './ingest-load';
 
@@ -25,7 +26,10 @@ async function main() {
   const env = await benchEnvironment('bench_ingest', port, { VIGIL_INGEST_RATE_LIMIT: '1000000' });
   try {
     await env.startServer();
-    const { key } = await createApiKey(env.database.db, systemActor, { name: 'bench', scopes: ['events:write'] });
+    const { key } = await createApiKey(serviceContext(env.database.db, systemActor), {
+      name: 'bench',
+      scopes: ['events:write'],
+    });
     console.log(`generating ${totalEvents.toLocaleString('en-US')} events…`);
     const phase = async (label: string, seed: number) => {
       const events = generateEvents(totalEvents, seed);

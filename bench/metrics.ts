@@ -12,9 +12,10 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '@/db/client';
 import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { systemActor } from '@/db/testing/fixtures';
+import { serviceContext } from '@/lib/context';
 import { loginRollupSql } from '@/lib/metrics/login-metrics';
 import { otpRollupSql } from '@/lib/metrics/otp-metrics';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { benchEnvironment, percentile } from './bench-database';
 
 const arg = (name: string, fallback: number) => {
@@ -54,7 +55,10 @@ async function main() {
     await database.db.execute(sql`vacuum analyze otp_rollup_daily_all`);
     await database.db.execute(sql`vacuum analyze login_rollup_daily_all`);
     await env.startServer();
-    const { key } = await createApiKey(database.db, systemActor, { name: 'bench', scopes: ['metrics:read'] });
+    const { key } = await createApiKey(serviceContext(database.db, systemActor), {
+      name: 'bench',
+      scopes: ['metrics:read'],
+    });
     const from = new Date(end.getTime() - 90 * dayMs);
     const range = { from: from.toISOString(), to: end.toISOString(), granularity: 'day' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseQueueFilters } from '@/lib/data/alerts';
-import { AuditFilters } from '@/lib/data/audit';
+import { AuditFilters } from '@/lib/audit/audit-log';
 import { utcFromLocalInput } from './search-params';
 
 describe('datetime-local fields in console filters', () => {

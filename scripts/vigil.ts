@@ -3,24 +3,25 @@
  * refuses while the Vigil server holds the database (one process at a time).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { DatabaseLockedError, migrateDatabase, type Database } from '@/db/client';
+import { DatabaseLockedError, migrateDatabase, type Database, type Db } from '@/db/client';
 import { openDatabase } from '@/lib/database';
 import { apiKeyScopes, staffRoles } from '@/db/schema';
 import { bulkSeedEvents } from '@/db/seed/bulk-events';
 import { defaultSeedOptions } from '@/db/seed/generate-events';
 import { demoStaff, demoStaffPassword, seedDemoData } from '@/db/seed/seed-demo';
 import { cliActor } from '@/lib/auth/actor';
+import { serviceContext } from '@/lib/context';
 import { EnvError } from '@/lib/env';
-import { listApiKeys } from '@/lib/data/api-keys';
+import { listApiKeys } from '@/lib/api-keys/list-api-keys';
 import { isServiceError } from '@/lib/errors';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
-import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
-import { changeStaffRole } from '@/lib/services/staff/change-staff-role';
-import { createStaff } from '@/lib/services/staff/create-staff';
-import { disableStaff } from '@/lib/services/staff/disable-staff';
-import { enableStaff } from '@/lib/services/staff/enable-staff';
-import { staffIdByEmail } from '@/lib/services/staff/find-staff';
-import { resetStaffPassword } from '@/lib/services/staff/reset-staff-password';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { revokeApiKey } from '@/lib/api-keys/revoke-api-key';
+import { changeStaffRole } from '@/lib/staff/change-staff-role';
+import { createStaff } from '@/lib/staff/create-staff';
+import { disableStaff } from '@/lib/staff/disable-staff';
+import { enableStaff } from '@/lib/staff/enable-staff';
+import { staffIdByEmail } from '@/lib/staff/staff-id-by-email';
+import { resetStaffPassword } from '@/lib/staff/reset-staff-password';
 import { progressReporter } from './progress';
 
 function positiveInt(name: string, max: number) {
@@ -48,6 +49,9 @@ async function withDatabase(work: (database: Database) => Promise<void>) {
     await database.close();
   }
 }
+
+/** What the CLI's staff and API-key commands act as: the operator at the server (cliActor). */
+const operator = (db: Db) => serviceContext(db, cliActor());
 
 const program = new Command('vigil')
   .description('Vigil account-security console: administration commands')
@@ -140,7 +144,7 @@ staff
   .option('--name <name>', 'display name (defaults to the e-mail)')
   .action((opts: { email: string; role: (typeof staffRoles)[number]; name?: string }) =>
     withDatabase(async ({ db }) => {
-      const created = await createStaff(db, cliActor(), {
+      const created = await createStaff(operator(db), {
         email: opts.email,
         role: opts.role,
         name: opts.name ?? opts.email,
@@ -156,7 +160,9 @@ staff
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
     withDatabase(async ({ db }) =>
-      console.log((await disableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message),
+      console.log(
+        (await disableStaff(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) })).message,
+      ),
     ),
   );
 
@@ -166,7 +172,9 @@ staff
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
     withDatabase(async ({ db }) =>
-      console.log((await enableStaff(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) })).message),
+      console.log(
+        (await enableStaff(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) })).message,
+      ),
     ),
   );
 
@@ -178,8 +186,12 @@ staff
   .action((opts: { email: string; role: string }) =>
     withDatabase(async ({ db }) =>
       console.log(
-        (await changeStaffRole(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email), role: opts.role }))
-          .message,
+        (
+          await changeStaffRole(operator(db), {
+            staffId: await staffIdByEmail(operator(db), opts.email),
+            role: opts.role,
+          })
+        ).message,
       ),
     ),
   );
@@ -190,7 +202,7 @@ staff
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
     withDatabase(async ({ db }) => {
-      const r = await resetStaffPassword(db, cliActor(), { staffId: await staffIdByEmail(db, opts.email) });
+      const r = await resetStaffPassword(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) });
       console.log(`New password for ${r.email}, shown only this once:`);
       console.log(r.password);
     }),
@@ -219,7 +231,7 @@ apikey
   .requiredOption('--scopes <scopes>', `comma-separated: ${apiKeyScopes.join(',')}`, scopes)
   .action((opts: { name: string; scopes: (typeof apiKeyScopes)[number][] }) =>
     withDatabase(async ({ db }) => {
-      const created = await createApiKey(db, cliActor(), { name: opts.name, scopes: opts.scopes });
+      const created = await createApiKey(operator(db), { name: opts.name, scopes: opts.scopes });
       console.log(`Created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}.`);
       console.log('Store it now: Vigil keeps only a hash and cannot show it again.');
       console.log(created.key);
@@ -231,7 +243,7 @@ apikey
   .description('list API keys (never the keys themselves)')
   .action(() =>
     withDatabase(async ({ db }) => {
-      const keys = await listApiKeys(db, cliActor());
+      const keys = await listApiKeys(operator(db));
       if (keys.length === 0)
         console.log('No API keys yet. Create one with: npm run vigil -- apikey create --name N --scopes events:write');
       for (const k of keys) {
@@ -248,7 +260,7 @@ apikey
   .description('revoke an API key; it is refused from its next request')
   .requiredOption('--id <id>', 'the key id shown by apikey list')
   .action((opts: { id: string }) =>
-    withDatabase(async ({ db }) => console.log((await revokeApiKey(db, cliActor(), { apiKeyId: opts.id })).message)),
+    withDatabase(async ({ db }) => console.log((await revokeApiKey(operator(db), { apiKeyId: opts.id })).message)),
   );
 
 program.parseAsync().catch((error: unknown) => {

@@ -1,10 +1,11 @@
+import { serviceContext } from '@/lib/context';
 import type { Db } from '../client';
-import { createApiKey } from '@/lib/services/api-keys/create-api-key';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
 import type { ApiKeyScope } from '../schema';
 import { systemActor, uniqueSuffix } from './fixtures';
 
 export async function makeApiKey(db: Db, scopes: ApiKeyScope[] = ['events:write']) {
-  return createApiKey(db, systemActor, { name: `test ${uniqueSuffix()}`, scopes });
+  return createApiKey(serviceContext(db, systemActor), { name: `test ${uniqueSuffix()}`, scopes });
 }
 
 /** A POST /api/v1/events request as the platform would send it. */

@@ -1,7 +1,8 @@
 import { getDb } from '@/lib/database';
 import { currentActor } from '@/lib/auth/current-actor';
+import { serviceContext } from '@/lib/context';
 import { toCsv } from '@/lib/csv';
-import { AuditFilters, auditExportLimit, searchAudit } from '@/lib/data/audit';
+import { AuditFilters, auditExportLimit, searchAudit } from '@/lib/audit/audit-log';
 import { ApiError } from '@/lib/http/api-error';
 import { handleApi } from '@/lib/http/api-response';
 
@@ -14,7 +15,7 @@ export function exportAuditCsv(request: Request): Promise<Response> {
     const filters = AuditFilters.parse(
       Object.fromEntries(['actor', 'action', 'target', 'from', 'to'].map((k) => [k, params.get(k) || undefined])),
     );
-    const rows = await searchAudit(await getDb(), actor, filters, auditExportLimit);
+    const rows = await searchAudit(serviceContext(await getDb(), actor), filters, auditExportLimit);
     const csv = toCsv(
       rows.map((r) => ({
         time: r.occurredAt.toISOString(),

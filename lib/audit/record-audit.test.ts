@@ -4,7 +4,8 @@ import { auditLog, staffUsers } from '@/db/schema';
 import { systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor } from '@/lib/auth/actor';
-import { createStaff } from '@/lib/services/staff/create-staff';
+import { serviceContext } from '@/lib/context';
+import { createStaff } from '@/lib/staff/create-staff';
 import { recordAuditLegacy } from './record-audit';
 
 const { db } = setupTestDatabase();
@@ -48,7 +49,9 @@ describe('audit log', () => {
     const email = `rollback.${uniqueSuffix()}@test.vigil`;
     // An actor the audit table rejects (actor e-mail is NOT NULL) makes the audit insert fail.
     const broken = { ...systemActor, email: null } as unknown as Actor;
-    await expect(createStaff(db(), broken, { email, name: 'Rollback', role: 'agent' })).rejects.toThrow();
+    await expect(
+      createStaff(serviceContext(db(), broken), { email, name: 'Rollback', role: 'agent' }),
+    ).rejects.toThrow();
     expect(await db().select().from(staffUsers).where(eq(staffUsers.email, email))).toHaveLength(0);
   });
 });

@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { queryRows } from '@/db/client';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { assembleSeries } from './assemble-series';
 import {
   emptyLoginCounts,
@@ -51,15 +50,15 @@ export function loginRollupSql(q: LoginMetricsQuery): SQL {
 }
 
 /** Login outcomes and failure reasons per bucket and series, read from the hourly rollups only. */
-export async function loginMetrics(db: Db, actor: Actor, q: LoginMetricsQuery): Promise<LoginMetrics> {
-  requirePermission(actor, 'analytics.view');
+export async function loginMetrics(ctx: ServiceContext, q: LoginMetricsQuery): Promise<LoginMetrics> {
+  authorize(ctx, 'analytics.view');
   const rows = await queryRows<{
     bucket: string | Date;
     key: string;
     outcome: string;
     reason: string;
     n: string | number;
-  }>(db, loginRollupSql(q));
+  }>(ctx.db, loginRollupSql(q));
   const assembled = assembleSeries({
     rows,
     starts: bucketStarts(q.from, q.to, q.granularity),

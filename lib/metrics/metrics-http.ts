@@ -3,6 +3,7 @@ import { ApiError } from '@/lib/http/api-error';
 import { apiCaller } from '@/lib/http/api-caller';
 import { handleApi, json } from '@/lib/http/api-response';
 import { withDeadline } from '@/lib/http/database-errors';
+import { serviceContext } from '@/lib/context';
 import { isServiceError } from '@/lib/errors';
 import { loginMetrics } from './login-metrics';
 import { LoginMetricsQuery, OtpMetricsQuery, parseMetricsQuery } from './metrics-query';
@@ -41,13 +42,13 @@ async function answer<T>(
 /** GET /api/v1/metrics/otp */
 export function handleOtpMetricsRequest(request: Request, options: Options = {}): Promise<Response> {
   return serve(request, options, (db, actor, params) =>
-    otpMetrics(db, actor, parseMetricsQuery(OtpMetricsQuery, params)),
+    otpMetrics(serviceContext(db, actor), parseMetricsQuery(OtpMetricsQuery, params)),
   );
 }
 
 /** GET /api/v1/metrics/logins */
 export function handleLoginMetricsRequest(request: Request, options: Options = {}): Promise<Response> {
   return serve(request, options, (db, actor, params) =>
-    loginMetrics(db, actor, parseMetricsQuery(LoginMetricsQuery, params)),
+    loginMetrics(serviceContext(db, actor), parseMetricsQuery(LoginMetricsQuery, params)),
   );
 }

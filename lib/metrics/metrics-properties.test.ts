@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { systemActor } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { loginMetrics } from './login-metrics';
@@ -58,7 +59,7 @@ describe('metrics equal a recount of the events', () => {
         granularity: 'hour',
         groupBy: 'channel',
       });
-      const m = await otpMetrics(db(), systemActor, parseMetricsQuery(OtpMetricsQuery, params));
+      const m = await otpMetrics(serviceContext(db(), systemActor), parseMetricsQuery(OtpMetricsQuery, params));
       for (const series of m.series) {
         series.buckets.forEach((b, hour) => {
           const here = stored.filter(
@@ -77,7 +78,10 @@ describe('metrics equal a recount of the events', () => {
         });
       }
       params.set('groupBy', 'country');
-      const logins = await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, params));
+      const logins = await loginMetrics(
+        serviceContext(db(), systemActor),
+        parseMetricsQuery(LoginMetricsQuery, params),
+      );
       for (const series of logins.series) {
         const mine = stored.filter(
           (e) => e.type.startsWith('login.') && (e.context?.country ?? 'unknown') === series.key,
@@ -111,7 +115,7 @@ describe('metrics equal a recount of the events', () => {
         granularity: 'day',
         groupBy: 'channel',
       });
-      const daily = await otpMetrics(db(), systemActor, parseMetricsQuery(OtpMetricsQuery, dayParams));
+      const daily = await otpMetrics(serviceContext(db(), systemActor), parseMetricsQuery(OtpMetricsQuery, dayParams));
       for (const series of daily.series) {
         const mine = otps.filter((e) => e.channel === series.key);
         expect(series.buckets.map(figures)).toEqual([recounted(mine)]);
@@ -133,9 +137,9 @@ describe('metrics equal a recount of the events', () => {
         expect(figure((await load(params)).totals)).toBe(expected);
       };
       const otpDayChart = (params: URLSearchParams) =>
-        otpMetrics(db(), systemActor, parseMetricsQuery(OtpMetricsQuery, params));
+        otpMetrics(serviceContext(db(), systemActor), parseMetricsQuery(OtpMetricsQuery, params));
       const loginDayChart = (params: URLSearchParams) =>
-        loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, params));
+        loginMetrics(serviceContext(db(), systemActor), parseMetricsQuery(LoginMetricsQuery, params));
       await countryViews(
         otpDayChart,
         daily.totals,

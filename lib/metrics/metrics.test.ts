@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { loginMetrics } from './login-metrics';
@@ -78,7 +79,7 @@ beforeAll(async () => {
 
 describe('OTP metrics, hand-computed', () => {
   it('counts per hour with zero buckets, boundaries, late events and replays', async () => {
-    const m = await otpMetrics(db(), systemActor, q(range));
+    const m = await otpMetrics(serviceContext(db(), systemActor), q(range));
     expect(m.series.map((s) => s.key)).toEqual(['all']);
     const [b9, b10, b11, b12] = m.series[0]!.buckets;
     expect(b9).toMatchObject({
@@ -114,27 +115,26 @@ describe('OTP metrics, hand-computed', () => {
   });
 
   it('groups by channel, purpose and country (events without a country are "unknown")', async () => {
-    const byChannel = await otpMetrics(db(), systemActor, q({ ...range, groupBy: 'channel' }));
+    const byChannel = await otpMetrics(serviceContext(db(), systemActor), q({ ...range, groupBy: 'channel' }));
     const issued = (key: string, m = byChannel) =>
       m.series.find((s) => s.key === key)!.buckets.reduce((a, b) => a + b.issued, 0);
     expect(byChannel.series.map((s) => s.key)).toEqual(['sms', 'email', 'voice', 'totp']);
     expect([issued('sms'), issued('email'), issued('voice'), issued('totp')]).toEqual([3, 1, 1, 1]);
-    const byPurpose = await otpMetrics(db(), systemActor, q({ ...range, groupBy: 'purpose' }));
+    const byPurpose = await otpMetrics(serviceContext(db(), systemActor), q({ ...range, groupBy: 'purpose' }));
     expect(issued('transaction', byPurpose)).toBe(1);
     expect(issued('delivery', byPurpose)).toBe(0);
-    const byCountry = await otpMetrics(db(), systemActor, q({ ...range, groupBy: 'country' }));
+    const byCountry = await otpMetrics(serviceContext(db(), systemActor), q({ ...range, groupBy: 'country' }));
     expect(byCountry.series.map((s) => s.key)).toEqual(['DE', 'GB', 'unknown']);
     expect([issued('DE', byCountry), issued('GB', byCountry), issued('unknown', byCountry)]).toEqual([1, 4, 1]);
   });
 
   it('filters by channel, purpose and country, and sums days in UTC', async () => {
-    const sms = await otpMetrics(db(), systemActor, q({ ...range, channel: 'sms' }));
+    const sms = await otpMetrics(serviceContext(db(), systemActor), q({ ...range, channel: 'sms' }));
     expect(sms.totals).toMatchObject({ issued: 3, verified: 3, failed: 1 });
-    const unknown = await otpMetrics(db(), systemActor, q({ ...range, country: 'unknown' }));
+    const unknown = await otpMetrics(serviceContext(db(), systemActor), q({ ...range, country: 'unknown' }));
     expect(unknown.totals.issued).toBe(1);
     const day = await otpMetrics(
-      db(),
-      systemActor,
+      serviceContext(db(), systemActor),
       q({ from: '2026-02-03T00:00:00Z', to: '2026-02-05T00:00:00Z', granularity: 'day' }),
     );
     expect(day.series[0]!.buckets.map((b) => b.issued)).toEqual([7, 0]); // 13:00 is inside the day
@@ -143,7 +143,10 @@ describe('OTP metrics, hand-computed', () => {
 
 describe('login metrics, hand-computed', () => {
   it('counts outcomes and reasons, with the failure rate over all logins', async () => {
-    const m = await loginMetrics(db(), systemActor, parseMetricsQuery(LoginMetricsQuery, new URLSearchParams(range)));
+    const m = await loginMetrics(
+      serviceContext(db(), systemActor),
+      parseMetricsQuery(LoginMetricsQuery, new URLSearchParams(range)),
+    );
     expect(m.totals).toMatchObject({
       succeeded: 1,
       failed: 3,
@@ -151,8 +154,7 @@ describe('login metrics, hand-computed', () => {
       failureRate: 3 / 4,
     });
     const byReason = await loginMetrics(
-      db(),
-      systemActor,
+      serviceContext(db(), systemActor),
       parseMetricsQuery(LoginMetricsQuery, new URLSearchParams({ ...range, groupBy: 'reason' })),
     );
     const total = (key: string) =>
@@ -183,7 +185,7 @@ describe('who may read metrics', () => {
   it('every staff role; API keys only with metrics:read', async () => {
     for (const role of ['agent', 'analyst', 'admin'] as const) {
       const { actor } = await makeStaff(db(), role);
-      expect((await otpMetrics(db(), actor, q(range))).totals.issued).toBe(6);
+      expect((await otpMetrics(serviceContext(db(), actor), q(range))).totals.issued).toBe(6);
     }
     const url = `http://localhost/api/v1/metrics/otp?${new URLSearchParams(range).toString()}`;
     const reader = await makeApiKey(db(), ['metrics:read']);

@@ -1,8 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '@/db/client';
+import { queryRows } from '@/db/client';
 import { otpChannels, otpPurposes } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { assembleSeries } from './assemble-series';
 import { emptyOtpCounts, otpFigures, type OtpCounts, type OtpFigures } from './definitions';
 import { bucketStarts, rollupTable, type OtpMetricsQuery } from './metrics-query';
@@ -53,15 +52,15 @@ export function otpRollupSql(q: OtpMetricsQuery): SQL {
 }
 
 /** OTP issuance, conversion and failure per bucket and series, read from the hourly rollups only. */
-export async function otpMetrics(db: Db, actor: Actor, q: OtpMetricsQuery): Promise<OtpMetrics> {
-  requirePermission(actor, 'analytics.view');
+export async function otpMetrics(ctx: ServiceContext, q: OtpMetricsQuery): Promise<OtpMetrics> {
+  authorize(ctx, 'analytics.view');
   const rows = await queryRows<{
     bucket: string | Date;
     key: string;
     kind: string;
     reason: string;
     n: string | number;
-  }>(db, otpRollupSql(q));
+  }>(ctx.db, otpRollupSql(q));
   const assembled = assembleSeries({
     rows,
     starts: bucketStarts(q.from, q.to, q.granularity),

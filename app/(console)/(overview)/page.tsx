@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { Sparkline } from '@/components/charts/metric-charts';
 import { channelColors, outcomeColors } from '@/components/charts/palette';
 import { Stat } from '@/components/ui/stat';
-import { requireStaff } from '@/lib/auth/current-actor';
-import { overviewCounts } from '@/lib/data/overview';
+import { overviewCounts } from '@/lib/overview/overview-counts';
 import { formatChange, formatCount, formatRate } from '@/lib/format';
 import { loginMetrics } from '@/lib/metrics/login-metrics';
 import { otpMetrics } from '@/lib/metrics/otp-metrics';
@@ -17,19 +16,18 @@ const change = (current: number | null, previous: number | null, kind: 'count' |
   formatChange(current, previous, kind, 'the 24 h before');
 
 export default async function OverviewPage() {
-  const actor = await requireStaff();
-  const db = await getDb();
+  const ctx = await pageContext();
   const now = new Date();
   const to = new Date(Math.ceil((now.getTime() + 1) / hourMs) * hourMs);
   const from = new Date(to.getTime() - 24 * hourMs);
   const before = new Date(from.getTime() - 24 * hourMs);
   const window = (a: Date, b: Date) => ({ from: a, to: b, granularity: 'hour' as const, groupBy: 'none' as const });
   const [counts, otp, otpBefore, logins, loginsBefore] = await Promise.all([
-    overviewCounts(db, actor),
-    otpMetrics(db, actor, window(from, to)),
-    otpMetrics(db, actor, window(before, from)),
-    loginMetrics(db, actor, window(from, to)),
-    loginMetrics(db, actor, window(before, from)),
+    overviewCounts(ctx),
+    otpMetrics(ctx, window(from, to)),
+    otpMetrics(ctx, window(before, from)),
+    loginMetrics(ctx, window(from, to)),
+    loginMetrics(ctx, window(before, from)),
   ]);
   const otpRows = otp.series[0]!.buckets.map((b) => ({
     start: b.start,

@@ -1,21 +1,19 @@
 import clsx from 'clsx';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { AnalyticsDashboard } from '@/components/charts/analytics-dashboard';
+import { LabeledInput } from '@/components/forms/labeled-input';
 import { LabeledSelect } from '@/components/forms/labeled-select';
 import { channelLabels, purposeLabels } from '@/components/charts/palette';
-import { buttonPrimary, input } from '@/components/ui/styles';
+import { buttonPrimary } from '@/components/ui/styles';
 import { AnalyticsParams, rangePresets, resolveRange } from '@/lib/analytics/analytics-range';
-import { requireStaff } from '@/lib/auth/current-actor';
-import { can } from '@/lib/auth/permissions';
 import { hrefWith, param, type SearchParams } from '@/lib/search-params';
+import { analyticsPageContext } from './analytics-page-context';
 
 export const metadata: Metadata = { title: 'Analytics' };
 
 export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'analytics.view')) notFound();
+  await analyticsPageContext();
   const query = await searchParams;
   const p = AnalyticsParams.parse(
     Object.fromEntries(['range', 'start', 'end', 'channel', 'purpose', 'country'].map((k) => [k, param(query, k)])),
@@ -60,33 +58,30 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
               <input type="hidden" name="end" value={p.end ?? ''} />
             </>
           ) : null}
-          <LabeledSelect
-            id="a-channel"
-            name="channel"
-            label="Channel"
-            value={p.channel}
-            options={Object.entries(channelLabels).map(([value, label]) => ({ value, label }))}
-          />
-          <LabeledSelect
-            id="a-purpose"
-            name="purpose"
-            label="Purpose"
-            value={p.purpose}
-            options={Object.entries(purposeLabels).map(([value, label]) => ({ value, label }))}
-          />
-          <div>
-            <label htmlFor="a-country" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
-              Country (ISO code)
-            </label>
-            <input
-              id="a-country"
-              name="country"
-              defaultValue={p.country ?? ''}
-              placeholder="e.g. GB"
-              maxLength={7}
-              className={`${input} mt-1 w-28`}
+          {(
+            [
+              ['channel', 'Channel', channelLabels],
+              ['purpose', 'Purpose', purposeLabels],
+            ] as const
+          ).map(([name, label, labels]) => (
+            <LabeledSelect
+              key={name}
+              id={`a-${name}`}
+              name={name}
+              label={label}
+              value={p[name]}
+              options={Object.entries(labels).map(([value, text]) => ({ value, label: text }))}
             />
-          </div>
+          ))}
+          <LabeledInput
+            id="a-country"
+            label="Country (ISO code)"
+            name="country"
+            defaultValue={p.country ?? ''}
+            placeholder="e.g. GB"
+            maxLength={7}
+            className="w-28"
+          />
           <button type="submit" className={buttonPrimary}>
             Apply filters
           </button>
@@ -99,32 +94,22 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           {p.channel ? <input type="hidden" name="channel" value={p.channel} /> : null}
           {p.purpose ? <input type="hidden" name="purpose" value={p.purpose} /> : null}
           {p.country ? <input type="hidden" name="country" value={p.country} /> : null}
-          <div>
-            <label htmlFor="a-start" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
-              From (UTC day)
-            </label>
-            <input
-              id="a-start"
-              name="start"
-              type="date"
-              required
-              defaultValue={range.from.slice(0, 10)}
-              className={`${input} mt-1`}
-            />
-          </div>
-          <div>
-            <label htmlFor="a-end" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
-              To (UTC day, inclusive)
-            </label>
-            <input
-              id="a-end"
-              name="end"
-              type="date"
-              required
-              defaultValue={new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10)}
-              className={`${input} mt-1`}
-            />
-          </div>
+          <LabeledInput
+            id="a-start"
+            label="From (UTC day)"
+            name="start"
+            type="date"
+            required
+            defaultValue={range.from.slice(0, 10)}
+          />
+          <LabeledInput
+            id="a-end"
+            label="To (UTC day, inclusive)"
+            name="end"
+            type="date"
+            required
+            defaultValue={new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10)}
+          />
           <button type="submit" className={buttonPrimary}>
             Show range
           </button>

@@ -1,15 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { DataTable } from '@/components/tables/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonPrimary, buttonSecondary, input, mono, td } from '@/components/ui/styles';
 import { utcLabel } from '@/components/ui/time-ago';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { PageLinks } from '@/components/tables/page-links';
-import { AuditFilters, auditPage } from '@/lib/data/audit';
+import { AuditFilters, auditPage } from '@/lib/audit/audit-log';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -25,12 +24,12 @@ function changes(before: Record<string, unknown> | null, after: Record<string, u
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'audit.view')) notFound();
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'audit.view')) notFound();
   const query = await searchParams;
   const raw = Object.fromEntries(fields.map((k) => [k, param(query, k) || undefined]));
   const filters = AuditFilters.parse(raw);
-  const page = await auditPage(await getDb(), actor, filters, {
+  const page = await auditPage(ctx, filters, {
     after: param(query, 'after'),
     before: param(query, 'before'),
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/permissions';
-import { assigneeName } from '@/lib/services/staff/assignee-name';
+import { assigneeName } from '@/lib/staff/assignee-name';
 import { parseInput } from '@/lib/validation';
 import { AlertRef, changeAlert, type AlertChangeResult } from './alert-workflow';
 

@@ -20,7 +20,7 @@ import { accountAlerts } from '@/lib/data/alerts';
 import { accountReports } from '@/lib/data/reports';
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { accountSecurityPanel } from '@/lib/accounts/account-security';
-import { accountTrail } from '@/lib/data/audit';
+import { accountTrail } from '@/lib/audit/audit-log';
 import { actionReasonCodes, reasonLabels } from '@/lib/accounts/account-change';
 import { AccountActions } from '@/components/accounts/account-actions';
 import { utcLabel } from '@/components/ui/time-ago';
@@ -134,7 +134,7 @@ export default async function AccountPage({
     can(actor, 'alerts.view') ? accountAlerts(ctx.db, actor, account.id) : Promise.resolve([]),
     can(actor, 'reports.view') ? accountReports(ctx.db, actor, account.id) : Promise.resolve([]),
     accountSecurityPanel(ctx, account.id),
-    accountTrail(ctx.db, actor, account.id),
+    accountTrail(ctx, account.id),
   ]);
   const pending = panel.pendingTwoFactorOff;
 

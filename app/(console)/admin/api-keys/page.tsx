@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import { DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
-import { apiKeyScopes } from '@/db/schema';
+import { pageContext } from '@/app/_adapters/page-context';
 import { CreateApiKeyForm } from '@/components/forms/create-api-key-form';
 import { RevokeApiKeyButton } from '@/components/forms/revoke-api-key-button';
 import { Badge } from '@/components/ui/badge';
@@ -10,16 +9,16 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { mono, td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { listApiKeys } from '@/lib/data/api-keys';
+import { apiKeyScopes } from '@/lib/api-keys/api-key-schemas';
+import { listApiKeys } from '@/lib/api-keys/list-api-keys';
 
 export const metadata: Metadata = { title: 'API keys' };
 
 export default async function ApiKeysPage() {
-  const actor = await requireStaff();
-  if (!can(actor, 'apiKeys.manage')) notFound();
-  const keys = await listApiKeys(await getDb(), actor);
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'apiKeys.manage')) notFound();
+  const keys = await listApiKeys(ctx);
   const now = new Date();
   return (
     <div className="space-y-6">

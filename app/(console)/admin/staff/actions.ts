@@ -1,14 +1,13 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getDb } from '@/lib/database';
-import { runAction, signedOut, type ActionResult } from '@/lib/actions/action-result';
-import { currentActor } from '@/lib/auth/current-actor';
-import { changeStaffRole } from '@/lib/services/staff/change-staff-role';
-import { createStaff } from '@/lib/services/staff/create-staff';
-import { disableStaff } from '@/lib/services/staff/disable-staff';
-import { enableStaff } from '@/lib/services/staff/enable-staff';
-import { resetStaffPassword } from '@/lib/services/staff/reset-staff-password';
+import { staffAction } from '@/app/_adapters/server-action';
+import type { ActionResult } from '@/lib/actions/action-result';
+import { changeStaffRole } from '@/lib/staff/change-staff-role';
+import { createStaff } from '@/lib/staff/create-staff';
+import { disableStaff } from '@/lib/staff/disable-staff';
+import { enableStaff } from '@/lib/staff/enable-staff';
+import { resetStaffPassword } from '@/lib/staff/reset-staff-password';
 
 const field = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -16,10 +15,8 @@ const field = (form: FormData, name: string) => {
 };
 
 export async function createStaffAction(_prev: unknown, form: FormData): Promise<ActionResult<{ secret?: string }>> {
-  const actor = await currentActor();
-  if (!actor) return signedOut;
-  const result = await runAction(actor.requestId, async () => {
-    const created = await createStaff(await getDb(), actor, {
+  const result = await staffAction(async (ctx) => {
+    const created = await createStaff(ctx, {
       email: field(form, 'email') ?? '',
       name: field(form, 'name') ?? '',
       role: (field(form, 'role') ?? '') as 'agent',
@@ -34,25 +31,22 @@ export async function createStaffAction(_prev: unknown, form: FormData): Promise
 }
 
 export async function staffRowAction(_prev: unknown, form: FormData): Promise<ActionResult<{ secret?: string }>> {
-  const actor = await currentActor();
-  if (!actor) return signedOut;
   const staffId = field(form, 'staffId') ?? '';
   const intent = field(form, 'intent');
-  const result = await runAction<{ secret?: string }>(actor.requestId, async () => {
-    const db = await getDb();
+  const result = await staffAction<{ secret?: string }>(async (ctx) => {
     switch (intent) {
       case 'role':
-        return changeStaffRole(db, actor, { staffId, role: field(form, 'role') ?? '' });
+        return changeStaffRole(ctx, { staffId, role: field(form, 'role') ?? '' });
       case 'disable':
-        return disableStaff(db, actor, { staffId });
+        return disableStaff(ctx, { staffId });
       case 'enable':
-        return enableStaff(db, actor, { staffId });
+        return enableStaff(ctx, { staffId });
       case 'reset-password': {
-        const r = await resetStaffPassword(db, actor, { staffId });
+        const r = await resetStaffPassword(ctx, { staffId });
         return { message: `New password for ${r.email}; it is shown only once.`, data: { secret: r.password } };
       }
       default:
-        return Promise.reject(new Error(`unknown staff action ${String(intent)}`));
+        throw new Error(`unknown staff action ${String(intent)}`);
     }
   });
   revalidatePath('/admin/staff');

@@ -1,23 +1,22 @@
 import type { Metadata } from 'next';
 import { DataTable } from '@/components/tables/data-table';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { CreateStaffForm } from '@/components/forms/create-staff-form';
 import { StaffRowActions } from '@/components/forms/staff-row-actions';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { listStaff } from '@/lib/data/staff';
+import { listStaff } from '@/lib/staff/list-staff';
 
 export const metadata: Metadata = { title: 'Staff' };
 
 export default async function StaffPage() {
-  const actor = await requireStaff();
-  if (!can(actor, 'staff.manage')) notFound(); // the same answer as a page that does not exist
-  const staff = await listStaff(await getDb(), actor);
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'staff.manage')) notFound(); // the same answer as a page that does not exist
+  const staff = await listStaff(ctx);
   const now = new Date();
   return (
     <div className="space-y-6">
@@ -55,7 +54,7 @@ export default async function StaffPage() {
                 email={s.email}
                 role={s.role}
                 disabled={s.disabled}
-                isSelf={s.id === actor.id}
+                isSelf={s.id === ctx.actor.id}
               />
             </td>
           </tr>

@@ -1,21 +1,18 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getDb } from '@/lib/database';
-import { runAction, signedOut, type ActionResult } from '@/lib/actions/action-result';
-import { currentActor } from '@/lib/auth/current-actor';
-import { rotateWebhookSecret } from '@/lib/services/webhooks/rotate-webhook-secret';
-import { saveWebhookSettings } from '@/lib/services/webhooks/save-webhook-settings';
+import { staffAction } from '@/app/_adapters/server-action';
+import type { ActionResult } from '@/lib/actions/action-result';
+import { rotateWebhookSecret } from '@/lib/webhooks/rotate-webhook-secret';
+import { saveWebhookSettings } from '@/lib/webhooks/save-webhook-settings';
 
 export async function saveWebhookSettingsAction(
   _prev: unknown,
   form: FormData,
 ): Promise<ActionResult<{ secret?: string }>> {
-  const actor = await currentActor();
-  if (!actor) return signedOut;
   const url = form.get('url');
-  const result = await runAction<{ secret?: string }>(actor.requestId, async () => {
-    const saved = await saveWebhookSettings(await getDb(), actor, {
+  const result = await staffAction<{ secret?: string }>(async (ctx) => {
+    const saved = await saveWebhookSettings(ctx, {
       url: typeof url === 'string' ? url : '',
       enabled: form.get('enabled') === 'on',
     });
@@ -29,10 +26,8 @@ export async function rotateWebhookSecretAction(
   _prev: unknown,
   _form: FormData,
 ): Promise<ActionResult<{ secret?: string }>> {
-  const actor = await currentActor();
-  if (!actor) return signedOut;
-  const result = await runAction<{ secret?: string }>(actor.requestId, async () => {
-    const rotated = await rotateWebhookSecret(await getDb(), actor);
+  const result = await staffAction<{ secret?: string }>(async (ctx) => {
+    const rotated = await rotateWebhookSecret(ctx);
     return { message: rotated.message, data: { secret: rotated.secret } };
   });
   revalidatePath('/admin/webhooks');

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { RotateWebhookSecretButton, WebhookSettingsForm } from '@/components/forms/webhook-settings-form';
 import { AccountCell, DataTable } from '@/components/tables/data-table';
 import { Badge } from '@/components/ui/badge';
@@ -9,9 +9,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Stat } from '@/components/ui/stat';
 import { mono, td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { deliveryLogSize, getWebhookOverview, type WebhookDeliveryLogItem } from '@/lib/data/webhooks';
+import { deliveryLogSize, getWebhookOverview, type WebhookDeliveryLogItem } from '@/lib/webhooks/webhook-overview';
 import { defaultMaxAttempts } from '@/lib/outbox/deliver';
 
 export const metadata: Metadata = { title: 'Webhooks' };
@@ -40,9 +39,9 @@ function EventStatus({ status }: { status: string | null }) {
 }
 
 export default async function WebhooksPage() {
-  const actor = await requireStaff();
-  if (!can(actor, 'webhooks.manage')) notFound();
-  const { settings, backlog, deliveries } = await getWebhookOverview(await getDb(), actor);
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'webhooks.manage')) notFound();
+  const { settings, backlog, deliveries } = await getWebhookOverview(ctx);
   const now = new Date();
   const oldest = backlog.oldestPendingWebhook;
   return (

@@ -1,67 +1,43 @@
 import type { Metadata } from 'next';
-import { AccountCell, DataTable } from '@/components/tables/data-table';
-import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
 import { reasonLabels } from '@/components/charts/palette';
-import { BucketHeader, NotABucket } from '@/components/layout/bucket-header';
-import { PageLinks } from '@/components/tables/page-links';
+import { BucketEventList } from '@/components/layout/bucket-event-list';
+import { NotABucket } from '@/components/layout/bucket-header';
 import { Badge } from '@/components/ui/badge';
-import { EmptyState } from '@/components/ui/empty-state';
 import { mono, td } from '@/components/ui/styles';
-import { requireStaff } from '@/lib/auth/current-actor';
-import { can } from '@/lib/auth/permissions';
-import { listLoginEventsInBucket, LoginBucketFilter } from '@/lib/data/events-in-bucket';
-import { param, type SearchParams } from '@/lib/search-params';
+import { listLoginEventsInBucket, LoginBucketFilter } from '@/lib/metrics/events-in-bucket';
+import type { SearchParams } from '@/lib/search-params';
+import { bucketDrillDown } from '../analytics-page-context';
 
 export const metadata: Metadata = { title: 'Logins behind a chart' };
 
 export default async function BucketLoginsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'analytics.view')) notFound();
   const query = await searchParams;
-  const raw: Record<string, string> = {};
-  for (const k of ['from', 'to', 'outcome', 'reason', 'country']) {
-    const v = param(query, k);
-    if (v) raw[k] = v;
-  }
-  const parsed = LoginBucketFilter.safeParse(raw);
-  if (!parsed.success) return <NotABucket />;
-  const f = parsed.data;
-  const page = await listLoginEventsInBucket(await getDb(), actor, f, {
-    after: param(query, 'after'),
-    before: param(query, 'before'),
-  });
+  const bucket = await bucketDrillDown(query, LoginBucketFilter, listLoginEventsInBucket);
+  if (!bucket) return <NotABucket />;
+  const { f, page } = bucket;
   const describe = [f.outcome, f.reason && reasonLabels[f.reason], f.country].filter(Boolean).join(' · ');
   return (
-    <div className="space-y-4">
-      <BucketHeader title={`Logins${describe ? ` — ${describe}` : ''}`} from={f.from} to={f.to} />
-      {page.items.length === 0 ? (
-        <EmptyState title="No logins in this bucket">The chart counted none here with these filters.</EmptyState>
-      ) : (
-        <DataTable
-          label="Logins in bucket"
-          columns={['Time (UTC)', 'Account', 'Outcome', 'Reason', 'Country', 'IP', 'Device']}
-        >
-          {page.items.map((e) => (
-            <tr key={e.id}>
-              <td className={`${td} ${mono} whitespace-nowrap`}>
-                {e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}
-              </td>
-              <td className={td}>
-                <AccountCell id={e.accountId} name={e.accountName} externalId={e.externalId} />
-              </td>
-              <td className={td}>
-                {e.outcome === 'succeeded' ? <Badge tone="good">succeeded</Badge> : <Badge tone="high">failed</Badge>}
-              </td>
-              <td className={td}>{e.failureReason ? (reasonLabels[e.failureReason] ?? e.failureReason) : '—'}</td>
-              <td className={td}>{e.country ?? 'unknown'}</td>
-              <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
-              <td className={`${td} ${mono}`}>{e.deviceId ?? '—'}</td>
-            </tr>
-          ))}
-        </DataTable>
+    <BucketEventList
+      title={`Logins${describe ? ` — ${describe}` : ''}`}
+      from={f.from}
+      to={f.to}
+      noun="logins"
+      label="Logins in bucket"
+      columns={['Outcome', 'Reason', 'Country', 'IP', 'Device']}
+      page={page}
+      path="/analytics/logins"
+      query={query}
+      row={(e) => (
+        <>
+          <td className={td}>
+            {e.outcome === 'succeeded' ? <Badge tone="good">succeeded</Badge> : <Badge tone="high">failed</Badge>}
+          </td>
+          <td className={td}>{e.failureReason ? (reasonLabels[e.failureReason] ?? e.failureReason) : '—'}</td>
+          <td className={td}>{e.country ?? 'unknown'}</td>
+          <td className={`${td} ${mono}`}>{e.ip ?? '—'}</td>
+          <td className={`${td} ${mono}`}>{e.deviceId ?? '—'}</td>
+        </>
       )}
-      <PageLinks path="/analytics/logins" params={query} newer={page.newer} older={page.older} />
-    </div>
+    />
   );
 }

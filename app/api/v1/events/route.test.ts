@@ -6,7 +6,8 @@ import { accounts, auditLog, loginEvents, otpEvents, otpRollupHourly, seenEvents
 import { loginEvent, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { revokeApiKey } from '@/lib/services/api-keys/revoke-api-key';
+import { revokeApiKey } from '@/lib/api-keys/revoke-api-key';
+import { serviceContext } from '@/lib/context';
 import { resetEnvForTests } from '@/lib/env';
 import { setDatabaseForTests } from '@/lib/database';
 import { POST } from './route';
@@ -72,7 +73,7 @@ describe('POST /api/v1/events', () => {
     const created = await makeApiKey(db());
     const body = { events: [loginEvent(`cus_${uniqueSuffix()}`, new Date())] };
     expect((await post(eventsRequest(body, { key: created.key }))).status).toBe(200);
-    await revokeApiKey(db(), systemActor, { apiKeyId: created.id });
+    await revokeApiKey(serviceContext(db(), systemActor), { apiKeyId: created.id });
     expect((await post(eventsRequest(body, { key: created.key }))).status).toBe(401);
     const audit = await db().select().from(auditLog).where(eq(auditLog.targetId, created.id));
     expect(audit.map((a) => a.action).sort()).toEqual(['api_key.create', 'api_key.revoke']);

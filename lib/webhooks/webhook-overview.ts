@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { DbOrTx } from '@/db/client';
 import { accounts, outbox, settings, webhookDeliveries } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { webhookSettingsKey } from '@/lib/outbox/enqueue';
 
 export interface WebhookSettingsView {
@@ -43,7 +42,7 @@ export interface WebhookOverview {
 
 export const deliveryLogSize = 50;
 
-async function readSettings(db: Db): Promise<WebhookSettingsView | null> {
+async function readSettings(db: DbOrTx): Promise<WebhookSettingsView | null> {
   const [row] = await db
     .select({ value: settings.value, updatedAt: settings.updatedAt })
     .from(settings)
@@ -59,7 +58,7 @@ async function readSettings(db: Db): Promise<WebhookSettingsView | null> {
   };
 }
 
-async function readBacklog(db: Db): Promise<OutboxBacklog> {
+async function readBacklog(db: DbOrTx): Promise<OutboxBacklog> {
   const counts = await db
     .select({ kind: outbox.kind, status: outbox.status, count: sql<number>`count(*)`.mapWith(Number) })
     .from(outbox)
@@ -85,7 +84,7 @@ async function readBacklog(db: Db): Promise<OutboxBacklog> {
   return backlog;
 }
 
-async function readDeliveries(db: Db): Promise<WebhookDeliveryLogItem[]> {
+async function readDeliveries(db: DbOrTx): Promise<WebhookDeliveryLogItem[]> {
   const rows = await db
     .select({
       id: webhookDeliveries.id,
@@ -113,8 +112,12 @@ async function readDeliveries(db: Db): Promise<WebhookDeliveryLogItem[]> {
 }
 
 /** The admin page's webhook section: the settings (without the secret), the backlog, the latest attempts. */
-export async function getWebhookOverview(db: Db, actor: Actor): Promise<WebhookOverview> {
-  requirePermission(actor, 'webhooks.manage');
-  const [current, backlog, deliveries] = await Promise.all([readSettings(db), readBacklog(db), readDeliveries(db)]);
+export async function getWebhookOverview(ctx: ServiceContext): Promise<WebhookOverview> {
+  authorize(ctx, 'webhooks.manage');
+  const [current, backlog, deliveries] = await Promise.all([
+    readSettings(ctx.db),
+    readBacklog(ctx.db),
+    readDeliveries(ctx.db),
+  ]);
   return { settings: current, backlog, deliveries };
 }

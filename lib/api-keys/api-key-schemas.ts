@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { apiKeyScopes } from '@/db/schema';
 import { storableText } from '@/lib/text';
 
+/** The scopes a key can hold, for the console's form (app/ does not import db/). */
+export { apiKeyScopes };
+
 export const ApiKeyScope = z.enum(apiKeyScopes, { error: `Scopes are ${apiKeyScopes.join(', ')}` });
 
 export const CreateApiKeyInput = z.object({

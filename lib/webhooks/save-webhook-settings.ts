@@ -1,7 +1,5 @@
-import type { Db } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { webhookSettingsKey } from '@/lib/outbox/enqueue';
 import { parseInput } from '@/lib/validation';
 import { WebhookSettingsInput } from './webhook-schemas';
@@ -20,13 +18,12 @@ export interface SavedWebhookSettings {
  * go out once the webhook is enabled again. Audited without the secret.
  */
 export async function saveWebhookSettings(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   input: WebhookSettingsInput,
 ): Promise<SavedWebhookSettings> {
-  requirePermission(actor, 'webhooks.manage');
+  authorize(ctx, 'webhooks.manage');
   const { url, enabled } = parseInput(WebhookSettingsInput, input);
-  return db.transaction(async (tx) => {
+  return withTransaction(ctx, async (tx) => {
     const current = await lockWebhookSettings(tx);
     if (current && current.url === url && current.enabled === enabled)
       return { changed: false, message: 'These are the settings already in use; nothing changed.' };
@@ -37,7 +34,7 @@ export async function saveWebhookSettings(
       secret,
       secretCreatedAt: current?.secretCreatedAt ?? new Date().toISOString(),
     });
-    await recordAuditLegacy(tx, actor, {
+    await recordAudit(tx, {
       action: 'webhook.update_settings',
       targetType: 'settings',
       targetId: webhookSettingsKey,

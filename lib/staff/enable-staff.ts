@@ -1,25 +1,23 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { parseInput } from '@/lib/validation';
 import type { StaffChangeResult } from './change-staff-role';
-import { lockStaff } from './find-staff';
+import { lockStaffRow } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
-export async function enableStaff(db: Db, actor: Actor, input: { staffId: string }): Promise<StaffChangeResult> {
-  requirePermission(actor, 'staff.manage');
+export async function enableStaff(ctx: ServiceContext, input: { staffId: string }): Promise<StaffChangeResult> {
+  authorize(ctx, 'staff.manage');
   const { staffId } = parseInput(StaffTarget, input);
-  return db.transaction(async (tx) => {
-    const staff = await lockStaff(tx, staffId);
+  return withTransaction(ctx, async (tx) => {
+    const staff = await lockStaffRow(tx, staffId);
     if (!staff.disabled) return { changed: false, message: `${staff.email} is already enabled; nothing changed.` };
-    await tx
+    await tx.db
       .update(staffUsers)
       .set({ disabled: false, failedLoginCount: 0, lockedUntil: null, updatedAt: sql`now()` })
       .where(eq(staffUsers.id, staff.id));
-    await recordAuditLegacy(tx, actor, {
+    await recordAudit(tx, {
       action: 'staff.enable',
       targetType: 'staff',
       targetId: staff.id,

@@ -1,14 +1,12 @@
 import { and, asc, desc, eq, gte, ilike, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { auditLog } from '@/db/schema';
 import { timestamptz } from '@/db/sql-helpers';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { utcFromLocalInput } from '@/lib/search-params';
 import { escapeLike } from '@/lib/accounts/accounts';
-import { keysetPage } from './event-page';
-import { CursorTime, type Page, type PageDirection } from './pagination';
+import { keysetPage } from '@/lib/data/event-page';
+import { CursorTime, type Page, type PageDirection } from '@/lib/data/pagination';
 
 export interface AuditEntryView {
   id: number;
@@ -64,26 +62,19 @@ function auditWhere(filters: AuditFilters): SQL[] {
   return where;
 }
 
-/**
- * The audit log, newest first, searched by actor (e-mail, partly), action (prefix, e.g. `account.` or
- * `account.lock`), target (its id, or `type:id`) and time, one keyset page at a time (older / newer, as
- * the account history pages). Analysts and admins only.
- */
-export async function auditPage(
-  db: Db,
-  actor: Actor,
+function readAuditPage(
+  ctx: ServiceContext,
   filters: AuditFilters,
-  direction: PageDirection = {},
-  limit = auditPageSize,
+  direction: PageDirection,
+  limit: number,
 ): Promise<Page<AuditEntryView>> {
-  requirePermission(actor, 'audit.view');
   const where = auditWhere(filters);
   return keysetPage(
     { occurredAt: auditLog.occurredAt, id: auditLog.id },
     direction,
     limit,
     (keyset, order, n) =>
-      db
+      ctx.db
         .select(columns)
         .from(auditLog)
         .where(and(...where, keyset))
@@ -98,20 +89,35 @@ export async function auditPage(
   );
 }
 
+/**
+ * The audit log, newest first, searched by actor (e-mail, partly), action (prefix, e.g. `account.` or
+ * `account.lock`), target (its id, or `type:id`) and time, one keyset page at a time (older / newer, as
+ * the account history pages). Analysts and admins only.
+ */
+export async function auditPage(
+  ctx: ServiceContext,
+  filters: AuditFilters,
+  direction: PageDirection = {},
+  limit = auditPageSize,
+): Promise<Page<AuditEntryView>> {
+  authorize(ctx, 'audit.view');
+  return readAuditPage(ctx, filters, direction, limit);
+}
+
 /** The same search in one list, newest first, for the CSV export (at most `auditExportLimit` rows). */
 export async function searchAudit(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   filters: AuditFilters,
   limit = auditExportLimit,
 ): Promise<AuditEntryView[]> {
-  return (await auditPage(db, actor, filters, {}, Math.min(limit, auditExportLimit))).items;
+  authorize(ctx, 'audit.view');
+  return (await readAuditPage(ctx, filters, {}, Math.min(limit, auditExportLimit))).items;
 }
 
 /** One account's trail, for its page: every role that may see the account sees what was done to it. */
-export async function accountTrail(db: Db, actor: Actor, accountId: string): Promise<AuditEntryView[]> {
-  requirePermission(actor, 'accounts.view');
-  return db
+export async function accountTrail(ctx: ServiceContext, accountId: string): Promise<AuditEntryView[]> {
+  authorize(ctx, 'accounts.view');
+  return ctx.db
     .select(columns)
     .from(auditLog)
     .where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, accountId)))

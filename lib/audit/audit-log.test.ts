@@ -5,11 +5,11 @@ import { accounts, auditLog, outbox } from '@/db/schema';
 import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
+import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { lockAccount } from '@/lib/accounts/lock-account';
-import { serviceContext } from '@/lib/context';
 import { recordAuditLegacy } from '@/lib/audit/record-audit';
-import { accountTrail, auditPage, searchAudit } from './audit';
+import { accountTrail, auditPage, searchAudit } from './audit-log';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;
@@ -43,7 +43,7 @@ describe('the audit log', () => {
   it('search by actor, action prefix, target and time; analysts and admins only', async () => {
     const a = await makeAccount();
     await lockAccount(serviceContext(db(), agent), lockInput(a));
-    const found = await searchAudit(db(), analyst, {
+    const found = await searchAudit(serviceContext(db(), analyst), {
       actor: agent.email.slice(0, 12),
       action: 'account.lo',
       target: `account:${a.id}`,
@@ -51,12 +51,15 @@ describe('the audit log', () => {
     expect(found.map((r) => [r.action, r.actorEmail, r.reason])).toEqual([
       ['account.lock', agent.email, 'Fraud report: report VR-TEST'],
     ]);
-    expect(await searchAudit(db(), admin, { target: a.id, from: new Date(Date.now() + 60_000).toISOString() })).toEqual(
-      [],
-    );
-    await expect(searchAudit(db(), agent, {})).rejects.toMatchObject({ code: 'forbidden' });
+    expect(
+      await searchAudit(serviceContext(db(), admin), {
+        target: a.id,
+        from: new Date(Date.now() + 60_000).toISOString(),
+      }),
+    ).toEqual([]);
+    await expect(searchAudit(serviceContext(db(), agent), {})).rejects.toMatchObject({ code: 'forbidden' });
     // Every role that sees the account sees its trail.
-    expect((await accountTrail(db(), agent, a.id)).map((r) => r.action)).toEqual(['account.lock']);
+    expect((await accountTrail(serviceContext(db(), agent), a.id)).map((r) => r.action)).toEqual(['account.lock']);
   });
 
   it('pages older and newer by keyset: every entry once, newest first, and back again', async () => {
@@ -73,21 +76,21 @@ describe('the audit log', () => {
     }
     const filters = { target: `settings:${target}` };
     const seen: unknown[] = [];
-    let page = await auditPage(db(), analyst, filters, {}, 2);
+    let page = await auditPage(serviceContext(db(), analyst), filters, {}, 2);
     expect(page.newer).toBeNull();
     const pages = [page];
     for (;;) {
       seen.push(...page.items.map((r) => r.after?.step));
       if (!page.older) break;
-      page = await auditPage(db(), analyst, filters, { after: page.older }, 2);
+      page = await auditPage(serviceContext(db(), analyst), filters, { after: page.older }, 2);
       pages.push(page);
     }
     expect(seen).toEqual([4, 3, 2, 1, 0]);
     expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
     // From the last page, "newer" leads back to the middle one.
-    const back = await auditPage(db(), analyst, filters, { before: pages[2]!.newer }, 2);
+    const back = await auditPage(serviceContext(db(), analyst), filters, { before: pages[2]!.newer }, 2);
     expect(back.items.map((r) => r.after?.step)).toEqual([2, 1]);
-    await expect(auditPage(db(), agent, filters)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(auditPage(serviceContext(db(), agent), filters)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('a failing audit insert rolls the account action back: no change, no outbox row', async () => {
@@ -111,6 +114,6 @@ describe('the audit log', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(ServiceError);
-    expect((await accountTrail(db(), admin, a.id))[0]!.reason).toBe('Fraud report: report VR-TEST');
+    expect((await accountTrail(serviceContext(db(), admin), a.id))[0]!.reason).toBe('Fraud report: report VR-TEST');
   });
 });

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { alerts, fraudReports } from '@/db/schema';
 import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { serviceContext } from '@/lib/context';
 import { fileReport } from '@/lib/services/reports/file-report';
-import { overviewCounts } from './overview';
+import { overviewCounts } from './overview-counts';
 
 const { db } = setupTestDatabase();
 
@@ -51,7 +52,7 @@ describe('overview counts', () => {
     await report('resolved', true); // closed: past its due time, but no longer waiting
     for (const role of ['agent', 'analyst', 'admin'] as const) {
       const { actor } = await makeStaff(db(), role);
-      expect(await overviewCounts(db(), actor)).toEqual({
+      expect(await overviewCounts(serviceContext(db(), actor))).toEqual({
         accounts: 1,
         lockedAccounts: 1,
         alerts: { open: 3, urgent: 2, unassigned: 2 },

@@ -1,8 +1,6 @@
 import { asc } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 
 export interface StaffListItem {
   id: string;
@@ -15,9 +13,9 @@ export interface StaffListItem {
   createdAt: Date;
 }
 
-export async function listStaff(db: Db, actor: Actor, now = new Date()): Promise<StaffListItem[]> {
-  requirePermission(actor, 'staff.manage');
-  const rows = await db
+export async function listStaff(ctx: ServiceContext, now = new Date()): Promise<StaffListItem[]> {
+  authorize(ctx, 'staff.manage');
+  const rows = await ctx.db
     .select({
       id: staffUsers.id,
       email: staffUsers.email,

@@ -4,10 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, outbox, settings, webhookDeliveries } from '@/db/schema';
 import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { getWebhookOverview } from '@/lib/data/webhooks';
+import { serviceContext } from '@/lib/context';
 import { loadWebhookSettings, webhookSettingsKey } from '@/lib/outbox/enqueue';
 import { rotateWebhookSecret } from './rotate-webhook-secret';
 import { saveWebhookSettings } from './save-webhook-settings';
+import { getWebhookOverview } from './webhook-overview';
 
 const { db } = setupTestDatabase();
 const auditBy = (actorId: string) =>
@@ -21,7 +22,7 @@ beforeEach(async () => {
 describe('webhook settings', () => {
   it('creates the webhook with a generated secret, returned once and audited without it', async () => {
     const admin = await makeStaff(db(), 'admin');
-    const saved = await saveWebhookSettings(db(), admin.actor, {
+    const saved = await saveWebhookSettings(serviceContext(db(), admin.actor), {
       url: '  https://platform.example.com/hooks/vigil ',
       enabled: true,
     });
@@ -45,15 +46,20 @@ describe('webhook settings', () => {
 
   it('changes the URL or the switch without touching or returning the secret; the same values change nothing', async () => {
     const admin = await makeStaff(db(), 'admin');
-    const { secret } = await saveWebhookSettings(db(), admin.actor, {
+    const { secret } = await saveWebhookSettings(serviceContext(db(), admin.actor), {
       url: 'https://a.example.com/hook',
       enabled: true,
     });
-    expect(await saveWebhookSettings(db(), admin.actor, { url: 'https://a.example.com/hook', enabled: true })).toEqual({
+    expect(
+      await saveWebhookSettings(serviceContext(db(), admin.actor), {
+        url: 'https://a.example.com/hook',
+        enabled: true,
+      }),
+    ).toEqual({
       changed: false,
       message: expect.any(String) as unknown,
     });
-    const disabled = await saveWebhookSettings(db(), admin.actor, {
+    const disabled = await saveWebhookSettings(serviceContext(db(), admin.actor), {
       url: 'http://localhost:4000/hook',
       enabled: false,
     });
@@ -78,13 +84,18 @@ describe('webhook settings', () => {
       'https://user:pass@example.com/hook',
       `https://example.com/${'a'.repeat(2001)}`,
     ]) {
-      await expect(saveWebhookSettings(db(), admin.actor, { url, enabled: true })).rejects.toMatchObject({
+      await expect(
+        saveWebhookSettings(serviceContext(db(), admin.actor), { url, enabled: true }),
+      ).rejects.toMatchObject({
         code: 'invalid',
         fieldErrors: { url: expect.any(Array) as unknown },
       });
     }
     await expect(
-      saveWebhookSettings(db(), admin.actor, { url: 'https://ok.example.com', enabled: 'yes' as unknown as boolean }),
+      saveWebhookSettings(serviceContext(db(), admin.actor), {
+        url: 'https://ok.example.com',
+        enabled: 'yes' as unknown as boolean,
+      }),
     ).rejects.toMatchObject({ code: 'invalid', fieldErrors: { enabled: expect.any(Array) as unknown } });
     expect(await stored()).toBeNull();
     expect(await auditBy(admin.actor.id)).toHaveLength(0);
@@ -92,15 +103,15 @@ describe('webhook settings', () => {
 
   it('rotates the secret: a new one, returned once, audited without either', async () => {
     const admin = await makeStaff(db(), 'admin');
-    await expect(rotateWebhookSecret(db(), admin.actor)).rejects.toMatchObject({
+    await expect(rotateWebhookSecret(serviceContext(db(), admin.actor))).rejects.toMatchObject({
       code: 'invalid',
       fieldErrors: { url: expect.any(Array) as unknown },
     });
-    const { secret: first } = await saveWebhookSettings(db(), admin.actor, {
+    const { secret: first } = await saveWebhookSettings(serviceContext(db(), admin.actor), {
       url: 'https://b.example.com/hook',
       enabled: true,
     });
-    const rotated = await rotateWebhookSecret(db(), admin.actor);
+    const rotated = await rotateWebhookSecret(serviceContext(db(), admin.actor));
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(first);
     expect(await stored()).toEqual({ url: 'https://b.example.com/hook', secret: rotated.secret, enabled: true });
@@ -112,26 +123,26 @@ describe('webhook settings', () => {
 
   it('lets only admins manage the webhook or read its log', async () => {
     const admin = await makeStaff(db(), 'admin');
-    await saveWebhookSettings(db(), admin.actor, { url: 'https://c.example.com/hook', enabled: true });
+    await saveWebhookSettings(serviceContext(db(), admin.actor), { url: 'https://c.example.com/hook', enabled: true });
     const before = await stored();
     for (const role of ['agent', 'analyst'] as const) {
       const { actor } = await makeStaff(db(), role);
       await expect(
-        saveWebhookSettings(db(), actor, { url: 'https://attacker.example.com', enabled: true }),
+        saveWebhookSettings(serviceContext(db(), actor), { url: 'https://attacker.example.com', enabled: true }),
       ).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(rotateWebhookSecret(db(), actor)).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(getWebhookOverview(db(), actor)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(rotateWebhookSecret(serviceContext(db(), actor))).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(getWebhookOverview(serviceContext(db(), actor))).rejects.toMatchObject({ code: 'forbidden' });
       expect(await auditBy(actor.id)).toHaveLength(0);
     }
     expect(await stored()).toEqual(before);
-    await expect(getWebhookOverview(db(), admin.actor)).resolves.toBeDefined(); // the positive control
+    await expect(getWebhookOverview(serviceContext(db(), admin.actor))).resolves.toBeDefined(); // the positive control
   });
 });
 
 describe('webhook overview', () => {
   it('shows the settings without the secret, the backlog, and the latest attempts with their account', async () => {
     const admin = await makeStaff(db(), 'admin');
-    const { secret } = await saveWebhookSettings(db(), admin.actor, {
+    const { secret } = await saveWebhookSettings(serviceContext(db(), admin.actor), {
       url: 'https://d.example.com/hook',
       enabled: true,
     });
@@ -174,7 +185,7 @@ describe('webhook overview', () => {
         },
       ]);
 
-    const overview = await getWebhookOverview(db(), admin.actor);
+    const overview = await getWebhookOverview(serviceContext(db(), admin.actor));
     expect(JSON.stringify(overview)).not.toContain(secret!);
     expect(overview.settings).toMatchObject({
       url: 'https://d.example.com/hook',

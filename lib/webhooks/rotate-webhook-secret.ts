@@ -1,7 +1,5 @@
-import type { Db } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { invalid } from '@/lib/errors';
 import { webhookSettingsKey } from '@/lib/outbox/enqueue';
 import { lockWebhookSettings, newWebhookSecret, writeWebhookSettings } from './webhook-settings-store';
@@ -11,11 +9,10 @@ import { lockWebhookSettings, newWebhookSecret, writeWebhookSettings } from './w
  * the new secret, which is returned this once; the audit row records that it changed, never its value.
  */
 export async function rotateWebhookSecret(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
 ): Promise<{ changed: true; message: string; secret: string }> {
-  requirePermission(actor, 'webhooks.manage');
-  return db.transaction(async (tx) => {
+  authorize(ctx, 'webhooks.manage');
+  return withTransaction(ctx, async (tx) => {
     const current = await lockWebhookSettings(tx);
     if (!current)
       throw invalid('Save the webhook URL first; its signing secret is generated then.', {
@@ -24,7 +21,7 @@ export async function rotateWebhookSecret(
     const secret = newWebhookSecret();
     const rotatedAt = new Date().toISOString();
     await writeWebhookSettings(tx, { ...current, secret, secretCreatedAt: rotatedAt });
-    await recordAuditLegacy(tx, actor, {
+    await recordAudit(tx, {
       action: 'webhook.rotate_secret',
       targetType: 'settings',
       targetId: webhookSettingsKey,

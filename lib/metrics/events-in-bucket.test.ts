@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { BucketFilter, listLoginEventsInBucket, listOtpEventsInBucket, LoginBucketFilter } from './events-in-bucket';
@@ -30,21 +31,19 @@ describe('the events behind a chart bucket', () => {
       { id: `${id}_5`, type: 'login.failed', reason: 'bad_password', occurredAt: at(10), account: { id } },
     ]);
     const hour = BucketFilter.parse({ from: at(0), to: at(60), kind: 'issued', channel: 'sms' });
-    const { items } = await listOtpEventsInBucket(db(), systemActor, hour);
+    const { items } = await listOtpEventsInBucket(serviceContext(db(), systemActor), hour);
     expect(items.map((e) => e.occurredAt.toISOString())).toEqual([at(59), at(0)]);
     expect(items[0]).toMatchObject({ externalId: id, channel: 'sms', kind: 'issued' });
     expect(
       (
         await listOtpEventsInBucket(
-          db(),
-          systemActor,
+          serviceContext(db(), systemActor),
           BucketFilter.parse({ from: at(0), to: at(60), country: 'unknown' }),
         )
       ).items,
     ).toHaveLength(2);
     const logins = await listLoginEventsInBucket(
-      db(),
-      systemActor,
+      serviceContext(db(), systemActor),
       LoginBucketFilter.parse({ from: at(0), to: at(60), outcome: 'failed', reason: 'bad_password' }),
     );
     expect(logins.items.map((e) => e.externalId)).toEqual([id]);
@@ -57,12 +56,18 @@ describe('the events behind a chart bucket', () => {
     expect(BucketFilter.safeParse({ from: at(60), to: at(0) }).success).toBe(false);
     const { actor } = await makeStaff(db(), 'analyst');
     await expect(
-      listOtpEventsInBucket(db(), actor, BucketFilter.parse({ from: at(0), to: at(60) })),
+      listOtpEventsInBucket(serviceContext(db(), actor), BucketFilter.parse({ from: at(0), to: at(60) })),
     ).resolves.toBeDefined();
     await expect(
       listOtpEventsInBucket(
-        db(),
-        { kind: 'api', id: null, apiKeyId: 'k', email: 'api:x', role: 'api', scopes: ['events:write'] },
+        serviceContext(db(), {
+          kind: 'api',
+          id: null,
+          apiKeyId: 'k',
+          email: 'api:x',
+          role: 'api',
+          scopes: ['events:write'],
+        }),
         BucketFilter.parse({ from: at(0), to: at(60) }),
       ),
     ).rejects.toMatchObject({ code: 'forbidden' });

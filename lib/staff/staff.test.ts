@@ -5,6 +5,7 @@ import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { resolveStaffSession } from '@/lib/auth/staff-session';
 import { signInStaff } from '@/lib/auth/staff-sign-in';
+import { serviceContext } from '@/lib/context';
 import { changeStaffRole } from './change-staff-role';
 import { createStaff } from './create-staff';
 import { disableStaff } from './disable-staff';
@@ -18,7 +19,11 @@ describe('staff management', () => {
   it('creates a staff member with a generated password that works, audited once without secrets', async () => {
     const admin = await makeStaff(db(), 'admin');
     const email = `New.${uniqueSuffix()}@Test.Vigil`;
-    const created = await createStaff(db(), admin.actor, { email, name: 'New Person', role: 'analyst' });
+    const created = await createStaff(serviceContext(db(), admin.actor), {
+      email,
+      name: 'New Person',
+      role: 'analyst',
+    });
     expect(created.generatedPassword).toMatch(/^[\w-]{24}$/);
     expect(created.email).toBe(email.toLowerCase());
     expect((await signInStaff(db(), { email, password: created.generatedPassword! })).ok).toBe(true);
@@ -36,7 +41,7 @@ describe('staff management', () => {
   it('names every invalid field and stores nothing', async () => {
     const admin = await makeStaff(db(), 'admin');
     await expect(
-      createStaff(db(), admin.actor, { email: 'not-an-email', name: '', role: 'boss' as 'agent' }),
+      createStaff(serviceContext(db(), admin.actor), { email: 'not-an-email', name: '', role: 'boss' as 'agent' }),
     ).rejects.toMatchObject({
       code: 'invalid',
       fieldErrors: {
@@ -51,7 +56,11 @@ describe('staff management', () => {
   it('refuses a duplicate e-mail (any case) with a conflict', async () => {
     const existing = await makeStaff(db(), 'agent');
     await expect(
-      createStaff(db(), systemActor, { email: existing.email.toUpperCase(), name: 'Dup', role: 'agent' }),
+      createStaff(serviceContext(db(), systemActor), {
+        email: existing.email.toUpperCase(),
+        name: 'Dup',
+        role: 'agent',
+      }),
     ).rejects.toMatchObject({ code: 'conflict' });
   });
 
@@ -65,7 +74,7 @@ describe('staff management', () => {
       id: '00000000-0000-0000-0000-000000000000',
       isAdmin: true,
     } as never;
-    const created = await createStaff(db(), systemActor, input);
+    const created = await createStaff(serviceContext(db(), systemActor), input);
     const [row] = await db().select().from(staffUsers).where(eq(staffUsers.id, created.id));
     expect(row).toMatchObject({ disabled: false, role: 'agent' });
     expect(created.id).not.toBe('00000000-0000-0000-0000-000000000000');
@@ -76,17 +85,21 @@ describe('staff management', () => {
       const { actor } = await makeStaff(db(), role);
       const target = await makeStaff(db(), 'agent');
       await expect(
-        createStaff(db(), actor, { email: `x.${uniqueSuffix()}@test.vigil`, name: 'X', role: 'admin' }),
+        createStaff(serviceContext(db(), actor), { email: `x.${uniqueSuffix()}@test.vigil`, name: 'X', role: 'admin' }),
       ).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(changeStaffRole(db(), actor, { staffId: actor.id, role: 'admin' })).rejects.toMatchObject({
+      await expect(
+        changeStaffRole(serviceContext(db(), actor), { staffId: actor.id, role: 'admin' }),
+      ).rejects.toMatchObject({
         code: 'forbidden',
       });
-      await expect(disableStaff(db(), actor, { staffId: target.actor.id })).rejects.toMatchObject({
+      await expect(disableStaff(serviceContext(db(), actor), { staffId: target.actor.id })).rejects.toMatchObject({
         code: 'forbidden',
       });
-      await expect(resetStaffPassword(db(), actor, { staffId: target.actor.id })).rejects.toMatchObject({
-        code: 'forbidden',
-      });
+      await expect(resetStaffPassword(serviceContext(db(), actor), { staffId: target.actor.id })).rejects.toMatchObject(
+        {
+          code: 'forbidden',
+        },
+      );
       expect(await auditFor(target.actor.id)).toHaveLength(0);
     }
   });
@@ -94,10 +107,14 @@ describe('staff management', () => {
   it('changes a role with before/after in the audit row; the same role again changes nothing', async () => {
     const admin = await makeStaff(db(), 'admin');
     const target = await makeStaff(db(), 'agent');
-    expect(await changeStaffRole(db(), admin.actor, { staffId: target.actor.id, role: 'analyst' })).toMatchObject({
+    expect(
+      await changeStaffRole(serviceContext(db(), admin.actor), { staffId: target.actor.id, role: 'analyst' }),
+    ).toMatchObject({
       changed: true,
     });
-    expect(await changeStaffRole(db(), admin.actor, { staffId: target.actor.id, role: 'analyst' })).toMatchObject({
+    expect(
+      await changeStaffRole(serviceContext(db(), admin.actor), { staffId: target.actor.id, role: 'analyst' }),
+    ).toMatchObject({
       changed: false,
     });
     const audit = await auditFor(target.actor.id);
@@ -111,9 +128,11 @@ describe('staff management', () => {
 
   it('gives the same not-found for unknown and malformed ids', async () => {
     await expect(
-      disableStaff(db(), systemActor, { staffId: '6f1c8f2e-1111-4a2b-9c3d-123456789abc' }),
+      disableStaff(serviceContext(db(), systemActor), { staffId: '6f1c8f2e-1111-4a2b-9c3d-123456789abc' }),
     ).rejects.toMatchObject({ code: 'not_found' });
-    await expect(disableStaff(db(), systemActor, { staffId: 'nope' })).rejects.toMatchObject({ code: 'invalid' });
+    await expect(disableStaff(serviceContext(db(), systemActor), { staffId: 'nope' })).rejects.toMatchObject({
+      code: 'invalid',
+    });
   });
 
   it('disabling ends every session at once; enabling lets the member sign in again', async () => {
@@ -122,11 +141,15 @@ describe('staff management', () => {
     const signIn = await signInStaff(db(), { email: target.email, password: target.password });
     if (!signIn.ok) throw new Error('sign-in failed');
     expect(await resolveStaffSession(db(), signIn.token)).not.toBeNull();
-    expect(await disableStaff(db(), admin.actor, { staffId: target.actor.id })).toMatchObject({ changed: true });
+    expect(await disableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id })).toMatchObject({
+      changed: true,
+    });
     expect(await resolveStaffSession(db(), signIn.token)).toBeNull();
-    expect(await disableStaff(db(), admin.actor, { staffId: target.actor.id })).toMatchObject({ changed: false });
+    expect(await disableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id })).toMatchObject({
+      changed: false,
+    });
     expect((await signInStaff(db(), { email: target.email, password: target.password })).ok).toBe(false);
-    await enableStaff(db(), admin.actor, { staffId: target.actor.id });
+    await enableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id });
     expect((await signInStaff(db(), { email: target.email, password: target.password })).ok).toBe(true);
     const actions = (await auditFor(target.actor.id)).map((r) => r.action);
     expect(actions.sort()).toEqual(['staff.disable', 'staff.enable']);
@@ -134,10 +157,12 @@ describe('staff management', () => {
 
   it('an admin cannot disable or demote themselves', async () => {
     const admin = await makeStaff(db(), 'admin');
-    await expect(disableStaff(db(), admin.actor, { staffId: admin.actor.id })).rejects.toMatchObject({
+    await expect(disableStaff(serviceContext(db(), admin.actor), { staffId: admin.actor.id })).rejects.toMatchObject({
       code: 'conflict',
     });
-    await expect(changeStaffRole(db(), admin.actor, { staffId: admin.actor.id, role: 'agent' })).rejects.toMatchObject({
+    await expect(
+      changeStaffRole(serviceContext(db(), admin.actor), { staffId: admin.actor.id, role: 'agent' }),
+    ).rejects.toMatchObject({
       code: 'conflict',
     });
   });
@@ -151,7 +176,7 @@ describe('staff management', () => {
       .update(staffUsers)
       .set({ failedLoginCount: 5, lockedUntil: new Date(Date.now() + 600_000) })
       .where(eq(staffUsers.id, target.actor.id));
-    const { password } = await resetStaffPassword(db(), admin.actor, { staffId: target.actor.id });
+    const { password } = await resetStaffPassword(serviceContext(db(), admin.actor), { staffId: target.actor.id });
     expect(await resolveStaffSession(db(), signIn.token)).toBeNull();
     expect((await signInStaff(db(), { email: target.email, password: target.password })).ok).toBe(false);
     expect((await signInStaff(db(), { email: target.email, password })).ok).toBe(true);

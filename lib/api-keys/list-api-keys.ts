@@ -1,8 +1,6 @@
 import { desc } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { apiKeys } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 
 export interface ApiKeyListItem {
   id: string;
@@ -16,9 +14,9 @@ export interface ApiKeyListItem {
 }
 
 /** Never selects the hash. */
-export async function listApiKeys(db: Db, actor: Actor): Promise<ApiKeyListItem[]> {
-  requirePermission(actor, 'apiKeys.manage');
-  return db
+export async function listApiKeys(ctx: ServiceContext): Promise<ApiKeyListItem[]> {
+  authorize(ctx, 'apiKeys.manage');
+  return ctx.db
     .select({
       id: apiKeys.id,
       name: apiKeys.name,

@@ -1,9 +1,7 @@
-import type { Db } from '@/db/client';
 import { apiKeys } from '@/db/schema';
-import { newApiKey } from '@/lib/api-keys/api-key-token';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { newApiKey } from './api-key-token';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { parseInput } from '@/lib/validation';
 import { CreateApiKeyInput } from './api-key-schemas';
 
@@ -16,16 +14,16 @@ export interface CreatedApiKey {
   key: string;
 }
 
-export async function createApiKey(db: Db, actor: Actor, input: CreateApiKeyInput): Promise<CreatedApiKey> {
-  requirePermission(actor, 'apiKeys.manage');
+export async function createApiKey(ctx: ServiceContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  authorize(ctx, 'apiKeys.manage');
   const data = parseInput(CreateApiKeyInput, input);
   const { key, prefix, hash } = newApiKey();
-  return db.transaction(async (tx) => {
-    const [row] = await tx
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
       .insert(apiKeys)
-      .values({ name: data.name, prefix, keyHash: hash, scopes: data.scopes, createdBy: actor.email })
+      .values({ name: data.name, prefix, keyHash: hash, scopes: data.scopes, createdBy: ctx.actor.email })
       .returning({ id: apiKeys.id });
-    await recordAuditLegacy(tx, actor, {
+    await recordAudit(tx, {
       action: 'api_key.create',
       targetType: 'api_key',
       targetId: row!.id,

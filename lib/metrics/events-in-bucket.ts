@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import {
   accounts,
   loginEvents,
@@ -11,10 +10,10 @@ import {
   otpKinds,
   otpPurposes,
 } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { keysetPage } from './event-page';
-import { CursorTime, type Page, type PageDirection } from './pagination';
+import { authorize, type ServiceContext } from '@/lib/context';
+import { param, type SearchParams } from '@/lib/search-params';
+import { keysetPage } from '@/lib/data/event-page';
+import { CursorTime, type Page, type PageDirection } from '@/lib/data/pagination';
 
 /** A chart bucket: a short time window (at most 2 days), optionally one country. */
 const bucketWindow = {
@@ -32,6 +31,20 @@ const inWindow = (column: typeof otpEvents.occurredAt | typeof loginEvents.occur
   gte(column, f.from),
   lt(column, f.to),
 ];
+
+/**
+ * The bucket a drill-down link names (the chart puts it in the query string): the parameters `filter` knows,
+ * parsed by it; null when the link does not describe a bucket.
+ */
+export function bucketFromQuery<F extends z.ZodObject>(filter: F, query: SearchParams): z.output<F> | null {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(filter.shape)) {
+    const value = param(query, key);
+    if (value) raw[key] = value;
+  }
+  const parsed = filter.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
 
 /** The OTP events behind one chart bucket, with the chart's filters. */
 export const BucketFilter = z
@@ -61,13 +74,12 @@ export interface BucketEvent {
 
 /** Raw OTP events of one bucket, newest first, keyset-paged over the time index; no contact details. */
 export async function listOtpEventsInBucket(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   f: BucketFilter,
   direction: PageDirection = {},
   limit = 50,
 ): Promise<Page<BucketEvent>> {
-  requirePermission(actor, 'analytics.view');
+  authorize(ctx, 'analytics.view');
   const where: SQL[] = inWindow(otpEvents.occurredAt, f);
   if (f.kind) where.push(eq(otpEvents.kind, f.kind));
   if (f.channel) where.push(eq(otpEvents.channel, f.channel));
@@ -76,7 +88,7 @@ export async function listOtpEventsInBucket(
   if (f.country)
     where.push(f.country === 'unknown' ? sql`${otpEvents.country} is null` : eq(otpEvents.country, f.country));
   return keysetPage({ occurredAt: otpEvents.occurredAt, id: otpEvents.id }, direction, limit, (keyset, order, n) =>
-    db
+    ctx.db
       .select({
         id: otpEvents.id,
         occurredAt: otpEvents.occurredAt,
@@ -126,20 +138,19 @@ export interface LoginBucketEvent {
 }
 
 export async function listLoginEventsInBucket(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   f: LoginBucketFilter,
   direction: PageDirection = {},
   limit = 50,
 ): Promise<Page<LoginBucketEvent>> {
-  requirePermission(actor, 'analytics.view');
+  authorize(ctx, 'analytics.view');
   const where: SQL[] = inWindow(loginEvents.occurredAt, f);
   if (f.outcome) where.push(eq(loginEvents.outcome, f.outcome));
   if (f.reason) where.push(eq(loginEvents.failureReason, f.reason));
   if (f.country)
     where.push(f.country === 'unknown' ? sql`${loginEvents.country} is null` : eq(loginEvents.country, f.country));
   return keysetPage({ occurredAt: loginEvents.occurredAt, id: loginEvents.id }, direction, limit, (keyset, order, n) =>
-    db
+    ctx.db
       .select({
         id: loginEvents.id,
         occurredAt: loginEvents.occurredAt,

@@ -1,9 +1,8 @@
 import { count, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { accounts, alerts, fraudReports } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { can, requirePermission } from '@/lib/auth/permissions';
-import { reportIsOpen, reportIsOverdue } from './reports';
+import { can } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
+import { reportIsOpen, reportIsOverdue } from '@/lib/data/reports';
 
 export interface OverviewCounts {
   accounts: number;
@@ -15,8 +14,9 @@ export interface OverviewCounts {
 }
 
 /** Totals for the overview's cards; traffic figures come from lib/metrics (the rollups). */
-export async function overviewCounts(db: Db, actor: Actor): Promise<OverviewCounts> {
-  requirePermission(actor, 'overview.view');
+export async function overviewCounts(ctx: ServiceContext): Promise<OverviewCounts> {
+  authorize(ctx, 'overview.view');
+  const { db, actor } = ctx;
   const [accountRow, alertRow, reportRow] = await Promise.all([
     db
       .select({

@@ -1,13 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
+import { recordAudit } from '@/lib/audit/record-audit';
 import { hashPassword } from '@/lib/auth/passwords';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { parseInput } from '@/lib/validation';
 import { generateStaffPassword } from './create-staff';
-import { lockStaff } from './find-staff';
+import { lockStaffRow } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
 /**
@@ -15,17 +13,16 @@ import { StaffTarget } from './staff-schemas';
  * sessions. The audit row records that it happened, never the password or its hash.
  */
 export async function resetStaffPassword(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { staffId: string },
 ): Promise<{ email: string; password: string }> {
-  requirePermission(actor, 'staff.manage');
+  authorize(ctx, 'staff.manage');
   const { staffId } = parseInput(StaffTarget, input);
   const password = generateStaffPassword();
   const passwordHash = await hashPassword(password);
-  return db.transaction(async (tx) => {
-    const staff = await lockStaff(tx, staffId);
-    await tx
+  return withTransaction(ctx, async (tx) => {
+    const staff = await lockStaffRow(tx, staffId);
+    await tx.db
       .update(staffUsers)
       .set({
         passwordHash,
@@ -35,7 +32,7 @@ export async function resetStaffPassword(
         updatedAt: sql`now()`,
       })
       .where(eq(staffUsers.id, staff.id));
-    await recordAuditLegacy(tx, actor, {
+    await recordAudit(tx, {
       action: 'staff.reset_password',
       targetType: 'staff',
       targetId: staff.id,

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
+import { recordAudit } from '@/lib/audit/record-audit';
 import { hashPassword } from '@/lib/auth/passwords';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { CreateStaffInput } from './staff-schemas';
@@ -21,13 +19,13 @@ export interface CreatedStaff {
   generatedPassword?: string;
 }
 
-export async function createStaff(db: Db, actor: Actor, input: CreateStaffInput): Promise<CreatedStaff> {
-  requirePermission(actor, 'staff.manage');
+export async function createStaff(ctx: ServiceContext, input: CreateStaffInput): Promise<CreatedStaff> {
+  authorize(ctx, 'staff.manage');
   const data = parseInput(CreateStaffInput, input);
   const generatedPassword = data.password ? undefined : generateStaffPassword();
   const passwordHash = await hashPassword(data.password ?? generatedPassword!);
-  return db.transaction(async (tx) => {
-    const [created] = await tx
+  return withTransaction(ctx, async (tx) => {
+    const [created] = await tx.db
       .insert(staffUsers)
       .values({ email: data.email, name: data.name, role: data.role, passwordHash })
       .onConflictDoNothing()
@@ -37,7 +35,7 @@ export async function createStaff(db: Db, actor: Actor, input: CreateStaffInput)
         fieldErrors: { email: ['A staff member with this e-mail already exists'] },
       });
     }
-    await recordAuditLegacy(tx, actor, {
+    await recordAudit(tx, {
       action: 'staff.create',
       targetType: 'staff',
       targetId: created.id,

@@ -1,28 +1,26 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { staffUsers } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
-import { ServiceError } from '@/lib/errors';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import { conflict } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import type { StaffChangeResult } from './change-staff-role';
-import { lockStaff } from './find-staff';
+import { lockStaffRow } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
 /** Disabling bumps the session version, so every session of that staff member ends on its next request. */
-export async function disableStaff(db: Db, actor: Actor, input: { staffId: string }): Promise<StaffChangeResult> {
-  requirePermission(actor, 'staff.manage');
+export async function disableStaff(ctx: ServiceContext, input: { staffId: string }): Promise<StaffChangeResult> {
+  authorize(ctx, 'staff.manage');
   const { staffId } = parseInput(StaffTarget, input);
-  return db.transaction(async (tx) => {
-    const staff = await lockStaff(tx, staffId);
+  return withTransaction(ctx, async (tx) => {
+    const staff = await lockStaffRow(tx, staffId);
     if (staff.disabled) return { changed: false, message: `${staff.email} is already disabled; nothing changed.` };
-    if (actor.id === staff.id) throw new ServiceError('conflict', 'You cannot disable yourself.');
-    await tx
+    if (ctx.actor.id === staff.id) throw conflict('You cannot disable yourself.');
+    await tx.db
       .update(staffUsers)
       .set({ disabled: true, sessionVersion: sql`${staffUsers.sessionVersion} + 1`, updatedAt: sql`now()` })
       .where(eq(staffUsers.id, staff.id));
-    await recordAuditLegacy(tx, actor, {
+    await recordAudit(tx, {
       action: 'staff.disable',
       targetType: 'staff',
       targetId: staff.id,
