@@ -4,6 +4,7 @@ import { authenticateApiKey } from '@/lib/api-keys/authenticate-api-key';
 import { apiKeyPrefix } from '@/lib/api-keys/api-key-token';
 import { publicActor, type Actor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/current-actor';
+import { sessionCookieName } from '@/lib/auth/next-auth';
 import { serviceContext, type ServiceContext } from '@/lib/context';
 import { getDb, isDatabaseUnavailable, withDeadline } from '@/lib/database';
 
@@ -112,7 +113,11 @@ async function staffCaller(request: Request): Promise<Actor> {
   if ((site && site !== 'same-origin' && site !== 'none') || (origin && origin !== new URL(request.url).origin)) {
     throw forbidden('Cross-site requests are refused.');
   }
-  const actor = await currentActor();
+  // No session cookie: refused before the session store is asked (and outside Next's request scope, in tests).
+  const hasSession = (request.headers.get('cookie') ?? '')
+    .split(';')
+    .some((pair) => pair.trim().startsWith(`${sessionCookieName()}=`));
+  const actor = hasSession ? await currentActor() : null;
   if (!actor) throw unauthorized('Sign in, or send an API key as "Authorization: Bearer <key>".');
   return actor;
 }
@@ -158,8 +163,7 @@ function errorResponse(error: ServiceError, spec: RouteSpec): Response {
   if (error.code === 'unauthorized' && spec.auth === 'key') {
     headers['WWW-Authenticate'] = error.reason === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer';
   }
-  const message = error.code === 'forbidden' && spec.forbidden && !error.reason ? spec.forbidden : error.message;
-  const body: Record<string, unknown> = { error: error.reason ?? error.code, message };
+  const body: Record<string, unknown> = { error: error.reason ?? error.code, message: error.message };
   if (error.fieldErrors) body.fieldErrors = error.fieldErrors;
   if (error.current !== undefined) body.current = error.current;
   return json({ ...body, ...error.extra }, statusOf[error.code], headers);
@@ -193,7 +197,12 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
           const body = spec.body ? await readJsonBody(request, spec.body) : undefined;
           const ctx = serviceContext(db, actor, { requestId, clientIp: ip });
           const params = (route ? await route.params : {}) as P;
-          const result = await handler({ ctx, withKey, body, params, query: new URL(request.url).searchParams });
+          const query = new URL(request.url).searchParams;
+          const result = await handler({ ctx, withKey, body, params, query }).catch((error: unknown) => {
+            // A caller the domain refuses is told what this route needs (a key's scope, a role).
+            if (spec.forbidden && isServiceError(error) && error.code === 'forbidden') throw forbidden(spec.forbidden);
+            throw error;
+          });
           if (result instanceof Response) return result;
           if (result instanceof Reply) return json(result.body, result.status, result.headers);
           return json(result);

@@ -1,7 +1,16 @@
-import { handleOtpMetricsRequest } from '@/lib/metrics/metrics-http';
+import { apiRoute } from '@/app/_adapters/api-route';
+import { OtpMetricsQuery, parseMetricsQuery } from '@/lib/metrics/metrics-query';
+import { otpMetrics } from '@/lib/metrics/otp-metrics';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request) {
-  return handleOtpMetricsRequest(request);
-}
+/** GET /api/v1/metrics/otp — an API key with metrics:read, or a staff session from our own pages. */
+export const GET = apiRoute(
+  {
+    auth: 'key-or-staff',
+    scope: 'metrics:read',
+    rate: 'read',
+    forbidden: 'This caller may not read metrics (API keys need the metrics:read scope).',
+  },
+  ({ ctx, query }) => otpMetrics(ctx, parseMetricsQuery(OtpMetricsQuery, query)),
+);
