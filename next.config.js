@@ -1,6 +1,6 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native and WASM engines must be loaded by Node at run time, not bundled (STACK.md trap 1).
+  // Native and WASM engines must be loaded by Node at run time, not bundled: bundled, PGlite's first query fails at run time although the build passes.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres'],
   poweredByHeader: false,
   typedRoutes: false,

@@ -4,7 +4,7 @@ import { defineConfig, devices } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${port}`;
 
-// Debian's Chromium (STACK.md trap 5); Playwright's own browser only where it is absent.
+// Debian's Chromium (Playwright cannot download its browsers on these machines); Playwright's own browser only where it is absent.
 const chromium = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
 
 /*

@@ -47,7 +47,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 }
 
 /**
- * PGlite has no lock between processes and two writers silently lose data (STACK.md trap 3), so the data
+ * PGlite has no lock between processes and two writers silently lose data, so the data
  * dir is guarded by a lock directory beside it (proper-lockfile: atomic mkdir, kept fresh by its holder,
  * taken over only once stale), which survives crashes and reused process ids.
  */
@@ -98,7 +98,7 @@ function acquireDataDirLock(dataDir: string): () => void {
 export async function openPglite(dataDir?: string): Promise<Database> {
   let release = () => undefined as void;
   if (dataDir) {
-    fs.mkdirSync(dataDir, { recursive: true }); // PGlite does not create parents (STACK.md trap 2)
+    fs.mkdirSync(dataDir, { recursive: true }); // PGlite does not create parent folders
     release = acquireDataDirLock(dataDir);
   }
   try {

@@ -30,7 +30,7 @@ export const EnvSchema = z.object({
   VIGIL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client's IP. */
   VIGIL_TRUSTED_PROXIES: z.string().max(2000).default(''),
-  /** Fraud reports per hour per client IP and per contact (issue 7). */
+  /** Fraud reports per hour per client IP and per contact. */
   VIGIL_REPORT_LIMIT: z.coerce.number().int().min(1).max(100_000).default(5),
   /** Report status lookups per hour per client IP. */
   VIGIL_STATUS_LOOKUP_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),

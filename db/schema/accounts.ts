@@ -6,7 +6,7 @@ export const twoFactorMethods = ['sms', 'email', 'totp'] as const;
 export type TwoFactorMethod = (typeof twoFactorMethods)[number];
 
 /**
- * A customer account of the store. Two kinds of state live side by side (DESIGN.md):
+ * A customer account of the store. Two kinds of state live side by side (README, "Securing an account"):
  * what the platform reports through events (contacts, enrolled 2FA) and what staff impose
  * (status, reset required, 2FA required). Events never touch the imposed columns or `version`.
  */

@@ -3,7 +3,7 @@ import { bigint, boolean, index, inet, pgTable, primaryKey, text, timestamp, uui
 
 /*
  * Raw events are append-only. Idempotency lives in `seen_events`, not in a unique index here, so these
- * tables can later be partitioned by time and distributed by account (DESIGN.md). Every row carries its
+ * tables can later be partitioned by time and distributed by account (ARCHITECTURE.md). Every row carries its
  * account id and there is no foreign key to `accounts` on purpose (no cross-account fan-out under Citus).
  */
 

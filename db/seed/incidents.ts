@@ -3,7 +3,7 @@ import type { EventFactory } from './generate-events';
 
 /*
  * Named accounts with a normal history, and on the last day the incidents detection must find
- * (issue 5). Their platform ids and names are stable so demos, docs and tests can point at them.
+ * (README, "Detection and alerts"). Their platform ids and names are stable so demos, docs and tests can point at them.
  */
 export const incidentAccounts: DemoAccount[] = [
   {

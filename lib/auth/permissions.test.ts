@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allPermissions, can, requirePermission, roleCan, type Permission } from './permissions';
 import type { StaffActor } from './actor';
 
-// The table of DESIGN.md, written out by hand: a change to permissions.ts must change this too.
+// The role table of the README ("Who may do what"), written out by hand: a change to permissions.ts must change this too.
 const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: boolean }> = {
   'overview.view': { agent: true, analyst: true, admin: true },
   'analytics.view': { agent: true, analyst: true, admin: true },

@@ -2,7 +2,7 @@ import type { StaffRole } from '@/db/schema';
 import { forbidden } from '@/lib/errors';
 import type { Actor } from './actor';
 
-/** The permission table of DESIGN.md. Deny by default: a permission not listed for a role is refused. */
+/** The role → permission table (ARCHITECTURE.md, invariant 1). Deny by default: a permission not listed for a role is refused. */
 export const permissionsByRole = {
   agent: [
     'overview.view',

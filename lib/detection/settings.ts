@@ -4,7 +4,7 @@ import type { Db, Tx } from '@/db/client';
 import { settings, type AlertRule } from '@/db/schema';
 
 /*
- * Every detection threshold lives here (issue 5). The shipped defaults are the issue's; analysts and admins
+ * Every detection threshold lives here. The shipped defaults are the README's ("Detection and alerts"); analysts and admins
  * change them (and turn rules off) on /alerts/rules, stored as one row of the settings table so every
  * Vigil server reads the same values.
  */

@@ -10,7 +10,7 @@ import {
 } from '@/db/schema';
 
 /*
- * The platform's event contract (issue 3): the ingest API, the OpenAPI document and the demo seed all use
+ * The platform's event contract (README, "The platform's API"): the ingest API, the OpenAPI document and the demo seed all use
  * these schemas. Unknown extra fields are ignored (zod objects strip them).
  */
 

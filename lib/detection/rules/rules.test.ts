@@ -4,7 +4,7 @@ import { dayMs, minuteMs, type DetectionEvent } from '../types';
 import { rules } from '.';
 
 /*
- * Each rule as a pure function (issue 5): just over its threshold (a hit), just under (none), outside its
+ * Each rule as a pure function: just over its threshold (a hit), just under (none), outside its
  * window (none), and the evidence names exactly the events that triggered it.
  */
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterEach(() => {
   vi.unstubAllEnvs();
   resetEnvForTests();
-  // SECURITY.md #30: no log line ever contains a key.
+  // No log line ever contains a key, whatever the request did.
   expect(logged.filter((line) => line.includes('vgl_live_'))).toEqual([]);
 });
 
