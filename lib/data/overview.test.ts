@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { alerts, fraudReports } from '@/db/schema';
 import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { fileReport } from '@/lib/services/reports/file-report';
+import { fileReport } from '@/lib/reports/file-report';
 import { overviewCounts } from './overview';
 
 const { db } = setupTestDatabase();

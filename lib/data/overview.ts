@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { accounts, alerts, fraudReports } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can, requirePermission } from '@/lib/auth/permissions';
-import { reportIsOpen, reportIsOverdue } from './reports';
+import { reportIsOpen, reportIsOverdue } from '@/lib/reports/report-reads';
 
 export interface OverviewCounts {
   accounts: number;

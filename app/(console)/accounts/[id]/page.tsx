@@ -17,8 +17,9 @@ import { can } from '@/lib/auth/permissions';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getAccount } from '@/lib/data/accounts';
-import { accountAlerts } from '@/lib/data/alerts';
-import { accountReports } from '@/lib/data/reports';
+import { accountAlerts } from '@/lib/alerts/alert-reads';
+import { serviceContext } from '@/lib/context';
+import { accountReports } from '@/lib/reports/report-reads';
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { accountSecurityPanel } from '@/lib/data/account-security';
 import { accountTrail } from '@/lib/data/audit';
@@ -125,8 +126,8 @@ export default async function AccountPage({
   }
 
   const [alerts, reports, panel, trail] = await Promise.all([
-    can(actor, 'alerts.view') ? accountAlerts(db, actor, account.id) : Promise.resolve([]),
-    can(actor, 'reports.view') ? accountReports(db, actor, account.id) : Promise.resolve([]),
+    can(actor, 'alerts.view') ? accountAlerts(serviceContext(db, actor), account.id) : Promise.resolve([]),
+    can(actor, 'reports.view') ? accountReports(serviceContext(db, actor), account.id) : Promise.resolve([]),
     accountSecurityPanel(db, actor, account.id),
     accountTrail(db, actor, account.id),
   ]);

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, type Db } from '@/db/client';
+import { queryRows, type DbOrTx } from '@/db/client';
 import {
   accounts,
   auditLog,
@@ -12,11 +12,14 @@ import {
   reportStatuses,
   staffUsers,
 } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { can, requirePermission } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
 import { notFound } from '@/lib/errors';
-import { publicStatusOf } from '@/lib/reports/public-status';
+import { publicStatusOf } from './public-status';
+
+// What the console's filters need of the schema (app/ and components/ do not import db/).
+export { reportCategories, reportPriorities, reportStatuses } from '@/db/schema';
 
 const openReportStatuses = ['new', 'triaged', 'investigating', 'awaiting_customer'] as const;
 /** A report still waiting for staff (not resolved or rejected). */
@@ -68,18 +71,18 @@ const reportSummaryColumns = {
 
 /** The triage queue: most urgent first, then the earliest due. */
 export async function reportQueue(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   filters: ReportQueueFilters,
 ): Promise<{ reports: ReportQueueItem[]; total: number }> {
-  requirePermission(actor, 'reports.view');
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   const where: SQL[] = [];
   if (filters.status === 'open') where.push(reportIsOpen);
   else if (filters.status !== 'all') where.push(eq(fraudReports.status, filters.status));
   if (filters.category) where.push(eq(fraudReports.category, filters.category));
   if (filters.priority) where.push(eq(fraudReports.priority, filters.priority));
   if (filters.assignee === 'unassigned') where.push(sql`${fraudReports.assigneeId} is null`);
-  else if (filters.assignee === 'me') where.push(actor.id ? eq(fraudReports.assigneeId, actor.id) : sql`false`);
+  else if (filters.assignee === 'me') where.push(ctx.actor.id ? eq(fraudReports.assigneeId, ctx.actor.id) : sql`false`);
   else if (filters.assignee) where.push(eq(fraudReports.assigneeId, filters.assignee));
   if (filters.breached) where.push(reportIsOverdue);
   const condition = where.length > 0 ? and(...where) : undefined;
@@ -128,8 +131,9 @@ export interface AccountReportItem {
 }
 
 /** The fraud reports linked to one account, newest first (the account page lists them beside its alerts). */
-export async function accountReports(db: Db, actor: Actor, accountId: string): Promise<AccountReportItem[]> {
-  requirePermission(actor, 'reports.view');
+export async function accountReports(ctx: ServiceContext, accountId: string): Promise<AccountReportItem[]> {
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   return db
     .select({ ...reportSummaryColumns, assigneeName: staffUsers.name })
     .from(fraudReports)
@@ -149,12 +153,13 @@ export interface ReportDetail {
   assignee: { id: string; name: string } | null;
 }
 
-export async function reportDetail(db: Db, actor: Actor, id: string): Promise<ReportDetail> {
-  requirePermission(actor, 'reports.view');
+export async function reportDetail(ctx: ServiceContext, id: string): Promise<ReportDetail> {
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   if (!z.uuid().safeParse(id).success) throw notFound('No such report.');
   const [report] = await db.select().from(fraudReports).where(eq(fraudReports.id, id));
   if (!report) throw notFound('No such report.');
-  const showContacts = can(actor, 'accounts.viewContacts');
+  const showContacts = can(ctx.actor, 'accounts.viewContacts');
   const [account] = report.accountId
     ? await db
         .select({
@@ -235,8 +240,9 @@ export interface Campaign {
  * Reports grouped across accounts by the same sender number, caller number or link domain: one phishing
  * wave becomes one thing to look at. Groups of two or more reports, biggest first.
  */
-export async function reportCampaigns(db: Db, actor: Actor): Promise<Campaign[]> {
-  requirePermission(actor, 'reports.view');
+export async function reportCampaigns(ctx: ServiceContext): Promise<Campaign[]> {
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   const rows = await queryRows<{
     kind: 'sender' | 'caller' | 'domain';
     key: string;
@@ -270,8 +276,9 @@ export async function reportCampaigns(db: Db, actor: Actor): Promise<Campaign[]>
 }
 
 /** The reports of one campaign (its page). */
-export async function campaignReports(db: Db, actor: Actor, kind: string, key: string) {
-  requirePermission(actor, 'reports.view');
+export async function campaignReports(ctx: ServiceContext, kind: string, key: string) {
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   const column =
     kind === 'sender'
       ? fraudReports.senderNumber

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, type Db } from '@/db/client';
+import { queryRows, type DbOrTx } from '@/db/client';
 import {
   accounts,
   activeAlertStatuses,
@@ -16,13 +16,15 @@ import {
   type AlertStatus,
 } from '@/db/schema';
 import { jsonb, timestamptz } from '@/db/sql-helpers';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { rules } from '@/lib/detection/rules';
 import { notFound } from '@/lib/errors';
 import { utcFromLocalInput } from '@/lib/search-params';
 import { parseInput } from '@/lib/validation';
-import { CursorTime } from './pagination';
+import { CursorTime } from '@/lib/data/pagination';
+
+// What the console's filters and badges need of the schema (app/ and components/ do not import db/).
+export { alertRules, alertSeverities, type AlertSeverity, type AlertStatus } from '@/db/schema';
 
 /** An alert as the console shows it. */
 export interface AlertView {
@@ -68,7 +70,7 @@ const viewColumns = {
   version: alerts.version,
 };
 
-const selectViews = (db: Db) =>
+const selectViews = (db: DbOrTx) =>
   db
     .select(viewColumns)
     .from(alerts)
@@ -128,18 +130,18 @@ export function parseQueueFilters(params: Record<string, string | undefined>): Q
 
 /** The triage queue: most severe first, then the longest waiting. */
 export async function alertQueue(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   filters: QueueFilters,
 ): Promise<{ alerts: AlertView[]; total: number; limit: number }> {
-  requirePermission(actor, 'alerts.view');
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   const where: SQL[] = [];
   if (filters.status === 'active') where.push(inArray(alerts.status, [...activeAlertStatuses]));
   else if (filters.status !== 'all') where.push(eq(alerts.status, filters.status));
   if (filters.rule) where.push(eq(alerts.rule, filters.rule));
   if (filters.severity) where.push(eq(alerts.severity, filters.severity));
   if (filters.assignee === 'unassigned') where.push(sql`${alerts.assigneeId} is null`);
-  else if (filters.assignee === 'me') where.push(actor.id ? eq(alerts.assigneeId, actor.id) : sql`false`);
+  else if (filters.assignee === 'me') where.push(ctx.actor.id ? eq(alerts.assigneeId, ctx.actor.id) : sql`false`);
   else if (filters.assignee) where.push(eq(alerts.assigneeId, filters.assignee));
   if (filters.since) where.push(gte(alerts.lastSeen, timestamptz(new Date(filters.since))));
   if (filters.until) where.push(lte(alerts.firstSeen, timestamptz(new Date(filters.until))));
@@ -158,8 +160,9 @@ export async function alertQueue(
 }
 
 /** Staff an alert can be assigned to (the filter and the assign menu). */
-export async function assignableStaff(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
-  requirePermission(actor, 'alerts.view');
+export async function assignableStaff(ctx: ServiceContext): Promise<{ id: string; name: string }[]> {
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   return db
     .select({ id: staffUsers.id, name: staffUsers.name })
     .from(staffUsers)
@@ -188,11 +191,11 @@ export interface AlertTrailEntry {
 export const evidenceShown = 500;
 
 export async function alertDetail(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   alertId: string,
 ): Promise<{ alert: AlertView; evidence: EvidenceView[]; trail: AlertTrailEntry[] }> {
-  requirePermission(actor, 'alerts.view');
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   if (!z.uuid().safeParse(alertId).success) throw notFound('No such alert.');
   const [row] = await selectViews(db).where(eq(alerts.id, alertId));
   if (!row) throw notFound('No such alert.');
@@ -226,8 +229,9 @@ export async function alertDetail(
 }
 
 /** The alerts of one account (its page lists them), newest first. */
-export async function accountAlerts(db: Db, actor: Actor, accountId: string): Promise<AlertView[]> {
-  requirePermission(actor, 'alerts.view');
+export async function accountAlerts(ctx: ServiceContext, accountId: string): Promise<AlertView[]> {
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   const rows = await selectViews(db)
     .where(eq(alerts.accountId, accountId))
     .orderBy(desc(alerts.firstSeen), desc(alerts.id))
@@ -278,11 +282,11 @@ export const apiEvidenceLimit = 100;
 
 /** Newest `firstSeen` first (id breaks ties), keyset-paged; ids are the platform's, as sent in events. */
 export async function alertsForApi(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   params: URLSearchParams,
 ): Promise<{ alerts: ApiAlert[]; nextCursor: string | null }> {
-  requirePermission(actor, 'alerts.view');
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   const q = parseInput(AlertsApiQuery, Object.fromEntries([...params].filter(([k]) => k in AlertsApiQuery.shape)));
   const where: SQL[] = [];
   if (q.accountId) where.push(and(eq(alerts.subjectType, 'account'), eq(alerts.subjectId, q.accountId))!);
