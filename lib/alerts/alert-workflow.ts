@@ -3,7 +3,7 @@ import { alerts, type AlertStatus } from '@/db/schema';
 import { withTransaction, type ServiceContext } from '@/lib/context';
 import { conflict } from '@/lib/errors';
 import { storableText } from '@/lib/text';
-import { commitChange, lockForChange, type CaseKind } from '@/lib/workflow/versioned';
+import { caseKind, commitChange, lockForChange } from '@/lib/workflow/versioned';
 
 /** The moves staff may make; resolved and dismissed are final (a new hit then opens a new alert). */
 export const allowedMoves: Record<AlertStatus, readonly AlertStatus[]> = {
@@ -39,13 +39,7 @@ const alertState = (a: typeof alerts.$inferSelect): AlertState => ({
   resolutionReason: a.resolutionReason,
 });
 
-export const alertCase: CaseKind<typeof alerts, AlertState> = {
-  table: alerts,
-  noun: 'alert',
-  missing: 'No such alert.',
-  state: alertState,
-  closed: ['resolved', 'dismissed'],
-};
+export const alertCase = caseKind(alerts, 'alert', alertState, ['resolved', 'dismissed']);
 
 const actionOf = { acknowledged: 'acknowledge', resolved: 'resolve', dismissed: 'dismiss' } as const;
 

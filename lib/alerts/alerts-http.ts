@@ -8,7 +8,7 @@ import { handleApi, json } from '@/lib/http/api-response';
 import { withDeadline } from '@/lib/http/database-errors';
 import { handleStaffChange } from '@/lib/http/staff-change';
 import { acknowledgeAlert } from './acknowledge-alert';
-import { alertsForApi } from './alert-reads';
+import { alertsForApi } from './alerts-for-api';
 import { assignAlert } from './assign-alert';
 import { dismissAlert } from './dismiss-alert';
 import { resolveAlert } from './resolve-alert';

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, type DbOrTx } from '@/db/client';
+import { queryRows } from '@/db/client';
 import {
   accounts,
   auditLog,
@@ -16,6 +16,7 @@ import { can } from '@/lib/auth/permissions';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
 import { notFound } from '@/lib/errors';
+import { assigneeCondition } from '@/lib/workflow/queue-filters';
 import { publicStatusOf } from './public-status';
 
 // What the console's filters need of the schema (app/ and components/ do not import db/).
@@ -81,9 +82,8 @@ export async function reportQueue(
   else if (filters.status !== 'all') where.push(eq(fraudReports.status, filters.status));
   if (filters.category) where.push(eq(fraudReports.category, filters.category));
   if (filters.priority) where.push(eq(fraudReports.priority, filters.priority));
-  if (filters.assignee === 'unassigned') where.push(sql`${fraudReports.assigneeId} is null`);
-  else if (filters.assignee === 'me') where.push(ctx.actor.id ? eq(fraudReports.assigneeId, ctx.actor.id) : sql`false`);
-  else if (filters.assignee) where.push(eq(fraudReports.assigneeId, filters.assignee));
+  const assigned = assigneeCondition(fraudReports.assigneeId, filters.assignee, ctx.actor);
+  if (assigned) where.push(assigned);
   if (filters.breached) where.push(reportIsOverdue);
   const condition = where.length > 0 ? and(...where) : undefined;
   const [rows, [counted]] = await Promise.all([

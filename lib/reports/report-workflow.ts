@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fraudReports, type ReportStatus } from '@/db/schema';
-import type { CaseKind } from '@/lib/workflow/versioned';
+import { caseKind } from '@/lib/workflow/versioned';
 
 /** new → triaged → investigating ⇄ awaiting customer; any open status → resolved or rejected (final). */
 export const allowedReportMoves: Record<ReportStatus, readonly ReportStatus[]> = {
@@ -34,10 +34,4 @@ export interface ReportChangeResult {
   report: ReportState;
 }
 
-export const reportCase: CaseKind<typeof fraudReports, ReportState> = {
-  table: fraudReports,
-  noun: 'report',
-  missing: 'No such report.',
-  state: reportState,
-  closed: ['resolved', 'rejected'],
-};
+export const reportCase = caseKind(fraudReports, 'report', reportState, ['resolved', 'rejected']);

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { TxContext } from '@/lib/context';
 import { conflict, notFound } from '@/lib/errors';
@@ -30,6 +30,16 @@ export interface CaseKind<T extends VersionedTable, State> {
   state: (row: VersionedRow<T>) => State;
   /** The final statuses: a closed record keeps its assignee. */
   closed: readonly string[];
+}
+
+/** The kind of an alert or a report; not found reads "No such alert." / "No such report.". */
+export function caseKind<T extends VersionedTable, State>(
+  table: T,
+  noun: 'alert' | 'report',
+  state: (row: VersionedRow<T>) => State,
+  closed: readonly string[],
+): CaseKind<T, State> {
+  return { table, noun, missing: `No such ${noun}.`, state, closed };
 }
 
 /** Reads the record FOR UPDATE (the change then sees the latest version), or throws not found. */
@@ -105,7 +115,7 @@ export async function commitChange<T extends VersionedTable, State>(
   const table = kind.table as VersionedTable;
   const [updated] = await tx.db
     .update(table)
-    .set({ ...change.set, version: row.version + 1, updatedAt: sql`now()` } as PgUpdateSetSource<VersionedTable>)
+    .set({ ...change.set, version: row.version + 1, updatedAt: sql`now()` })
     .where(eq(table.id, row.id))
     .returning();
   const fields = Object.keys(change.set).filter((key) => !unaudited.has(key));

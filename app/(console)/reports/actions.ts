@@ -21,7 +21,7 @@ export async function reportAction(_prev: unknown, form: FormData): Promise<Acti
       assign: () => assignReport(ctx, { ...f, assigneeId: f.assigneeId || null }),
       message: () => addReportMessage(ctx, f),
       link: () => linkReportAccount(ctx, f),
-      playbook: () => secureAccountPlaybook(ctx.db as Parameters<typeof secureAccountPlaybook>[0], ctx.actor, f),
+      playbook: () => secureAccountPlaybook(ctx.db, ctx.actor, f),
     };
     const intent = f.intent ?? '';
     if (!Object.hasOwn(services, intent))
