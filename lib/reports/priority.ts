@@ -18,7 +18,7 @@ export interface PrioritySignals {
 }
 
 /**
- * How urgent a report is, from what Vigil found at filing time (issue 7): an unrequested code together
+ * How urgent a report is, from what Vigil found at filing time: an unrequested code together
  * with a failed code or a new-device login means someone is inside or trying → high; signs that the
  * account is being taken over right now (an open critical alert, or a contact change with a report of
  * impersonation or an unknown order) → urgent. Reports that match no account start low or normal.

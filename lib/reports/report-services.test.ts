@@ -14,7 +14,8 @@ import { bulkReports } from './bulk-reports';
 import { fileReport } from './file-report';
 import { moveReport } from './move-report';
 import { publicReportStatus } from './public-status';
-import { accountReports, reportCampaigns, reportQueue } from './report-reads';
+import { reportCampaigns } from './report-campaigns';
+import { accountReports, reportQueue } from './report-reads';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;

@@ -9,7 +9,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { mono, td } from '@/components/ui/styles';
 import { utcLabel } from '@/components/ui/time-ago';
 import { can } from '@/lib/auth/permissions';
-import { campaignReports, reportCampaigns } from '@/lib/reports/report-reads';
+import { campaignReports, reportCampaigns } from '@/lib/reports/report-campaigns';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Campaigns' };
