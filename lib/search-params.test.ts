@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQueueFilters } from '@/lib/data/alerts';
+import { parseQueueFilters } from '@/lib/alerts/alert-reads';
 import { AuditFilters } from '@/lib/audit/audit-log';
 import { utcFromLocalInput } from './search-params';
 

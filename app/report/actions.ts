@@ -2,8 +2,8 @@
 
 import { getDb } from '@/lib/database';
 import { publicReportStatus } from '@/lib/reports/public-status';
-import { fileReport } from '@/lib/services/reports/file-report';
-import { categoryChoices } from '@/components/report/report-categories';
+import { fileReport } from '@/lib/reports/file-report';
+import { categoryChoices } from '@/components/customer-report/report-categories';
 import {
   asSentence,
   formValues,

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ReportForm } from '@/components/report/report-form';
+import { ReportForm } from '@/components/customer-report/report-form';
 
 export const metadata: Metadata = { title: 'Report a problem with your account' };
 // Rendered per request: the CSP nonce reaches Next's scripts only on a dynamic render.

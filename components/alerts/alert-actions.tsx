@@ -4,7 +4,7 @@ import { useActionState, useState } from 'react';
 import { alertFormAction } from '@/app/(console)/alerts/actions';
 import { ActionMessage } from '@/components/forms/action-message';
 import { buttonDanger, buttonPrimary, buttonSecondary, input } from '@/components/ui/styles';
-import type { AlertStatus } from '@/db/schema';
+import type { AlertStatus } from '@/lib/alerts/alert-reads';
 
 /** The triage buttons of one alert. Resolving or dismissing asks for the reason first. */
 export function AlertActions({

@@ -1,4 +1,4 @@
-import type { AlertSeverity, AlertStatus } from '@/db/schema';
+import type { AlertSeverity, AlertStatus } from '@/lib/alerts/alert-reads';
 import { Badge, type Tone } from '@/components/ui/badge';
 
 export function SeverityBadge({ severity }: { severity: AlertSeverity }) {

@@ -9,7 +9,7 @@ import { ActionMessage } from '@/components/forms/action-message';
 import { DataTable } from '@/components/tables/data-table';
 import { buttonDanger, buttonSecondary, input, mono, td } from '@/components/ui/styles';
 import type { ActionResult } from '@/lib/actions/action-result';
-import type { AlertView } from '@/lib/data/alerts';
+import type { AlertView } from '@/lib/alerts/alert-reads';
 import { AlertStatusBadge, SeverityBadge } from './alert-badges';
 
 export type QueueRow = AlertView & { description: string; detectedAgo: string };

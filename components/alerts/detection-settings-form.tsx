@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { detectionSettingsAction } from '@/app/(console)/alerts/actions';
 import { ActionMessage } from '@/components/forms/action-message';
 import { buttonPrimary, input } from '@/components/ui/styles';
-import type { AlertSeverity } from '@/db/schema';
+import type { AlertSeverity } from '@/lib/alerts/alert-reads';
 import { SeverityBadge } from './alert-badges';
 
 export interface RuleForm {

@@ -3,9 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { fraudReports, staffUsers, type reportResolutions } from '../schema';
 import type { StaffActor } from '@/lib/auth/actor';
-import { assignReport } from '@/lib/services/reports/assign-report';
-import { fileReport } from '@/lib/services/reports/file-report';
-import { moveReport } from '@/lib/services/reports/move-report';
+import { serviceContext } from '@/lib/context';
+import { assignReport } from '@/lib/reports/assign-report';
+import { fileReport } from '@/lib/reports/file-report';
+import { moveReport } from '@/lib/reports/move-report';
 import type { DemoAccount } from './demo-profiles';
 
 const hour = 3_600_000;
@@ -164,12 +165,12 @@ async function handleDemoReport(db: Db, agent: StaffActor, reference: string, r:
   const step = async (result: Promise<{ report: { version: number } }>) => {
     version = (await result).report.version;
   };
-  await step(assignReport(db, agent, { reportId: row.id, version, assigneeId: agent.id }));
-  await step(moveReport(db, agent, { reportId: row.id, version, to: 'triaged' }));
+  await step(assignReport(serviceContext(db, agent), { reportId: row.id, version, assigneeId: agent.id }));
+  await step(moveReport(serviceContext(db, agent), { reportId: row.id, version, to: 'triaged' }));
   if (r.hoursAgo > resolvedAfterHours) {
     const [resolution, note] = demoResolution[r.category];
-    await step(moveReport(db, agent, { reportId: row.id, version, to: 'resolved', resolution, note }));
+    await step(moveReport(serviceContext(db, agent), { reportId: row.id, version, to: 'resolved', resolution, note }));
   } else {
-    await step(moveReport(db, agent, { reportId: row.id, version, to: 'investigating' }));
+    await step(moveReport(serviceContext(db, agent), { reportId: row.id, version, to: 'investigating' }));
   }
 }

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { getDb, type Db } from '@/db/client';
-import { alertsForApi } from '@/lib/data/alerts';
+import { serviceContext } from '@/lib/context';
 import { isServiceError } from '@/lib/errors';
 import { ApiError } from '@/lib/http/api-error';
 import { apiCaller } from '@/lib/http/api-caller';
 import { handleApi, json } from '@/lib/http/api-response';
 import { withDeadline } from '@/lib/http/database-errors';
 import { handleStaffChange } from '@/lib/http/staff-change';
-import { acknowledgeAlert } from '@/lib/services/alerts/acknowledge-alert';
-import { assignAlert } from '@/lib/services/alerts/assign-alert';
-import { dismissAlert } from '@/lib/services/alerts/dismiss-alert';
-import { resolveAlert } from '@/lib/services/alerts/resolve-alert';
+import { acknowledgeAlert } from './acknowledge-alert';
+import { alertsForApi } from './alerts-for-api';
+import { assignAlert } from './assign-alert';
+import { dismissAlert } from './dismiss-alert';
+import { resolveAlert } from './resolve-alert';
 
 interface Options {
   db?: () => Promise<Db>;
@@ -24,7 +25,7 @@ export function handleAlertsRequest(request: Request, options: Options = {}): Pr
         const db = await (options.db ?? getDb)();
         const actor = await apiCaller(db, request, 'alerts:read');
         try {
-          return json(await alertsForApi(db, actor, new URL(request.url).searchParams));
+          return json(await alertsForApi(serviceContext(db, actor), new URL(request.url).searchParams));
         } catch (error) {
           if (isServiceError(error) && error.code === 'forbidden')
             throw new ApiError(
@@ -64,10 +65,11 @@ export function handleAlertPatch(request: Request, alertId: string, options: Opt
     shapes: 'either { status, reason?, version } or { assigneeId, version }',
     apply: (db, actor, change) => {
       const version = change.version as number;
-      if ('assigneeId' in change) return assignAlert(db, actor, { alertId, version, assigneeId: change.assigneeId });
-      if (change.status === 'acknowledged') return acknowledgeAlert(db, actor, { alertId, version });
+      if ('assigneeId' in change)
+        return assignAlert(serviceContext(db, actor), { alertId, version, assigneeId: change.assigneeId });
+      if (change.status === 'acknowledged') return acknowledgeAlert(serviceContext(db, actor), { alertId, version });
       const move = change.status === 'resolved' ? resolveAlert : dismissAlert;
-      return move(db, actor, { alertId, version, reason: change.reason });
+      return move(serviceContext(db, actor), { alertId, version, reason: change.reason });
     },
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alertStatuses } from '@/db/schema';
-import { AlertsApiQuery } from '@/lib/data/alerts';
+import { AlertsApiQuery } from './alerts-for-api';
 import {
   apiKey,
   databaseUnavailable,

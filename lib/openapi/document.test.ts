@@ -3,16 +3,16 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { SecurityState } from '@/lib/accounts/security-state';
-import type { ApiAlert as ApiAlertInterface } from '@/lib/data/alerts';
 import type { DatabaseHealth } from '@/lib/health/check-database';
 import type { LoginMetrics } from '@/lib/metrics/login-metrics';
 import type { OtpMetrics } from '@/lib/metrics/otp-metrics';
 import type { publicReportStatus } from '@/lib/reports/public-status';
-import type { AlertChangeResult as AlertChangeResultType } from '@/lib/services/alerts/alert-workflow';
-import type { ReportChangeResult as ReportChangeResultType } from '@/lib/services/reports/report-workflow';
+import type { AlertChangeResult as AlertChangeResultType } from '@/lib/alerts/alert-workflow';
+import type { ReportChangeResult as ReportChangeResultType } from '@/lib/reports/report-workflow';
 import type { SecurityStateBody } from '@/lib/accounts/openapi';
 import type { ApiAlert } from '@/lib/alerts/api-alert';
 import type { AlertChangeResult } from '@/lib/alerts/openapi';
+import type { alertsForApi } from '@/lib/alerts/alerts-for-api';
 import type { HealthBody } from '@/lib/health/openapi';
 import type { LoginMetricsBody, OtpMetricsBody } from '@/lib/metrics/openapi';
 import type { ReportChangeResult, ReportStatusAnswer } from '@/lib/reports/openapi';
@@ -105,7 +105,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes the same shapes the handlers answer', () => {
-    expectTypeOf<ApiAlert>().toEqualTypeOf<ApiAlertInterface>();
+    expectTypeOf<Awaited<ReturnType<typeof alertsForApi>>['alerts'][number]>().toEqualTypeOf<ApiAlert>();
     expectTypeOf<z.infer<typeof SecurityStateBody>>().toEqualTypeOf<SecurityState>();
     // The handlers' types hold intersections (figures & { start }): equal as shapes, so compared both ways.
     expectTypeOf<z.infer<typeof OtpMetricsBody>>().toExtend<OtpMetrics>();

@@ -4,7 +4,7 @@ import { alerts, fraudReports } from '@/db/schema';
 import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { serviceContext } from '@/lib/context';
-import { fileReport } from '@/lib/services/reports/file-report';
+import { fileReport } from '@/lib/reports/file-report';
 import { overviewCounts } from './overview-counts';
 
 const { db } = setupTestDatabase();

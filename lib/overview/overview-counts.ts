@@ -2,7 +2,7 @@ import { count, sql } from 'drizzle-orm';
 import { accounts, alerts, fraudReports } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { authorize, type ServiceContext } from '@/lib/context';
-import { reportIsOpen, reportIsOverdue } from '@/lib/data/reports';
+import { reportIsOpen, reportIsOverdue } from '@/lib/reports/report-reads';
 
 export interface OverviewCounts {
   accounts: number;

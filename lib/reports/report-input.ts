@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { reportCategories } from '@/db/schema';
 import { isSensibleInstant, storableText } from '@/lib/text';
 
+export type { ReportCategory } from '@/db/schema';
+
 /** Empty form fields are absent, not empty strings. */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(

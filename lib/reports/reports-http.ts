@@ -7,9 +7,10 @@ import { clientIp } from '@/app/_adapters/client-ip';
 import { withDeadline } from '@/lib/http/database-errors';
 import { jsonBody } from '@/lib/http/json-body';
 import { handleStaffChange } from '@/lib/http/staff-change';
-import { assignReport } from '@/lib/services/reports/assign-report';
-import { fileReport } from '@/lib/services/reports/file-report';
-import { moveReport } from '@/lib/services/reports/move-report';
+import { serviceContext } from '@/lib/context';
+import { assignReport } from './assign-report';
+import { fileReport } from './file-report';
+import { moveReport } from './move-report';
 import { publicReportStatus } from './public-status';
 
 interface Options {
@@ -27,7 +28,10 @@ export function handleFileReport(request: Request, options: Options = {}): Promi
           ? (await authenticateApiKey(db, request, 'reports:write'), true)
           : false;
         const body = await jsonBody(request);
-        return json(await fileReport(db, body, { source: 'api', clientIp: clientIp(request.headers), trustedApp }), 201);
+        return json(
+          await fileReport(db, body, { source: 'api', clientIp: clientIp(request.headers), trustedApp }),
+          201,
+        );
       })(),
     ),
   );
@@ -74,9 +78,13 @@ export function handleReportPatch(request: Request, reportId: string, options: O
     shapes: 'either { status, resolution?, note?, version } or { assigneeId, version }',
     apply: async (db, actor, change) => {
       if ('assigneeId' in change)
-        return assignReport(db, actor, { reportId, version: change.version, assigneeId: change.assigneeId });
+        return assignReport(serviceContext(db, actor), {
+          reportId,
+          version: change.version,
+          assigneeId: change.assigneeId,
+        });
       try {
-        return await moveReport(db, actor, {
+        return await moveReport(serviceContext(db, actor), {
           reportId,
           version: change.version,
           to: change.status,

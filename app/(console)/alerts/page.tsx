@@ -2,17 +2,15 @@ import { formatDistanceStrict } from 'date-fns';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
-import { alertRules, alertSeverities } from '@/db/schema';
+import { pageContext } from '@/app/_adapters/page-context';
 import { AlertQueue } from '@/components/alerts/alert-queue';
 import { AutoRefresh } from '@/components/alerts/auto-refresh';
 import { LabeledSelect } from '@/components/forms/labeled-select';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonPrimary, buttonSecondary } from '@/components/ui/styles';
 import { describeAlert } from '@/lib/alerts/describe-alert';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { alertQueue, assignableStaff, parseQueueFilters } from '@/lib/data/alerts';
+import { alertQueue, alertRules, alertSeverities, assignableStaff, parseQueueFilters } from '@/lib/alerts/alert-reads';
 import { rules } from '@/lib/detection/rules';
 import { param, type SearchParams } from '@/lib/search-params';
 
@@ -27,14 +25,13 @@ const statusOptions = [
 ];
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'alerts.view')) notFound();
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'alerts.view')) notFound();
   const query = await searchParams;
   const filters = parseQueueFilters(
     Object.fromEntries(['rule', 'severity', 'status', 'assignee', 'since', 'until'].map((k) => [k, param(query, k)])),
   );
-  const db = await getDb();
-  const [queue, staff] = await Promise.all([alertQueue(db, actor, filters), assignableStaff(db, actor)]);
+  const [queue, staff] = await Promise.all([alertQueue(ctx, filters), assignableStaff(ctx)]);
   const now = new Date();
   const rows = queue.alerts.map((a) => ({
     ...a,
@@ -117,7 +114,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
             : 'Detection runs on every batch the platform sends; alerts appear here within seconds.'}
         </EmptyState>
       ) : (
-        <AlertQueue rows={rows} canManage={can(actor, 'alerts.manage')} />
+        <AlertQueue rows={rows} canManage={can(ctx.actor, 'alerts.manage')} />
       )}
       {queue.total > rows.length ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">

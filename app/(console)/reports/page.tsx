@@ -2,33 +2,36 @@ import { formatDistanceStrict } from 'date-fns';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
-import { reportCategories, reportPriorities, reportStatuses } from '@/db/schema';
+import { pageContext } from '@/app/_adapters/page-context';
 import { AutoRefresh } from '@/components/alerts/auto-refresh';
 import { LabeledSelect } from '@/components/forms/labeled-select';
 import { categoryLabels } from '@/components/reports/report-badges';
 import { ReportQueue } from '@/components/reports/report-queue';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonPrimary, buttonSecondary } from '@/components/ui/styles';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { assignableStaff } from '@/lib/data/alerts';
-import { ReportQueueFilters, reportQueue } from '@/lib/data/reports';
+import { assignableStaff } from '@/lib/alerts/alert-reads';
+import {
+  reportCategories,
+  reportPriorities,
+  ReportQueueFilters,
+  reportQueue,
+  reportStatuses,
+} from '@/lib/reports/report-reads';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Reports' };
 
 export default async function ReportsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'reports.view')) notFound();
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'reports.view')) notFound();
   const query = await searchParams;
   const filters = ReportQueueFilters.parse(
     Object.fromEntries(
       ['status', 'category', 'priority', 'assignee', 'breached'].map((k) => [k, param(query, k) || undefined]),
     ),
   );
-  const db = await getDb();
-  const [queue, staff] = await Promise.all([reportQueue(db, actor, filters), assignableStaff(db, actor)]);
+  const [queue, staff] = await Promise.all([reportQueue(ctx, filters), assignableStaff(ctx)]);
   const now = new Date();
   const rows = queue.reports.map((r) => ({
     id: r.id,
@@ -119,7 +122,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           Reports customers file on /report appear here within seconds.
         </EmptyState>
       ) : (
-        <ReportQueue rows={rows} canTriage={can(actor, 'reports.triage')} staff={staff} />
+        <ReportQueue rows={rows} canTriage={can(ctx.actor, 'reports.triage')} staff={staff} />
       )}
       {queue.total > rows.length ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">

@@ -16,8 +16,8 @@ import { TimeAgo } from '@/components/ui/time-ago';
 import { pageContext } from '@/app/_adapters/page-context';
 import { contactsShown, getAccount } from '@/lib/accounts/accounts';
 import { logContactViews } from '@/lib/accounts/log-contact-views';
-import { accountAlerts } from '@/lib/data/alerts';
-import { accountReports } from '@/lib/data/reports';
+import { accountAlerts } from '@/lib/alerts/alert-reads';
+import { accountReports } from '@/lib/reports/report-reads';
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { accountSecurityPanel } from '@/lib/accounts/account-security';
 import { accountTrail } from '@/lib/audit/audit-log';
@@ -131,8 +131,8 @@ export default async function AccountPage({
   }
 
   const [alerts, reports, panel, trail] = await Promise.all([
-    can(actor, 'alerts.view') ? accountAlerts(ctx.db, actor, account.id) : Promise.resolve([]),
-    can(actor, 'reports.view') ? accountReports(ctx.db, actor, account.id) : Promise.resolve([]),
+    can(actor, 'alerts.view') ? accountAlerts(ctx, account.id) : Promise.resolve([]),
+    can(actor, 'reports.view') ? accountReports(ctx, account.id) : Promise.resolve([]),
     accountSecurityPanel(ctx, account.id),
     accountTrail(ctx, account.id),
   ]);

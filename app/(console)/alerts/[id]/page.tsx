@@ -1,17 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badges';
 import { DataTable } from '@/components/tables/data-table';
 import { Card, Field } from '@/components/ui/card';
 import { mono, td } from '@/components/ui/styles';
 import { TimeAgo, utcLabel } from '@/components/ui/time-ago';
+import { alertDetail, evidenceShown } from '@/lib/alerts/alert-reads';
 import { describeAlert } from '@/lib/alerts/describe-alert';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { alertDetail, evidenceShown } from '@/lib/data/alerts';
 import { rules } from '@/lib/detection/rules';
 import { loadDetectionSettings } from '@/lib/detection/settings';
 import { isServiceError } from '@/lib/errors';
@@ -22,19 +21,18 @@ export const metadata: Metadata = { title: 'Alert' };
 const detailKeys = ['reason', 'channel', 'purpose', 'field', 'enabled'] as const;
 
 export default async function AlertPage({ params }: { params: Promise<{ id: string }> }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'alerts.view')) notFound();
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'alerts.view')) notFound();
   const { id } = await params;
-  const db = await getDb();
   let found;
   try {
-    found = await alertDetail(db, actor, id);
+    found = await alertDetail(ctx, id);
   } catch (error) {
     if (isServiceError(error) && error.code === 'not_found') notFound();
     throw error;
   }
   const { alert, evidence, trail } = found;
-  const settings = await loadDetectionSettings(db);
+  const settings = await loadDetectionSettings(ctx.db);
   const rule = rules[alert.rule];
   const now = new Date();
   const ipAlert = alert.subject.type === 'ip';
@@ -87,13 +85,13 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
             <Field label="Assignee">{alert.assignee?.name ?? 'unassigned'}</Field>
             {alert.resolutionReason ? <Field label="Reason">{alert.resolutionReason}</Field> : null}
           </dl>
-          {can(actor, 'alerts.manage') ? (
+          {can(ctx.actor, 'alerts.manage') ? (
             <AlertActions
               alertId={alert.id}
               version={alert.version}
               status={alert.status}
               assigned={alert.assignee !== null}
-              assignedToMe={alert.assignee?.id === actor.id}
+              assignedToMe={alert.assignee?.id === ctx.actor.id}
             />
           ) : (
             <p className="text-sm text-slate-600 dark:text-slate-400">

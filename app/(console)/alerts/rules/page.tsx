@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { DetectionSettingsForm, type RuleForm } from '@/components/alerts/detection-settings-form';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { ruleList } from '@/lib/detection/rules';
 import { DetectionSettings, loadDetectionSettings } from '@/lib/detection/settings';
@@ -31,9 +30,9 @@ const thresholds: Record<ThresholdKey, { label: string; unit: string }> = {
 };
 
 export default async function DetectionRulesPage() {
-  const actor = await requireStaff();
-  if (!can(actor, 'alerts.view')) notFound();
-  const settings = await loadDetectionSettings(await getDb());
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'alerts.view')) notFound();
+  const settings = await loadDetectionSettings(ctx.db);
   const forms: RuleForm[] = ruleList.map((rule) => {
     const values = settings[rule.rule] as Record<string, number | boolean>;
     const shape = DetectionSettings.shape[rule.rule].shape as Record<
@@ -69,7 +68,7 @@ export default async function DetectionRulesPage() {
           batch and are recorded in the audit log.
         </p>
       </div>
-      <DetectionSettingsForm rules={forms} canEdit={can(actor, 'detection.configure')} />
+      <DetectionSettingsForm rules={forms} canEdit={can(ctx.actor, 'detection.configure')} />
     </div>
   );
 }

@@ -1,22 +1,21 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { LinkAccountForm, ReportActions, ReportMessageForm } from '@/components/reports/report-actions';
 import { DataTable } from '@/components/tables/data-table';
 import { Card, Field } from '@/components/ui/card';
 import { mono, td } from '@/components/ui/styles';
 import { TimeAgo, utcLabel } from '@/components/ui/time-ago';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { contactsShown, maxSearchLength, searchAccounts } from '@/lib/accounts/accounts';
 import { logContactViews } from '@/lib/accounts/log-contact-views';
-import { serviceContext, type ServiceContext } from '@/lib/context';
-import { assignableStaff } from '@/lib/data/alerts';
-import { reportDetail } from '@/lib/data/reports';
+import { type ServiceContext } from '@/lib/context';
+import { assignableStaff } from '@/lib/alerts/alert-reads';
+import { reportDetail } from '@/lib/reports/report-reads';
 import { isServiceError } from '@/lib/errors';
-import { allowedReportMoves } from '@/lib/services/reports/report-workflow';
+import { allowedReportMoves } from '@/lib/reports/report-workflow';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Report' };
@@ -66,24 +65,23 @@ export default async function ReportPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<SearchParams>;
 }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'reports.view')) notFound();
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'reports.view')) notFound();
   const { id } = await params;
-  const db = await getDb();
   let found;
   try {
-    found = await reportDetail(db, actor, id);
+    found = await reportDetail(ctx, id);
   } catch (error) {
     if (isServiceError(error) && error.code === 'not_found') notFound();
     throw error;
   }
   const { report, account, candidates, evidence, messages, timeline, assignee } = found;
   const now = new Date();
-  const canTriage = can(actor, 'reports.triage');
+  const canTriage = can(ctx.actor, 'reports.triage');
   // The manual link: the agent searches accounts the way /accounts does (same masking for the role).
   const find = (param(await searchParams, 'find') ?? '').trim().slice(0, maxSearchLength);
-  const staff = canTriage ? await assignableStaff(db, actor) : [];
-  const results = !account && canTriage && find ? await findAccountsToLink(serviceContext(db, actor), find) : null;
+  const staff = canTriage ? await assignableStaff(ctx) : [];
+  const results = !account && canTriage && find ? await findAccountsToLink(ctx, find) : null;
   const search = { q: find, maxLength: maxSearchLength, results };
   const events = [
     ...messages.map((m) => ({
@@ -175,10 +173,10 @@ export default async function ReportPage({
                 reportId={report.id}
                 version={report.version}
                 moves={[...allowedReportMoves[report.status]]}
-                assignedToMe={assignee?.id === actor.id}
+                assignedToMe={assignee?.id === ctx.actor.id}
                 assigneeId={assignee?.id ?? null}
                 staff={staff}
-                canPlaybook={can(actor, 'accounts.act')}
+                canPlaybook={can(ctx.actor, 'accounts.act')}
                 account={
                   account
                     ? { id: account.id, version: account.version, label: account.displayName ?? account.externalId }

@@ -1,16 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDb } from '@/lib/database';
+import { pageContext } from '@/app/_adapters/page-context';
 import { ReportStatusBadge } from '@/components/reports/report-badges';
 import { DataTable } from '@/components/tables/data-table';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { mono, td } from '@/components/ui/styles';
 import { utcLabel } from '@/components/ui/time-ago';
-import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { campaignReports, reportCampaigns } from '@/lib/data/reports';
+import { campaignReports, reportCampaigns } from '@/lib/reports/report-campaigns';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Campaigns' };
@@ -35,15 +34,14 @@ function DayBars({ days }: { days: { day: string; n: number }[] }) {
 }
 
 export default async function CampaignsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireStaff();
-  if (!can(actor, 'reports.view')) notFound();
+  const ctx = await pageContext();
+  if (!can(ctx.actor, 'reports.view')) notFound();
   const query = await searchParams;
-  const db = await getDb();
   const kind = param(query, 'kind');
   const key = param(query, 'key');
   const [campaigns, selected] = await Promise.all([
-    reportCampaigns(db, actor),
-    kind && key ? campaignReports(db, actor, kind, key).catch(() => null) : Promise.resolve(null),
+    reportCampaigns(ctx),
+    kind && key ? campaignReports(ctx, kind, key).catch(() => null) : Promise.resolve(null),
   ]);
   return (
     <div className="space-y-4">

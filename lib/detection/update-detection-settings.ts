@@ -1,13 +1,6 @@
-import type { Db } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
-import {
-  DetectionSettings,
-  detectionSettingsKey,
-  loadDetectionSettings,
-  saveDetectionSettings,
-} from '@/lib/detection/settings';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import { DetectionSettings, detectionSettingsKey, loadDetectionSettings, saveDetectionSettings } from './settings';
 import { parseInput } from '@/lib/validation';
 
 /** Rule by rule, the values that differ (what the audit row records). */
@@ -28,19 +21,18 @@ function changedValues(before: DetectionSettings, after: DetectionSettings) {
 
 /** Analysts and admins tune thresholds and turn rules on or off; the next detection run uses them. Audited. */
 export async function updateDetectionSettings(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   input: unknown,
 ): Promise<{ changed: boolean; message: string }> {
-  requirePermission(actor, 'detection.configure');
+  authorize(ctx, 'detection.configure');
   const next = parseInput(DetectionSettings, input);
-  return db.transaction(async (tx) => {
-    const before = await loadDetectionSettings(tx);
+  return withTransaction(ctx, async (tx) => {
+    const before = await loadDetectionSettings(tx.db);
     const { was, now } = changedValues(before, next);
     if (Object.keys(now).length === 0)
       return { changed: false, message: 'These are the settings already in use; nothing changed.' };
-    await saveDetectionSettings(tx, next);
-    await recordAuditLegacy(tx, actor, {
+    await saveDetectionSettings(tx.db, next);
+    await recordAudit(tx, {
       action: 'detection.update_settings',
       targetType: 'settings',
       targetId: detectionSettingsKey,

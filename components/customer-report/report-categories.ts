@@ -1,4 +1,4 @@
-import type { ReportCategory } from '@/db/schema';
+import type { ReportCategory } from '@/lib/reports/report-input';
 
 export type DetailField = 'senderNumber' | 'senderAddress' | 'link' | 'callerNumber' | 'orderId';
 

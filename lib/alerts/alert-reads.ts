@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, type Db } from '@/db/client';
+import type { DbOrTx } from '@/db/client';
 import {
   accounts,
   activeAlertStatuses,
@@ -15,14 +15,16 @@ import {
   type AlertSeverity,
   type AlertStatus,
 } from '@/db/schema';
-import { jsonb, timestamptz } from '@/db/sql-helpers';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { timestamptz } from '@/db/sql-helpers';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { rules } from '@/lib/detection/rules';
 import { notFound } from '@/lib/errors';
 import { utcFromLocalInput } from '@/lib/search-params';
-import { parseInput } from '@/lib/validation';
-import { CursorTime } from './pagination';
+import { assigneeCondition } from '@/lib/workflow/queue-filters';
+import { CursorTime } from '@/lib/data/pagination';
+
+// What the console's filters and badges need of the schema (app/ and components/ do not import db/).
+export { alertRules, alertSeverities, type AlertSeverity, type AlertStatus } from '@/db/schema';
 
 /** An alert as the console shows it. */
 export interface AlertView {
@@ -47,20 +49,25 @@ export interface AlertView {
 
 const severityRank = sql<number>`case ${alerts.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
 
-const viewColumns = {
+/** What the console and the machine API both show of an alert. */
+export const alertColumns = {
   id: alerts.id,
   rule: alerts.rule,
   severity: alerts.severity,
   status: alerts.status,
   subjectType: alerts.subjectType,
   subjectId: alerts.subjectId,
-  accountId: alerts.accountId,
-  accountName: accounts.displayName,
   firstSeen: alerts.firstSeen,
   lastSeen: alerts.lastSeen,
-  detectedAt: alerts.detectedAt,
   hitCount: alerts.hitCount,
   evidenceCount: alerts.evidenceCount,
+};
+
+const viewColumns = {
+  ...alertColumns,
+  accountId: alerts.accountId,
+  accountName: accounts.displayName,
+  detectedAt: alerts.detectedAt,
   details: alerts.details,
   assigneeId: alerts.assigneeId,
   assigneeName: staffUsers.name,
@@ -68,7 +75,7 @@ const viewColumns = {
   version: alerts.version,
 };
 
-const selectViews = (db: Db) =>
+const selectViews = (db: DbOrTx) =>
   db
     .select(viewColumns)
     .from(alerts)
@@ -128,19 +135,18 @@ export function parseQueueFilters(params: Record<string, string | undefined>): Q
 
 /** The triage queue: most severe first, then the longest waiting. */
 export async function alertQueue(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   filters: QueueFilters,
 ): Promise<{ alerts: AlertView[]; total: number; limit: number }> {
-  requirePermission(actor, 'alerts.view');
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   const where: SQL[] = [];
   if (filters.status === 'active') where.push(inArray(alerts.status, [...activeAlertStatuses]));
   else if (filters.status !== 'all') where.push(eq(alerts.status, filters.status));
   if (filters.rule) where.push(eq(alerts.rule, filters.rule));
   if (filters.severity) where.push(eq(alerts.severity, filters.severity));
-  if (filters.assignee === 'unassigned') where.push(sql`${alerts.assigneeId} is null`);
-  else if (filters.assignee === 'me') where.push(actor.id ? eq(alerts.assigneeId, actor.id) : sql`false`);
-  else if (filters.assignee) where.push(eq(alerts.assigneeId, filters.assignee));
+  const assigned = assigneeCondition(alerts.assigneeId, filters.assignee, ctx.actor);
+  if (assigned) where.push(assigned);
   if (filters.since) where.push(gte(alerts.lastSeen, timestamptz(new Date(filters.since))));
   if (filters.until) where.push(lte(alerts.firstSeen, timestamptz(new Date(filters.until))));
   const condition = where.length > 0 ? and(...where) : undefined;
@@ -158,8 +164,9 @@ export async function alertQueue(
 }
 
 /** Staff an alert can be assigned to (the filter and the assign menu). */
-export async function assignableStaff(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
-  requirePermission(actor, 'alerts.view');
+export async function assignableStaff(ctx: ServiceContext): Promise<{ id: string; name: string }[]> {
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   return db
     .select({ id: staffUsers.id, name: staffUsers.name })
     .from(staffUsers)
@@ -188,11 +195,11 @@ export interface AlertTrailEntry {
 export const evidenceShown = 500;
 
 export async function alertDetail(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   alertId: string,
 ): Promise<{ alert: AlertView; evidence: EvidenceView[]; trail: AlertTrailEntry[] }> {
-  requirePermission(actor, 'alerts.view');
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   if (!z.uuid().safeParse(alertId).success) throw notFound('No such alert.');
   const [row] = await selectViews(db).where(eq(alerts.id, alertId));
   if (!row) throw notFound('No such alert.');
@@ -226,120 +233,12 @@ export async function alertDetail(
 }
 
 /** The alerts of one account (its page lists them), newest first. */
-export async function accountAlerts(db: Db, actor: Actor, accountId: string): Promise<AlertView[]> {
-  requirePermission(actor, 'alerts.view');
+export async function accountAlerts(ctx: ServiceContext, accountId: string): Promise<AlertView[]> {
+  authorize(ctx, 'alerts.view');
+  const { db } = ctx;
   const rows = await selectViews(db)
     .where(eq(alerts.accountId, accountId))
     .orderBy(desc(alerts.firstSeen), desc(alerts.id))
     .limit(50);
   return rows.map(toView);
-}
-
-/* ---------- The machine API (GET /api/v1/alerts) ---------- */
-
-const ApiCursor = z.tuple([CursorTime, z.uuid()]);
-const encodeApiCursor = (a: { firstSeen: Date; id: string }) =>
-  Buffer.from(`${a.firstSeen.toISOString()}|${a.id}`).toString('base64url');
-
-export const AlertsApiQuery = z.object({
-  accountId: z.string().min(1).max(128).optional(),
-  rule: z.enum(alertRules).optional(),
-  status: z.enum(alertStatuses).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  cursor: z
-    .string()
-    .max(200)
-    .transform((raw, ctx) => {
-      const parsed = ApiCursor.safeParse(Buffer.from(raw, 'base64url').toString('utf8').split('|'));
-      if (!parsed.success) {
-        ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
-        return z.NEVER;
-      }
-      return { firstSeen: parsed.data[0], id: parsed.data[1] };
-    })
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-export interface ApiAlert {
-  id: string;
-  rule: AlertRule;
-  severity: AlertSeverity;
-  status: AlertStatus;
-  subject: { type: 'account' | 'ip'; id: string };
-  firstSeen: string;
-  lastSeen: string;
-  hitCount: number;
-  evidence: string[];
-  evidenceCount: number;
-}
-
-export const apiEvidenceLimit = 100;
-
-/** Newest `firstSeen` first (id breaks ties), keyset-paged; ids are the platform's, as sent in events. */
-export async function alertsForApi(
-  db: Db,
-  actor: Actor,
-  params: URLSearchParams,
-): Promise<{ alerts: ApiAlert[]; nextCursor: string | null }> {
-  requirePermission(actor, 'alerts.view');
-  const q = parseInput(AlertsApiQuery, Object.fromEntries([...params].filter(([k]) => k in AlertsApiQuery.shape)));
-  const where: SQL[] = [];
-  if (q.accountId) where.push(and(eq(alerts.subjectType, 'account'), eq(alerts.subjectId, q.accountId))!);
-  if (q.rule) where.push(eq(alerts.rule, q.rule));
-  if (q.status) where.push(eq(alerts.status, q.status));
-  if (q.since) where.push(gte(alerts.lastSeen, timestamptz(new Date(q.since))));
-  if (q.cursor) {
-    const at = timestamptz(new Date(q.cursor.firstSeen));
-    where.push(
-      or(
-        sql`${alerts.firstSeen} < ${at}`,
-        and(sql`${alerts.firstSeen} = ${at}`, sql`${alerts.id} < ${q.cursor.id}::uuid`),
-      )!,
-    );
-  }
-  const rows = await db
-    .select({
-      id: alerts.id,
-      rule: alerts.rule,
-      severity: alerts.severity,
-      status: alerts.status,
-      subjectType: alerts.subjectType,
-      subjectId: alerts.subjectId,
-      firstSeen: alerts.firstSeen,
-      lastSeen: alerts.lastSeen,
-      hitCount: alerts.hitCount,
-      evidenceCount: alerts.evidenceCount,
-    })
-    .from(alerts)
-    .where(where.length > 0 ? and(...where) : undefined)
-    .orderBy(desc(alerts.firstSeen), desc(alerts.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const evidence = new Map<string, string[]>();
-  if (page.length > 0) {
-    const ev = await queryRows<{ alert_id: string; event_id: string }>(
-      db,
-      sql`select alert_id, event_id from (
-            select alert_id, event_id, row_number() over (partition by alert_id order by occurred_at, event_id) as n
-            from alert_evidence where alert_id in (select jsonb_array_elements_text(${jsonb(page.map((r) => r.id))})::uuid)
-          ) e where n <= ${apiEvidenceLimit} order by alert_id, n`,
-    );
-    for (const r of ev) evidence.set(r.alert_id, [...(evidence.get(r.alert_id) ?? []), r.event_id]);
-  }
-  return {
-    alerts: page.map((r) => ({
-      id: r.id,
-      rule: r.rule,
-      severity: r.severity,
-      status: r.status,
-      subject: { type: r.subjectType, id: r.subjectId },
-      firstSeen: r.firstSeen.toISOString(),
-      lastSeen: r.lastSeen.toISOString(),
-      hitCount: r.hitCount,
-      evidence: evidence.get(r.id) ?? [],
-      evidenceCount: r.evidenceCount,
-    })),
-    nextCursor: rows.length > q.limit ? encodeApiCursor(page.at(-1)!) : null,
-  };
 }

@@ -1,15 +1,12 @@
-import type { Db } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { parseInput } from '@/lib/validation';
 import { AlertRef, moveAlert, type AlertChangeResult } from './alert-workflow';
 
 /** open → acknowledged: someone is on it. */
 export async function acknowledgeAlert(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { alertId: string; version: number | string },
 ): Promise<AlertChangeResult> {
-  requirePermission(actor, 'alerts.manage');
-  return moveAlert(db, actor, parseInput(AlertRef, input), 'acknowledged', null);
+  authorize(ctx, 'alerts.manage');
+  return moveAlert(ctx, parseInput(AlertRef, input), 'acknowledged', null);
 }

@@ -5,16 +5,17 @@ import { accounts, auditLog, fraudReports, outbox, reportMessages } from '@/db/s
 import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
-import { accountReports, reportCampaigns, reportQueue } from '@/lib/data/reports';
-import { ServiceError } from '@/lib/errors';
 import { serviceContext } from '@/lib/context';
-import { publicReportStatus } from '@/lib/reports/public-status';
+import { ServiceError } from '@/lib/errors';
 import { secureAccountPlaybook } from '@/lib/reports/secure-account-playbook';
 import { addReportMessage } from './add-report-message';
 import { assignReport } from './assign-report';
 import { bulkReports } from './bulk-reports';
 import { fileReport } from './file-report';
 import { moveReport } from './move-report';
+import { publicReportStatus } from './public-status';
+import { reportCampaigns } from './report-campaigns';
+import { accountReports, reportQueue } from './report-reads';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;
@@ -36,6 +37,8 @@ async function file(extra: Record<string, unknown> = {}) {
   const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, reference));
   return { ...report!, email };
 }
+/** The service context of `actor` on the test database. */
+const as = (actor: StaffActor) => serviceContext(db(), actor);
 const code = (p: Promise<unknown>) =>
   p.then(
     () => 'ok',
@@ -45,23 +48,23 @@ const code = (p: Promise<unknown>) =>
 describe('report workflow', () => {
   it('new → triaged → investigating ⇄ awaiting customer → resolved with a resolution; each step audited; the customer sees the public status', async () => {
     const r = await file();
-    expect(await code(moveReport(db(), agent, { reportId: r.id, version: 1, to: 'investigating' }))).toBe('conflict'); // no skipped steps
-    await moveReport(db(), agent, { reportId: r.id, version: 1, to: 'triaged' });
-    await moveReport(db(), agent, { reportId: r.id, version: 2, to: 'investigating' });
-    await moveReport(db(), agent, { reportId: r.id, version: 3, to: 'awaiting_customer' });
+    expect(await code(moveReport(as(agent), { reportId: r.id, version: 1, to: 'investigating' }))).toBe('conflict'); // no skipped steps
+    await moveReport(as(agent), { reportId: r.id, version: 1, to: 'triaged' });
+    await moveReport(as(agent), { reportId: r.id, version: 2, to: 'investigating' });
+    await moveReport(as(agent), { reportId: r.id, version: 3, to: 'awaiting_customer' });
     expect((await publicReportStatus(db(), { reference: r.reference, contact: r.email }, '192.0.2.55')).status).toBe(
       'waiting_for_you',
     );
-    await moveReport(db(), agent, { reportId: r.id, version: 4, to: 'investigating' });
-    const noResolution = (await moveReport(db(), agent, { reportId: r.id, version: 5, to: 'resolved' }).catch(
+    await moveReport(as(agent), { reportId: r.id, version: 4, to: 'investigating' });
+    const noResolution = (await moveReport(as(agent), { reportId: r.id, version: 5, to: 'resolved' }).catch(
       (e: unknown) => e,
     )) as ServiceError;
     expect(noResolution.code).toBe('invalid');
     expect(noResolution.fieldErrors).toHaveProperty('resolution');
     expect(
-      await moveReport(db(), agent, { reportId: r.id, version: 5, to: 'resolved', resolution: 'account_secured' }),
+      await moveReport(as(agent), { reportId: r.id, version: 5, to: 'resolved', resolution: 'account_secured' }),
     ).toMatchObject({ changed: true, report: { status: 'resolved', resolution: 'account_secured' } });
-    expect(await code(moveReport(db(), agent, { reportId: r.id, version: 6, to: 'investigating' }))).toBe('conflict'); // final
+    expect(await code(moveReport(as(agent), { reportId: r.id, version: 6, to: 'investigating' }))).toBe('conflict'); // final
     const trail = await db()
       .select()
       .from(auditLog)
@@ -79,19 +82,19 @@ describe('report workflow', () => {
   it('a report goes to another agent or admin, never to an analyst, and can be unassigned; analysts cannot assign', async () => {
     const r = await file();
     const admin = (await makeStaff(db(), 'admin')).actor;
-    expect(await assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: admin.id })).toMatchObject({
+    expect(await assignReport(as(agent), { reportId: r.id, version: 1, assigneeId: admin.id })).toMatchObject({
       changed: true,
       report: { assigneeId: admin.id },
     });
-    const toAnalyst = (await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: analyst.id }).catch(
+    const toAnalyst = (await assignReport(as(agent), { reportId: r.id, version: 2, assigneeId: analyst.id }).catch(
       (e: unknown) => e,
     )) as ServiceError;
     expect(toAnalyst.code).toBe('invalid');
     expect(toAnalyst.fieldErrors).toEqual({ assigneeId: ['is not an active agent or admin'] });
-    expect(await code(assignReport(db(), analyst, { reportId: r.id, version: 2, assigneeId: agent.id }))).toBe(
+    expect(await code(assignReport(as(analyst), { reportId: r.id, version: 2, assigneeId: agent.id }))).toBe(
       'forbidden',
     );
-    expect(await assignReport(db(), agent, { reportId: r.id, version: 2, assigneeId: null })).toMatchObject({
+    expect(await assignReport(as(agent), { reportId: r.id, version: 2, assigneeId: null })).toMatchObject({
       changed: true,
       message: 'Unassigned.',
       report: { assigneeId: null },
@@ -101,8 +104,8 @@ describe('report workflow', () => {
   it('concurrent edits on the same version: one wins, the other gets a conflict with the fresh state', async () => {
     const r = await file();
     const results = await Promise.allSettled([
-      moveReport(db(), agent, { reportId: r.id, version: 1, to: 'triaged' }),
-      assignReport(db(), agent, { reportId: r.id, version: 1, assigneeId: agent.id }),
+      moveReport(as(agent), { reportId: r.id, version: 1, to: 'triaged' }),
+      assignReport(as(agent), { reportId: r.id, version: 1, assigneeId: agent.id }),
     ]);
     expect(results.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(
@@ -112,19 +115,19 @@ describe('report workflow', () => {
 
   it('analysts read reports but cannot triage them', async () => {
     const r = await file();
-    expect(await code(moveReport(db(), analyst, { reportId: r.id, version: 1, to: 'triaged' }))).toBe('forbidden');
-    expect((await reportQueue(db(), analyst, { status: 'open' })).reports.some((x) => x.id === r.id)).toBe(true);
+    expect(await code(moveReport(as(analyst), { reportId: r.id, version: 1, to: 'triaged' }))).toBe('forbidden');
+    expect((await reportQueue(as(analyst), { status: 'open' })).reports.some((x) => x.id === r.id)).toBe(true);
   });
 
   it('a public reply shows on the status page and is queued as a notice; an internal note is not shown', async () => {
     const r = await file();
-    await addReportMessage(db(), agent, {
+    await addReportMessage(as(agent), {
       reportId: r.id,
       version: 1,
       visibility: 'internal',
       body: 'looks like the bombing wave',
     });
-    await addReportMessage(db(), agent, {
+    await addReportMessage(as(agent), {
       reportId: r.id,
       version: 2,
       visibility: 'public',
@@ -144,14 +147,14 @@ describe('report workflow', () => {
     const [a, b] = [await file(), await file()];
     expect(
       (
-        await bulkReports(db(), agent, {
+        await bulkReports(as(agent), {
           operation: 'assign',
           assigneeId: agent.id,
           reports: [a, b].map((x) => ({ reportId: x.id, version: 1 })),
         })
       ).changed,
     ).toBe(2);
-    const closed = await bulkReports(db(), agent, {
+    const closed = await bulkReports(as(agent), {
       operation: 'close_duplicate',
       reports: [
         { reportId: a.id, version: 2 },
@@ -233,7 +236,7 @@ describe('campaigns', () => {
           link: `https://parcel-${tag}.example/track?id=${i}`,
         },
       });
-    const campaigns = await reportCampaigns(db(), analyst);
+    const campaigns = await reportCampaigns(as(analyst));
     const byDomain = campaigns.find((c) => c.kind === 'domain' && c.key === `parcel-${tag}.example`);
     expect(byDomain).toMatchObject({ reports: 3 });
     expect(byDomain!.byDay.reduce((n, d) => n + d.n, 0)).toBe(3);
@@ -252,11 +255,11 @@ describe('reports on the account page', () => {
       context,
     );
     await file(); // another customer's report
-    const listed = await accountReports(db(), analyst, account.id);
+    const listed = await accountReports(as(analyst), account.id);
     expect(listed.map((r) => [r.reference, r.category, r.status])).toEqual([
       [second.reference, 'unrequested_code', 'new'],
       [first.reference, 'phishing', 'new'],
     ]);
-    expect(await accountReports(db(), agent, randomUUID())).toEqual([]);
+    expect(await accountReports(as(agent), randomUUID())).toEqual([]);
   });
 });

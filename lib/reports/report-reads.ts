@@ -1,6 +1,5 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, type Db } from '@/db/client';
 import {
   accounts,
   auditLog,
@@ -12,11 +11,15 @@ import {
   reportStatuses,
   staffUsers,
 } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
-import { can, requirePermission } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { authorize, type ServiceContext } from '@/lib/context';
 import { maskEmail, maskPhone } from '@/lib/accounts/masking';
 import { notFound } from '@/lib/errors';
-import { publicStatusOf } from '@/lib/reports/public-status';
+import { assigneeCondition } from '@/lib/workflow/queue-filters';
+import { publicStatusOf } from './public-status';
+
+// What the console's filters need of the schema (app/ and components/ do not import db/).
+export { reportCategories, reportPriorities, reportStatuses } from '@/db/schema';
 
 const openReportStatuses = ['new', 'triaged', 'investigating', 'awaiting_customer'] as const;
 /** A report still waiting for staff (not resolved or rejected). */
@@ -68,19 +71,18 @@ const reportSummaryColumns = {
 
 /** The triage queue: most urgent first, then the earliest due. */
 export async function reportQueue(
-  db: Db,
-  actor: Actor,
+  ctx: ServiceContext,
   filters: ReportQueueFilters,
 ): Promise<{ reports: ReportQueueItem[]; total: number }> {
-  requirePermission(actor, 'reports.view');
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   const where: SQL[] = [];
   if (filters.status === 'open') where.push(reportIsOpen);
   else if (filters.status !== 'all') where.push(eq(fraudReports.status, filters.status));
   if (filters.category) where.push(eq(fraudReports.category, filters.category));
   if (filters.priority) where.push(eq(fraudReports.priority, filters.priority));
-  if (filters.assignee === 'unassigned') where.push(sql`${fraudReports.assigneeId} is null`);
-  else if (filters.assignee === 'me') where.push(actor.id ? eq(fraudReports.assigneeId, actor.id) : sql`false`);
-  else if (filters.assignee) where.push(eq(fraudReports.assigneeId, filters.assignee));
+  const assigned = assigneeCondition(fraudReports.assigneeId, filters.assignee, ctx.actor);
+  if (assigned) where.push(assigned);
   if (filters.breached) where.push(reportIsOverdue);
   const condition = where.length > 0 ? and(...where) : undefined;
   const [rows, [counted]] = await Promise.all([
@@ -128,8 +130,9 @@ export interface AccountReportItem {
 }
 
 /** The fraud reports linked to one account, newest first (the account page lists them beside its alerts). */
-export async function accountReports(db: Db, actor: Actor, accountId: string): Promise<AccountReportItem[]> {
-  requirePermission(actor, 'reports.view');
+export async function accountReports(ctx: ServiceContext, accountId: string): Promise<AccountReportItem[]> {
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   return db
     .select({ ...reportSummaryColumns, assigneeName: staffUsers.name })
     .from(fraudReports)
@@ -149,12 +152,13 @@ export interface ReportDetail {
   assignee: { id: string; name: string } | null;
 }
 
-export async function reportDetail(db: Db, actor: Actor, id: string): Promise<ReportDetail> {
-  requirePermission(actor, 'reports.view');
+export async function reportDetail(ctx: ServiceContext, id: string): Promise<ReportDetail> {
+  authorize(ctx, 'reports.view');
+  const { db } = ctx;
   if (!z.uuid().safeParse(id).success) throw notFound('No such report.');
   const [report] = await db.select().from(fraudReports).where(eq(fraudReports.id, id));
   if (!report) throw notFound('No such report.');
-  const showContacts = can(actor, 'accounts.viewContacts');
+  const showContacts = can(ctx.actor, 'accounts.viewContacts');
   const [account] = report.accountId
     ? await db
         .select({
@@ -219,82 +223,4 @@ export async function reportDetail(db: Db, actor: Actor, id: string): Promise<Re
     timeline,
     assignee: assignee[0] ?? null,
   };
-}
-
-export interface Campaign {
-  kind: 'sender' | 'caller' | 'domain';
-  key: string;
-  reports: number;
-  accounts: number;
-  firstAt: Date;
-  lastAt: Date;
-  byDay: { day: string; n: number }[];
-}
-
-/**
- * Reports grouped across accounts by the same sender number, caller number or link domain: one phishing
- * wave becomes one thing to look at. Groups of two or more reports, biggest first.
- */
-export async function reportCampaigns(db: Db, actor: Actor): Promise<Campaign[]> {
-  requirePermission(actor, 'reports.view');
-  const rows = await queryRows<{
-    kind: 'sender' | 'caller' | 'domain';
-    key: string;
-    reports: number;
-    accounts: number;
-    first_at: string;
-    last_at: string;
-    by_day: { day: string; n: number }[];
-  }>(
-    db,
-    sql`with keyed as (
-          select 'sender' as kind, sender_number as key, account_id, created_at from fraud_reports where sender_number is not null
-          union all select 'caller', caller_number, account_id, created_at from fraud_reports where caller_number is not null
-          union all select 'domain', link_domain, account_id, created_at from fraud_reports where link_domain is not null
-        ), days as (
-          select kind, key, to_char(date_trunc('day', created_at at time zone 'UTC'), 'YYYY-MM-DD') as day, count(*)::int as n from keyed group by 1, 2, 3
-        )
-        select k.kind, k.key, count(*)::int as reports, count(distinct k.account_id)::int as accounts, min(k.created_at)::text as first_at, max(k.created_at)::text as last_at,
-               (select jsonb_agg(jsonb_build_object('day', d.day, 'n', d.n) order by d.day) from days d where d.kind = k.kind and d.key = k.key) as by_day
-        from keyed k group by k.kind, k.key having count(*) >= 2 order by count(*) desc, max(k.created_at) desc limit 100`,
-  );
-  return rows.map((r) => ({
-    kind: r.kind,
-    key: r.key,
-    reports: r.reports,
-    accounts: r.accounts,
-    firstAt: new Date(r.first_at),
-    lastAt: new Date(r.last_at),
-    byDay: r.by_day,
-  }));
-}
-
-/** The reports of one campaign (its page). */
-export async function campaignReports(db: Db, actor: Actor, kind: string, key: string) {
-  requirePermission(actor, 'reports.view');
-  const column =
-    kind === 'sender'
-      ? fraudReports.senderNumber
-      : kind === 'caller'
-        ? fraudReports.callerNumber
-        : kind === 'domain'
-          ? fraudReports.linkDomain
-          : null;
-  if (!column) throw notFound('No such campaign.');
-  return db
-    .select({
-      id: fraudReports.id,
-      reference: fraudReports.reference,
-      status: fraudReports.status,
-      priority: fraudReports.priority,
-      createdAt: fraudReports.createdAt,
-      accountId: fraudReports.accountId,
-      accountName: accounts.displayName,
-      accountExternalId: accounts.externalId,
-    })
-    .from(fraudReports)
-    .leftJoin(accounts, eq(accounts.id, fraudReports.accountId))
-    .where(and(isNotNull(column), eq(column, key)))
-    .orderBy(desc(fraudReports.createdAt))
-    .limit(500);
 }

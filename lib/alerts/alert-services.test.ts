@@ -4,9 +4,10 @@ import { alerts, auditLog } from '@/db/schema';
 import { makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
-import { alertDetail, alertQueue, accountAlerts } from '@/lib/data/alerts';
+import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { acknowledgeAlert } from './acknowledge-alert';
+import { accountAlerts, alertDetail, alertQueue } from './alert-reads';
 import { assignAlert } from './assign-alert';
 import { bulkChangeAlerts } from './bulk-change-alerts';
 import { dismissAlert } from './dismiss-alert';
@@ -45,6 +46,8 @@ async function makeAlert(overrides: Partial<typeof alerts.$inferInsert> = {}) {
     .returning();
   return row!;
 }
+/** The service context of `actor` on the test database. */
+const as = (actor: StaffActor) => serviceContext(db(), actor);
 const code = async (p: Promise<unknown>) =>
   p.then(
     () => 'ok',
@@ -59,12 +62,12 @@ const audits = (alertId: string) =>
 describe('the alert workflow', () => {
   it('open → acknowledged → resolved, each step audited with its reason', async () => {
     const a = await makeAlert();
-    expect(await acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 })).toMatchObject({
+    expect(await acknowledgeAlert(as(agent), { alertId: a.id, version: 1 })).toMatchObject({
       changed: true,
       alert: { status: 'acknowledged', version: 2 },
     });
     expect(
-      await resolveAlert(db(), agent, {
+      await resolveAlert(as(agent), {
         alertId: a.id,
         version: 2,
         reason: 'Customer confirmed; password reset forced',
@@ -81,12 +84,10 @@ describe('the alert workflow', () => {
 
   it('no resolving or dismissing without a reason (invalid, naming the field; nothing changes)', async () => {
     const a = await makeAlert();
-    const error = await resolveAlert(db(), agent, { alertId: a.id, version: 1, reason: '   ' }).catch(
-      (e: unknown) => e,
-    );
+    const error = await resolveAlert(as(agent), { alertId: a.id, version: 1, reason: '   ' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).fieldErrors).toHaveProperty('reason');
-    expect(await code(dismissAlert(db(), agent, { alertId: a.id, version: 1 }))).toBe('invalid');
+    expect(await code(dismissAlert(as(agent), { alertId: a.id, version: 1 }))).toBe('invalid');
     expect((await db().select().from(alerts).where(eq(alerts.id, a.id)))[0]).toMatchObject({
       status: 'open',
       version: 1,
@@ -95,18 +96,18 @@ describe('the alert workflow', () => {
 
   it('resolved and dismissed are final: any move from them is a conflict carrying the current state', async () => {
     const a = await makeAlert({ status: 'dismissed', resolutionReason: 'false positive' });
-    const error = (await acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 }).catch(
+    const error = (await acknowledgeAlert(as(agent), { alertId: a.id, version: 1 }).catch(
       (e: unknown) => e,
     )) as ServiceError;
     expect(error.code).toBe('conflict');
     expect(error.current).toMatchObject({ id: a.id, status: 'dismissed' });
-    expect(await code(resolveAlert(db(), agent, { alertId: a.id, version: 1, reason: 'x' }))).toBe('conflict');
-    expect(await code(assignAlert(db(), agent, { alertId: a.id, version: 1, assigneeId: agent.id }))).toBe('conflict');
+    expect(await code(resolveAlert(as(agent), { alertId: a.id, version: 1, reason: 'x' }))).toBe('conflict');
+    expect(await code(assignAlert(as(agent), { alertId: a.id, version: 1, assigneeId: agent.id }))).toBe('conflict');
   });
 
   it('a change already in place changes nothing and says so (no version needed, no audit row)', async () => {
     const a = await makeAlert({ status: 'acknowledged', version: 4 });
-    const result = await acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 });
+    const result = await acknowledgeAlert(as(agent), { alertId: a.id, version: 1 });
     expect(result.changed).toBe(false);
     expect(result.message).toContain('already acknowledged');
     expect(await audits(a.id)).toEqual([]);
@@ -115,8 +116,8 @@ describe('the alert workflow', () => {
   it('two agents on the same version: one wins, the other gets a conflict and the fresh state', async () => {
     const a = await makeAlert();
     const results = await Promise.allSettled([
-      acknowledgeAlert(db(), agent, { alertId: a.id, version: 1 }),
-      assignAlert(db(), otherAgent, { alertId: a.id, version: 1, assigneeId: otherAgent.id }),
+      acknowledgeAlert(as(agent), { alertId: a.id, version: 1 }),
+      assignAlert(as(otherAgent), { alertId: a.id, version: 1, assigneeId: otherAgent.id }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -126,12 +127,12 @@ describe('the alert workflow', () => {
 
   it('assigns to an active agent or admin only, and unassigns', async () => {
     const a = await makeAlert();
-    expect(await assignAlert(db(), agent, { alertId: a.id, version: 1, assigneeId: agent.id })).toMatchObject({
+    expect(await assignAlert(as(agent), { alertId: a.id, version: 1, assigneeId: agent.id })).toMatchObject({
       changed: true,
       alert: { assigneeId: agent.id },
     });
-    expect(await code(assignAlert(db(), agent, { alertId: a.id, version: 2, assigneeId: analyst.id }))).toBe('invalid');
-    expect(await assignAlert(db(), admin, { alertId: a.id, version: 2, assigneeId: null })).toMatchObject({
+    expect(await code(assignAlert(as(agent), { alertId: a.id, version: 2, assigneeId: analyst.id }))).toBe('invalid');
+    expect(await assignAlert(as(admin), { alertId: a.id, version: 2, assigneeId: null })).toMatchObject({
       changed: true,
       message: 'Unassigned.',
     });
@@ -139,20 +140,20 @@ describe('the alert workflow', () => {
 
   it('agents and admins act; analysts read but cannot act', async () => {
     const a = await makeAlert();
-    expect(await code(acknowledgeAlert(db(), analyst, { alertId: a.id, version: 1 }))).toBe('forbidden');
+    expect(await code(acknowledgeAlert(as(analyst), { alertId: a.id, version: 1 }))).toBe('forbidden');
     expect(
-      await code(bulkChangeAlerts(db(), analyst, { to: 'acknowledged', alerts: [{ alertId: a.id, version: 1 }] })),
+      await code(bulkChangeAlerts(as(analyst), { to: 'acknowledged', alerts: [{ alertId: a.id, version: 1 }] })),
     ).toBe('forbidden');
-    expect((await alertDetail(db(), analyst, a.id)).alert.status).toBe('open');
-    expect(await code(acknowledgeAlert(db(), admin, { alertId: a.id, version: 1 }))).toBe('ok');
+    expect((await alertDetail(as(analyst), a.id)).alert.status).toBe('open');
+    expect(await code(acknowledgeAlert(as(admin), { alertId: a.id, version: 1 }))).toBe('ok');
   });
 
   it('bulk dismiss: one reason, each alert checked on its own, the summary names what was skipped', async () => {
     const [a, b, c] = await Promise.all([makeAlert(), makeAlert({ status: 'dismissed' }), makeAlert({ version: 5 })]);
-    expect(
-      await code(bulkChangeAlerts(db(), agent, { to: 'dismissed', alerts: [{ alertId: a.id, version: 1 }] })),
-    ).toBe('invalid');
-    const r = await bulkChangeAlerts(db(), agent, {
+    expect(await code(bulkChangeAlerts(as(agent), { to: 'dismissed', alerts: [{ alertId: a.id, version: 1 }] }))).toBe(
+      'invalid',
+    );
+    const r = await bulkChangeAlerts(as(agent), {
       to: 'dismissed',
       reason: 'test traffic from QA',
       alerts: [a, b, c].map((x) => ({ alertId: x.id, version: 1 })),
@@ -167,16 +168,16 @@ describe('the queue', () => {
     const tag = uniqueSuffix();
     const medium = await makeAlert({ severity: 'medium', rule: 'password_bruteforce', subjectId: `m_${tag}` });
     const critical = await makeAlert({ severity: 'critical', rule: 'contact_change_then_risk', subjectId: `c_${tag}` });
-    const queue = (await alertQueue(db(), analyst, { status: 'active' })).alerts.map((a) => a.id);
+    const queue = (await alertQueue(as(analyst), { status: 'active' })).alerts.map((a) => a.id);
     expect(queue.indexOf(critical.id)).toBeLessThan(queue.indexOf(medium.id));
-    const onlyBrute = await alertQueue(db(), analyst, { status: 'active', rule: 'password_bruteforce' });
+    const onlyBrute = await alertQueue(as(analyst), { status: 'active', rule: 'password_bruteforce' });
     expect(onlyBrute.alerts.every((a) => a.rule === 'password_bruteforce')).toBe(true);
-    await assignAlert(db(), agent, { alertId: medium.id, version: 1, assigneeId: agent.id });
-    expect((await alertQueue(db(), agent, { status: 'active', assignee: 'me' })).alerts.map((a) => a.id)).toContain(
+    await assignAlert(as(agent), { alertId: medium.id, version: 1, assigneeId: agent.id });
+    expect((await alertQueue(as(agent), { status: 'active', assignee: 'me' })).alerts.map((a) => a.id)).toContain(
       medium.id,
     );
     expect(
-      (await alertQueue(db(), agent, { status: 'active', assignee: 'unassigned' })).alerts.map((a) => a.id),
+      (await alertQueue(as(agent), { status: 'active', assignee: 'unassigned' })).alerts.map((a) => a.id),
     ).not.toContain(medium.id);
   });
 
@@ -184,6 +185,6 @@ describe('the queue', () => {
     const accountId = '00000000-0000-4000-8000-00000000a1e7';
     const mine = await makeAlert({ accountId });
     await makeAlert();
-    expect((await accountAlerts(db(), analyst, accountId)).map((a) => a.id)).toEqual([mine.id]);
+    expect((await accountAlerts(as(analyst), accountId)).map((a) => a.id)).toEqual([mine.id]);
   });
 });
