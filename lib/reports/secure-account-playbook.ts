@@ -6,7 +6,8 @@ import { lockAccount } from '@/lib/accounts/lock-account';
 import { revokeSessions } from '@/lib/accounts/revoke-sessions';
 import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { conflict } from '@/lib/errors';
-import { changeReport, ReportRef, type ReportChangeResult } from '@/lib/services/reports/report-workflow';
+import { ReportRef, reportCase, reportState, type ReportChangeResult } from './report-workflow';
+import { commitChange, lockForChange } from '@/lib/workflow/versioned';
 import { storableText } from '@/lib/text';
 import { parseInput } from '@/lib/validation';
 
@@ -30,58 +31,44 @@ export async function secureAccountPlaybook(
   authorize(ctx, 'reports.triage');
   authorize(ctx, 'accounts.act');
   const data = parseInput(PlaybookInput, input);
-  const { actor } = ctx;
   return withTransaction(ctx, async (tx) => {
+    const report = await lockForChange(tx, reportCase, data.reportId);
+    if (!report.accountId) throw conflict('Link the report to an account first.', reportState(report));
+    if (report.status === 'resolved' || report.status === 'rejected') {
+      throw conflict(`This report is ${report.status}.`, reportState(report));
+    }
+    const updated = await commitChange(tx, reportCase, report, {
+      version: data.version,
+      set: {},
+      action: 'report.playbook_secure_account',
+      reason: data.note,
+    });
     const actions: AccountActionResult[] = [];
-    let summary = '';
-    const result = await changeReport(
-      ctx.db,
-      actor,
-      data,
-      {
-        action: 'report.playbook_secure_account',
-        refuse: (r) =>
-          !r.accountId
-            ? 'Link the report to an account first.'
-            : r.status === 'resolved' || r.status === 'rejected'
-              ? `This report is ${r.status}.`
-              : null,
-        set: {},
-        reason: data.note,
-        after: async (t, r) => {
-          let version = data.accountVersion;
-          const steps = [
-            ['reset', forcePasswordReset],
-            ['revoke', revokeSessions],
-            ...(data.lock ? ([['lock', lockAccount]] as const) : []),
-          ] as const;
-          for (const [suffix, verb] of steps) {
-            const done = await verb(
-              { ...tx, db: t },
-              {
-                accountId: r.accountId!,
-                version,
-                idempotencyKey: `${data.idempotencyKey}:${suffix}`,
-                reasonCode: 'fraud_report',
-                note: `Report ${r.reference}: ${data.note}`,
-              },
-            );
-            if (done.replayed) throw conflict('This playbook already ran for this submission.', { report: r.id });
-            actions.push(done);
-            version = done.state.version;
-          }
-          summary = `Secure-account playbook: ${actions.map((a) => a.message.replace(/\.$/, '')).join('; ')}.`;
-          await t.insert(reportMessages).values({
-            reportId: r.id,
-            visibility: 'internal',
-            authorId: actor.id,
-            body: `${summary} Note: ${data.note}`,
-          });
-        },
-        done: 'Account secured.',
-      },
-      tx.db,
-    );
-    return { ...result, message: summary || result.message, actions };
+    let version = data.accountVersion;
+    const steps = [
+      ['reset', forcePasswordReset],
+      ['revoke', revokeSessions],
+      ...(data.lock ? ([['lock', lockAccount]] as const) : []),
+    ] as const;
+    for (const [suffix, verb] of steps) {
+      const done = await verb(tx, {
+        accountId: report.accountId,
+        version,
+        idempotencyKey: `${data.idempotencyKey}:${suffix}`,
+        reasonCode: 'fraud_report',
+        note: `Report ${report.reference}: ${data.note}`,
+      });
+      if (done.replayed) throw conflict('This playbook already ran for this submission.', { report: report.id });
+      actions.push(done);
+      version = done.state.version;
+    }
+    const summary = `Secure-account playbook: ${actions.map((a) => a.message.replace(/\.$/, '')).join('; ')}.`;
+    await tx.db.insert(reportMessages).values({
+      reportId: report.id,
+      visibility: 'internal',
+      authorId: tx.actor.id,
+      body: `${summary} Note: ${data.note}`,
+    });
+    return { changed: true, message: summary, report: reportState(updated), actions };
   });
 }
