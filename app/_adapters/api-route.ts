@@ -133,8 +133,8 @@ async function caller(
     if (authorization !== null) throw forbidden(spec.keyRefusal ?? 'API keys cannot call this route.');
     return { actor: await staffCaller(request), withKey: false };
   }
-  if (authorization !== null || spec.auth === 'key') {
-    if (spec.auth === 'public' && !spec.scope) throw unauthorized('This route takes no API key.');
+  // A public route without a scope takes no key: an Authorization header there is ignored, not checked.
+  if ((authorization !== null && !(spec.auth === 'public' && !spec.scope)) || spec.auth === 'key') {
     const client = await authenticateApiKey(db, authorization, spec.scope!);
     const actor: Actor = {
       kind: 'api',

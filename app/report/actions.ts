@@ -1,6 +1,5 @@
 'use server';
 
-import { getDb } from '@/lib/database';
 import { publicReportStatus } from '@/lib/reports/public-status';
 import { fileReport } from '@/lib/reports/file-report';
 import { categoryChoices } from '@/components/customer-report/report-categories';
@@ -90,12 +89,8 @@ export async function fileReportAction(_prev: FileReportResult | null, form: For
         `We have received several reports in a short time. Please try again in ${minutesFromNow(minutes)}. If money is being taken from you right now, contact your bank.`,
       fieldMessage: reportFieldMessage,
     },
-    async ({ clientIp }) => {
-      const { reference } = await fileReport(await getDb(), reportInputFrom(form, values), {
-        source: 'web',
-        clientIp,
-        trustedApp: false,
-      });
+    async (ctx) => {
+      const { reference } = await fileReport(ctx, reportInputFrom(form, values), 'web');
       return { reference };
     },
   );
@@ -121,11 +116,10 @@ export async function reportStatusAction(
             ? 'Enter the email address or phone number you gave when you reported.'
             : asSentence(message)),
     },
-    async ({ clientIp }) =>
-      publicReportStatus(
-        await getDb(),
-        { reference: canonicalReference(values.reference ?? ''), contact: values.contact ?? '' },
-        clientIp,
-      ),
+    (ctx) =>
+      publicReportStatus(ctx, {
+        reference: canonicalReference(values.reference ?? ''),
+        contact: values.contact ?? '',
+      }),
   );
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { headers } from 'next/headers';
-import { ApiError } from '@/lib/http/api-error';
 import { clientIp } from '@/app/_adapters/client-ip';
+import { publicActor } from '@/lib/auth/actor';
+import { serviceContext, type ServiceContext } from '@/lib/context';
+import { getDb } from '@/lib/database';
 import { isServiceError, type FieldErrors } from '@/lib/errors';
 import { log } from '@/lib/log/logger';
 
@@ -12,11 +14,6 @@ import { log } from '@/lib/log/logger';
 export type PublicFormResult<T> =
   | { ok: true; data: T }
   | { ok: false; error: string; fieldErrors: Record<string, string>; values: Record<string, string> };
-
-export interface PublicRequest {
-  clientIp: string | null;
-  requestId: string;
-}
 
 interface Wording {
   /** What to say when the hourly limit is reached, given the minutes left. */
@@ -45,7 +42,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export async function runPublicAction<T>(
   values: Record<string, string>,
   wording: Wording,
-  work: (request: PublicRequest) => Promise<T>,
+  work: (ctx: ServiceContext) => Promise<T>,
 ): Promise<PublicFormResult<T>> {
   const h = await headers();
   const requestId = h.get('x-request-id') ?? randomUUID();
@@ -57,11 +54,11 @@ export async function runPublicAction<T>(
   });
   try {
     // clientIp reads X-Forwarded-For the way the API does (Next's server sets it from the connection).
-    const ip = clientIp(h);
-    return { ok: true, data: await work({ clientIp: ip, requestId }) };
+    const ctx = serviceContext(await getDb(), publicActor, { requestId, clientIp: clientIp(h) });
+    return { ok: true, data: await work(ctx) };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 429) {
-      const seconds = Number(error.headers['Retry-After'] ?? 3600);
+    if (isServiceError(error) && error.code === 'rate_limited') {
+      const seconds = error.retryAfterSeconds ?? 3600;
       return refuse(wording.tooMany(Math.max(1, Math.ceil(seconds / 60))));
     }
     if (isServiceError(error) && error.code === 'invalid') {
@@ -71,7 +68,7 @@ export async function runPublicAction<T>(
       );
     }
     if (isServiceError(error) && error.code === 'not_found') return refuse(wording.notFound ?? error.message);
-    if (isServiceError(error) || error instanceof ApiError) return refuse(error.message);
+    if (isServiceError(error)) return refuse(error.message);
     log.error('public form action failed', { requestId, error });
     return refuse(
       `Something went wrong on our side and nothing was sent. Please try again in a moment. If it keeps happening, quote this reference: ${requestId}.`,

@@ -2,7 +2,7 @@ import { Faker, en } from '@faker-js/faker';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { fraudReports, staffUsers, type reportResolutions } from '../schema';
-import type { StaffActor } from '@/lib/auth/actor';
+import { cliActor, type StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
 import { assignReport } from '@/lib/reports/assign-report';
 import { fileReport } from '@/lib/reports/file-report';
@@ -134,9 +134,9 @@ export async function seedDemoReports(db: Db, accounts: DemoAccount[], seed: num
   for (const r of reports) {
     const contact = r.byPhone ? { phone: r.account.phone } : { email: r.account.email };
     const { reference } = await fileReport(
-      db,
+      serviceContext(db, cliActor()),
       { category: r.category, ...contact, description: r.description, details: r.details },
-      { source: 'web', clientIp: null, trustedApp: true },
+      'web',
     );
     const createdAt = new Date(Date.now() - r.hoursAgo * hour).toISOString();
     // Filed earlier in the demo's story: move the filing time and its SLA due time back together.

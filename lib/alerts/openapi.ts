@@ -17,7 +17,7 @@ import {
 } from '@/lib/openapi/components';
 import { ApiAlertPage } from './api-alert';
 
-// The bodies PATCH /api/v1/alerts/{id} accepts (lib/alerts/alerts-http.ts checks the shape, the services in
+// The bodies PATCH /api/v1/alerts/{id} accepts (lib/alerts/patch-alert.ts checks the shape, the services in
 // lib/services/alerts/ each value).
 const version = z.number().int().min(1).describe('The version you read; a stale one is a 409');
 export const AlertStatusChange = z
@@ -44,7 +44,7 @@ export const AlertChangeResult = z.object({
   }),
 });
 
-/** GET /api/v1/alerts and PATCH /api/v1/alerts/{id} (lib/alerts/alerts-http.ts). */
+/** GET /api/v1/alerts and PATCH /api/v1/alerts/{id} (lib/alerts/patch-alert.ts). */
 export const alertsOpenApi: OpenApiFragment = {
   tag: { name: 'Alerts', description: 'Alerts raised by detection' },
   paths: {

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { alerts, fraudReports } from '@/db/schema';
-import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { serviceContext } from '@/lib/context';
 import { fileReport } from '@/lib/reports/file-report';
@@ -25,11 +25,11 @@ async function alert(values: Partial<typeof alerts.$inferInsert>) {
 }
 
 async function report(status: (typeof fraudReports.$inferSelect)['status'], overdue: boolean) {
-  const context = { source: 'api' as const, clientIp: null, trustedApp: true };
+  const filer = () => serviceContext(db(), systemActor);
   const { reference } = await fileReport(
-    db(),
+    filer(),
     { category: 'other', email: `o.${uniqueSuffix()}@example.com`, description: 'something odd happened' },
-    context,
+    'api',
   );
   await db()
     .update(fraudReports)

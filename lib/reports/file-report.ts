@@ -2,7 +2,9 @@ import { randomInt } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '@/db/client';
 import { accounts, activeAlertStatuses, alerts, fraudReports, reportEvidence } from '@/db/schema';
+import type { ServiceContext } from '@/lib/context';
 import { env } from '@/lib/env';
+import { ipBucket } from '@/lib/rate-limit/ip-bucket';
 import { reportPriority, slaHours } from '@/lib/reports/priority';
 import { consumePublicRate } from '@/lib/reports/public-rate';
 import { linkDomain, ReportInput, toE164 } from '@/lib/reports/report-input';
@@ -12,13 +14,6 @@ import { parseInput } from '@/lib/validation';
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const newReference = () =>
   `VR-${Array.from({ length: 6 }, () => alphabet[randomInt(alphabet.length)]).join('')}`;
-
-export interface FilingContext {
-  source: 'web' | 'api';
-  clientIp: string | null;
-  /** The platform's own apps (an API key with reports:write) skip the per-IP limit, not the per-contact one. */
-  trustedApp: boolean;
-}
 
 type Evidence = typeof reportEvidence.$inferInsert;
 
@@ -140,15 +135,19 @@ async function gatherEvidence(tx: Tx, reportId: string, accountId: string, otpId
  * SLA, store it. A bot that fills the honeypot gets an answer that looks the same, and nothing is stored.
  */
 export async function fileReport(
-  db: Db,
+  ctx: ServiceContext,
   rawInput: unknown,
-  context: FilingContext,
+  source: 'web' | 'api',
 ): Promise<{ reference: string; status: 'received' }> {
+  // Anyone may file (the customer's form, the public API); the platform's own apps (an API key with
+  // reports:write) and the operator skip the per-IP limit, not the per-contact one.
+  const trustedApp = ctx.actor.kind === 'api' || ctx.actor.kind === 'system';
+  const { db } = ctx;
   const input = parseInput(ReportInput, rawInput);
   if (input.website !== undefined && input.website !== '') return { reference: newReference(), status: 'received' };
   const limit = env().VIGIL_REPORT_LIMIT;
-  if (!context.trustedApp)
-    await consumePublicRate(db, `report:ip:${context.clientIp ?? 'unknown'}`, limit, 'reports from this address');
+  if (!trustedApp)
+    await consumePublicRate(db, `report:ip:${ipBucket(ctx.clientIp)}`, limit, 'reports from this address');
   for (const contact of [input.email?.toLowerCase(), input.phone].filter(Boolean))
     await consumePublicRate(db, `report:contact:${contact}`, limit, 'reports for this contact');
 
@@ -178,8 +177,8 @@ export async function fileReport(
         senderNumber: details.senderNumber ? (toE164(details.senderNumber) ?? details.senderNumber) : null,
         callerNumber: details.callerNumber ? (toE164(details.callerNumber) ?? details.callerNumber) : null,
         linkDomain: linkDomain(details.link),
-        source: context.source,
-        clientIp: context.clientIp,
+        source,
+        clientIp: ctx.clientIp,
       })
       .returning({ id: fraudReports.id, createdAt: fraudReports.createdAt });
     const found = accountId ? await gatherEvidence(tx, report!.id, accountId, input.otpId) : null;

@@ -32,7 +32,7 @@ export const ReportStatusAnswer = z.object({
   replies: z.array(z.object({ at: z.iso.datetime(), body: z.string() })),
 });
 
-// The bodies PATCH /api/v1/reports/{id} accepts (lib/reports/reports-http.ts checks the shape,
+// The bodies PATCH /api/v1/reports/{id} accepts (lib/reports/patch-report.ts checks the shape,
 // lib/services/reports/move-report.ts and assign-report.ts each value).
 const version = z.number().int().min(1).describe('The version you read; a stale one is a 409');
 export const ReportMove = z
@@ -60,7 +60,7 @@ export const ReportChangeResult = z.object({
   }),
 });
 
-/** POST /api/v1/reports, POST /api/v1/reports/status, PATCH /api/v1/reports/{id} (lib/reports/reports-http.ts). */
+/** POST /api/v1/reports, POST /api/v1/reports/status, PATCH /api/v1/reports/{id} (lib/reports/patch-report.ts). */
 export const reportsOpenApi: OpenApiFragment = {
   tag: { name: 'Reports', description: 'Fraud reports customers file, and their status' },
   paths: {

@@ -8,6 +8,8 @@ import { storableText } from '@/lib/text';
 import { parseInput } from '@/lib/validation';
 import { consumePublicRate } from './public-rate';
 import { toE164 } from './report-input';
+import type { ServiceContext } from '@/lib/context';
+import { ipBucket } from '@/lib/rate-limit/ip-bucket';
 
 export const publicStatuses = ['received', 'in_review', 'waiting_for_you', 'resolved', 'closed'] as const;
 export type PublicStatus = (typeof publicStatuses)[number];
@@ -32,14 +34,14 @@ const StatusQuery = z.object({
  * with. A wrong reference and a wrong contact give the same 404, so neither can be probed on its own.
  */
 export async function publicReportStatus(
-  db: Db,
+  ctx: ServiceContext,
   rawInput: unknown,
-  clientIp: string | null,
 ): Promise<{ reference: string; status: PublicStatus; replies: { at: string; body: string }[] }> {
+  const { db } = ctx;
   const input = parseInput(StatusQuery, rawInput);
   await consumePublicRate(
     db,
-    `status:ip:${clientIp ?? 'unknown'}`,
+    `status:ip:${ipBucket(ctx.clientIp)}`,
     env().VIGIL_STATUS_LOOKUP_LIMIT,
     'status lookups from this address',
   );

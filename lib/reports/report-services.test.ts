@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, fraudReports, outbox, reportMessages } from '@/db/schema';
-import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import type { StaffActor } from '@/lib/auth/actor';
+import { publicActor, type StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { secureAccountPlaybook } from '@/lib/reports/secure-account-playbook';
@@ -26,13 +26,13 @@ beforeAll(async () => {
   [agent, analyst] = [a.actor, b.actor];
 });
 
-const context = { source: 'api' as const, clientIp: null, trustedApp: true };
+const filer = () => serviceContext(db(), systemActor);
 async function file(extra: Record<string, unknown> = {}) {
   const email = `r.${uniqueSuffix()}@example.com`;
   const { reference } = await fileReport(
-    db(),
+    filer(),
     { category: 'unrequested_code', email, description: 'a code I did not ask for', ...extra },
-    context,
+    'api',
   );
   const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, reference));
   return { ...report!, email };
@@ -52,9 +52,14 @@ describe('report workflow', () => {
     await moveReport(as(agent), { reportId: r.id, version: 1, to: 'triaged' });
     await moveReport(as(agent), { reportId: r.id, version: 2, to: 'investigating' });
     await moveReport(as(agent), { reportId: r.id, version: 3, to: 'awaiting_customer' });
-    expect((await publicReportStatus(db(), { reference: r.reference, contact: r.email }, '192.0.2.55')).status).toBe(
-      'waiting_for_you',
-    );
+    expect(
+      (
+        await publicReportStatus(serviceContext(db(), publicActor, { clientIp: '192.0.2.55' }), {
+          reference: r.reference,
+          contact: r.email,
+        })
+      ).status,
+    ).toBe('waiting_for_you');
     await moveReport(as(agent), { reportId: r.id, version: 4, to: 'investigating' });
     const noResolution = (await moveReport(as(agent), { reportId: r.id, version: 5, to: 'resolved' }).catch(
       (e: unknown) => e,
@@ -133,7 +138,10 @@ describe('report workflow', () => {
       visibility: 'public',
       body: 'We have secured your account.',
     });
-    const status = await publicReportStatus(db(), { reference: r.reference, contact: r.email }, '192.0.2.56');
+    const status = await publicReportStatus(serviceContext(db(), publicActor, { clientIp: '192.0.2.56' }), {
+      reference: r.reference,
+      contact: r.email,
+    });
     expect(status.replies.map((x) => x.body)).toEqual(['We have secured your account.']);
     const notices = await db().select().from(outbox).where(eq(outbox.topic, 'report.reply'));
     const notice = notices.find((n) => n.payload.to === r.email)!;
@@ -175,9 +183,9 @@ describe('secure-account playbook', () => {
     const email = `victim.${uniqueSuffix()}@example.com`;
     const account = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email, firstEventAt: now });
     const { reference } = await fileReport(
-      db(),
+      filer(),
       { category: 'impersonation', email, description: 'a caller asked for my code and I gave it' },
-      context,
+      'api',
     );
     const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, reference));
     expect(report!.accountId).toBe(account.id);
@@ -248,11 +256,11 @@ describe('reports on the account page', () => {
   it('lists the reports linked to the account, newest first, and no one else’s', async () => {
     const email = `acct.${uniqueSuffix()}@example.com`;
     const account = await insertAccount(db(), { externalId: `cus_${uniqueSuffix()}`, email, firstEventAt: new Date() });
-    const first = await fileReport(db(), { category: 'phishing', email, description: 'a text with a link' }, context);
+    const first = await fileReport(filer(), { category: 'phishing', email, description: 'a text with a link' }, 'api');
     const second = await fileReport(
-      db(),
+      filer(),
       { category: 'unrequested_code', email, description: 'a code I did not ask for' },
-      context,
+      'api',
     );
     await file(); // another customer's report
     const listed = await accountReports(as(analyst), account.id);

@@ -1,16 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { alertEvidence, alerts } from '@/db/schema';
 import { uniqueSuffix } from '@/db/testing/fixtures';
 import { makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { handleAlertPatch, handleAlertsRequest } from './alerts-http';
+import { setDatabaseForTests } from '@/lib/database';
+import { PATCH } from './[id]/route';
+import { GET } from './route';
 
 const { db } = setupTestDatabase();
-const options = { db: () => Promise.resolve(db()) };
+beforeAll(() => setDatabaseForTests(db()));
 const get = (query: string, key?: string) =>
-  handleAlertsRequest(
+  GET(
     new Request(`http://localhost/api/v1/alerts${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }),
-    options,
+    { params: Promise.resolve({}) },
   );
 
 interface Body {
@@ -140,14 +142,13 @@ describe('PATCH /api/v1/alerts/{id}', () => {
   it('refuses API keys: they read alerts, they do not change them', async () => {
     const { key } = await makeApiKey(db(), ['alerts:read']);
     const a = await plant(`cus_${uniqueSuffix()}`, new Date());
-    const response = await handleAlertPatch(
+    const response = await PATCH(
       new Request(`http://localhost/api/v1/alerts/${a.id}`, {
         method: 'PATCH',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ status: 'acknowledged', version: 1 }),
       }),
-      a.id,
-      options,
+      { params: Promise.resolve({ id: a.id }) },
     );
     expect(response.status).toBe(403);
   });

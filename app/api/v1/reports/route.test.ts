@@ -1,15 +1,19 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fraudReports, reportEvidence, reportMessages } from '@/db/schema';
 import { uniqueSuffix } from '@/db/testing/fixtures';
 import { makeApiKey } from '@/db/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
-import { handleFileReport, handleReportPatch, handleReportStatus } from './reports-http';
+import { setDatabaseForTests } from '@/lib/database';
+import { PATCH } from './[id]/route';
+import { POST as fileReport } from './route';
+import { POST as reportStatus } from './status/route';
 
 const { db } = setupTestDatabase();
-const options = { db: () => Promise.resolve(db()) };
+const noParams = { params: Promise.resolve({}) };
+beforeAll(() => setDatabaseForTests(db()));
 let ipCounter = 0;
 const freshIp = () => `198.51.100.${(ipCounter += 1)}`;
 
@@ -19,7 +23,7 @@ function post(path: 'reports' | 'status', body: unknown, headers: Record<string,
     headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp(), ...headers },
     body: JSON.stringify(body),
   });
-  return path === 'reports' ? handleFileReport(request, options) : handleReportStatus(request, options);
+  return path === 'reports' ? fileReport(request, noParams) : reportStatus(request, noParams);
 }
 const reportOf = async (reference: string) =>
   (await db().select().from(fraudReports).where(eq(fraudReports.reference, reference)))[0]!;
@@ -230,14 +234,13 @@ describe('PATCH /api/v1/reports/{id}', () => {
     const { key } = await makeApiKey(db(), ['reports:write']);
     const [report] = await db().select().from(fraudReports).limit(1);
     const id = report?.id ?? '00000000-0000-4000-8000-000000000000';
-    const response = await handleReportPatch(
+    const response = await PATCH(
       new Request(`http://localhost/api/v1/reports/${id}`, {
         method: 'PATCH',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ status: 'triaged', version: 1 }),
       }),
-      id,
-      options,
+      { params: Promise.resolve({ id }) },
     );
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: 'forbidden' });
