@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
 import { alertRules } from '@/db/schema';
-import { systemActor } from '@/db/testing/fixtures';
+import { systemActor } from '@/lib/testing/fixtures';
 import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { createApiKey } from '@/lib/api-keys/create-api-key';

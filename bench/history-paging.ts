@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { migrateDatabase, openPglite, openPostgres, queryRows } from '@/db/client';
-import { systemActor } from '@/db/testing/fixtures';
+import { systemActor } from '@/lib/testing/fixtures';
 import { historyPageSize, listLoginHistory } from '@/lib/accounts/account-history';
 import { serviceContext } from '@/lib/context';
 import { storeEvents } from '@/lib/ingest/store-events';

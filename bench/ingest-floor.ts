@@ -15,7 +15,7 @@
  *   npm run bench:ingest-floor -- [--events 100000] [--concurrency 4] [--layers parse,events,ledger,store,pipeline,handler,api]
  */
 import { spawn } from 'node:child_process';
-import { systemActor } from '@/db/testing/fixtures';
+import { systemActor } from '@/lib/testing/fixtures';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { serviceContext } from '@/lib/context';
 import { benchEnvironment } from './bench-database';

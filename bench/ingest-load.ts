@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import { demoDataset } from '@/db/seed/generate-events';
+import { demoDataset } from '@/lib/demo/generate-events';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { percentile } from './bench-database';
 

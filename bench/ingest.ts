@@ -6,8 +6,8 @@
  *
  *   npm run bench:ingest -- [--events 500000] [--concurrency 4] [--big-store 10000000 | --big-store 0]
  */
-import { systemActor } from '@/db/testing/fixtures';
-import { bulkSeedEvents } from '@/db/seed/bulk-events';
+import { systemActor } from '@/lib/testing/fixtures';
+import { bulkSeedEvents } from '@/lib/demo/bulk-events';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { serviceContext } from '@/lib/context';
 import { benchEnvironment } from './bench-database';

@@ -10,8 +10,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows } from '@/db/client';
-import { bulkSeedEvents } from '@/db/seed/bulk-events';
-import { systemActor } from '@/db/testing/fixtures';
+import { bulkSeedEvents } from '@/lib/demo/bulk-events';
+import { systemActor } from '@/lib/testing/fixtures';
 import { serviceContext } from '@/lib/context';
 import { loginRollupSql } from '@/lib/metrics/login-metrics';
 import { otpRollupSql } from '@/lib/metrics/otp-metrics';

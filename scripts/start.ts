@@ -7,8 +7,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { migrateDatabase, DatabaseLockedError } from '@/db/client';
 import { openDatabase } from '@/lib/database';
-import { defaultSeedOptions } from '@/db/seed/generate-events';
-import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/db/seed/seed-demo';
+import { defaultSeedOptions } from '@/lib/demo/generate-events';
+import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/lib/demo/seed-demo';
 import { EnvError, parseEnv } from '@/lib/env';
 import { installationSecret } from '@/lib/setup/installation-secret';
 import { buildIsCurrent, recordBuild } from './build-fingerprint';

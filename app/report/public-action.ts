@@ -36,7 +36,7 @@ export function formValues(form: FormData): Record<string, string> {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * The public counterpart of runAction (there is no signed-in actor): maps the typed errors of lib/ to a
+ * The public counterpart of staffAction (app/_adapters/server-action.ts) (there is no signed-in actor): maps the typed errors of lib/ to a
  * form result once; anything unexpected is logged with a request id and shown generically.
  */
 export async function runPublicAction<T>(

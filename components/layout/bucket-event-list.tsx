@@ -3,7 +3,7 @@ import { AccountCell, DataTable } from '@/components/tables/data-table';
 import { PageLinks } from '@/components/tables/page-links';
 import { EmptyState } from '@/components/ui/empty-state';
 import { mono, td } from '@/components/ui/styles';
-import type { Page } from '@/lib/data/pagination';
+import type { Page } from '@/lib/paging/cursor';
 import type { SearchParams } from '@/lib/search-params';
 import { BucketHeader } from './bucket-header';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, outbox, settings, twoFactorOffRequests } from '@/db/schema';
-import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';

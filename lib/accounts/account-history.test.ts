@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/db/schema';
-import { loginEvent, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { loginEvent, makeStaff, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
@@ -14,7 +14,7 @@ import {
   parseFilters,
   type LoginHistoryItem,
 } from './account-history';
-import type { Page } from '@/lib/data/pagination';
+import type { Page } from '@/lib/paging/cursor';
 
 const { db } = setupTestDatabase();
 const as = (actor: Actor) => serviceContext(db(), actor);

@@ -2,8 +2,8 @@ import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { loginEvents, loginOutcomes, otpChannels, otpEvents, otpKinds, otpPurposes } from '@/db/schema';
 import { authorize, type ServiceContext } from '@/lib/context';
-import { keysetPage } from '@/lib/data/event-page';
-import type { Page, PageDirection } from '@/lib/data/pagination';
+import { keysetPage } from '@/lib/paging/keyset-page';
+import type { Page, PageDirection } from '@/lib/paging/cursor';
 
 /** The filters' values, for the pages that offer them. */
 export { loginOutcomes, otpChannels, otpKinds, otpPurposes };

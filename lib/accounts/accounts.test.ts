@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { fc, test } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/db/schema';
-import { loginEvent, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { loginEvent, makeStaff, uniqueSuffix } from '@/lib/testing/fixtures';
 import { queryRows } from '@/db/client';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';

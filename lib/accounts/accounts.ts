@@ -5,7 +5,7 @@ import { timestamptz } from '@/db/sql-helpers';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
 import { authorize, type ServiceContext } from '@/lib/context';
-import { CursorTime } from '@/lib/data/pagination';
+import { CursorTime } from '@/lib/paging/cursor';
 import { notFound } from '@/lib/errors';
 import { toStorableText } from '@/lib/text';
 import { maskEmail, maskPhone } from './masking';

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '@/db/schema';
-import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';

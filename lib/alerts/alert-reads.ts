@@ -21,7 +21,7 @@ import { rules } from '@/lib/detection/rules';
 import { notFound } from '@/lib/errors';
 import { utcFromLocalInput } from '@/lib/search-params';
 import { assigneeCondition } from '@/lib/workflow/queue-filters';
-import { CursorTime } from '@/lib/data/pagination';
+import { CursorTime } from '@/lib/paging/cursor';
 
 // What the console's filters and badges need of the schema (app/ and components/ do not import db/).
 export { alertRules, alertSeverities, type AlertSeverity, type AlertStatus } from '@/db/schema';

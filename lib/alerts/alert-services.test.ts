@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alerts, auditLog } from '@/db/schema';
-import { makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { makeStaff, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';

@@ -4,7 +4,7 @@ import { queryRows } from '@/db/client';
 import { alertRules, alerts, alertStatuses, type AlertRule, type AlertSeverity, type AlertStatus } from '@/db/schema';
 import { jsonb, timestamptz } from '@/db/sql-helpers';
 import { authorize, type ServiceContext } from '@/lib/context';
-import { CursorTime } from '@/lib/data/pagination';
+import { CursorTime } from '@/lib/paging/cursor';
 import { parseInput } from '@/lib/validation';
 import { alertColumns } from './alert-reads';
 import { ApiAlert, apiEvidenceLimit } from './api-alert';

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, outbox } from '@/db/schema';
-import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
-import { serviceContext } from '@/lib/context';
+import { serviceContext, withTransaction } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { lockAccount } from '@/lib/accounts/lock-account';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { recordAudit } from '@/lib/audit/record-audit';
 import { accountTrail, auditPage, searchAudit } from './audit-log';
 
 const { db } = setupTestDatabase();
@@ -65,8 +65,8 @@ describe('the audit log', () => {
   it('pages older and newer by keyset: every entry once, newest first, and back again', async () => {
     const target = `paging-${uniqueSuffix()}`;
     for (let i = 0; i < 5; i++) {
-      await db().transaction((tx) =>
-        recordAuditLegacy(tx, admin, {
+      await withTransaction(serviceContext(db(), admin), (tx) =>
+        recordAudit(tx, {
           action: 'settings.update',
           targetType: 'settings',
           targetId: target,

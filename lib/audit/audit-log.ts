@@ -5,8 +5,8 @@ import { timestamptz } from '@/db/sql-helpers';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { utcFromLocalInput } from '@/lib/search-params';
 import { escapeLike } from '@/lib/accounts/accounts';
-import { keysetPage } from '@/lib/data/event-page';
-import { CursorTime, type Page, type PageDirection } from '@/lib/data/pagination';
+import { keysetPage } from '@/lib/paging/keyset-page';
+import { CursorTime, type Page, type PageDirection } from '@/lib/paging/cursor';
 
 export interface AuditEntryView {
   id: number;

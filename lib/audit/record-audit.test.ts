@@ -1,18 +1,18 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, staffUsers } from '@/db/schema';
-import { systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor } from '@/lib/auth/actor';
-import { serviceContext } from '@/lib/context';
+import { serviceContext, withTransaction } from '@/lib/context';
 import { createStaff } from '@/lib/staff/create-staff';
-import { recordAuditLegacy } from './record-audit';
+import { recordAudit } from './record-audit';
 
 const { db } = setupTestDatabase();
 
 async function oneAuditRow() {
-  await db().transaction((tx) =>
-    recordAuditLegacy(tx, systemActor, { action: 'test.write', targetType: 'test', targetId: uniqueSuffix() }),
+  await withTransaction(serviceContext(db(), systemActor), (tx) =>
+    recordAudit(tx, { action: 'test.write', targetType: 'test', targetId: uniqueSuffix() }),
   );
   const [row] = await db()
     .select()
@@ -33,8 +33,8 @@ describe('audit log', () => {
   });
 
   it('never stores secret fields in before/after snapshots', async () => {
-    await db().transaction((tx) =>
-      recordAuditLegacy(tx, systemActor, {
+    await withTransaction(serviceContext(db(), systemActor), (tx) =>
+      recordAudit(tx, {
         action: 'test.secret',
         targetType: 'test',
         targetId: 'secret-check',

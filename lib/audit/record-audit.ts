@@ -1,6 +1,4 @@
-import type { Tx } from '@/db/client';
 import { auditLog } from '@/db/schema';
-import type { Actor } from '@/lib/auth/actor';
 import type { TxContext } from '@/lib/context';
 
 export interface AuditEntry {
@@ -41,9 +39,4 @@ export async function recordAudit(ctx: TxContext, entry: AuditEntry): Promise<vo
     requestId: ctx.requestId ?? ctx.actor.requestId ?? null,
     ip: ctx.clientIp ?? ctx.actor.ip ?? null,
   });
-}
-
-/** @deprecated Transitional: callers still passing (tx, actor) until they take a service context. */
-export function recordAuditLegacy(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
-  return recordAudit({ db: tx, actor, requestId: null, clientIp: null }, entry);
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { staffSessions, staffUsers } from '@/db/schema';
-import { makeStaff } from '@/db/testing/fixtures';
+import { makeStaff } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { endStaffSession, resolveStaffSession, sessionAbsoluteMs, sessionIdleMs } from './staff-session';
 import { signInStaff } from './staff-sign-in';

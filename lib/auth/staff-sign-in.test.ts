@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { staffSessions, staffUsers } from '@/db/schema';
-import { makeStaff } from '@/db/testing/fixtures';
+import { makeStaff } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { maxFailedSignIns, signInLockMs, signInStaff } from './staff-sign-in';
 import { sha256Hex } from './tokens';

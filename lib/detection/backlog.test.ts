@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { alerts, detectionBacklog } from '@/db/schema';
-import { uniqueSuffix } from '@/db/testing/fixtures';
+import { uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { alertEvidence, alerts } from '@/db/schema';
-import { uniqueSuffix } from '@/db/testing/fixtures';
+import { uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';

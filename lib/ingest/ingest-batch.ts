@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { detectAndFinish } from '@/lib/detection/backlog';
 import { scheduleDetection } from '@/lib/detection/queue';
 import type { ServiceContext } from '@/lib/context';
 import type { IngestEvent } from './event-schema';
@@ -15,7 +16,7 @@ export async function ingestBatch(
   db: Db,
   events: IngestEvent[],
   receivedAt = new Date(),
-  options: { statementTimeoutMs?: number } = {},
+  options: { statementTimeoutMs?: number; awaitDetection?: boolean } = {},
 ): Promise<StoreResult> {
   const result = await db.transaction(async (tx) => {
     // A statement stuck behind a lock is cancelled (and the batch rolled back) before the request's 5 s
@@ -23,7 +24,9 @@ export async function ingestBatch(
     await tx.execute(sql.raw(`set local statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 4000)}`));
     return storeEvents(tx, events, receivedAt);
   });
-  scheduleDetection(db, result.detection, result.backlogRow);
+  // The demo seed waits for detection, so its alerts exist when it returns; the API hands it off.
+  if (options.awaitDetection) await detectAndFinish(db, result.detection, [result.backlogRow]);
+  else scheduleDetection(db, result.detection, result.backlogRow);
   return result;
 }
 

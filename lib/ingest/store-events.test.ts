@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountActivity, accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
 import { accountIdFor } from '@/db/account-id';
 import { queryRows } from '@/db/client';
-import { loginEvent, uniqueSuffix } from '@/db/testing/fixtures';
+import { loginEvent, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from './event-schema';
 import { ingestBatch } from './ingest-batch';

@@ -12,8 +12,8 @@ import {
 } from '@/db/schema';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { param, type SearchParams } from '@/lib/search-params';
-import { keysetPage } from '@/lib/data/event-page';
-import { CursorTime, type Page, type PageDirection } from '@/lib/data/pagination';
+import { keysetPage } from '@/lib/paging/keyset-page';
+import { CursorTime, type Page, type PageDirection } from '@/lib/paging/cursor';
 
 /** A chart bucket: a short time window (at most 2 days), optionally one country. */
 const bucketWindow = {

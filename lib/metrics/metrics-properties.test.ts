@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { systemActor } from '@/db/testing/fixtures';
+import { systemActor } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { alerts, fraudReports } from '@/db/schema';
-import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { serviceContext } from '@/lib/context';
 import { fileReport } from '@/lib/reports/file-report';

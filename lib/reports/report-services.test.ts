@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, fraudReports, outbox, reportMessages } from '@/db/schema';
-import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { publicActor, type StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';

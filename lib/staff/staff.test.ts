@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, staffUsers } from '@/db/schema';
-import { makeStaff, systemActor, uniqueSuffix } from '@/db/testing/fixtures';
+import { makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { resolveStaffSession } from '@/lib/auth/staff-session';
 import { signInStaff } from '@/lib/auth/staff-sign-in';

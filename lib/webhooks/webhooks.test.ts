@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, outbox, settings, webhookDeliveries } from '@/db/schema';
-import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
+import { insertAccount, makeStaff, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { serviceContext } from '@/lib/context';
 import { loadWebhookSettings, webhookSettingsKey } from '@/lib/outbox/enqueue';

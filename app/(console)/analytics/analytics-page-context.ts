@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { pageContext } from '@/app/_adapters/page-context';
 import { can } from '@/lib/auth/permissions';
 import type { ServiceContext } from '@/lib/context';
-import type { Page, PageDirection } from '@/lib/data/pagination';
+import type { Page, PageDirection } from '@/lib/paging/cursor';
 import { bucketFromQuery } from '@/lib/metrics/events-in-bucket';
 import { param, type SearchParams } from '@/lib/search-params';
 

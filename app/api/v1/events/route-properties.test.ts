@@ -3,7 +3,7 @@ import { count, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, vi } from 'vitest';
 import { queryRows } from '@/db/client';
 import { seenEvents } from '@/db/schema';
-import { eventsRequest, makeApiKey } from '@/db/testing/ingest-fixtures';
+import { eventsRequest, makeApiKey } from '@/lib/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { setDatabaseForTests } from '@/lib/database';
 import { resetEnvForTests } from '@/lib/env';

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fraudReports, reportEvidence, reportMessages } from '@/db/schema';
-import { uniqueSuffix } from '@/db/testing/fixtures';
-import { makeApiKey } from '@/db/testing/ingest-fixtures';
+import { uniqueSuffix } from '@/lib/testing/fixtures';
+import { makeApiKey } from '@/lib/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';

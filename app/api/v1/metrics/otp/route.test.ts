@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { uniqueSuffix } from '@/db/testing/fixtures';
-import { makeApiKey } from '@/db/testing/ingest-fixtures';
+import { uniqueSuffix } from '@/lib/testing/fixtures';
+import { makeApiKey } from '@/lib/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { setDatabaseForTests } from '@/lib/database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';

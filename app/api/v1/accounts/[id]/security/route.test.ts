@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { insertAccount, makeStaff, uniqueSuffix } from '@/db/testing/fixtures';
-import { makeApiKey } from '@/db/testing/ingest-fixtures';
+import { insertAccount, makeStaff, uniqueSuffix } from '@/lib/testing/fixtures';
+import { makeApiKey } from '@/lib/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { forcePasswordReset } from '@/lib/accounts/force-password-reset';
 import { lockAccount } from '@/lib/accounts/lock-account';

@@ -1,7 +1,7 @@
 import { Faker, en } from '@faker-js/faker';
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../client';
-import { fraudReports, staffUsers, type reportResolutions } from '../schema';
+import type { Db } from '@/db/client';
+import { fraudReports, staffUsers, type reportResolutions } from '@/db/schema';
 import { cliActor, type StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
 import { assignReport } from '@/lib/reports/assign-report';

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { timestamptz } from '@/db/sql-helpers';
-import { decodeCursor, encodeCursor, type EventCursor, type Page, type PageDirection } from './pagination';
+import { decodeCursor, encodeCursor, type EventCursor, type Page, type PageDirection } from './cursor';
 
 interface Keyed {
   occurredAt: Date;

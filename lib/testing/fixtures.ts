@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { accountActivity, accounts, staffUsers, type StaffRole } from '../schema';
-import type { Db } from '../client';
+import { accountActivity, accounts, staffUsers, type StaffRole } from '@/db/schema';
+import type { Db } from '@/db/client';
 import type { StaffActor, SystemActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/passwords';
 import type { IngestEvent } from '@/lib/ingest/event-schema';

@@ -1,11 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../client';
-import { settings, staffUsers } from '../schema';
+import type { Db } from '@/db/client';
+import { settings, staffUsers } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/passwords';
-import { recordAuditLegacy } from '@/lib/audit/record-audit';
+import { serviceContext } from '@/lib/context';
+import { recordAudit } from '@/lib/audit/record-audit';
 import type { SystemActor } from '@/lib/auth/actor';
-import { detectAndFinish } from '@/lib/detection/backlog';
-import { storeEvents } from '@/lib/ingest/store-events';
+import { ingestBatch } from '@/lib/ingest/ingest-batch';
+import { maxEventsPerBatch, validateBatch } from '@/lib/ingest/validate-batch';
 import { demoDataset, type SeedOptions } from './generate-events';
 import { seedDemoReports } from './reports';
 
@@ -17,7 +18,7 @@ export const demoStaff = [
 ] as const;
 
 const seedActor: SystemActor = { kind: 'system', id: null, email: 'seed', role: 'system' };
-const eventsPerBatch = 2000;
+const eventsPerBatch = maxEventsPerBatch; // as the platform would send them
 
 export interface SeedProgress {
   day: number;
@@ -44,13 +45,16 @@ export async function seedDemoStaff(db: Db): Promise<number> {
         .returning({ id: staffUsers.id });
       if (!row) return;
       created += 1;
-      await recordAuditLegacy(tx, seedActor, {
-        action: 'staff.create',
-        targetType: 'staff',
-        targetId: row.id,
-        after: { ...s },
-        reason: 'demo data',
-      });
+      await recordAudit(
+        { ...serviceContext(tx, seedActor), db: tx },
+        {
+          action: 'staff.create',
+          targetType: 'staff',
+          targetId: row.id,
+          after: { ...s },
+          reason: 'demo data',
+        },
+      );
     });
   }
   return created;
@@ -62,7 +66,7 @@ export async function isDemoSeeded(db: Db): Promise<boolean> {
 }
 
 /**
- * Fills the database with demo traffic through the ingest pipeline's own storage and detection code, so
+ * Fills the database with demo traffic through the ingest pipeline (validation, storage, detection), so
  * the demo keeps every table the API keeps true, alerts included. Deterministic for a given seed and end time.
  */
 export async function seedDemoData(
@@ -76,9 +80,8 @@ export async function seedDemoData(
   for (const { day, events: dayEvents } of dataset.days()) {
     for (let i = 0; i < dayEvents.length; i += eventsPerBatch) {
       const batch = dayEvents.slice(i, i + eventsPerBatch);
-      const stored = await db.transaction((tx) => storeEvents(tx, batch));
-      // As the ingest API does after each batch commits, so the demo's alerts are the detection's own.
-      await detectAndFinish(db, stored.detection, [stored.backlogRow]);
+      // The ingest API's own path: the contract's validation, storage and rollups, then detection.
+      await ingestBatch(db, validateBatch({ events: batch }), new Date(), { awaitDetection: true });
       events += batch.length;
     }
     onProgress?.({ day: day + 1, days: options.days, events });

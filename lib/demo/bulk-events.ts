@@ -1,8 +1,8 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Faker, en } from '@faker-js/faker';
-import { accountIdFor } from '../account-id';
-import type { Database } from '../client';
+import { accountIdFor } from '@/db/account-id';
+import type { Database } from '@/db/client';
 import { demoAccount, type DemoAccount } from './demo-profiles';
 
 /*

@@ -1,7 +1,7 @@
 import { serviceContext } from '@/lib/context';
-import type { Db } from '../client';
+import type { Db } from '@/db/client';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
-import type { ApiKeyScope } from '../schema';
+import type { ApiKeyScope } from '@/db/schema';
 import { systemActor, uniqueSuffix } from './fixtures';
 
 export async function makeApiKey(db: Db, scopes: ApiKeyScope[] = ['events:write']) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountIdFor } from '@/db/account-id';
 import { queryRows } from '@/db/client';
 import { loginEvents } from '@/db/schema';
-import { loginEvent } from '@/db/testing/fixtures';
+import { loginEvent } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { bulkSeedEvents } from './bulk-events';
