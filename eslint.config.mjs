@@ -29,7 +29,10 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { drizzle },
-    settings: { 'import/resolver': { typescript: { project: './tsconfig.json' } } },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'import/ignore': ['node_modules'],
+    },
     rules: {
       'drizzle/enforce-delete-with-where': ['error', { drizzleObjectName: ['db', 'tx'] }],
       'drizzle/enforce-update-with-where': ['error', { drizzleObjectName: ['db', 'tx'] }],

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const apiKeyScopes = ['events:write', 'metrics:read', 'alerts:read', 'accounts:read', 'reports:write'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
-import { alertRules, alerts, alertStatuses, type AlertRule, type AlertSeverity, type AlertStatus } from '@/db/schema';
+import { alertRules, alerts, alertStatuses } from '@/db/schema';
 import { jsonb, timestamptz } from '@/db/sql-helpers';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { CursorTime } from '@/lib/paging/cursor';

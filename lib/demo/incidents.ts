@@ -1,5 +1,5 @@
 import type { DemoAccount } from './demo-profiles';
-import type { EventFactory } from './generate-events';
+import type { EventFactory } from './event-factory';
 
 /*
  * Named accounts with a normal history, and on the last day the incidents detection must find

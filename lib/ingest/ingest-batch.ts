@@ -39,6 +39,6 @@ export async function ingestEvents(
   body: unknown,
 ): Promise<{ accepted: number; duplicates: number }> {
   const events = validateBatch(body);
-  const result = await ingestBatch(ctx.db as Db, events);
+  const result = await ingestBatch(ctx.db, events);
   return { accepted: result.accepted, duplicates: result.duplicates };
 }

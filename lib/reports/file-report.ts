@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from '@/db/client';
+import { queryRows, type Tx } from '@/db/client';
 import { accounts, activeAlertStatuses, alerts, fraudReports, reportEvidence } from '@/db/schema';
 import type { ServiceContext } from '@/lib/context';
 import { env } from '@/lib/env';

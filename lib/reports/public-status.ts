@@ -1,6 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { fraudReports, reportMessages, type ReportStatus } from '@/db/schema';
 import { env } from '@/lib/env';
 import { notFound } from '@/lib/errors';

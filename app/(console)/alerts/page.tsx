@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { pageContext } from '@/app/_adapters/page-context';
 import { AlertQueue } from '@/components/alerts/alert-queue';
 import { AutoRefresh } from '@/components/alerts/auto-refresh';
+import { AssigneeFilter } from '@/components/forms/assignee-filter';
 import { LabeledSelect } from '@/components/forms/labeled-select';
 import { EmptyState } from '@/components/ui/empty-state';
 import { buttonPrimary, buttonSecondary } from '@/components/ui/styles';
@@ -75,17 +76,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
           value={filters.rule}
           options={alertRules.map((r) => ({ value: r, label: rules[r].title }))}
         />
-        <LabeledSelect
-          id="f-assignee"
-          name="assignee"
-          label="Assignee"
-          value={filters.assignee}
-          options={[
-            { value: 'me', label: 'Me' },
-            { value: 'unassigned', label: 'Unassigned' },
-            ...staff.map((s) => ({ value: s.id, label: s.name })),
-          ]}
-        />
+        <AssigneeFilter id="f-assignee" value={filters.assignee} staff={staff} />
         <div>
           <label htmlFor="f-since" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
             Active since (UTC)

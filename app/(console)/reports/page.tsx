@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { pageContext } from '@/app/_adapters/page-context';
 import { AutoRefresh } from '@/components/alerts/auto-refresh';
+import { AssigneeFilter } from '@/components/forms/assignee-filter';
 import { LabeledSelect } from '@/components/forms/labeled-select';
 import { categoryLabels } from '@/components/reports/report-badges';
 import { ReportQueue } from '@/components/reports/report-queue';
@@ -87,17 +88,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           value={filters.priority}
           options={reportPriorities.map((p) => ({ value: p, label: p }))}
         />
-        <LabeledSelect
-          id="r-assignee"
-          name="assignee"
-          label="Assignee"
-          value={filters.assignee}
-          options={[
-            { value: 'me', label: 'Me' },
-            { value: 'unassigned', label: 'Unassigned' },
-            ...staff.map((s) => ({ value: s.id, label: s.name })),
-          ]}
-        />
+        <AssigneeFilter id="r-assignee" value={filters.assignee} staff={staff} />
         <label className="flex items-center gap-1.5 pb-1.5 text-sm">
           <input
             type="checkbox"
