@@ -14,6 +14,8 @@ const chromium = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : unde
 const serverEnv: Record<string, string> = {
   PORT: String(port),
   NEXT_TELEMETRY_DISABLED: '1',
+  // A day: the specs act as staff who verified their second factor at sign-in; step-up has its own tests.
+  VIGIL_STEP_UP_MAX_AGE: '86400',
   ...(process.env.E2E_DATABASE_URL
     ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
     : { DATABASE_URL: '', VIGIL_DATA_DIR: process.env.E2E_DATA_DIR ?? '.test-output/e2e-pglite' }),

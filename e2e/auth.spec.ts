@@ -13,6 +13,21 @@ test.describe('staff sign-in', () => {
     });
   }
 
+  test('a password alone opens nothing: pages, staff APIs and actions wait for the second factor', async ({ page }) => {
+    await signIn(page, 'analyst@demo.vigil', demoPassword);
+    await expect(page).toHaveURL(/\/login\/second-factor/);
+    await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+    for (const path of ['/', '/accounts', '/audit']) {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/login\/second-factor/);
+    }
+    const api = await page.request.get(
+      '/api/v1/metrics/otp?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&granularity=day',
+    );
+    expect(api.status()).toBe(401);
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  });
+
   test('a wrong password gets one generic message and no session', async ({ page }) => {
     await signIn(page, 'analyst@demo.vigil', 'not-the-password');
     const error = page.getByRole('alert').filter({ hasText: 'Invalid email or password' });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { expect, type Browser, type Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
 
 export const demoPassword = 'vigil-demo';
 export type Role = 'admin' | 'agent' | 'analyst';
@@ -15,8 +17,55 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 export async function signInAs(page: Page, role: Role) {
-  await signIn(page, `${role}@demo.vigil`, demoPassword);
+  const email = `${role}@demo.vigil`;
+  await signIn(page, email, demoPassword);
+  await passSecondFactor(page, email);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
+/** Each staff member's authenticator-app setup key, kept by the test that enrolled them (files: workers share). */
+const setupKeyFile = (email: string) => `.test-output/auth/totp-${email}.txt`;
+const codeFor = (setupKey: string) =>
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setupKey), period: 30 }).generate();
+
+/**
+ * The second step of a sign-in, as the staff member does it: at first sign-in, enrol an authenticator app (the
+ * setup key read off the page, as an app that cannot scan would); later, a code from it. A code is accepted once:
+ * if another sign-in of the same person used this 30-second step, wait for the next one, as a person would.
+ */
+export async function passSecondFactor(page: Page, email: string): Promise<{ recoveryCodes?: string[] }> {
+  await page.waitForURL(/\/login\/second-factor/);
+  const setUp = page.getByRole('button', { name: 'Set up an authenticator app' });
+  const code = page.getByLabel('Authentication code');
+  await expect(setUp.or(code)).toBeVisible();
+  if (await setUp.isVisible()) {
+    await setUp.click();
+    const setupKey = (await page.getByTestId('totp-setup-key').textContent())!.trim();
+    fs.writeFileSync(setupKeyFile(email), setupKey);
+    await page.getByLabel('Enter the 6-digit code the app shows').fill(codeFor(setupKey));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    const recoveryCodes = (await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents()).map((c) =>
+      c.trim(),
+    );
+    await page.getByRole('link', { name: 'Continue to Vigil' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    return { recoveryCodes };
+  }
+  const setupKey = fs.readFileSync(setupKeyFile(email), 'utf8');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await code.fill(codeFor(setupKey));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const refused = page.getByRole('alert');
+    await expect(refused.or(page.getByRole('heading', { name: 'Confirm it is you' })).first()).toBeVisible();
+    try {
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 5_000 });
+      return {};
+    } catch {
+      // Refused: this step's code was already used. Wait for the next step.
+      await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
+    }
+  }
+  throw new Error(`second factor refused three times for ${email}`);
 }
 
 /** An API key created the way an admin does it, on the admin page; shown once. Extra scopes are ticked. */

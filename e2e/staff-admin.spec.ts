@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from '@playwright/test';
-import { signIn, storageState, unique } from './helpers';
+import { passSecondFactor, signIn, storageState, unique } from './helpers';
 
 async function createStaffMember(browser: Browser, role: string) {
   const context = await browser.newContext({ storageState: storageState('admin') });
@@ -22,9 +22,35 @@ test.describe('admin manages staff', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, admin.email, admin.password);
+    await passSecondFactor(page, admin.email);
     await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
     await expect(page.getByRole('banner')).toContainText('analyst');
     await context.close();
+    await admin.context.close();
+  });
+
+  test('the first sign-in enrols an authenticator app; each recovery code signs in once', async ({ browser }) => {
+    const admin = await createStaffMember(browser, 'agent');
+    const first = await browser.newContext();
+    const page = await first.newPage();
+    await signIn(page, admin.email, admin.password);
+    await expect(page.getByRole('heading', { name: 'Set up your second factor' })).toBeVisible();
+    const { recoveryCodes } = await passSecondFactor(page, admin.email);
+    expect(recoveryCodes).toHaveLength(10);
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    await first.close();
+
+    for (const attempt of ['works', 'used up'] as const) {
+      const context = await browser.newContext();
+      const later = await context.newPage();
+      await signIn(later, admin.email, admin.password);
+      await expect(later.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      await later.getByLabel('Authentication code').fill(recoveryCodes![0]!);
+      await later.getByRole('button', { name: 'Verify' }).click();
+      if (attempt === 'works') await expect(later.getByRole('heading', { name: 'Overview' })).toBeVisible();
+      else await expect(later.getByRole('alert').filter({ hasText: 'not valid or was already used' })).toBeVisible();
+      await context.close();
+    }
     await admin.context.close();
   });
 
@@ -33,6 +59,7 @@ test.describe('admin manages staff', () => {
     const victimContext = await browser.newContext();
     const victim = await victimContext.newPage();
     await signIn(victim, admin.email, admin.password);
+    await passSecondFactor(victim, admin.email);
     await expect(victim.getByRole('heading', { name: 'Overview' })).toBeVisible();
 
     const row = admin.page.getByRole('row', { name: new RegExp(admin.email) });
@@ -51,6 +78,7 @@ test.describe('admin manages staff', () => {
     const memberContext = await browser.newContext();
     const member = await memberContext.newPage();
     await signIn(member, admin.email, admin.password);
+    await passSecondFactor(member, admin.email);
     await expect(member.getByRole('heading', { name: 'Overview' })).toBeVisible();
     await member.goto('/admin/staff');
     await expect(member.getByRole('heading', { name: 'Staff', exact: true })).toBeVisible();

@@ -1,6 +1,8 @@
 import type { DbOrTx, Tx } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission, type Permission } from '@/lib/auth/permissions';
+import { env } from '@/lib/env';
+import { ServiceError } from '@/lib/errors';
 
 /**
  * What every exported read and verb of lib/ takes first: who acts, the database (or the transaction it runs
@@ -41,7 +43,20 @@ export function withTransaction<T>(ctx: ServiceContext, work: (tx: TxContext) =>
   return ctx.db.transaction((tx) => work({ ...ctx, db: tx }));
 }
 
-/** The first line of every read and verb: refuses (forbidden) unless the actor holds `permission`. */
-export function authorize(ctx: ServiceContext, permission: Permission): void {
+/**
+ * The first line of every read and verb: refuses (forbidden) unless the actor holds `permission`. With `stepUp`
+ * (actions that change a customer's security, staff, keys, webhooks or rules), a staff member must also have
+ * verified a second factor within `VIGIL_STEP_UP_MAX_AGE` seconds — checked here, in the verb, so no UI or route
+ * can skip it. The operator (CLI, seed) and API keys do not sign in with a second factor and are not asked.
+ */
+export function authorize(ctx: ServiceContext, permission: Permission, options: { stepUp?: boolean } = {}): void {
   requirePermission(ctx.actor, permission);
+  if (options.stepUp) requireRecentFactor(ctx);
+}
+
+export function requireRecentFactor(ctx: ServiceContext, now = Date.now()): void {
+  if (ctx.actor.kind !== 'staff') return;
+  const at = ctx.actor.factorVerifiedAt;
+  if (at && now - at.getTime() <= env().VIGIL_STEP_UP_MAX_AGE * 1000) return;
+  throw new ServiceError('step_up_required', 'Confirm it is you: enter a code from your authenticator app.');
 }

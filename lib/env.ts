@@ -28,6 +28,15 @@ export const EnvSchema = z.object({
   VIGIL_API_CHANGE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Requests per minute per client IP on the public API (report filing and status), before their hourly limits. */
   VIGIL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** 32 bytes (base64 or hex) that encrypt staff secrets at rest; unset: a key file beside the embedded data. */
+  VIGIL_ENCRYPTION_KEY: z.string().min(32).optional(),
+  /** Seconds a verified second factor counts as recent for actions that need step-up. */
+  VIGIL_STEP_UP_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400 * 7)
+    .default(300),
   /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client's IP. */
   VIGIL_TRUSTED_PROXIES: z.string().max(2000).default(''),
   /** Fraud reports per hour per client IP and per contact. */

@@ -5,6 +5,8 @@
 export type ServiceErrorCode =
   | 'unauthorized'
   | 'forbidden'
+  /** The action needs a second factor verified within VIGIL_STEP_UP_MAX_AGE (lib/auth/second-factor.ts). */
+  | 'step_up_required'
   | 'not_found'
   | 'invalid'
   | 'conflict'

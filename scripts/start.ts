@@ -109,6 +109,7 @@ async function main() {
     if (prepared.demo) {
       console.log(`Demo sign-in (password for each: ${demoStaffPassword}):`);
       for (const s of demoStaff) console.log(`  ${s.role.padEnd(8)} ${s.email}`);
+      console.log('The first sign-in of each asks you to set up an authenticator app (the second factor).');
     }
     console.log('Press Ctrl+C to stop.\n');
   }

@@ -64,6 +64,7 @@ export class Reply {
 const statusOf: Record<ServiceErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
+  step_up_required: 403,
   not_found: 404,
   invalid: 400,
   conflict: 409,

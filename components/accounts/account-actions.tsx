@@ -79,6 +79,8 @@ export function AccountActions(props: AccountActionsProps) {
     if (result.ok) dialog.current?.close();
     return result;
   }, null);
+  // What the last refused submission carried, shown again so a step-up prompt or a conflict loses nothing.
+  const kept = state && !state.ok ? state.values : undefined;
   const [intent, setIntent] = useState<AccountIntent | null>(null);
   const [key, setKey] = useState('');
   const dialog = useRef<HTMLDialogElement>(null);
@@ -168,7 +170,7 @@ export function AccountActions(props: AccountActionsProps) {
                   id="action-method"
                   name="method"
                   required
-                  defaultValue={p.twoFactorRequiredMethod ?? 'totp'}
+                  defaultValue={kept?.method ?? p.twoFactorRequiredMethod ?? 'totp'}
                   className={`${input} mt-1`}
                 >
                   <option value="totp">Authenticator app</option>
@@ -181,7 +183,14 @@ export function AccountActions(props: AccountActionsProps) {
               <label htmlFor="action-reason" className="block text-sm font-medium">
                 Reason
               </label>
-              <select id="action-reason" name="reasonCode" required defaultValue="" className={`${input} mt-1 w-full`}>
+              <select
+                id="action-reason"
+                name="reasonCode"
+                required
+                defaultValue={kept?.reasonCode ?? ''}
+                key={kept?.reasonCode}
+                className={`${input} mt-1 w-full`}
+              >
                 <option value="" disabled>
                   Choose a reason…
                 </option>
@@ -200,6 +209,8 @@ export function AccountActions(props: AccountActionsProps) {
                 id="action-note"
                 name="note"
                 required
+                defaultValue={kept?.note}
+                key={kept?.note}
                 maxLength={1000}
                 rows={3}
                 className={`${input} mt-1 w-full`}

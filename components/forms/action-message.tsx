@@ -10,6 +10,29 @@ export function ActionMessage({
   secretLabel?: string;
 }) {
   if (!state) return null;
+  if (!state.ok && state.code === 'step_up_required') {
+    // Rendered inside the form: the code rides with the same submission, which then carries on.
+    return (
+      <div
+        role="alert"
+        className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
+      >
+        <p className="text-amber-900 dark:text-amber-100">{state.error}</p>
+        <label htmlFor="step-up-code" className="mt-2 block font-medium">
+          Authentication code
+        </label>
+        <input
+          id="step-up-code"
+          name="stepUpCode"
+          autoComplete="one-time-code"
+          required
+          autoFocus
+          className="mt-1 block w-40 rounded-md border border-slate-300 bg-white px-2 py-1.5 font-mono tracking-widest dark:border-slate-700 dark:bg-slate-900"
+        />
+        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Then submit again; what you entered is kept.</p>
+      </div>
+    );
+  }
   if (!state.ok) {
     return (
       <p role="alert" className="text-sm text-red-700 dark:text-red-300">

@@ -23,7 +23,8 @@ export function SignInForm({ callbackPath }: { callbackPath: string }) {
         redirect: false,
       });
       if (result?.ok && !result.error) {
-        window.location.assign(callbackPath);
+        // The password is only the first step: the second factor (or its enrolment) comes next.
+        window.location.assign(`/login/second-factor?callbackUrl=${encodeURIComponent(callbackPath)}`);
         return;
       }
       // One message for every failure: wrong password, unknown e-mail, locked or disabled.

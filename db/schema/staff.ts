@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const staffRoles = ['agent', 'analyst', 'admin'] as const;
 export type StaffRole = (typeof staffRoles)[number];
@@ -39,9 +39,62 @@ export const staffSessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    // Null while only the password has been checked: the session can reach the second-factor pages and sign-out,
+    // nothing else. Set (and refreshed by step-up) when a second factor is verified.
+    factorVerifiedAt: timestamp('factor_verified_at', { withTimezone: true }),
+    // The WebAuthn challenge this session was last given (registration or authentication), used once.
+    webauthnChallenge: text('webauthn_challenge'),
   },
   (t) => [
     uniqueIndex('staff_sessions_token_hash_key').on(t.tokenHash),
     index('staff_sessions_staff_idx').on(t.staffId),
   ],
+);
+
+export const staffFactorKinds = ['totp', 'passkey'] as const;
+export type StaffFactorKind = (typeof staffFactorKinds)[number];
+
+/**
+ * A staff member's second factors. An authenticator app keeps its seed encrypted (lib/auth/secret-box.ts, with a
+ * key that does not live in this database) and the last time step it accepted (a code is used once); a passkey
+ * keeps its WebAuthn credential. A factor is usable once confirmed.
+ */
+export const staffFactors = pgTable(
+  'staff_factors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    kind: text('kind', { enum: staffFactorKinds }).notNull(),
+    label: text('label').notNull(),
+    secretCiphertext: text('secret_ciphertext'),
+    lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+    credentialId: text('credential_id'),
+    publicKey: text('public_key'),
+    signCount: bigint('sign_count', { mode: 'number' }).notNull().default(0),
+    transports: text('transports').array(),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('staff_factors_staff_idx').on(t.staffId),
+    uniqueIndex('staff_factors_credential_key').on(t.credentialId),
+  ],
+);
+
+/** Ten single-use recovery codes per staff member, stored as SHA-256 hashes; shown once when made. */
+export const staffRecoveryCodes = pgTable(
+  'staff_recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('staff_recovery_codes_hash_key').on(t.staffId, t.codeHash)],
 );

@@ -52,7 +52,7 @@ function refusal(tx: TxContext, account: AccountRow, request: TwoFactorOffReques
  * approver saw (the request itself records the 2FA it was filed against).
  */
 export async function approveTwoFactorOff(ctx: ServiceContext, rawInput: unknown): Promise<AccountActionResult> {
-  authorize(ctx, 'accounts.approve2faOff');
+  authorize(ctx, 'accounts.approve2faOff', { stepUp: true });
   const { requestId } = parseInput(RequestRef, { requestId: (rawInput as { requestId?: unknown } | null)?.requestId });
   const input = parseAccountActionInput(rawInput);
   return withTransaction(ctx, async (tx) => {

@@ -16,7 +16,7 @@ import { resetStillRequired } from './security-state';
  * never see or set it.
  */
 export async function forcePasswordReset(ctx: ServiceContext, rawInput: unknown): Promise<AccountActionResult> {
-  authorize(ctx, 'accounts.act');
+  authorize(ctx, 'accounts.act', { stepUp: true });
   const input = parseAccountActionInput(rawInput);
   return withTransaction(ctx, async (tx) => {
     const replay = await claimIdempotencyKey(tx, 'account.force_password_reset', input);

@@ -12,7 +12,7 @@ import {
 
 /** Locked: the platform refuses sign-in and payments; every session ends now. */
 export async function lockAccount(ctx: ServiceContext, rawInput: unknown): Promise<AccountActionResult> {
-  authorize(ctx, 'accounts.act');
+  authorize(ctx, 'accounts.act', { stepUp: true });
   const input = parseAccountActionInput(rawInput);
   return withTransaction(ctx, async (tx) => {
     const replay = await claimIdempotencyKey(tx, 'account.lock', input);

@@ -22,7 +22,7 @@ const Method = z.object({
  * (the name the audit log, the webhook and the outbox have always carried).
  */
 export async function requireTwoFactor(ctx: ServiceContext, rawInput: unknown): Promise<AccountActionResult> {
-  authorize(ctx, 'accounts.act');
+  authorize(ctx, 'accounts.act', { stepUp: true });
   const { method } = parseInput(Method, { method: (rawInput as { method?: unknown } | null)?.method });
   const input = parseAccountActionInput(rawInput);
   return withTransaction(ctx, async (tx) => {

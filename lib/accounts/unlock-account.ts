@@ -12,7 +12,7 @@ import {
 
 /** Unlocked: the customer can sign in and pay again. */
 export async function unlockAccount(ctx: ServiceContext, rawInput: unknown): Promise<AccountActionResult> {
-  authorize(ctx, 'accounts.act');
+  authorize(ctx, 'accounts.act', { stepUp: true });
   const input = parseAccountActionInput(rawInput);
   return withTransaction(ctx, async (tx) => {
     const replay = await claimIdempotencyKey(tx, 'account.unlock', input);

@@ -6,4 +6,13 @@ import type { FieldErrors } from '@/lib/errors';
  */
 export type ActionResult<T = undefined> =
   | { ok: true; message: string; data?: T }
-  | { ok: false; error: string; fieldErrors?: FieldErrors; code: string; requestId?: string; current?: unknown };
+  | {
+      ok: false;
+      error: string;
+      fieldErrors?: FieldErrors;
+      code: string;
+      requestId?: string;
+      current?: unknown;
+      /** What was submitted, so a form can show it again instead of losing it (e.g. after asking for step-up). */
+      values?: Record<string, string>;
+    };

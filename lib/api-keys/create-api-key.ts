@@ -15,7 +15,7 @@ export interface CreatedApiKey {
 }
 
 export async function createApiKey(ctx: ServiceContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
-  authorize(ctx, 'apiKeys.manage');
+  authorize(ctx, 'apiKeys.manage', { stepUp: true });
   const data = parseInput(CreateApiKeyInput, input);
   const { key, prefix, hash } = newApiKey();
   return withTransaction(ctx, async (tx) => {

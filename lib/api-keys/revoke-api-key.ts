@@ -11,7 +11,7 @@ export async function revokeApiKey(
   ctx: ServiceContext,
   input: { apiKeyId: string },
 ): Promise<{ changed: boolean; message: string }> {
-  authorize(ctx, 'apiKeys.manage');
+  authorize(ctx, 'apiKeys.manage', { stepUp: true });
   const { apiKeyId } = parseInput(ApiKeyTarget, input);
   return withTransaction(ctx, async (tx) => {
     const [key] = await tx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).for('update');

@@ -8,6 +8,8 @@ export interface StaffActor {
   name: string;
   role: StaffRole;
   sessionId: string;
+  /** When a second factor was last verified on this session (sign-in or step-up). */
+  factorVerifiedAt?: Date | null;
   requestId?: string;
   ip?: string | null;
 }

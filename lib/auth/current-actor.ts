@@ -6,13 +6,13 @@ import { getDb } from '@/lib/database';
 import { env } from '@/lib/env';
 import type { StaffActor } from './actor';
 import { sessionCookieName } from './next-auth';
-import { resolveStaffSession } from './staff-session';
+import { resolveSignIn, type SignInState } from './staff-session';
 
 /**
- * The signed-in staff member of this request, or null. Decodes the next-auth cookie and re-checks the
- * session row and the staff row in the database (once per request thanks to React's cache).
+ * The sign-in behind this request's session cookie, second factor passed or not (once per request thanks to
+ * React's cache). Decodes the next-auth cookie and re-checks the session row and the staff row in the database.
  */
-export const currentActor = cache(async (): Promise<StaffActor | null> => {
+export const currentSignIn = cache(async (): Promise<SignInState | null> => {
   const cookieStore = await cookies();
   const raw = cookieStore.get(sessionCookieName())?.value;
   if (!raw) return null;
@@ -23,15 +23,24 @@ export const currentActor = cache(async (): Promise<StaffActor | null> => {
   } catch {
     return null; // tampered or foreign cookie
   }
-  const actor = await resolveStaffSession(await getDb(), sid);
-  if (!actor) return null;
+  const state = await resolveSignIn(await getDb(), sid);
+  if (!state) return null;
   const h = await headers();
-  return { ...actor, requestId: h.get('x-request-id') ?? undefined };
+  return { ...state, actor: { ...state.actor, requestId: h.get('x-request-id') ?? undefined } };
 });
 
-/** For pages: the actor, or a redirect to sign-in. */
+/**
+ * The signed-in staff member of this request, or null. A session that has passed only the password is not one:
+ * it reaches the second-factor pages and sign-out, nothing else.
+ */
+export const currentActor = cache(async (): Promise<StaffActor | null> => {
+  const state = await currentSignIn();
+  return state?.factorVerified ? state.actor : null;
+});
+
+/** For pages: the actor; a password-only session goes to its second factor, anyone else to sign-in. */
 export async function requireStaff(): Promise<StaffActor> {
-  const actor = await currentActor();
-  if (!actor) redirect('/login');
-  return actor;
+  const state = await currentSignIn();
+  if (state?.factorVerified) return state.actor;
+  redirect(state ? '/login/second-factor' : '/login');
 }

@@ -29,7 +29,8 @@ export function sessionCookieName(): string {
   return isHttps() ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
 }
 
-export function authOptions(): NextAuthOptions {
+/** `clientIp`: the client's address as the route adapter reads it (app/_adapters/client-ip.ts). */
+export function authOptions(request: { clientIp?: string | null } = {}): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
     useSecureCookies: isHttps(),
@@ -45,6 +46,7 @@ export function authOptions(): NextAuthOptions {
           try {
             const result = await signInStaff(await getDb(), {
               ...parsed.data,
+              ip: request.clientIp ?? null,
               userAgent: header(req.headers, 'user-agent'),
             });
             if (!result.ok) return null;
@@ -74,7 +76,7 @@ export function authOptions(): NextAuthOptions {
     },
     events: {
       async signOut({ token }) {
-        if (token.sid) await endStaffSession(await getDb(), token.sid);
+        if (token.sid) await endStaffSession(await getDb(), token.sid, { clientIp: request.clientIp ?? null });
       },
     },
     logger: {

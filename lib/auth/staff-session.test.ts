@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { staffSessions, staffUsers } from '@/db/schema';
-import { makeStaff } from '@/lib/testing/fixtures';
+import { makeStaff, passSecondFactor } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
-import { endStaffSession, resolveStaffSession, sessionAbsoluteMs, sessionIdleMs } from './staff-session';
+import { endStaffSession, resolveSignIn, resolveStaffSession, sessionAbsoluteMs, sessionIdleMs } from './staff-session';
 import { signInStaff } from './staff-sign-in';
 import { newSecretToken } from './tokens';
 
@@ -15,10 +15,24 @@ async function signedIn(role: 'agent' | 'analyst' | 'admin' = 'agent') {
   const staff = await makeStaff(db(), role);
   const result = await signInStaff(db(), { email: staff.email, password: staff.password }, at(0));
   if (!result.ok) throw new Error('sign-in failed');
+  await passSecondFactor(db(), result.token, at(0)());
   return { ...staff, token: result.token };
 }
 
 describe('staff sessions, re-checked on every request', () => {
+  it('a session that passed only the password is a sign-in in progress, never a staff session', async () => {
+    const staff = await makeStaff(db(), 'admin');
+    const result = await signInStaff(db(), { email: staff.email, password: staff.password }, at(0));
+    if (!result.ok) throw new Error('sign-in failed');
+    expect(await resolveStaffSession(db(), result.token, at(1000))).toBeNull();
+    expect(await resolveSignIn(db(), result.token, at(1000))).toMatchObject({
+      factorVerified: false,
+      actor: { id: staff.actor.id, role: 'admin' },
+    });
+    await passSecondFactor(db(), result.token, at(2000)());
+    expect((await resolveStaffSession(db(), result.token, at(3000)))?.factorVerifiedAt).toEqual(at(2000)());
+  });
+
   it('resolves a fresh session to the staff member with the role from the database', async () => {
     const s = await signedIn('analyst');
     const actor = await resolveStaffSession(db(), s.token, at(1000));
@@ -45,7 +59,7 @@ describe('staff sessions, re-checked on every request', () => {
 
   it('refuses a session after sign-out: a copied cookie dies with it', async () => {
     const s = await signedIn();
-    await endStaffSession(db(), s.token, at(500));
+    await endStaffSession(db(), s.token, {}, at(500));
     expect(await resolveStaffSession(db(), s.token, at(1000))).toBeNull();
   });
 

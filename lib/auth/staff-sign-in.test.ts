@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { staffSessions, staffUsers } from '@/db/schema';
+import { auditLog, staffSessions, staffUsers } from '@/db/schema';
 import { makeStaff } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { endStaffSession } from './staff-session';
 import { maxFailedSignIns, signInLockMs, signInStaff } from './staff-sign-in';
 import { sha256Hex } from './tokens';
 
@@ -81,5 +82,57 @@ describe('staff sign-in', () => {
     expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(1);
     const [row] = await db().select().from(staffUsers).where(eq(staffUsers.id, staff.actor.id));
     expect(row!.failedLoginCount).toBeLessThanOrEqual(maxFailedSignIns);
+  });
+});
+
+describe('sign-ins leave a trace; guessing from one address is throttled', () => {
+  const rows = async (targetId: string) =>
+    (await db().select().from(auditLog).where(eq(auditLog.targetId, targetId)).orderBy(auditLog.id)).map((r) => ({
+      action: r.action,
+      reason: r.reason,
+      ip: r.ip,
+      after: r.after as Record<string, unknown>,
+    }));
+
+  it('success, wrong password, unknown e-mail, lockout and sign-out are audit rows with IP and user agent', async () => {
+    const staff = await makeStaff(db(), 'agent');
+    const from = { ip: '198.51.100.20', userAgent: 'Firefox/140' };
+    const ok = await signInStaff(db(), { email: staff.email, password: staff.password, ...from });
+    if (!ok.ok) throw new Error('sign-in failed');
+    for (let i = 0; i < maxFailedSignIns; i++) {
+      await signInStaff(db(), { email: staff.email, password: 'wrong', ip: `198.51.100.${30 + i}` });
+    }
+    await endStaffSession(db(), ok.token, { clientIp: '198.51.100.20' });
+    const trail = await rows(staff.actor.id);
+    expect(trail[0]).toMatchObject({ action: 'staff.sign_in_password_ok', ip: '198.51.100.20' });
+    expect(trail[0]!.after).toMatchObject({ email: staff.email, userAgent: 'Firefox/140' });
+    expect(trail.filter((r) => r.action === 'staff.sign_in_failed').map((r) => r.reason)).toEqual(
+      Array<string>(maxFailedSignIns).fill('bad_password'),
+    );
+    expect(trail.filter((r) => r.action === 'staff.sign_in_locked_out')).toHaveLength(1);
+    expect(trail.at(-1)).toMatchObject({ action: 'staff.sign_out', ip: '198.51.100.20' });
+    expect(JSON.stringify(trail)).not.toContain(staff.password);
+
+    const nobody = `nobody.${Date.now()}@test.vigil`;
+    await signInStaff(db(), { email: nobody, password: 'x', ip: '198.51.100.99' });
+    expect(await rows('unknown')).toContainEqual(
+      expect.objectContaining({ action: 'staff.sign_in_failed', reason: 'unknown_email', ip: '198.51.100.99' }),
+    );
+  });
+
+  it('five wrong passwords from one address (IPv6 by its /64) stop password checks from there for 15 minutes', async () => {
+    const victims = await Promise.all(Array.from({ length: 6 }, () => makeStaff(db(), 'agent')));
+    const net = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
+    for (let i = 0; i < maxFailedSignIns; i++) {
+      // A different account each time: no account reaches its own limit.
+      await signInStaff(db(), { email: victims[i]!.email, password: 'wrong', ip: `${net}::${i + 1}` });
+    }
+    const last = victims[maxFailedSignIns]!;
+    expect(await signInStaff(db(), { email: last.email, password: last.password, ip: `${net}::99` })).toEqual({
+      ok: false,
+    });
+    expect((await rows(last.actor.id)).map((r) => r.reason)).toEqual(['ip_throttled']);
+    // Another address is not affected.
+    expect((await signInStaff(db(), { email: last.email, password: last.password, ip: '192.0.2.77' })).ok).toBe(true);
   });
 });

@@ -24,7 +24,7 @@ export async function updateDetectionSettings(
   ctx: ServiceContext,
   input: unknown,
 ): Promise<{ changed: boolean; message: string }> {
-  authorize(ctx, 'detection.configure');
+  authorize(ctx, 'detection.configure', { stepUp: true });
   const next = parseInput(DetectionSettings, input);
   return withTransaction(ctx, async (tx) => {
     const before = await loadDetectionSettings(tx.db);

@@ -29,7 +29,7 @@ export async function secureAccountPlaybook(
   input: unknown,
 ): Promise<ReportChangeResult & { actions: AccountActionResult[] }> {
   authorize(ctx, 'reports.triage');
-  authorize(ctx, 'accounts.act');
+  authorize(ctx, 'accounts.act', { stepUp: true });
   const data = parseInput(PlaybookInput, input);
   return withTransaction(ctx, async (tx) => {
     const report = await lockForChange(tx, reportCase, data.reportId);

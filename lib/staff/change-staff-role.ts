@@ -14,7 +14,7 @@ export async function changeStaffRole(
   ctx: ServiceContext,
   input: { staffId: string; role: string },
 ): Promise<StaffChangeResult> {
-  authorize(ctx, 'staff.manage');
+  authorize(ctx, 'staff.manage', { stepUp: true });
   const data = parseInput(ChangeStaffRoleInput, input);
   return withTransaction(ctx, async (tx) => {
     const staff = await lockStaffRow(tx, data.staffId);

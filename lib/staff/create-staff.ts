@@ -20,7 +20,7 @@ export interface CreatedStaff {
 }
 
 export async function createStaff(ctx: ServiceContext, input: CreateStaffInput): Promise<CreatedStaff> {
-  authorize(ctx, 'staff.manage');
+  authorize(ctx, 'staff.manage', { stepUp: true });
   const data = parseInput(CreateStaffInput, input);
   const generatedPassword = data.password ? undefined : generateStaffPassword();
   const passwordHash = await hashPassword(data.password ?? generatedPassword!);

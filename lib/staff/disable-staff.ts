@@ -10,7 +10,7 @@ import { StaffTarget } from './staff-schemas';
 
 /** Disabling bumps the session version, so every session of that staff member ends on its next request. */
 export async function disableStaff(ctx: ServiceContext, input: { staffId: string }): Promise<StaffChangeResult> {
-  authorize(ctx, 'staff.manage');
+  authorize(ctx, 'staff.manage', { stepUp: true });
   const { staffId } = parseInput(StaffTarget, input);
   return withTransaction(ctx, async (tx) => {
     const staff = await lockStaffRow(tx, staffId);

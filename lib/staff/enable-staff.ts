@@ -8,7 +8,7 @@ import { lockStaffRow } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
 export async function enableStaff(ctx: ServiceContext, input: { staffId: string }): Promise<StaffChangeResult> {
-  authorize(ctx, 'staff.manage');
+  authorize(ctx, 'staff.manage', { stepUp: true });
   const { staffId } = parseInput(StaffTarget, input);
   return withTransaction(ctx, async (tx) => {
     const staff = await lockStaffRow(tx, staffId);

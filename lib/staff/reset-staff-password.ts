@@ -16,7 +16,7 @@ export async function resetStaffPassword(
   ctx: ServiceContext,
   input: { staffId: string },
 ): Promise<{ email: string; password: string }> {
-  authorize(ctx, 'staff.manage');
+  authorize(ctx, 'staff.manage', { stepUp: true });
   const { staffId } = parseInput(StaffTarget, input);
   const password = generateStaffPassword();
   const passwordHash = await hashPassword(password);

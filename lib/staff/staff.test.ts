@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, staffUsers } from '@/db/schema';
-import { makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
+import { makeStaff, passSecondFactor, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { resolveStaffSession } from '@/lib/auth/staff-session';
 import { signInStaff } from '@/lib/auth/staff-sign-in';
@@ -140,6 +140,7 @@ describe('staff management', () => {
     const target = await makeStaff(db(), 'agent');
     const signIn = await signInStaff(db(), { email: target.email, password: target.password });
     if (!signIn.ok) throw new Error('sign-in failed');
+    await passSecondFactor(db(), signIn.token);
     expect(await resolveStaffSession(db(), signIn.token)).not.toBeNull();
     expect(await disableStaff(serviceContext(db(), admin.actor), { staffId: target.actor.id })).toMatchObject({
       changed: true,
@@ -172,6 +173,8 @@ describe('staff management', () => {
     const target = await makeStaff(db(), 'agent');
     const signIn = await signInStaff(db(), { email: target.email, password: target.password });
     if (!signIn.ok) throw new Error('sign-in failed');
+    await passSecondFactor(db(), signIn.token);
+    expect(await resolveStaffSession(db(), signIn.token)).not.toBeNull();
     await db()
       .update(staffUsers)
       .set({ failedLoginCount: 5, lockedUntil: new Date(Date.now() + 600_000) })

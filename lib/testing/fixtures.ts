@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { accountActivity, accounts, staffUsers, type StaffRole } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { accountActivity, accounts, staffSessions, staffUsers, type StaffRole } from '@/db/schema';
 import type { Db } from '@/db/client';
 import type { StaffActor, SystemActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/passwords';
+import { sha256Hex } from '@/lib/auth/tokens';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 
 export const systemActor: SystemActor = { kind: 'system', id: null, email: 'cli:test', role: 'system' };
@@ -12,7 +14,10 @@ export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** A staff member with a unique e-mail, and the actor they act as. */
+/**
+ * A staff member with a unique e-mail, and the actor they act as: signed in with a second factor verified just
+ * now, so actions that need step-up go through (lib/auth/second-factor.test.ts tests the refusal).
+ */
 export async function makeStaff(
   db: Db,
   role: StaffRole,
@@ -25,7 +30,15 @@ export async function makeStaff(
     .values({ email, name: `Test ${role}`, role, passwordHash: await passwordHashes.get(password)! })
     .returning({ id: staffUsers.id });
   return {
-    actor: { kind: 'staff', id: row!.id, email, name: `Test ${role}`, role, sessionId: 'test' },
+    actor: {
+      kind: 'staff',
+      id: row!.id,
+      email,
+      name: `Test ${role}`,
+      role,
+      sessionId: 'test',
+      factorVerifiedAt: new Date(),
+    },
     email,
     password,
   };
@@ -57,4 +70,12 @@ export async function insertAccount(
   const [row] = await db.insert(accounts).values(values).returning();
   await db.insert(accountActivity).values({ accountId: row!.id, lastEventAt: row!.firstEventAt });
   return row!;
+}
+
+/** Marks a password-only session as having passed its second factor at `at` (the second-factor pages do this). */
+export async function passSecondFactor(db: Db, token: string, at = new Date()): Promise<void> {
+  await db
+    .update(staffSessions)
+    .set({ factorVerifiedAt: at })
+    .where(eq(staffSessions.tokenHash, sha256Hex(token)));
 }

@@ -11,7 +11,7 @@ import { lockWebhookSettings, newWebhookSecret, writeWebhookSettings } from './w
 export async function rotateWebhookSecret(
   ctx: ServiceContext,
 ): Promise<{ changed: true; message: string; secret: string }> {
-  authorize(ctx, 'webhooks.manage');
+  authorize(ctx, 'webhooks.manage', { stepUp: true });
   return withTransaction(ctx, async (tx) => {
     const current = await lockWebhookSettings(tx);
     if (!current)

@@ -21,7 +21,7 @@ export async function saveWebhookSettings(
   ctx: ServiceContext,
   input: WebhookSettingsInput,
 ): Promise<SavedWebhookSettings> {
-  authorize(ctx, 'webhooks.manage');
+  authorize(ctx, 'webhooks.manage', { stepUp: true });
   const { url, enabled } = parseInput(WebhookSettingsInput, input);
   return withTransaction(ctx, async (tx) => {
     const current = await lockWebhookSettings(tx);

@@ -67,7 +67,7 @@ export async function bulkAlertAction(_prev: unknown, form: FormData): Promise<A
       reason: field(form, 'reason'),
     });
     return { message };
-  });
+  }, form);
   revalidatePath('/alerts', 'layout');
   return result;
 }
@@ -84,7 +84,7 @@ export async function detectionSettingsAction(_prev: unknown, form: FormData): P
   const result = await staffAction(async (ctx) => {
     const { message } = await updateDetectionSettings(ctx, input);
     return { message };
-  });
+  }, form);
   revalidatePath('/alerts/rules');
   return result;
 }

@@ -28,7 +28,7 @@ export async function reportAction(_prev: unknown, form: FormData): Promise<Acti
       throw invalid('Invalid input: intent', { intent: ['is not a report action'] });
     const { message } = await services[intent]!();
     return { message };
-  });
+  }, form);
   revalidatePath('/reports', 'layout');
   return result;
 }
@@ -49,7 +49,7 @@ export async function bulkReportAction(_prev: unknown, form: FormData): Promise<
       reports,
     });
     return { message };
-  });
+  }, form);
   revalidatePath('/reports', 'layout');
   return result;
 }

@@ -35,7 +35,7 @@ export async function accountAction(_prev: unknown, form: FormData): Promise<Act
     if (!verb) throw invalid('Invalid input: intent', { intent: ['is not an account action'] });
     const { message } = await verb(ctx, fields);
     return { message };
-  });
+  }, form);
   if (fields.accountId) revalidatePath(`/accounts/${fields.accountId}`);
   return result;
 }

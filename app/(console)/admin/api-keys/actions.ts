@@ -18,15 +18,16 @@ export async function createApiKeyAction(_prev: unknown, form: FormData): Promis
       message: `API key “${created.name}” created with ${created.scopes.join(', ')}.`,
       data: { secret: created.key },
     };
-  });
+  }, form);
   revalidatePath('/admin/api-keys');
   return result;
 }
 
 export async function revokeApiKeyAction(_prev: unknown, form: FormData): Promise<ActionResult<{ secret?: string }>> {
   const apiKeyId = form.get('apiKeyId');
-  const result = await staffAction<{ secret?: string }>((ctx) =>
-    revokeApiKey(ctx, { apiKeyId: typeof apiKeyId === 'string' ? apiKeyId : '' }),
+  const result = await staffAction<{ secret?: string }>(
+    (ctx) => revokeApiKey(ctx, { apiKeyId: typeof apiKeyId === 'string' ? apiKeyId : '' }),
+    form,
   );
   revalidatePath('/admin/api-keys');
   return result;

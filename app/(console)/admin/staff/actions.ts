@@ -25,7 +25,7 @@ export async function createStaffAction(_prev: unknown, form: FormData): Promise
       message: `${created.email} can now sign in as ${created.role}.`,
       data: { secret: created.generatedPassword },
     };
-  });
+  }, form);
   revalidatePath('/admin/staff');
   return result;
 }
@@ -48,7 +48,7 @@ export async function staffRowAction(_prev: unknown, form: FormData): Promise<Ac
       default:
         throw new Error(`unknown staff action ${String(intent)}`);
     }
-  });
+  }, form);
   revalidatePath('/admin/staff');
   return result;
 }

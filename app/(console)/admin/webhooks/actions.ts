@@ -17,7 +17,7 @@ export async function saveWebhookSettingsAction(
       enabled: form.get('enabled') === 'on',
     });
     return { message: saved.message, data: saved.secret ? { secret: saved.secret } : undefined };
-  });
+  }, form);
   revalidatePath('/admin/webhooks');
   return result;
 }
