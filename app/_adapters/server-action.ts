@@ -61,7 +61,16 @@ export async function staffAction<T = undefined>(
 ): Promise<ActionResult<T>> {
   const who = await signInWho(true);
   if (!who) return signedOut;
-  const requestId = who.requestId!;
+  return runStaffAction(who, work, form);
+}
+
+/** The body of staffAction for a resolved staff member (tested without Next's request scope). */
+export async function runStaffAction<T>(
+  who: SignInWho,
+  work: (ctx: ServiceContext) => Promise<{ message: string; data?: T }>,
+  form?: FormData,
+): Promise<ActionResult<T>> {
+  const requestId = who.requestId ?? randomUUID();
   try {
     const stepUpCode = form?.get('stepUpCode');
     if (typeof stepUpCode === 'string' && stepUpCode.trim() !== '') await verifySecondFactor(who, { code: stepUpCode });
