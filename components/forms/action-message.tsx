@@ -6,7 +6,7 @@ export function ActionMessage({
   state,
   secretLabel = 'Password',
 }: {
-  state: ActionResult<{ secret?: string }> | null;
+  state: ActionResult<{ secret?: string } | object | undefined> | null;
   secretLabel?: string;
 }) {
   if (!state) return null;
@@ -43,7 +43,7 @@ export function ActionMessage({
   return (
     <div role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
       <p>{state.message}</p>
-      {state.data?.secret ? (
+      {state.data && 'secret' in state.data && typeof state.data.secret === 'string' ? (
         <p className="mt-1">
           {secretLabel} (copy it now, it will not be shown again):{' '}
           <code

@@ -23,7 +23,9 @@ export function SignInForm({ callbackPath }: { callbackPath: string }) {
         redirect: false,
       });
       if (result?.ok && !result.error) {
-        // The password is only the first step: the second factor (or its enrolment) comes next.
+        // The password is only the first step: the second factor (or its enrolment) comes next. A full load, so
+        // the server reads the fresh session cookie.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is the point
         window.location.assign(`/login/second-factor?callbackUrl=${encodeURIComponent(callbackPath)}`);
         return;
       }

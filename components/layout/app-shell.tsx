@@ -48,9 +48,9 @@ export function AppShell({ actor, children }: { actor: StaffActor; children: Rea
             />
           </form>
           <div className="flex items-center gap-3 text-sm">
-            <span className="hidden sm:inline" title={actor.email}>
+            <Link href="/security" className="hidden hover:underline sm:inline" title={`${actor.email}: my security`}>
               {actor.name}
-            </span>
+            </Link>
             <Badge tone="info">{actor.role}</Badge>
             <SignOutButton />
           </div>

@@ -220,7 +220,8 @@ export async function verifySecondFactor(
   who: SignInWho,
   input: { code: unknown; method?: 'totp' | 'recovery' },
 ): Promise<{ method: 'totp' | 'recovery'; recoveryCodesLeft?: number }> {
-  const method = input.method ?? (/^\s*\d{6}\s*$/.test(String(input.code ?? '')) ? 'totp' : 'recovery');
+  const method =
+    input.method ?? (typeof input.code === 'string' && /^\s*\d{6}\s*$/.test(input.code) ? 'totp' : 'recovery');
   const code = method === 'totp' ? parseInput(Code, input).code : parseInput(RecoveryCode, input).code;
   const now = new Date();
   const ok =

@@ -10,13 +10,15 @@ import { td } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { can } from '@/lib/auth/permissions';
 import { listStaff } from '@/lib/staff/list-staff';
+import { listStaffSessions } from '@/lib/staff/staff-sessions';
+import { StaffSessionsTable } from '@/components/tables/staff-sessions-table';
 
 export const metadata: Metadata = { title: 'Staff' };
 
 export default async function StaffPage() {
   const ctx = await pageContext();
   if (!can(ctx.actor, 'staff.manage')) notFound(); // the same answer as a page that does not exist
-  const staff = await listStaff(ctx);
+  const [staff, sessions] = await Promise.all([listStaff(ctx), listStaffSessions(ctx)]);
   const now = new Date();
   return (
     <div className="space-y-6">
@@ -60,6 +62,13 @@ export default async function StaffPage() {
           </tr>
         ))}
       </DataTable>
+      <div>
+        <h2 className="text-base font-semibold">Active sessions</h2>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Where each staff member is signed in now. Ending one signs that browser out on its next request.
+        </p>
+      </div>
+      <StaffSessionsTable sessions={sessions} showStaff label="Active staff sessions" />
     </div>
   );
 }
