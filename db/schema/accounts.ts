@@ -30,6 +30,8 @@ export const accounts = pgTable(
     firstEventAt: timestamp('first_event_at', { withTimezone: true }).notNull(),
     // Imposed by staff.
     status: text('status', { enum: accountStatuses }).notNull().default('active'),
+    /** Why staff locked the account (a reason code); a lock for a suspected takeover only an admin lifts. */
+    lockReasonCode: text('lock_reason_code'),
     passwordResetRequired: boolean('password_reset_required').notNull().default(false),
     /** When staff required the reset; a password change reported after it means the customer did it. */
     passwordResetRequiredAt: timestamp('password_reset_required_at', { withTimezone: true }),

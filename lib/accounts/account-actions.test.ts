@@ -133,7 +133,8 @@ describe('each action', () => {
     expect(notices.map((n) => n.payload)).toEqual([
       expect.objectContaining({ channel: 'email', to: 'someone@example.com' }),
     ]);
-    expect(await unlockAccount(as(agent), input(row))).toMatchObject({
+    // Locked as a suspected takeover: an admin lifts it (the rule below).
+    expect(await unlockAccount(as(admin), input(row))).toMatchObject({
       changed: true,
       state: { status: 'active', version: 3 },
     });
@@ -343,5 +344,45 @@ describe('the webhook', () => {
     expect(rows.map((r) => r.payload)).toEqual([
       expect.objectContaining({ type: 'account.security_changed', accountId: a.externalId, action: 'account.lock' }),
     ]);
+  });
+});
+
+describe('an agent cannot weaken a protection alone', () => {
+  it('a lock for a suspected takeover is lifted by an admin only; other locks by an agent too', async () => {
+    const a = await makeAccount();
+    const locked = await lockAccount(as(agent), input(a)); // reason: suspected_takeover
+    await expect(unlockAccount(as(agent), input({ id: a.id, version: locked.state.version }))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect((await reload(a.id)).status).toBe('locked');
+    await expect(unlockAccount(as(admin), input({ id: a.id, version: locked.state.version }))).resolves.toMatchObject({
+      changed: true,
+    });
+
+    const b = await makeAccount();
+    const lockedB = await lockAccount(as(agent), input(b, { reasonCode: 'customer_request_verified' }));
+    await expect(unlockAccount(as(agent), input({ id: b.id, version: lockedB.state.version }))).resolves.toMatchObject({
+      changed: true,
+    });
+    expect((await reload(b.id)).lockReasonCode).toBeNull();
+  });
+
+  it('replacing a required authenticator app with SMS or e-mail needs an admin; strengthening does not', async () => {
+    const a = await makeAccount();
+    const totp = await requireTwoFactor(as(agent), input(a, { method: 'totp' }));
+    for (const method of ['sms', 'email']) {
+      await expect(
+        requireTwoFactor(as(agent), input({ id: a.id, version: totp.state.version }, { method })),
+      ).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    expect((await reload(a.id)).twoFactorRequiredMethod).toBe('totp');
+    await expect(
+      requireTwoFactor(as(admin), input({ id: a.id, version: totp.state.version }, { method: 'sms' })),
+    ).resolves.toMatchObject({ changed: true });
+    const b = await makeAccount();
+    const sms = await requireTwoFactor(as(agent), input(b, { method: 'sms' }));
+    await expect(
+      requireTwoFactor(as(agent), input({ id: b.id, version: sms.state.version }, { method: 'totp' })),
+    ).resolves.toMatchObject({ changed: true });
   });
 });

@@ -26,7 +26,7 @@ export async function lockAccount(ctx: ServiceContext, rawInput: unknown): Promi
       action: 'account.lock',
       input,
       account,
-      set: { status: 'locked', sessionsValidAfter: now },
+      set: { status: 'locked', sessionsValidAfter: now, lockReasonCode: input.reasonCode },
       at: now,
       notice: 'account.lock',
     });

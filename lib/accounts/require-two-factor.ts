@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { twoFactorMethods } from '@/db/schema';
 import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import {
   answerAlreadyDone,
@@ -31,6 +32,14 @@ export async function requireTwoFactor(ctx: ServiceContext, rawInput: unknown): 
     const account = await lockAccountRow(tx, input.accountId);
     if (account.twoFactorRequired && account.twoFactorRequiredMethod === method)
       return answerAlreadyDone(tx, input, account, `2FA by ${method} is already required; nothing changed.`);
+    // An agent cannot weaken a requirement alone: an authenticator app replaced by SMS or e-mail needs an admin.
+    const weakens = account.twoFactorRequired && account.twoFactorRequiredMethod === 'totp' && method !== 'totp';
+    if (weakens && ctx.actor.role !== 'admin' && ctx.actor.kind !== 'system') {
+      throw new ServiceError(
+        'forbidden',
+        `Replacing a required authenticator app with ${method} weakens the account's protection: an admin must do it.`,
+      );
+    }
     checkAccountVersion(account, input);
     const now = new Date();
     const updated = await commitAccountChange(tx, {

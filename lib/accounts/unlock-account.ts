@@ -1,4 +1,5 @@
 import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import { ServiceError } from '@/lib/errors';
 import {
   answerAlreadyDone,
   answerChanged,
@@ -20,13 +21,17 @@ export async function unlockAccount(ctx: ServiceContext, rawInput: unknown): Pro
     const account = await lockAccountRow(tx, input.accountId);
     if (account.status === 'active')
       return answerAlreadyDone(tx, input, account, 'The account is not locked; nothing changed.');
+    // An agent cannot weaken a protection alone: a lock for a suspected takeover is lifted by an admin.
+    if (account.lockReasonCode === 'suspected_takeover' && ctx.actor.role !== 'admin' && ctx.actor.kind !== 'system') {
+      throw new ServiceError('forbidden', 'This account was locked as a suspected takeover: an admin must unlock it.');
+    }
     checkAccountVersion(account, input);
     const now = new Date();
     const updated = await commitAccountChange(tx, {
       action: 'account.unlock',
       input,
       account,
-      set: { status: 'active' },
+      set: { status: 'active', lockReasonCode: null },
       at: now,
       notice: 'account.unlock',
     });

@@ -1,0 +1,1 @@
+ALTER TABLE "accounts" ADD COLUMN "lock_reason_code" text;
