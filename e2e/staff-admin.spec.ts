@@ -54,6 +54,43 @@ test.describe('admin manages staff', () => {
     await admin.context.close();
   });
 
+  test('a passkey as the second factor: enrolled at first sign-in, then used to sign in again', async ({ browser }) => {
+    const admin = await createStaffMember(browser, 'analyst');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Chromium's virtual authenticator (DevTools protocol): a platform passkey that verifies its user.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await signIn(page, admin.email, admin.password);
+    await page.getByRole('button', { name: /^Use a passkey/ }).click();
+    await expect(page.getByText('Your passkey is set up.')).toBeVisible();
+    await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+    await page.getByRole('link', { name: 'Continue to Vigil' }).click();
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await signIn(page, admin.email, admin.password);
+    await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    await page.goto('/security');
+    await expect(page.getByText('Passkey', { exact: true })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'My sessions' })).toContainText('this session');
+    await context.close();
+    await admin.context.close();
+  });
+
   test('a disabled staff member is refused on their very next request', async ({ browser }) => {
     const admin = await createStaffMember(browser, 'agent');
     const victimContext = await browser.newContext();

@@ -1,4 +1,46 @@
+'use client';
+
+import { useState } from 'react';
 import type { ActionResult } from '@/lib/actions/action-result';
+import { UsePasskeyButton } from './passkey-buttons';
+
+/**
+ * Asked for when an action needs a fresh second factor (step-up). Rendered inside the form: a code rides with the
+ * same submission, which then carries on; a passkey confirms first, then the same submit button carries on.
+ */
+function StepUp({ message }: { message: string }) {
+  const [confirmed, setConfirmed] = useState(false);
+  return (
+    <div
+      role="alert"
+      className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
+    >
+      <p className="text-amber-900 dark:text-amber-100">
+        {confirmed ? 'Confirmed with your passkey. Submit again to carry on.' : message}
+      </p>
+      {confirmed ? null : (
+        <>
+          <label htmlFor="step-up-code" className="mt-2 block font-medium">
+            Authentication code
+          </label>
+          <input
+            id="step-up-code"
+            name="stepUpCode"
+            autoComplete="one-time-code"
+            autoFocus
+            className="mt-1 block w-40 rounded-md border border-slate-300 bg-white px-2 py-1.5 font-mono tracking-widest dark:border-slate-700 dark:bg-slate-900"
+          />
+          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+            Then submit again; what you entered is kept. Or:
+          </p>
+          <div className="mt-2 max-w-xs">
+            <UsePasskeyButton label="Confirm with a passkey" onDone={() => setConfirmed(true)} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
 
 /** The outcome of a server action, announced to screen readers. */
 /** A secret in `data.secret` (a generated password, an API key) is shown once, ready to copy. */
@@ -10,29 +52,7 @@ export function ActionMessage({
   secretLabel?: string;
 }) {
   if (!state) return null;
-  if (!state.ok && state.code === 'step_up_required') {
-    // Rendered inside the form: the code rides with the same submission, which then carries on.
-    return (
-      <div
-        role="alert"
-        className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
-      >
-        <p className="text-amber-900 dark:text-amber-100">{state.error}</p>
-        <label htmlFor="step-up-code" className="mt-2 block font-medium">
-          Authentication code
-        </label>
-        <input
-          id="step-up-code"
-          name="stepUpCode"
-          autoComplete="one-time-code"
-          required
-          autoFocus
-          className="mt-1 block w-40 rounded-md border border-slate-300 bg-white px-2 py-1.5 font-mono tracking-widest dark:border-slate-700 dark:bg-slate-900"
-        />
-        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Then submit again; what you entered is kept.</p>
-      </div>
-    );
-  }
+  if (!state.ok && state.code === 'step_up_required') return <StepUp message={state.error} />;
   if (!state.ok) {
     return (
       <p role="alert" className="text-sm text-red-700 dark:text-red-300">

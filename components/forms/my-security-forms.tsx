@@ -1,7 +1,14 @@
 'use client';
 
 import { useActionState } from 'react';
-import { changePasswordAction, endSessionAction, newRecoveryCodesAction } from '@/app/(console)/security/actions';
+import { useRouter } from 'next/navigation';
+import {
+  changePasswordAction,
+  endSessionAction,
+  newRecoveryCodesAction,
+  removeFactorAction,
+} from '@/app/(console)/security/actions';
+import { AddPasskeyButton } from './passkey-buttons';
 import { ActionMessage } from '@/components/forms/action-message';
 import { buttonDanger, buttonSecondary, input } from '@/components/ui/styles';
 
@@ -78,4 +85,23 @@ export function ChangePasswordForm() {
       </button>
     </form>
   );
+}
+
+export function RemoveFactorButton({ factorId, label }: { factorId: string; label: string }) {
+  const [state, action, pending] = useActionState(removeFactorAction, null);
+  return (
+    <form action={action} className="space-y-1">
+      <input type="hidden" name="factorId" value={factorId} />
+      <button type="submit" disabled={pending} className={buttonSecondary} aria-label={label}>
+        Remove
+      </button>
+      {state && !state.ok ? <ActionMessage state={state} /> : null}
+    </form>
+  );
+}
+
+/** Adds a passkey to one's account; the page then shows it. */
+export function AddPasskey() {
+  const router = useRouter();
+  return <AddPasskeyButton label="Add a passkey" onDone={() => router.refresh()} />;
 }

@@ -8,6 +8,7 @@ import {
 } from '@/app/login/second-factor/actions';
 import type { ActionResult } from '@/lib/actions/action-result';
 import type { TotpEnrolment } from '@/lib/auth/second-factor';
+import { AddPasskeyButton, UsePasskeyButton } from './passkey-buttons';
 
 const card =
   'space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900';
@@ -26,10 +27,16 @@ function Refusal({ state }: { state: ActionResult<unknown> | null }) {
 }
 
 /** Every later sign-in: a 6-digit code from the app, or a recovery code. */
-export function VerifySecondFactorForm({ callbackPath }: { callbackPath: string }) {
+export function VerifySecondFactorForm({ callbackPath, hasPasskey }: { callbackPath: string; hasPasskey: boolean }) {
   const [state, action, pending] = useActionState(verifySecondFactorAction, null);
   return (
     <form action={action} className={card}>
+      {hasPasskey ? (
+        <>
+          <UsePasskeyButton onDone={() => window.location.assign(callbackPath)} />
+          <p className="text-center text-xs text-slate-500">or</p>
+        </>
+      ) : null}
       <input type="hidden" name="callbackUrl" value={callbackPath} />
       <div>
         <label htmlFor="code" className="block text-sm font-medium">
@@ -63,13 +70,14 @@ export function EnrolAuthenticatorApp({ callbackPath }: { callbackPath: string }
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, startTransition] = useTransition();
   const [confirmed, confirm, confirming] = useActionState(confirmEnrolmentAction, null);
+  const [passkeyDone, setPasskeyDone] = useState<{ codes: string[] } | null>(null);
 
-  if (confirmed?.ok) {
-    const codes = confirmed.data?.recoveryCodes ?? [];
+  if (confirmed?.ok || passkeyDone) {
+    const codes = passkeyDone?.codes ?? (confirmed?.ok ? confirmed.data?.recoveryCodes : null) ?? [];
     return (
       <div className={card}>
         <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
-          Your authenticator app is set up.
+          {passkeyDone ? 'Your passkey is set up.' : 'Your authenticator app is set up.'}
         </p>
         {codes.length > 0 ? (
           <div>
@@ -116,6 +124,11 @@ export function EnrolAuthenticatorApp({ callbackPath }: { callbackPath: string }
         >
           Set up an authenticator app
         </button>
+        <p className="text-center text-xs text-slate-500">or</p>
+        <AddPasskeyButton
+          label="Use a passkey (this device, a security key or your phone)"
+          onDone={(codes) => setPasskeyDone({ codes: codes ?? [] })}
+        />
       </div>
     );
   }

@@ -116,7 +116,7 @@ function newRecoveryCode(): string {
 }
 
 /** Ten new single-use codes replace any earlier ones; only their hashes are kept. Shown once, as `XXXXX-XXXXX`. */
-async function replaceRecoveryCodes(db: DbOrTx, staffId: string): Promise<string[]> {
+export async function replaceRecoveryCodes(db: DbOrTx, staffId: string): Promise<string[]> {
   const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
   await db.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.staffId, staffId));
   await db.insert(staffRecoveryCodes).values(codes.map((c) => ({ staffId, codeHash: sha256Hex(c) })));

@@ -162,3 +162,34 @@ export async function listOwnFactors(ctx: ServiceContext): Promise<OwnFactorView
     .where(and(eq(staffFactors.staffId, me.id), sql`${staffFactors.confirmedAt} is not null`))
     .orderBy(staffFactors.createdAt);
 }
+
+const FactorRef = z.object({ factorId: z.uuid('is not a factor id') });
+
+/** Removes one of one's own second factors (with a fresh factor) — never the last one. */
+export async function removeOwnFactor(ctx: ServiceContext, raw: unknown): Promise<{ message: string }> {
+  const me = staffOf(ctx);
+  requireRecentFactor(ctx);
+  const { factorId } = parseInput(FactorRef, raw);
+  return withTransaction(ctx, async (tx) => {
+    const factors = await tx.db
+      .select({ id: staffFactors.id, kind: staffFactors.kind })
+      .from(staffFactors)
+      .where(and(eq(staffFactors.staffId, me.id), sql`${staffFactors.confirmedAt} is not null`))
+      .for('update');
+    const factor = factors.find((f) => f.id === factorId);
+    if (!factor) throw notFound('No such factor.');
+    if (factors.length === 1) {
+      throw invalid('This is your last second factor: add another before removing it.', {
+        factorId: ['is the last one'],
+      });
+    }
+    await tx.db.delete(staffFactors).where(eq(staffFactors.id, factor.id));
+    await recordAudit(tx, {
+      action: 'staff.factor_remove',
+      targetType: 'staff',
+      targetId: me.id,
+      before: { kind: factor.kind },
+    });
+    return { message: factor.kind === 'passkey' ? 'Passkey removed.' : 'Authenticator app removed.' };
+  });
+}

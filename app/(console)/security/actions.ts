@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { staffAction } from '@/app/_adapters/server-action';
 import type { ActionResult } from '@/lib/actions/action-result';
 import { regenerateRecoveryCodes } from '@/lib/auth/second-factor';
-import { changeOwnPassword, endSession } from '@/lib/staff/staff-sessions';
+import { changeOwnPassword, endSession, removeOwnFactor } from '@/lib/staff/staff-sessions';
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -42,4 +42,10 @@ export async function changePasswordAction(_prev: unknown, form: FormData): Prom
       }),
     form,
   );
+}
+
+export async function removeFactorAction(_prev: unknown, form: FormData): Promise<ActionResult> {
+  const result = await staffAction((ctx) => removeOwnFactor(ctx, { factorId: text(form, 'factorId') }), form);
+  revalidatePath('/security');
+  return result;
 }

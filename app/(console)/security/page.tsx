@@ -1,6 +1,11 @@
 import type { Metadata } from 'next';
 import { pageContext } from '@/app/_adapters/page-context';
-import { ChangePasswordForm, NewRecoveryCodesForm } from '@/components/forms/my-security-forms';
+import {
+  AddPasskey,
+  ChangePasswordForm,
+  NewRecoveryCodesForm,
+  RemoveFactorButton,
+} from '@/components/forms/my-security-forms';
 import { StaffSessionsTable } from '@/components/tables/staff-sessions-table';
 import { Card } from '@/components/ui/card';
 import { TimeAgo } from '@/components/ui/time-ago';
@@ -29,9 +34,13 @@ export default async function MySecurityPage() {
               <span className="text-slate-600 dark:text-slate-400">
                 added <TimeAgo date={f.createdAt} now={now} />, last used <TimeAgo date={f.lastUsedAt} now={now} />
               </span>
+              {factors.length > 1 ? <RemoveFactorButton factorId={f.id} label={`Remove ${f.label}`} /> : null}
             </li>
           ))}
         </ul>
+        <div className="max-w-sm px-4 pt-2">
+          <AddPasskey />
+        </div>
         <p className="px-4 pb-3 text-xs text-slate-600 dark:text-slate-400">
           Your last second factor cannot be removed: every staff member signs in with one.
         </p>

@@ -3,6 +3,12 @@
 import { redirect } from 'next/navigation';
 import { signInStepAction } from '@/app/_adapters/server-action';
 import type { ActionResult } from '@/lib/actions/action-result';
+import {
+  finishPasskeyAuthentication,
+  finishPasskeyRegistration,
+  passkeyAuthenticationOptions,
+  passkeyRegistrationOptions,
+} from '@/lib/auth/passkeys';
 import { confirmTotpEnrolment, startTotpEnrolment, verifySecondFactor } from '@/lib/auth/second-factor';
 import type { TotpEnrolment } from '@/lib/auth/second-factor';
 import { safeCallbackPath } from '@/lib/auth/safe-redirect';
@@ -39,4 +45,40 @@ export async function verifySecondFactorAction(_prev: unknown, form: FormData): 
   });
   if (result.ok) redirect(safeCallbackPath(text(form, 'callbackUrl')));
   return result;
+}
+
+/** Passkey ceremonies (WebAuthn): registration at first sign-in or on My security, authentication to verify. */
+export async function passkeyRegistrationOptionsAction(): Promise<
+  ActionResult<Awaited<ReturnType<typeof passkeyRegistrationOptions>>>
+> {
+  return signInStepAction(async (who) => ({
+    message: 'Touch your passkey.',
+    data: await passkeyRegistrationOptions(who),
+  }));
+}
+
+export async function finishPasskeyRegistrationAction(
+  response: unknown,
+): Promise<ActionResult<{ recoveryCodes: string[] | null }>> {
+  return signInStepAction(async (who) => ({
+    message: 'Your passkey is set up.',
+    data: await finishPasskeyRegistration(who, response),
+  }));
+}
+
+export async function passkeyAuthenticationOptionsAction(): Promise<
+  ActionResult<Awaited<ReturnType<typeof passkeyAuthenticationOptions>>>
+> {
+  return signInStepAction(async (who) => ({
+    message: 'Touch your passkey.',
+    data: await passkeyAuthenticationOptions(who),
+  }));
+}
+
+/** Verifies a passkey assertion: completes a sign-in, or refreshes the session's second factor (step-up). */
+export async function finishPasskeyAuthenticationAction(response: unknown): Promise<ActionResult> {
+  return signInStepAction(async (who) => {
+    await finishPasskeyAuthentication(who, response);
+    return { message: 'Confirmed with your passkey.' };
+  });
 }

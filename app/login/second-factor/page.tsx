@@ -4,6 +4,7 @@ import { EnrolAuthenticatorApp, VerifySecondFactorForm } from '@/components/form
 import { SignOutButton } from '@/components/layout/sign-out-button';
 import { currentSignIn } from '@/lib/auth/current-actor';
 import { safeCallbackPath } from '@/lib/auth/safe-redirect';
+import { passkeyCount } from '@/lib/auth/passkeys';
 import { confirmedFactorCount } from '@/lib/auth/second-factor';
 import { getDb } from '@/lib/database';
 
@@ -23,7 +24,9 @@ export default async function SecondFactorPage({
   const state = await currentSignIn();
   if (!state) redirect('/login');
   if (state.factorVerified) redirect(callbackPath);
-  const enrolled = (await confirmedFactorCount(await getDb(), state.actor.id)) > 0;
+  const db = await getDb();
+  const enrolled = (await confirmedFactorCount(db, state.actor.id)) > 0;
+  const hasPasskey = enrolled && (await passkeyCount(db, state.actor.id)) > 0;
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-10">
       <div className="w-full max-w-md">
@@ -33,12 +36,12 @@ export default async function SecondFactorPage({
           </h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             {enrolled
-              ? `Signed in as ${state.actor.email}. Enter the code your authenticator app shows, or one of your recovery codes.`
+              ? `Signed in as ${state.actor.email}. Use your passkey or the code your authenticator app shows, or one of your recovery codes.`
               : `Signed in as ${state.actor.email}. Vigil needs a second factor for every staff member: a stolen password alone opens nothing.`}
           </p>
         </div>
         {enrolled ? (
-          <VerifySecondFactorForm callbackPath={callbackPath} />
+          <VerifySecondFactorForm callbackPath={callbackPath} hasPasskey={hasPasskey} />
         ) : (
           <EnrolAuthenticatorApp callbackPath={callbackPath} />
         )}

@@ -1,0 +1,103 @@
+'use client';
+
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import { useState, useTransition } from 'react';
+import {
+  finishPasskeyAuthenticationAction,
+  finishPasskeyRegistrationAction,
+  passkeyAuthenticationOptionsAction,
+  passkeyRegistrationOptionsAction,
+} from '@/app/login/second-factor/actions';
+
+const button =
+  'w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60 dark:border-slate-700 dark:bg-slate-950 dark:hover:bg-slate-900';
+
+function usePasskeyCeremony() {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  const run = (ceremony: () => Promise<string | null>) =>
+    start(async () => {
+      setError(null);
+      try {
+        setError(await ceremony());
+      } catch (e) {
+        // The browser's own refusal (cancelled, timed out, no authenticator): say so plainly.
+        setError(
+          e instanceof Error && e.name === 'NotAllowedError'
+            ? 'The passkey request was cancelled.'
+            : 'The passkey did not work. Try again.',
+        );
+      }
+    });
+  return { error, pending, run };
+}
+
+function Problem({ error }: { error: string | null }) {
+  return error ? (
+    <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+      {error}
+    </p>
+  ) : null;
+}
+
+/** Registers a passkey (first sign-in, or another one on My security); `onDone` gets the recovery codes, if made. */
+export function AddPasskeyButton({
+  label = 'Use a passkey',
+  onDone,
+}: {
+  label?: string;
+  onDone: (recoveryCodes: string[] | null) => void;
+}) {
+  const { error, pending, run } = usePasskeyCeremony();
+  return (
+    <div className="space-y-2">
+      <button
+        type="button"
+        className={button}
+        disabled={pending}
+        onClick={() =>
+          run(async () => {
+            const options = await passkeyRegistrationOptionsAction();
+            if (!options.ok || !options.data) return options.ok ? 'Try again.' : options.error;
+            const attestation = await startRegistration({ optionsJSON: options.data });
+            const done = await finishPasskeyRegistrationAction(attestation);
+            if (!done.ok) return done.error;
+            onDone(done.data?.recoveryCodes ?? null);
+            return null;
+          })
+        }
+      >
+        {pending ? 'Waiting for your passkey…' : label}
+      </button>
+      <Problem error={error} />
+    </div>
+  );
+}
+
+/** Verifies with a passkey: completes the sign-in (`then` goes on), or confirms it is you for a step-up. */
+export function UsePasskeyButton({ label = 'Use a passkey', onDone }: { label?: string; onDone: () => void }) {
+  const { error, pending, run } = usePasskeyCeremony();
+  return (
+    <div className="space-y-2">
+      <button
+        type="button"
+        className={button}
+        disabled={pending}
+        onClick={() =>
+          run(async () => {
+            const options = await passkeyAuthenticationOptionsAction();
+            if (!options.ok || !options.data) return options.ok ? 'Try again.' : options.error;
+            const assertion = await startAuthentication({ optionsJSON: options.data });
+            const done = await finishPasskeyAuthenticationAction(assertion);
+            if (!done.ok) return done.error;
+            onDone();
+            return null;
+          })
+        }
+      >
+        {pending ? 'Waiting for your passkey…' : label}
+      </button>
+      <Problem error={error} />
+    </div>
+  );
+}
