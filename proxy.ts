@@ -6,7 +6,7 @@ import { NextResponse, type NextRequest } from 'next/server';
  * route and action authorizes again in lib/ (a request that skips this proxy gets nothing more).
  */
 
-const publicPages = ['/login', '/report'];
+const publicPages = ['/login', '/report', '/enrol'];
 const sessionCookies = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 function isHttps(): boolean {

@@ -1,4 +1,4 @@
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { passSecondFactor, signIn, storageState, unique } from './helpers';
 
 async function createStaffMember(browser: Browser, role: string) {
@@ -10,21 +10,35 @@ async function createStaffMember(browser: Browser, role: string) {
   await page.getByLabel('Name').fill('E2E Person');
   await page.getByLabel('Role', { exact: true }).selectOption(role);
   await page.getByRole('button', { name: 'Create staff member' }).click();
-  await expect(page.getByRole('status')).toContainText(`${email} can now sign in as ${role}`);
-  const password = (await page.getByTestId('one-time-secret').textContent())!;
-  return { context, page, email, password };
+  await expect(page.getByRole('status')).toContainText(`${email} is added as ${role}`);
+  const link = (await page.getByTestId('one-time-secret').textContent())!;
+  expect(link).toMatch(/\/enrol\/[\w-]{43}$/);
+  return { context, page, email, link, password: `e2e passphrase ${unique()}` };
+}
+
+/** The new member opens their one-time link and sets their own password; the second-factor step follows. */
+async function enrolThroughLink(page: Page, member: { link: string; password: string }) {
+  await page.goto(member.link);
+  await page.getByLabel('New password (at least 12 characters)').fill(member.password);
+  await page.getByLabel('The same password again').fill(member.password);
+  await page.getByRole('button', { name: 'Set password and continue' }).click();
+  await page.waitForURL(/\/login\/second-factor/);
 }
 
 test.describe('admin manages staff', () => {
-  test('an admin creates a staff member whose one-time password works', async ({ browser }) => {
+  test('an admin creates a staff member, who sets their own password through a one-time link that then stops working', async ({
+    browser,
+  }) => {
     const admin = await createStaffMember(browser, 'analyst');
     await expect(admin.page.getByRole('row', { name: new RegExp(admin.email) })).toContainText('analyst');
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, admin.email, admin.password);
+    await enrolThroughLink(page, admin);
     await passSecondFactor(page, admin.email);
     await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
     await expect(page.getByRole('banner')).toContainText('analyst');
+    await page.goto(admin.link);
+    await expect(page.getByRole('alert')).toContainText('This link was already used');
     await context.close();
     await admin.context.close();
   });
@@ -33,7 +47,7 @@ test.describe('admin manages staff', () => {
     const admin = await createStaffMember(browser, 'agent');
     const first = await browser.newContext();
     const page = await first.newPage();
-    await signIn(page, admin.email, admin.password);
+    await enrolThroughLink(page, admin);
     await expect(page.getByRole('heading', { name: 'Set up your second factor' })).toBeVisible();
     const { recoveryCodes } = await passSecondFactor(page, admin.email);
     expect(recoveryCodes).toHaveLength(10);
@@ -71,7 +85,7 @@ test.describe('admin manages staff', () => {
         automaticPresenceSimulation: true,
       },
     });
-    await signIn(page, admin.email, admin.password);
+    await enrolThroughLink(page, admin);
     await page.getByRole('button', { name: /^Use a passkey/ }).click();
     await expect(page.getByText('Your passkey is set up.')).toBeVisible();
     await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
@@ -95,7 +109,7 @@ test.describe('admin manages staff', () => {
     const admin = await createStaffMember(browser, 'agent');
     const victimContext = await browser.newContext();
     const victim = await victimContext.newPage();
-    await signIn(victim, admin.email, admin.password);
+    await enrolThroughLink(victim, admin);
     await passSecondFactor(victim, admin.email);
     await expect(victim.getByRole('heading', { name: 'Overview' })).toBeVisible();
 
@@ -114,7 +128,7 @@ test.describe('admin manages staff', () => {
     const admin = await createStaffMember(browser, 'admin');
     const memberContext = await browser.newContext();
     const member = await memberContext.newPage();
-    await signIn(member, admin.email, admin.password);
+    await enrolThroughLink(member, admin);
     await passSecondFactor(member, admin.email);
     await expect(member.getByRole('heading', { name: 'Overview' })).toBeVisible();
     await member.goto('/admin/staff');

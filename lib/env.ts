@@ -16,6 +16,8 @@ export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   VIGIL_HOST: z.string().min(1).default('localhost'),
   NEXTAUTH_URL: z.url('must be the public URL, e.g. https://vigil.example.com').optional(),
+  /** The URL enrolment links point to (default NEXTAUTH_URL). */
+  VIGIL_PUBLIC_URL: z.url('must be the public URL, e.g. https://vigil.example.com').optional(),
   NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   VIGIL_DEMO: flag,
   /** Requests per second per API key on the ingest API. */

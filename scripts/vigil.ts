@@ -138,7 +138,7 @@ const staff = program.command('staff').description('manage staff who sign in to 
 
 staff
   .command('create')
-  .description('create a staff member; prints a generated password once')
+  .description('create a staff member; prints their one-time enrolment link (24 h) alone on the last line')
   .requiredOption('--email <email>', 'sign-in e-mail')
   .requiredOption('--role <role>', `one of ${staffRoles.join(', ')}`, role)
   .option('--name <name>', 'display name (defaults to the e-mail)')
@@ -149,8 +149,8 @@ staff
         role: opts.role,
         name: opts.name ?? opts.email,
       });
-      console.log(`Created ${created.email} (${created.role}). Password, shown only this once:`);
-      console.log(created.generatedPassword);
+      console.log(`Created ${created.email} (${created.role}). Their enrolment link (24 h, one use), shown only once:`);
+      console.log(created.enrolmentUrl);
     }),
   );
 
@@ -198,13 +198,13 @@ staff
 
 staff
   .command('reset-password')
-  .description('generate a new password (printed once) and end the staff member’s sessions')
+  .description('send a new enrolment link (printed once, last line): ends the member’s sessions and second factors')
   .requiredOption('--email <email>', 'sign-in e-mail')
   .action((opts: { email: string }) =>
     withDatabase(async ({ db }) => {
       const r = await resetStaffPassword(operator(db), { staffId: await staffIdByEmail(operator(db), opts.email) });
-      console.log(`New password for ${r.email}, shown only this once:`);
-      console.log(r.password);
+      console.log(`New enrolment link for ${r.email} (24 h, one use), shown only once:`);
+      console.log(r.enrolmentUrl);
     }),
   );
 

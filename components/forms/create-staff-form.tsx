@@ -53,9 +53,11 @@ export function CreateStaffForm() {
         <button type="submit" disabled={pending} className={buttonPrimary}>
           {pending ? 'Creating…' : 'Create staff member'}
         </button>
-        <p className="text-xs text-slate-600 dark:text-slate-400">A strong password is generated and shown once.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          They get a one-time link (24 h) to set their own password and second factor.
+        </p>
       </div>
-      <ActionMessage state={state} />
+      <ActionMessage state={state} secretLabel="Enrolment link" />
     </form>
   );
 }

@@ -59,7 +59,7 @@ export function StaffRowActions({ staffId, email, role, disabled, isSelf }: Prop
           disabled={pending}
           onClick={() => setConfirming('reset-password')}
         >
-          Reset password
+          Send new enrolment link
         </button>
       </div>
       {confirming ? (
@@ -75,17 +75,17 @@ export function StaffRowActions({ staffId, email, role, disabled, isSelf }: Prop
           <span>
             {confirming === 'disable'
               ? `Disable ${email}? They are signed out everywhere at once.`
-              : `Reset the password of ${email}? Their sessions end and a new password is shown once.`}
+              : `Send ${email} a new enrolment link? Their password and second factors stop working and every session ends; the link is shown once.`}
           </span>
           <button type="submit" className={buttonDanger}>
-            {confirming === 'disable' ? 'Yes, disable' : 'Yes, reset'}
+            {confirming === 'disable' ? 'Yes, disable' : 'Yes, make a new link'}
           </button>
           <button type="button" className={buttonSecondary} onClick={() => setConfirming(null)}>
             Cancel
           </button>
         </form>
       ) : null}
-      <ActionMessage state={state} />
+      <ActionMessage state={state} secretLabel="Enrolment link" />
     </div>
   );
 }

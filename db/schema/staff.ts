@@ -98,3 +98,28 @@ export const staffRecoveryCodes = pgTable(
   },
   (t) => [uniqueIndex('staff_recovery_codes_hash_key').on(t.staffId, t.codeHash)],
 );
+
+/**
+ * One-time enrolment links: a new staff member (or one whose password was reset) sets their own password and
+ * second factor through one; an admin never sees or chooses another person's password. Valid 24 h, single use;
+ * only the token's SHA-256 is kept.
+ */
+export const staffEnrolmentLinks = pgTable(
+  'staff_enrolment_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    tokenHash: text('token_hash').notNull(),
+    /** The admin who issued it (null: the operator at the CLI); such an admin cannot approve this person's requests. */
+    issuedBy: uuid('issued_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('staff_enrolment_links_token_key').on(t.tokenHash),
+    index('staff_enrolment_links_staff_idx').on(t.staffId),
+  ],
+);

@@ -7,6 +7,7 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
+import { createStaff } from '@/lib/staff/create-staff';
 import { approveTwoFactorOff } from './approve-two-factor-off';
 import { forcePasswordReset } from './force-password-reset';
 import { lockAccount } from './lock-account';
@@ -107,6 +108,34 @@ describe('who may do what (the role table of lib/auth/permissions.ts, as verb ca
     expect(await approveTwoFactorOff(as(otherAdmin), input(a, { requestId: request!.id }))).toMatchObject({
       changed: true,
       state: { twoFactor: { required: false, method: null } },
+    });
+  });
+
+  it('an admin who issued the requester’s enrolment link in the last 24 h cannot approve their request', async () => {
+    const created = await createStaff(as(admin), {
+      email: `newcomer.${uniqueSuffix()}@test.vigil`,
+      name: 'Newcomer',
+      role: 'agent',
+    });
+    const newcomer: StaffActor = {
+      kind: 'staff',
+      id: created.id,
+      email: created.email,
+      name: 'Newcomer',
+      role: 'agent',
+      sessionId: 'test',
+      factorVerifiedAt: new Date(),
+    };
+    const a = await makeAccount({ twoFactorRequired: true, twoFactorRequiredMethod: 'sms' });
+    await requestTwoFactorOff(as(newcomer), input(a));
+    const [request] = await db().select().from(twoFactorOffRequests).where(eq(twoFactorOffRequests.accountId, a.id));
+    const refused = approveTwoFactorOff(as(admin), input(a, { requestId: request!.id }));
+    await expect(refused).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('enrolment link') as string,
+    });
+    await expect(approveTwoFactorOff(as(otherAdmin), input(a, { requestId: request!.id }))).resolves.toMatchObject({
+      changed: true,
     });
   });
 });

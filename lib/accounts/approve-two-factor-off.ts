@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { twoFactorOffRequests } from '@/db/schema';
+import { issuedLinkRecently } from '@/lib/staff/enrolment-links';
 import { authorize, withTransaction, type ServiceContext, type TxContext } from '@/lib/context';
 import { parseInput } from '@/lib/validation';
 import {
@@ -64,6 +65,14 @@ export async function approveTwoFactorOff(ctx: ServiceContext, rawInput: unknown
       return answerAlreadyDone(tx, input, account, 'This request is already approved; 2FA is off.');
     const refused = refusal(tx, account, request);
     if (refused) refuseAccountAction(account, refused);
+    // An admin cannot act as two people: one who set up the requester's sign-in in the last 24 h (and so could
+    // hold it) does not approve that person's request.
+    if (tx.actor.id && request && (await issuedLinkRecently(tx.db, tx.actor.id, request.requestedBy))) {
+      refuseAccountAction(
+        account,
+        'You issued the requester’s enrolment link in the last 24 hours, so another admin must approve this.',
+      );
+    }
     const now = new Date();
     const updated = await commitAccountChange(tx, {
       action: 'account.approve_2fa_off',

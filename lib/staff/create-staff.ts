@@ -5,25 +5,27 @@ import { hashPassword } from '@/lib/auth/passwords';
 import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
+import { issueEnrolmentLink } from './enrolment-links';
 import { CreateStaffInput } from './staff-schemas';
 
-export function generateStaffPassword(): string {
-  return randomBytes(18).toString('base64url'); // 144 bits
+/** A password nobody knows: the account cannot sign in until its owner sets one through their enrolment link. */
+export async function unusablePasswordHash(): Promise<string> {
+  return hashPassword(randomBytes(32).toString('base64url'));
 }
 
 export interface CreatedStaff {
   id: string;
   email: string;
   role: string;
-  /** Present only when Vigil generated it: shown once, never stored in clear. */
-  generatedPassword?: string;
+  /** The one-time enrolment link (24 h): the new member sets their own password and second factor. Shown once. */
+  enrolmentUrl: string;
 }
 
+/** A new staff member, who enrols through a one-time link: an admin never sees or chooses their password. */
 export async function createStaff(ctx: ServiceContext, input: CreateStaffInput): Promise<CreatedStaff> {
   authorize(ctx, 'staff.manage', { stepUp: true });
   const data = parseInput(CreateStaffInput, input);
-  const generatedPassword = data.password ? undefined : generateStaffPassword();
-  const passwordHash = await hashPassword(data.password ?? generatedPassword!);
+  const passwordHash = await unusablePasswordHash();
   return withTransaction(ctx, async (tx) => {
     const [created] = await tx.db
       .insert(staffUsers)
@@ -41,6 +43,7 @@ export async function createStaff(ctx: ServiceContext, input: CreateStaffInput):
       targetId: created.id,
       after: { email: data.email, name: data.name, role: data.role },
     });
-    return { id: created.id, email: data.email, role: data.role, generatedPassword };
+    const enrolmentUrl = await issueEnrolmentLink(tx, created.id);
+    return { id: created.id, email: data.email, role: data.role, enrolmentUrl };
   });
 }

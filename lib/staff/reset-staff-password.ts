@@ -1,25 +1,26 @@
 import { eq, sql } from 'drizzle-orm';
-import { staffUsers } from '@/db/schema';
+import { staffFactors, staffRecoveryCodes, staffUsers } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { hashPassword } from '@/lib/auth/passwords';
 import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { parseInput } from '@/lib/validation';
-import { generateStaffPassword } from './create-staff';
+import { unusablePasswordHash } from './create-staff';
+import { issueEnrolmentLink } from './enrolment-links';
 import { lockStaffRow } from './lock-staff-row';
 import { StaffTarget } from './staff-schemas';
 
 /**
- * Sets a new generated password (returned once), clears a sign-in lock and ends the staff member's
- * sessions. The audit row records that it happened, never the password or its hash.
+ * "Send a new enrolment link": the old password stops working, every session ends, the second factors and
+ * recovery codes are removed (a new factor is enrolled with the new password), a sign-in lock is cleared, and a
+ * one-time link (returned once) lets the person set their own password again. The audit row records that it
+ * happened, never the link.
  */
 export async function resetStaffPassword(
   ctx: ServiceContext,
   input: { staffId: string },
-): Promise<{ email: string; password: string }> {
+): Promise<{ email: string; enrolmentUrl: string }> {
   authorize(ctx, 'staff.manage', { stepUp: true });
   const { staffId } = parseInput(StaffTarget, input);
-  const password = generateStaffPassword();
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await unusablePasswordHash();
   return withTransaction(ctx, async (tx) => {
     const staff = await lockStaffRow(tx, staffId);
     await tx.db
@@ -32,12 +33,15 @@ export async function resetStaffPassword(
         updatedAt: sql`now()`,
       })
       .where(eq(staffUsers.id, staff.id));
+    await tx.db.delete(staffFactors).where(eq(staffFactors.staffId, staff.id));
+    await tx.db.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.staffId, staff.id));
+    const enrolmentUrl = await issueEnrolmentLink(tx, staff.id);
     await recordAudit(tx, {
       action: 'staff.reset_password',
       targetType: 'staff',
       targetId: staff.id,
-      after: { sessionsEnded: true, lockCleared: staff.lockedUntil !== null },
+      after: { sessionsEnded: true, factorsRemoved: true, lockCleared: staff.lockedUntil !== null },
     });
-    return { email: staff.email, password };
+    return { email: staff.email, enrolmentUrl };
   });
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { staffRoles } from '@/db/schema';
-import { minPasswordLength } from '@/lib/auth/passwords';
 import { storableText } from '@/lib/text';
 
 export const StaffEmail = z.email('Enter a valid e-mail address').trim().toLowerCase().max(320);
@@ -10,12 +9,6 @@ export const CreateStaffInput = z.object({
   email: StaffEmail,
   name: storableText(200).trim().min(1, 'Name is required'),
   role: StaffRoleInput,
-  /** Omitted: a strong password is generated and returned once. */
-  password: z
-    .string()
-    .min(minPasswordLength, `Password must be at least ${minPasswordLength} characters`)
-    .max(1024)
-    .optional(),
 });
 export type CreateStaffInput = z.input<typeof CreateStaffInput>;
 

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, staffUsers } from '@/db/schema';
+import { auditLog, staffEnrolmentLinks, staffUsers } from '@/db/schema';
 import { makeStaff, passSecondFactor, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { resolveStaffSession } from '@/lib/auth/staff-session';
@@ -11,6 +11,8 @@ import { createStaff } from './create-staff';
 import { disableStaff } from './disable-staff';
 import { enableStaff } from './enable-staff';
 import { resetStaffPassword } from './reset-staff-password';
+import { completeEnrolment, enrolmentLinkState } from './enrolment-links';
+import { confirmedFactorCount } from '@/lib/auth/second-factor';
 
 const { db } = setupTestDatabase();
 // The staff verbs' own rows (sign-ins and sign-outs of the member are audited too: lib/auth/staff-sign-in.test.ts).
@@ -20,7 +22,7 @@ const auditFor = async (targetId: string) =>
   );
 
 describe('staff management', () => {
-  it('creates a staff member with a generated password that works, audited once without secrets', async () => {
+  it('creates a staff member who enrols through a one-time link (no admin-chosen password), audited without it', async () => {
     const admin = await makeStaff(db(), 'admin');
     const email = `New.${uniqueSuffix()}@Test.Vigil`;
     const created = await createStaff(serviceContext(db(), admin.actor), {
@@ -28,18 +30,64 @@ describe('staff management', () => {
       name: 'New Person',
       role: 'analyst',
     });
-    expect(created.generatedPassword).toMatch(/^[\w-]{24}$/);
+    const token = new URL(created.enrolmentUrl).pathname.replace('/enrol/', '');
+    expect(created.enrolmentUrl).toMatch(/^http:\/\/localhost:\d+\/enrol\/[\w-]{43}$/);
     expect(created.email).toBe(email.toLowerCase());
-    expect((await signInStaff(db(), { email, password: created.generatedPassword! })).ok).toBe(true);
+    expect(await enrolmentLinkState(db(), token)).toMatchObject({ state: 'valid', email: email.toLowerCase() });
+    await completeEnrolment(db(), token, { password: 'my own long passphrase', confirm: 'my own long passphrase' });
+    expect((await signInStaff(db(), { email, password: 'my own long passphrase' })).ok).toBe(true);
     const audit = await auditFor(created.id);
-    expect(audit).toHaveLength(1);
+    expect(audit.map((a) => a.action)).toEqual(['staff.create', 'staff.enrol']);
     expect(audit[0]).toMatchObject({
       action: 'staff.create',
       actorId: admin.actor.id,
       actorRole: 'admin',
       after: { email: email.toLowerCase(), role: 'analyst', name: 'New Person' },
     });
-    expect(JSON.stringify(audit)).not.toContain(created.generatedPassword);
+    expect(JSON.stringify(audit)).not.toContain(token);
+  });
+
+  it('an enrolment link works once, within 24 h; opening it uses nothing up; a mismatch changes nothing', async () => {
+    const admin = await makeStaff(db(), 'admin');
+    const created = await createStaff(serviceContext(db(), admin.actor), {
+      email: `link.${uniqueSuffix()}@test.vigil`,
+      name: 'Link',
+      role: 'agent',
+    });
+    const token = new URL(created.enrolmentUrl).pathname.replace('/enrol/', '');
+    expect((await enrolmentLinkState(db(), token)).state).toBe('valid');
+    expect((await enrolmentLinkState(db(), token)).state).toBe('valid');
+    await expect(
+      completeEnrolment(db(), token, { password: 'a long enough one', confirm: 'something else' }),
+    ).rejects.toMatchObject({ code: 'invalid', fieldErrors: { confirm: ['does not match the password'] } });
+    await expect(completeEnrolment(db(), token, { password: 'short', confirm: 'short' })).rejects.toMatchObject({
+      code: 'invalid',
+    });
+    expect((await enrolmentLinkState(db(), token)).state).toBe('valid');
+    await completeEnrolment(db(), token, { password: 'a long enough one', confirm: 'a long enough one' });
+    expect((await enrolmentLinkState(db(), token)).state).toBe('used');
+    await expect(
+      completeEnrolment(db(), token, { password: 'an attacker’s choice', confirm: 'an attacker’s choice' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect((await signInStaff(db(), { email: created.email, password: 'an attacker’s choice' })).ok).toBe(false);
+
+    const other = await createStaff(serviceContext(db(), admin.actor), {
+      email: `late.${uniqueSuffix()}@test.vigil`,
+      name: 'Late',
+      role: 'agent',
+    });
+    const late = new URL(other.enrolmentUrl).pathname.replace('/enrol/', '');
+    await db()
+      .update(staffEnrolmentLinks)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(staffEnrolmentLinks.staffId, other.id));
+    expect((await enrolmentLinkState(db(), late)).state).toBe('expired');
+    await expect(
+      completeEnrolment(db(), late, { password: 'a long enough one', confirm: 'a long enough one' }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect((await enrolmentLinkState(db(), 'not-a-real-token-at-all-000000')).state).toBe('unknown');
   });
 
   it('names every invalid field and stores nothing', async () => {
@@ -183,14 +231,19 @@ describe('staff management', () => {
       .update(staffUsers)
       .set({ failedLoginCount: 5, lockedUntil: new Date(Date.now() + 600_000) })
       .where(eq(staffUsers.id, target.actor.id));
-    const { password } = await resetStaffPassword(serviceContext(db(), admin.actor), { staffId: target.actor.id });
+    const { enrolmentUrl } = await resetStaffPassword(serviceContext(db(), admin.actor), { staffId: target.actor.id });
     expect(await resolveStaffSession(db(), signIn.token)).toBeNull();
     expect((await signInStaff(db(), { email: target.email, password: target.password })).ok).toBe(false);
+    const password = 'a fresh passphrase of mine';
+    const token = new URL(enrolmentUrl).pathname.replace('/enrol/', '');
+    await completeEnrolment(db(), token, { password, confirm: password });
     expect((await signInStaff(db(), { email: target.email, password })).ok).toBe(true);
+    // Second factors were removed with the reset: the next sign-in enrols a new one.
+    expect(await confirmedFactorCount(db(), target.actor.id)).toBe(0);
     const [audit] = await db()
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.targetId, target.actor.id), eq(auditLog.action, 'staff.reset_password')));
-    expect(JSON.stringify(audit)).not.toContain(password);
+    expect(JSON.stringify(audit)).not.toContain(token);
   });
 });

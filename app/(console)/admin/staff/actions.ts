@@ -22,8 +22,8 @@ export async function createStaffAction(_prev: unknown, form: FormData): Promise
       role: (field(form, 'role') ?? '') as 'agent',
     });
     return {
-      message: `${created.email} can now sign in as ${created.role}.`,
-      data: { secret: created.generatedPassword },
+      message: `${created.email} is added as ${created.role}. Send them this link: they set their own password and second factor.`,
+      data: { secret: created.enrolmentUrl },
     };
   }, form);
   revalidatePath('/admin/staff');
@@ -43,7 +43,10 @@ export async function staffRowAction(_prev: unknown, form: FormData): Promise<Ac
         return enableStaff(ctx, { staffId });
       case 'reset-password': {
         const r = await resetStaffPassword(ctx, { staffId });
-        return { message: `New password for ${r.email}; it is shown only once.`, data: { secret: r.password } };
+        return {
+          message: `${r.email} is signed out everywhere and needs a new password and second factor. Send them this link.`,
+          data: { secret: r.enrolmentUrl },
+        };
       }
       default:
         throw new Error(`unknown staff action ${String(intent)}`);
