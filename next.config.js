@@ -1,7 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and WASM engines must be loaded by Node at run time, not bundled: bundled, PGlite's first query fails at run time although the build passes.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres'],
+  // prom-client too: loaded once by Node, as in the tests, rather than copied into each route bundle.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'prom-client'],
   poweredByHeader: false,
   typedRoutes: false,
   async headers() {

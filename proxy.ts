@@ -56,7 +56,8 @@ export function proxy(request: NextRequest) {
 }
 
 // The machine API (/api/…) skips the proxy: it has no pages to protect, its handlers authenticate every
-// call themselves and mint their own request ids, and the platform's hot paths save the extra hop.
+// call themselves and mint their own request ids, and the platform's hot paths save the extra hop. So does
+// the Prometheus scrape (/metrics, exactly): app/metrics/route.ts checks its token or loopback peer itself.
 export const config = {
-  matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico).*)' }],
+  matcher: [{ source: '/((?!api/|metrics$|_next/static|_next/image|favicon.ico).*)' }],
 };

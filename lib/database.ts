@@ -19,6 +19,22 @@ export function database(): Promise<Database> {
   return globalForDb.vigilDatabase;
 }
 
+/**
+ * Graceful shutdown (scripts/serve.ts): closes the pool, after the requests and background passes that used
+ * it. Nothing reopens it afterwards (a late caller gets a connection-ended error, which routes answer 503),
+ * so the embedded engine's lock is not taken again by a process on its way out.
+ */
+export async function closeDatabase(): Promise<void> {
+  const open = globalForDb.vigilDatabase;
+  const closed = Promise.reject(
+    Object.assign(new Error('the database is closed: this server is shutting down'), { code: 'CONNECTION_ENDED' }),
+  );
+  closed.catch(() => undefined); // a rejection nobody awaited yet is not an unhandled one
+  globalForDb.vigilDatabase = closed;
+  const database = await open?.catch(() => undefined);
+  await database?.close();
+}
+
 export async function getDb(): Promise<Db> {
   return (await database()).db;
 }

@@ -45,6 +45,16 @@ export const EnvSchema = z.object({
   VIGIL_REPORT_LIMIT: z.coerce.number().int().min(1).max(100_000).default(5),
   /** Report status lookups per hour per client IP. */
   VIGIL_STATUS_LOOKUP_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** On SIGTERM, how long requests in flight may run before their connections are cut (scripts/serve.ts). */
+  VIGIL_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** A request whose headers and body are not fully received after this long gets 408 (scripts/http-server.ts). */
+  VIGIL_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Bearer token GET /metrics requires; unset, it answers only requests from this machine without a proxy. */
+  VIGIL_METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 export type Env = z.infer<typeof EnvSchema>;

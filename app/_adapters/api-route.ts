@@ -11,6 +11,7 @@ import { getDb, isDatabaseUnavailable, withDeadline } from '@/lib/database';
 import { env } from '@/lib/env';
 import { forbidden, isServiceError, ServiceError, unauthorized, type ServiceErrorCode } from '@/lib/errors';
 import { log } from '@/lib/log/logger';
+import { countHttpRequest, httpRouteLabel } from '@/lib/monitoring/metrics';
 import { consumeRate } from '@/lib/rate-limit/consume-rate';
 import { clientIp } from './client-ip';
 import { readJsonBody, type JsonBodyOptions } from './request-body';
@@ -178,7 +179,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
   spec: RouteSpec,
   handler: (call: RouteCall<P>) => Promise<unknown>,
 ): (request: Request, route: { params: Promise<P> }) => Promise<Response> {
-  return async (request, route) => {
+  const answer = async (request: Request, route: { params: Promise<P> }): Promise<Response> => {
     // Minted here, never taken from the client: it ends up in audit rows.
     const requestId = randomUUID();
     try {
@@ -224,5 +225,12 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         500,
       );
     }
+  };
+  return async (request, route) => {
+    const response = await answer(request, route);
+    // Every answer counted for GET /metrics, by route template (lib/monitoring/metrics.ts).
+    const params = route ? await route.params.catch(() => ({})) : {};
+    countHttpRequest(httpRouteLabel(new URL(request.url).pathname, params), request.method, response.status);
+    return response;
   };
 }

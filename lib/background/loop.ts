@@ -69,3 +69,10 @@ export function startBackgroundLoop(
   schedule(0);
   return loop;
 }
+
+/** Stops every loop this process runs, each after its pass in progress (graceful shutdown, scripts/serve.ts). */
+export async function stopBackgroundLoops(): Promise<string[]> {
+  const running = [...loops.entries()];
+  await Promise.all(running.map(([, loop]) => loop.stop()));
+  return running.map(([name]) => name);
+}

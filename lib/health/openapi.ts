@@ -4,11 +4,16 @@ import { jsonContent, jsonSchema, ok, publicOperation, type OpenApiFragment } fr
 /** What GET /api/health answers (app/api/health/route.ts, DatabaseHealth in lib/health/check-database.ts). */
 export const HealthBody = z.object({
   status: z.enum(['ok', 'unavailable']),
-  database: z.object({
-    status: z.enum(['up', 'down']),
-    engine: z.enum(['postgres', 'pglite']).nullable(),
-    latencyMs: z.number().int().nullable(),
-  }),
+  /** Only on a 503: the database does not answer, or the server is shutting down (lib/health/readiness.ts). */
+  reason: z.enum(['database', 'shutting_down']).optional(),
+  /** Null while shutting down: the database is no longer probed. */
+  database: z
+    .object({
+      status: z.enum(['up', 'down']),
+      engine: z.enum(['postgres', 'pglite']).nullable(),
+      latencyMs: z.number().int().nullable(),
+    })
+    .nullable(),
 });
 
 export const healthOpenApi: OpenApiFragment = {
@@ -17,13 +22,14 @@ export const healthOpenApi: OpenApiFragment = {
     '/api/health': {
       get: {
         operationId: 'getHealth',
-        summary: 'Whether Vigil and its database answer (public)',
+        summary: 'Whether this server should get traffic: it and its database answer (public)',
         tags: ['Health'],
         security: publicOperation,
         responses: {
           '200': ok('Up', 'Health'),
           '503': {
-            description: 'The database does not answer within 4 s',
+            description:
+              'Not ready: the database does not answer within 4 s (`reason: database`) or the server is shutting down (`reason: shutting_down`)',
             headers: {
               'Retry-After': {
                 description: 'Seconds to wait before retrying',

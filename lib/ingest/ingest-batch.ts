@@ -3,6 +3,8 @@ import type { Db } from '@/db/client';
 import { detectAndFinish } from '@/lib/detection/backlog';
 import { scheduleDetection } from '@/lib/detection/queue';
 import type { ServiceContext } from '@/lib/context';
+import { isServiceError } from '@/lib/errors';
+import { countIngestBatch } from '@/lib/monitoring/metrics';
 import type { IngestEvent } from './event-schema';
 import { storeEvents, type StoreResult } from './store-events';
 import { validateBatch } from './validate-batch';
@@ -38,7 +40,18 @@ export async function ingestEvents(
   ctx: ServiceContext,
   body: unknown,
 ): Promise<{ accepted: number; duplicates: number }> {
-  const events = validateBatch(body);
-  const result = await ingestBatch(ctx.db, events);
-  return { accepted: result.accepted, duplicates: result.duplicates };
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const events = validateBatch(body);
+    const result = await ingestBatch(ctx.db, events);
+    const answer = { accepted: result.accepted, duplicates: result.duplicates };
+    countIngestBatch('stored', seconds(), answer);
+    return answer;
+  } catch (error) {
+    // Refused by the contract (400, 413) vs. could not be stored (the database, a bug).
+    const refused = isServiceError(error) && (error.code === 'invalid' || error.code === 'too_large');
+    countIngestBatch(refused ? 'rejected' : 'failed', seconds());
+    throw error;
+  }
 }

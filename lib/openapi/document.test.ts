@@ -14,6 +14,7 @@ import type { ApiAlert } from '@/lib/alerts/api-alert';
 import type { AlertChangeResult } from '@/lib/alerts/openapi';
 import type { alertsForApi } from '@/lib/alerts/alerts-for-api';
 import type { HealthBody } from '@/lib/health/openapi';
+import type { Readiness } from '@/lib/health/readiness';
 import type { LoginMetricsBody, OtpMetricsBody } from '@/lib/metrics/openapi';
 import type { ReportChangeResult, ReportStatusAnswer } from '@/lib/reports/openapi';
 import { assemble, openApiDocument, openApiFragments } from './document';
@@ -115,6 +116,7 @@ describe('the OpenAPI document', () => {
     expectTypeOf<z.infer<typeof AlertChangeResult>>().toEqualTypeOf<AlertChangeResultType>();
     expectTypeOf<z.infer<typeof ReportChangeResult>>().toEqualTypeOf<ReportChangeResultType>();
     expectTypeOf<z.infer<typeof ReportStatusAnswer>>().toEqualTypeOf<Awaited<ReturnType<typeof publicReportStatus>>>();
-    expectTypeOf<z.infer<typeof HealthBody>['database']>().toEqualTypeOf<DatabaseHealth>();
+    expectTypeOf<z.infer<typeof HealthBody>['database']>().toEqualTypeOf<DatabaseHealth | null>();
+    expectTypeOf<Readiness>().toExtend<z.infer<typeof HealthBody>>();
   });
 });
