@@ -93,6 +93,8 @@ function budgetOf(family: RouteFamily): { limit: number; windowSeconds: number }
   }
 }
 
+const databaseBudgetMs = 4500;
+
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 }
@@ -183,33 +185,40 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
     // Minted here, never taken from the client: it ends up in audit rows.
     const requestId = randomUUID();
     try {
-      return await withDeadline(
-        (async () => {
-          const db = await getDb();
-          const ip = clientIp(request.headers);
-          const { actor, withKey } = await caller(spec, request, db);
-          await consumeRate(db, {
-            bucket: bucketOf(spec.rate, actor, ip),
-            ...budgetOf(spec.rate),
-            refusal:
-              actor.kind === 'api'
-                ? `Over the limit of ${budgetOf(spec.rate).limit} requests per second for this API key.`
-                : 'Too many requests. Slow down and retry after the time in Retry-After.',
-          });
-          const body = spec.body ? await readJsonBody(request, spec.body) : undefined;
-          const ctx = serviceContext(db, actor, { requestId, clientIp: ip });
-          const params = (route ? await route.params : {}) as P;
-          const query = new URL(request.url).searchParams;
-          const result = await handler({ ctx, withKey, body, params, query }).catch((error: unknown) => {
-            // A caller the domain refuses is told what this route needs (a key's scope, a role).
-            if (spec.forbidden && isServiceError(error) && error.code === 'forbidden') throw forbidden(spec.forbidden);
-            throw error;
-          });
-          if (result instanceof Response) return result;
-          if (result instanceof Reply) return json(result.body, result.status, result.headers);
-          return json(result);
-        })(),
+      // One 4.5 s budget for the database work, so a database that hangs is a 503 within 5 s. Reading the body is
+      // not on it: a slow client is the HTTP server's to time out (408, scripts/http-server.ts).
+      const deadline = Date.now() + databaseBudgetMs;
+      const within = <T>(work: Promise<T>) => withDeadline(work, Math.max(1, deadline - Date.now()));
+      const db = await within(getDb());
+      const ip = clientIp(request.headers);
+      const { actor, withKey } = await within(caller(spec, request, db));
+      await within(
+        consumeRate(db, {
+          bucket: bucketOf(spec.rate, actor, ip),
+          ...budgetOf(spec.rate),
+          refusal:
+            actor.kind === 'api'
+              ? `Over the limit of ${budgetOf(spec.rate).limit} requests per second for this API key.`
+              : 'Too many requests. Slow down and retry after the time in Retry-After.',
+        }),
       );
+      const bodyStarted = Date.now();
+      const body = spec.body ? await readJsonBody(request, spec.body) : undefined;
+      const remaining = Math.max(1, deadline - bodyStarted); // what was left when the body began: its time is not counted
+      const ctx = serviceContext(db, actor, { requestId, clientIp: ip });
+      const params = (route ? await route.params : {}) as P;
+      const query = new URL(request.url).searchParams;
+      const result = await withDeadline(
+        handler({ ctx, withKey, body, params, query }).catch((error: unknown) => {
+          // A caller the domain refuses is told what this route needs (a key's scope, a role).
+          if (spec.forbidden && isServiceError(error) && error.code === 'forbidden') throw forbidden(spec.forbidden);
+          throw error;
+        }),
+        remaining,
+      );
+      if (result instanceof Response) return result;
+      if (result instanceof Reply) return json(result.body, result.status, result.headers);
+      return json(result);
     } catch (error) {
       if (isServiceError(error)) return errorResponse(error, spec);
       const path = new URL(request.url).pathname;

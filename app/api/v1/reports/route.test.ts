@@ -250,3 +250,27 @@ describe('PATCH /api/v1/reports/{id}', () => {
       );
   });
 });
+
+describe('a slow client', () => {
+  it('a body that takes longer than the database budget is still read and answered (not a 503)', async () => {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(encoder.encode('{"category":"other",'));
+        await new Promise((resolve) => setTimeout(resolve, 5_500));
+        controller.enqueue(
+          encoder.encode('"email":"slow.sender@example.com","description":"it took me a while to type"}'),
+        );
+        controller.close();
+      },
+    });
+    const request = new Request('http://localhost/api/v1/reports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp() },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const response = await fileReport(request, noParams);
+    expect(response.status).toBe(201);
+  }, 20_000);
+});
