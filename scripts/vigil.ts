@@ -2,6 +2,7 @@
  * The `vigil` command line: `npm run vigil -- <command>`. Runs on the server; on the embedded engine it
  * refuses while the Vigil server holds the database (one process at a time).
  */
+import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { DatabaseLockedError, migrateDatabase, type Database, type Db } from '@/db/client';
 import { openDatabase } from '@/lib/database';
@@ -22,6 +23,8 @@ import { disableStaff } from '@/lib/staff/disable-staff';
 import { enableStaff } from '@/lib/staff/enable-staff';
 import { staffIdByEmail } from '@/lib/staff/staff-id-by-email';
 import { resetStaffPassword } from '@/lib/staff/reset-staff-password';
+import { rekeySecrets } from '@/lib/auth/rekey';
+import { encryptionKey, parseKey } from '@/lib/auth/secret-box';
 import { progressReporter } from './progress';
 
 function positiveInt(name: string, max: number) {
@@ -221,6 +224,20 @@ function scopes(value: string) {
   }
   return list as (typeof apiKeyScopes)[number][];
 }
+
+staff
+  .command('rekey')
+  .description('re-encrypt staff secrets under the current key (VIGIL_ENCRYPTION_KEY) from the previous one')
+  .option('--from-key <key>', 'the previous key (32 bytes, base64 or hex)')
+  .option('--from-key-file <path>', 'the previous key file (e.g. the one created beside the embedded data)')
+  .action((opts: { fromKey?: string; fromKeyFile?: string }) =>
+    withDatabase(async ({ db }) => {
+      const source = opts.fromKey ?? (opts.fromKeyFile ? fs.readFileSync(opts.fromKeyFile, 'utf8') : undefined);
+      if (!source) throw new Error('give the previous key: --from-key or --from-key-file');
+      const { rekeyed, already } = await rekeySecrets(db, parseKey(source), encryptionKey());
+      console.log(`Re-encrypted ${rekeyed} staff secret(s); ${already} already used the current key.`);
+    }),
+  );
 
 const apikey = program.command('apikey').description('manage API keys of the platform (machine access)');
 
