@@ -206,7 +206,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       const body = spec.body ? await readJsonBody(request, spec.body) : undefined;
       const remaining = Math.max(1, deadline - bodyStarted); // what was left when the body began: its time is not counted
       const ctx = serviceContext(db, actor, { requestId, clientIp: ip });
-      const params = (route ? await route.params : {}) as P;
+      const params = ((await route?.params) ?? {}) as P;
       const query = new URL(request.url).searchParams;
       const result = await withDeadline(
         handler({ ctx, withKey, body, params, query }).catch((error: unknown) => {
@@ -238,7 +238,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
   return async (request, route) => {
     const response = await answer(request, route);
     // Every answer counted for GET /metrics, by route template (lib/monitoring/metrics.ts).
-    const params = route ? await route.params.catch(() => ({})) : {};
+    const params = (await route?.params?.catch(() => ({}))) ?? {};
     countHttpRequest(httpRouteLabel(new URL(request.url).pathname, params), request.method, response.status);
     return response;
   };

@@ -262,3 +262,13 @@ describe('POST /api/v1/events', () => {
     ]);
   });
 });
+
+describe('as Next calls a route without dynamic segments', () => {
+  it('answers when the route context carries no params at all', async () => {
+    setDatabaseForTests(db());
+    const res = await POST(eventsRequest({ events: [loginEvent('cus_x', new Date())] }, { key }), {
+      params: undefined,
+    } as unknown as { params: Promise<Record<string, never>> });
+    expect(res.status).toBe(200);
+  });
+});
