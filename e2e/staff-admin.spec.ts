@@ -101,6 +101,16 @@ test.describe('admin manages staff', () => {
     await page.goto('/security');
     await expect(page.getByText('Passkey', { exact: true })).toBeVisible();
     await expect(page.getByRole('table', { name: 'My sessions' })).toContainText('this session');
+
+    // Someone guesses the password until the account is locked: the passkey still signs its owner in, no password.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login/);
+    for (let i = 0; i < 5; i++) {
+      await signIn(page, admin.email, 'a wrong guess');
+      await expect(page.getByRole('alert').filter({ hasText: 'Invalid email or password' })).toBeVisible();
+    }
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
     await context.close();
     await admin.context.close();
   });

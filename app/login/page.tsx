@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { PasskeySignInButton } from '@/components/forms/passkey-buttons';
 import { SignInForm } from '@/components/forms/sign-in-form';
 import { currentActor } from '@/lib/auth/current-actor';
 import { safeCallbackPath } from '@/lib/auth/safe-redirect';
@@ -28,6 +29,8 @@ export default async function LoginPage({
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Account-security console for staff</p>
         </div>
         <SignInForm callbackPath={callbackPath} />
+        <p className="my-4 text-center text-xs text-slate-500">or</p>
+        <PasskeySignInButton callbackPath={callbackPath} />
       </div>
     </main>
   );

@@ -1,7 +1,9 @@
 'use client';
 
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import { signIn } from 'next-auth/react';
 import { useState, useTransition } from 'react';
+import { passkeySignInOptionsAction } from '@/app/login/actions';
 import {
   finishPasskeyAuthenticationAction,
   finishPasskeyRegistrationAction,
@@ -96,6 +98,35 @@ export function UsePasskeyButton({ label = 'Use a passkey', onDone }: { label?: 
         }
       >
         {pending ? 'Waiting for your passkey…' : label}
+      </button>
+      <Problem error={error} />
+    </div>
+  );
+}
+
+/** "Sign in with a passkey" on the sign-in page: no password; the passkey names its owner. */
+export function PasskeySignInButton({ callbackPath }: { callbackPath: string }) {
+  const { error, pending, run } = usePasskeyCeremony();
+  return (
+    <div className="space-y-2">
+      <button
+        type="button"
+        className={button}
+        disabled={pending}
+        onClick={() =>
+          run(async () => {
+            const options = await passkeySignInOptionsAction();
+            if (!options.ok || !options.data) return options.ok ? 'Try again.' : options.error;
+            const assertion = await startAuthentication({ optionsJSON: options.data });
+            const result = await signIn('passkey', { response: JSON.stringify(assertion), redirect: false });
+            if (!result?.ok || result.error) return 'That passkey did not sign you in.';
+            // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load reads the new session
+            window.location.assign(callbackPath);
+            return null;
+          })
+        }
+      >
+        {pending ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
       </button>
       <Problem error={error} />
     </div>

@@ -123,3 +123,9 @@ export const staffEnrolmentLinks = pgTable(
     index('staff_enrolment_links_staff_idx').on(t.staffId),
   ],
 );
+
+/** Challenges of passkey sign-ins that start without a session (the passkey names the person); each used once. */
+export const webauthnChallenges = pgTable('webauthn_challenges', {
+  challenge: text('challenge').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/lib/database';
 import { env, isHttps } from '@/lib/env';
 import { log } from '@/lib/log/logger';
+import { signInWithPasskey } from './passkeys';
 import { endStaffSession, sessionAbsoluteMs } from './staff-session';
 import { signInStaff } from './staff-sign-in';
 
@@ -54,6 +55,26 @@ export function authOptions(request: { clientIp?: string | null } = {}): NextAut
           } catch (error) {
             // next-auth would put a thrown message (SQL, hosts) into the redirect URL: log it, answer generically.
             log.error('staff sign-in failed unexpectedly', { requestId: header(req.headers, 'x-request-id'), error });
+            return null;
+          }
+        },
+      }),
+      // "Sign in with a passkey": no password; the passkey (user verification required) is both factors and is never
+      // locked out by failed password guesses (lib/auth/passkeys.ts).
+      CredentialsProvider({
+        id: 'passkey',
+        name: 'Passkey',
+        credentials: { response: { label: 'Passkey response', type: 'text' } },
+        async authorize(credentials, req) {
+          try {
+            const response: unknown = JSON.parse(String(credentials?.response ?? 'null'));
+            const result = await signInWithPasskey(await getDb(), response, {
+              ip: request.clientIp ?? null,
+              userAgent: header(req.headers, 'user-agent'),
+            });
+            return result.ok ? ({ id: result.staffId, sessionToken: result.token } as { id: string }) : null;
+          } catch (error) {
+            log.error('passkey sign-in failed unexpectedly', { requestId: header(req.headers, 'x-request-id'), error });
             return null;
           }
         },

@@ -9,14 +9,16 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { and, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
-import { staffFactors, staffRecoveryCodes, staffSessions } from '@/db/schema';
+import { staffFactors, staffRecoveryCodes, staffSessions, staffUsers, webauthnChallenges } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { serviceContext, withTransaction } from '@/lib/context';
 import { publicUrl } from '@/lib/env';
 import { conflict, invalid, ServiceError } from '@/lib/errors';
+import { publicActor } from './actor';
 import { confirmedFactorCount, replaceRecoveryCodes, type SignInWho } from './second-factor';
+import { newSecretToken, sha256Hex } from './tokens';
 
 /*
  * Passkeys (WebAuthn) as a staff second factor, through @simplewebauthn/server: user verification required, the
@@ -208,4 +210,111 @@ export async function unusedRecoveryCodes(db: DbOrTx, staffId: string): Promise<
 /** How many passkeys a staff member has (the second-factor page offers them when there is one). */
 export async function passkeyCount(db: DbOrTx, staffId: string): Promise<number> {
   return (await passkeysOf(db, staffId)).length;
+}
+
+/**
+ * "Sign in with a passkey": no password, the passkey names its owner (a discoverable credential) and, verifying its
+ * user, counts as both factors. It never touches the password lockout, so nobody can keep an admin out by guessing.
+ */
+export async function passkeySignInOptions(db: DbOrTx): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const options = await generateAuthenticationOptions({ rpID: rp().rpID, userVerification: 'required' });
+  await db.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, new Date()));
+  await db
+    .insert(webauthnChallenges)
+    .values({ challenge: options.challenge, expiresAt: new Date(Date.now() + 5 * 60_000) });
+  return options;
+}
+
+/** Verifies a passkey sign-in and opens a session with its second factor already verified. */
+export async function signInWithPasskey(
+  db: DbOrTx,
+  response: unknown,
+  from: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<{ ok: true; token: string; staffId: string } | { ok: false }> {
+  const answer = response as AuthenticationResponseJSON;
+  let challenge: string;
+  try {
+    const clientData = JSON.parse(Buffer.from(answer.response.clientDataJSON, 'base64url').toString('utf8')) as {
+      challenge?: string;
+    };
+    challenge = clientData.challenge ?? '';
+  } catch {
+    return { ok: false };
+  }
+  // The challenge is used once, whatever happens next.
+  const [taken] = await db
+    .delete(webauthnChallenges)
+    .where(and(eq(webauthnChallenges.challenge, challenge), gt(webauthnChallenges.expiresAt, new Date())))
+    .returning({ challenge: webauthnChallenges.challenge });
+  const [row] = taken
+    ? await db
+        .select({ factor: staffFactors, staff: staffUsers })
+        .from(staffFactors)
+        .innerJoin(staffUsers, eq(staffUsers.id, staffFactors.staffId))
+        .where(
+          and(
+            eq(staffFactors.credentialId, String(answer.id ?? '')),
+            eq(staffFactors.kind, 'passkey'),
+            isNotNull(staffFactors.confirmedAt),
+            eq(staffUsers.disabled, false),
+          ),
+        )
+    : [];
+  const audit = (action: string, staffId: string | null, why?: string) =>
+    withTransaction(serviceContext(db, publicActor, { clientIp: from.ip ?? null }), (tx) =>
+      recordAudit(tx, {
+        action: action as `${string}.${string}`,
+        targetType: 'staff',
+        targetId: staffId ?? 'unknown',
+        reason: why ?? null,
+        after: { method: 'passkey', userAgent: from.userAgent?.slice(0, 512) ?? null },
+      }),
+    );
+  if (!row) {
+    await audit('staff.sign_in_failed', null, taken ? 'unknown_passkey' : 'stale_challenge');
+    return { ok: false };
+  }
+  let verification;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response: answer,
+      expectedChallenge: challenge,
+      expectedOrigin: rp().origin,
+      expectedRPID: rp().rpID,
+      credential: {
+        id: row.factor.credentialId!,
+        publicKey: new Uint8Array(Buffer.from(row.factor.publicKey!, 'base64url')),
+        counter: row.factor.signCount,
+        transports: transportsOf(row.factor.transports),
+      },
+      requireUserVerification: true,
+    });
+  } catch {
+    verification = { verified: false as const };
+  }
+  if (!verification.verified) {
+    await audit('staff.sign_in_failed', row.staff.id, 'passkey_not_verified');
+    return { ok: false };
+  }
+  const token = newSecretToken();
+  const now = new Date();
+  await db.transaction(async (tx) => {
+    await tx
+      .update(staffFactors)
+      .set({ signCount: verification.authenticationInfo.newCounter, lastUsedAt: now })
+      .where(eq(staffFactors.id, row.factor.id));
+    await tx.update(staffUsers).set({ lastSignInAt: now }).where(eq(staffUsers.id, row.staff.id));
+    await tx.insert(staffSessions).values({
+      tokenHash: sha256Hex(token),
+      staffId: row.staff.id,
+      sessionVersion: row.staff.sessionVersion,
+      createdAt: now,
+      lastSeenAt: now,
+      factorVerifiedAt: now,
+      ip: from.ip ?? null,
+      userAgent: from.userAgent?.slice(0, 512) ?? null,
+    });
+  });
+  await audit('staff.sign_in', row.staff.id);
+  return { ok: true, token, staffId: row.staff.id };
 }
