@@ -44,6 +44,7 @@ export async function passSecondFactor(page: Page, email: string): Promise<{ rec
     fs.writeFileSync(setupKeyFile(email), setupKey);
     await page.getByLabel('Enter the 6-digit code the app shows').fill(codeFor(setupKey));
     await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByTestId('recovery-codes').getByRole('listitem').first()).toBeVisible();
     const recoveryCodes = (await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents()).map((c) =>
       c.trim(),
     );

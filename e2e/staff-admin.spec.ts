@@ -38,7 +38,7 @@ test.describe('admin manages staff', () => {
     await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
     await expect(page.getByRole('banner')).toContainText('analyst');
     await page.goto(admin.link);
-    await expect(page.getByRole('alert')).toContainText('This link was already used');
+    await expect(page.getByRole('alert').filter({ hasText: 'This link was already used' })).toBeVisible();
     await context.close();
     await admin.context.close();
   });
