@@ -43,7 +43,7 @@ test.describe('staff sign-in', () => {
     test(`a signed-out visitor of ${path} is sent to sign-in`, async ({ page }) => {
       await page.goto(path);
       await expect(page).toHaveURL(/\/login/);
-      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
     });
   }
 
