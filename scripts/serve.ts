@@ -6,7 +6,7 @@
  * per-IP limits). On SIGTERM or SIGINT it drains and stops gracefully (see `stop` below).
  */
 import next from 'next';
-import { trustedProxyList } from '../app/_adapters/forwarded-for';
+import { trustedProxiesWarning, trustedProxyList } from '../app/_adapters/forwarded-for';
 import { stopBackgroundLoops } from '../lib/background/loop';
 import { closeDatabase } from '../lib/database';
 import { detectionIdle } from '../lib/detection/queue';
@@ -31,6 +31,8 @@ async function main() {
     requestTimeoutMs: e.VIGIL_REQUEST_TIMEOUT_MS,
   });
   server.listen(port, hostname, () => console.log(`▲ Vigil listening on http://${hostname}:${port}`));
+  const warning = trustedProxiesWarning(hostname, e.VIGIL_TRUSTED_PROXIES);
+  if (warning) log.warn(warning, { host: hostname });
 
   /*
    * Stop: /api/health answers 503 so load balancers move away, no new connections, requests in flight finish

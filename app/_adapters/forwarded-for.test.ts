@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedFor, trustedProxyList } from './forwarded-for';
+import { forwardedFor, trustedProxiesWarning, trustedProxyList } from './forwarded-for';
 
 describe('X-Forwarded-For from the connection', () => {
   const none = trustedProxyList('');
@@ -17,5 +17,14 @@ describe('X-Forwarded-For from the connection', () => {
       '198.51.100.7,192.0.2.1, 2001:db8::5',
     );
     expect(forwardedFor(undefined, '10.1.2.3', proxies)).toBe('10.1.2.3');
+  });
+});
+
+describe('the trusted-proxies warning at start', () => {
+  it('speaks when Vigil listens beyond loopback with no trusted proxies, and only then', () => {
+    expect(trustedProxiesWarning('0.0.0.0', '')).toContain('VIGIL_TRUSTED_PROXIES is not set');
+    expect(trustedProxiesWarning('0.0.0.0', '10.0.0.0/8')).toBeNull();
+    expect(trustedProxiesWarning('localhost', '')).toBeNull();
+    expect(trustedProxiesWarning('127.0.0.1', '')).toBeNull();
   });
 });

@@ -40,3 +40,18 @@ export function forwardedFor(
   const chain = (Array.isArray(claimed) ? claimed.join(',') : (claimed ?? '')).trim();
   return chain ? `${chain}, ${address}` : address;
 }
+
+/**
+ * Said loudly at start: a server listening beyond loopback (behind a load balancer, say) with no trusted proxies
+ * sees every request as coming from the balancer, so all customers share one per-IP budget. Null when there is
+ * nothing to say.
+ */
+export function trustedProxiesWarning(host: string, trustedProxies: string): string | null {
+  const local = ['localhost', '127.0.0.1', '::1'].includes(host);
+  if (local || trustedProxies.trim() !== '') return null;
+  return (
+    'VIGIL_TRUSTED_PROXIES is not set while Vigil listens on ' +
+    `${host}: behind a load balancer or reverse proxy every client looks like the proxy, so all customers ` +
+    'share one per-IP limit (report filing, status lookups, staff sign-in). List your proxies in VIGIL_TRUSTED_PROXIES.'
+  );
+}
