@@ -16,6 +16,9 @@ const serverEnv: Record<string, string> = {
   NEXT_TELEMETRY_DISABLED: '1',
   // A day: the specs act as staff who verified their second factor at sign-in; step-up has its own tests.
   VIGIL_STEP_UP_MAX_AGE: '86400',
+  // Every spec signs in from this one machine; wrong guesses on purpose must not lock the others out
+  // (lib/auth/staff-sign-in.test.ts tests the per-address limit).
+  VIGIL_SIGNIN_IP_FAILURE_LIMIT: '1000',
   ...(process.env.E2E_DATABASE_URL
     ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
     : { DATABASE_URL: '', VIGIL_DATA_DIR: process.env.E2E_DATA_DIR ?? '.test-output/e2e-pglite' }),

@@ -32,6 +32,8 @@ export const EnvSchema = z.object({
   VIGIL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** 32 bytes (base64 or hex) that encrypt staff secrets at rest; unset: a key file beside the embedded data. */
   VIGIL_ENCRYPTION_KEY: z.string().min(32).optional(),
+  /** Failed staff sign-ins from one client address (IPv6 by its /64) before that address is refused for 15 minutes. */
+  VIGIL_SIGNIN_IP_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(5),
   /** Seconds a verified second factor counts as recent for actions that need step-up. */
   VIGIL_STEP_UP_MAX_AGE: z.coerce
     .number()

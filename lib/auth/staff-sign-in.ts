@@ -5,6 +5,7 @@ import { timestamptz } from '@/db/sql-helpers';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { systemClock, type Clock } from '@/lib/clock';
 import { serviceContext, withTransaction } from '@/lib/context';
+import { env } from '@/lib/env';
 import { consumeRate } from '@/lib/rate-limit/consume-rate';
 import { ipBucket as ipBucketOf } from '@/lib/rate-limit/ip-bucket';
 import { publicActor } from './actor';
@@ -66,7 +67,7 @@ export async function signInStaff(db: Db, input: SignInInput, clock: Clock = sys
 
   // The client's address gets the same budget of failures as an account (an IPv6 client by its /64).
   const ipBucket = input.ip ? `signin:fail:${ipBucketOf(input.ip)}` : null;
-  if (ipBucket && (await windowCount(db, ipBucket, signInLockMs / 1000)) >= maxFailedSignIns) {
+  if (ipBucket && (await windowCount(db, ipBucket, signInLockMs / 1000)) >= env().VIGIL_SIGNIN_IP_FAILURE_LIMIT) {
     await spendPasswordCheck(input.password);
     await auditSignIn(db, input, 'failed', { staffId: reserved.id, reason: 'ip_throttled' });
     return { ok: false };
