@@ -48,8 +48,13 @@ export function AppShell({ actor, children }: { actor: StaffActor; children: Rea
             />
           </form>
           <div className="flex items-center gap-3 text-sm">
-            <Link href="/security" className="hidden hover:underline sm:inline" title={`${actor.email}: my security`}>
-              {actor.name}
+            <Link
+              href="/security"
+              className="max-w-[9rem] truncate hover:underline"
+              title={`${actor.email}: my security (second factors, sessions, password)`}
+            >
+              <span className="hidden sm:inline">{actor.name}</span>
+              <span className="sm:hidden">My security</span>
             </Link>
             <Badge tone="info">{actor.role}</Badge>
             <SignOutButton />

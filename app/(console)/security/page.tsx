@@ -29,7 +29,7 @@ export default async function MySecurityPage() {
       <Card title="Second factors">
         <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
           {factors.map((f) => (
-            <li key={f.id} className="flex flex-wrap justify-between gap-2 px-4 py-2">
+            <li key={f.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
               <span>{f.label}</span>
               <span className="text-slate-600 dark:text-slate-400">
                 added <TimeAgo date={f.createdAt} now={now} />, last used <TimeAgo date={f.lastUsedAt} now={now} />
@@ -38,23 +38,25 @@ export default async function MySecurityPage() {
             </li>
           ))}
         </ul>
-        <div className="max-w-sm px-4 pt-2">
+        <div className="max-w-sm pt-2">
           <AddPasskey />
         </div>
-        <p className="px-4 pb-3 text-xs text-slate-600 dark:text-slate-400">
+        <p className="pt-2 text-xs text-slate-600 dark:text-slate-400">
           Your last second factor cannot be removed: every staff member signs in with one.
         </p>
       </Card>
       <Card title="Recovery codes">
-        <div className="p-4">
-          <NewRecoveryCodesForm />
-        </div>
+        <NewRecoveryCodesForm />
       </Card>
       <Card title="Password">
-        <div className="p-4">
-          <ChangePasswordForm />
-        </div>
+        <ChangePasswordForm />
       </Card>
+      <div>
+        <h2 className="text-base font-semibold">Where you are signed in</h2>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Not you? End that session, then change your password.
+        </p>
+      </div>
       <StaffSessionsTable sessions={sessions} showStaff={false} label="My sessions" />
     </div>
   );
