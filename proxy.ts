@@ -24,7 +24,7 @@ function contentSecurityPolicy(nonce: string): string {
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
-    "base-uri 'self'",
+    "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
     ...(isHttps() ? ['upgrade-insecure-requests'] : []),
@@ -51,6 +51,8 @@ export function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('x-request-id', requestId);
   response.headers.set('Content-Security-Policy', csp);
+  // A page opened from another site cannot reach back into this one through window.opener.
+  response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   if (isHttps()) response.headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   return response;
 }

@@ -117,7 +117,8 @@ test.describe('staff sign-in', () => {
     const headers = res.headers();
     expect(headers['content-security-policy']).toContain("object-src 'none'");
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect(headers['content-security-policy']).toContain("base-uri 'self'");
+    expect(headers['content-security-policy']).toContain("base-uri 'none'");
+    expect(headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
     expect(headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -8,7 +8,7 @@ import { assignAlert } from '@/lib/alerts/assign-alert';
 import { bulkChangeAlerts } from '@/lib/alerts/bulk-change-alerts';
 import { dismissAlert } from '@/lib/alerts/dismiss-alert';
 import { resolveAlert } from '@/lib/alerts/resolve-alert';
-import { updateDetectionSettings } from '@/lib/detection/update-detection-settings';
+import { updateDetectionSettingsFromForm } from '@/lib/detection/update-detection-settings';
 import { invalid } from '@/lib/errors';
 
 const field = (form: FormData, name: string) => {
@@ -73,16 +73,8 @@ export async function bulkAlertAction(_prev: unknown, form: FormData): Promise<A
 }
 
 export async function detectionSettingsAction(_prev: unknown, form: FormData): Promise<ActionResult> {
-  const input: Record<string, Record<string, unknown>> = {};
-  for (const [name, value] of form.entries()) {
-    const [rule, key] = name.split('.');
-    if (!rule || !key || typeof value !== 'string' || rule.startsWith('$')) continue;
-    (input[rule] ??= {})[key] = key === 'enabled' ? value === 'on' : value.trim() === '' ? undefined : Number(value);
-  }
-  // An unchecked box sends nothing: every rule listed on the form but not ticked is off.
-  for (const rule of (field(form, 'rules') ?? '').split(',').filter(Boolean)) (input[rule] ??= {}).enabled ??= false;
   const result = await staffAction(async (ctx) => {
-    const { message } = await updateDetectionSettings(ctx, input);
+    const { message } = await updateDetectionSettingsFromForm(ctx, form.entries());
     return { message };
   }, form);
   revalidatePath('/alerts/rules');
