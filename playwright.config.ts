@@ -19,6 +19,8 @@ const serverEnv: Record<string, string> = {
   // Every spec signs in from this one machine; wrong guesses on purpose must not lock the others out
   // (lib/auth/staff-sign-in.test.ts tests the per-address limit).
   VIGIL_SIGNIN_IP_FAILURE_LIMIT: '1000',
+  // The specs' webhook receivers listen on this machine.
+  VIGIL_ALLOW_PRIVATE_TARGETS: '127.0.0.1,::1,localhost',
   ...(process.env.E2E_DATABASE_URL
     ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
     : { DATABASE_URL: '', VIGIL_DATA_DIR: process.env.E2E_DATA_DIR ?? '.test-output/e2e-pglite' }),

@@ -9,6 +9,11 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { NODE_ENV: 'test', NEXTAUTH_SECRET: 'test-secret-test-secret-test-secret-0123' },
+    env: {
+      NODE_ENV: 'test',
+      NEXTAUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+      // Tests start their webhook receivers on this machine (lib/outbound/outbound-target.test.ts tests the refusal).
+      VIGIL_ALLOW_PRIVATE_TARGETS: '127.0.0.1,::1,localhost',
+    },
   },
 });

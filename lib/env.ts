@@ -41,6 +41,8 @@ export const EnvSchema = z.object({
     .min(1)
     .max(86_400 * 7)
     .default(300),
+  /** Hosts and CIDRs (comma-separated) outbound targets may point to although private or loopback (local receivers). */
+  VIGIL_ALLOW_PRIVATE_TARGETS: z.string().max(2000).default(''),
   /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client's IP. */
   VIGIL_TRUSTED_PROXIES: z.string().max(2000).default(''),
   /** Fraud reports per hour per client IP and per contact. */

@@ -7,6 +7,7 @@ import { outbox, webhookDeliveries } from '@/db/schema';
 import { log } from '@/lib/log/logger';
 import { loadWebhookSettings, type WebhookSettings } from './enqueue';
 import { eventIdHeader, signatureHeader, signWebhook } from './signature';
+import { ForbiddenTargetError, outboundRequest } from '@/lib/outbound/outbound-target';
 
 /*
  * One delivery pass over the outbox (the worker runs it about once a second). Rows are claimed in a short
@@ -53,7 +54,6 @@ export const recordOnlyNoticeProvider: NoticeProvider = { name: 'record-only', s
 
 export interface DeliverOptions {
   now?: Date;
-  fetchImpl?: typeof fetch;
   /** Rows per pass; at most one per account and kind, so they are delivered concurrently. */
   limit?: number;
   timeoutMs?: number;
@@ -125,6 +125,7 @@ async function claimDue(db: Db, now: Date, limit: number, kinds: OutboxRow['kind
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof ForbiddenTargetError) return `refused: ${error.message}`;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
     return `timed out after ${timeoutMs} ms`;
   const cause = (error as { cause?: unknown }).cause;
@@ -132,19 +133,15 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function postWebhook(
-  row: OutboxRow,
-  webhook: WebhookSettings,
-  now: Date,
-  fetchImpl: typeof fetch,
-  timeoutMs: number,
-): Promise<Attempt> {
+async function postWebhook(row: OutboxRow, webhook: WebhookSettings, now: Date, timeoutMs: number): Promise<Attempt> {
   // The signed string and the bytes sent are the same string: receivers verify the raw body.
   const body = JSON.stringify(row.payload);
   const started = performance.now();
   const durationMs = () => Math.round(performance.now() - started);
   try {
-    const response = await fetchImpl(webhook.url, {
+    // The outbound-target rule (lib/outbound/outbound-target.ts): https, no private or metadata address after
+    // DNS unless the operator allowed it, no redirects.
+    const response = await outboundRequest(webhook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -153,10 +150,8 @@ async function postWebhook(
         [eventIdHeader]: String(row.id),
       },
       body,
-      redirect: 'manual', // a redirect is an answer from the wrong place, not a delivery
       signal: AbortSignal.timeout(timeoutMs),
     });
-    await response.body?.cancel().catch(() => undefined);
     const ok = response.status >= 200 && response.status < 300;
     return { ok, statusCode: response.status, error: ok ? null : `HTTP ${response.status}`, durationMs: durationMs() };
   } catch (error) {
@@ -247,7 +242,6 @@ async function recordOutcomes(
 export async function deliverDue(db: Db, options: DeliverOptions = {}): Promise<DeliveryPass> {
   const now = options.now ?? new Date();
   const {
-    fetchImpl = fetch,
     limit = 20,
     timeoutMs = 5000,
     maxAttempts = defaultMaxAttempts,
@@ -261,9 +255,7 @@ export async function deliverDue(db: Db, options: DeliverOptions = {}): Promise<
 
   const attempts = await Promise.all(
     rows.map((row) =>
-      row.kind === 'webhook' && webhook
-        ? postWebhook(row, webhook, now, fetchImpl, timeoutMs)
-        : sendNotice(row, noticeProvider),
+      row.kind === 'webhook' && webhook ? postWebhook(row, webhook, now, timeoutMs) : sendNotice(row, noticeProvider),
     ),
   );
   const outcomes = rows.map((row, i) => outcomeOf(row, attempts[i]!, now, maxAttempts));
