@@ -112,7 +112,7 @@ export function guardedLookup(
 ): void {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error);
-    const list = addresses as unknown as dns.LookupAddress[];
+    const list = addresses;
     const refused = list.find((a) => isForbiddenAddress(a.address) && !allowedByOperator(hostname, a.address));
     if (refused) {
       return callback(
