@@ -128,19 +128,47 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.url ? openPostgres(config.url) : openPglite(config.dataDir);
 }
 
-/** Applies pending migrations; on a server, under an advisory lock so several Vigil servers can start at once. */
-export async function migrateDatabase(database: Database): Promise<void> {
+/**
+ * Applies pending migrations; on a server, under an advisory lock so several Vigil servers can start at once.
+ *
+ * Two roles (optional, `ownerUrl`): migrations run as an owner role, and the application's own role (the user of
+ * the database's URL) is then granted only what it needs: on the audit log exactly INSERT and SELECT (it cannot
+ * UPDATE, DELETE, TRUNCATE, disable its triggers or drop it: those need the owner), on every other table the
+ * reads and writes it makes at run time.
+ */
+export async function migrateDatabase(database: Database, options: { ownerUrl?: string } = {}): Promise<void> {
   if (database.kind === 'pglite') {
     await migratePglite(database.db as never, { migrationsFolder });
     return;
   }
-  const single = postgres(database.url!, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  const single = postgres(options.ownerUrl ?? database.url!, { max: 1, connect_timeout: 3, onnotice: () => undefined });
   try {
     await single`select pg_advisory_lock(7419020501)`;
     await migratePostgres(drizzlePostgres(single), { migrationsFolder });
+    if (options.ownerUrl) await grantApplicationRole(single, database.url!);
   } finally {
     await single.end({ timeout: 5 }); // ending the session also releases the advisory lock
   }
+}
+
+async function grantApplicationRole(owner: postgres.Sql, appUrl: string): Promise<void> {
+  const app = postgres(appUrl, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  let role: string;
+  try {
+    role = (await app<{ user: string }[]>`select current_user as user`)[0]!.user;
+  } finally {
+    await app.end({ timeout: 5 });
+  }
+  const [{ me } = { me: '' }] = await owner<{ me: string }[]>`select current_user as me`;
+  if (role === me) return; // one role after all: nothing to separate
+  const r = owner(role);
+  await owner`grant usage on schema public to ${r}`;
+  await owner`grant select, insert, update, delete on all tables in schema public to ${r}`;
+  await owner`grant usage, select, update on all sequences in schema public to ${r}`;
+  await owner`revoke update, delete, truncate, references, trigger on audit_log from ${r}`;
+  await owner`grant select, insert on audit_log to ${r}`;
+  await owner`alter default privileges in schema public grant select, insert, update, delete on tables to ${r}`;
+  await owner`alter default privileges in schema public grant usage, select, update on sequences to ${r}`;
 }
 
 /** Rows of a raw query, whichever engine ran it (postgres.js returns an array, PGlite `{ rows }`). */

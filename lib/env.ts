@@ -12,6 +12,12 @@ export const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** A role that owns the schema and runs migrations; DATABASE_URL's role then gets only what it needs. */
+  VIGIL_MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   VIGIL_DATA_DIR: z.string().min(1).default('.data/pglite'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   VIGIL_HOST: z.string().min(1).default('localhost'),

@@ -9,7 +9,7 @@ import { migrateDatabase, DatabaseLockedError } from '@/db/client';
 import { openDatabase } from '@/lib/database';
 import { defaultSeedOptions } from '@/lib/demo/generate-events';
 import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/lib/demo/seed-demo';
-import { EnvError, parseEnv } from '@/lib/env';
+import { env, EnvError, parseEnv } from '@/lib/env';
 import { installationSecret } from '@/lib/setup/installation-secret';
 import { buildIsCurrent, recordBuild } from './build-fingerprint';
 import { progressReporter } from './progress';
@@ -25,7 +25,7 @@ function fail(message: string): never {
 async function prepareDatabase(wantDemo: boolean) {
   const database = await openDatabase();
   try {
-    await migrateDatabase(database);
+    await migrateDatabase(database, { ownerUrl: env().VIGIL_MIGRATION_DATABASE_URL });
     const secret = await installationSecret(database.db);
     const seeded = await isDemoSeeded(database.db);
     // The embedded engine is the demo engine: seed until the marker says it finished (an interrupted

@@ -12,7 +12,7 @@ import { defaultSeedOptions } from '@/lib/demo/generate-events';
 import { demoStaff, demoStaffPassword, seedDemoData } from '@/lib/demo/seed-demo';
 import { cliActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
-import { EnvError } from '@/lib/env';
+import { env, EnvError } from '@/lib/env';
 import { listApiKeys } from '@/lib/api-keys/list-api-keys';
 import { isServiceError } from '@/lib/errors';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
@@ -46,7 +46,7 @@ function role(value: string) {
 async function withDatabase(work: (database: Database) => Promise<void>) {
   const database = await openDatabase();
   try {
-    await migrateDatabase(database);
+    await migrateDatabase(database, { ownerUrl: env().VIGIL_MIGRATION_DATABASE_URL });
     await work(database);
   } finally {
     await database.close();

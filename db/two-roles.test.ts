@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrateDatabase, openPostgres } from './client';
+
+/*
+ * The two-role setup on the real PostgreSQL server (what CI runs on): migrations as an owner role, the application
+ * as a role that may only INSERT and SELECT on the audit log. The embedded engine has one user and no roles, so
+ * this file runs where DATABASE_URL names a server (always in CI, see .ci/run).
+ */
+const serverUrl = process.env.DATABASE_URL;
+const tag = randomBytes(4).toString('hex');
+const names = { db: `vigil_roles_${tag}`, owner: `vigil_owner_${tag}`, app: `vigil_app_${tag}` };
+const withUser = (url: string, user: string, db: string) => {
+  const u = new URL(url);
+  u.username = user;
+  u.password = 'pw';
+  u.pathname = `/${db}`;
+  return u.toString();
+};
+
+describe.runIf(serverUrl)('two database roles', () => {
+  const admin = postgres(serverUrl!, { max: 1, onnotice: () => undefined });
+  afterAll(async () => {
+    await admin.unsafe(`drop database if exists ${names.db} with (force)`);
+    await admin.unsafe(`drop role if exists ${names.app}`);
+    await admin.unsafe(`drop role if exists ${names.owner}`);
+    await admin.end();
+  });
+
+  it('the app role can insert and read audit rows, and nothing else: no update, delete, truncate, trigger off, drop', async () => {
+    await admin.unsafe(`create role ${names.owner} login password 'pw'`);
+    await admin.unsafe(`create role ${names.app} login password 'pw'`);
+    await admin.unsafe(`create database ${names.db} owner ${names.owner}`);
+    const ownerUrl = withUser(serverUrl!, names.owner, names.db);
+    const appUrl = withUser(serverUrl!, names.app, names.db);
+    // pg_trgm needs a superuser on PostgreSQL 15: an operator creates it once, as the README says.
+    const asAdmin = postgres(withUser(serverUrl!, new URL(serverUrl!).username || 'postgres', names.db), {
+      max: 1,
+      onnotice: () => undefined,
+    });
+    await asAdmin.unsafe('create extension if not exists pg_trgm');
+    await asAdmin.end();
+
+    const database = openPostgres(appUrl, { max: 2 });
+    try {
+      await migrateDatabase(database, { ownerUrl });
+      const app = postgres(appUrl, { max: 1, onnotice: () => undefined });
+      try {
+        await app`insert into audit_log (actor_email, actor_role, action, target_type, target_id) values ('t', 'system', 'test.write', 'test', 'x')`;
+        const [row] = await app<{ id: number }[]>`select id from audit_log where action = 'test.write'`;
+        expect(row).toBeDefined();
+        for (const statement of [
+          `update audit_log set action = 'tampered' where id = ${row!.id}`,
+          `delete from audit_log where id = ${row!.id}`,
+          'truncate audit_log',
+          'alter table audit_log disable trigger all',
+          'drop table audit_log',
+        ]) {
+          await expect(app.unsafe(statement), statement).rejects.toThrow(/permission denied|must be owner/);
+        }
+        // Ordinary run-time writes elsewhere still work for the app role.
+        await app`insert into settings (key, value) values (${`two-roles-${tag}`}, '1'::jsonb)`;
+        await app`update settings set value = '2'::jsonb where key = ${`two-roles-${tag}`}`;
+        await app`delete from settings where key = ${`two-roles-${tag}`}`;
+        const [still] = await app<{ action: string }[]>`select action from audit_log where id = ${row!.id}`;
+        expect(still!.action).toBe('test.write');
+      } finally {
+        await app.end();
+      }
+    } finally {
+      await database.close();
+    }
+  });
+});
