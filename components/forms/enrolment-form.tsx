@@ -14,7 +14,7 @@ export function EnrolmentForm({ token, email }: { token: string; email: string }
     if (result.ok) {
       const password = form.get('password');
       const signedIn = await signIn('credentials', { email, password, redirect: false });
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load reads the new session
+
       window.location.assign(signedIn?.ok ? '/login/second-factor' : '/login');
     }
     return result;

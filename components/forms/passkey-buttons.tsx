@@ -120,7 +120,7 @@ export function PasskeySignInButton({ callbackPath }: { callbackPath: string }) 
             const assertion = await startAuthentication({ optionsJSON: options.data });
             const result = await signIn('passkey', { response: JSON.stringify(assertion), redirect: false });
             if (!result?.ok || result.error) return 'That passkey did not sign you in.';
-            // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load reads the new session
+
             window.location.assign(callbackPath);
             return null;
           })
