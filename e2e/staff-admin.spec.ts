@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
 import { passSecondFactor, signIn, storageState, unique } from './helpers';
 
 async function createStaffMember(browser: Browser, role: string) {
@@ -111,6 +112,21 @@ test.describe('admin manages staff', () => {
     }
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+
+    // My security: add an authenticator app beside the passkey, then remove it again (never the last factor).
+    await page.goto('/security');
+    await page.getByText('Add an authenticator app').click();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const setupKey = (await page.getByTestId('totp-setup-key').textContent())!.trim();
+    await page
+      .getByLabel('Enter the 6-digit code the app shows')
+      .fill(new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setupKey) }).generate());
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByText('Your authenticator app is set up.')).toBeVisible();
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Remove Authenticator app' }).click();
+    await expect(page.getByRole('button', { name: /^Remove / })).toHaveCount(0);
+    await expect(page.getByText('Passkey', { exact: true })).toBeVisible();
     await context.close();
     await admin.context.close();
   });

@@ -14,7 +14,7 @@ export function EnrolmentForm({ token, email }: { token: string; email: string }
     if (result.ok) {
       const password = form.get('password');
       const signedIn = await signIn('credentials', { email, password, redirect: false });
-
+      // A full load, so the server reads the new session cookie.
       window.location.assign(signedIn?.ok ? '/login/second-factor' : '/login');
     }
     return result;

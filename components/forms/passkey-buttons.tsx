@@ -120,7 +120,7 @@ export function PasskeySignInButton({ callbackPath }: { callbackPath: string }) 
             const assertion = await startAuthentication({ optionsJSON: options.data });
             const result = await signIn('passkey', { response: JSON.stringify(assertion), redirect: false });
             if (!result?.ok || result.error) return 'That passkey did not sign you in.';
-
+            // A full load, so the server reads the new session cookie.
             window.location.assign(callbackPath);
             return null;
           })

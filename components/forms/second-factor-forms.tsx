@@ -65,7 +65,13 @@ export function VerifySecondFactorForm({ callbackPath, hasPasskey }: { callbackP
 }
 
 /** First sign-in: enrol an authenticator app (QR code and setup key), confirm it, keep the recovery codes. */
-export function EnrolAuthenticatorApp({ callbackPath }: { callbackPath: string }) {
+export function EnrolAuthenticatorApp({
+  callbackPath,
+  offerPasskey = true,
+}: {
+  callbackPath: string;
+  offerPasskey?: boolean;
+}) {
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, startTransition] = useTransition();
@@ -93,7 +99,7 @@ export function EnrolAuthenticatorApp({ callbackPath }: { callbackPath: string }
           </div>
         ) : null}
         <a href={callbackPath} className={`${primary} block text-center`}>
-          Continue to Vigil
+          {callbackPath === '/security' ? 'Done' : 'Continue to Vigil'}
         </a>
       </div>
     );
@@ -124,11 +130,15 @@ export function EnrolAuthenticatorApp({ callbackPath }: { callbackPath: string }
         >
           Set up an authenticator app
         </button>
-        <p className="text-center text-xs text-slate-500">or</p>
-        <AddPasskeyButton
-          label="Use a passkey (this device, a security key or your phone)"
-          onDone={(codes) => setPasskeyDone({ codes: codes ?? [] })}
-        />
+        {offerPasskey ? (
+          <>
+            <p className="text-center text-xs text-slate-500">or</p>
+            <AddPasskeyButton
+              label="Use a passkey (this device, a security key or your phone)"
+              onDone={(codes) => setPasskeyDone({ codes: codes ?? [] })}
+            />
+          </>
+        ) : null}
       </div>
     );
   }

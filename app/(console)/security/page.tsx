@@ -6,6 +6,7 @@ import {
   NewRecoveryCodesForm,
   RemoveFactorButton,
 } from '@/components/forms/my-security-forms';
+import { EnrolAuthenticatorApp } from '@/components/forms/second-factor-forms';
 import { StaffSessionsTable } from '@/components/tables/staff-sessions-table';
 import { Card } from '@/components/ui/card';
 import { TimeAgo } from '@/components/ui/time-ago';
@@ -38,8 +39,16 @@ export default async function MySecurityPage() {
             </li>
           ))}
         </ul>
-        <div className="max-w-sm pt-2">
+        <div className="max-w-sm space-y-2 pt-2">
           <AddPasskey />
+          {factors.some((f) => f.kind === 'totp') ? null : (
+            <details>
+              <summary className="cursor-pointer text-sm font-medium">Add an authenticator app</summary>
+              <div className="pt-2">
+                <EnrolAuthenticatorApp callbackPath="/security" offerPasskey={false} />
+              </div>
+            </details>
+          )}
         </div>
         <p className="pt-2 text-xs text-slate-600 dark:text-slate-400">
           Your last second factor cannot be removed: every staff member signs in with one.
