@@ -7,6 +7,10 @@ test.describe('analytics', () => {
   test.use({ storageState: storageState('analyst') });
 
   test('change range and filter, drill into a bucket, download CSV', async ({ page }) => {
+    // Three loads of the charts page (first draw, 30d, a filter), each drawing eight charts: on a busy 2-core
+    // machine with the other worker running, a first draw has taken most of a minute (the full run of this
+    // session failed here at the 60 s test timeout, after the draw, waiting for the CSV button of the next load).
+    test.setTimeout(150_000);
     await page.goto('/analytics');
     const issued = page.getByRole('region', { name: 'OTPs issued, by channel' });
     // The first draw waits for the chart data; on a busy 2-core CI machine (the other worker scanning the same page with axe) it once took over 10 s.
