@@ -50,6 +50,9 @@ export function createVigilServer(options: VigilServerOptions): Server {
         });
     },
   );
+  // Longer than the idle timeouts of the clients and balancers in front (60 s is common): a server that closes an
+  // idle keep-alive connection first races the client's next request on it, which then sees ECONNRESET.
+  server.keepAliveTimeout = 65_000;
   return server;
 }
 
