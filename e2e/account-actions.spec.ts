@@ -260,8 +260,20 @@ test.describe('agent actions on an account', () => {
         .map((part) => part.split('=')[1]!);
       expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${hit.body}`).digest('hex'));
 
-      await page.goto('/admin/webhooks');
-      await expect(page.getByRole('table', { name: 'Webhook delivery attempts' })).toContainText('204');
+      // The receiver sees the body before the worker commits the attempt's row: look until it is there.
+      await expect(async () => {
+        await page.goto('/admin/webhooks');
+        await expect(page.getByRole('table', { name: 'Webhook delivery attempts' })).toContainText(account.accountId, {
+          timeout: 1_000,
+        });
+      }).toPass({ timeout: 20_000 });
+      await expect(
+        page
+          .getByRole('table', { name: 'Webhook delivery attempts' })
+          .getByRole('row')
+          .filter({ hasText: account.accountId })
+          .first(),
+      ).toContainText('HTTP 204');
       await account.close();
     } finally {
       await page.goto('/admin/webhooks');
