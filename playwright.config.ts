@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { oidcClientId, oidcClientSecret, oidcIssuer, oidcPort } from './e2e/oidc-settings';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://localhost:${port}`;
@@ -21,6 +22,13 @@ const serverEnv: Record<string, string> = {
   VIGIL_SIGNIN_IP_FAILURE_LIMIT: '1000',
   // The specs' webhook receivers listen on this machine.
   VIGIL_ALLOW_PRIVATE_TARGETS: '127.0.0.1,::1,localhost',
+  // Staff single sign-on against the real OIDC provider below (e2e/oidc-idp.ts, e2e/sso.spec.ts).
+  VIGIL_OIDC_ISSUER: oidcIssuer,
+  VIGIL_OIDC_CLIENT_ID: oidcClientId,
+  VIGIL_OIDC_CLIENT_SECRET: oidcClientSecret,
+  VIGIL_OIDC_NAME: 'Example IdP',
+  VIGIL_OIDC_ROLE_CLAIM: 'groups',
+  VIGIL_OIDC_ROLE_MAP: 'vigil-admins=admin,vigil-agents=agent,vigil-analysts=analyst',
   ...(process.env.E2E_DATABASE_URL
     ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
     : { DATABASE_URL: '', VIGIL_DATA_DIR: process.env.E2E_DATA_DIR ?? '.test-output/e2e-pglite' }),
@@ -75,13 +83,22 @@ export default defineConfig({
       dependencies: ['setup'],
     },
   ],
-  webServer: {
-    command: 'npx tsx scripts/start.ts --demo',
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 300_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: serverEnv,
-  },
+  webServer: [
+    {
+      command: 'npx tsx e2e/oidc-idp.ts',
+      url: `${oidcIssuer}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { E2E_OIDC_PORT: String(oidcPort), E2E_VIGIL_URL: baseURL },
+    },
+    {
+      command: 'npx tsx scripts/start.ts --demo',
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 300_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: serverEnv,
+    },
+  ],
 });

@@ -96,3 +96,19 @@ export async function openAccount(page: Page, platformId: string) {
   await page.getByRole('link', { name: platformId }).click();
   await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
 }
+
+/** A staff member created by an admin on the staff page; the one-time enrolment link is shown once. */
+export async function createStaffMember(browser: Browser, role: string) {
+  const context = await browser.newContext({ storageState: storageState('admin') });
+  const page = await context.newPage();
+  const email = `e2e.${unique()}@demo.vigil`;
+  await page.goto('/admin/staff');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Name').fill('E2E Person');
+  await page.getByLabel('Role', { exact: true }).selectOption(role);
+  await page.getByRole('button', { name: 'Create staff member' }).click();
+  await expect(page.getByRole('status')).toContainText(`${email} is added as ${role}`);
+  const link = (await page.getByTestId('one-time-secret').textContent())!;
+  expect(link).toMatch(/\/enrol\/[\w-]{43}$/);
+  return { context, page, email, link, password: `e2e passphrase ${unique()}` };
+}

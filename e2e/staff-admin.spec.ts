@@ -1,21 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
-import { passSecondFactor, signIn, storageState, unique } from './helpers';
-
-async function createStaffMember(browser: Browser, role: string) {
-  const context = await browser.newContext({ storageState: storageState('admin') });
-  const page = await context.newPage();
-  const email = `e2e.${unique()}@demo.vigil`;
-  await page.goto('/admin/staff');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Name').fill('E2E Person');
-  await page.getByLabel('Role', { exact: true }).selectOption(role);
-  await page.getByRole('button', { name: 'Create staff member' }).click();
-  await expect(page.getByRole('status')).toContainText(`${email} is added as ${role}`);
-  const link = (await page.getByTestId('one-time-secret').textContent())!;
-  expect(link).toMatch(/\/enrol\/[\w-]{43}$/);
-  return { context, page, email, link, password: `e2e passphrase ${unique()}` };
-}
+import { createStaffMember, passSecondFactor, signIn } from './helpers';
 
 /** The new member opens their one-time link and sets their own password; the second-factor step follows. */
 async function enrolThroughLink(page: Page, member: { link: string; password: string }) {

@@ -65,6 +65,19 @@ export const EnvSchema = z.object({
     .min(16, 'must be at least 16 characters')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** Staff single sign-on (OpenID Connect), off while unset: the IdP's issuer URL (its discovery document's base). */
+  VIGIL_OIDC_ISSUER: z
+    .url('must be the issuer URL, e.g. https://login.example.com/realms/staff')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  VIGIL_OIDC_CLIENT_ID: z.string().max(500).optional(),
+  VIGIL_OIDC_CLIENT_SECRET: z.string().max(2000).optional(),
+  /** The ID-token claim holding the staff member's groups or roles (e.g. `groups`); unset: Vigil's own roles apply. */
+  VIGIL_OIDC_ROLE_CLAIM: z.string().max(200).optional(),
+  /** Claim values to Vigil roles, e.g. `vigil-admins=admin,vigil-agents=agent,vigil-analysts=analyst`. */
+  VIGIL_OIDC_ROLE_MAP: z.string().max(2000).default(''),
+  /** The IdP's name on the sign-in button ("Sign in with …"). */
+  VIGIL_OIDC_NAME: z.string().min(1).max(60).default('single sign-on'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 export type Env = z.infer<typeof EnvSchema>;

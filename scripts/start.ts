@@ -9,6 +9,7 @@ import { migrateDatabase, DatabaseLockedError } from '@/db/client';
 import { openDatabase } from '@/lib/database';
 import { defaultSeedOptions } from '@/lib/demo/generate-events';
 import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/lib/demo/seed-demo';
+import { oidcSettings } from '@/lib/auth/oidc';
 import { env, EnvError, parseEnv } from '@/lib/env';
 import { installationSecret } from '@/lib/setup/installation-secret';
 import { buildIsCurrent, recordBuild } from './build-fingerprint';
@@ -61,6 +62,7 @@ async function main() {
   let env;
   try {
     env = parseEnv({ ...process.env, NODE_ENV: 'production' });
+    oidcSettings(env); // a half-configured single sign-on is refused here, naming what is missing
   } catch (error) {
     if (error instanceof EnvError) fail(error.message);
     throw error;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { headers } from 'next/headers';
 import type { ActionResult } from '@/lib/actions/action-result';
 import { currentSignIn } from '@/lib/auth/current-actor';
+import { oidcSettings } from '@/lib/auth/oidc';
 import { verifySecondFactor, type SignInWho } from '@/lib/auth/second-factor';
 import { serviceContext, type ServiceContext } from '@/lib/context';
 import { getDb } from '@/lib/database';
@@ -18,12 +19,14 @@ export const signedOut: ActionResult<never> = {
 /** The one place server actions map the domain's error type to a form result. */
 function refusal<T>(error: unknown, requestId: string): ActionResult<T> {
   if (isServiceError(error)) {
+    const sso = error.code === 'step_up_required' ? oidcSettings() : null;
     return {
       ok: false,
       code: error.code,
       error: error.message,
       fieldErrors: error.fieldErrors,
       current: error.current,
+      ...(error.code === 'step_up_required' && sso ? { sso: sso.name } : {}),
     };
   }
   log.error('server action failed', { requestId, error });

@@ -3,12 +3,13 @@
 import { useState } from 'react';
 import type { ActionResult } from '@/lib/actions/action-result';
 import { UsePasskeyButton } from './passkey-buttons';
+import { SsoButton } from './sso-button';
 
 /**
  * Asked for when an action needs a fresh second factor (step-up). Rendered inside the form: a code rides with the
  * same submission, which then carries on; a passkey confirms first, then the same submit button carries on.
  */
-function StepUp({ message }: { message: string }) {
+function StepUp({ message, sso }: { message: string; sso?: string }) {
   const [confirmed, setConfirmed] = useState(false);
   return (
     <div
@@ -36,6 +37,14 @@ function StepUp({ message }: { message: string }) {
           <div className="mt-2 max-w-xs">
             <UsePasskeyButton label="Confirm with a passkey" onDone={() => setConfirmed(true)} />
           </div>
+          {sso ? (
+            <div className="mt-2 max-w-xs">
+              <SsoButton name={sso} reauthenticate />
+              <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                You come back to this page; submit again then.
+              </p>
+            </div>
+          ) : null}
         </>
       )}
     </div>
@@ -52,7 +61,7 @@ export function ActionMessage({
   secretLabel?: string;
 }) {
   if (!state) return null;
-  if (!state.ok && state.code === 'step_up_required') return <StepUp message={state.error} />;
+  if (!state.ok && state.code === 'step_up_required') return <StepUp message={state.error} sso={state.sso} />;
   if (!state.ok) {
     return (
       <p role="alert" className="text-sm text-red-700 dark:text-red-300">

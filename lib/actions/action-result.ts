@@ -15,4 +15,6 @@ export type ActionResult<T = undefined> =
       current?: unknown;
       /** What was submitted, so a form can show it again instead of losing it (e.g. after asking for step-up). */
       values?: Record<string, string>;
+      /** With `step_up_required` while staff single sign-on is on: the IdP's name, to verify again there. */
+      sso?: string;
     };

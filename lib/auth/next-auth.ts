@@ -1,9 +1,11 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { z } from 'zod';
 import { getDb } from '@/lib/database';
 import { env, isHttps } from '@/lib/env';
 import { log } from '@/lib/log/logger';
+import { oidcSettings, signInWithOidc, type OidcSettings } from './oidc';
 import { signInWithPasskey } from './passkeys';
 import { endStaffSession, sessionAbsoluteMs } from './staff-session';
 import { signInStaff } from './staff-sign-in';
@@ -30,8 +32,34 @@ export function sessionCookieName(): string {
   return isHttps() ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
 }
 
-/** `clientIp`: the client's address as the route adapter reads it (app/_adapters/client-ip.ts). */
-export function authOptions(request: { clientIp?: string | null } = {}): NextAuthOptions {
+/** The provider id of staff single sign-on: its callback is /api/auth/callback/oidc. */
+export const oidcProviderId = 'oidc';
+
+/** The IdP's claims, kept whole on the next-auth profile: signInWithOidc decides what they are worth. */
+type OidcProfile = Record<string, unknown> & { sub: string };
+
+function oidcProvider(settings: OidcSettings): OAuthConfig<OidcProfile> {
+  return {
+    id: oidcProviderId,
+    name: settings.name,
+    type: 'oauth',
+    wellKnown: `${settings.issuer}/.well-known/openid-configuration`,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    authorization: { params: { scope: 'openid email profile' + (settings.roleClaim ? ` ${settings.roleClaim}` : '') } },
+    // The ID token's signature, issuer, audience and nonce are checked by openid-client; its claims are the profile.
+    idToken: true,
+    checks: ['pkce', 'state', 'nonce'],
+    profile: (claims) => ({ id: String(claims.sub), email: typeof claims.email === 'string' ? claims.email : null }),
+  };
+}
+
+/**
+ * `clientIp` and `userAgent`: the client's, as the route adapter reads them (app/_adapters/client-ip.ts); they go
+ * into the session row and the sign-in audit rows.
+ */
+export function authOptions(request: { clientIp?: string | null; userAgent?: string | null } = {}): NextAuthOptions {
+  const sso = oidcSettings();
   return {
     secret: env().NEXTAUTH_SECRET,
     useSecureCookies: isHttps(),
@@ -79,8 +107,27 @@ export function authOptions(request: { clientIp?: string | null } = {}): NextAut
           }
         },
       }),
+      ...(sso ? [oidcProvider(sso)] : []),
     ],
     callbacks: {
+      // Single sign-on: the IdP proved who it is; Vigil decides whether they get in (a refusal shows on /login).
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== oidcProviderId) return true;
+        if (!sso || !profile) return false;
+        try {
+          const result = await signInWithOidc(await getDb(), sso, profile as Record<string, unknown>, {
+            ip: request.clientIp ?? null,
+            userAgent: request.userAgent ?? null,
+          });
+          if (!result.ok) return false;
+          // Without an adapter, next-auth hands this same object to the jwt callback below.
+          (user as { sessionToken?: string }).sessionToken = result.token;
+          return true;
+        } catch (error) {
+          log.error('single sign-on failed unexpectedly', { error });
+          return false;
+        }
+      },
       jwt({ token, user }) {
         if (user) {
           token.sid = (user as { sessionToken?: string }).sessionToken;
