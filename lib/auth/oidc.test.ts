@@ -4,7 +4,7 @@ import { auditLog, staffSessions, staffUsers } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { parseEnv } from '@/lib/env';
 import { makeStaff } from '@/lib/testing/fixtures';
-import { oidcSettings, roleFromClaim, signInWithOidc, type OidcSettings } from './oidc';
+import { oidcSettings, roleFromClaim, signInWithOidc } from './oidc';
 import { resolveSignIn } from './staff-session';
 
 const { db } = setupTestDatabase();
