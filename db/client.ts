@@ -144,14 +144,20 @@ export async function migrateDatabase(database: Database, options: { ownerUrl?: 
   const single = postgres(options.ownerUrl ?? database.url!, { max: 1, connect_timeout: 3, onnotice: () => undefined });
   try {
     await single`select pg_advisory_lock(7419020501)`;
+    const appRole = options.ownerUrl ? await separateRole(single, database.url!) : null;
     await migratePostgres(drizzlePostgres(single), { migrationsFolder });
-    if (options.ownerUrl) await grantApplicationRole(single, database.url!);
+    if (appRole) await grantApplicationRole(single, appRole);
   } finally {
     await single.end({ timeout: 5 }); // ending the session also releases the advisory lock
   }
 }
 
-async function grantApplicationRole(owner: postgres.Sql, appUrl: string): Promise<void> {
+/**
+ * The application's role when it differs from the owner's (null when both URLs name one role). Refuses when the
+ * separation would be a pretence — checked before migrating, so the operator gets this message rather than a
+ * permission error from inside a migration.
+ */
+async function separateRole(owner: postgres.Sql, appUrl: string): Promise<string | null> {
   const app = postgres(appUrl, { max: 1, connect_timeout: 3, onnotice: () => undefined });
   let role: string;
   try {
@@ -160,7 +166,29 @@ async function grantApplicationRole(owner: postgres.Sql, appUrl: string): Promis
     await app.end({ timeout: 5 });
   }
   const [{ me } = { me: '' }] = await owner<{ me: string }[]>`select current_user as me`;
-  if (role === me) return; // one role after all: nothing to separate
+  if (role === me) return null; // one role after all: nothing to separate
+  // A superuser ignores every grant, and a role that owns the audit log or its trigger function (left from a
+  // one-role past) could drop the guard with CASCADE.
+  const [found] = await owner<{ superuser: boolean; owned: string[] }[]>`
+    select r.rolsuper as superuser,
+      array(select c.relname::text from pg_class c where c.relowner = r.oid and c.relname = 'audit_log'
+            union all
+            select p.proname::text from pg_proc p where p.proowner = r.oid and p.proname = 'audit_log_refuse_change') as owned
+    from pg_roles r where r.rolname = ${role}`;
+  if (found?.superuser) {
+    throw new Error(
+      `DATABASE_URL connects as ${role}, a superuser: with VIGIL_MIGRATION_DATABASE_URL set, the application's role must be an ordinary role (a superuser can change or drop the audit log whatever it is granted).`,
+    );
+  }
+  if (found && found.owned.length > 0) {
+    throw new Error(
+      `DATABASE_URL's role ${role} owns ${found.owned.join(' and ')} (from running with one role before): as a superuser run "REASSIGN OWNED BY ${role} TO ${me}" in this database, then start again.`,
+    );
+  }
+  return role;
+}
+
+async function grantApplicationRole(owner: postgres.Sql, role: string): Promise<void> {
   const r = owner(role);
   await owner`grant usage on schema public to ${r}`;
   await owner`grant select, insert, update, delete on all tables in schema public to ${r}`;

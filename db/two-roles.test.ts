@@ -56,6 +56,8 @@ describe.runIf(serverUrl)('two database roles', () => {
           'truncate audit_log',
           'alter table audit_log disable trigger all',
           'drop table audit_log',
+          'drop function audit_log_refuse_change() cascade',
+          'alter table audit_log owner to current_user',
         ]) {
           await expect(app.unsafe(statement), statement).rejects.toThrow(/permission denied|must be owner/);
         }
@@ -70,6 +72,46 @@ describe.runIf(serverUrl)('two database roles', () => {
       }
     } finally {
       await database.close();
+    }
+  });
+
+  it('refuses to start when the separation would be a pretence: a superuser app role, or one owning the audit guard', async () => {
+    const db2 = `${names.db}_b`;
+    const legacy = `${names.app}_legacy`;
+    await admin.unsafe(`create role ${legacy} login password 'pw'`);
+    await admin.unsafe(`create database ${db2} owner ${legacy}`);
+    try {
+      const asAdmin = postgres(withUser(serverUrl!, new URL(serverUrl!).username || 'postgres', db2), {
+        max: 1,
+        onnotice: () => undefined,
+      });
+      await asAdmin.unsafe('create extension if not exists pg_trgm');
+      await asAdmin.unsafe(`grant all on schema public to ${legacy}`);
+      await asAdmin.end();
+      const ownerUrl = withUser(serverUrl!, names.owner, db2);
+
+      // A one-role past: the app role ran the migrations itself and owns the audit log and its trigger function.
+      const legacyDb = openPostgres(withUser(serverUrl!, legacy, db2), { max: 2 });
+      try {
+        await migrateDatabase(legacyDb);
+        await expect(migrateDatabase(legacyDb, { ownerUrl })).rejects.toThrow(
+          /owns audit_log and audit_log_refuse_change[\s\S]*REASSIGN OWNED BY/,
+        );
+      } finally {
+        await legacyDb.close();
+      }
+
+      // The server's superuser as the app role.
+      const superDb = openPostgres(withUser(serverUrl!, new URL(serverUrl!).username || 'postgres', db2), { max: 2 });
+      try {
+        await expect(migrateDatabase(superDb, { ownerUrl })).rejects.toThrow(/a superuser/);
+      } finally {
+        await superDb.close();
+      }
+    } finally {
+      await admin.unsafe(`drop database if exists ${db2} with (force)`);
+      await admin.unsafe(`drop owned by ${legacy}`).catch(() => undefined);
+      await admin.unsafe(`drop role if exists ${legacy}`);
     }
   });
 });
