@@ -2,8 +2,9 @@ import type { Instrumentation } from 'next';
 
 /**
  * Opens the database when the server starts, so the embedded engine's lock is held from the first moment,
- * then starts the outbox worker (webhooks and customer notices) and the detection backlog sweep (work a
- * stopped or crashed server left unfinished) in this same process. They are imported
+ * then starts, in this same process, the outbox worker (webhooks, customer notices, notification channels), the
+ * detection backlog sweep (work a stopped or crashed server left unfinished) and the notification scan
+ * (escalations, SLA breaches, a quiet platform). They are imported
  * here, not at the top, so the edge bundle never pulls in database code.
  */
 export async function register() {
@@ -15,6 +16,8 @@ export async function register() {
   startOutboxWorker(getDb);
   const { startDetectionSweeper } = await import('./lib/detection/backlog');
   startDetectionSweeper(getDb);
+  const { startNotificationScan } = await import('./lib/notifications/scan');
+  startNotificationScan(getDb);
 }
 
 /** Unexpected errors: the details go to the server log with the request id; the client sees a generic page. */

@@ -78,6 +78,14 @@ export const EnvSchema = z.object({
   VIGIL_OIDC_ROLE_MAP: z.string().max(2000).default(''),
   /** The IdP's name on the sign-in button ("Sign in with …"). */
   VIGIL_OIDC_NAME: z.string().min(1).max(60).default('single sign-on'),
+  /** The SMTP server e-mail notification channels send through, e.g. smtp://user:pass@mail.example.com:587. */
+  VIGIL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The sender of notification e-mails. */
+  VIGIL_SMTP_FROM: z.string().min(3).max(320).default('Vigil <vigil@localhost>'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -109,6 +117,11 @@ export function resetEnvForTests(): void {
 /** The public base URL staff reach Vigil at; decides Secure cookies and HSTS. */
 export function publicUrl(e: Env = env()): URL {
   return new URL(e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`);
+}
+
+/** Where links in messages point (enrolment links, notifications): VIGIL_PUBLIC_URL, else NEXTAUTH_URL. */
+export function linkBase(e: Env = env()): URL {
+  return e.VIGIL_PUBLIC_URL ? new URL(e.VIGIL_PUBLIC_URL) : publicUrl(e);
 }
 
 export function isHttps(e: Env = env()): boolean {

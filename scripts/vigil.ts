@@ -25,6 +25,7 @@ import { staffIdByEmail } from '@/lib/staff/staff-id-by-email';
 import { resetStaffPassword } from '@/lib/staff/reset-staff-password';
 import { rekeySecrets } from '@/lib/auth/rekey';
 import { encryptionKey, parseKey } from '@/lib/auth/secret-box';
+import { addChannel, listChannels, removeChannel, testChannel } from '@/lib/notifications/channels';
 import { progressReporter } from './progress';
 
 function positiveInt(name: string, max: number) {
@@ -278,6 +279,78 @@ apikey
   .requiredOption('--id <id>', 'the key id shown by apikey list')
   .action((opts: { id: string }) =>
     withDatabase(async ({ db }) => console.log((await revokeApiKey(operator(db), { apiKeyId: opts.id })).message)),
+  );
+
+const channel = program.command('channel').description('notification channels: where the security team is told');
+
+channel
+  .command('add')
+  .description('add a channel; prints its id alone on the last line (a webhook channel also prints its secret once)')
+  .requiredOption('--type <type>', 'slack | email | webhook')
+  .requiredOption('--target <target>', 'the incoming-webhook URL (slack, webhook) or e-mail address (email)')
+  .option('--min-severity <severity>', 'alert topics below this are not sent: low | medium | high | critical', 'low')
+  .option('--topics <topics>', 'comma-separated topics (default: all)', (v: string) =>
+    v
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
+  .option('--masked', 'hide names, contacts and IPs in this channel’s messages', false)
+  .action((opts: { type: string; target: string; minSeverity: string; topics?: string[]; masked: boolean }) =>
+    withDatabase(async ({ db }) => {
+      const created = await addChannel(operator(db), opts);
+      console.log(`Added ${opts.type} channel for ${opts.target}.`);
+      if (created.secret) console.log(`Signing secret (Vigil-Signature; shown once): ${created.secret}`);
+      console.log(created.id);
+    }),
+  );
+
+channel
+  .command('list')
+  .description('list channels with their health')
+  .action(() =>
+    withDatabase(async ({ db }) => {
+      const channels = await listChannels(operator(db));
+      if (channels.length === 0)
+        console.log('No channels yet. Add one with: npm run vigil -- channel add --type slack --target URL');
+      for (const c of channels) {
+        const health = c.failingSince
+          ? `failing since ${c.failingSince.toISOString()}`
+          : `last delivered ${c.lastDeliveredAt?.toISOString() ?? 'never'}`;
+        console.log(
+          `${c.id}  ${c.type}  ${c.target}  min ${c.minSeverity}  [${c.topics?.join(',') ?? 'all topics'}]${c.masked ? '  masked' : ''}  ${health}`,
+        );
+      }
+    }),
+  );
+
+channel
+  .command('remove')
+  .description('remove a channel; messages still queued for it are dropped')
+  .requiredOption('--id <id>', 'the channel id shown by channel list')
+  .action((opts: { id: string }) =>
+    withDatabase(async ({ db }) => {
+      await removeChannel(operator(db), opts.id);
+      console.log(`Removed channel ${opts.id}.`);
+    }),
+  );
+
+channel
+  .command('test')
+  .description('send a test message now and print the outcome')
+  .requiredOption('--id <id>', 'the channel id shown by channel list')
+  .action((opts: { id: string }) =>
+    withDatabase(async ({ db }) => {
+      const outcome = await testChannel(operator(db), opts.id);
+      if (outcome.ok) {
+        console.log(
+          `Delivered${outcome.statusCode ? ` (HTTP ${outcome.statusCode})` : ''} in ${outcome.durationMs} ms.`,
+        );
+      } else {
+        console.log(`Not delivered: ${outcome.error} (after ${outcome.durationMs} ms).`);
+        process.exitCode = 1;
+      }
+    }),
   );
 
 program.parseAsync().catch((error: unknown) => {

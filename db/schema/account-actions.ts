@@ -67,7 +67,7 @@ export const twoFactorOffRequests = pgTable(
   ],
 );
 
-export const outboxKinds = ['webhook', 'notice'] as const;
+export const outboxKinds = ['webhook', 'notice', 'channel'] as const;
 export const outboxStatuses = ['pending', 'delivered', 'failed'] as const;
 
 /**
@@ -105,9 +105,14 @@ export const webhookDeliveries = pgTable(
     outboxId: bigint('outbox_id', { mode: 'number' }).notNull(),
     attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull().defaultNow(),
     url: text('url').notNull(),
+    /** Set for a notification channel's attempt (kind `channel`); null for the account webhook's. */
+    channelId: uuid('channel_id'),
     statusCode: integer('status_code'),
     error: text('error'),
     durationMs: integer('duration_ms').notNull(),
   },
-  (t) => [index('webhook_deliveries_time_idx').on(t.attemptedAt.desc())],
+  (t) => [
+    index('webhook_deliveries_time_idx').on(t.attemptedAt.desc()),
+    index('webhook_deliveries_channel_idx').on(t.channelId, t.attemptedAt.desc()),
+  ],
 );

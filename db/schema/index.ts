@@ -9,3 +9,4 @@ export * from './alerts';
 export * from './account-actions';
 export * from './reports';
 export * from './rate-limits';
+export * from './notifications';

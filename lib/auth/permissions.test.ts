@@ -21,6 +21,7 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'staff.manage': { agent: false, analyst: false, admin: true },
   'apiKeys.manage': { agent: false, analyst: false, admin: true },
   'webhooks.manage': { agent: false, analyst: false, admin: true },
+  'notifications.manage': { agent: false, analyst: false, admin: true },
 };
 
 const actor = (role: StaffActor['role']): StaffActor => ({

@@ -45,6 +45,7 @@ export const permissionsByRole = {
     'staff.manage',
     'apiKeys.manage',
     'webhooks.manage',
+    'notifications.manage',
   ],
 } as const satisfies Record<StaffRole, readonly string[]>;
 

@@ -6,6 +6,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { systemClock, type Clock } from '@/lib/clock';
 import { serviceContext, withTransaction } from '@/lib/context';
 import { env } from '@/lib/env';
+import { notifyStaffLockedOut } from '@/lib/notifications/topics';
 import { consumeRate } from '@/lib/rate-limit/consume-rate';
 import { ipBucket as ipBucketOf } from '@/lib/rate-limit/ip-bucket';
 import { publicActor } from './actor';
@@ -79,6 +80,7 @@ export async function signInStaff(db: Db, input: SignInInput, clock: Clock = sys
     // This attempt used up the budget (its own statement set the lock): the lockout happened now.
     if (reserved.lockedUntil) {
       await auditSignIn(db, input, 'locked_out', { staffId: reserved.id, reason: 'too_many_failures' });
+      await notifyStaffLockedOut(db, { id: reserved.id, email, ip: input.ip ?? null, until: reserved.lockedUntil }, now);
     }
     return { ok: false };
   }

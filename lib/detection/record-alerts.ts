@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import { jsonb } from '@/db/sql-helpers';
 import { activeAlertStatuses, alertEvidence, alerts, type AlertSubjectType } from '@/db/schema';
+import { notifyAlertOpened } from '@/lib/notifications/topics';
 import type { DetectionEvent, RuleDefinition, RuleHit } from './types';
 
 export interface AlertSubject {
@@ -61,6 +62,18 @@ const timeSpan = (events: readonly DetectionEvent[]) => ({
   last: new Date(Math.max(...events.map((e) => e.occurredAt))),
 });
 
+const quietDayMs = 24 * 60 * 60 * 1000;
+
+const alertFacts = (rule: RuleDefinition, subject: AlertSubject, hit: RuleHit) => ({
+  rule: rule.rule,
+  severity: rule.severity,
+  subjectType: subject.type,
+  subjectId: subject.id,
+  accountId: subject.accountId,
+  details: hit.details,
+  at: new Date(),
+});
+
 /**
  * Files one hit inside the detection transaction (which holds the subject's advisory lock): onto the open
  * alert of this subject and rule if there is one (new evidence bumps its hit count and last-seen time;
@@ -76,7 +89,7 @@ export async function recordHit(
 ): Promise<HitOutcome> {
   const span = timeSpan(hit.evidence);
   const [active] = await tx
-    .select({ id: alerts.id })
+    .select({ id: alerts.id, lastSeen: alerts.lastSeen, severity: alerts.severity })
     .from(alerts)
     .where(
       and(
@@ -101,6 +114,14 @@ export async function recordHit(
         updatedAt: sql`now()`,
       })
       .where(eq(alerts.id, active.id));
+    // New evidence after a quiet day is news again for the channels.
+    if (span.last.getTime() - active.lastSeen.getTime() >= quietDayMs) {
+      await notifyAlertOpened(
+        tx,
+        { ...alertFacts(rule, subject, hit), id: active.id, severity: active.severity },
+        true,
+      );
+    }
     return 'updated';
   }
   const fresh = hit.evidence.filter((e) => newEventIds.has(e.eventId)).map((e) => e.eventId);
@@ -126,5 +147,6 @@ export async function recordHit(
     })
     .returning({ id: alerts.id });
   await insertEvidence(tx, created!.id, hit.evidence);
+  await notifyAlertOpened(tx, { ...alertFacts(rule, subject, hit), id: created!.id });
   return 'opened';
 }

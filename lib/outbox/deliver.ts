@@ -3,11 +3,13 @@ import { and, asc, eq, inArray, lt, lte, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { outbox, webhookDeliveries } from '@/db/schema';
+import { notificationChannels, outbox, webhookDeliveries } from '@/db/schema';
 import { log } from '@/lib/log/logger';
 import { loadWebhookSettings, type WebhookSettings } from './enqueue';
 import { eventIdHeader, signatureHeader, signWebhook } from './signature';
 import { ForbiddenTargetError, outboundRequest } from '@/lib/outbound/outbound-target';
+import type { ChannelMessage } from '@/lib/notifications/notify';
+import { sendToChannel, type ChannelTarget } from '@/lib/notifications/send-channel';
 
 /*
  * One delivery pass over the outbox (the worker runs it about once a second). Rows are claimed in a short
@@ -178,6 +180,56 @@ async function sendNotice(row: OutboxRow, provider: NoticeProvider): Promise<Att
   }
 }
 
+async function loadChannels(db: Db, rows: OutboxRow[]): Promise<Map<string, ChannelTarget>> {
+  const ids = [...new Set(rows.filter((r) => r.kind === 'channel').map((r) => String(r.payload.channelId)))];
+  if (ids.length === 0) return new Map();
+  const found = await db
+    .select({
+      id: notificationChannels.id,
+      type: notificationChannels.type,
+      target: notificationChannels.target,
+      secret: notificationChannels.secret,
+    })
+    .from(notificationChannels)
+    .where(inArray(notificationChannels.id, ids));
+  return new Map(found.map((c) => [c.id, c]));
+}
+
+/** What the delivery log shows as the attempt's destination. */
+const targetLabel = (c: ChannelTarget) => (c.type === 'email' ? `mailto:${c.target}` : c.target);
+
+async function sendChannelRow(
+  row: OutboxRow,
+  channels: Map<string, ChannelTarget>,
+  now: Date,
+  timeoutMs: number,
+): Promise<Attempt> {
+  const channel = channels.get(String(row.payload.channelId));
+  // A removed channel: nothing to send to, and retrying cannot change that.
+  if (!channel) return { ok: false, permanent: true, error: 'the channel was removed' };
+  return sendToChannel(channel, row.payload as unknown as ChannelMessage, { outboxId: row.id, timeoutMs, now });
+}
+
+/** A channel's health for its page and the overview: when it last delivered, and since when it has been failing. */
+async function recordChannelHealth(db: Db, rows: OutboxRow[], attempts: Attempt[], now: Date): Promise<void> {
+  const byChannel = new Map<string, boolean>();
+  rows.forEach((row, i) => {
+    if (row.kind !== 'channel') return;
+    const id = String(row.payload.channelId);
+    byChannel.set(id, (byChannel.get(id) ?? false) || attempts[i]!.ok);
+  });
+  for (const [id, ok] of byChannel) {
+    await db
+      .update(notificationChannels)
+      .set(
+        ok
+          ? { lastDeliveredAt: now, failingSince: null }
+          : { failingSince: sql`coalesce(${notificationChannels.failingSince}, ${now.toISOString()}::timestamptz)` },
+      )
+      .where(eq(notificationChannels.id, id));
+  }
+}
+
 interface Outcome {
   id: number;
   status: OutboxRow['status'];
@@ -248,32 +300,39 @@ export async function deliverDue(db: Db, options: DeliverOptions = {}): Promise<
     noticeProvider = recordOnlyNoticeProvider,
   } = options;
   const webhook = await loadWebhookSettings(db);
-  const kinds: OutboxRow['kind'][] = webhook?.enabled ? ['webhook', 'notice'] : ['notice'];
+  const kinds: OutboxRow['kind'][] = webhook?.enabled ? ['webhook', 'notice', 'channel'] : ['notice', 'channel'];
   const rows = await claimDue(db, now, limit, kinds);
   const pass: DeliveryPass = { claimed: rows.length, delivered: 0, retrying: 0, failed: 0 };
   if (rows.length === 0) return pass;
 
+  const channels = await loadChannels(db, rows);
   const attempts = await Promise.all(
-    rows.map((row) =>
-      row.kind === 'webhook' && webhook ? postWebhook(row, webhook, now, timeoutMs) : sendNotice(row, noticeProvider),
-    ),
+    rows.map((row) => {
+      if (row.kind === 'channel') return sendChannelRow(row, channels, now, timeoutMs);
+      return row.kind === 'webhook' && webhook
+        ? postWebhook(row, webhook, now, timeoutMs)
+        : sendNotice(row, noticeProvider);
+    }),
   );
   const outcomes = rows.map((row, i) => outcomeOf(row, attempts[i]!, now, maxAttempts));
-  const deliveries = rows.flatMap((row, i) =>
-    row.kind === 'webhook' && webhook
-      ? [
-          {
-            outboxId: row.id,
-            attemptedAt: now,
-            url: webhook.url,
-            statusCode: attempts[i]!.statusCode ?? null,
-            error: outcomes[i]!.status === 'failed' ? outcomes[i]!.lastError : attempts[i]!.error,
-            durationMs: attempts[i]!.durationMs ?? 0,
-          },
-        ]
-      : [],
-  );
+  const deliveries = rows.flatMap((row, i) => {
+    const channel = row.kind === 'channel' ? channels.get(String(row.payload.channelId)) : undefined;
+    const url = row.kind === 'webhook' && webhook ? webhook.url : channel ? targetLabel(channel) : null;
+    if (!url) return [];
+    return [
+      {
+        outboxId: row.id,
+        attemptedAt: now,
+        url,
+        channelId: channel?.id ?? null,
+        statusCode: attempts[i]!.statusCode ?? null,
+        error: outcomes[i]!.status === 'failed' ? outcomes[i]!.lastError : attempts[i]!.error,
+        durationMs: attempts[i]!.durationMs ?? 0,
+      },
+    ];
+  });
   await recordOutcomes(db, outcomes, deliveries);
+  await recordChannelHealth(db, rows, attempts, now);
 
   for (const o of outcomes) {
     pass[o.status === 'pending' ? 'retrying' : o.status] += 1;

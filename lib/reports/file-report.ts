@@ -7,6 +7,7 @@ import { env } from '@/lib/env';
 import { ipBucket } from '@/lib/rate-limit/ip-bucket';
 import { reportPriority, slaHours } from '@/lib/reports/priority';
 import { consumePublicRate } from '@/lib/reports/public-rate';
+import { notifyReportFiled } from '@/lib/notifications/topics';
 import { linkDomain, ReportInput, toE164 } from '@/lib/reports/report-input';
 import { parseInput } from '@/lib/validation';
 
@@ -199,8 +200,24 @@ export async function fileReport(
       .update(fraudReports)
       .set({ priority, dueAt: new Date(report!.createdAt.getTime() + slaHours[priority] * 3_600_000) })
       .where(eq(fraudReports.id, report!.id));
+    await notifyReportFiled(tx, {
+      id: report!.id,
+      reference,
+      category: input.category,
+      priority,
+      accountLabel: accountId ? await accountLabel(tx, accountId) : null,
+      at: report!.createdAt,
+    });
     return { reference, status: 'received' as const };
   });
+}
+
+async function accountLabel(tx: Tx, accountId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ name: accounts.displayName, externalId: accounts.externalId })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
+  return row ? (row.name ?? row.externalId) : null;
 }
 
 async function uniqueReference(tx: Tx): Promise<string> {

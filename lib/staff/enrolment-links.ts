@@ -8,17 +8,12 @@ import { hashPassword, minPasswordLength } from '@/lib/auth/passwords';
 import { sha256Hex } from '@/lib/auth/tokens';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { serviceContext, withTransaction, type TxContext } from '@/lib/context';
-import { env, publicUrl } from '@/lib/env';
+import { env, linkBase } from '@/lib/env';
 import { conflict } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 
 export const enrolmentLinkHours = 24;
 
-/** Where links point: VIGIL_PUBLIC_URL, else NEXTAUTH_URL. */
-function linkBase(): URL {
-  const configured = env().VIGIL_PUBLIC_URL;
-  return configured ? new URL(configured) : publicUrl();
-}
 
 /**
  * A new one-time enrolment link for a staff member, inside the caller's transaction (create, reset). Earlier

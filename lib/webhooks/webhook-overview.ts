@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { accounts, outbox, settings, webhookDeliveries } from '@/db/schema';
 import { authorize, type ServiceContext } from '@/lib/context';
@@ -30,6 +30,7 @@ export interface WebhookDeliveryLogItem {
 export interface OutboxBacklog {
   webhook: { pending: number; failed: number };
   notice: { pending: number; failed: number };
+  channel: { pending: number; failed: number };
   /** The webhook event waiting longest, with why its last attempt failed. */
   oldestPendingWebhook: { createdAt: Date; attempts: number; nextAttemptAt: Date; lastError: string | null } | null;
 }
@@ -78,6 +79,7 @@ async function readBacklog(db: DbOrTx): Promise<OutboxBacklog> {
   const backlog: OutboxBacklog = {
     webhook: { pending: 0, failed: 0 },
     notice: { pending: 0, failed: 0 },
+    channel: { pending: 0, failed: 0 },
     oldestPendingWebhook: oldest ?? null,
   };
   for (const c of counts) if (c.status !== 'delivered') backlog[c.kind][c.status] = c.count;
@@ -103,6 +105,7 @@ async function readDeliveries(db: DbOrTx): Promise<WebhookDeliveryLogItem[]> {
     .from(webhookDeliveries)
     .leftJoin(outbox, eq(outbox.id, webhookDeliveries.outboxId))
     .leftJoin(accounts, eq(accounts.id, outbox.accountId))
+    .where(isNull(webhookDeliveries.channelId))
     .orderBy(desc(webhookDeliveries.attemptedAt), desc(webhookDeliveries.id))
     .limit(deliveryLogSize);
   return rows.map(({ accountId, externalId, displayName, ...r }) => ({
