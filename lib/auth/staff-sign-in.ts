@@ -80,7 +80,11 @@ export async function signInStaff(db: Db, input: SignInInput, clock: Clock = sys
     // This attempt used up the budget (its own statement set the lock): the lockout happened now.
     if (reserved.lockedUntil) {
       await auditSignIn(db, input, 'locked_out', { staffId: reserved.id, reason: 'too_many_failures' });
-      await notifyStaffLockedOut(db, { id: reserved.id, email, ip: input.ip ?? null, until: reserved.lockedUntil }, now);
+      await notifyStaffLockedOut(
+        db,
+        { id: reserved.id, email, ip: input.ip ?? null, until: reserved.lockedUntil },
+        now,
+      );
     }
     return { ok: false };
   }

@@ -14,7 +14,6 @@ import { parseInput } from '@/lib/validation';
 
 export const enrolmentLinkHours = 24;
 
-
 /**
  * A new one-time enrolment link for a staff member, inside the caller's transaction (create, reset). Earlier
  * unused links of the same person stop working. Returns the URL, shown once.
