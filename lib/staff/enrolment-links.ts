@@ -8,7 +8,7 @@ import { hashPassword, minPasswordLength } from '@/lib/auth/passwords';
 import { sha256Hex } from '@/lib/auth/tokens';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { serviceContext, withTransaction, type TxContext } from '@/lib/context';
-import { env, linkBase } from '@/lib/env';
+import { linkBase } from '@/lib/env';
 import { conflict } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 
