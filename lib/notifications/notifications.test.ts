@@ -24,8 +24,12 @@ const operator = () => serviceContext(db(), systemActor);
 const closers: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
-  await db().delete(notificationChannels).where(sql`true`);
-  await db().delete(outbox).where(sql`true`);
+  await db()
+    .delete(notificationChannels)
+    .where(sql`true`);
+  await db()
+    .delete(outbox)
+    .where(sql`true`);
 });
 afterAll(async () => {
   for (const close of closers) await close();
