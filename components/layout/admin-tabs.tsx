@@ -8,6 +8,7 @@ const tabs = [
   { href: '/admin/staff', label: 'Staff' },
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/webhooks', label: 'Webhooks' },
+  { href: '/admin/notifications', label: 'Notifications' },
 ];
 
 export function AdminTabs() {

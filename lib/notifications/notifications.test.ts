@@ -16,6 +16,7 @@ import { verifyWebhookSignature } from '@/lib/outbox/signature';
 import { fileReport } from '@/lib/reports/file-report';
 import { loginEvent, makeStaff, systemActor } from '@/lib/testing/fixtures';
 import { addChannel, channelDeliveries, listChannels, removeChannel, testChannel } from './channels';
+import { channelsFailingLong } from './health';
 import { burstWindowMs, notify, type Notification } from './notify';
 import { scanNotifications, unassignedEscalationMs } from './scan';
 
@@ -177,6 +178,13 @@ describe('notification channels', () => {
     expect(failing!.failingSince).not.toBeNull();
     const log = await channelDeliveries(operator(), id);
     expect(log[0]).toMatchObject({ statusCode: 503, error: 'HTTP 503' });
+
+    // Failing for a day: the overview flags it (for admins only).
+    expect(await channelsFailingLong(operator(), new Date(now))).toEqual([
+      expect.objectContaining({ id, target: slack.url }),
+    ]);
+    const agent = await makeStaff(db(), 'agent');
+    expect(await channelsFailingLong(serviceContext(db(), agent.actor), new Date(now))).toEqual([]);
 
     down = false;
     const pass = await deliverDue(db(), { now: new Date(now + 3_700_000) });

@@ -191,3 +191,6 @@ export async function notifyIngestStalled(
     at,
   });
 }
+
+/** Every topic a channel can follow, for the admin form. */
+export { notificationTopics as notificationTopicList } from '@/db/schema';

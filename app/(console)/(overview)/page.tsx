@@ -6,6 +6,7 @@ import { Stat } from '@/components/ui/stat';
 import { overviewCounts } from '@/lib/overview/overview-counts';
 import { formatChange, formatCount, formatRate } from '@/lib/format';
 import { loginMetrics } from '@/lib/metrics/login-metrics';
+import { channelsFailingLong } from '@/lib/notifications/health';
 import { otpMetrics } from '@/lib/metrics/otp-metrics';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -22,12 +23,13 @@ export default async function OverviewPage() {
   const from = new Date(to.getTime() - 24 * hourMs);
   const before = new Date(from.getTime() - 24 * hourMs);
   const window = (a: Date, b: Date) => ({ from: a, to: b, granularity: 'hour' as const, groupBy: 'none' as const });
-  const [counts, otp, otpBefore, logins, loginsBefore] = await Promise.all([
+  const [counts, otp, otpBefore, logins, loginsBefore, failingChannels] = await Promise.all([
     overviewCounts(ctx),
     otpMetrics(ctx, window(from, to)),
     otpMetrics(ctx, window(before, from)),
     loginMetrics(ctx, window(from, to)),
     loginMetrics(ctx, window(before, from)),
+    channelsFailingLong(ctx, now),
   ]);
   const otpRows = otp.series[0]!.buckets.map((b) => ({
     start: b.start,
@@ -47,6 +49,26 @@ export default async function OverviewPage() {
           The last 24 hours (hourly UTC buckets, the current hour included), against the 24 hours before.
         </p>
       </div>
+      {failingChannels.length > 0 ? (
+        <div
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
+        >
+          <p className="font-medium">
+            {failingChannels.length === 1
+              ? 'A notification channel has been failing for more than a day'
+              : `${failingChannels.length} notification channels have been failing for more than a day`}
+            : nobody is told through {failingChannels.length === 1 ? 'it' : 'them'}. Messages wait and go out once{' '}
+            {failingChannels.length === 1 ? 'it is' : 'they are'} back.
+          </p>
+          <p className="mt-1">
+            {failingChannels.map((c) => `${c.type} ${c.target}`).join(', ')} —{' '}
+            <a href="/admin/notifications" className="font-medium underline">
+              Admin → Notifications
+            </a>
+          </p>
+        </div>
+      ) : null}
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
         <Stat
           label="OTPs issued"
