@@ -1,0 +1,1 @@
+CREATE INDEX "otp_events_account_code_idx" ON "otp_events" USING btree ("account_id","otp_id","occurred_at","id");
