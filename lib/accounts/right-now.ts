@@ -1,5 +1,14 @@
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import { accountEvents, accounts, activeAlertStatuses, alerts, fraudReports, twoFactorOffRequests } from '@/db/schema';
+import {
+  accountEvents,
+  accounts,
+  activeAlertStatuses,
+  alerts,
+  fraudReports,
+  twoFactorOffRequests,
+  type AlertSeverity,
+  type AlertStatus,
+} from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { rules } from '@/lib/detection/rules';
@@ -24,7 +33,7 @@ export interface RightNow {
   lockReasonCode: string | null;
   passwordResetRequired: boolean;
   pendingTwoFactorOff: boolean;
-  openAlerts: { count: number; items: { id: string; title: string; severity: string; status: string }[] };
+  openAlerts: { count: number; items: { id: string; title: string; severity: AlertSeverity; status: AlertStatus }[] };
   openReports: { count: number; items: { id: string; reference: string; status: string; priority: string }[] };
   lastContactChange: { field: 'email' | 'phone'; value: string | null; occurredAt: Date; recent: boolean } | null;
   twoFactor: {
