@@ -4,7 +4,7 @@ import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badge
 import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { DataTable } from '@/components/tables/data-table';
 import { Badge, type Tone } from '@/components/ui/badge';
-import { mono, td } from '@/components/ui/styles';
+import { mono } from '@/components/ui/styles';
 import { TimeAgo, utcLabel } from '@/components/ui/time-ago';
 import type { CodeRow, TimelineItem, TimelineKind } from '@/lib/accounts/account-timeline';
 import { countryName } from '@/lib/format';
@@ -60,12 +60,12 @@ function Code({ row }: { row: CodeRow }) {
       </summary>
       <ol className="mt-1 space-y-0.5 border-l-2 border-slate-200 pl-3 dark:border-slate-700" aria-label="Code events">
         {row.events.map((e) => (
-          <li key={e.id} className="text-xs">
-            <span className="text-slate-600 dark:text-slate-400">{utcLabel(e.occurredAt)}</span>{' '}
+          <li key={e.id} className="flex flex-wrap items-center gap-x-2 text-xs">
+            <span className="text-slate-600 dark:text-slate-400">{utcLabel(e.occurredAt)}</span>
             <Badge tone={codeTone[e.kind] ?? 'low'}>{codeKind[e.kind] ?? e.kind}</Badge>
-            {e.failureReason ? ` ${e.failureReason.replaceAll('_', ' ')}` : ''}
-            {e.ip ? <span className={mono}> · {e.ip}</span> : null}
-            {e.country ? ` · ${e.country}` : null}
+            {e.failureReason ? <span>{e.failureReason.replaceAll('_', ' ')}</span> : null}
+            {e.ip ? <span className={mono}>{e.ip}</span> : null}
+            {e.country ? <span>{e.country}</span> : null}
           </li>
         ))}
         <li className={`${muted} ${mono}`}>code id {row.otpId}</li>
@@ -155,30 +155,35 @@ function What({ item }: { item: TimelineItem }): ReactNode {
 }
 
 function Where({ item }: { item: TimelineItem }) {
-  if (!item.ip && !item.deviceId && !item.country) return <span className="text-slate-400">—</span>;
+  if (!item.ip && !item.deviceId && !item.country) return <span className="hidden text-slate-400 md:inline">—</span>;
   const login = item.kind === 'login' ? item : null;
   return (
-    <div className="space-y-0.5">
-      {item.ip ? <div className={mono}>{item.ip}</div> : null}
+    <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5 md:block md:space-y-0.5">
+      <div>
+        {item.ip ? <span className={mono}>{item.ip}</span> : null}
+        {item.ip && item.country ? ' · ' : null}
+        {item.country ? <span title={countryName(item.country)}>{item.country}</span> : null}
+        {login?.firstSeenCountry ? (
+          <>
+            {' '}
+            <Badge tone="medium" title="No earlier login of this account came from this country">
+              new country
+            </Badge>
+          </>
+        ) : null}
+      </div>
       {item.deviceId ? (
         <div>
           <span className={mono} title={item.userAgent ?? undefined}>
             {item.deviceId}
-          </span>{' '}
+          </span>
           {login?.firstSeenDevice ? (
-            <Badge tone="medium" title="No earlier login of this account came from this device">
-              new device
-            </Badge>
-          ) : null}
-        </div>
-      ) : null}
-      {item.country ? (
-        <div>
-          <span title={countryName(item.country)}>{item.country}</span>{' '}
-          {login?.firstSeenCountry ? (
-            <Badge tone="medium" title="No earlier login of this account came from this country">
-              new country
-            </Badge>
+            <>
+              {' '}
+              <Badge tone="medium" title="No earlier login of this account came from this device">
+                new device
+              </Badge>
+            </>
           ) : null}
         </div>
       ) : null}
@@ -197,7 +202,7 @@ function Links({ item }: { item: TimelineItem }) {
     });
   if (links.length === 0) return null;
   return (
-    <ul className="space-y-0.5">
+    <ul className="flex flex-wrap gap-x-3 md:block md:space-y-0.5">
       {links.map((l) => (
         <li key={l.href}>
           <Link href={l.href} className={link}>
@@ -209,23 +214,33 @@ function Links({ item }: { item: TimelineItem }) {
   );
 }
 
+// On a phone the rows stack: time and kind on one line, then what happened, where, and the links.
+const cell = 'block px-3 py-0.5 md:table-cell md:py-2 md:align-top';
+
 /** The account's one history: every kind of row, newest first (lib/accounts/account-timeline.ts). */
 export function AccountTimeline({ items, now }: { items: TimelineItem[]; now: Date }) {
   return (
-    <DataTable label="Account timeline" columns={['Time', 'Kind', 'What happened', 'Where', 'Links']} framed={false}>
+    <DataTable
+      label="Account timeline"
+      columns={['Time', 'Kind', 'What happened', 'Where', 'Links']}
+      framed={false}
+      stacked
+    >
       {items.map((item) => (
-        <tr key={`${item.kind}:${item.id}`} data-kind={item.kind}>
-          <td className={td}>
+        <tr key={`${item.kind}:${item.id}`} data-kind={item.kind} className="block py-2 md:table-row md:py-0">
+          <td className={`${cell} inline-block pr-0 font-medium md:pr-3 md:font-normal`}>
             <TimeAgo date={item.occurredAt} now={now} />
           </td>
-          <td className={`${td} whitespace-nowrap text-slate-600 dark:text-slate-400`}>{kindLabels[item.kind]}</td>
-          <td className={`${td} min-w-64`}>
+          <td className={`${cell} inline-block whitespace-nowrap text-slate-600 dark:text-slate-400`}>
+            {kindLabels[item.kind]}
+          </td>
+          <td className={`${cell} md:min-w-64`}>
             <What item={item} />
           </td>
-          <td className={td}>
+          <td className={`${cell} text-xs md:text-sm`}>
             <Where item={item} />
           </td>
-          <td className={td}>
+          <td className={cell}>
             <Links item={item} />
           </td>
         </tr>

@@ -71,7 +71,7 @@ export function RightNowStrip({ state, now, lockReason }: { state: RightNow; now
         <Cell label={`Open alerts (${openAlerts.count})`} tone={openAlerts.count > 0 ? 'alarm' : 'calm'}>
           {openAlerts.items.length === 0 ? <p className="text-slate-600 dark:text-slate-400">None</p> : null}
           {openAlerts.items.map((a) => (
-            <p key={a.id} className="truncate">
+            <p key={a.id}>
               <SeverityBadge severity={a.severity} />{' '}
               <Link href={`/alerts/${a.id}`} className={link}>
                 {a.title}
@@ -85,7 +85,7 @@ export function RightNowStrip({ state, now, lockReason }: { state: RightNow; now
         <Cell label={`Open reports (${openReports.count})`} tone={openReports.count > 0 ? 'warn' : 'calm'}>
           {openReports.items.length === 0 ? <p className="text-slate-600 dark:text-slate-400">None</p> : null}
           {openReports.items.map((r) => (
-            <p key={r.id} className="truncate">
+            <p key={r.id}>
               <Link href={`/reports/${r.id}`} className={`${link} ${mono}`}>
                 {r.reference}
               </Link>{' '}
@@ -102,15 +102,16 @@ export function RightNowStrip({ state, now, lockReason }: { state: RightNow; now
               <p>
                 {contact.field === 'email' ? 'E-mail' : 'Phone'} changed <TimeAgo date={contact.occurredAt} now={now} />
               </p>
-              <p className={`${mono} truncate`}>{contact.value ?? '—'}</p>
+              <p className={`${mono} break-all`}>{contact.value ?? '—'}</p>
             </>
           ) : (
             <p className="text-slate-600 dark:text-slate-400">None reported</p>
           )}
         </Cell>
-        <Cell label="2FA" tone={twoFactorTone[twoFactor.standing] ?? 'calm'}>
+        <Cell label="2FA" tone={twoFactor.recentlyTurnedOff ? 'warn' : (twoFactorTone[twoFactor.standing] ?? 'calm')}>
           <p>
             <Badge tone={badgeTone}>{badgeText}</Badge>
+            {twoFactor.recentlyTurnedOff ? <> turned off recently</> : null}
           </p>
           <p className="text-xs text-slate-700 dark:text-slate-300">
             Reported: {twoFactor.reported.enabled ? method(twoFactor.reported.method) : 'off'}

@@ -181,6 +181,19 @@ describe('the right-now strip', () => {
     });
   });
 
+  it('flags 2FA the platform reported turned off recently, not long ago', async () => {
+    const recent = await makeAccount({ reportedTwoFactorEnabled: false, reportedTwoFactorObservedAt: hoursAgo(5) });
+    expect((await accountRightNow(as(agent), recent.id, now)).twoFactor).toMatchObject({
+      standing: 'off',
+      recentlyTurnedOff: true,
+      reported: { enabled: false, since: hoursAgo(5) },
+    });
+    expect((await accountRightNow(as(agent), recent.id, now)).needsAttention).toBe(true);
+    const old = await makeAccount({ reportedTwoFactorEnabled: false, reportedTwoFactorObservedAt: hoursAgo(24 * 30) });
+    const strip = await accountRightNow(as(agent), old.id, now);
+    expect([strip.twoFactor.recentlyTurnedOff, strip.needsAttention]).toEqual([false, false]);
+  });
+
   it('answers not found for an unknown account', async () => {
     await expect(accountRightNow(as(agent), randomUUID(), now)).rejects.toMatchObject({ code: 'not_found' });
   });

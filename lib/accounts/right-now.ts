@@ -16,8 +16,11 @@ import { notFound } from '@/lib/errors';
 import { contactsFor } from './accounts';
 import { resetStillRequired, twoFactorOffStillRequired } from './security-state';
 
-/** A contact change this recent is flagged: takeovers change the contact first (contact_change_then_risk). */
-export const recentContactChangeMs = 7 * 86_400_000;
+/**
+ * A contact change, or 2FA turned off, this recent is flagged: takeovers change the contact first, then
+ * turn 2FA off (contact_change_then_risk).
+ */
+export const recentChangeMs = 7 * 86_400_000;
 const shownOpenItems = 3;
 const closedReportStatuses: ('resolved' | 'rejected')[] = ['resolved', 'rejected'];
 
@@ -39,6 +42,8 @@ export interface RightNow {
   twoFactor: {
     standing: TwoFactorStanding;
     reported: { enabled: boolean; method: string | null; since: Date | null };
+    /** The platform reported 2FA off within `recentChangeMs`. */
+    recentlyTurnedOff: boolean;
     required: { required: boolean; method: string | null };
   };
   /** Anything here that needs an agent's eye: a hold, an open alert or report, a recent contact change, 2FA short of what is required. */
@@ -105,11 +110,14 @@ export async function accountRightNow(ctx: ServiceContext, accountId: string, no
           field,
           value: contact[field](contactChange.value),
           occurredAt: contactChange.occurredAt,
-          recent: now.getTime() - contactChange.occurredAt.getTime() < recentContactChangeMs,
+          recent: now.getTime() - contactChange.occurredAt.getTime() < recentChangeMs,
         }
       : null;
   const standing = twoFactorStanding(account);
   const passwordResetRequired = resetStillRequired(account);
+  const reportedAt = account.reportedTwoFactorObservedAt;
+  const recentlyTurnedOff =
+    !account.reportedTwoFactorEnabled && reportedAt !== null && now.getTime() - reportedAt.getTime() < recentChangeMs;
   return {
     status: account.status,
     lockReasonCode: account.status === 'locked' ? account.lockReasonCode : null,
@@ -132,6 +140,7 @@ export async function accountRightNow(ctx: ServiceContext, accountId: string, no
         since: account.reportedTwoFactorObservedAt,
       },
       required: { required: account.twoFactorRequired, method: account.twoFactorRequiredMethod },
+      recentlyTurnedOff,
     },
     needsAttention:
       account.status === 'locked' ||
@@ -139,6 +148,7 @@ export async function accountRightNow(ctx: ServiceContext, accountId: string, no
       alertRows.length > 0 ||
       reportRows.length > 0 ||
       Boolean(lastContactChange?.recent) ||
+      recentlyTurnedOff ||
       standing === 'missing' ||
       standing === 'other_method' ||
       standing === 'removal_due',
