@@ -288,6 +288,11 @@ describe('account timeline', () => {
     expect(forAnalyst.find((i) => i.kind === 'login')!.ip).toBe('198.51.100.4');
   });
 
+  it('answers a malformed account id as not found, an unknown one with nothing', async () => {
+    await expect(accountTimeline(as(agent), 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
+    expect((await accountTimeline(as(agent), '00000000-0000-4000-8000-000000000000')).items).toEqual([]);
+  });
+
   it('treats a malformed or foreign cursor as the newest page', async () => {
     const first = (await accountTimeline(as(agent), accountId, {}, {}, 5)).items.map(label);
     for (const after of ['bm90IGEgY3Vyc29y', Buffer.from('2026-06-10T08:30:00.000000Z|alert|12').toString('base64url')])

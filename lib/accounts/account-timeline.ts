@@ -4,6 +4,7 @@ import { alertEvidence, alerts, fraudReports, reportEvidence } from '@/db/schema
 import { arrayOf } from '@/db/sql-helpers';
 import { can } from '@/lib/auth/permissions';
 import { authorize, type ServiceContext } from '@/lib/context';
+import { notFound } from '@/lib/errors';
 import { rules } from '@/lib/detection/rules';
 import type { Page, PageDirection } from '@/lib/paging/cursor';
 import { contactsFor } from './accounts';
@@ -70,6 +71,7 @@ export async function accountTimeline(
   limit = timelinePageSize,
 ): Promise<Page<TimelineItem>> {
   authorize(ctx, 'accounts.view');
+  if (!z.uuid().safeParse(accountId).success) throw notFound('Account not found');
   const before = decodeTimelineCursor(direction.before);
   const cursor = before ?? decodeTimelineCursor(direction.after);
   const order = before ? 'asc' : 'desc';

@@ -196,5 +196,6 @@ describe('the right-now strip', () => {
 
   it('answers not found for an unknown account', async () => {
     await expect(accountRightNow(as(agent), randomUUID(), now)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(accountRightNow(as(agent), "1' or '1'='1", now)).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import {
   accountEvents,
   accounts,
@@ -54,6 +55,7 @@ export interface RightNow {
 export async function accountRightNow(ctx: ServiceContext, accountId: string, now = new Date()): Promise<RightNow> {
   authorize(ctx, 'accounts.view');
   const { db, actor } = ctx;
+  if (!z.uuid().safeParse(accountId).success) throw notFound('Account not found');
   const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
   if (!account) throw notFound('Account not found');
   const activeAlert = and(eq(alerts.accountId, accountId), inArray(alerts.status, activeAlertStatuses));
