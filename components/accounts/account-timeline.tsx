@@ -159,7 +159,7 @@ function Where({ item }: { item: TimelineItem }) {
   const login = item.kind === 'login' ? item : null;
   return (
     <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5 md:block md:space-y-0.5">
-      <div>
+      <div className="md:whitespace-nowrap">
         {item.ip ? <span className={mono}>{item.ip}</span> : null}
         {item.ip && item.country ? ' · ' : null}
         {item.country ? <span title={countryName(item.country)}>{item.country}</span> : null}

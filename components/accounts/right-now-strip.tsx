@@ -2,7 +2,7 @@ import clsx from 'clsx';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SeverityBadge } from '@/components/alerts/alert-badges';
-import { ReportStatusBadge } from '@/components/reports/report-badges';
+import { PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { mono } from '@/components/ui/styles';
 import { TimeAgo } from '@/components/ui/time-ago';
@@ -89,7 +89,7 @@ export function RightNowStrip({ state, now, lockReason }: { state: RightNow; now
               <Link href={`/reports/${r.id}`} className={`${link} ${mono}`}>
                 {r.reference}
               </Link>{' '}
-              <ReportStatusBadge status={r.status} />
+              <PriorityBadge priority={r.priority} /> <ReportStatusBadge status={r.status} />
             </p>
           ))}
           {openReports.count > openReports.items.length ? (
