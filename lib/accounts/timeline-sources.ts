@@ -157,11 +157,13 @@ export async function changeRows(q: SourceQuery): Promise<ChangeRow[]> {
       newValue: accountEvents.newValue,
       // The platform sends the new value only: the old one is known when an earlier change of the field told it.
       // (Written out qualified: drizzle names a selected column bare, which the subquery would read as its own.)
-      oldValue: sql<string | null>`(select prior.new_value from account_events prior
+      // One probe of account_events_contact_idx per contact change; other changes have no old value.
+      oldValue: sql<string | null>`case when account_events.type = 'contact_changed' then (
+        select prior.new_value from account_events prior
         where prior.account_id = account_events.account_id and prior.type = 'contact_changed'
           and prior.field = account_events.field
           and (prior.occurred_at, prior.id) < (account_events.occurred_at, account_events.id)
-        order by prior.occurred_at desc, prior.id desc limit 1)`,
+        order by prior.occurred_at desc, prior.id desc limit 1) end`,
       twoFactorEnabled: accountEvents.twoFactorEnabled,
       twoFactorMethod: accountEvents.twoFactorMethod,
       ip: accountEvents.ip,

@@ -1,1 +1,0 @@
-CREATE INDEX "otp_events_account_code_idx" ON "otp_events" USING btree ("account_id","otp_id","occurred_at","id");
