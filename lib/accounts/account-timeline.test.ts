@@ -272,6 +272,9 @@ describe('account timeline', () => {
       ignored: ['from'],
     });
     expect(parseTimelineFilter({ kind: ['alert', 'bogus'] })).toEqual({ filter: {}, ignored: ['kind'] });
+    expect(parseTimelineFilter({ kind: ['alert', 'notice,report'] }).filter).toEqual({
+      kind: ['alert', 'notice', 'report'],
+    });
   });
 
   it('masks contacts for analysts in change and notice rows; agents see them whole', async () => {

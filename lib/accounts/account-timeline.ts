@@ -25,7 +25,7 @@ export const timelinePageSize = 25;
 
 const day = z.iso.date().refine((d) => d >= '1970-01-01' && d <= '9999-12-31', 'must be a date from 1970 on');
 const Kinds = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(',') : v),
+  (v) => (Array.isArray(v) ? v : [v]).flatMap((k: unknown) => (typeof k === 'string' ? k.split(',') : [k])),
   z.array(z.enum(timelineKinds)).min(1).max(timelineKinds.length),
 );
 
