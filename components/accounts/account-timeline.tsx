@@ -227,7 +227,11 @@ export function AccountTimeline({ items, now }: { items: TimelineItem[]; now: Da
       stacked
     >
       {items.map((item) => (
-        <tr key={`${item.kind}:${item.id}`} data-kind={item.kind} className="block py-2 md:table-row md:py-0">
+        <tr
+          key={`${item.kind}:${item.id}`}
+          data-row={`${item.kind}:${item.id}`}
+          className="block py-2 md:table-row md:py-0"
+        >
           <td className={`${cell} inline-block pr-0 font-medium md:pr-3 md:font-normal`}>
             <TimeAgo date={item.occurredAt} now={now} />
           </td>
