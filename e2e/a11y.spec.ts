@@ -27,7 +27,7 @@ test.describe('staff pages', () => {
       '/accounts',
       '/accounts?q=no-such-customer',
       account,
-      `${account}?tab=otp`,
+      `${account}?kind=code&kind=change`,
       '/admin/staff',
       '/accounts/00000000-0000-4000-8000-000000000000',
     ]) {

@@ -63,8 +63,11 @@ test.describe('agent actions on an account', () => {
     await dialog.getByRole('button', { name: 'Lock account' }).dblclick();
     await expect(page.getByRole('status')).toContainText('Account locked; all sessions ended.');
     await expect(page.getByRole('button', { name: 'Unlock account' })).toBeVisible();
-    const trail = page.getByRole('list', { name: 'Account trail' });
-    await expect(trail.getByText(/lock by agent@demo\.vigil/)).toHaveCount(1);
+    const trail = page
+      .getByRole('table', { name: 'Account timeline' })
+      .getByRole('row')
+      .filter({ hasText: 'Staff action' });
+    await expect(trail.filter({ hasText: /lock by agent@demo\.vigil/ })).toHaveCount(1);
     await expect(trail).toContainText('Suspected account takeover: Customer reports codes they never asked for');
     await expect(page.getByText('We have temporarily locked your account')).toBeVisible();
 
@@ -130,7 +133,7 @@ test.describe('agent actions on an account', () => {
     expect(state.twoFactor).toEqual({ required: false, method: null, disableRequired: true });
     await expect(adminPage.getByText('waiting for the platform to remove the customer’s own 2FA')).toBeVisible();
     await expect(adminPage.getByRole('button', { name: 'Request 2FA off' })).toHaveCount(0);
-    await expect(adminPage.getByRole('list', { name: 'Account trail' })).toContainText(
+    await expect(adminPage.getByRole('table', { name: 'Account timeline' })).toContainText(
       'approve 2fa off by admin@demo.vigil',
     );
     await admin.close();

@@ -178,9 +178,12 @@ test.describe('fraud report triage', () => {
 
     // The account page now lists the report, with its status and who holds it.
     await page.getByRole('link', { name: accountId }).click();
-    const reports = page.getByRole('table', { name: 'Fraud reports about this account' });
-    await expect(reports.getByRole('row').filter({ hasText: reference })).toContainText('Ada Admin');
-    await reports.getByRole('link', { name: reference }).click();
+    const filed = page
+      .getByRole('table', { name: 'Account timeline' })
+      .getByRole('row')
+      .filter({ hasText: `Report ${reference} filed` });
+    await expect(filed).toContainText('Ada Admin');
+    await filed.getByRole('link', { name: 'Open report' }).click();
     await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);
     await customer.close();
     await agent.close();

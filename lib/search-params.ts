@@ -7,7 +7,14 @@ export function param(params: SearchParams, name: string): string | undefined {
   return first === undefined ? undefined : first.slice(0, 500);
 }
 
-/** The same URL with some parameters replaced (undefined removes one). */
+/** Every value of a repeated parameter (`kind=login&kind=code`), at most `max` of them. */
+export function paramList(params: SearchParams, name: string, max = 20): string[] {
+  const value = params[name];
+  const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return all.slice(0, max).map((v) => v.slice(0, 500));
+}
+
+/** The same URL with some parameters replaced (undefined removes one); a repeated parameter keeps its values. */
 export function hrefWith(
   path: string,
   params: SearchParams,
@@ -15,8 +22,8 @@ export function hrefWith(
 ): string {
   const next = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    const one = Array.isArray(v) ? v[0] : v;
-    if (one !== undefined && !(k in changes)) next.set(k, one);
+    if (k in changes || v === undefined) continue;
+    for (const one of Array.isArray(v) ? v.slice(0, 20) : [v]) next.append(k, one);
   }
   for (const [k, v] of Object.entries(changes)) if (v) next.set(k, v);
   const qs = next.toString();

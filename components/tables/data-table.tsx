@@ -4,17 +4,21 @@ import { mono, tableClass, th } from '@/components/ui/styles';
 
 /**
  * The one table frame of the console: compact, labelled for screen readers, scrolling sideways on small
- * screens. `framed` draws its own border (a table on a page); unframed sits inside a Card.
+ * screens. `framed` draws its own border (a table on a page); unframed sits inside a Card. `stacked`: below
+ * the md breakpoint the header hides and the rows (styled by the caller) stack their cells, for a table too
+ * wide to scroll usefully on a phone.
  */
 export function DataTable({
   label,
   columns,
   framed = true,
+  stacked = false,
   children,
 }: {
   label: string;
   columns: string[];
   framed?: boolean;
+  stacked?: boolean;
   children: ReactNode;
 }) {
   return (
@@ -25,8 +29,14 @@ export function DataTable({
           : 'overflow-x-auto'
       }
     >
-      <table className={tableClass} aria-label={label}>
-        <thead className="border-b border-slate-200 dark:border-slate-800">
+      <table className={stacked ? `${tableClass} block md:table` : tableClass} aria-label={label}>
+        <thead
+          className={
+            stacked
+              ? 'hidden border-b border-slate-200 md:table-header-group dark:border-slate-800'
+              : 'border-b border-slate-200 dark:border-slate-800'
+          }
+        >
           <tr>
             {columns.map((c) => (
               <th key={c} className={th}>
@@ -35,7 +45,15 @@ export function DataTable({
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">{children}</tbody>
+        <tbody
+          className={
+            stacked
+              ? 'block divide-y divide-slate-100 md:table-row-group dark:divide-slate-800'
+              : 'divide-y divide-slate-100 dark:divide-slate-800'
+          }
+        >
+          {children}
+        </tbody>
       </table>
     </div>
   );

@@ -80,6 +80,8 @@ export const otpEvents = pgTable(
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index('otp_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
     index('otp_events_time_idx').on(t.occurredAt),
+    // The account timeline shows one row per code: it finds a code's first event and its other events by these.
+    index('otp_events_account_code_idx').on(t.accountId, t.otpId, t.occurredAt, t.id),
   ],
 );
 
@@ -103,6 +105,10 @@ export const accountEvents = pgTable(
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index('account_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
     index('account_events_time_idx').on(t.occurredAt),
+    // The account timeline shows a contact change's old value: the previous change of the same field.
+    index('account_events_contact_idx')
+      .on(t.accountId, t.field, t.occurredAt, t.id)
+      .where(sql`${t.type} = 'contact_changed'`),
   ],
 );
 

@@ -1,6 +1,5 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { outbox, staffUsers, twoFactorOffRequests } from '@/db/schema';
-import { can } from '@/lib/auth/permissions';
+import { and, eq, sql } from 'drizzle-orm';
+import { staffUsers, twoFactorOffRequests } from '@/db/schema';
 import { authorize, type ServiceContext } from '@/lib/context';
 
 export interface PendingTwoFactorOff {
@@ -12,21 +11,13 @@ export interface PendingTwoFactorOff {
   expiresAt: Date;
 }
 
-export interface NoticeView {
-  createdAt: Date;
-  channel: string;
-  to: string | null;
-  text: string;
-  status: string;
-}
-
-/** What the account page's actions need beside the account: an open 2FA-off request, and what the customer was told. */
+/** What the account page's actions need beside the account: an open 2FA-off request. */
 export async function accountSecurityPanel(
   ctx: ServiceContext,
   accountId: string,
-): Promise<{ pendingTwoFactorOff: PendingTwoFactorOff | null; notices: NoticeView[] }> {
+): Promise<{ pendingTwoFactorOff: PendingTwoFactorOff | null }> {
   authorize(ctx, 'accounts.view');
-  const { actor, db } = ctx;
+  const { db } = ctx;
   const [pending] = await db
     .select({
       id: twoFactorOffRequests.id,
@@ -46,14 +37,6 @@ export async function accountSecurityPanel(
         sql`${twoFactorOffRequests.expiresAt} > now()`,
       ),
     );
-  const notices = await db
-    .select({ createdAt: outbox.createdAt, payload: outbox.payload, status: outbox.status })
-    .from(outbox)
-    .where(and(eq(outbox.accountId, accountId), eq(outbox.kind, 'notice')))
-    .orderBy(desc(outbox.id))
-    .limit(20);
-  const showContacts = can(actor, 'accounts.viewContacts');
-  const text = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
     pendingTwoFactorOff: pending
       ? {
@@ -65,12 +48,5 @@ export async function accountSecurityPanel(
           expiresAt: pending.expiresAt,
         }
       : null,
-    notices: notices.map((n) => ({
-      createdAt: n.createdAt,
-      channel: text(n.payload.channel),
-      to: showContacts ? text(n.payload.to) : null,
-      text: text(n.payload.text),
-      status: n.status === 'delivered' ? 'recorded' : n.status,
-    })),
   };
 }

@@ -49,7 +49,8 @@ function decodeAccountCursor(raw: string | undefined | null) {
   return parsed.success ? { lastEventAt: new Date(parsed.data[0]), id: parsed.data[1] } : null;
 }
 
-function contactsFor(actor: Actor) {
+/** An account's e-mail and phone as this actor may see them: whole, or masked (lib/accounts/masking.ts). */
+export function contactsFor(actor: Actor) {
   const visible = can(actor, 'accounts.viewContacts');
   return {
     email: (v: string | null) => (visible ? v : maskEmail(v)),

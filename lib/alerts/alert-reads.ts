@@ -231,14 +231,3 @@ export async function alertDetail(
   ]);
   return { alert: toView(row), evidence, trail };
 }
-
-/** The alerts of one account (its page lists them), newest first. */
-export async function accountAlerts(ctx: ServiceContext, accountId: string): Promise<AlertView[]> {
-  authorize(ctx, 'alerts.view');
-  const { db } = ctx;
-  const rows = await selectViews(db)
-    .where(eq(alerts.accountId, accountId))
-    .orderBy(desc(alerts.firstSeen), desc(alerts.id))
-    .limit(50);
-  return rows.map(toView);
-}

@@ -7,7 +7,8 @@ import type { StaffActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
 import { ServiceError } from '@/lib/errors';
 import { acknowledgeAlert } from './acknowledge-alert';
-import { accountAlerts, alertDetail, alertQueue } from './alert-reads';
+import { accountTimeline } from '@/lib/accounts/account-timeline';
+import { alertDetail, alertQueue } from './alert-reads';
 import { assignAlert } from './assign-alert';
 import { bulkChangeAlerts } from './bulk-change-alerts';
 import { dismissAlert } from './dismiss-alert';
@@ -181,10 +182,11 @@ describe('the queue', () => {
     ).not.toContain(medium.id);
   });
 
-  it('an account lists its own alerts only', async () => {
+  it('an account’s timeline lists its own alerts only', async () => {
     const accountId = '00000000-0000-4000-8000-00000000a1e7';
     const mine = await makeAlert({ accountId });
     await makeAlert();
-    expect((await accountAlerts(as(analyst), accountId)).map((a) => a.id)).toEqual([mine.id]);
+    const { items } = await accountTimeline(as(analyst), accountId, { kind: ['alert'] });
+    expect(items.map((a) => a.id)).toEqual([mine.id]);
   });
 });

@@ -113,14 +113,3 @@ export async function searchAudit(
   authorize(ctx, 'audit.view');
   return (await readAuditPage(ctx, filters, {}, Math.min(limit, auditExportLimit))).items;
 }
-
-/** One account's trail, for its page: every role that may see the account sees what was done to it. */
-export async function accountTrail(ctx: ServiceContext, accountId: string): Promise<AuditEntryView[]> {
-  authorize(ctx, 'accounts.view');
-  return ctx.db
-    .select(columns)
-    .from(auditLog)
-    .where(and(eq(auditLog.targetType, 'account'), eq(auditLog.targetId, accountId)))
-    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
-    .limit(100);
-}

@@ -119,29 +119,6 @@ export async function reportQueue(
   };
 }
 
-export interface AccountReportItem {
-  id: string;
-  reference: string;
-  category: string;
-  status: string;
-  priority: string;
-  createdAt: Date;
-  assigneeName: string | null;
-}
-
-/** The fraud reports linked to one account, newest first (the account page lists them beside its alerts). */
-export async function accountReports(ctx: ServiceContext, accountId: string): Promise<AccountReportItem[]> {
-  authorize(ctx, 'reports.view');
-  const { db } = ctx;
-  return db
-    .select({ ...reportSummaryColumns, assigneeName: staffUsers.name })
-    .from(fraudReports)
-    .leftJoin(staffUsers, eq(staffUsers.id, fraudReports.assigneeId))
-    .where(eq(fraudReports.accountId, accountId))
-    .orderBy(desc(fraudReports.createdAt), desc(fraudReports.id))
-    .limit(50);
-}
-
 export interface ReportDetail {
   report: typeof fraudReports.$inferSelect & { publicStatus: string };
   account: { id: string; externalId: string; displayName: string | null; status: string; version: number } | null;

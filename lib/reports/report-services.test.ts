@@ -15,7 +15,8 @@ import { fileReport } from './file-report';
 import { moveReport } from './move-report';
 import { publicReportStatus } from './public-status';
 import { reportCampaigns } from './report-campaigns';
-import { accountReports, reportQueue } from './report-reads';
+import { accountTimeline } from '@/lib/accounts/account-timeline';
+import { reportQueue } from './report-reads';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;
@@ -263,11 +264,11 @@ describe('reports on the account page', () => {
       'api',
     );
     await file(); // another customer's report
-    const listed = await accountReports(as(analyst), account.id);
-    expect(listed.map((r) => [r.reference, r.category, r.status])).toEqual([
+    const listed = (await accountTimeline(as(analyst), account.id, { kind: ['report'] })).items;
+    expect(listed.map((r) => (r.kind === 'report' ? [r.reference, r.category, r.status] : []))).toEqual([
       [second.reference, 'unrequested_code', 'new'],
       [first.reference, 'phishing', 'new'],
     ]);
-    expect(await accountReports(as(agent), randomUUID())).toEqual([]);
+    expect((await accountTimeline(as(agent), randomUUID(), { kind: ['report'] })).items).toEqual([]);
   });
 });

@@ -1,51 +1,29 @@
-import clsx from 'clsx';
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { HistoryFilters } from '@/components/forms/history-filters';
-import { LoginHistoryTable } from '@/components/tables/login-history-table';
-import { OtpHistoryTable } from '@/components/tables/otp-history-table';
+import { AccountActions } from '@/components/accounts/account-actions';
+import { AccountTimeline, kindLabels } from '@/components/accounts/account-timeline';
+import { RightNowStrip } from '@/components/accounts/right-now-strip';
+import { TimelineFilters } from '@/components/forms/timeline-filters';
 import { PageLinks } from '@/components/tables/page-links';
 import { StatusBadge, TwoFactorBadge } from '@/components/tables/two-factor-badge';
 import { Badge } from '@/components/ui/badge';
 import { Card, Field } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { mono } from '@/components/ui/styles';
-import { can } from '@/lib/auth/permissions';
 import { TimeAgo } from '@/components/ui/time-ago';
 import { pageContext } from '@/app/_adapters/page-context';
+import { actionReasonCodes, reasonLabels } from '@/lib/accounts/account-change';
+import { accountSecurityPanel } from '@/lib/accounts/account-security';
+import { accountTimeline, parseTimelineFilter, timelineKinds } from '@/lib/accounts/account-timeline';
 import { contactsShown, getAccount } from '@/lib/accounts/accounts';
 import { logContactViews } from '@/lib/accounts/log-contact-views';
-import { accountAlerts } from '@/lib/alerts/alert-reads';
-import { accountReports } from '@/lib/reports/report-reads';
-import { categoryLabels, PriorityBadge, ReportStatusBadge } from '@/components/reports/report-badges';
-import { accountSecurityPanel } from '@/lib/accounts/account-security';
-import { accountTrail } from '@/lib/audit/audit-log';
-import { actionReasonCodes, reasonLabels } from '@/lib/accounts/account-change';
-import { AccountActions } from '@/components/accounts/account-actions';
-import { utcLabel } from '@/components/ui/time-ago';
-import { describeAlert } from '@/lib/alerts/describe-alert';
-import { AlertStatusBadge, SeverityBadge } from '@/components/alerts/alert-badges';
-import { DataTable } from '@/components/tables/data-table';
-import { td } from '@/components/ui/styles';
-import {
-  listLoginHistory,
-  listOtpHistory,
-  LoginHistoryFilter,
-  loginOutcomes,
-  otpChannels,
-  OtpHistoryFilter,
-  otpKinds,
-  otpPurposes,
-  parseFilters,
-} from '@/lib/accounts/account-history';
+import { accountRightNow } from '@/lib/accounts/right-now';
+import { can } from '@/lib/auth/permissions';
 import type { ServiceContext } from '@/lib/context';
 import { isServiceError } from '@/lib/errors';
-import { param, type SearchParams } from '@/lib/search-params';
+import { param, paramList, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Account' };
-
-const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v.replace('_', ' ') }));
 
 async function loadAccount(ctx: ServiceContext, id: string) {
   try {
@@ -72,79 +50,23 @@ export default async function AccountPage({
   const shown = contactsShown(account.contactsMasked, [account]);
   if (shown.length > 0) await logContactViews(ctx, shown);
   const now = new Date();
-  const tab = param(query, 'tab') === 'otp' ? 'otp' : 'logins';
   const path = `/accounts/${account.id}`;
+  const { filter, ignored } = parseTimelineFilter({
+    kind: paramList(query, 'kind'),
+    from: param(query, 'from'),
+    to: param(query, 'to'),
+  });
   const direction = { after: param(query, 'after'), before: param(query, 'before') };
-  const raw = Object.fromEntries(
-    ['outcome', 'kind', 'channel', 'purpose', 'from', 'to'].map((k) => [k, param(query, k)]),
-  );
-
-  let history;
-  if (tab === 'logins') {
-    const { filter, ignored } = parseFilters(LoginHistoryFilter, raw);
-    const page = await listLoginHistory(ctx, account.id, filter, direction);
-    history = (
-      <>
-        <HistoryFilters
-          action={path}
-          tab="logins"
-          values={filter}
-          ignored={ignored}
-          selects={[{ name: 'outcome', label: 'Outcome', options: options(loginOutcomes) }]}
-        />
-        {page.items.length === 0 ? (
-          <EmptyState title="No login events match">
-            Sign-ins appear here as the platform reports them. Widen the dates or clear the filters.
-          </EmptyState>
-        ) : (
-          <LoginHistoryTable items={page.items} now={now} />
-        )}
-        <PageLinks path={path} params={query} newer={page.newer} older={page.older} />
-      </>
-    );
-  } else {
-    const { filter, ignored } = parseFilters(OtpHistoryFilter, raw);
-    const page = await listOtpHistory(ctx, account.id, filter, direction);
-    history = (
-      <>
-        <HistoryFilters
-          action={path}
-          tab="otp"
-          values={filter}
-          ignored={ignored}
-          selects={[
-            { name: 'kind', label: 'Event', options: options(otpKinds) },
-            { name: 'channel', label: 'Channel', options: options(otpChannels) },
-            { name: 'purpose', label: 'Purpose', options: options(otpPurposes) },
-          ]}
-        />
-        {page.items.length === 0 ? (
-          <EmptyState title="No code events match">
-            Codes sent to this customer appear here: issued, verified, failed or undelivered.
-          </EmptyState>
-        ) : (
-          <OtpHistoryTable items={page.items} now={now} />
-        )}
-        <PageLinks path={path} params={query} newer={page.newer} older={page.older} />
-      </>
-    );
-  }
-
-  const [alerts, reports, panel, trail] = await Promise.all([
-    can(actor, 'alerts.view') ? accountAlerts(ctx, account.id) : Promise.resolve([]),
-    can(actor, 'reports.view') ? accountReports(ctx, account.id) : Promise.resolve([]),
+  const [timeline, rightNow, panel] = await Promise.all([
+    accountTimeline(ctx, account.id, filter, direction),
+    accountRightNow(ctx, account.id, now),
     accountSecurityPanel(ctx, account.id),
-    accountTrail(ctx, account.id),
   ]);
   const pending = panel.pendingTwoFactorOff;
-
-  const tabClass = (active: boolean) =>
-    clsx(
-      'border-b-2 px-3 py-2 text-sm font-medium',
-      active
-        ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300'
-        : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400',
-    );
+  const lockReason = rightNow.lockReasonCode
+    ? (reasonLabels[rightNow.lockReasonCode as keyof typeof reasonLabels] ?? rightNow.lockReasonCode)
+    : null;
+  const filtered = Boolean(filter.kind ?? filter.from ?? filter.to);
 
   return (
     <div className="space-y-4">
@@ -154,6 +76,7 @@ export default async function AccountPage({
         <TwoFactorBadge enabled={account.twoFactorEnabled} method={account.twoFactorMethod} />
         {account.passwordResetRequired ? <Badge tone="high">password reset required</Badge> : null}
       </div>
+      <RightNowStrip state={rightNow} now={now} lockReason={lockReason} />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Profile">
           <dl>
@@ -226,125 +149,30 @@ export default async function AccountPage({
           </div>
         </Card>
       </div>
-      {alerts.length > 0 ? (
-        <Card title={`Alerts (${alerts.length})`}>
-          <DataTable
-            label="Alerts on this account"
-            framed={false}
-            columns={['Severity', 'Alert', 'Status', 'First event', 'Assignee']}
+      <Card title="Timeline (newest first)">
+        <TimelineFilters
+          action={path}
+          kinds={timelineKinds.map((k) => ({ value: k, label: kindLabels[k] }))}
+          values={filter}
+          ignored={ignored}
+        />
+        {timeline.items.length === 0 ? (
+          <EmptyState
+            title={
+              filtered
+                ? 'Nothing matches these filters'
+                : direction.after || direction.before
+                  ? 'Nothing past this point'
+                  : 'Nothing on this account yet'
+            }
           >
-            {alerts.map((a) => (
-              <tr key={a.id}>
-                <td className={td}>
-                  <SeverityBadge severity={a.severity} />
-                </td>
-                <td className={td}>
-                  <Link
-                    href={`/alerts/${a.id}`}
-                    className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
-                  >
-                    {a.title}
-                  </Link>
-                  <div className="text-xs text-slate-600 dark:text-slate-400">{describeAlert(a.rule, a.details)}</div>
-                </td>
-                <td className={td}>
-                  <AlertStatusBadge status={a.status} />
-                </td>
-                <td className={td}>
-                  <TimeAgo date={a.firstSeen} now={now} />
-                </td>
-                <td className={td}>{a.assignee?.name ?? 'unassigned'}</td>
-              </tr>
-            ))}
-          </DataTable>
-        </Card>
-      ) : null}
-      {reports.length > 0 ? (
-        <Card title={`Fraud reports (${reports.length})`}>
-          <DataTable
-            label="Fraud reports about this account"
-            framed={false}
-            columns={['Priority', 'Report', 'Status', 'Filed', 'Assignee']}
-          >
-            {reports.map((r) => (
-              <tr key={r.id}>
-                <td className={td}>
-                  <PriorityBadge priority={r.priority} />
-                </td>
-                <td className={td}>
-                  <Link
-                    href={`/reports/${r.id}`}
-                    className={`${mono} font-medium text-indigo-700 hover:underline dark:text-indigo-300`}
-                  >
-                    {r.reference}
-                  </Link>{' '}
-                  <span className="text-xs text-slate-600 dark:text-slate-400">
-                    {categoryLabels[r.category] ?? r.category}
-                  </span>
-                </td>
-                <td className={td}>
-                  <ReportStatusBadge status={r.status} />
-                </td>
-                <td className={td}>
-                  <TimeAgo date={r.createdAt} now={now} />
-                </td>
-                <td className={td}>{r.assigneeName ?? 'unassigned'}</td>
-              </tr>
-            ))}
-          </DataTable>
-        </Card>
-      ) : null}
-      <div className="grid gap-4 lg:grid-cols-2">
-        <Card title="Trail (who did what to this account)">
-          {trail.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No staff action on this account yet.</p>
-          ) : (
-            <ul className="space-y-2 text-sm" aria-label="Account trail">
-              {trail.map((t) => (
-                <li key={t.id}>
-                  <span className="text-slate-600 dark:text-slate-400">{utcLabel(t.occurredAt)}</span> ·{' '}
-                  <strong>{t.action.replace('account.', '').replaceAll('_', ' ')}</strong> by {t.actorEmail}
-                  {t.reason ? <div className="text-slate-700 dark:text-slate-300">{t.reason}</div> : null}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <Card title="What the customer was told">
-          {panel.notices.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No notices sent.</p>
-          ) : (
-            <ul className="space-y-2 text-sm">
-              {panel.notices.map((n, i) => (
-                <li key={i}>
-                  <span className="text-slate-600 dark:text-slate-400">{utcLabel(n.createdAt)}</span> · {n.channel}
-                  {n.to ? ` to ${n.to}` : ''} · {n.status}
-                  <div className="text-slate-700 dark:text-slate-300">{n.text}</div>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-      </div>
-      <Card>
-        <div
-          role="tablist"
-          aria-label="History"
-          className="-mt-2 mb-3 flex gap-2 border-b border-slate-200 dark:border-slate-800"
-        >
-          <Link
-            role="tab"
-            aria-selected={tab === 'logins'}
-            href={`${path}?tab=logins`}
-            className={tabClass(tab === 'logins')}
-          >
-            Login history
-          </Link>
-          <Link role="tab" aria-selected={tab === 'otp'} href={`${path}?tab=otp`} className={tabClass(tab === 'otp')}>
-            One-time codes
-          </Link>
-        </div>
-        <div role="tabpanel">{history}</div>
+            Sign-ins, codes, account changes, staff actions, alerts, reports and notices appear here as they happen.
+            {filtered ? ' Widen the dates or clear the filters.' : ''}
+          </EmptyState>
+        ) : (
+          <AccountTimeline items={timeline.items} now={now} />
+        )}
+        <PageLinks path={path} params={query} newer={timeline.newer} older={timeline.older} />
       </Card>
       <p className="text-xs text-slate-500">
         Vigil id <span className={mono}>{account.id}</span> · version {account.version} · viewed by {actor.email}

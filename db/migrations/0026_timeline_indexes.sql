@@ -1,0 +1,2 @@
+CREATE INDEX "account_events_contact_idx" ON "account_events" USING btree ("account_id","field","occurred_at","id") WHERE "account_events"."type" = 'contact_changed';--> statement-breakpoint
+CREATE INDEX "otp_events_account_code_idx" ON "otp_events" USING btree ("account_id","otp_id","occurred_at","id");
