@@ -107,6 +107,19 @@ describe('GET /metrics', () => {
     expect(sampleValue(families, 'vigil_detection_backlog_oldest_age_seconds')).toBeGreaterThanOrEqual(600);
     expect(sampleValue(families, 'vigil_outbox_pending_rows')).toBeGreaterThanOrEqual(1);
     expect(sampleValue(families, 'vigil_outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(900);
+    const webhook = { destination: 'webhook' };
+    expect(sampleValue(families, 'vigil_outbox_destination_pending_rows', webhook)).toBeGreaterThanOrEqual(1);
+    expect(
+      sampleValue(families, 'vigil_outbox_destination_oldest_pending_age_seconds', webhook),
+    ).toBeGreaterThanOrEqual(900);
+    expect(sampleValue(families, 'vigil_outbox_destination_pending_rows', { destination: 'channel' })).toBe(0);
+  });
+
+  it('counts the notification channels that are failing', async () => {
+    await db().execute(
+      sql`insert into notification_channels (type, target, created_by, failing_since) values ('slack', 'https://hooks.example.com/x', 'test', now())`,
+    );
+    expect(sampleValue(await scrape(), 'vigil_notification_channels_failing')).toBe(1);
   });
 
   it('still answers while the database is down, and says so', async () => {

@@ -70,6 +70,23 @@ function createMetrics() {
       help: 'Age of the oldest undelivered outbox message; 0 when there is none.',
       registers,
     }),
+    outboxPendingByDestination: new Gauge({
+      name: 'vigil_outbox_destination_pending_rows',
+      help: 'Undelivered outbox messages per destination: webhook (the platform), notice (customers), channel (the security team).',
+      labelNames: ['destination'] as const,
+      registers,
+    }),
+    outboxOldestByDestination: new Gauge({
+      name: 'vigil_outbox_destination_oldest_pending_age_seconds',
+      help: 'Age of the oldest undelivered outbox message per destination; 0 when there is none.',
+      labelNames: ['destination'] as const,
+      registers,
+    }),
+    channelsFailing: new Gauge({
+      name: 'vigil_notification_channels_failing',
+      help: 'Notification channels whose last delivery attempt failed.',
+      registers,
+    }),
   };
 }
 
@@ -132,5 +149,10 @@ export async function renderMetrics(): Promise<{ contentType: string; text: stri
   m.detectionBacklogOldestSeconds.set(depths?.detectionBacklogOldestSeconds ?? NaN);
   m.outboxPendingRows.set(depths?.outboxPendingRows ?? NaN);
   m.outboxOldestPendingSeconds.set(depths?.outboxOldestPendingSeconds ?? NaN);
+  for (const destination of ['webhook', 'notice', 'channel'] as const) {
+    m.outboxPendingByDestination.set({ destination }, depths?.outboxByDestination[destination].pending ?? NaN);
+    m.outboxOldestByDestination.set({ destination }, depths?.outboxByDestination[destination].oldestSeconds ?? NaN);
+  }
+  m.channelsFailing.set(depths?.channelsFailing ?? NaN);
   return { contentType: m.registry.contentType, text: await m.registry.metrics() };
 }
