@@ -11,6 +11,9 @@ const scopeHelp: Record<string, string> = {
   'alerts:read': 'read alerts',
   'accounts:read': 'read an account’s security state',
   'reports:write': 'file fraud reports from the platform’s apps',
+  'stream:events': 'follow every stored event (SIEM, data tools)',
+  'stream:alerts': 'follow alerts and their changes',
+  'stream:audit': 'follow the audit log',
 };
 
 export function CreateApiKeyForm({ scopes }: { scopes: readonly string[] }) {

@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { writtenBy } from './commit-order';
 import { staffUsers } from './staff';
 
 export const alertRules = [
@@ -43,6 +44,7 @@ export type AlertSubjectType = (typeof alertSubjectTypes)[number];
 export const alerts = pgTable(
   'alerts',
   {
+    tx: writtenBy(),
     id: uuid('id').primaryKey().defaultRandom(),
     rule: text('rule', { enum: alertRules }).notNull(),
     severity: text('severity', { enum: alertSeverities }).notNull(),
@@ -66,6 +68,7 @@ export const alerts = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    index('alerts_tx_idx').on(t.tx, t.id),
     uniqueIndex('alerts_one_active_per_subject_rule')
       .on(t.subjectType, t.subjectId, t.rule)
       .where(sql`${t.status} in ('open', 'acknowledged')`),

@@ -1,6 +1,15 @@
 import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-export const apiKeyScopes = ['events:write', 'metrics:read', 'alerts:read', 'accounts:read', 'reports:write'] as const;
+export const apiKeyScopes = [
+  'events:write',
+  'metrics:read',
+  'alerts:read',
+  'accounts:read',
+  'reports:write',
+  'stream:events',
+  'stream:alerts',
+  'stream:audit',
+] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 /** Machine access for the platform. Only a SHA-256 of the key is stored; the key is shown once. */

@@ -1,4 +1,5 @@
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { writtenBy } from './commit-order';
 
 /**
  * Append-only: migration 0001 installs triggers that refuse UPDATE, DELETE and TRUNCATE.
@@ -8,6 +9,7 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-or
 export const auditLog = pgTable(
   'audit_log',
   {
+    tx: writtenBy(),
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
     actorId: uuid('actor_id'),
@@ -23,6 +25,7 @@ export const auditLog = pgTable(
     ip: text('ip'),
   },
   (t) => [
+    index('audit_log_tx_idx').on(t.tx, t.id),
     index('audit_log_time_idx').on(t.occurredAt.desc()),
     index('audit_log_target_idx').on(t.targetType, t.targetId, t.occurredAt.desc()),
     index('audit_log_actor_idx').on(t.actorId, t.occurredAt.desc()),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, inet, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { writtenBy } from './commit-order';
 
 /*
  * Raw events are append-only. Idempotency lives in `seen_events`, not in a unique index here, so these
@@ -37,6 +38,7 @@ const contextColumns = {
 export const loginEvents = pgTable(
   'login_events',
   {
+    tx: writtenBy(),
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     eventId: text('event_id').notNull(),
     accountId: uuid('account_id').notNull(),
@@ -48,6 +50,7 @@ export const loginEvents = pgTable(
     ...contextColumns,
   },
   (t) => [
+    index('login_events_tx_idx').on(t.tx, t.id),
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index('login_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
     index('login_events_time_idx').on(t.occurredAt),
@@ -63,6 +66,7 @@ export const loginEvents = pgTable(
 export const otpEvents = pgTable(
   'otp_events',
   {
+    tx: writtenBy(),
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     eventId: text('event_id').notNull(),
     accountId: uuid('account_id').notNull(),
@@ -77,6 +81,7 @@ export const otpEvents = pgTable(
     ...contextColumns,
   },
   (t) => [
+    index('otp_events_tx_idx').on(t.tx, t.id),
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index('otp_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
     index('otp_events_time_idx').on(t.occurredAt),
@@ -89,6 +94,7 @@ export const otpEvents = pgTable(
 export const accountEvents = pgTable(
   'account_events',
   {
+    tx: writtenBy(),
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     eventId: text('event_id').notNull(),
     accountId: uuid('account_id').notNull(),
@@ -102,6 +108,7 @@ export const accountEvents = pgTable(
     ...contextColumns,
   },
   (t) => [
+    index('account_events_tx_idx').on(t.tx, t.id),
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index('account_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
     index('account_events_time_idx').on(t.occurredAt),

@@ -46,6 +46,9 @@ export const permissionsByRole = {
     'apiKeys.manage',
     'webhooks.manage',
     'notifications.manage',
+    'stream.events',
+    'stream.alerts',
+    'stream.audit',
   ],
 } as const satisfies Record<StaffRole, readonly string[]>;
 
@@ -62,6 +65,9 @@ const scopeForPermission: Partial<Record<Permission, string>> = {
   'analytics.view': 'metrics:read',
   'alerts.view': 'alerts:read',
   'accounts.readSecurity': 'accounts:read',
+  'stream.events': 'stream:events',
+  'stream.alerts': 'stream:alerts',
+  'stream.audit': 'stream:audit',
 };
 
 export function can(actor: Actor | null | undefined, permission: Permission): boolean {

@@ -7,6 +7,7 @@ import { healthOpenApi } from '@/lib/health/openapi';
 import { ingestOpenApi } from '@/lib/ingest/openapi';
 import { metricsOpenApi } from '@/lib/metrics/openapi';
 import { reportsOpenApi } from '@/lib/reports/openapi';
+import { streamsOpenApi } from '@/lib/streams/openapi';
 import { ErrorBody, jsonSchema, publicOperation, type OpenApiFragment, type PathItem } from './components';
 
 /** GET /api/v1/openapi.json (app/api/v1/openapi.json/route.ts) documents itself. */
@@ -34,6 +35,7 @@ export const openApiFragments: readonly OpenApiFragment[] = [
   alertsOpenApi,
   accountsOpenApi,
   reportsOpenApi,
+  streamsOpenApi,
   documentOpenApi,
   healthOpenApi,
 ];

@@ -1,0 +1,185 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows } from '@/db/client';
+import { authorize, type ServiceContext } from '@/lib/context';
+import { invalid } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
+
+/*
+ * Streams for SIEMs and data tools: GET /api/v1/stream/{events|alerts|audit}. Records come oldest first in the
+ * order their transactions wrote them — (tx, source, id), tx being the writing transaction's id (db/schema/
+ * commit-order.ts) — and only below the oldest transaction still running: a batch that commits late has a tx
+ * below that horizon only once it has committed, so a consumer that keeps its cursor never skips it, and never
+ * sees a record twice. Alerts are re-emitted with their new state whenever they change (a trigger moves their tx).
+ */
+
+export const streamKinds = ['events', 'alerts', 'audit'] as const;
+export type StreamKind = (typeof streamKinds)[number];
+
+interface Position {
+  tx: bigint;
+  src: string;
+  id: string;
+}
+
+const start: Position = { tx: 0n, src: '', id: '' };
+
+interface Source {
+  src: string;
+  /** The id's SQL type, for comparing it with the cursor's. */
+  idType: 'bigint' | 'uuid';
+  /** Rows below `horizon` (one value for every source of a page) and after the cursor. */
+  query: (horizon: SQL, after: SQL, limit: number) => SQL;
+}
+
+const eventRecord = (src: string) =>
+  sql.raw(
+    `jsonb_build_object('source', '${src}', 'account', a.external_id) || (to_jsonb(s) - 'tx' - 'id' - 'account_id')`,
+  );
+
+const sources: Record<StreamKind, Source[]> = {
+  events: (['account', 'login', 'otp'] as const).map((src) => ({
+    src,
+    idType: 'bigint' as const,
+    query: (horizon, after, limit) => sql`
+      select s.tx::text as tx, s.id::text as id, ${eventRecord(src)} as record
+        from ${sql.raw(`${src}_events`)} s join accounts a on a.id = s.account_id
+       where s.tx < ${horizon} and ${after}
+       order by s.tx, s.id limit ${limit}`,
+  })),
+  alerts: [
+    {
+      src: 'alert',
+      idType: 'uuid',
+      query: (horizon, after, limit) => sql`
+        select s.tx::text as tx, s.id::text as id,
+               (to_jsonb(s) - 'tx') || jsonb_build_object('account', a.external_id) as record
+          from alerts s left join accounts a on a.id = s.account_id
+         where s.tx < ${horizon} and ${after}
+         order by s.tx, s.id limit ${limit}`,
+    },
+  ],
+  audit: [
+    {
+      src: 'audit',
+      idType: 'bigint',
+      query: (horizon, after, limit) => sql`
+        select s.tx::text as tx, s.id::text as id, to_jsonb(s) - 'tx' as record
+          from audit_log s
+         where s.tx < ${horizon} and ${after}
+         order by s.tx, s.id limit ${limit}`,
+    },
+  ],
+};
+
+/** Rows of `source` after the cursor, in (tx, src, id) order: the source's own name decides ties of one tx. */
+function afterCursor(source: Source, at: Position): SQL {
+  const tx = sql`${at.tx.toString()}::xid8`;
+  if (source.src > at.src) return sql`s.tx >= ${tx}`;
+  if (source.src < at.src) return sql`s.tx > ${tx}`;
+  const id = source.idType === 'uuid' ? sql`${at.id}::uuid` : sql`${at.id}::bigint`;
+  return sql`(s.tx > ${tx} or (s.tx = ${tx} and s.id > ${id}))`;
+}
+
+export function encodeCursor(kind: StreamKind, at: Position): string {
+  return Buffer.from(JSON.stringify({ v: 1, k: kind, tx: at.tx.toString(), src: at.src, id: at.id })).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(kind: StreamKind, cursor: string | null): Position {
+  if (!cursor) return start;
+  const refused = () =>
+    invalid(
+      'The cursor is not one this stream gave out: pass the Vigil-Next-Cursor header of the last page as it is.',
+      {
+        cursor: ['not a cursor of this stream'],
+      },
+    );
+  try {
+    const parsed = z
+      .object({
+        v: z.literal(1),
+        k: z.literal(kind),
+        tx: z.string().regex(/^\d{1,20}$/),
+        src: z.string().max(20),
+        id: z.string().max(64),
+      })
+      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const source = sources[kind].find((s) => s.src === parsed.src);
+    if (parsed.src !== '' && !source) throw refused();
+    if (source && !(source.idType === 'uuid' ? z.uuid() : z.string().regex(/^\d{1,19}$/)).safeParse(parsed.id).success)
+      throw refused();
+    return { tx: BigInt(parsed.tx), src: parsed.src, id: parsed.id };
+  } catch {
+    throw refused();
+  }
+}
+
+const StreamQuery = z.object({
+  cursor: z.string().max(400).nullable(),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int('must be a whole number from 1 to 1000')
+    .min(1, 'must be a whole number from 1 to 1000')
+    .max(1000, 'must be a whole number from 1 to 1000')
+    .default(100),
+});
+
+export interface StreamPage {
+  records: Record<string, unknown>[];
+  /** Where the next request starts; the same cursor again when nothing new was committed. */
+  nextCursor: string;
+}
+
+/** The stored row's columns as the API names fields elsewhere (`occurred_at` → `occurredAt`). */
+function camelKeys(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  );
+}
+
+function compare(a: Position & { idType: string }, b: Position & { idType: string }): number {
+  if (a.tx !== b.tx) return a.tx < b.tx ? -1 : 1;
+  if (a.src !== b.src) return a.src < b.src ? -1 : 1;
+  if (a.idType === 'bigint') return BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** One page of a stream after `cursor` (absent: from the beginning). */
+export async function readStream(
+  ctx: ServiceContext,
+  kind: StreamKind,
+  query: { cursor: string | null; limit: string | null },
+): Promise<StreamPage> {
+  authorize(ctx, `stream.${kind}`);
+  const input = parseInput(StreamQuery, { cursor: query.cursor, limit: query.limit ?? undefined });
+  const at = decodeCursor(kind, input.cursor);
+  // Every transaction below the oldest one still running has finished: what it wrote is visible now, and nothing
+  // can be written below it any more. One horizon for all sources, read before them.
+  const [{ horizon } = { horizon: '0' }] = await queryRows<{ horizon: string }>(
+    ctx.db,
+    sql`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`,
+  );
+  const below = sql`${horizon}::xid8`;
+  const rows = (
+    await Promise.all(
+      sources[kind].map(async (source) =>
+        (
+          await queryRows<{ tx: string; id: string; record: Record<string, unknown> }>(
+            ctx.db,
+            source.query(below, afterCursor(source, at), input.limit),
+          )
+        ).map((r) => ({ tx: BigInt(r.tx), src: source.src, id: r.id, idType: source.idType, record: r.record })),
+      ),
+    )
+  )
+    .flat()
+    .sort(compare)
+    .slice(0, input.limit);
+  const last = rows.at(-1);
+  return {
+    records: rows.map((r) => ({ stream: kind, ...camelKeys(r.record) })),
+    nextCursor: encodeCursor(kind, last ? { tx: last.tx, src: last.src, id: last.id } : at),
+  };
+}
