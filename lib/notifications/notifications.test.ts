@@ -77,6 +77,12 @@ function otpBurst(account: string, ip: string): IngestEvent[] {
   }));
 }
 
+/**
+ * A delivery pass a moment ahead: rows are due from the database's now() (microseconds), and a pass whose JavaScript
+ * `now` (milliseconds) falls in the same millisecond would otherwise find them not yet due.
+ */
+const deliverNow = () => deliverDue(db(), { now: new Date(Date.now() + 1000) });
+
 async function channelRows() {
   return db().select().from(outbox).where(eq(outbox.kind, 'channel')).orderBy(outbox.id);
 }
@@ -97,7 +103,7 @@ describe('notification channels', () => {
 
     const [alert] = await db().select().from(alerts).where(eq(alerts.subjectId, account));
     expect(alert?.rule).toBe('unrequested_otp_burst');
-    const pass = await deliverDue(db());
+    const pass = await deliverNow();
     expect(pass.delivered).toBe(2);
 
     const plain = JSON.parse(slack.received[0]!.body) as { text: string; blocks: { text?: { text: string } }[] };
@@ -134,7 +140,7 @@ describe('notification channels', () => {
     expect(await db().transaction((tx) => notify(tx, at(burstWindowMs + 1000)))).toBe(1);
     const rows = await channelRows();
     expect(rows.map((r) => r.payload.alsoHappened)).toEqual([0, 2]);
-    await deliverDue(db());
+    await deliverNow();
     expect(slack.received).toHaveLength(2);
     expect(slack.received[1]!.body).toContain('2 more since the last message');
   });
@@ -227,7 +233,7 @@ describe('notification channels', () => {
       accountLabel: null,
       at: new Date(),
     });
-    await deliverDue(db());
+    await deliverNow();
     const got = hook.received[0]!;
     const body = JSON.parse(got.body) as { type: string; url: string; title: string };
     expect(body.type).toBe('report.filed');
@@ -264,7 +270,7 @@ describe('notification channels', () => {
       }
       const [locked] = await db().select().from(staffUsers).where(eq(staffUsers.id, staff.actor.id));
       expect(locked!.lockedUntil).not.toBeNull();
-      await deliverDue(db());
+      await deliverNow();
       expect(mails).toHaveLength(1);
       expect(mails[0]!.to).toEqual(['secops@example.com']);
       expect(mails[0]!.data).toContain(`Staff locked out: Staff sign-in locked: ${staff.email}`);
@@ -304,7 +310,7 @@ describe('notification channels', () => {
     expect(rows[0]!.payload.title).toContain('unassigned for 30 minutes');
 
     await removeChannel(operator(), id);
-    const pass = await deliverDue(db());
+    const pass = await deliverNow();
     expect(pass.delivered).toBe(0);
     expect(slack.received).toHaveLength(0);
     const [row] = await db()
