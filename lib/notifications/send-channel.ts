@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import type { ChannelType } from '@/db/schema';
 import { env } from '@/lib/env';
-import { ForbiddenTargetError, outboundRequest } from '@/lib/outbound/outbound-target';
+import { describeOutboundError, outboundRequest } from '@/lib/outbound/outbound-target';
 import { eventIdHeader, signatureHeader, signWebhook } from '@/lib/outbox/signature';
 import type { ChannelMessage } from './notify';
 
@@ -73,15 +73,6 @@ export function webhookBody(m: ChannelMessage): Record<string, unknown> {
   };
 }
 
-function describeError(error: unknown, timeoutMs: number): string {
-  if (error instanceof ForbiddenTargetError) return `refused: ${error.message}`;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return `timed out after ${timeoutMs} ms`;
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) return `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 let transport: { url: string; value: nodemailer.Transporter } | undefined;
 function mailer(url: string): nodemailer.Transporter {
   if (transport?.url !== url) transport = { url, value: nodemailer.createTransport(url) };
@@ -134,7 +125,7 @@ export async function sendToChannel(
     return {
       ok: false,
       statusCode: null,
-      error: describeError(error, timeoutMs).slice(0, 500),
+      error: describeOutboundError(error, timeoutMs).slice(0, 500),
       durationMs: durationMs(),
     };
   }

@@ -104,6 +104,16 @@ export class ForbiddenTargetError extends Error {
   override name = 'ForbiddenTargetError';
 }
 
+/** Why an outbound request failed, in one line for a delivery log: refused, timed out, or the network's reason. */
+export function describeOutboundError(error: unknown, timeoutMs: number): string {
+  if (error instanceof ForbiddenTargetError) return `refused: ${error.message}`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `timed out after ${timeoutMs} ms`;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) return `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** DNS lookup that refuses forbidden answers: the check happens at connect time, on the address really used. */
 export function guardedLookup(
   hostname: string,

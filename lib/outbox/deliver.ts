@@ -7,7 +7,7 @@ import { notificationChannels, outbox, webhookDeliveries } from '@/db/schema';
 import { log } from '@/lib/log/logger';
 import { loadWebhookSettings, type WebhookSettings } from './enqueue';
 import { eventIdHeader, signatureHeader, signWebhook } from './signature';
-import { ForbiddenTargetError, outboundRequest } from '@/lib/outbound/outbound-target';
+import { describeOutboundError, outboundRequest } from '@/lib/outbound/outbound-target';
 import type { ChannelMessage } from '@/lib/notifications/notify';
 import { sendToChannel, type ChannelTarget } from '@/lib/notifications/send-channel';
 
@@ -126,15 +126,6 @@ async function claimDue(db: Db, now: Date, limit: number, kinds: OutboxRow['kind
   });
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof ForbiddenTargetError) return `refused: ${error.message}`;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return `timed out after ${timeoutMs} ms`;
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) return `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function postWebhook(row: OutboxRow, webhook: WebhookSettings, now: Date, timeoutMs: number): Promise<Attempt> {
   // The signed string and the bytes sent are the same string: receivers verify the raw body.
   const body = JSON.stringify(row.payload);
@@ -160,7 +151,7 @@ async function postWebhook(row: OutboxRow, webhook: WebhookSettings, now: Date, 
     return {
       ok: false,
       statusCode: null,
-      error: describeFetchError(error, timeoutMs).slice(0, maxErrorLength),
+      error: describeOutboundError(error, timeoutMs).slice(0, maxErrorLength),
       durationMs: durationMs(),
     };
   }
