@@ -154,11 +154,12 @@ export async function removeChannel(ctx: ServiceContext, id: string): Promise<vo
 /** Sends a test message now (not through the outbox) and answers how it went. */
 export async function testChannel(ctx: ServiceContext, id: string): Promise<SendOutcome> {
   authorize(ctx, 'notifications.manage');
-  const channel = await getChannel(ctx, id);
-  const [secret] = await ctx.db
-    .select({ secret: notificationChannels.secret })
+  if (!z.uuid().safeParse(id).success) throw notFound('No such channel');
+  const [channel] = await ctx.db
+    .select({ ...view, secret: notificationChannels.secret })
     .from(notificationChannels)
     .where(eq(notificationChannels.id, id));
+  if (!channel) throw notFound('No such channel');
   const message: ChannelMessage = {
     channelId: id,
     topic: 'channel.test' as NotificationTopic,
@@ -169,7 +170,7 @@ export async function testChannel(ctx: ServiceContext, id: string): Promise<Send
     at: new Date().toISOString(),
     alsoHappened: 0,
   };
-  const outcome = await sendToChannel({ ...channel, secret: secret?.secret ?? null }, message, { outboxId: 0 });
+  const outcome = await sendToChannel(channel, message, { outboxId: 0 });
   await withTransaction(ctx, (tx) =>
     recordAudit(tx, {
       action: 'notification_channel.test',
