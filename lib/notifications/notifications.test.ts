@@ -322,6 +322,43 @@ describe('notification channels', () => {
     await db().delete(alerts).where(eq(alerts.id, alert!.id));
   });
 
+  it('the scan tells once of an open report past its deadline, and once of a platform gone quiet', async () => {
+    const slack = await receiver();
+    await addChannel(operator(), {
+      type: 'slack',
+      target: slack.url,
+      topics: ['report.sla_breached', 'ingest.stalled'],
+    });
+    const reference = `VR-T${randomUUID().slice(0, 5).toUpperCase()}`;
+    const [report] = await db()
+      .insert(fraudReports)
+      .values({
+        reference,
+        category: 'phishing',
+        priority: 'high',
+        dueAt: new Date(Date.now() - 60_000),
+        description: 'A message with a link asked for my code.',
+        source: 'api',
+      })
+      .returning({ id: fraudReports.id });
+    // An hour from now (earlier tests stored events minutes ago): the same hour a week before was busy, and no
+    // event since: stalled.
+    const later = new Date(Date.now() + 3_600_000);
+    await db().execute(
+      sql`insert into login_rollup_hourly (hour, outcome, reason, country, shard, count)
+          values (date_trunc('hour', ${later.toISOString()}::timestamptz - interval '7 days'), 'succeeded', '', 'GB', 0, 500)`,
+    );
+    const first = await scanNotifications(db(), () => later);
+    expect(first).toMatchObject({ slaBreached: 1, stalled: true });
+    await scanNotifications(db(), () => later);
+    const rows = await channelRows();
+    expect(rows.map((r) => r.topic).sort()).toEqual(['ingest.stalled', 'report.sla_breached']);
+    const breach = rows.find((r) => r.topic === 'report.sla_breached')!;
+    expect(breach.payload.title).toContain(reference);
+    expect(String(breach.payload.url)).toContain(`/reports/${report!.id}`);
+    await db().delete(fraudReports).where(eq(fraudReports.id, report!.id));
+  });
+
   it('refuses bad channels with the field named, and stores nothing', async () => {
     await expect(addChannel(operator(), { type: 'pager', target: 'x' })).rejects.toMatchObject({
       fieldErrors: { type: [expect.stringContaining('slack, email, webhook')] },
