@@ -1,5 +1,5 @@
-import Link from 'next/link';
-import { buttonPrimary, input } from '@/components/ui/styles';
+import { FilterActions } from '@/components/ui/filter-actions';
+import { input } from '@/components/ui/styles';
 
 /**
  * The timeline's filters as a plain GET form: kinds (checkboxes, repeated `kind`) and UTC days live in the URL,
@@ -48,12 +48,7 @@ export function TimelineFilters({
           </label>
           <input id="f-to" name="to" type="date" defaultValue={values.to ?? ''} className={`${input} mt-1`} />
         </div>
-        <button type="submit" className={buttonPrimary}>
-          Apply
-        </button>
-        <Link href={action} className="py-1.5 text-sm text-slate-600 hover:underline dark:text-slate-400">
-          Clear
-        </Link>
+        <FilterActions label="Apply" clearHref={action} filtered />
       </div>
       {ignored.length > 0 ? (
         <p role="status" className="basis-full text-sm text-amber-800 dark:text-amber-300">

@@ -8,7 +8,8 @@ import { AutoRefresh } from '@/components/alerts/auto-refresh';
 import { AssigneeFilter } from '@/components/forms/assignee-filter';
 import { LabeledSelect } from '@/components/forms/labeled-select';
 import { EmptyState } from '@/components/ui/empty-state';
-import { buttonPrimary, buttonSecondary } from '@/components/ui/styles';
+import { FilterActions } from '@/components/ui/filter-actions';
+import { buttonSecondary } from '@/components/ui/styles';
 import { describeAlert } from '@/lib/alerts/describe-alert';
 import { can } from '@/lib/auth/permissions';
 import { alertQueue, alertRules, alertSeverities, assignableStaff, parseQueueFilters } from '@/lib/alerts/alert-reads';
@@ -89,14 +90,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
             className="mt-1 block rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
           />
         </div>
-        <button type="submit" className={buttonPrimary}>
-          Apply filters
-        </button>
-        {filtered ? (
-          <Link href="/alerts" className="py-1.5 text-sm text-slate-600 underline dark:text-slate-400">
-            Clear
-          </Link>
-        ) : null}
+        <FilterActions clearHref="/alerts" filtered={filtered} />
       </form>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No alerts match these filters' : 'No open alerts'}>

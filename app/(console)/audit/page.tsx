@@ -4,7 +4,8 @@ import { notFound } from 'next/navigation';
 import { pageContext } from '@/app/_adapters/page-context';
 import { DataTable } from '@/components/tables/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { buttonPrimary, buttonSecondary, input, mono, td } from '@/components/ui/styles';
+import { FilterActions } from '@/components/ui/filter-actions';
+import { buttonSecondary, input, mono, td } from '@/components/ui/styles';
 import { utcLabel } from '@/components/ui/time-ago';
 import { can } from '@/lib/auth/permissions';
 import { PageLinks } from '@/components/tables/page-links';
@@ -83,14 +84,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             />
           </div>
         ))}
-        <button type="submit" className={buttonPrimary}>
-          Search
-        </button>
-        {qs ? (
-          <Link href="/audit" className="py-1.5 text-sm text-slate-600 underline dark:text-slate-400">
-            Clear
-          </Link>
-        ) : null}
+        <FilterActions label="Search" clearHref="/audit" filtered={Boolean(qs)} />
       </form>
       {rows.length === 0 ? (
         <EmptyState title="Nothing matches">Widen the time range or clear the search.</EmptyState>

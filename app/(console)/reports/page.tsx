@@ -9,7 +9,8 @@ import { LabeledSelect } from '@/components/forms/labeled-select';
 import { categoryLabels } from '@/components/reports/report-badges';
 import { ReportQueue } from '@/components/reports/report-queue';
 import { EmptyState } from '@/components/ui/empty-state';
-import { buttonPrimary, buttonSecondary } from '@/components/ui/styles';
+import { FilterActions } from '@/components/ui/filter-actions';
+import { buttonSecondary } from '@/components/ui/styles';
 import { can } from '@/lib/auth/permissions';
 import { assignableStaff } from '@/lib/alerts/alert-reads';
 import {
@@ -99,14 +100,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           />{' '}
           SLA breached
         </label>
-        <button type="submit" className={buttonPrimary}>
-          Apply filters
-        </button>
-        {filtered ? (
-          <Link href="/reports" className="py-1.5 text-sm text-slate-600 underline dark:text-slate-400">
-            Clear
-          </Link>
-        ) : null}
+        <FilterActions clearHref="/reports" filtered={filtered} />
       </form>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No reports match these filters' : 'No open reports'}>
