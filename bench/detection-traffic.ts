@@ -84,6 +84,8 @@ class Recorder {
   private attackers = 0;
   /** The address of the latest attacker (the subject of a stuffing case). */
   lastAttackerIp = '';
+  /** The number prefix of the latest pumping case (its subject). */
+  lastPrefix = '';
   constructor(
     readonly f: Faker,
     readonly end: number,
@@ -453,7 +455,114 @@ const plants: Record<AlertRule, Plant> = {
     r.emit(c, changed + after, r.home(c), miss);
     return variant;
   },
+  sms_pumping(r, c, at, positive, k) {
+    // Each case its own country and prefix (benign customers all live under +44770), so cases never share a window.
+    const cc = pumpingCountries[(positive ? 0 : 25) + (k % 25)]!;
+    const prefix = (n: number) => `+${cc}${positive ? 9 : 7}${String(n).padStart(2, '0')}`;
+    const bots = Array.from({ length: 5 }, (_, i) => r.customer(`${c.id}_${i}`));
+    const ctx = r.attacker();
+    /** `n` codes over `span` to fresh numbers under `to`, a share of them verified, evenly spread. */
+    const wave = (to: string, n: number, span: number, verified: number, channel: 'sms' | 'voice' = 'sms') =>
+      times(n, span, (t, i) => {
+        const bot = bots[i % bots.length]!;
+        bot.phone = `${to}${r.f.string.numeric(7)}`;
+        const otp = { otpId: r.id('otp'), channel, purpose: 'login' as const };
+        r.emit(bot, at + t, ctx, { type: 'otp.issued', ...otp });
+        if (Math.floor((i + 1) * verified) > Math.floor(i * verified))
+          r.emit(bot, at + t + 20_000, ctx, { type: 'otp.verified', ...otp });
+      });
+    const mine = prefix(k);
+    r.lastPrefix = mine;
+    if (positive) {
+      const [n, span, verified, channel] = (
+        [
+          [60, 9 * min, 0, 'sms'],
+          [100, 8 * min, 0.05, 'voice'],
+          [200, 10 * min, 0.08, 'sms'],
+        ] as const
+      )[k % 3]!;
+      wave(mine, n, span, verified, channel);
+      // The third kind hides among the country's ordinary codes, which are mostly used.
+      if (k % 3 === 2) wave(`+${cc}5${String(k).padStart(2, '0')}`, 40, 10 * min, 0.85);
+      return [
+        `${n} codes in 9 min, none used`,
+        `${n} voice codes, 5 % used`,
+        `${n} codes, 8 % used, beside normal traffic`,
+      ][k % 3]!;
+    }
+    switch (k % 4) {
+      case 0:
+        wave(mine, 49, 10 * min, 0);
+        return '49 codes in 10 min, none used';
+      case 1:
+        wave(mine, 150, 10 * min, 0.85);
+        return 'a popular prefix: 150 codes, 85 % used';
+      case 2:
+        // A carrier outage: every prefix of the country converts badly, this one no worse than half the rest.
+        wave(mine, 60, 10 * min, 0.05);
+        wave(`+${cc}6${String(k).padStart(2, '0')}`, 40, 10 * min, 0.075);
+        wave(`+${cc}8${String(k).padStart(2, '0')}`, 40, 10 * min, 0.075);
+        return 'carrier outage: 60 codes 5 % used, the rest of the country 7.5 %';
+      default:
+        wave(mine, 60, 10 * min, 0.15);
+        return '60 codes, 15 % used';
+    }
+  },
 };
+
+/** Calling codes for planted pumping (none is a benign customer's +44). */
+const pumpingCountries = [
+  '234',
+  '254',
+  '233',
+  '255',
+  '256',
+  '63',
+  '62',
+  '84',
+  '880',
+  '92',
+  '94',
+  '977',
+  '20',
+  '212',
+  '216',
+  '213',
+  '27',
+  '55',
+  '57',
+  '51',
+  '56',
+  '58',
+  '593',
+  '591',
+  '595',
+  '598',
+  '52',
+  '502',
+  '503',
+  '504',
+  '505',
+  '506',
+  '507',
+  '509',
+  '53',
+  '7',
+  '380',
+  '375',
+  '373',
+  '374',
+  '994',
+  '995',
+  '996',
+  '998',
+  '992',
+  '993',
+  '90',
+  '98',
+  '964',
+  '962',
+];
 
 export function detectionTraffic(options: {
   benign: number;
@@ -486,7 +595,9 @@ export function detectionTraffic(options: {
         c.mobile = false;
         const at = options.end - r.int(2 * hour, 20 * hour);
         const variant = plants[rule](r, c, at, positive, k, benign);
-        cases.push({ rule, subject: rule === 'credential_stuffing' ? r.lastAttackerIp : c.id, positive, variant });
+        const subject =
+          rule === 'credential_stuffing' ? r.lastAttackerIp : rule === 'sms_pumping' ? r.lastPrefix : c.id;
+        cases.push({ rule, subject, positive, variant });
       }
     }
   }

@@ -177,7 +177,9 @@ export function AlertQueue({ rows, canManage }: { rows: QueueRow[]; canManage: b
                   {r.accountName ?? <span className={mono}>{r.subject.id}</span>}
                 </Link>
               ) : (
-                <span className={`${mono} whitespace-nowrap`}>IP {r.subject.id}</span>
+                <span className={`${mono} whitespace-nowrap`}>
+                  {r.subject.type === 'prefix' ? `Numbers ${r.subject.id}…` : `IP ${r.subject.id}`}
+                </span>
               )}
             </td>
             <td className={`${td} text-xs whitespace-nowrap`}>

@@ -22,6 +22,7 @@ export const alertRules = [
   'new_device_new_country',
   'impossible_travel',
   'contact_change_then_risk',
+  'sms_pumping',
 ] as const;
 export type AlertRule = (typeof alertRules)[number];
 
@@ -33,7 +34,8 @@ export type AlertStatus = (typeof alertStatuses)[number];
 /** Statuses in which an alert still collects hits; at most one such alert per (subject, rule). */
 export const activeAlertStatuses = ['open', 'acknowledged'] as const satisfies readonly AlertStatus[];
 
-export const alertSubjectTypes = ['account', 'ip'] as const;
+/** A prefix is a phone-number prefix (`+234803`): SMS pumping targets a range of numbers, not an account. */
+export const alertSubjectTypes = ['account', 'ip', 'prefix'] as const;
 export type AlertSubjectType = (typeof alertSubjectTypes)[number];
 
 /**

@@ -78,10 +78,19 @@ export const otpEvents = pgTable(
     purpose: text('purpose', { enum: otpPurposes }).notNull(),
     // incorrect | expired | max_attempts for `failed`; the platform's free text for `delivery_failed`.
     failureReason: text('failure_reason'),
+    /**
+     * Where an SMS or voice code went, E.164 (`account.phone` on the event, else the account's phone when it
+     * was stored): SMS-pumping evidence is found by its prefix. Null for e-mail and app codes.
+     */
+    destination: text('destination'),
     ...contextColumns,
   },
   (t) => [
     index('otp_events_tx_idx').on(t.tx, t.id),
+    // The codes behind an SMS-pumping alert or the prefix table: destination LIKE '+234803%' in a time range.
+    index('otp_events_destination_idx')
+      .on(t.destination.op('text_pattern_ops'), t.occurredAt)
+      .where(sql`${t.destination} is not null`),
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index('otp_events_account_time_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
     index('otp_events_time_idx').on(t.occurredAt),

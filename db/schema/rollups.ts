@@ -1,4 +1,4 @@
-import { bigint, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 /*
  * Hourly rollups, kept true by the ingest pipeline in the same transaction as the raw events; charts read
@@ -69,4 +69,33 @@ export const loginRollupDailyAll = pgTable(
   'login_rollup_daily_all',
   { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounterWithoutCountry() },
   (t) => [primaryKey({ columns: [t.day, t.outcome, t.reason, t.shard] })],
+);
+
+/**
+ * SMS and voice codes by destination prefix: the country calling code and the first six digits of the
+ * national number (`+234803123`), issued and verified. The SMS-pumping rule reads the minute rows of a
+ * window; the analytics prefix table reads the hourly rows of a range. Neither scans raw events.
+ */
+const prefixCounter = () => ({
+  countryCode: text('country_code').notNull(),
+  prefix: text('prefix').notNull(),
+  /** issued | verified */
+  kind: text('kind').notNull(),
+  shard: smallint('shard').notNull().default(0),
+  count: bigint('count', { mode: 'number' }).notNull(),
+});
+
+export const otpPrefixRollupMinute = pgTable(
+  'otp_prefix_rollup_minute',
+  { minute: timestamp('minute', { withTimezone: true }).notNull(), ...prefixCounter() },
+  (t) => [
+    primaryKey({ columns: [t.minute, t.countryCode, t.prefix, t.kind, t.shard] }),
+    index('otp_prefix_rollup_minute_country_idx').on(t.countryCode, t.minute),
+  ],
+);
+
+export const otpPrefixRollupHourly = pgTable(
+  'otp_prefix_rollup_hourly',
+  { hour: timestamp('hour', { withTimezone: true }).notNull(), ...prefixCounter() },
+  (t) => [primaryKey({ columns: [t.hour, t.countryCode, t.prefix, t.kind, t.shard] })],
 );

@@ -14,8 +14,11 @@ import {
   type AlertRule,
   type AlertSeverity,
   type AlertStatus,
+  type AlertSubjectType,
 } from '@/db/schema';
 import { timestamptz } from '@/db/sql-helpers';
+import { maskPhone } from '@/lib/accounts/masking';
+import { can } from '@/lib/auth/permissions';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { rules } from '@/lib/detection/rules';
 import { notFound } from '@/lib/errors';
@@ -33,7 +36,7 @@ export interface AlertView {
   title: string;
   severity: AlertSeverity;
   status: AlertStatus;
-  subject: { type: 'account' | 'ip'; id: string };
+  subject: { type: AlertSubjectType; id: string };
   accountId: string | null;
   accountName: string | null;
   firstSeen: Date;
@@ -229,5 +232,12 @@ export async function alertDetail(
       .orderBy(desc(auditLog.occurredAt))
       .limit(100),
   ]);
-  return { alert: toView(row), evidence, trail };
+  // The numbers behind an SMS-pumping alert are customers' phones: masked for roles that do not see contacts.
+  const showContacts = can(ctx.actor, 'accounts.viewContacts');
+  const shown = evidence.map((e) =>
+    showContacts || typeof e.summary.destination !== 'string'
+      ? e
+      : { ...e, summary: { ...e.summary, destination: maskPhone(e.summary.destination) } },
+  );
+  return { alert: toView(row), evidence: shown, trail };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alertRules, alertSeverities, alertStatuses } from '@/db/schema';
+import { alertRules, alertSeverities, alertStatuses, alertSubjectTypes } from '@/db/schema';
 
 /** At most this many evidence event ids per alert in the API. */
 export const apiEvidenceLimit = 100;
@@ -11,7 +11,7 @@ export const ApiAlert = z.object({
   severity: z.enum(alertSeverities),
   status: z.enum(alertStatuses),
   subject: z.object({
-    type: z.enum(['account', 'ip']),
+    type: z.enum(alertSubjectTypes),
     id: z.string().describe("The platform's account id, or the IP address"),
   }),
   firstSeen: z.iso.datetime().describe('Event time of the earliest evidence'),

@@ -32,5 +32,11 @@ export function describeAlert(rule: AlertRule, d: Record<string, unknown>): stri
       return `${d.field === 'email' ? 'E-mail' : 'Phone'} changed, then ${list(d.followedBy)
         .map((f) => followed[f] ?? f)
         .join(' and ')}`;
+    case 'sms_pumping':
+      return `${formatCount(num(d.codes))} codes to ${formatCount(num(d.numbers))} numbers under ${String(d.prefix)}, ${Math.round(num(d.verifiedRate) * 100)} % verified${
+        typeof d.othersRate === 'number'
+          ? ` (rest of +${String(d.countryCode)}: ${Math.round(d.othersRate * 100)} %)`
+          : ''
+      }`;
   }
 }

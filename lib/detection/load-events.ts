@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import { arrayOf, epochMs, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEventType } from '@/lib/ingest/event-schema';
-import type { DetectionEvent } from './types';
+import type { DetectionEvent, PrefixMinute } from './types';
 
 interface EventRow {
   event_id: string;
@@ -141,4 +141,66 @@ export async function loadIpFailures(tx: Tx, windows: IpWindow[]): Promise<Map<s
   }
   for (const events of result.values()) events.sort(byTime);
   return result;
+}
+
+export interface CountryWindow {
+  countryCode: string;
+  since: Date;
+  until: Date;
+}
+
+/** Each country's SMS and voice codes by destination prefix and minute inside its window, from the minute rollup. */
+export async function loadPrefixCounts(tx: Tx, windows: CountryWindow[]): Promise<Map<string, PrefixMinute[]>> {
+  const result = new Map<string, PrefixMinute[]>();
+  if (windows.length === 0) return result;
+  const rows = await queryRows<{
+    country_code: string;
+    minute_ms: number;
+    prefix: string;
+    issued: number;
+    verified: number;
+  }>(
+    tx,
+    sql`with w as (select * from ${jsonbRows(
+      'country_code text, since timestamptz, until timestamptz',
+      windows.map((x) => [x.countryCode, x.since.toISOString(), x.until.toISOString()]),
+    )} as w)
+        select r.country_code, ${epochMs('r.minute')} as minute_ms, r.prefix,
+               sum(r.count) filter (where r.kind = 'issued')::int as issued,
+               sum(r.count) filter (where r.kind = 'verified')::int as verified
+          from w join otp_prefix_rollup_minute r
+            on r.country_code = w.country_code and r.minute >= w.since and r.minute <= w.until
+         group by r.country_code, r.minute, r.prefix`,
+  );
+  for (const r of rows) {
+    const list = result.get(r.country_code) ?? [];
+    list.push({ minute: Number(r.minute_ms), prefix: r.prefix, issued: r.issued ?? 0, verified: r.verified ?? 0 });
+    result.set(r.country_code, list);
+  }
+  return result;
+}
+
+/** The most codes one prefix brings as evidence in one run (a wave at full speed is still one bounded read). */
+const codesPerPrefix = 5000;
+
+/**
+ * The codes issued to numbers under each prefix inside the window, through the destination index (a
+ * range on the prefix: destinations are `+` and digits, and `:` sorts right after `9`).
+ */
+export async function loadPrefixCodes(tx: Tx, prefixes: string[], since: Date, until: Date): Promise<DetectionEvent[]> {
+  if (prefixes.length === 0) return [];
+  const rows = await queryRows<EventRow & { destination: string }>(
+    tx,
+    sql`select e.event_id, 'otp.issued' as type, ${occurredMs} as occurred_ms, e.account_id, a.external_id as account, host(e.ip) as ip,
+               e.device_id, e.country, null as reason, e.otp_id, e.channel, e.purpose, null as field, null::boolean as enabled, e.destination
+          from unnest(${arrayOf(prefixes)}) as p(prefix) cross join lateral (
+            select * from otp_events e
+             where e.destination is not null and e.destination ~>=~ p.prefix and e.destination ~<~ (p.prefix || ':')
+               and e.occurred_at >= ${since.toISOString()}::timestamptz and e.occurred_at <= ${until.toISOString()}::timestamptz
+               and e.kind = 'issued'
+             order by e.occurred_at desc limit ${codesPerPrefix}
+          ) e
+          join accounts a on a.id = e.account_id`,
+  );
+  return rows.map((r) => ({ ...toEvent(r, r.account), destination: r.destination })).sort(byTime);
 }

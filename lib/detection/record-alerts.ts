@@ -25,6 +25,7 @@ function summary(e: DetectionEvent): Record<string, unknown> {
     otpId: e.otpId,
     channel: e.channel,
     purpose: e.purpose,
+    destination: e.destination,
     field: e.field,
     enabled: e.enabled,
   };

@@ -2,12 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { jsonb } from '@/db/sql-helpers';
 import { halfEarthKm } from './geo';
-import { loadAccountEvents, loadIpFailures } from './load-events';
+import { loadAccountEvents, loadIpFailures, loadPrefixCodes, loadPrefixCounts } from './load-events';
+import { shortenPrefix } from '@/lib/ingest/phone-prefix';
 import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
 import { ruleList } from './rules';
 import { loadDetectionSettings, type DetectionSettings } from './settings';
 import { dayMs, hourMs, minuteMs, type DetectionEvent, type RuleDefinition, type RuleInput } from './types';
-import { ruleBit, type DetectionWork, type SubjectWork } from './work';
+import { emptyWork, ruleBit, workSize, type DetectionWork, type SubjectWork } from './work';
 
 const subjectsPerTransaction = 250;
 
@@ -63,11 +64,13 @@ async function detectChunk(
   enabled: RuleDefinition[],
   accounts: [string, SubjectWork][],
   ips: [string, SubjectWork][],
+  countries: [string, SubjectWork][],
   tally: Record<HitOutcome, number>,
 ) {
   await lockSubjects(tx, [
     ...accounts.map(([id]) => `vigil:detect:account:${id}`),
     ...ips.map(([ip]) => `vigil:detect:ip:${ip}`),
+    ...countries.map(([code]) => `vigil:detect:country:${code}`),
   ]);
   const accountRules = enabled.filter((r) => r.subject === 'account');
   const ipRules = enabled.filter((r) => r.subject === 'ip');
@@ -119,6 +122,50 @@ async function detectChunk(
       }
     }
   }
+
+  if (countries.length > 0) await detectPrefixes(tx, settings, enabled, countries, tally);
+}
+
+/**
+ * The prefix rule for the countries whose SMS and voice codes a batch brought: the figures come from the
+ * minute rollup; only the codes of prefixes that reached the count anywhere in the span are read, as evidence.
+ */
+async function detectPrefixes(
+  tx: Tx,
+  settings: DetectionSettings,
+  enabled: RuleDefinition[],
+  countries: [string, SubjectWork][],
+  tally: Record<HitOutcome, number>,
+) {
+  const prefixRules = enabled.filter((r) => r.subject === 'prefix');
+  const s = settings.sms_pumping;
+  const around = s.windowMinutes * minuteMs;
+  const span = (w: SubjectWork) => ({ since: new Date(w.from - around), until: new Date(w.to + around) });
+  const counts = await loadPrefixCounts(
+    tx,
+    countries.map(([countryCode, w]) => ({ countryCode, ...span(w) })),
+  );
+  for (const [countryCode, work] of countries) {
+    const minutes = counts.get(countryCode) ?? [];
+    const issued = new Map<string, number>();
+    for (const m of minutes) {
+      const prefix = shortenPrefix(m.prefix, countryCode, s.prefixDigits);
+      issued.set(prefix, (issued.get(prefix) ?? 0) + m.issued);
+    }
+    const hot = [...issued].filter(([, n]) => n >= s.minIssued).map(([prefix]) => prefix);
+    if (hot.length === 0) continue;
+    const { since, until } = span(work);
+    const codes = await loadPrefixCodes(tx, hot, since, until);
+    for (const { rule, hit } of hitsFor(
+      rulesOf(prefixRules, work),
+      { events: codes, prefixCounts: minutes, countryCode },
+      settings,
+      work,
+    )) {
+      const subject: AlertSubject = { type: 'prefix', id: String(hit.details.prefix), accountId: null };
+      tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
+    }
+  }
 }
 
 /**
@@ -128,33 +175,37 @@ async function detectChunk(
  */
 export async function runDetection(db: Db, work: DetectionWork): Promise<DetectionOutcome> {
   const tally: Record<HitOutcome, number> = { opened: 0, updated: 0, unchanged: 0 };
-  if (work.accounts.size === 0 && work.ips.size === 0) return { opened: 0, updated: 0 };
+  if (workSize(work) === 0) return { opened: 0, updated: 0 };
   const settings = await loadDetectionSettings(db);
   const enabled = ruleList.filter((r) => settings[r.rule].enabled);
   // Subjects none of whose possible rules is enabled are not even locked or read.
   const hasRules = ([, w]: [string, SubjectWork]) => rulesOf(enabled, w).length > 0;
   const accounts = [...work.accounts].filter(hasRules);
   const ips = [...work.ips].filter(hasRules);
-  const failed: DetectionWork = { accounts: new Map(), ips: new Map() };
+  const countries = [...work.countries].filter(hasRules);
+  const failed = emptyWork();
   let lastError: unknown;
-  for (let i = 0; i < accounts.length || i < ips.length; i += subjectsPerTransaction) {
+  const longest = Math.max(accounts.length, ips.length, countries.length);
+  for (let i = 0; i < longest; i += subjectsPerTransaction) {
     const accountPart = accounts.slice(i, i + subjectsPerTransaction);
     const ipPart = ips.slice(i, i + subjectsPerTransaction);
+    const countryPart = countries.slice(i, i + subjectsPerTransaction);
     const chunkTally: Record<HitOutcome, number> = { opened: 0, updated: 0, unchanged: 0 };
     try {
-      await db.transaction((tx) => detectChunk(tx, settings, enabled, accountPart, ipPart, chunkTally));
+      await db.transaction((tx) => detectChunk(tx, settings, enabled, accountPart, ipPart, countryPart, chunkTally));
       for (const k of ['opened', 'updated', 'unchanged'] as const) tally[k] += chunkTally[k];
     } catch (error) {
       lastError = error;
       for (const [k, w] of accountPart) failed.accounts.set(k, w);
       for (const [k, w] of ipPart) failed.ips.set(k, w);
+      for (const [k, w] of countryPart) failed.countries.set(k, w);
     }
   }
-  if (failed.accounts.size + failed.ips.size === accounts.length + ips.length && lastError)
+  if (workSize(failed) === accounts.length + ips.length + countries.length && lastError)
     throw lastError instanceof Error ? lastError : new Error('detection failed', { cause: lastError });
   return {
     opened: tally.opened,
     updated: tally.updated,
-    ...(failed.accounts.size + failed.ips.size > 0 ? { failed } : {}),
+    ...(workSize(failed) > 0 ? { failed } : {}),
   };
 }

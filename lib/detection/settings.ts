@@ -20,6 +20,13 @@ export const DetectionSettings = z.object({
   new_device_new_country: z.object({ enabled, lookbackDays: count(1, 365), minAccountAgeDays: count(0, 365) }),
   impossible_travel: z.object({ enabled, maxSpeedKmh: count(50, 5000), minDistanceKm: count(0, 20_000) }),
   contact_change_then_risk: z.object({ enabled, windowHours: count(1, 24 * 30), knownDeviceDays: count(0, 365) }),
+  sms_pumping: z.object({
+    enabled,
+    minIssued: count(2, 100_000),
+    windowMinutes: count(1, 1440),
+    prefixDigits: count(1, 6),
+    maxVerifiedPercent: count(1, 100),
+  }),
 }) satisfies z.ZodType<Record<AlertRule, { enabled: boolean }>>;
 export type DetectionSettings = z.infer<typeof DetectionSettings>;
 
@@ -31,6 +38,7 @@ export const defaultDetectionSettings: DetectionSettings = {
   new_device_new_country: { enabled: true, lookbackDays: 90, minAccountAgeDays: 7 },
   impossible_travel: { enabled: true, maxSpeedKmh: 900, minDistanceKm: 500 },
   contact_change_then_risk: { enabled: true, windowHours: 24, knownDeviceDays: 90 },
+  sms_pumping: { enabled: true, minIssued: 50, windowMinutes: 10, prefixDigits: 3, maxVerifiedPercent: 10 },
 };
 
 export const detectionSettingsKey = 'detection';

@@ -1,4 +1,4 @@
-import type { AlertRule, AlertSeverity } from '@/db/schema';
+import type { AlertRule, AlertSeverity, AlertSubjectType } from '@/db/schema';
 import type { IngestEventType } from '@/lib/ingest/event-schema';
 import type { DetectionSettings } from './settings';
 
@@ -19,6 +19,8 @@ export interface DetectionEvent {
   otpId?: string | null;
   channel?: string | null;
   purpose?: string | null;
+  /** Where an SMS or voice code went (E.164). */
+  destination?: string | null;
   /** account.contact_changed */
   field?: string | null;
   /** account.2fa_changed */
@@ -35,8 +37,20 @@ export interface RuleHit {
 export interface RuleInput {
   /** The subject's events around the batch's new events, sorted by occurredAt (then event id). */
   events: readonly DetectionEvent[];
+  /** Prefix rules: the country's codes by destination prefix and minute, from the rollup (never raw events). */
+  prefixCounts?: readonly PrefixMinute[];
+  /** Prefix rules: the country calling code the counts belong to. */
+  countryCode?: string;
   /** When the account's earliest event happened (account rules only). */
   accountFirstEventAt?: number;
+}
+
+/** One minute of one destination prefix (calling code + 6 national digits) of a country: codes issued and verified. */
+export interface PrefixMinute {
+  minute: number;
+  prefix: string;
+  issued: number;
+  verified: number;
 }
 
 /** What decides whether an event can be part of a rule's evidence (a stored event, or one a batch brings). */
@@ -45,11 +59,12 @@ export interface EvidenceFacts {
   reason?: string | null | undefined;
   purpose?: string | null | undefined;
   enabled?: boolean | null | undefined;
+  channel?: string | null | undefined;
 }
 
 export interface RuleDefinition<R extends AlertRule = AlertRule> {
   rule: R;
-  subject: 'account' | 'ip';
+  subject: AlertSubjectType;
   /**
    * Whether an event can be part of one of this rule's hits. A hit counts only if its evidence includes a
    * new event, so a subject whose new events all fail this test is not evaluated for the rule: its events

@@ -51,13 +51,30 @@ describe('detection work of a batch', () => {
     expect(work.ips.get('198.51.100.9')!.rules).toBe(bits('credential_stuffing'));
   });
 
+  it('an SMS or voice code with a known destination makes its country a subject of the pumping rule; e-mail codes do not', () => {
+    const at = { at: { countryCode: '234', prefix: '+234803123' } };
+    const work = workFor([
+      ev('otp.issued', { channel: 'sms', destination: at, eventId: 'e-sms' }),
+      ev('otp.issued', { channel: 'voice', destination: at, eventId: 'e-voice' }),
+      ev('otp.issued', { channel: 'email', eventId: 'e-mail' }),
+      ev('otp.issued', { channel: 'sms', destination: { at: null }, eventId: 'e-unknown-country' }),
+    ]);
+    expect([...work.countries.keys()]).toEqual(['234']);
+    expect(work.countries.get('234')!.rules).toBe(bits('sms_pumping'));
+    expect([...work.countries.get('234')!.newEventIds]).toEqual(['e-sms', 'e-voice']);
+    expect(workFromJson(JSON.parse(JSON.stringify(workToJson(work))) as StoredWork)).toEqual(work);
+  });
+
   it('the rules survive the backlog, and work stored before they existed runs every rule', () => {
     const work = workFor([ev('login.succeeded'), ev('login.failed', { reason: 'bad_password', accountId: 'acc-2' })]);
     const stored = JSON.parse(JSON.stringify(workToJson(work))) as StoredWork;
     expect(workFromJson(stored)).toEqual(work);
     // The history flag is still written for servers that read only it: login.succeeded needs history, a wrong password not.
     expect(stored.a.map((s) => s[3])).toEqual([1, 0]);
+    // Work stored before countries were subjects has no `c`, and reads as none.
     const old = workFromJson({ a: [['acc-9', 1, 2, 1, ['x']]], i: [] });
+    expect(old.countries.size).toBe(0);
+    // Every rule's bit: the runner picks those of the subject's kind, so the prefix rule's bit never runs on an account.
     expect(old.accounts.get('acc-9')!.rules).toBe(
       bits(
         'unrequested_otp_burst',
@@ -67,6 +84,7 @@ describe('detection work of a batch', () => {
         'new_device_new_country',
         'impossible_travel',
         'contact_change_then_risk',
+        'sms_pumping',
       ),
     );
   });

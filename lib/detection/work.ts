@@ -1,4 +1,5 @@
-import { alertRules, type AlertRule } from '@/db/schema';
+import { alertRules, type AlertRule, type AlertSubjectType } from '@/db/schema';
+import type { PhonePrefix } from '@/lib/ingest/phone-prefix';
 import { ruleList } from './rules';
 import type { EvidenceFacts } from './types';
 
@@ -14,10 +15,15 @@ export interface SubjectWork {
   rules: number;
 }
 
-/** The subjects a stored batch touched: Vigil account ids, and IPs, each with a new event some rule could use. */
+/**
+ * The subjects a stored batch touched: Vigil account ids, IPs, and country calling codes of SMS and voice
+ * destinations (the pumping rule compares a country's prefixes with each other), each with a new event some
+ * rule could use.
+ */
 export interface DetectionWork {
   accounts: Map<string, SubjectWork>;
   ips: Map<string, SubjectWork>;
+  countries: Map<string, SubjectWork>;
 }
 
 export interface NewEvent extends EvidenceFacts {
@@ -25,6 +31,7 @@ export interface NewEvent extends EvidenceFacts {
   accountId: string;
   occurredAt: string;
   ip?: string | undefined;
+  destination?: { at: PhonePrefix | null } | undefined;
 }
 
 /**
@@ -38,13 +45,13 @@ const allRules = alertRules.reduce((set, rule) => set | ruleBit(rule), 0);
 const historyRules = ruleList.filter((r) => r.readsHistory).reduce((set, r) => set | ruleBit(r.rule), 0);
 
 /** The rules of one kind of subject that an event can be evidence for. */
-function rulesFor(e: EvidenceFacts, subject: 'account' | 'ip'): number {
+function rulesFor(e: EvidenceFacts, subject: AlertSubjectType): number {
   let set = 0;
   for (const rule of ruleList) if (rule.subject === subject && rule.evidence(e)) set |= ruleBit(rule.rule);
   return set;
 }
 
-export const emptyWork = (): DetectionWork => ({ accounts: new Map(), ips: new Map() });
+export const emptyWork = (): DetectionWork => ({ accounts: new Map(), ips: new Map(), countries: new Map() });
 
 function add(map: Map<string, SubjectWork>, key: string, at: number, eventId: string, rules: number) {
   const work = map.get(key);
@@ -70,6 +77,11 @@ export function workFor(events: readonly NewEvent[]): DetectionWork {
       const ipRules = rulesFor(e, 'ip');
       if (ipRules !== 0) add(work.ips, e.ip, at, e.eventId, ipRules);
     }
+    const country = e.destination?.at?.countryCode;
+    if (country) {
+      const prefixRules = rulesFor(e, 'prefix');
+      if (prefixRules !== 0) add(work.countries, country, at, e.eventId, prefixRules);
+    }
   }
   return work;
 }
@@ -79,6 +91,7 @@ export function mergeWork(into: DetectionWork, more: DetectionWork): DetectionWo
   for (const [kind, map] of [
     ['accounts', more.accounts],
     ['ips', more.ips],
+    ['countries', more.countries],
   ] as const) {
     for (const [key, w] of map) {
       const have = into[kind].get(key);
@@ -94,7 +107,7 @@ export function mergeWork(into: DetectionWork, more: DetectionWork): DetectionWo
   return into;
 }
 
-export const workSize = (w: DetectionWork) => w.accounts.size + w.ips.size;
+export const workSize = (w: DetectionWork) => w.accounts.size + w.ips.size + w.countries.size;
 
 /**
  * A subject's work as stored in the backlog: [key, from, to, needs history (0/1), event ids, rules]. Work
@@ -107,6 +120,8 @@ type StoredSubject = [string, number, number, 0 | 1, string[], number?];
 export interface StoredWork {
   a: StoredSubject[];
   i: StoredSubject[];
+  /** Country calling codes (absent in work stored before the pumping rule). */
+  c?: StoredSubject[];
 }
 
 const storeSubjects = (map: Map<string, SubjectWork>): StoredSubject[] =>
@@ -123,9 +138,11 @@ const loadSubjects = (subjects: StoredSubject[]): Map<string, SubjectWork> =>
 export const workToJson = (work: DetectionWork): StoredWork => ({
   a: storeSubjects(work.accounts),
   i: storeSubjects(work.ips),
+  c: storeSubjects(work.countries),
 });
 
 export const workFromJson = (stored: StoredWork): DetectionWork => ({
   accounts: loadSubjects(stored.a),
   ips: loadSubjects(stored.i),
+  countries: loadSubjects(stored.c ?? []),
 });

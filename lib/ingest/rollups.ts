@@ -2,7 +2,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rollupShards } from '@/db/schema';
 import { jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
+import type { PhonePrefix } from './phone-prefix';
 
+/** Where a batch's SMS and voice codes went, by event id: the number, and its prefix when its calling code is known. */
+export type Destinations = Map<string, { number: string; at: PhonePrefix | null }>;
+
+const minuteMs = 60_000;
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
 
@@ -15,7 +20,7 @@ const otpKind = {
 
 interface Level {
   table: string;
-  column: 'hour' | 'day';
+  column: 'minute' | 'hour' | 'day';
   /** The bucket's width in milliseconds. */
   width: number;
   /** The all-countries rollup leaves the country out of its key. */
@@ -28,6 +33,13 @@ const levels: Level[] = [
   { table: 'daily_all', column: 'day', width: dayMs, byCountry: false },
 ];
 
+/** The destination-prefix counts: minutes for the SMS-pumping rule's windows, hours for the analytics table. */
+const prefixLevels: Level[] = [
+  { table: 'minute', column: 'minute', width: minuteMs, byCountry: false },
+  { table: 'hourly', column: 'hour', width: hourMs, byCountry: false },
+];
+const prefixKeyNames = ['country_code', 'prefix', 'kind'] as const;
+
 /** One stored event as the rollups count it: its time, its key values (and them joined, once for all levels), its country. */
 interface Tallied {
   ms: number;
@@ -39,6 +51,8 @@ interface Tallied {
 const tallied = (ms: number, key: string[], country: string): Tallied => ({ ms, key, keyText: key.join('|'), country });
 
 /** A rollup table's key columns, in the order of its primary key (after the bucket). */
+type RollupKind = 'otp' | 'login' | 'otp_prefix';
+
 const keyColumns = (kind: 'otp' | 'login', level: Level) =>
   kind === 'otp'
     ? ['channel', 'purpose', ...(level.byCountry ? ['country'] : []), 'kind', 'reason']
@@ -67,7 +81,7 @@ function tally(events: Tallied[], level: Level, names: readonly string[], column
 }
 
 /** One upsert of a batch's tallies into one rollup table. */
-function upsert(kind: 'otp' | 'login', level: Level, keys: readonly string[], rows: unknown[][], shard: number): SQL {
+function upsert(kind: RollupKind, level: Level, keys: readonly string[], rows: unknown[][], shard: number): SQL {
   const table = `${kind}_rollup_${level.table}`;
   const columns = [level.column, ...keys].join(', ');
   return sql`insert into ${sql.raw(`${table} (${columns}`)}, shard, count)
@@ -101,9 +115,10 @@ const loginKeyNames = ['outcome', 'reason'] as const;
  * text, and every batch lists the tables in the same order (`levels`, OTP before login), so two batches
  * lock rollup rows in one order.
  */
-export function rollupUpserts(events: IngestEvent[]): SQL[] {
+export function rollupUpserts(events: IngestEvent[], destinations: Destinations = new Map()): SQL[] {
   const otp: Tallied[] = [];
   const login: Tallied[] = [];
+  const prefix: Tallied[] = [];
   for (const e of events) {
     const country = e.context?.country ?? '';
     const ms = Date.parse(e.occurredAt);
@@ -112,6 +127,9 @@ export function rollupUpserts(events: IngestEvent[]): SQL[] {
     else if (e.type in otpKind) {
       const o = e as Extract<IngestEvent, { type: keyof typeof otpKind }>;
       otp.push(tallied(ms, [o.channel, o.purpose, otpKind[o.type], o.type === 'otp.failed' ? o.reason : ''], country));
+      const at = destinations.get(e.id)?.at;
+      if (at && (o.type === 'otp.issued' || o.type === 'otp.verified'))
+        prefix.push(tallied(ms, [at.countryCode, at.prefix, otpKind[o.type]], ''));
     }
   }
   const shard = nextShard();
@@ -126,5 +144,10 @@ export function rollupUpserts(events: IngestEvent[]): SQL[] {
       upserts.push(upsert(kind, level, keys, tally(list, level, names, keys), shard));
     }
   }
+  if (prefix.length > 0)
+    for (const level of prefixLevels)
+      upserts.push(
+        upsert('otp_prefix', level, prefixKeyNames, tally(prefix, level, prefixKeyNames, prefixKeyNames), shard),
+      );
   return upserts;
 }

@@ -5,7 +5,8 @@ import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
 import { workFor, workSize, type DetectionWork } from '@/lib/detection/work';
-import { rollupUpserts } from './rollups';
+import { phoneChannels, phonePrefix } from './phone-prefix';
+import { rollupUpserts, type Destinations } from './rollups';
 
 export interface StoreResult {
   accepted: number;
@@ -112,6 +113,7 @@ const newer = (value: string, observedAt: string) =>
 interface KnownAccount {
   id: string;
   external_id: string;
+  phone: string | null;
   first_ms: number;
   email_ms: number | null;
   phone_ms: number | null;
@@ -124,7 +126,7 @@ interface KnownAccount {
 const selectKnown = (tx: Tx, externalIds: string[]) =>
   queryRows<KnownAccount>(
     tx,
-    sql`select a.id, a.external_id, ${epochMs('a.first_event_at')} as first_ms, ${epochMs('a.email_observed_at')} as email_ms,
+    sql`select a.id, a.external_id, a.phone, ${epochMs('a.first_event_at')} as first_ms, ${epochMs('a.email_observed_at')} as email_ms,
           ${epochMs('a.phone_observed_at')} as phone_ms, ${epochMs('a.reported_two_factor_observed_at')} as tfa_ms,
           ${epochMs('a.reported_password_changed_at')} as pwd_ms, ${epochMs('act.last_event_at')} as last_ms
         from accounts a left join account_activity act on act.account_id = a.id
@@ -146,6 +148,8 @@ const reportsNews = ({ t }: Sighting, k: KnownAccount) => {
 
 interface BatchAccounts {
   ids: Map<string, string>;
+  /** Each account's phone: the newest the batch reports, else the stored one (where SMS and voice codes went). */
+  phones: Map<string, string>;
   /** Accounts to create, or whose stored reported state the batch moves forward, in external-id order. */
   toWrite: { id: string; row: AccountSighting }[];
   /** Accounts whose last activity the batch moves forward (or creates). */
@@ -167,17 +171,20 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
     ).map((k) => [k.external_id, k]),
   );
   const ids = new Map<string, string>();
+  const phones = new Map<string, string>();
   const toWrite: BatchAccounts['toWrite'] = [];
   const toTouch: BatchAccounts['toTouch'] = [];
   for (const s of sightings) {
     const k = known.get(s.row.external_id);
     const id = k?.id ?? accountIdFor(s.row.external_id);
     ids.set(s.row.external_id, id);
+    const phone = s.row.phone ?? k?.phone;
+    if (phone) phones.set(s.row.external_id, phone);
     if (!k || reportsNews(s, k)) toWrite.push({ id, row: s.row });
     if (!k || k.last_ms === null || s.t.last > k.last_ms)
       toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
   }
-  return { ids, toWrite, toTouch };
+  return { ids, phones, toWrite, toTouch };
 }
 
 /**
@@ -236,6 +243,17 @@ const updateActivity = (activity: BatchAccounts['toTouch']) =>
       )} as t order by account_id
       on conflict (account_id) do update set last_event_at = excluded.last_event_at where excluded.last_event_at > a.last_event_at`;
 
+/** Where each SMS or voice code of the batch went (by event id): the phone on the event, else the account's. */
+function destinationsOf(events: IngestEvent[], phones: Map<string, string>): Destinations {
+  const out: Destinations = new Map();
+  for (const e of events) {
+    if (!('channel' in e) || !phoneChannels.includes(e.channel)) continue;
+    const number = e.account.phone ?? phones.get(e.account.id);
+    if (number) out.set(e.id, { number, at: phonePrefix(number) });
+  }
+  return out;
+}
+
 /** Claims event ids in the idempotency ledger (sorted, so concurrent batches wait in one order); returns the new ones. */
 async function claimEventIds(tx: Tx, ids: string[], receivedAt: Date): Promise<Set<string>> {
   const claimed = await queryRows<{ event_id: string }>(
@@ -259,7 +277,7 @@ export async function claimNewEvents(tx: Tx, batch: IngestEvent[], receivedAt: D
 const commonColumns =
   'event_id text, account_id uuid, occurred_at timestamptz, ip inet, user_agent text, device_id text, country text';
 const loginColumns = `${commonColumns}, outcome text, method text, failure_reason text`;
-const otpColumns = `${commonColumns}, kind text, otp_id text, channel text, purpose text, failure_reason text`;
+const otpColumns = `${commonColumns}, kind text, otp_id text, channel text, purpose text, failure_reason text, destination text`;
 const changeColumns = `${commonColumns}, type text, field text, new_value text, two_factor_enabled boolean, two_factor_method text`;
 /** The names of a column list: 'event_id text, account_id uuid' → 'event_id, account_id'. */
 const stored = (columns: string) => columns.replace(/ \w+(,|$)/g, '$1');
@@ -275,7 +293,12 @@ export const inOneStatement = (parts: SQL[], returning?: SQL) =>
   )} ${returning ? sql`select * from r` : sql`select 1`}`;
 
 /** The raw events, by table, in one statement. Rows are positional, in their table's column list above. */
-export function insertEvents(events: IngestEvent[], accountIds: Map<string, string>, received: string): SQL[] {
+export function insertEvents(
+  events: IngestEvent[],
+  accountIds: Map<string, string>,
+  received: string,
+  destinations: Destinations = new Map(),
+): SQL[] {
   const logins: unknown[][] = [];
   const otps: unknown[][] = [];
   const changes: unknown[][] = [];
@@ -328,6 +351,7 @@ export function insertEvents(events: IngestEvent[], accountIds: Map<string, stri
           e.channel,
           e.purpose,
           'reason' in e ? e.reason : null,
+          destinations.get(e.id)?.number ?? null,
         ]);
         break;
       case 'account.contact_changed':
@@ -413,7 +437,8 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   if (events.length === 0)
     return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
 
-  const { ids: accountIds, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
+  const { ids: accountIds, phones, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
+  const destinations = destinationsOf(events, phones);
   const detection = workFor(
     events.map((e) => ({
       eventId: e.id,
@@ -424,6 +449,8 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
       purpose: 'purpose' in e ? e.purpose : undefined,
       reason: 'reason' in e ? e.reason : undefined,
       enabled: e.type === 'account.2fa_changed' ? e.enabled : undefined,
+      channel: 'channel' in e ? e.channel : undefined,
+      destination: destinations.get(e.id),
     })),
   );
   // The raw events and the batch's detection work go in together: committed events always have their work on
@@ -432,14 +459,14 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   const [backlog] = await queryRows<{ id: string }>(
     tx,
     inOneStatement(
-      insertEvents(events, accountIds, receivedAt.toISOString()),
+      insertEvents(events, accountIds, receivedAt.toISOString(), destinations),
       hasWork ? backlogInsert(detection) : undefined,
     ),
   );
   const shared: SQL[] = [];
   if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
-  shared.push(...rollupUpserts(events));
+  shared.push(...rollupUpserts(events, destinations));
   if (shared.length > 0) await tx.execute(inOneStatement(shared));
 
   const ips = new Set<string>();

@@ -17,6 +17,7 @@ const ruleTitle: Record<AlertRule, string> = {
   new_device_new_country: 'New device in a new country',
   impossible_travel: 'Impossible travel',
   contact_change_then_risk: 'Contact changed, then a risky change',
+  sms_pumping: 'SMS pumping',
 };
 
 /** `185.220.101.47` → `185.220.x.x`; an IPv6 address keeps its first two groups. */
@@ -51,6 +52,9 @@ export interface OpenedAlert {
 
 async function whoFor(tx: DbOrTx, alert: OpenedAlert): Promise<{ plain: string; masked: string }> {
   if (alert.subjectType === 'ip') return { plain: `IP ${alert.subjectId}`, masked: `IP ${maskIp(alert.subjectId)}` };
+  // A number prefix names no one: it is the same masked or not.
+  if (alert.subjectType === 'prefix')
+    return { plain: `numbers ${alert.subjectId}…`, masked: `numbers ${alert.subjectId}…` };
   if (alert.subjectType !== 'account' || !alert.accountId) return { plain: alert.subjectId, masked: '***' };
   const [row] = await tx
     .select({ name: accounts.displayName, externalId: accounts.externalId })

@@ -1,7 +1,7 @@
 import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { DetectionSettings } from '../settings';
-import { minuteMs, type DetectionEvent } from '../types';
+import { minuteMs, type DetectionEvent, type PrefixMinute } from '../types';
 import { ruleList } from '.';
 
 /*
@@ -18,6 +18,7 @@ const touchy: DetectionSettings = {
   new_device_new_country: { enabled: true, lookbackDays: 1, minAccountAgeDays: 0 },
   impossible_travel: { enabled: true, maxSpeedKmh: 900, minDistanceKm: 1000 }, // GB–DE (about 900 km) is a short hop, walked over
   contact_change_then_risk: { enabled: true, windowHours: 24, knownDeviceDays: 1 },
+  sms_pumping: { enabled: true, minIssued: 2, windowMinutes: 10, prefixDigits: 3, maxVerifiedPercent: 100 },
 };
 
 const t0 = Date.parse('2026-06-01T12:00:00Z');
@@ -47,6 +48,7 @@ const event = fc.record({
     { arbitrary: fc.constantFrom('expired', 'max_attempts'), weight: 2 },
   ),
   purpose: fc.constantFrom('login', 'transaction', 'delivery', 'password_reset', 'contact_change'),
+  channel: fc.constantFrom('sms', 'voice', 'email'),
   otp: fc.integer({ min: 1, max: 4 }),
   enabled: fc.boolean(),
   device: fc.constantFrom('dev_a', 'dev_b', 'dev_c'),
@@ -64,6 +66,7 @@ const base: Drawn = {
   loginReason: 'other',
   otpReason: 'expired',
   purpose: 'login',
+  channel: 'sms',
   otp: 1,
   enabled: true,
   device: 'dev_a',
@@ -98,10 +101,23 @@ const toEvents = (drawn: Drawn[]): DetectionEvent[] =>
       reason: d.type === 'login.failed' ? d.loginReason : d.type === 'otp.failed' ? d.otpReason : null,
       otpId: d.type.startsWith('otp.') ? `otp${d.otp}` : null,
       purpose: d.type.startsWith('otp.') ? d.purpose : null,
+      channel: d.type.startsWith('otp.') ? d.channel : null,
+      destination: d.type.startsWith('otp.') && d.channel !== 'email' ? `+23480312345${d.account}` : null,
       field: d.type === 'account.contact_changed' ? 'phone' : null,
       enabled: d.type === 'account.2fa_changed' ? d.enabled : null,
     }))
     .sort((a, b) => a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : 1));
+
+/** What the minute rollup would hold for these events (the pumping rule reads counts, not events). */
+const prefixCountsOf = (events: DetectionEvent[]): PrefixMinute[] =>
+  events
+    .filter((e) => e.destination && (e.type === 'otp.issued' || e.type === 'otp.verified'))
+    .map((e) => ({
+      minute: e.occurredAt - (e.occurredAt % minuteMs),
+      prefix: e.destination!.slice(0, 10),
+      issued: e.type === 'otp.issued' ? 1 : 0,
+      verified: e.type === 'otp.verified' ? 1 : 0,
+    }));
 
 describe('rule evidence', () => {
   it("no rule's hit names an event its evidence test rejects", () => {
@@ -111,7 +127,12 @@ describe('rule evidence', () => {
         const events = toEvents(drawn);
         for (const rule of ruleList) {
           for (const hit of rule.evaluate(
-            { events, accountFirstEventAt: t0 - 30 * 24 * 60 * minuteMs },
+            {
+              events,
+              accountFirstEventAt: t0 - 30 * 24 * 60 * minuteMs,
+              prefixCounts: prefixCountsOf(events),
+              countryCode: '234',
+            },
             touchy[rule.rule],
           )) {
             hits.set(rule.rule, (hits.get(rule.rule) ?? 0) + 1);

@@ -6,6 +6,7 @@ import { impossibleTravel } from './impossible-travel';
 import { newDeviceNewCountry } from './new-device-new-country';
 import { otpGuessing } from './otp-guessing';
 import { passwordBruteforce } from './password-bruteforce';
+import { smsPumping } from './sms-pumping';
 import { unrequestedOtpBurst } from './unrequested-otp-burst';
 
 /** Every rule, in the order. */
@@ -17,6 +18,7 @@ export const rules = {
   new_device_new_country: newDeviceNewCountry,
   impossible_travel: impossibleTravel,
   contact_change_then_risk: contactChangeThenRisk,
+  sms_pumping: smsPumping,
 } as const satisfies { [R in AlertRule]: RuleDefinition<R> };
 
 export const ruleList: RuleDefinition[] = Object.values(rules) as RuleDefinition[];

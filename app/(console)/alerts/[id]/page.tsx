@@ -35,7 +35,9 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
   const settings = await loadDetectionSettings(ctx.db);
   const rule = rules[alert.rule];
   const now = new Date();
-  const ipAlert = alert.subject.type === 'ip';
+  // IP and prefix alerts span accounts: their evidence names each event's account.
+  const multiAccount = alert.subject.type !== 'account';
+  const prefixAlert = alert.subject.type === 'prefix';
   return (
     <div className="space-y-4">
       <div>
@@ -52,7 +54,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="What happened">
           <dl>
-            <Field label={ipAlert ? 'IP address' : 'Account'}>
+            <Field label={{ account: 'Account', ip: 'IP address', prefix: 'Number prefix' }[alert.subject.type]}>
               {alert.accountId ? (
                 <Link
                   href={`/accounts/${alert.accountId}`}
@@ -107,7 +109,8 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
           columns={[
             'Time (UTC)',
             'Event',
-            ...(ipAlert ? ['Account'] : []),
+            ...(multiAccount ? ['Account'] : []),
+            ...(prefixAlert ? ['Number'] : []),
             'IP',
             'Country',
             'Device',
@@ -123,7 +126,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
                   {e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}
                 </td>
                 <td className={td}>{e.eventType}</td>
-                {ipAlert ? (
+                {multiAccount ? (
                   <td className={td}>
                     <Link
                       href={`/accounts/${e.accountId}`}
@@ -132,6 +135,9 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
                       {String(s.account ?? e.accountId)}
                     </Link>
                   </td>
+                ) : null}
+                {prefixAlert ? (
+                  <td className={`${td} ${mono} whitespace-nowrap`}>{String(s.destination ?? '—')}</td>
                 ) : null}
                 <td className={`${td} ${mono}`}>{String(s.ip ?? '—')}</td>
                 <td className={td}>{s.country ? countryName(String(s.country)) : '—'}</td>

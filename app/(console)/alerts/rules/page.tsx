@@ -27,6 +27,8 @@ const thresholds: Record<ThresholdKey, { label: string; unit: string }> = {
   maxSpeedKmh: { label: 'Fastest travel', unit: 'km/h' },
   minDistanceKm: { label: 'Compare only countries at least', unit: 'km apart' },
   knownDeviceDays: { label: 'Device known if used in', unit: 'days' },
+  prefixDigits: { label: 'Prefix: country code +', unit: 'digits' },
+  maxVerifiedPercent: { label: 'Verified share under', unit: '%' },
 };
 
 export default async function DetectionRulesPage() {
