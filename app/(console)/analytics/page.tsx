@@ -33,7 +33,13 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           <h1 className="text-xl font-semibold">Analytics</h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             One-time codes and logins, {range.label}, in {range.granularity === 'hour' ? 'hourly' : 'daily'} UTC
-            buckets. Refreshes every minute.
+            buckets. Refreshes every minute.{' '}
+            <Link
+              href={hrefWith('/analytics/prefixes', {}, { range: p.range, start: p.start ?? null, end: p.end ?? null })}
+              className="text-indigo-700 hover:underline dark:text-indigo-300"
+            >
+              Codes by destination prefix →
+            </Link>
           </p>
         </div>
         <nav aria-label="Time range" className="flex flex-wrap gap-1">
