@@ -239,4 +239,27 @@ export function plantIncidents(fx: EventFactory, accounts: DemoAccount[], start:
     context: swapper,
     at: end - 299 * minute,
   });
+
+  // 8. SMS pumping: 80 login codes in 9 minutes to numbers under +234 905, requested through 40 freshly
+  // signed-up accounts (two codes each, so no single account looks bombed); 2 of the codes are ever used.
+  const pumper = { ip: '41.58.112.9', deviceId: 'dev_unknown_9e02', country: 'NG', userAgent: 'okhttp/4.12.0' };
+  for (let i = 0; i < 80; i++) {
+    const otpId = fx.nextId('otp');
+    const account = {
+      id: `cus_demo_pump_${String(1 + (i % 40)).padStart(2, '0')}`,
+      phone: `+234905${String(1_000_000 + i * 7919).slice(-7)}`,
+    };
+    const at = end - 100 * minute + i * 6_750;
+    fx.push({ type: 'otp.issued', otpId, channel: 'sms', purpose: 'login', account, context: pumper, at });
+    if (i % 40 === 7)
+      fx.push({
+        type: 'otp.verified',
+        otpId,
+        channel: 'sms',
+        purpose: 'login',
+        account,
+        context: pumper,
+        at: at + 40_000,
+      });
+  }
 }

@@ -24,6 +24,7 @@ describe('the demo data', () => {
       ['new_device_new_country', 'cus_demo_traveller', 1],
       ['impossible_travel', 'cus_demo_jetlag', 2],
       ['contact_change_then_risk', 'cus_demo_simswap', 3],
+      ['sms_pumping', '+234905', 80],
     ] as const;
     for (const [rule, subject, evidenceCount] of planted) {
       const found = of(rule, subject);
