@@ -459,12 +459,15 @@ const plants: Record<AlertRule, Plant> = {
     // Each case its own country and prefix (benign customers all live under +44770), so cases never share a window.
     const cc = pumpingCountries[(positive ? 0 : 25) + (k % 25)]!;
     const prefix = (n: number) => `+${cc}${positive ? 9 : 7}${String(n).padStart(2, '0')}`;
-    const bots = Array.from({ length: 5 }, (_, i) => r.customer(`${c.id}_${i}`));
+    // Pumpers sign up throwaway accounts, a few codes each: no single account looks bombed (that is another rule).
+    const bots: Customer[] = [];
+    let signedUp = 0;
     const ctx = r.attacker();
     /** `n` codes over `span` to fresh numbers under `to`, a share of them verified, evenly spread. */
     const wave = (to: string, n: number, span: number, verified: number, channel: 'sms' | 'voice' = 'sms') =>
       times(n, span, (t, i) => {
-        const bot = bots[i % bots.length]!;
+        if (i % 4 === 0) bots.push(r.customer(`${c.id}_${(signedUp += 1)}`));
+        const bot = bots.at(-1)!;
         bot.phone = `${to}${r.f.string.numeric(7)}`;
         const otp = { otpId: r.id('otp'), channel, purpose: 'login' as const };
         r.emit(bot, at + t, ctx, { type: 'otp.issued', ...otp });

@@ -1,5 +1,5 @@
 import type { AlertRule } from '@/db/schema';
-import { countryName, formatCount } from '@/lib/format';
+import { countryName, formatCount, formatRate } from '@/lib/format';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -33,10 +33,8 @@ export function describeAlert(rule: AlertRule, d: Record<string, unknown>): stri
         .map((f) => followed[f] ?? f)
         .join(' and ')}`;
     case 'sms_pumping':
-      return `${formatCount(num(d.codes))} codes to ${formatCount(num(d.numbers))} numbers under ${String(d.prefix)}, ${Math.round(num(d.verifiedRate) * 100)} % verified${
-        typeof d.othersRate === 'number'
-          ? ` (rest of +${String(d.countryCode)}: ${Math.round(d.othersRate * 100)} %)`
-          : ''
+      return `${formatCount(num(d.codes))} codes to ${formatCount(num(d.numbers))} numbers under ${String(d.prefix)}, ${formatRate(num(d.verifiedRate))} verified${
+        typeof d.othersRate === 'number' ? ` (rest of +${String(d.countryCode)}: ${formatRate(d.othersRate)})` : ''
       }`;
   }
 }
