@@ -30,7 +30,7 @@ test.describe('SMS pumping', () => {
     const row = page.getByTestId('alert-row').filter({ hasText: 'Numbers +234905…' });
     await expect(row).toContainText('80 codes to 80 numbers under +234905, 2.5 % verified');
     await row.getByRole('link', { name: 'SMS pumping' }).click();
-    await expect(page.getByText('Number prefix')).toBeVisible();
+    await expect(page.getByText('Number prefix', { exact: true })).toBeVisible();
     await expect(page.getByRole('table', { name: 'Evidence events' }).locator('tbody tr')).toHaveCount(80);
     await analyst.close();
   });
