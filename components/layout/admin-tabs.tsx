@@ -9,6 +9,7 @@ const tabs = [
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/webhooks', label: 'Webhooks' },
   { href: '/admin/notifications', label: 'Notifications' },
+  { href: '/admin/streams', label: 'Streams' },
 ];
 
 export function AdminTabs() {

@@ -10,3 +10,4 @@ export * from './account-actions';
 export * from './reports';
 export * from './rate-limits';
 export * from './notifications';
+export * from './streams';

@@ -22,6 +22,7 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'apiKeys.manage': { agent: false, analyst: false, admin: true },
   'webhooks.manage': { agent: false, analyst: false, admin: true },
   'notifications.manage': { agent: false, analyst: false, admin: true },
+  'streams.manage': { agent: false, analyst: false, admin: true },
   'stream.events': { agent: false, analyst: false, admin: true },
   'stream.alerts': { agent: false, analyst: false, admin: true },
   'stream.audit': { agent: false, analyst: false, admin: true },

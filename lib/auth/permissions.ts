@@ -46,6 +46,7 @@ export const permissionsByRole = {
     'apiKeys.manage',
     'webhooks.manage',
     'notifications.manage',
+    'streams.manage',
     'stream.events',
     'stream.alerts',
     'stream.audit',
