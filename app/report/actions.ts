@@ -48,10 +48,14 @@ function reportInputFrom(form: FormData, values: Record<string, string>) {
     email: values.email,
     phone: values.phone,
     occurredAt: occurredAt(values),
-    description: values.description ?? '',
+    // A "not me" tap needs no words: the link says what it is about.
+    description:
+      values.description?.trim() ||
+      (values.link ? 'Not me: reported with the link in a message about my account.' : ''),
     details: Object.fromEntries(questions.map((q) => [q.field, values[`${category}.${q.field}`]])),
     contactPreference: values.contactPreference,
     otpId: values.otpId,
+    link: values.link,
     website: form.get('website') ?? undefined,
   };
 }

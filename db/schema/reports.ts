@@ -95,7 +95,7 @@ export const reportEvidence = pgTable(
     reportId: uuid('report_id')
       .notNull()
       .references(() => fraudReports.id),
-    kind: text('kind', { enum: ['otp', 'login', 'alert', 'contact_change'] }).notNull(),
+    kind: text('kind', { enum: ['otp', 'login', 'alert', 'contact_change', 'account_change'] }).notNull(),
     refId: text('ref_id').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
@@ -117,4 +117,27 @@ export const reportMessages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('report_messages_report_idx').on(t.reportId, t.createdAt)],
+);
+
+/**
+ * "Not me" links: a signed, opaque link in a customer notice (or one the platform asked for) that opens the
+ * report form about that account with the triggering events attached. Only the token's SHA-256 is stored.
+ * Opening never uses it (mail scanners open links); filing does, once.
+ */
+export const reportLinks = pgTable(
+  'report_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    accountId: uuid('account_id').notNull(),
+    /** The platform's ids of the events the link is about (attached as evidence when the report is filed). */
+    eventIds: text('event_ids').array().notNull().default(sql`'{}'::text[]`),
+    category: text('category', { enum: reportCategories }).notNull(),
+    source: text('source', { enum: ['notice', 'api'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    reportId: uuid('report_id').references(() => fraudReports.id),
+  },
+  (t) => [uniqueIndex('report_links_token_idx').on(t.tokenHash), index('report_links_account_idx').on(t.accountId)],
 );

@@ -8,7 +8,8 @@ import { conflict, invalid, notFound } from '@/lib/errors';
 import { enqueueSecurityChange } from '@/lib/outbox/enqueue';
 import { storableText } from '@/lib/text';
 import { parseInput } from '@/lib/validation';
-import { noticeFor, type NoticeTemplate } from './notices';
+import { issueReportLink } from '@/lib/reports/report-links';
+import { noticeChannel, noticeFor, type NoticeTemplate } from './notices';
 
 /*
  * The steps every account action shares. Each verb (lock-account.ts, require-two-factor.ts…) is a plain
@@ -180,6 +181,10 @@ export async function commitAccountChange(
     .where(eq(accounts.id, account.id))
     .returning()) as [AccountRow];
   await auditAccountAction(tx, action, input, account, updated);
+  // Every notice carries a "not me" link, issued in this transaction: the notice and its link commit together.
+  const link = noticeChannel(updated)
+    ? await issueReportLink(tx.db, { accountId: account.id, eventIds: [], category: 'other', source: 'notice' })
+    : null;
   await enqueueSecurityChange(
     tx.db,
     {
@@ -191,7 +196,7 @@ export async function commitAccountChange(
       reasonCode: input.reasonCode,
       at,
     },
-    noticeFor(change.notice, updated),
+    noticeFor(change.notice, updated, link?.url),
   );
   return updated;
 }

@@ -15,11 +15,24 @@ const templates = {
 
 export type NoticeTemplate = keyof typeof templates;
 
-export function noticeFor(
-  template: NoticeTemplate,
-  account: AccountRow,
-): { channel: 'email' | 'sms'; to: string; text: string } | null {
-  if (account.email) return { channel: 'email', to: account.email, text: templates[template] };
-  if (account.phone) return { channel: 'sms', to: account.phone, text: templates[template] };
+export interface Notice {
+  channel: 'email' | 'sms';
+  to: string;
+  text: string;
+  /** The customer's "not me" link (lib/reports/report-links.ts), also at the end of the text. */
+  reportUrl?: string;
+}
+
+/** Where the notice goes (e-mail on file, else SMS), or null when Vigil has no contact for the account. */
+export function noticeChannel(account: AccountRow): Pick<Notice, 'channel' | 'to'> | null {
+  if (account.email) return { channel: 'email', to: account.email };
+  if (account.phone) return { channel: 'sms', to: account.phone };
   return null;
+}
+
+export function noticeFor(template: NoticeTemplate, account: AccountRow, reportUrl?: string): Notice | null {
+  const where = noticeChannel(account);
+  if (!where) return null;
+  const text = reportUrl ? `${templates[template]} Not you? Tell us in one tap: ${reportUrl}` : templates[template];
+  return { ...where, text, ...(reportUrl ? { reportUrl } : {}) };
 }

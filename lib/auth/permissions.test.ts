@@ -23,6 +23,7 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'webhooks.manage': { agent: false, analyst: false, admin: true },
   'notifications.manage': { agent: false, analyst: false, admin: true },
   'streams.manage': { agent: false, analyst: false, admin: true },
+  'reports.requestLink': { agent: false, analyst: false, admin: true },
   'stream.events': { agent: false, analyst: false, admin: true },
   'stream.alerts': { agent: false, analyst: false, admin: true },
   'stream.audit': { agent: false, analyst: false, admin: true },

@@ -47,6 +47,7 @@ export const permissionsByRole = {
     'webhooks.manage',
     'notifications.manage',
     'streams.manage',
+    'reports.requestLink',
     'stream.events',
     'stream.alerts',
     'stream.audit',
@@ -61,7 +62,7 @@ export function roleCan(role: string | null | undefined, permission: Permission)
   return (permissionsByRole[role] as readonly string[]).includes(permission);
 }
 
-/** Which API-key scope grants a read permission to a machine caller; nothing else is open to keys. */
+/** Which API-key scope grants a permission to a machine caller (reads, and the "not me" link); nothing else is open to keys. */
 const scopeForPermission: Partial<Record<Permission, string>> = {
   'analytics.view': 'metrics:read',
   'alerts.view': 'alerts:read',
@@ -69,6 +70,8 @@ const scopeForPermission: Partial<Record<Permission, string>> = {
   'stream.events': 'stream:events',
   'stream.alerts': 'stream:alerts',
   'stream.audit': 'stream:audit',
+  // The platform asks for a "not me" link for its own messages.
+  'reports.requestLink': 'reports:write',
 };
 
 export function can(actor: Actor | null | undefined, permission: Permission): boolean {

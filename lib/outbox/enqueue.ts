@@ -39,7 +39,7 @@ export interface SecurityChange {
 export async function enqueueSecurityChange(
   tx: Tx,
   change: SecurityChange,
-  notice: { channel: 'email' | 'sms'; to: string; text: string } | null,
+  notice: { channel: 'email' | 'sms'; to: string; text: string; reportUrl?: string } | null,
 ): Promise<void> {
   const webhook = await loadWebhookSettings(tx);
   const rows: (typeof outbox.$inferInsert)[] = [];

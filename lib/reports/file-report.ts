@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
+import { arrayOf } from '@/db/sql-helpers';
 import { accounts, activeAlertStatuses, alerts, fraudReports, reportEvidence } from '@/db/schema';
 import type { ServiceContext } from '@/lib/context';
 import { env } from '@/lib/env';
@@ -9,6 +10,7 @@ import { reportPriority, slaHours } from '@/lib/reports/priority';
 import { consumePublicRate } from '@/lib/reports/public-rate';
 import { notifyReportFiled } from '@/lib/notifications/topics';
 import { linkDomain, ReportInput, toE164 } from '@/lib/reports/report-input';
+import { claimReportLink, markLinkUsed, type ClaimedLink } from '@/lib/reports/report-links';
 import { parseInput } from '@/lib/validation';
 
 /** Crockford's base32 without look-alikes: a reference is read over the phone. */
@@ -153,7 +155,9 @@ export async function fileReport(
     await consumePublicRate(db, `report:contact:${contact}`, limit, 'reports for this contact');
 
   return db.transaction(async (tx) => {
-    const matches = await matchAccounts(tx, input.email, input.phone);
+    // A "not me" link names the account; otherwise it is found by the contact typed.
+    const link = input.link ? await claimReportLink(tx, input.link) : null;
+    const matches = link ? [link.accountId] : await matchAccounts(tx, input.email, input.phone);
     const accountId = matches.length === 1 ? matches[0]! : null;
     const reference = await uniqueReference(tx);
     const details = Object.fromEntries(
@@ -183,19 +187,25 @@ export async function fileReport(
       })
       .returning({ id: fraudReports.id, createdAt: fraudReports.createdAt });
     const found = accountId ? await gatherEvidence(tx, report!.id, accountId, input.otpId) : null;
+    // The link's own events first: they carry `fromLink` (a code among the last day's is not added twice).
+    if (link) found?.evidence.unshift(...(await linkEvidence(tx, report!.id, link)));
     if (found && found.evidence.length > 0)
       await tx.insert(reportEvidence).values(found.evidence).onConflictDoNothing();
-    const priority = reportPriority({
-      category: input.category,
-      linked: accountId !== null,
-      ...(found?.signals ?? {
-        recentCodes: 0,
-        recentFailures: 0,
-        newDeviceLogin: false,
-        recentContactChange: false,
-        openAlertSeverities: [],
-      }),
-    });
+    if (link) await markLinkUsed(tx, link.id, report!.id);
+    // A tap on "not me" in one of our own messages is the customer's word about a known account: urgent.
+    const priority = link
+      ? 'urgent'
+      : reportPriority({
+          category: input.category,
+          linked: accountId !== null,
+          ...(found?.signals ?? {
+            recentCodes: 0,
+            recentFailures: 0,
+            newDeviceLogin: false,
+            recentContactChange: false,
+            openAlertSeverities: [],
+          }),
+        });
     await tx
       .update(fraudReports)
       .set({ priority, dueAt: new Date(report!.createdAt.getTime() + slaHours[priority] * 3_600_000) })
@@ -210,6 +220,37 @@ export async function fileReport(
     });
     return { reference, status: 'received' as const };
   });
+}
+
+/** The events a "not me" link is about, as evidence marked as coming from the link. */
+async function linkEvidence(tx: Tx, reportId: string, link: ClaimedLink): Promise<Evidence[]> {
+  if (link.eventIds.length === 0) return [];
+  const rows = await queryRows<{
+    event_id: string;
+    occurred_at: string;
+    kind: Evidence['kind'];
+    summary: Record<string, unknown>;
+  }>(
+    tx,
+    sql`select event_id, occurred_at::text, 'login' as kind,
+               jsonb_build_object('outcome', outcome, 'ip', host(ip), 'country', country, 'deviceId', device_id) as summary
+          from login_events where account_id = ${link.accountId}::uuid and event_id = any(${arrayOf(link.eventIds)})
+        union all
+        select event_id, occurred_at::text, 'otp',
+               jsonb_build_object('kind', kind, 'otpId', otp_id, 'channel', channel, 'purpose', purpose, 'ip', host(ip), 'country', country)
+          from otp_events where account_id = ${link.accountId}::uuid and event_id = any(${arrayOf(link.eventIds)})
+        union all
+        select event_id, occurred_at::text, case when type = 'contact_changed' then 'contact_change' else 'account_change' end,
+               jsonb_build_object('type', type, 'field', field, 'ip', host(ip), 'country', country)
+          from account_events where account_id = ${link.accountId}::uuid and event_id = any(${arrayOf(link.eventIds)})`,
+  );
+  return rows.map((r) => ({
+    reportId,
+    kind: r.kind,
+    refId: r.event_id,
+    occurredAt: new Date(r.occurred_at),
+    summary: { ...r.summary, fromLink: true },
+  }));
 }
 
 async function accountLabel(tx: Tx, accountId: string): Promise<string | null> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { reportResolutions, reportStatuses } from '@/db/schema';
 import {
+  apiKey,
   databaseUnavailable,
   errorResponse,
   jsonBodyErrors,
@@ -17,9 +18,12 @@ import {
 } from '@/lib/openapi/components';
 import { publicStatuses } from './public-status';
 import { ReportInput } from './report-input';
+import { LinkRequest } from './report-links';
 
 /** What POST /api/v1/reports answers (fileReport in lib/services/reports/file-report.ts). */
 export const ReportFiled = z.object({ reference: z.string(), status: z.literal('received') });
+/** POST /api/v1/accounts/{platformAccountId}/report-links (lib/reports/report-links.ts). */
+export const ReportLink = z.object({ url: z.url(), expiresAt: z.iso.datetime() });
 /** The body of POST /api/v1/reports/status (StatusQuery in lib/reports/public-status.ts). */
 export const ReportStatusQuery = z.object({
   reference: z.string().min(1).max(20),
@@ -103,6 +107,28 @@ export const reportsOpenApi: OpenApiFragment = {
         },
       },
     },
+    '/api/v1/accounts/{platformAccountId}/report-links': {
+      post: {
+        operationId: 'requestReportLink',
+        summary: 'A "not me" link for one of the platform\'s own messages',
+        description:
+          'The link opens the report form about this account with the named events attached; valid 7 days, usable once (opening it does not use it up). It is opaque: it reveals nothing by itself.',
+        tags: ['Reports'],
+        security: [apiKey('reports:write')],
+        parameters: [pathParameter('platformAccountId', "The platform's account id")],
+        requestBody: { required: true, content: jsonContent(ref('ReportLinkRequest')) },
+        responses: {
+          '201': ok('The link', 'ReportLink'),
+          '400': errorResponse('eventIds missing, too many, or not events of this account (named in fieldErrors)'),
+          '401': errorResponse('No API key, or an unknown or revoked one'),
+          '403': errorResponse('The API key lacks the reports:write scope'),
+          '404': errorResponse('Vigil has never seen this account'),
+          ...jsonBodyErrors(),
+          '429': retryLater('Over the rate limit of the key'),
+          '503': databaseUnavailable(),
+        },
+      },
+    },
     '/api/v1/reports/{id}': {
       patch: {
         operationId: 'changeReport',
@@ -127,6 +153,8 @@ export const reportsOpenApi: OpenApiFragment = {
   },
   schemas: {
     ReportInput: jsonSchema(ReportInput),
+    ReportLinkRequest: jsonSchema(LinkRequest),
+    ReportLink: jsonSchema(ReportLink, 'output'),
     ReportFiled: jsonSchema(ReportFiled, 'output'),
     ReportStatusQuery: jsonSchema(ReportStatusQuery),
     ReportStatusAnswer: jsonSchema(ReportStatusAnswer, 'output'),

@@ -54,10 +54,12 @@ export const ReportInput = z
       .optional(),
     contactPreference: optional(z.enum(['email', 'phone', 'none'])),
     otpId: optional(storableText(128)),
+    /** The token of a "not me" link (lib/reports/report-links.ts): the report is about that link's account. */
+    link: optional(z.string().max(100)),
     /** The honeypot: hidden from people, filled by bots. */
     website: z.unknown().optional(),
   })
-  .refine((r) => r.email !== undefined || r.phone !== undefined, {
+  .refine((r) => r.email !== undefined || r.phone !== undefined || r.link !== undefined, {
     path: ['email'],
     message: 'give the e-mail or the phone number on your account',
   });
