@@ -36,7 +36,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
             buckets. Refreshes every minute.{' '}
             <Link
               href={hrefWith('/analytics/prefixes', {}, { range: p.range, start: p.start ?? null, end: p.end ?? null })}
-              className="text-indigo-700 hover:underline dark:text-indigo-300"
+              className="text-indigo-700 underline dark:text-indigo-300"
             >
               Codes by destination prefix →
             </Link>
