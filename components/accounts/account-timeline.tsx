@@ -26,9 +26,16 @@ const loginFailure: Record<string, string> = {
   otp_failed: 'code not verified',
   other: 'other reason',
 };
-const codeTone: Record<string, Tone> = { issued: 'info', verified: 'good', failed: 'high', delivery_failed: 'medium' };
+const codeTone: Record<string, Tone> = {
+  issued: 'info',
+  delivered: 'info',
+  verified: 'good',
+  failed: 'high',
+  delivery_failed: 'medium',
+};
 const codeKind: Record<string, string> = {
   issued: 'issued',
+  delivered: 'delivered',
   verified: 'verified',
   failed: 'failed',
   delivery_failed: 'undelivered',
@@ -45,8 +52,18 @@ const fieldLabel = { email: 'E-mail', phone: 'Phone' } as const;
 const muted = 'text-xs text-slate-600 dark:text-slate-400';
 const link = 'text-indigo-700 hover:underline dark:text-indigo-300';
 
+/** Seconds from the code's issue to its first event of `kind`, from the events' own times; null when either is missing. */
+function secondsTo(row: CodeRow, kind: 'delivered' | 'verified'): number | null {
+  const issued = row.events.find((e) => e.kind === 'issued');
+  const end = row.events.find((e) => e.kind === kind);
+  return issued && end ? Math.max(0, Math.round((end.occurredAt.getTime() - issued.occurredAt.getTime()) / 1000)) : null;
+}
+const duration = (s: number) => (s < 120 ? `${s} s` : `${Math.round(s / 60)} min`);
+
 function Code({ row }: { row: CodeRow }) {
   const failures = row.events.filter((e) => e.kind === 'failed').length;
+  const arrived = secondsTo(row, 'delivered');
+  const used = secondsTo(row, 'verified');
   return (
     <details className="group">
       <summary className="cursor-pointer">
@@ -56,6 +73,8 @@ function Code({ row }: { row: CodeRow }) {
           {' '}
           · {row.events.length} event{row.events.length === 1 ? '' : 's'}
           {failures > 0 ? `, ${failures} wrong` : ''}
+          {arrived !== null ? ` · arrived in ${duration(arrived)}` : ''}
+          {used !== null ? ` · used after ${duration(used)}` : ''}
         </span>
       </summary>
       <ol className="mt-1 space-y-0.5 border-l-2 border-slate-200 pl-3 dark:border-slate-700" aria-label="Code events">

@@ -17,7 +17,7 @@ export const loginFailureReasons = [
   'otp_failed',
   'other',
 ] as const;
-export const otpKinds = ['issued', 'verified', 'failed', 'delivery_failed'] as const;
+export const otpKinds = ['issued', 'verified', 'failed', 'delivery_failed', 'delivered'] as const;
 export const otpChannels = ['sms', 'email', 'voice', 'totp'] as const;
 export const otpPurposes = ['login', 'transaction', 'delivery', 'password_reset', 'contact_change'] as const;
 export const otpFailureReasons = ['incorrect', 'expired', 'max_attempts'] as const;

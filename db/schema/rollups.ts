@@ -1,4 +1,4 @@
-import { bigint, index, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /*
  * Hourly rollups, kept true by the ingest pipeline in the same transaction as the raw events; charts read
@@ -98,4 +98,47 @@ export const otpPrefixRollupHourly = pgTable(
   'otp_prefix_rollup_hourly',
   { hour: timestamp('hour', { withTimezone: true }).notNull(), ...prefixCounter() },
   (t) => [primaryKey({ columns: [t.hour, t.countryCode, t.prefix, t.kind, t.shard] })],
+);
+
+/**
+ * One row per code (account, otpId), pairing its events whatever order they arrive in: when it was issued,
+ * delivered (the provider confirmed) and verified, and whether its delivery and use times were counted in
+ * `otp_latency_hourly` yet (each once, when both ends are known).
+ */
+export const otpCodes = pgTable(
+  'otp_codes',
+  {
+    accountId: uuid('account_id').notNull(),
+    otpId: text('otp_id').notNull(),
+    channel: text('channel').notNull(),
+    purpose: text('purpose').notNull(),
+    /** The issued event's country ('' when the platform sent none, or the issued event has not arrived). */
+    country: text('country').notNull().default(''),
+    issuedAt: timestamp('issued_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    deliveryCounted: boolean('delivery_counted').notNull().default(false),
+    verifyCounted: boolean('verify_counted').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.otpId] })],
+);
+
+/** Latency buckets (upper bounds in seconds; `more` above 120 s): a percentile is the bound of its bucket. */
+export const latencyBuckets = ['5', '10', '30', '60', '120', 'more'] as const;
+
+/** Codes by the hour they were issued: how long they took to arrive (`delivered`) and to be used (`verified`). */
+export const otpLatencyHourly = pgTable(
+  'otp_latency_hourly',
+  {
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    channel: text('channel').notNull(),
+    purpose: text('purpose').notNull(),
+    country: text('country').notNull(),
+    /** delivered | verified */
+    measure: text('measure').notNull(),
+    bucket: text('bucket', { enum: latencyBuckets }).notNull(),
+    shard: smallint('shard').notNull().default(0),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.measure, t.bucket, t.shard] })],
 );

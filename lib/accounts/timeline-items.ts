@@ -25,7 +25,7 @@ export interface CodeEvent {
   id: string;
   eventId: string;
   occurredAt: Date;
-  kind: 'issued' | 'verified' | 'failed' | 'delivery_failed';
+  kind: 'issued' | 'verified' | 'failed' | 'delivery_failed' | 'delivered';
   failureReason: string | null;
   ip: string | null;
   country: string | null;

@@ -83,6 +83,14 @@ export class EventFactory {
         t += f.number.int({ min: 40_000, max: 120_000 });
         continue; // the customer asks for a new code
       }
+      // The provider's delivery receipt: seconds mostly; now and then an SMS lingers at the carrier. A code is
+      // used only once it has arrived.
+      let arrived = t;
+      if (channel !== 'totp') {
+        const slow = f.number.float() < (channel === 'sms' ? 0.1 : 0.03);
+        arrived = t + (slow ? f.number.int({ min: 20_000, max: 150_000 }) : f.number.int({ min: 1_500, max: 9_000 }));
+        this.push({ ...base, type: 'otp.delivered', at: arrived });
+      }
       if (roll < 0.05) {
         this.push({
           ...base,
@@ -109,7 +117,7 @@ export class EventFactory {
         });
         t += 50_000;
       }
-      const done = t + f.number.int({ min: 10_000, max: 90_000 });
+      const done = Math.max(t, arrived) + f.number.int({ min: 10_000, max: 90_000 });
       this.push({ ...base, type: 'otp.verified', at: done });
       return { at: done, verified: true };
     }

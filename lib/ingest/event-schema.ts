@@ -66,6 +66,8 @@ export const IngestEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('login.failed'), reason: z.enum(loginFailureReasons) }),
   z.object({ ...base, type: z.literal('otp.issued'), ...otp }),
   z.object({ ...base, type: z.literal('otp.verified'), ...otp }),
+  // The platform's SMS or e-mail provider confirmed the code arrived (for the delivery-time figures).
+  z.object({ ...base, type: z.literal('otp.delivered'), ...otp }),
   z.object({ ...base, type: z.literal('otp.failed'), ...otp, reason: z.enum(otpFailureReasons) }),
   z.object({ ...base, type: z.literal('otp.delivery_failed'), ...otp, reason: storableText(200).optional() }),
   z

@@ -16,6 +16,7 @@ const otpKind = {
   'otp.verified': 'verified',
   'otp.failed': 'failed',
   'otp.delivery_failed': 'delivery_failed',
+  'otp.delivered': 'delivered',
 } as const;
 
 interface Level {

@@ -5,6 +5,7 @@ import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
 import { workFor, workSize, type DetectionWork } from '@/lib/detection/work';
+import { pairCodes } from './code-latency';
 import { phoneChannels, phonePrefix } from './phone-prefix';
 import { rollupUpserts, type Destinations } from './rollups';
 
@@ -335,6 +336,7 @@ export function insertEvents(
         ]);
         break;
       case 'otp.issued':
+      case 'otp.delivered':
       case 'otp.verified':
       case 'otp.failed':
       case 'otp.delivery_failed':
@@ -468,6 +470,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
   shared.push(...rollupUpserts(events, destinations));
   if (shared.length > 0) await tx.execute(inOneStatement(shared));
+  await pairCodes(tx, events, accountIds);
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);

@@ -39,6 +39,12 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
               className="text-indigo-700 underline dark:text-indigo-300"
             >
               Codes by destination prefix →
+            </Link>{' '}
+            <Link
+              href={hrefWith('/analytics/delivery', {}, { range: p.range, start: p.start ?? null, end: p.end ?? null })}
+              className="text-indigo-700 underline dark:text-indigo-300"
+            >
+              Where codes are slow →
             </Link>
           </p>
         </div>
