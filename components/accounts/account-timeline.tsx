@@ -56,7 +56,9 @@ const link = 'text-indigo-700 hover:underline dark:text-indigo-300';
 function secondsTo(row: CodeRow, kind: 'delivered' | 'verified'): number | null {
   const issued = row.events.find((e) => e.kind === 'issued');
   const end = row.events.find((e) => e.kind === kind);
-  return issued && end ? Math.max(0, Math.round((end.occurredAt.getTime() - issued.occurredAt.getTime()) / 1000)) : null;
+  return issued && end
+    ? Math.max(0, Math.round((end.occurredAt.getTime() - issued.occurredAt.getTime()) / 1000))
+    : null;
 }
 const duration = (s: number) => (s < 120 ? `${s} s` : `${Math.round(s / 60)} min`);
 

@@ -131,7 +131,10 @@ export const reportLinks = pgTable(
     tokenHash: text('token_hash').notNull(),
     accountId: uuid('account_id').notNull(),
     /** The platform's ids of the events the link is about (attached as evidence when the report is filed). */
-    eventIds: text('event_ids').array().notNull().default(sql`'{}'::text[]`),
+    eventIds: text('event_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     category: text('category', { enum: reportCategories }).notNull(),
     source: text('source', { enum: ['notice', 'api'] }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
