@@ -49,9 +49,6 @@ export function NotMeForm({ link, category }: { link: string; category: string }
         >
           {pending ? 'Sending…' : 'This wasn’t me — report it'}
         </button>
-        <p className="text-sm text-slate-600 dark:text-slate-300">
-          We will never ask you for a code or your password, in a message or on the phone.
-        </p>
       </form>
     </div>
   );
