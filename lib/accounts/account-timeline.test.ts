@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, alertEvidence, alerts, auditLog, fraudReports, outbox, reportEvidence } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
@@ -144,6 +144,11 @@ beforeAll(async () => {
   await db()
     .insert(reportEvidence)
     .values({ reportId: filed!.id, kind: 'login', refId: reportedLoginEventId, occurredAt: at(1) });
+  // Ingest queued notices for the contact changes above (lib/ingest/event-notices.ts) at the real now; this
+  // fixture places its own notices at known instants instead, so the expected order below stays exact.
+  await db()
+    .delete(outbox)
+    .where(and(eq(outbox.accountId, accountId), eq(outbox.kind, 'notice')));
   const notice = { kind: 'notice', accountId, topic: 'account.lock' } as const;
   await db()
     .insert(outbox)

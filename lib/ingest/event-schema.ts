@@ -62,7 +62,13 @@ const base = {
 const otp = { otpId: storableText(128).min(1), channel: z.enum(otpChannels), purpose: z.enum(otpPurposes) };
 
 export const IngestEvent = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('login.succeeded'), method: z.enum(loginMethods).optional() }),
+  z.object({
+    ...base,
+    type: z.literal('login.succeeded'),
+    method: z.enum(loginMethods).optional(),
+    /** The platform asks Vigil to tell the customer (a sign-in from a new device): a notice with a "not me" link. */
+    notifyCustomer: z.boolean().optional(),
+  }),
   z.object({ ...base, type: z.literal('login.failed'), reason: z.enum(loginFailureReasons) }),
   z.object({ ...base, type: z.literal('otp.issued'), ...otp }),
   z.object({ ...base, type: z.literal('otp.verified'), ...otp }),

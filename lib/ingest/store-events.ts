@@ -6,6 +6,7 @@ import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
 import { workFor, workSize, type DetectionWork } from '@/lib/detection/work';
 import { pairCodes } from './code-latency';
+import { queueEventNotices } from './event-notices';
 import { phoneChannels, phonePrefix } from './phone-prefix';
 import { rollupUpserts, type Destinations } from './rollups';
 
@@ -114,6 +115,7 @@ const newer = (value: string, observedAt: string) =>
 interface KnownAccount {
   id: string;
   external_id: string;
+  email: string | null;
   phone: string | null;
   first_ms: number;
   email_ms: number | null;
@@ -127,7 +129,7 @@ interface KnownAccount {
 const selectKnown = (tx: Tx, externalIds: string[]) =>
   queryRows<KnownAccount>(
     tx,
-    sql`select a.id, a.external_id, a.phone, ${epochMs('a.first_event_at')} as first_ms, ${epochMs('a.email_observed_at')} as email_ms,
+    sql`select a.id, a.external_id, a.email, a.phone, ${epochMs('a.first_event_at')} as first_ms, ${epochMs('a.email_observed_at')} as email_ms,
           ${epochMs('a.phone_observed_at')} as phone_ms, ${epochMs('a.reported_two_factor_observed_at')} as tfa_ms,
           ${epochMs('a.reported_password_changed_at')} as pwd_ms, ${epochMs('act.last_event_at')} as last_ms
         from accounts a left join account_activity act on act.account_id = a.id
@@ -151,6 +153,8 @@ interface BatchAccounts {
   ids: Map<string, string>;
   /** Each account's phone: the newest the batch reports, else the stored one (where SMS and voice codes went). */
   phones: Map<string, string>;
+  /** The contacts stored before this batch, by platform id (a contact change's notice also goes to the old one). */
+  stored: Map<string, { email: string | null; phone: string | null }>;
   /** Accounts to create, or whose stored reported state the batch moves forward, in external-id order. */
   toWrite: { id: string; row: AccountSighting }[];
   /** Accounts whose last activity the batch moves forward (or creates). */
@@ -173,19 +177,21 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
   );
   const ids = new Map<string, string>();
   const phones = new Map<string, string>();
+  const stored = new Map<string, { email: string | null; phone: string | null }>();
   const toWrite: BatchAccounts['toWrite'] = [];
   const toTouch: BatchAccounts['toTouch'] = [];
   for (const s of sightings) {
     const k = known.get(s.row.external_id);
     const id = k?.id ?? accountIdFor(s.row.external_id);
     ids.set(s.row.external_id, id);
+    if (k) stored.set(s.row.external_id, { email: k.email, phone: k.phone });
     const phone = s.row.phone ?? k?.phone;
     if (phone) phones.set(s.row.external_id, phone);
     if (!k || reportsNews(s, k)) toWrite.push({ id, row: s.row });
     if (!k || k.last_ms === null || s.t.last > k.last_ms)
       toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
   }
-  return { ids, phones, toWrite, toTouch };
+  return { ids, phones, stored, toWrite, toTouch };
 }
 
 /**
@@ -439,7 +445,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   if (events.length === 0)
     return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
 
-  const { ids: accountIds, phones, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
+  const { ids: accountIds, phones, stored, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
   const destinations = destinationsOf(events, phones);
   const detection = workFor(
     events.map((e) => ({
@@ -471,6 +477,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   shared.push(...rollupUpserts(events, destinations));
   if (shared.length > 0) await tx.execute(inOneStatement(shared));
   await pairCodes(tx, events, accountIds);
+  await queueEventNotices(tx, events, accountIds, stored);
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);

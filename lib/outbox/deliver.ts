@@ -42,6 +42,8 @@ export const CustomerNotice = z.object({
   text: z.string().min(1),
   accountId: z.string().optional(),
   reference: z.string().optional(),
+  /** The "not me" link the text ends with (lib/reports/report-links.ts), for a provider that renders a button. */
+  reportUrl: z.string().optional(),
 });
 export type CustomerNotice = z.infer<typeof CustomerNotice>;
 

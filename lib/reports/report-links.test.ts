@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { fraudReports, outbox, reportEvidence, reportLinks } from '@/db/schema';
+import { accounts, fraudReports, outbox, reportEvidence, reportLinks } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { lockAccount } from '@/lib/accounts/lock-account';
 import { publicActor, type ApiActor } from '@/lib/auth/actor';
@@ -24,6 +24,8 @@ const platformActor: ApiActor = {
   scopes: ['reports:write'],
 };
 const platform = () => serviceContext(db(), platformActor);
+const accountIdOf = async (externalId: string) =>
+  (await db().select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, externalId)))[0]?.id;
 const tokenOf = (url: string) => new URL(url).searchParams.get('link')!;
 const code = (p: Promise<unknown>) =>
   p.then(
@@ -141,5 +143,59 @@ describe('"not me" links', () => {
     const ip = '198.51.100.213';
     for (let i = 0; i < 60; i++) await openReportLink(customer(ip), 'A'.repeat(43));
     expect(await code(openReportLink(customer(ip), 'A'.repeat(43)))).toBe('rate_limited');
+  });
+
+  it('a contact change is told to the new contact and the previous one, a flagged new-device sign-in to the customer, each with a link about that event', async () => {
+    const externalId = `cus_link_${uniqueSuffix()}`;
+    const at = Date.now() - 10 * 60_000;
+    await ingestBatch(
+      db(),
+      [loginEvent(externalId, new Date(at))].map((e) => ({
+        ...e,
+        account: { id: externalId, email: 'old@example.com' },
+      })),
+    );
+    const change: IngestEvent = {
+      id: `evt_${uniqueSuffix()}`,
+      type: 'account.contact_changed',
+      occurredAt: new Date(at + 60_000).toISOString(),
+      account: { id: externalId, email: 'new@example.net' },
+      field: 'email',
+    };
+    const signIn: IngestEvent = {
+      id: `evt_${uniqueSuffix()}`,
+      type: 'login.succeeded',
+      occurredAt: new Date(at + 120_000).toISOString(),
+      account: { id: externalId },
+      notifyCustomer: true,
+      context: { country: 'BR', deviceId: 'dev_new' },
+    };
+    // Not flagged: no notice.
+    const quiet = loginEvent(externalId, new Date(at + 180_000));
+    await ingestBatch(db(), [change, signIn, quiet]);
+    const notices = await db()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, 'notice'), eq(outbox.accountId, (await accountIdOf(externalId))!)));
+    const changes = notices.filter((n) => n.topic === 'account.contact_changed');
+    const byTo = new Map(changes.map((n) => [(n.payload as { to: string }).to, n]));
+    expect([...byTo.keys()].sort()).toEqual(['new@example.net', 'old@example.com']);
+    const toOld = byTo.get('old@example.com')!.payload as { text: string; reportUrl: string };
+    expect(toOld.text).toContain('was changed to n***@e***.net');
+    expect(toOld.text).toContain(`Not you? Tell us in one tap: ${toOld.reportUrl}`);
+    // The flagged sign-in (after the change, in the same batch) is told to the e-mail on file by then; the other one is not.
+    const signIns = notices.filter((n) => n.topic === 'account.new_device_login');
+    expect(signIns.map((n) => (n.payload as { to: string }).to)).toEqual(['new@example.net']);
+    expect((signIns[0]!.payload as { text: string }).text).toContain('new device in Brazil');
+
+    // The previous owner taps it: the report carries the change as evidence, from the link.
+    const filed = await fileReport(
+      customer(),
+      { category: 'other', description: 'x', link: tokenOf(toOld.reportUrl) },
+      'web',
+    );
+    const [report] = await db().select().from(fraudReports).where(eq(fraudReports.reference, filed.reference));
+    const evidence = await db().select().from(reportEvidence).where(eq(reportEvidence.reportId, report!.id));
+    expect(evidence.find((e) => e.refId === change.id)?.summary).toMatchObject({ fromLink: true, field: 'email' });
   });
 });

@@ -29,17 +29,27 @@ export interface IssuedLink {
   expiresAt: Date;
 }
 
-/** Stores a new link for the account, inside the caller's transaction (a notice and its link commit together). */
-export async function issueReportLink(
-  db: DbOrTx,
-  link: { accountId: string; eventIds: string[]; category: ReportCategory; source: 'notice' | 'api' },
-): Promise<IssuedLink> {
+interface LinkFacts {
+  accountId: string;
+  eventIds: string[];
+  category: ReportCategory;
+  source: 'notice' | 'api';
+}
+
+/** A new link: the row to store (its token's hash only) and the URL to send. */
+export function newReportLink(link: LinkFacts): IssuedLink & { row: typeof reportLinks.$inferInsert } {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + linkLifetimeMs);
-  await db.insert(reportLinks).values({ tokenHash: hashOf(token), expiresAt, ...link });
   const url = new URL('/report', linkBase());
   url.searchParams.set('link', token);
-  return { url: url.toString(), expiresAt };
+  return { url: url.toString(), expiresAt, row: { tokenHash: hashOf(token), expiresAt, ...link } };
+}
+
+/** Stores a new link for the account, inside the caller's transaction (a notice and its link commit together). */
+export async function issueReportLink(db: DbOrTx, link: LinkFacts): Promise<IssuedLink> {
+  const { row, url, expiresAt } = newReportLink(link);
+  await db.insert(reportLinks).values(row);
+  return { url, expiresAt };
 }
 
 /** The body of POST /api/v1/accounts/{platformAccountId}/report-links (also its OpenAPI schema). */
