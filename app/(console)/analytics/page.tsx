@@ -1,12 +1,12 @@
-import clsx from 'clsx';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { RangePresets } from '@/components/layout/range-presets';
 import { AnalyticsDashboard } from '@/components/charts/analytics-dashboard';
 import { LabeledInput } from '@/components/forms/labeled-input';
 import { LabeledSelect } from '@/components/forms/labeled-select';
 import { channelLabels, purposeLabels } from '@/components/charts/palette';
 import { buttonPrimary } from '@/components/ui/styles';
-import { AnalyticsParams, rangePresets, resolveRange } from '@/lib/analytics/analytics-range';
+import { AnalyticsParams, resolveRange } from '@/lib/analytics/analytics-range';
 import { hrefWith, param, type SearchParams } from '@/lib/search-params';
 import { analyticsPageContext } from './analytics-page-context';
 
@@ -19,13 +19,6 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
     Object.fromEntries(['range', 'start', 'end', 'channel', 'purpose', 'country'].map((k) => [k, param(query, k)])),
   );
   const range = resolveRange(p);
-  const presetClass = (active: boolean) =>
-    clsx(
-      'rounded-md px-2.5 py-1 text-sm font-medium',
-      active
-        ? 'bg-indigo-600 text-white'
-        : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800',
-    );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -48,18 +41,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
             </Link>
           </p>
         </div>
-        <nav aria-label="Time range" className="flex flex-wrap gap-1">
-          {Object.keys(rangePresets).map((r) => (
-            <Link
-              key={r}
-              href={hrefWith('/analytics', query, { range: r, start: null, end: null })}
-              aria-current={p.range === r ? 'page' : undefined}
-              className={presetClass(p.range === r)}
-            >
-              {r}
-            </Link>
-          ))}
-        </nav>
+        <RangePresets path="/analytics" query={query} active={p.range} />
       </div>
       <div className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
         <form action="/analytics" className="flex flex-wrap items-end gap-3" aria-label="Filters">

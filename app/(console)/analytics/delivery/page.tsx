@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { RangePresets } from '@/components/layout/range-presets';
 import { channelLabels, purposeLabels } from '@/components/charts/palette';
 import { DataTable } from '@/components/tables/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { td } from '@/components/ui/styles';
-import { AnalyticsParams, rangePresets, resolveRange } from '@/lib/analytics/analytics-range';
+import { AnalyticsParams, resolveRange } from '@/lib/analytics/analytics-range';
 import { formatCount, formatRate } from '@/lib/format';
 import { codeDeliveryTimes } from '@/lib/metrics/code-delivery';
 import { hrefWith, param, type SearchParams } from '@/lib/search-params';
@@ -41,22 +42,7 @@ export default async function DeliveryPage({ searchParams }: { searchParams: Pro
               percentile shows the upper bound of its bucket.
             </p>
           </div>
-          <nav aria-label="Time range" className="flex flex-wrap gap-1">
-            {Object.keys(rangePresets).map((r) => (
-              <Link
-                key={r}
-                href={hrefWith('/analytics/delivery', query, { range: r, start: null, end: null })}
-                aria-current={p.range === r ? 'page' : undefined}
-                className={
-                  p.range === r
-                    ? 'rounded-md bg-indigo-600 px-2.5 py-1 text-sm font-medium text-white'
-                    : 'rounded-md px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
-                }
-              >
-                {r}
-              </Link>
-            ))}
-          </nav>
+          <RangePresets path="/analytics/delivery" query={query} active={p.range} />
         </div>
       </div>
       {rows.length === 0 ? (

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { RangePresets } from '@/components/layout/range-presets';
 import { DataTable } from '@/components/tables/data-table';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { mono, td } from '@/components/ui/styles';
-import { AnalyticsParams, rangePresets, resolveRange } from '@/lib/analytics/analytics-range';
+import { AnalyticsParams, resolveRange } from '@/lib/analytics/analytics-range';
 import { formatCount, formatRate } from '@/lib/format';
 import { codesByPrefix, distinctCap, prefixSorts, type PrefixSort } from '@/lib/metrics/codes-by-prefix';
 import { hrefWith, param, type SearchParams } from '@/lib/search-params';
@@ -47,22 +48,7 @@ export default async function PrefixesPage({ searchParams }: { searchParams: Pro
               converting under half of that is flagged. The {formatCount(table.rows.length)} busiest prefixes are shown.
             </p>
           </div>
-          <nav aria-label="Time range" className="flex flex-wrap gap-1">
-            {Object.keys(rangePresets).map((r) => (
-              <Link
-                key={r}
-                href={hrefWith('/analytics/prefixes', query, { range: r, start: null, end: null })}
-                aria-current={p.range === r ? 'page' : undefined}
-                className={
-                  p.range === r
-                    ? 'rounded-md bg-indigo-600 px-2.5 py-1 text-sm font-medium text-white'
-                    : 'rounded-md px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
-                }
-              >
-                {r}
-              </Link>
-            ))}
-          </nav>
+          <RangePresets path="/analytics/prefixes" query={query} active={p.range} />
         </div>
       </div>
       {table.rows.length === 0 ? (
