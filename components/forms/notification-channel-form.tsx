@@ -2,8 +2,9 @@
 
 import { useActionState, useState } from 'react';
 import { addChannelAction, removeChannelAction, testChannelAction } from '@/app/(console)/admin/notifications/actions';
-import { buttonDanger, buttonPrimary, buttonSecondary, input } from '@/components/ui/styles';
+import { buttonPrimary, buttonSecondary, input } from '@/components/ui/styles';
 import { ActionMessage } from './action-message';
+import { RemoveButton } from './remove-button';
 
 const topicHelp: Record<string, string> = {
   'alert.opened': 'an alert opens (or wakes after a quiet day)',
@@ -115,40 +116,18 @@ export function AddChannelForm({ topics }: { topics: readonly string[] }) {
 /** "Send a test" and "Remove" for one channel. */
 export function ChannelButtons({ channelId, label }: { channelId: string; label: string }) {
   const [testState, testAction, testing] = useActionState(testChannelAction, null);
-  const [removeState, removeAction, removing] = useActionState(removeChannelAction, null);
-  const [confirming, setConfirming] = useState(false);
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap gap-2">
+      <div className="flex flex-wrap items-start gap-2">
         <form action={testAction}>
           <input type="hidden" name="channelId" value={channelId} />
           <button type="submit" disabled={testing} className={buttonSecondary} aria-label={`Send a test to ${label}`}>
             {testing ? 'Sending…' : 'Send a test'}
           </button>
         </form>
-        {confirming ? (
-          <form action={removeAction} className="flex items-center gap-2">
-            <input type="hidden" name="channelId" value={channelId} />
-            <button type="submit" disabled={removing} className={buttonDanger}>
-              Yes, remove
-            </button>
-            <button type="button" className={buttonSecondary} onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </form>
-        ) : (
-          <button
-            type="button"
-            className={buttonSecondary}
-            onClick={() => setConfirming(true)}
-            aria-label={`Remove ${label}`}
-          >
-            Remove
-          </button>
-        )}
+        <RemoveButton action={removeChannelAction} field="channelId" id={channelId} label={label} />
       </div>
       <ActionMessage state={testState} />
-      <ActionMessage state={removeState} />
     </div>
   );
 }

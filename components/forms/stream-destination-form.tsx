@@ -1,9 +1,10 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState } from 'react';
 import { addDestinationAction, removeDestinationAction } from '@/app/(console)/admin/streams/actions';
-import { buttonDanger, buttonPrimary, buttonSecondary, input } from '@/components/ui/styles';
+import { buttonPrimary, input } from '@/components/ui/styles';
 import { ActionMessage } from './action-message';
+import { RemoveButton } from './remove-button';
 
 /** A new push destination: which stream, where, and the Authorization header it wants. Nothing typed is lost on a refusal. */
 export function AddDestinationForm() {
@@ -73,31 +74,5 @@ export function AddDestinationForm() {
 
 /** "Remove" for one destination, with a confirmation. */
 export function RemoveDestinationButton({ destinationId, label }: { destinationId: string; label: string }) {
-  const [state, action, removing] = useActionState(removeDestinationAction, null);
-  const [confirming, setConfirming] = useState(false);
-  return (
-    <div className="space-y-2">
-      {confirming ? (
-        <form action={action} className="flex items-center gap-2">
-          <input type="hidden" name="destinationId" value={destinationId} />
-          <button type="submit" disabled={removing} className={buttonDanger}>
-            Yes, remove
-          </button>
-          <button type="button" className={buttonSecondary} onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </form>
-      ) : (
-        <button
-          type="button"
-          className={buttonSecondary}
-          onClick={() => setConfirming(true)}
-          aria-label={`Remove ${label}`}
-        >
-          Remove
-        </button>
-      )}
-      <ActionMessage state={state} />
-    </div>
-  );
+  return <RemoveButton action={removeDestinationAction} field="destinationId" id={destinationId} label={label} />;
 }
