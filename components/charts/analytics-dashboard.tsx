@@ -18,7 +18,7 @@ import {
   pivot,
   topCountriesByFailureRate,
 } from './dashboard-series';
-import { RankedBars } from './metric-charts';
+import { RankedBars } from './lazy-charts';
 import {
   channelColors,
   channelLabels,

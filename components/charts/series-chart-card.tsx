@@ -1,7 +1,8 @@
 'use client';
 
 import { ChartCard } from './chart-card';
-import { RateLines, StackedCounts, type ChartRow, type SeriesSpec } from './metric-charts';
+import { RateLines, StackedCounts } from './lazy-charts';
+import type { ChartRow, SeriesSpec } from './metric-charts';
 
 export interface SeriesChart {
   title: string;

@@ -1,7 +1,5 @@
 'use client';
 
-import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import { signIn } from 'next-auth/react';
 import { useState, useTransition } from 'react';
 import { passkeySignInOptionsAction } from '@/app/login/actions';
 import {
@@ -13,6 +11,13 @@ import {
 
 const button =
   'w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60 dark:border-slate-700 dark:bg-slate-950 dark:hover:bg-slate-900';
+
+/*
+ * The WebAuthn client and next-auth's client load when a ceremony starts, beside the request for its options (so the
+ * wait is no longer): the step-up prompt (action-message.tsx) puts these buttons on every page with a form, and few
+ * of its visitors touch a passkey.
+ */
+const webauthn = () => import('@simplewebauthn/browser');
 
 /**
  * One button that runs one passkey ceremony; `ceremony` returns what to tell the person when it did not work
@@ -65,7 +70,7 @@ export function AddPasskeyButton({
     <PasskeyButton
       label={label}
       ceremony={async () => {
-        const options = await passkeyRegistrationOptionsAction();
+        const [options, { startRegistration }] = await Promise.all([passkeyRegistrationOptionsAction(), webauthn()]);
         if (!options.ok || !options.data) return options.ok ? 'Try again.' : options.error;
         const attestation = await startRegistration({ optionsJSON: options.data });
         const done = await finishPasskeyRegistrationAction(attestation);
@@ -83,7 +88,10 @@ export function UsePasskeyButton({ label = 'Use a passkey', onDone }: { label?: 
     <PasskeyButton
       label={label}
       ceremony={async () => {
-        const options = await passkeyAuthenticationOptionsAction();
+        const [options, { startAuthentication }] = await Promise.all([
+          passkeyAuthenticationOptionsAction(),
+          webauthn(),
+        ]);
         if (!options.ok || !options.data) return options.ok ? 'Try again.' : options.error;
         const assertion = await startAuthentication({ optionsJSON: options.data });
         const done = await finishPasskeyAuthenticationAction(assertion);
@@ -101,7 +109,11 @@ export function PasskeySignInButton({ callbackPath }: { callbackPath: string }) 
     <PasskeyButton
       label="Sign in with a passkey"
       ceremony={async () => {
-        const options = await passkeySignInOptionsAction();
+        const [options, { startAuthentication }, { signIn }] = await Promise.all([
+          passkeySignInOptionsAction(),
+          webauthn(),
+          import('next-auth/react'),
+        ]);
         if (!options.ok || !options.data) return options.ok ? 'Try again.' : options.error;
         const assertion = await startAuthentication({ optionsJSON: options.data });
         const result = await signIn('passkey', { response: JSON.stringify(assertion), redirect: false });

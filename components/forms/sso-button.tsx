@@ -1,6 +1,5 @@
 'use client';
 
-import { signIn } from 'next-auth/react';
 import { useState } from 'react';
 
 const button =
@@ -29,7 +28,10 @@ export function SsoButton({
       onClick={() => {
         setPending(true);
         const callbackUrl = callbackPath ?? `${window.location.pathname}${window.location.search}`;
-        void signIn('oidc', { callbackUrl }, reauthenticate ? { max_age: '0', prompt: 'login' } : undefined);
+        // next-auth's client loads on the click: the step-up prompt (action-message.tsx) is on every page with a form.
+        void import('next-auth/react').then(({ signIn }) =>
+          signIn('oidc', { callbackUrl }, reauthenticate ? { max_age: '0', prompt: 'login' } : undefined),
+        );
       }}
     >
       {pending ? `Going to ${name}…` : reauthenticate ? `Verify again with ${name}` : `Sign in with ${name}`}

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { pageContext } from '@/app/_adapters/page-context';
-import { Sparkline } from '@/components/charts/metric-charts';
+import { Sparkline } from '@/components/charts/lazy-charts';
 import { channelColors, outcomeColors } from '@/components/charts/palette';
 import { Stat } from '@/components/ui/stat';
 import { overviewCounts } from '@/lib/overview/overview-counts';
