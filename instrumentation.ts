@@ -4,7 +4,7 @@ import type { Instrumentation } from 'next';
  * Opens the database when the server starts, so the embedded engine's lock is held from the first moment,
  * then starts, in this same process, the outbox worker (webhooks, customer notices, notification channels), the
  * detection backlog sweep (work a stopped or crashed server left unfinished), the notification scan
- * (escalations, SLA breaches, a quiet platform) and the push to Admin → Streams destinations. They are imported
+ * (escalations, SLA breaches, a quiet platform), the push to Admin → Streams destinations and the rule backtests. They are imported
  * here, not at the top, so the edge bundle never pulls in database code.
  */
 export async function register() {
@@ -20,6 +20,8 @@ export async function register() {
   startNotificationScan(getDb);
   const { startStreamPush } = await import('./lib/streams/destinations');
   startStreamPush(getDb);
+  const { startBacktestWorker } = await import('./lib/detection/backtest-jobs');
+  startBacktestWorker(getDb);
 }
 
 /** Unexpected errors: the details go to the server log with the request id; the client sees a generic page. */

@@ -123,3 +123,35 @@ export const detectionBacklog = pgTable(
   },
   (t) => [index('detection_backlog_lease_idx').on(t.leaseUntil)],
 );
+
+export const backtestStatuses = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
+export type BacktestStatus = (typeof backtestStatuses)[number];
+
+/**
+ * Detection rules → Preview: one rule re-run read-only, with proposed thresholds, over the last `days` of stored
+ * events, as a background job (lib/detection/backtest-jobs.ts). `progress` counts subjects; `result` is the
+ * comparison the page shows (lib/detection/backtest.ts). A running job holds a lease: a server that dies mid-run
+ * leaves it to the next pass of any server.
+ */
+export const detectionBacktests = pgTable(
+  'detection_backtests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rule: text('rule', { enum: alertRules }).notNull(),
+    /** The rule's proposed settings, as the settings schema parsed them. */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+    days: integer('days').notNull(),
+    status: text('status', { enum: backtestStatuses }).notNull().default('queued'),
+    done: integer('done').notNull().default(0),
+    total: integer('total'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: text('error'),
+    requestedBy: uuid('requested_by').references(() => staffUsers.id),
+    requestedByEmail: text('requested_by_email').notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('detection_backtests_status_idx').on(t.status, t.createdAt)],
+);

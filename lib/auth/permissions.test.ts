@@ -15,6 +15,7 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'alerts.view': { agent: true, analyst: true, admin: true },
   'alerts.manage': { agent: true, analyst: false, admin: true },
   'detection.configure': { agent: false, analyst: true, admin: true },
+  'detection.backtest': { agent: false, analyst: true, admin: true },
   'reports.view': { agent: true, analyst: true, admin: true },
   'reports.triage': { agent: true, analyst: false, admin: true },
   'audit.view': { agent: false, analyst: true, admin: true },

@@ -7,7 +7,7 @@ import { shortenPrefix } from '@/lib/ingest/phone-prefix';
 import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
 import { ruleList } from './rules';
 import { loadDetectionSettings, type DetectionSettings } from './settings';
-import { dayMs, hourMs, minuteMs, type DetectionEvent, type RuleDefinition, type RuleInput } from './types';
+import { dayMs, hourMs, minuteMs, type DetectionEvent, type RuleDefinition, type RuleHit, type RuleInput } from './types';
 import { emptyWork, ruleBit, workSize, type DetectionWork, type SubjectWork } from './work';
 
 const subjectsPerTransaction = 250;
@@ -49,8 +49,12 @@ async function lockSubjects(tx: Tx, keys: string[]): Promise<void> {
 const rulesOf = (enabled: RuleDefinition[], work: SubjectWork) =>
   enabled.filter((r) => (work.rules & ruleBit(r.rule)) !== 0);
 
+/** A new event of the subject: one its batch brought, or (a backtest) any event inside the subject's span. */
+const isNew = (work: SubjectWork, e: DetectionEvent) =>
+  work.newEventIds.has(e.eventId) || (work.allNew === true && e.occurredAt >= work.from && e.occurredAt <= work.to);
+
 function hitsFor(rulesToRun: RuleDefinition[], input: RuleInput, settings: DetectionSettings, work: SubjectWork) {
-  const touchesNew = (evidence: DetectionEvent[]) => evidence.some((e) => work.newEventIds.has(e.eventId));
+  const touchesNew = (evidence: DetectionEvent[]) => evidence.some((e) => isNew(work, e));
   return rulesToRun.flatMap((rule) =>
     evaluate(rule, input, settings)
       .filter((hit) => touchesNew(hit.evidence))
@@ -58,20 +62,28 @@ function hitsFor(rulesToRun: RuleDefinition[], input: RuleInput, settings: Detec
   );
 }
 
-async function detectChunk(
+/** What a pass does with each hit: file it as an alert (runDetection) or count it (a backtest, which writes nothing). */
+export type HitSink = (rule: RuleDefinition, subject: AlertSubject, hit: RuleHit, work: SubjectWork) => Promise<void>;
+
+/** The subjects of one kind each, with their work: what one pass evaluates. */
+export interface SubjectChunk {
+  accounts: [string, SubjectWork][];
+  ips: [string, SubjectWork][];
+  countries: [string, SubjectWork][];
+}
+
+/**
+ * Loads the chunk's events and evaluates the enabled rules on them, handing every hit that touches a new event to
+ * `sink`. Reads only: runDetection calls it holding the subjects' locks and files the hits; a backtest calls it
+ * in a read-only transaction with proposed settings.
+ */
+export async function detectSubjects(
   tx: Tx,
   settings: DetectionSettings,
   enabled: RuleDefinition[],
-  accounts: [string, SubjectWork][],
-  ips: [string, SubjectWork][],
-  countries: [string, SubjectWork][],
-  tally: Record<HitOutcome, number>,
+  { accounts, ips, countries }: SubjectChunk,
+  sink: HitSink,
 ) {
-  await lockSubjects(tx, [
-    ...accounts.map(([id]) => `vigil:detect:account:${id}`),
-    ...ips.map(([ip]) => `vigil:detect:ip:${ip}`),
-    ...countries.map(([code]) => `vigil:detect:country:${code}`),
-  ]);
   const accountRules = enabled.filter((r) => r.subject === 'account');
   const ipRules = enabled.filter((r) => r.subject === 'ip');
 
@@ -100,7 +112,7 @@ async function detectChunk(
         settings,
         work,
       )) {
-        tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
+        await sink(rule, subject, hit, work);
       }
     }
   }
@@ -118,12 +130,12 @@ async function detectChunk(
       if (!work) continue;
       const subject: AlertSubject = { type: 'ip', id: ip, accountId: null };
       for (const { rule, hit } of hitsFor(rulesOf(ipRules, work), { events }, settings, work)) {
-        tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
+        await sink(rule, subject, hit, work);
       }
     }
   }
 
-  if (countries.length > 0) await detectPrefixes(tx, settings, enabled, countries, tally);
+  if (countries.length > 0) await detectPrefixes(tx, settings, enabled, countries, sink);
 }
 
 /**
@@ -135,7 +147,7 @@ async function detectPrefixes(
   settings: DetectionSettings,
   enabled: RuleDefinition[],
   countries: [string, SubjectWork][],
-  tally: Record<HitOutcome, number>,
+  sink: HitSink,
 ) {
   const prefixRules = enabled.filter((r) => r.subject === 'prefix');
   const s = settings.sms_pumping;
@@ -163,7 +175,7 @@ async function detectPrefixes(
       work,
     )) {
       const subject: AlertSubject = { type: 'prefix', id: String(hit.details.prefix), accountId: null };
-      tally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
+      await sink(rule, subject, hit, work);
     }
   }
 }
@@ -192,7 +204,17 @@ export async function runDetection(db: Db, work: DetectionWork): Promise<Detecti
     const countryPart = countries.slice(i, i + subjectsPerTransaction);
     const chunkTally: Record<HitOutcome, number> = { opened: 0, updated: 0, unchanged: 0 };
     try {
-      await db.transaction((tx) => detectChunk(tx, settings, enabled, accountPart, ipPart, countryPart, chunkTally));
+      await db.transaction(async (tx) => {
+        await lockSubjects(tx, [
+          ...accountPart.map(([id]) => `vigil:detect:account:${id}`),
+          ...ipPart.map(([ip]) => `vigil:detect:ip:${ip}`),
+          ...countryPart.map(([code]) => `vigil:detect:country:${code}`),
+        ]);
+        const file: HitSink = async (rule, subject, hit, work) => {
+          chunkTally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
+        };
+        await detectSubjects(tx, settings, enabled, { accounts: accountPart, ips: ipPart, countries: countryPart }, file);
+      });
       for (const k of ['opened', 'updated', 'unchanged'] as const) tally[k] += chunkTally[k];
     } catch (error) {
       lastError = error;

@@ -13,6 +13,8 @@ export interface SubjectWork {
    * for it. A hit counts only if its evidence includes a new event, so the others cannot raise anything.
    */
   rules: number;
+  /** A backtest: every event of the subject from `from` to `to` counts as new (a fresh run over stored history). */
+  allNew?: boolean;
 }
 
 /**
