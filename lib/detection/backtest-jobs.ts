@@ -116,11 +116,7 @@ export async function getBacktest(ctx: ServiceContext, id: string): Promise<Back
 /** The most recent backtests (the rules page shows the last result per rule). */
 export async function recentBacktests(ctx: ServiceContext, limit = 20): Promise<BacktestJob[]> {
   authorize(ctx, 'detection.backtest');
-  const rows = await ctx.db
-    .select()
-    .from(detectionBacktests)
-    .orderBy(desc(detectionBacktests.createdAt))
-    .limit(limit);
+  const rows = await ctx.db.select().from(detectionBacktests).orderBy(desc(detectionBacktests.createdAt)).limit(limit);
   return rows.map(view);
 }
 
@@ -175,7 +171,13 @@ export async function runBacktestPass(db: Db): Promise<boolean> {
     await withTransaction(serviceContext(db, worker), async (tx) => {
       const finished = await tx.db
         .update(detectionBacktests)
-        .set({ status: 'done', result: { ...result }, done: result.subjects, total: result.subjects, finishedAt: sql`now()` })
+        .set({
+          status: 'done',
+          result: { ...result },
+          done: result.subjects,
+          total: result.subjects,
+          finishedAt: sql`now()`,
+        })
         .where(and(eq(detectionBacktests.id, job.id), eq(detectionBacktests.status, 'running')))
         .returning({ id: detectionBacktests.id });
       if (finished.length === 0) return; // cancelled meanwhile

@@ -117,16 +117,16 @@ async function subjectsOf(db: Db, subject: AlertSubjectType, from: Date, to: Dat
 export async function replayRule(
   db: Db,
   input: BacktestInput,
-  progress: BacktestProgress = async () => true,
+  progress: BacktestProgress = () => Promise.resolve(true),
 ): Promise<{ from: Date; to: Date; subjects: number; hits: Map<string, SubjectHits> }> {
   const to = input.now ?? new Date();
   const from = new Date(to.getTime() - input.days * dayMs);
   const definition = ruleList.find((r) => r.rule === input.rule)!;
-  const settings = { ...(await loadDetectionSettings(db)), [input.rule]: input.settings } as DetectionSettings;
+  const settings = { ...(await loadDetectionSettings(db)), [input.rule]: input.settings };
   const enabled = input.settings.enabled ? [definition] : [];
   const hits = new Map<string, SubjectHits>();
   const ids = enabled.length > 0 ? await subjectsOf(db, definition.subject, from, to) : [];
-  const sink: HitSink = async (_rule, subject, hit) => {
+  const sink: HitSink = (_rule, subject, hit) => {
     const s = { subjectType: subject.type, subjectId: subject.id };
     const entry = hits.get(key(s)) ?? { subject: s, hits: 0, evidence: new Set(), accountIds: new Set() };
     entry.hits += 1;
@@ -135,6 +135,7 @@ export async function replayRule(
       entry.accountIds.add(e.accountId);
     }
     hits.set(key(s), entry);
+    return Promise.resolve();
   };
   for (let i = 0; i < ids.length; i += subjectsPerChunk) {
     const work = (): SubjectWork => ({
@@ -175,11 +176,7 @@ function sentence(r: Omit<BacktestResult, 'summary'>): string {
 }
 
 /** The backtest: the replay set against the alerts the rule raised in the span and against staff decisions. */
-export async function backtestRule(
-  db: Db,
-  input: BacktestInput,
-  progress?: BacktestProgress,
-): Promise<BacktestResult> {
+export async function backtestRule(db: Db, input: BacktestInput, progress?: BacktestProgress): Promise<BacktestResult> {
   const replay = await replayRule(db, input, progress);
   const raisedRows = await queryRows<{
     subject_type: AlertSubjectType;

@@ -7,7 +7,15 @@ import { shortenPrefix } from '@/lib/ingest/phone-prefix';
 import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
 import { ruleList } from './rules';
 import { loadDetectionSettings, type DetectionSettings } from './settings';
-import { dayMs, hourMs, minuteMs, type DetectionEvent, type RuleDefinition, type RuleHit, type RuleInput } from './types';
+import {
+  dayMs,
+  hourMs,
+  minuteMs,
+  type DetectionEvent,
+  type RuleDefinition,
+  type RuleHit,
+  type RuleInput,
+} from './types';
 import { emptyWork, ruleBit, workSize, type DetectionWork, type SubjectWork } from './work';
 
 const subjectsPerTransaction = 250;
@@ -213,7 +221,13 @@ export async function runDetection(db: Db, work: DetectionWork): Promise<Detecti
         const file: HitSink = async (rule, subject, hit, work) => {
           chunkTally[await recordHit(tx, rule, subject, hit, work.newEventIds)] += 1;
         };
-        await detectSubjects(tx, settings, enabled, { accounts: accountPart, ips: ipPart, countries: countryPart }, file);
+        await detectSubjects(
+          tx,
+          settings,
+          enabled,
+          { accounts: accountPart, ips: ipPart, countries: countryPart },
+          file,
+        );
       });
       for (const k of ['opened', 'updated', 'unchanged'] as const) tally[k] += chunkTally[k];
     } catch (error) {

@@ -18,6 +18,8 @@ import type { Readiness } from '@/lib/health/readiness';
 import type { LoginMetricsBody, OtpMetricsBody } from '@/lib/metrics/openapi';
 import type { ReportChangeResult, ReportStatusAnswer } from '@/lib/reports/openapi';
 import { assemble, openApiDocument, openApiFragments } from './document';
+import type { BacktestJob } from '@/lib/detection/backtest-jobs';
+import type { BacktestJobBody } from '@/lib/detection/openapi';
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const root = path.resolve(import.meta.dirname, '../..');
@@ -118,5 +120,7 @@ describe('the OpenAPI document', () => {
     expectTypeOf<z.infer<typeof ReportStatusAnswer>>().toEqualTypeOf<Awaited<ReturnType<typeof publicReportStatus>>>();
     expectTypeOf<z.infer<typeof HealthBody>['database']>().toEqualTypeOf<DatabaseHealth | null>();
     expectTypeOf<Readiness>().toExtend<z.infer<typeof HealthBody>>();
+    expectTypeOf<z.infer<typeof BacktestJobBody>>().toExtend<BacktestJob>();
+    expectTypeOf<BacktestJob>().toExtend<z.infer<typeof BacktestJobBody>>();
   });
 });

@@ -1,6 +1,7 @@
 import { apiKeyScopes } from '@/db/schema';
 import { accountsOpenApi } from '@/lib/accounts/openapi';
 import { alertsOpenApi } from '@/lib/alerts/openapi';
+import { detectionOpenApi } from '@/lib/detection/openapi';
 import { sessionCookieName } from '@/lib/auth/next-auth';
 import { env } from '@/lib/env';
 import { healthOpenApi } from '@/lib/health/openapi';
@@ -33,6 +34,7 @@ export const openApiFragments: readonly OpenApiFragment[] = [
   ingestOpenApi,
   metricsOpenApi,
   alertsOpenApi,
+  detectionOpenApi,
   accountsOpenApi,
   reportsOpenApi,
   streamsOpenApi,
