@@ -6,18 +6,30 @@ import { ActionMessage } from '@/components/forms/action-message';
 import { buttonPrimary, input } from '@/components/ui/styles';
 import type { AlertSeverity } from '@/lib/alerts/alert-reads';
 import { SeverityBadge } from './alert-badges';
+import { RulePreview } from './rule-preview';
 
 export interface RuleForm {
   rule: string;
   title: string;
   severity: AlertSeverity;
+  /** What the rule watches: the preview says what it read. */
+  subject: 'account' | 'ip' | 'prefix';
   description: string;
   enabled: boolean;
   fields: { key: string; label: string; value: number; min: number; max: number; unit: string }[];
 }
 
 /** Every rule with its switch and thresholds, saved together (one audit row lists what changed). */
-export function DetectionSettingsForm({ rules, canEdit }: { rules: RuleForm[]; canEdit: boolean }) {
+export function DetectionSettingsForm({
+  rules,
+  canEdit,
+  canPreview,
+}: {
+  rules: RuleForm[];
+  canEdit: boolean;
+  /** Try a rule's thresholds as typed on stored history before saving (components/alerts/rule-preview.tsx). */
+  canPreview: boolean;
+}) {
   const [state, action, pending] = useActionState(detectionSettingsAction, null);
   return (
     <form action={action} className="space-y-4" aria-label="Detection rules">
@@ -67,6 +79,7 @@ export function DetectionSettingsForm({ rules, canEdit }: { rules: RuleForm[]; c
                 </div>
               ))}
             </div>
+            {canPreview ? <RulePreview rule={r.rule} subject={r.subject} /> : null}
           </section>
         ))}
       </fieldset>

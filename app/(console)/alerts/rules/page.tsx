@@ -45,6 +45,7 @@ export default async function DetectionRulesPage() {
       rule: rule.rule,
       title: rule.title,
       severity: rule.severity,
+      subject: rule.subject,
       description: rule.describe(settings[rule.rule]),
       enabled: values.enabled === true,
       fields: Object.entries(values)
@@ -67,10 +68,16 @@ export default async function DetectionRulesPage() {
         <h1 className="mt-1 text-xl font-semibold">Detection rules</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
           Each rule runs on every batch the platform sends, over the events&apos; own times. Changes apply from the next
-          batch and are recorded in the audit log.
+          batch and are recorded in the audit log. Before saving, &ldquo;Preview on history&rdquo; re-runs a rule with
+          its thresholds as typed over the stored events, and compares what it would raise with what it raised and what
+          staff decided.
         </p>
       </div>
-      <DetectionSettingsForm rules={forms} canEdit={can(ctx.actor, 'detection.configure')} />
+      <DetectionSettingsForm
+        rules={forms}
+        canEdit={can(ctx.actor, 'detection.configure')}
+        canPreview={can(ctx.actor, 'detection.backtest')}
+      />
     </div>
   );
 }
