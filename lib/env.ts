@@ -55,6 +55,12 @@ export const EnvSchema = z.object({
   VIGIL_REPORT_LIMIT: z.coerce.number().int().min(1).max(100_000).default(5),
   /** Report status lookups per hour per client IP. */
   VIGIL_STATUS_LOOKUP_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * How long the server that stored a batch has to run its detection before any server's backlog sweep may take
+   * it over (lib/detection/backlog.ts); the owner renews it while it works. A crashed server's alerts come this
+   * long after the crash, at most plus a sweep interval (a quarter of it, at most 30 s).
+   */
+  VIGIL_DETECTION_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** On SIGTERM, how long requests in flight may run before their connections are cut (scripts/serve.ts). */
   VIGIL_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** A request whose headers and body are not fully received after this long gets 408 (scripts/http-server.ts). */

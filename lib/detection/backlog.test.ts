@@ -52,7 +52,7 @@ describe('detection backlog', () => {
     const stored = await db().transaction((tx) => storeEvents(tx, events));
     const row = await backlogRow(stored.backlogRow!);
     expect(row).toBeDefined();
-    expect(row!.leaseUntil.getTime()).toBeGreaterThan(Date.now() + 4 * minuteMs);
+    expect(row!.leaseUntil.getTime()).toBeGreaterThan(Date.now() + 50_000); // VIGIL_DETECTION_LEASE_SECONDS, 60 by default
     const work = workFromJson(row!.work as StoredWork);
     expect([...work.accounts.keys()]).toEqual(stored.accountIds);
     expect([...work.accounts.values()][0]!.newEventIds).toEqual(new Set(events.map((e) => e.id)));
@@ -136,7 +136,7 @@ describe('detection backlog', () => {
     await expect(sweepDetectionBacklog(broken, { limit: 1000 })).rejects.toThrow('connection reset');
     const kept = await backlogRow(stored.backlogRow!);
     expect(kept).toMatchObject({ attempts: 1 });
-    expect(kept!.leaseUntil.getTime()).toBeGreaterThan(Date.now() + 9 * minuteMs);
+    expect(kept!.leaseUntil.getTime()).toBeGreaterThan(Date.now() + 110_000); // two owner leases
     expect(await alertsOf(account)).toEqual([]);
 
     // The owner's queue (or a later sweep) runs it for real; a second run of the same work changes nothing.
@@ -163,7 +163,7 @@ describe('detection backlog leases', () => {
     try {
       await expireLease(row);
       await renewHeldLeases(db());
-      expect((await backlogRow(row))!.leaseUntil.getTime()).toBeGreaterThan(Date.now() + 4 * minuteMs);
+      expect((await backlogRow(row))!.leaseUntil.getTime()).toBeGreaterThan(Date.now() + 50_000);
       await sweepDetectionBacklog(db(), { limit: 1000 });
       expect(await backlogRow(row)).toMatchObject({ attempts: 0 });
     } finally {

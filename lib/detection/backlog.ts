@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
 import { arrayOf, jsonb } from '@/db/sql-helpers';
 import { startBackgroundLoop, type BackgroundLoop } from '@/lib/background/loop';
+import { env } from '@/lib/env';
 import { log } from '@/lib/log/logger';
 import { runDetection, type DetectionOutcome } from './run-detection';
 import { emptyWork, mergeWork, workFromJson, workToJson, type DetectionWork, type StoredWork } from './work';
@@ -16,12 +17,12 @@ import { emptyWork, mergeWork, workFromJson, workToJson, type DetectionWork, typ
  */
 
 /** How long the server that stored a batch has to run its detection before a sweep may take it over. */
-const ownerLeaseMinutes = 5;
+const ownerLeaseSeconds = () => env().VIGIL_DETECTION_LEASE_SECONDS;
 const rowsPerSweep = 20;
 
 /** The batch's work as a backlog row (a part of ingest's events statement), leased to this server; returns its id. */
 export const backlogInsert = (work: DetectionWork): SQL =>
-  sql`insert into detection_backlog (work, lease_until) values (${jsonb(workToJson(work))}, now() + ${`${ownerLeaseMinutes} minutes`}::interval) returning id`;
+  sql`insert into detection_backlog (work, lease_until) values (${jsonb(workToJson(work))}, now() + ${ownerLeaseSeconds()} * interval '1 second') returning id`;
 
 /*
  * The rows whose work this process still has to run (queued, running or waiting for a retry). The sweep
@@ -44,7 +45,7 @@ export function releaseBacklogRows(ids: readonly number[]): void {
 export async function renewHeldLeases(db: Db): Promise<void> {
   if (held.size === 0) return;
   await db.execute(
-    sql`update detection_backlog set lease_until = now() + ${`${ownerLeaseMinutes} minutes`}::interval where id = any(${arrayOf([...held], 'bigint')})`,
+    sql`update detection_backlog set lease_until = now() + ${ownerLeaseSeconds()} * interval '1 second' where id = any(${arrayOf([...held], 'bigint')})`,
   );
 }
 
@@ -73,9 +74,9 @@ export interface SweepResult {
 export async function sweepDetectionBacklog(db: Db, options: { limit?: number } = {}): Promise<SweepResult> {
   const rows = await queryRows<{ id: string; work: StoredWork }>(
     db,
-    // A claimed row's lease grows with each sweep that claims it: 10, 20, 40 … minutes, at most an hour.
+    // A claimed row's lease grows with each sweep that claims it: 2, 4, 8 … owner leases, at most an hour.
     sql`update detection_backlog b set attempts = b.attempts + 1,
-          lease_until = now() + least(${ownerLeaseMinutes} * power(2, b.attempts + 1), 60) * interval '1 minute'
+          lease_until = now() + least(${ownerLeaseSeconds()} * power(2, b.attempts + 1), 3600) * interval '1 second'
         where b.id in (select id from detection_backlog where lease_until < now() order by id limit ${options.limit ?? rowsPerSweep} for update skip locked)
         returning b.id, b.work`,
   );
@@ -109,14 +110,17 @@ export interface DetectionSweeperOptions {
   errorIntervalMs?: number;
 }
 
-/** Every half minute (straight away again while sweeps find rows): renews this server's leases, then sweeps. */
+/**
+ * Every quarter lease, at most every 30 s (straight away again while sweeps find rows): renews this server's
+ * leases, then sweeps.
+ */
 export function startDetectionSweeper(getDb: () => Promise<Db>, options: DetectionSweeperOptions = {}): BackgroundLoop {
   const pass = async (db: Db) => {
     await renewHeldLeases(db);
     return (await sweepDetectionBacklog(db)).claimed > 0;
   };
   return startBackgroundLoop('detection-backlog', getDb, pass, {
-    intervalMs: options.intervalMs ?? 30_000,
+    intervalMs: options.intervalMs ?? Math.min(30_000, (ownerLeaseSeconds() * 1000) / 4),
     errorIntervalMs: options.errorIntervalMs ?? 60_000,
     failureMessage: 'detection backlog sweep failed',
   });
