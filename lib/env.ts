@@ -28,6 +28,12 @@ export const EnvSchema = z.object({
   VIGIL_DEMO: flag,
   /** Requests per second per API key on the ingest API. */
   VIGIL_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /**
+   * Batches one server stores at once; one more (its key, rate and body checked) is answered 503 with
+   * Retry-After at once rather than queued for the database pool (app/_adapters/api-route.ts; `npm run chaos`,
+   * scenario 3).
+   */
+  VIGIL_INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(8),
   /** Requests per second per API key on the security-state API, which the platform calls on every login and payment. */
   VIGIL_SECURITY_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   /** Requests per second per API key or staff member on the read APIs (metrics, alerts). */

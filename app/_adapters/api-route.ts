@@ -42,6 +42,8 @@ export interface RouteSpec {
   keyRefusal?: string;
   /** What a caller lacking the read permission is told (403), e.g. which scope a key needs. */
   forbidden?: string;
+  /** At most this many of the route's requests at once in this process; one more is 503 with Retry-After, unread. */
+  maxInFlight?: () => number;
 }
 
 export interface RouteCall<P> {
@@ -181,6 +183,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
   spec: RouteSpec,
   handler: (call: RouteCall<P>) => Promise<unknown>,
 ): (request: Request, route: { params: Promise<P> }) => Promise<Response> {
+  let inFlight = 0;
   const answer = async (request: Request, route: { params: Promise<P> }): Promise<Response> => {
     // Minted here, never taken from the client: it ends up in audit rows.
     const requestId = randomUUID();
@@ -208,12 +211,22 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       const ctx = serviceContext(db, actor, { requestId, clientIp: ip });
       const params = (await route?.params) ?? {};
       const query = new URL(request.url).searchParams;
+      // A server at its limit for this route says so at once (the caller retries after Retry-After) rather than
+      // queueing for the database pool; a slow body held no place while it arrived.
+      if (spec.maxInFlight && inFlight >= spec.maxInFlight())
+        throw new ServiceError('unavailable', 'This server is at capacity. Retry after Retry-After.', {
+          retryAfterSeconds: 1,
+          reason: 'overloaded',
+        });
+      inFlight += 1;
       const result = await withDeadline(
-        handler({ ctx, withKey, body, params, query }).catch((error: unknown) => {
-          // A caller the domain refuses is told what this route needs (a key's scope, a role).
-          if (spec.forbidden && isServiceError(error) && error.code === 'forbidden') throw forbidden(spec.forbidden);
-          throw error;
-        }),
+        handler({ ctx, withKey, body, params, query })
+          .finally(() => (inFlight -= 1))
+          .catch((error: unknown) => {
+            // A caller the domain refuses is told what this route needs (a key's scope, a role).
+            if (spec.forbidden && isServiceError(error) && error.code === 'forbidden') throw forbidden(spec.forbidden);
+            throw error;
+          }),
         remaining,
       );
       if (result instanceof Response) return result;

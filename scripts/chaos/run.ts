@@ -3,8 +3,10 @@
  * PostgreSQL cluster (so it can crash it), a production build of Vigil on a fresh database per scenario, and
  * platform-like traffic (scripts/chaos/load.ts); prints one line per scenario with its figures, then a summary
  * line `chaos: N passed, N failed`. Stops by itself (a 10-minute deadline for the whole run).
- *   1. database crash under load     2. server killed mid-batch     5. graceful shutdown under load
- * `--ci` runs the same three (what .ci/run counts); `--only 2` runs one.
+ *   1. database crash under load   2. server killed mid-batch   3. overload (200 connections)
+ *   4. slow, truncated, lying and fuzzed requests   5. graceful shutdown under load
+ * `--ci` runs 1, 2 and 5 (the fast ones, what .ci/run counts); `--only 3` runs one. VIGIL_CHAOS_NODE_ARGS
+ * passes flags to the server's node (`--max-old-space-size=192` to see scenario 3's memory with a capped heap).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -32,6 +34,7 @@ import {
   type Answer,
 } from './load';
 import { ensureBuild, vigilServer, type VigilServer } from './vigil';
+import { fuzzRequests, rawRequest, sendAll, statusSummary } from './abuse';
 
 const pgPort = 55440 + Math.floor(Math.random() * 50);
 /** Each scenario's server on a port of its own: a server a failed scenario left behind never answers for the next. */
@@ -343,18 +346,173 @@ async function gracefulShutdown(cluster: Cluster): Promise<Outcome> {
   };
 }
 
+/** 3. 200 concurrent connections posting batches and reading pages: refusals with Retry-After, bounded memory, no deadlock. */
+async function overload(cluster: Cluster): Promise<Outcome> {
+  const w = await world(cluster, 'overload');
+  const problems: string[] = [];
+  const stats = newIngestStats();
+  const answers: Answer[] = [];
+  let stop = false;
+  const giveUp = () => Date.now() + 30_000;
+  w.server.resetPeak();
+  const posters = Array.from({ length: 100 }, (_, i) =>
+    ingestClient(w.server.baseUrl, w.ingestKey, `c3_${i}`, stats, {
+      batchSize: 500,
+      stop: () => stop,
+      drainBy: giveUp,
+    }),
+  );
+  const key = { authorization: `Bearer ${w.readKey}` };
+  const reading = Array.from({ length: 100 }, (_, i) =>
+    i % 2 === 0
+      ? reader(w.server.baseUrl, 'page', i % 4 === 0 ? '/' : '/alerts', { cookie: w.cookie }, answers, () => stop)
+      : reader(w.server.baseUrl, 'security', `/api/v1/accounts/chaos_cus_${i}/security`, key, answers, () => stop),
+  );
+  await sleep(25_000);
+  stop = true;
+  await Promise.all([...posters, ...reading]);
+  const all = [...answers, ...stats.answers];
+  const bad = all.filter((a) => a.status >= 500 && a.status !== 503).length;
+  if (bad > 0) problems.push(`${bad} answers were 5xx other than 503`);
+  const refusedWithout = all.filter((a) => (a.status === 429 || a.status === 503) && !a.retryAfter).length;
+  if (refusedWithout > 0) problems.push(`${refusedWithout} 429/503 answers without Retry-After`);
+  const noAnswer = all.filter((a) => a.status === 0).length;
+  if (noAnswer > 0) problems.push(`${noAnswer} requests got no answer (connection dropped or over 20–30 s)`);
+  const peak = w.server.peakRssMb();
+  if (peak > 300) problems.push(`peak RSS ${peak.toFixed(0)} MB is over 300 MB`);
+  // No deadlock: right after the storm, one batch, one read and health answer promptly.
+  const t = Date.now();
+  const one = newIngestStats();
+  const took = await postUntilTaken(w.server.baseUrl, w.ingestKey, makeBatch('c3_after', 10), one, Date.now() + 10_000);
+  const read = await fetch(`${w.server.baseUrl}/api/v1/accounts/chaos_cus_1/security`, { headers: key });
+  const afterMs = Date.now() - t;
+  if (!took || read.status >= 500 || afterMs > 5_000)
+    problems.push(`after the storm a batch and a read took ${afterMs} ms (taken: ${took}, read ${read.status})`);
+  const counts = await compareStored(
+    w,
+    new Set([...stats.acked, ...one.acked]),
+    new Set([...stats.acked, ...one.acked]),
+    problems,
+  );
+  await w.server.terminate();
+  await w.database.close();
+  const ms = all.filter((a) => a.status !== 0).map((a) => a.ms);
+  return {
+    name: 'overload (200 connections)',
+    ok: problems.length === 0,
+    figures: `answers ${statusSummary(all)}; p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms; peak RSS ${peak.toFixed(0)} MB; acknowledged ${counts.sent.toLocaleString('en-US')} events, all stored; after the storm ${afterMs} ms`,
+    problems,
+  };
+}
+
+/** 4. Slow, truncated and lying bodies, and 10,000 fuzzed requests across the public and API routes. */
+async function brokenClients(cluster: Cluster): Promise<Outcome> {
+  const w = await world(cluster, 'abuse', { VIGIL_PUBLIC_RATE_LIMIT: '100000', VIGIL_REPORT_LIMIT: '100000' });
+  const problems: string[] = [];
+  const port = Number(new URL(w.server.baseUrl).port);
+  const auth = `Authorization: Bearer ${w.ingestKey}\r\n`;
+  const batch = JSON.stringify({ events: makeBatch('c4_raw', 20) });
+  const head = (length: number) =>
+    `POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+  // Slowloris: one byte a second; the body is not done after 30 s (VIGIL_REQUEST_TIMEOUT_MS) and gets 408.
+  const slow = Array.from({ length: 5 }, () =>
+    rawRequest(
+      port,
+      head(batch.length),
+      async (socket) => {
+        for (let i = 0; i < 60 && !socket.destroyed; i++) {
+          socket.write(batch[i]!);
+          await sleep(1_000);
+        }
+      },
+      45_000,
+    ),
+  );
+  const rssBefore = w.server.currentRssMb();
+  // 10,000 fuzzed requests meanwhile.
+  // Memory flat: the second 5,000 may not grow the server much past where the first 5,000 left it (the first
+  // half warms every route's code and the heap up to its working size).
+  const requests = fuzzRequests(10_000, { ingest: w.ingestKey, read: w.readKey });
+  const first = await sendAll(w.server.baseUrl, requests.slice(0, 5_000), 16);
+  const rssHalf = w.server.currentRssMb();
+  const second = await sendAll(w.server.baseUrl, requests.slice(5_000), 16);
+  const fuzz = { answers: [...first.answers, ...second.answers], taken: new Set([...first.taken, ...second.taken]) };
+  // A body cut short (the client goes away), and one that says it is shorter than it is.
+  const truncated = await rawRequest(
+    port,
+    head(batch.length),
+    async (socket) => {
+      socket.end(batch.slice(0, 100));
+      await sleep(0);
+    },
+    10_000,
+  );
+  const lying = await rawRequest(
+    port,
+    head(20),
+    async (socket) => {
+      socket.write(batch);
+      await sleep(0);
+    },
+    10_000,
+  );
+  const slowAnswers = await Promise.all(slow);
+  const rssAfter = w.server.currentRssMb();
+
+  const server5xx = fuzz.answers.filter((a) => a.status >= 500 || a.status === 0);
+  if (server5xx.length > 0)
+    problems.push(
+      `${server5xx.length} fuzzed requests got 5xx or no answer (${statusSummary(server5xx)}; first on ${server5xx[0]!.what})`,
+    );
+  const not408 = slowAnswers.filter((a) => a.status !== 408);
+  if (not408.length > 0)
+    problems.push(`slow bodies answered ${not408.map((a) => `${a.status} after ${a.ms} ms`).join(', ')}, not 408`);
+  if (truncated.status >= 500) problems.push(`a truncated body got ${truncated.status}`);
+  if (lying.status === 0 || lying.status >= 500)
+    problems.push(`a body longer than its Content-Length got ${lying.status || 'no answer'}`);
+  // Nothing stored from a rejected request: every stored fuzz event and report came from a request that got a 2xx.
+  const storedEvents = await queryRows<{ id: string }>(
+    w.db,
+    sql`select event_id as id from otp_events where event_id like 'fz%' union all select event_id from login_events where event_id like 'c4_raw%'`,
+  );
+  const storedReports = await queryRows<{ email: string | null }>(
+    w.db,
+    sql`select email from fraud_reports where email like 'fz%'`,
+  );
+  const strays = [
+    ...storedEvents.map((r) => r.id).filter((id) => !fuzz.taken.has(id)),
+    ...storedReports.map((r) => (r.email ?? '').split('@')[0]!).filter((m) => !fuzz.taken.has(m)),
+  ];
+  if (strays.length > 0)
+    problems.push(`${strays.length} rows stored from rejected requests (${strays.slice(0, 3).join(', ')})`);
+  const growth = rssAfter - rssHalf;
+  if (growth > 50) problems.push(`RSS grew by ${growth.toFixed(0)} MB over the second 5,000 fuzzed requests`);
+  await w.server.terminate();
+  await w.database.close();
+  return {
+    name: 'slow and broken clients',
+    ok: problems.length === 0,
+    figures: `10,000 fuzzed: ${statusSummary(fuzz.answers)}; ${fuzz.taken.size} taken, ${storedEvents.length + storedReports.length} rows stored; slow bodies ${slowAnswers.map((a) => `${a.status} at ${(a.ms / 1000).toFixed(0)} s`).join(', ')}; truncated ${truncated.status || 'closed'}, lying ${lying.status}; RSS ${rssBefore.toFixed(0)} → ${rssHalf.toFixed(0)} (5,000) → ${rssAfter.toFixed(0)} MB (10,000)`,
+    problems,
+  };
+}
+
 const scenarios: Record<string, (c: Cluster) => Promise<Outcome>> = {
   '1': databaseCrash,
   '2': serverKilled,
+  '3': overload,
+  '4': brokenClients,
   '5': gracefulShutdown,
 };
+/** What .ci/run runs on every submission (the fast ones); the full suite stays a command. */
+const ciScenarios = ['1', '2', '5'];
 
 async function main() {
   // The suite saves the webhook (lib/webhooks) itself: its receiver listens on this machine.
   process.env.VIGIL_ALLOW_PRIVATE_TARGETS = '127.0.0.1,::1,localhost';
   const args = process.argv.slice(2);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  const chosen = only ? [only] : Object.keys(scenarios);
+  const chosen = only ? [only] : args.includes('--ci') ? ciScenarios : Object.keys(scenarios);
   ensureBuild();
   const cluster = createCluster(pgPort);
   const killer = setTimeout(() => {

@@ -12,6 +12,8 @@ export interface VigilServer {
   terminate(): Promise<number | null>;
   /** The highest resident set size seen (sampled every 200 ms while it runs), in MB. */
   peakRssMb(): number;
+  /** The resident set size now, in MB. */
+  currentRssMb(): number;
   resetPeak(): void;
   running(): boolean;
 }
@@ -48,18 +50,27 @@ export function vigilServer(port: number, env: Record<string, string>, logFile: 
   const server: VigilServer = {
     baseUrl,
     async start() {
-      child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
-        env: {
-          ...process.env,
-          ...env,
-          NODE_ENV: 'production',
-          PORT: String(port),
-          VIGIL_HOST: '127.0.0.1',
-          NEXTAUTH_URL: `http://localhost:${port}`,
-          NEXT_TELEMETRY_DISABLED: '1',
+      child = spawn(
+        process.execPath,
+        [
+          ...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean),
+          '--import',
+          'tsx',
+          'scripts/serve.ts',
+        ],
+        {
+          env: {
+            ...process.env,
+            ...env,
+            NODE_ENV: 'production',
+            PORT: String(port),
+            VIGIL_HOST: '127.0.0.1',
+            NEXTAUTH_URL: `http://localhost:${port}`,
+            NEXT_TELEMETRY_DISABLED: '1',
+          },
+          stdio: ['ignore', log, log],
         },
-        stdio: ['ignore', log, log],
-      });
+      );
       const proc = child;
       exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
       sampler = setInterval(() => {
@@ -89,6 +100,7 @@ export function vigilServer(port: number, env: Record<string, string>, logFile: 
       return code;
     },
     peakRssMb: () => peak,
+    currentRssMb: () => (child?.pid ? rssMb(child.pid) : 0),
     resetPeak: () => {
       peak = 0;
     },

@@ -177,6 +177,64 @@ describe('POST /api/v1/events', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
   });
 
+  it('503 overloaded with Retry-After beyond VIGIL_INGEST_MAX_IN_FLIGHT batches at once; a slow body holds no place', async () => {
+    vi.stubEnv('VIGIL_INGEST_MAX_IN_FLIGHT', '1');
+    const batch = () => ({ events: [loginEvent(`cus_${uniqueSuffix()}`, new Date())] });
+    // A batch whose body is still arriving does not hold the only place: another goes through meanwhile.
+    let finishBody!: () => void;
+    const slowBody = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        await new Promise<void>((resolve) => (finishBody = resolve));
+        controller.enqueue(new TextEncoder().encode(JSON.stringify(batch())));
+        controller.close();
+      },
+    });
+    const slow = post(
+      new Request('http://localhost/api/v1/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: slowBody,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await POST(eventsRequest(batch(), { key }), noParams)).status).toBe(200);
+    finishBody();
+    expect((await slow).status).toBe(200);
+
+    // A batch being stored holds it (its transaction waits here): the next is refused at once, and stores nothing.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const held = new Proxy(db(), {
+      get(target, property, receiver) {
+        if (property === 'transaction')
+          return async (...args: unknown[]) => {
+            await gate;
+            return (target.transaction as (...a: unknown[]) => Promise<unknown>)(...args);
+          };
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    setDatabaseForTests(held);
+    const storing = POST(eventsRequest(batch(), { key }), noParams);
+    await new Promise((r) => setTimeout(r, 200));
+    const refusedBatch = batch();
+    const refused = await POST(eventsRequest(refusedBatch, { key }), noParams);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toMatchObject({ error: 'overloaded' });
+    release();
+    expect((await storing).status).toBe(200);
+    setDatabaseForTests(db());
+    const stored = await db()
+      .select({ n: count() })
+      .from(loginEvents)
+      .where(eq(loginEvents.eventId, refusedBatch.events[0]!.id));
+    expect(stored[0]!.n).toBe(0);
+    expect((await POST(eventsRequest(batch(), { key }), noParams)).status).toBe(200);
+  });
+
   it('503 with Retry-After, within 5 s, when the database is down', async () => {
     const down = openPostgres('postgres://vigil@127.0.0.1:1/none');
     const started = Date.now();

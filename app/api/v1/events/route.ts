@@ -1,3 +1,4 @@
+import { env } from '@/lib/env';
 import { apiRoute } from '@/app/_adapters/api-route';
 import { ingestEvents } from '@/lib/ingest/ingest-batch';
 import { maxBatchBytes } from '@/lib/ingest/validate-batch';
@@ -10,6 +11,7 @@ export const POST = apiRoute(
     auth: 'key',
     scope: 'events:write',
     rate: 'ingest',
+    maxInFlight: () => env().VIGIL_INGEST_MAX_IN_FLIGHT,
     body: {
       maxBytes: maxBatchBytes,
       tooLarge: `A batch body is at most ${maxBatchBytes} bytes (1 MiB).`,
