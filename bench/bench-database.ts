@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { migrateDatabase, openPostgres, type Database } from '@/db/client';
 import { buildIsCurrent, recordBuild } from '../scripts/build-fingerprint';
@@ -21,8 +24,11 @@ export async function benchEnvironment(label: string, port: number, env: Record<
   const database: Database = openPostgres(url.toString());
   await migrateDatabase(database);
   let server: ReturnType<typeof spawn> | undefined;
+  const serverLogPath = path.join(os.tmpdir(), `${name}.log`);
+  const serverLog = fs.openSync(serverLogPath, 'w');
 
   return {
+    serverLogPath,
     url: url.toString(),
     database,
     async startServer() {
@@ -38,11 +44,12 @@ export async function benchEnvironment(label: string, port: number, env: Record<
       }
       server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
         env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', ...env },
-        stdio: 'ignore',
+        // The server's output, for when a run dies: the path is printed with the error.
+        stdio: ['ignore', serverLog, serverLog],
         detached: true,
       });
       for (let i = 0; ; i++) {
-        if (i > 300) throw new Error('server did not start');
+        if (i > 300) throw new Error(`server did not start (log: ${serverLogPath})`);
         try {
           if ((await fetch(`http://localhost:${port}/api/health`)).ok) return;
         } catch {

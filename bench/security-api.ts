@@ -5,7 +5,7 @@
  *      lookup of the same row over 16 connections of the same database, in the same run, and the ratio.
  *   2. Event-to-alert latency at half the measured maximum ingest rate: background batches paced at half of what
  *      4 clients could post, and every second a batch planting an OTP burst on a fresh account; from the batch's
- *      200 to its alert readable through GET /api/v1/alerts (polled every 25 ms). p50 and p99 (goal p99 ≤ 2 s).
+ *      200 to its alert readable through GET /api/v1/alerts (polled every 25 ms; 20 bursts). p50 and p99 (goal p99 ≤ 2 s).
  */
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -46,20 +46,21 @@ const fmt = (r: { rate: number; p50: number; p99: number; failures: number }) =>
 
 const pick = () => `bench_sec_${Math.floor(Math.random() * accountCount)}`;
 
+/** Everyday traffic: customers signing in from their own device and address, one in fifty mistyping. */
 function loginBatch(prefix: string, size: number): IngestEvent[] {
   const now = Date.now();
-  return Array.from(
-    { length: size },
-    (_, i): IngestEvent =>
-      ({
-        id: `${prefix}_${i}`,
-        type: i % 3 === 0 ? 'login.failed' : 'login.succeeded',
-        ...(i % 3 === 0 ? { reason: 'bad_password' as const } : {}),
-        occurredAt: new Date(now - Math.floor(Math.random() * 600_000)).toISOString(),
-        account: { id: `bench_bg_${Math.floor(Math.random() * 5000)}` },
-        context: { ip: `198.51.100.${i % 250}`, deviceId: `dev_${i % 5}`, country: 'GB' },
-      }) as IngestEvent,
-  );
+  return Array.from({ length: size }, (_, i): IngestEvent => {
+    const n = Math.floor(Math.random() * 50_000);
+    const failed = i % 50 === 0;
+    return {
+      id: `${prefix}_${i}`,
+      type: failed ? 'login.failed' : 'login.succeeded',
+      ...(failed ? { reason: 'bad_password' as const } : {}),
+      occurredAt: new Date(now - Math.floor(Math.random() * 60_000)).toISOString(),
+      account: { id: `bench_bg_${n}` },
+      context: { ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, deviceId: `dev_${n}`, country: 'GB' },
+    } as IngestEvent;
+  });
 }
 
 async function main() {
@@ -67,6 +68,9 @@ async function main() {
     VIGIL_INGEST_RATE_LIMIT: '1000000',
     VIGIL_SECURITY_API_RATE_LIMIT: '1000000',
     VIGIL_API_READ_RATE_LIMIT: '1000000',
+    // One address: with `localhost`, a connection that took over 250 ms on ::1 (a busy server) was retried on
+    // 127.0.0.1, where nothing listened.
+    VIGIL_HOST: '127.0.0.1',
   });
   try {
     const db = env.database.db;
@@ -84,7 +88,7 @@ async function main() {
     const reader = (await createApiKey(ctx, { name: 'bench read', scopes: ['accounts:read', 'alerts:read'] })).key;
     const writer = (await createApiKey(ctx, { name: 'bench write', scopes: ['events:write'] })).key;
     await env.startServer();
-    const base = `http://localhost:${port}`;
+    const base = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${reader}` };
 
     // Warm both paths once.
@@ -133,19 +137,26 @@ async function main() {
     );
     const maxRate = (taken * 500) / ((performance.now() - maxStarted) / 1000);
     const halfBatchesPerSecond = maxRate / 2 / 500;
+    // Detection of the full-speed phase finishes first (it runs after each batch's answer).
+    await new Promise((r) => setTimeout(r, 15_000));
     let stop = false;
     let seq = 0;
-    const background = (async () => {
-      const gap = 1000 / halfBatchesPerSecond;
-      let next = performance.now();
-      while (!stop) {
-        void post(loginBatch(`bench_half_${seq++}`, 500));
-        next += gap;
-        await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-      }
-    })();
+    // Two senders, each pacing itself to half of the rate between them (a batch waits for its answer).
+    let backgroundFailures = 0;
+    const background = Promise.all(
+      [0, 1].map(async () => {
+        const gap = 2000 / halfBatchesPerSecond;
+        let next = performance.now();
+        while (!stop) {
+          const ok = await post(loginBatch(`bench_half_${seq++}`, 500)).catch(() => false);
+          if (!ok) backgroundFailures += 1;
+          next += gap;
+          await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+        }
+      }),
+    );
     const latencies: number[] = [];
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 20; i++) {
       const account = `bench_burst_${i}_${Date.now()}`;
       const now = Date.now();
       const burst = Array.from({ length: 6 }, (_, k): IngestEvent => ({
@@ -163,7 +174,7 @@ async function main() {
         const res = await fetch(`${base}/api/v1/alerts?accountId=${account}`, { headers: auth });
         const body = (await res.json()) as { alerts?: unknown[] };
         if ((body.alerts?.length ?? 0) > 0) break;
-        if (performance.now() - acked > 30_000) throw new Error('no alert within 30 s');
+        if (performance.now() - acked > 120_000) throw new Error('no alert within 120 s');
         await new Promise((r) => setTimeout(r, 25));
       }
       latencies.push(performance.now() - acked);
@@ -176,8 +187,11 @@ async function main() {
       sql`select count(*)::int as n from login_events where event_id like 'bench_half_%'`,
     );
     console.log(
-      `event to alert at half the maximum ingest rate (${Math.round(maxRate / 2).toLocaleString('en-US')} of ${Math.round(maxRate).toLocaleString('en-US')} events/s; ${String(stored?.n ?? '?')} background events): p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (goal p99 ≤ 2000 ms)`,
+      `event to alert at half the maximum ingest rate (${Math.round(maxRate / 2).toLocaleString('en-US')} of ${Math.round(maxRate).toLocaleString('en-US')} events/s; ${String(stored?.n ?? '?')} background events, ${backgroundFailures} background batches refused): p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (goal p99 ≤ 2000 ms)`,
     );
+  } catch (error) {
+    console.error(`the server's log: ${env.serverLogPath}`);
+    throw error;
   } finally {
     await env.dispose();
   }
