@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db } from '@/db/client';
 import { alertRules, detectionBacktests, type BacktestStatus } from '@/db/schema';
@@ -64,7 +64,6 @@ const view = (r: Row): BacktestJob => ({
 });
 
 const unfinished: BacktestStatus[] = ['queued', 'running'];
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Queues a backtest of one rule with proposed settings over the last `days` (default 30). The same person's
@@ -101,7 +100,7 @@ export async function requestBacktest(ctx: ServiceContext, input: unknown): Prom
 }
 
 async function findJob(ctx: ServiceContext, id: string): Promise<Row> {
-  if (!uuidPattern.test(id)) throw notFound('No such backtest.');
+  if (!z.uuid().safeParse(id).success) throw notFound('No such backtest.');
   const [row] = await ctx.db.select().from(detectionBacktests).where(eq(detectionBacktests.id, id));
   if (!row) throw notFound('No such backtest.');
   return row;
@@ -111,13 +110,6 @@ async function findJob(ctx: ServiceContext, id: string): Promise<Row> {
 export async function getBacktest(ctx: ServiceContext, id: string): Promise<BacktestJob> {
   authorize(ctx, 'detection.backtest');
   return view(await findJob(ctx, id));
-}
-
-/** The most recent backtests (the rules page shows the last result per rule). */
-export async function recentBacktests(ctx: ServiceContext, limit = 20): Promise<BacktestJob[]> {
-  authorize(ctx, 'detection.backtest');
-  const rows = await ctx.db.select().from(detectionBacktests).orderBy(desc(detectionBacktests.createdAt)).limit(limit);
-  return rows.map(view);
 }
 
 /** Stops a queued or running backtest (a running one stops after the chunk in hand). Audited; a finished one is left as it is. */
