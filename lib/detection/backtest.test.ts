@@ -226,6 +226,23 @@ describe('backtest jobs', () => {
     expect(await runBacktestPass(db())).toBe(false);
   });
 
+  it('a backtest whose server died mid-run (its lease ran out) is taken by the next pass; a live lease is left alone', async () => {
+    const { actor } = await makeStaff(db(), 'analyst');
+    const ctx = serviceContext(db(), actor);
+    const job = await requestBacktest(ctx, { rule: 'otp_guessing', settings: proposed.otp_guessing, days: 7 });
+    await db()
+      .update(detectionBacktests)
+      .set({ status: 'running', leaseUntil: sql`now() + interval '1 minute'` })
+      .where(eq(detectionBacktests.id, job.id));
+    expect(await runBacktestPass(db())).toBe(false);
+    await db()
+      .update(detectionBacktests)
+      .set({ leaseUntil: sql`now() - interval '1 second'` })
+      .where(eq(detectionBacktests.id, job.id));
+    expect(await runBacktestPass(db())).toBe(true);
+    expect(await getBacktest(ctx, job.id)).toMatchObject({ status: 'done', result: { wouldRaise: 2 } });
+  });
+
   it('a cancelled backtest never runs; a new request replaces the same person’s unfinished one', async () => {
     const { actor } = await makeStaff(db(), 'admin');
     const ctx = serviceContext(db(), actor);
