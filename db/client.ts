@@ -25,6 +25,12 @@ export interface Database {
   /** postgres.js client, for COPY in the bulk seed path; absent on the embedded engine. */
   pg?: postgres.Sql;
   url?: string;
+  /**
+   * Runs `work` on one connection of its own (session settings such as lock_timeout hold for its statements, and
+   * statements that refuse a transaction block, such as DETACH PARTITION … CONCURRENTLY, run outside one). Session
+   * settings `work` makes must be reset by it before it returns: the connection goes back to the pool.
+   */
+  dedicated<T>(work: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -47,7 +53,21 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     connection: { application_name: 'vigil' },
   });
   const db = drizzlePostgres(pg, { schema }) as unknown as Db;
-  return { db, kind: 'postgres', pg, url, close: () => pg.end({ timeout: 5 }) };
+  return {
+    db,
+    kind: 'postgres',
+    pg,
+    url,
+    async dedicated(work) {
+      const reserved = await pg.reserve();
+      try {
+        return await work(drizzlePostgres(reserved, { schema }) as unknown as Db);
+      } finally {
+        reserved.release();
+      }
+    },
+    close: () => pg.end({ timeout: 5 }),
+  };
 }
 
 /**
@@ -111,6 +131,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     return {
       db,
       kind: 'pglite',
+      // One connection already: statements run one after another on it.
+      dedicated: (work) => work(db),
       close: async () => {
         await client.close();
         release();

@@ -42,9 +42,9 @@ test.describe('event ingest over HTTP', () => {
     const headers = { authorization: `Bearer ${admin.key}` };
     const first = await request.post('/api/v1/events', { headers, data: { events } });
     expect(first.status()).toBe(200);
-    expect(await first.json()).toEqual({ accepted: 3, duplicates: 0 });
+    expect(await first.json()).toEqual({ accepted: 3, duplicates: 0, expired: 0 });
     const replay = await request.post('/api/v1/events', { headers, data: { events } });
-    expect(await replay.json()).toEqual({ accepted: 0, duplicates: 3 });
+    expect(await replay.json()).toEqual({ accepted: 0, duplicates: 3, expired: 0 });
 
     const agent = await browser.newContext({ storageState: storageState('agent') });
     const page = await agent.newPage();
@@ -108,6 +108,7 @@ test.describe('event ingest over HTTP', () => {
     expect(await (await request.post('/api/v1/events', { headers: auth, data: { events: [event] } })).json()).toEqual({
       accepted: 1,
       duplicates: 0,
+      expired: 0,
     });
     await admin.context.close();
   });

@@ -41,5 +41,10 @@ export async function getDb(): Promise<Db> {
 
 /** Tests that drive a route handler or an adapter hand it their own database. */
 export function setDatabaseForTests(db: Db): void {
-  globalForDb.vigilDatabase = Promise.resolve({ db, kind: 'postgres', close: () => Promise.resolve() });
+  globalForDb.vigilDatabase = Promise.resolve({
+    db,
+    kind: 'postgres',
+    dedicated: (work) => work(db),
+    close: () => Promise.resolve(),
+  });
 }

@@ -6,7 +6,11 @@ const flag = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 /** Every environment variable Vigil reads, with its default. The README's configuration table mirrors this. */
-export const EnvSchema = z.object({
+export /** A retention period in days: a whole number from 1 to 100 years. */
+const retentionDays = (fallback: number) =>
+  z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_500).default(fallback);
+
+const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -98,6 +102,24 @@ export const EnvSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** The sender of notification e-mails. */
   VIGIL_SMTP_FROM: z.string().min(3).max(320).default('Vigil <vigil@localhost>'),
+  /** Days raw events are kept (docs/data-lifecycle.md); an event older than this is not stored, and the seen-id ledger keeps as long. */
+  VIGIL_RETENTION_EVENTS_DAYS: retentionDays(180),
+  /** Days hourly rollups are kept (charts by hour, the analytics prefix table). */
+  VIGIL_RETENTION_HOURLY_DAYS: retentionDays(90),
+  /** Days daily rollups are kept (charts by day). */
+  VIGIL_RETENTION_DAILY_DAYS: retentionDays(730),
+  /** Days resolved or dismissed alerts and closed reports are kept after they closed. */
+  VIGIL_RETENTION_CASES_DAYS: retentionDays(730),
+  /** Days delivered outbox rows (webhooks, notices, notifications sent) are kept. */
+  VIGIL_RETENTION_OUTBOX_DAYS: retentionDays(30),
+  /** Days the audit log is kept; unset: forever. */
+  VIGIL_RETENTION_AUDIT_DAYS: z.coerce
+    .number()
+    .int('must be a whole number of days')
+    .min(30, 'must be at least 30 days')
+    .max(36_500)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 export type Env = z.infer<typeof EnvSchema>;

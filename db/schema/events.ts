@@ -4,7 +4,8 @@ import { writtenBy } from './commit-order';
 
 /*
  * Raw events are append-only. Idempotency lives in `seen_events`, not in a unique index here, so these
- * tables can later be partitioned by time and distributed by account (ARCHITECTURE.md). Every row carries its
+ * tables are partitioned by month of `occurred_at` (db/partitions.ts, migration 0033: drizzle declares the columns
+ * and indexes, the custom migration the partitioning) and can later be distributed by account (docs/data-lifecycle.md). Every row carries its
  * account id and there is no foreign key to `accounts` on purpose (no cross-account fan-out under Citus).
  */
 
@@ -128,8 +129,16 @@ export const accountEvents = pgTable(
   ],
 );
 
-/** The idempotency ledger: every sender event id ever stored, with when it arrived. */
-export const seenEvents = pgTable('seen_events', {
-  eventId: text('event_id').primaryKey(),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * The idempotency ledger: every sender event id stored within the raw-event retention window, with when it
+ * arrived. One table unique on the event id (a unique index on the partitioned event tables would have to include
+ * the time, and a replay arriving later would be stored twice); retention deletes it by arrival time in batches.
+ */
+export const seenEvents = pgTable(
+  'seen_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('seen_events_received_idx').on(t.receivedAt)],
+);

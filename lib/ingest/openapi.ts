@@ -14,7 +14,16 @@ import { IngestEvent } from './event-schema';
 import { maxBatchBytes, maxEventsPerBatch } from './validate-batch';
 
 const EventIssue = z.object({ index: z.number().int().nullable(), path: z.string(), message: z.string() });
-const IngestAccepted = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
+const IngestAccepted = z.object({
+  accepted: z.number().int().describe('Events stored'),
+  duplicates: z.number().int().describe('Events whose id was stored before (or repeated in the batch): not stored again'),
+  expired: z
+    .number()
+    .int()
+    .describe(
+      'Events older than the raw-event retention window (VIGIL_RETENTION_EVENTS_DAYS, default 180 days): not stored; the batch\'s other events are',
+    ),
+});
 const IngestError = z.object({
   error: z.enum(['invalid_json', 'invalid_events']),
   message: z.string(),

@@ -4,6 +4,8 @@ import { queryRows, type Tx } from '@/db/client';
 import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
+import { ensureMonthsInTransaction, monthsOf } from '@/lib/retention/partitions';
+import { retentionCutoff } from '@/lib/retention/config';
 import { workFor, workSize, type DetectionWork } from '@/lib/detection/work';
 import { pairCodes } from './code-latency';
 import { queueEventNotices } from './event-notices';
@@ -13,6 +15,8 @@ import { rollupUpserts, type Destinations } from './rollups';
 export interface StoreResult {
   accepted: number;
   duplicates: number;
+  /** Events older than the raw-event retention window (VIGIL_RETENTION_EVENTS_DAYS): counted, not stored. */
+  expired: number;
   /** Vigil account ids and IPs the batch touched: handed to detection after commit. */
   accountIds: string[];
   ips: string[];
@@ -428,6 +432,17 @@ export function insertEvents(
 }
 
 /**
+ * The batch's events the raw-event retention window still keeps, and how many it does not: those are not stored
+ * (their month's partition may be dropped already) nor claimed in the ledger, and the batch's other events are.
+ */
+export function splitExpired(batch: IngestEvent[], receivedAt: Date): { kept: IngestEvent[]; expired: number } {
+  const cutoff = retentionCutoff('events', receivedAt);
+  if (!cutoff) return { kept: batch, expired: 0 };
+  const kept = batch.filter((e) => Date.parse(e.occurredAt) >= cutoff.getTime());
+  return { kept, expired: batch.length - kept.length };
+}
+
+/**
  * Stores a validated batch inside the caller's transaction: dedupe against the seen-id ledger (first
  * write wins), read the accounts, append the raw events, then, in one last statement, create the new
  * accounts, move the known ones' reported state and activity forward and add the events to the rollups.
@@ -439,11 +454,19 @@ export function insertEvents(
  * with nothing to write are left out), so two batches lock shared rows in the same order and cannot
  * deadlock.
  */
-export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date = new Date()): Promise<StoreResult> {
-  const events = await claimNewEvents(tx, batch, receivedAt);
-  const duplicates = batch.length - events.length;
+export async function storeEvents(
+  tx: Tx,
+  batch: IngestEvent[],
+  receivedAt: Date = new Date(),
+  options: { partitionsReady?: boolean } = {},
+): Promise<StoreResult> {
+  const { kept, expired } = splitExpired(batch, receivedAt);
+  const events = await claimNewEvents(tx, kept, receivedAt);
+  const duplicates = kept.length - events.length;
   if (events.length === 0)
-    return { accepted: 0, duplicates, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
+    return { accepted: 0, duplicates, expired, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
+  // ingestBatch made the months' partitions before its transaction; seeds and tests calling this directly did not.
+  if (!options.partitionsReady) await ensureMonthsInTransaction(tx, monthsOf(events.map((e) => e.occurredAt)));
 
   const { ids: accountIds, phones, stored, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
   const destinations = destinationsOf(events, phones);
@@ -484,6 +507,7 @@ export async function storeEvents(tx: Tx, batch: IngestEvent[], receivedAt: Date
   return {
     accepted: events.length,
     duplicates,
+    expired,
     accountIds: [...new Set(accountIds.values())],
     ips: [...ips],
     detection,

@@ -28,7 +28,7 @@ function createMetrics() {
     }),
     ingestEvents: new Counter({
       name: 'vigil_ingest_events_total',
-      help: 'Events of stored batches, by outcome: accepted (new) or duplicate (an event id already stored).',
+      help: 'Events of stored batches, by outcome: accepted (new), duplicate (an event id already stored) or expired (older than the raw-event retention window: not stored).',
       labelNames: ['outcome'] as const,
       registers,
     }),
@@ -102,7 +102,7 @@ function metrics(): VigilMetrics {
 export function countIngestBatch(
   outcome: IngestBatchOutcome,
   seconds: number,
-  events?: { accepted: number; duplicates: number },
+  events?: { accepted: number; duplicates: number; expired?: number },
 ): void {
   const m = metrics();
   m.ingestBatches.inc({ outcome });
@@ -110,6 +110,7 @@ export function countIngestBatch(
   if (events) {
     m.ingestEvents.inc({ outcome: 'accepted' }, events.accepted);
     m.ingestEvents.inc({ outcome: 'duplicate' }, events.duplicates);
+    m.ingestEvents.inc({ outcome: 'expired' }, events.expired ?? 0);
   }
 }
 

@@ -45,9 +45,9 @@ describe('POST /api/v1/events', () => {
     const events = [loginEvent(id, new Date(Date.now() - 60_000)), loginEvent(id, new Date(Date.now() - 30_000))];
     const res = await post(eventsRequest({ events }, { key }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await res.json()).toEqual({ accepted: 2, duplicates: 0, expired: 0 });
     const replay = await post(eventsRequest({ events }, { key }));
-    expect(await replay.json()).toEqual({ accepted: 0, duplicates: 2 });
+    expect(await replay.json()).toEqual({ accepted: 0, duplicates: 2, expired: 0 });
     const [acc] = await db().select().from(accounts).where(eq(accounts.externalId, id));
     expect(await db().select({ n: count() }).from(loginEvents).where(eq(loginEvents.accountId, acc!.id))).toEqual([
       { n: 2 },

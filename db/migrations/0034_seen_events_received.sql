@@ -1,0 +1,1 @@
+CREATE INDEX "seen_events_received_idx" ON "seen_events" USING btree ("received_at");

@@ -1,0 +1,67 @@
+/*
+ * The raw event tables are partitioned by time: one partition per UTC calendar month of `occurred_at`
+ * (migration 0033; the interval is justified in docs/data-lifecycle.md). There is no default partition: an
+ * event for a month without a partition is refused by PostgreSQL, so ingest creates the month first
+ * (lib/retention/partitions.ts), and a month past retention is dropped whole, never deleted row by row.
+ *
+ * Names are `<table>_pYYYY_MM` (e.g. `login_events_p2026_12`), bounds [first of the month, first of the next).
+ */
+
+export const partitionedTables = ['login_events', 'otp_events', 'account_events'] as const;
+export type PartitionedTable = (typeof partitionedTables)[number];
+
+/** The first instant (UTC) of the month `at` falls in. */
+export function monthStart(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+/** The first instant of the month `months` after the one starting at `month` (negative goes back). */
+export function addMonths(month: Date, months: number): Date {
+  return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + months, 1));
+}
+
+export function partitionName(table: PartitionedTable, month: Date): string {
+  const m = monthStart(month);
+  return `${table}_p${m.getUTCFullYear()}_${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The statement creating a month's partition (nothing if it exists). Every input is ours, never a caller's text. */
+export function createPartitionStatement(table: PartitionedTable, month: Date): string {
+  const from = monthStart(month);
+  const to = addMonths(from, 1);
+  return `create table if not exists ${partitionName(table, from)} partition of ${table} for values from ('${from.toISOString()}') to ('${to.toISOString()}')`;
+}
+
+/** Each month from `from`'s to `to`'s, inclusive. */
+export function monthsBetween(from: Date, to: Date): Date[] {
+  const out: Date[] = [];
+  for (let m = monthStart(from); m <= to; m = addMonths(m, 1)) out.push(m);
+  return out;
+}
+
+/** A partition as the catalog lists it (bounds parsed from `pg_get_expr(relpartbound)`). */
+export interface PartitionInfo {
+  table: PartitionedTable;
+  name: string;
+  from: Date;
+  to: Date;
+  /** A DETACH … CONCURRENTLY interrupted half-way: it must be finalized before anything else. */
+  detachPending: boolean;
+}
+
+/** The catalog query behind listPartitions (lib/retention/partitions.ts); rows: parent, name, bound, pending. */
+export const listPartitionsQuery = `select p.relname as parent, c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound,
+    i.inhdetachpending as pending
+  from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+  join pg_namespace n on n.oid = p.relnamespace
+  where n.nspname = current_schema() and p.relname in (${partitionedTables.map((t) => `'${t}'`).join(', ')})
+  order by p.relname, c.relname`;
+
+/** FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00') → the two instants. */
+export function parseBound(bound: string): { from: Date; to: Date } | null {
+  const match = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(bound);
+  if (!match) return null;
+  const from = new Date(match[1]!.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  const to = new Date(match[2]!.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  return Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) ? null : { from, to };
+}

@@ -1,0 +1,30 @@
+import { env, type Env } from '@/lib/env';
+
+/*
+ * How long each class of data is kept (docs/data-lifecycle.md), from the environment. The Data retention page, the
+ * retention run and ingest's "expired" check all read it here.
+ */
+
+export const retentionClasses = ['events', 'hourly', 'daily', 'cases', 'outbox', 'audit'] as const;
+export type RetentionClass = (typeof retentionClasses)[number];
+
+export const retentionVariables: Record<RetentionClass, keyof Env> = {
+  events: 'VIGIL_RETENTION_EVENTS_DAYS',
+  hourly: 'VIGIL_RETENTION_HOURLY_DAYS',
+  daily: 'VIGIL_RETENTION_DAILY_DAYS',
+  cases: 'VIGIL_RETENTION_CASES_DAYS',
+  outbox: 'VIGIL_RETENTION_OUTBOX_DAYS',
+  audit: 'VIGIL_RETENTION_AUDIT_DAYS',
+};
+
+/** Days the class is kept; null = forever (the audit log unless VIGIL_RETENTION_AUDIT_DAYS is set). */
+export function retentionDays(kind: RetentionClass, e: Env = env()): number | null {
+  const value = e[retentionVariables[kind]];
+  return typeof value === 'number' ? value : null;
+}
+
+/** The oldest instant the class keeps at `now` (null: kept forever). */
+export function retentionCutoff(kind: RetentionClass, now = new Date(), e: Env = env()): Date | null {
+  const days = retentionDays(kind, e);
+  return days === null ? null : new Date(now.getTime() - days * 86_400_000);
+}
