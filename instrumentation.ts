@@ -4,7 +4,8 @@ import type { Instrumentation } from 'next';
  * Opens the database when the server starts, so the embedded engine's lock is held from the first moment,
  * then starts, in this same process, the outbox worker (webhooks, customer notices, notification channels), the
  * detection backlog sweep (work a stopped or crashed server left unfinished), the notification scan
- * (escalations, SLA breaches, a quiet platform), the push to Admin → Streams destinations and the rule backtests. They are imported
+ * (escalations, SLA breaches, a quiet platform), the push to Admin → Streams destinations, the rule backtests and
+ * the data lifecycle (event partitions ahead, the daily retention run). They are imported
  * here, not at the top, so the edge bundle never pulls in database code.
  */
 export async function register() {
@@ -22,6 +23,8 @@ export async function register() {
   startStreamPush(getDb);
   const { startBacktestWorker } = await import('./lib/detection/backtest-jobs');
   startBacktestWorker(getDb);
+  const { startLifecycleLoop } = await import('./lib/retention/loop');
+  startLifecycleLoop(getDb);
 }
 
 /** Unexpected errors: the details go to the server log with the request id; the client sees a generic page. */

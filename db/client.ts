@@ -60,8 +60,10 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     url,
     async dedicated(work) {
       const reserved = await pg.reserve();
+      // drizzle reads the client's options (its type parsers); a reserved connection shares the pool's.
+      Object.assign(reserved, { options: pg.options });
       try {
-        return await work(drizzlePostgres(reserved, { schema }) as unknown as Db);
+        return await work(drizzlePostgres(reserved, { schema }));
       } finally {
         reserved.release();
       }

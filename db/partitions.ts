@@ -49,19 +49,20 @@ export interface PartitionInfo {
   detachPending: boolean;
 }
 
-/** The catalog query behind listPartitions (lib/retention/partitions.ts); rows: parent, name, bound, pending. */
-export const listPartitionsQuery = `select p.relname as parent, c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound,
-    i.inhdetachpending as pending
+/**
+ * The catalog query behind listPartitions (lib/retention/partitions.ts); rows: parent, name, pending. It reads no
+ * bound expression (pg_get_expr would lock each partition, and a locked one would stall the list): a partition's
+ * month is in its name.
+ */
+export const listPartitionsQuery = `select p.relname as parent, c.relname as name, i.inhdetachpending as pending
   from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
-  join pg_namespace n on n.oid = p.relnamespace
-  where n.nspname = current_schema() and p.relname in (${partitionedTables.map((t) => `'${t}'`).join(', ')})
+  where p.relnamespace = current_schema()::regnamespace and p.relname in (${partitionedTables.map((t) => `'${t}'`).join(', ')})
   order by p.relname, c.relname`;
 
-/** FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00') → the two instants. */
-export function parseBound(bound: string): { from: Date; to: Date } | null {
-  const match = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(bound);
+/** `login_events_p2026_12` → its month's range; null for a name Vigil did not give. */
+export function monthOfPartition(name: string): { from: Date; to: Date } | null {
+  const match = /_p(\d{4})_(\d{2})$/.exec(name);
   if (!match) return null;
-  const from = new Date(match[1]!.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
-  const to = new Date(match[2]!.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
-  return Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) ? null : { from, to };
+  const from = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+  return { from, to: addMonths(from, 1) };
 }

@@ -8,7 +8,12 @@ const flag = z
 /** Every environment variable Vigil reads, with its default. The README's configuration table mirrors this. */
 export /** A retention period in days: a whole number from 1 to 100 years. */
 const retentionDays = (fallback: number) =>
-  z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_500).default(fallback);
+  z.coerce
+    .number()
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(36_500)
+    .default(fallback);
 
 const EnvSchema = z.object({
   DATABASE_URL: z

@@ -26,6 +26,9 @@ import { resetStaffPassword } from '@/lib/staff/reset-staff-password';
 import { rekeySecrets } from '@/lib/auth/rekey';
 import { encryptionKey, parseKey } from '@/lib/auth/secret-box';
 import { addChannel, listChannels, removeChannel, testChannel } from '@/lib/notifications/channels';
+import { PARTITION_DAYS_AHEAD } from '@/lib/retention/partitions';
+import { describeOutcome } from '@/lib/retention/describe';
+import { ensurePartitionsAhead, retentionRun } from '@/lib/retention/retention';
 import { progressReporter } from './progress';
 
 function positiveInt(name: string, max: number) {
@@ -350,6 +353,33 @@ channel
         console.log(`Not delivered: ${outcome.error} (after ${outcome.durationMs} ms).`);
         process.exitCode = 1;
       }
+    }),
+  );
+
+const partitions = program.command('partitions').description('the monthly partitions of the raw event tables');
+
+partitions
+  .command('ensure')
+  .description(
+    `make partitions for this month through ${PARTITION_DAYS_AHEAD} days ahead (the server does it every hour)`,
+  )
+  .action(() =>
+    withDatabase(async ({ db }) => {
+      const made = await ensurePartitionsAhead(operator(db));
+      console.log(made.length > 0 ? `Created ${made.join(', ')}.` : 'Every partition needed is there already.');
+    }),
+  );
+
+const retention = program.command('retention').description('data retention (VIGIL_RETENTION_* days)');
+
+retention
+  .command('run')
+  .description('drop what is past its retention window now (the server does it daily); prints what it dropped')
+  .option('--dry-run', 'print what would be dropped or deleted, and change nothing', false)
+  .action((opts: { dryRun: boolean }) =>
+    withDatabase(async (database) => {
+      const outcome = await retentionRun(operator(database.db), database, { dryRun: opts.dryRun });
+      for (const line of describeOutcome(outcome)) console.log(line);
     }),
   );
 

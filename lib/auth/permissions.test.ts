@@ -28,6 +28,7 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'stream.events': { agent: false, analyst: false, admin: true },
   'stream.alerts': { agent: false, analyst: false, admin: true },
   'stream.audit': { agent: false, analyst: false, admin: true },
+  'retention.manage': { agent: false, analyst: false, admin: true },
 };
 
 const actor = (role: StaffActor['role']): StaffActor => ({

@@ -53,6 +53,7 @@ export const permissionsByRole = {
     'stream.events',
     'stream.alerts',
     'stream.audit',
+    'retention.manage',
   ],
 } as const satisfies Record<StaffRole, readonly string[]>;
 

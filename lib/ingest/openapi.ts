@@ -16,12 +16,15 @@ import { maxBatchBytes, maxEventsPerBatch } from './validate-batch';
 const EventIssue = z.object({ index: z.number().int().nullable(), path: z.string(), message: z.string() });
 const IngestAccepted = z.object({
   accepted: z.number().int().describe('Events stored'),
-  duplicates: z.number().int().describe('Events whose id was stored before (or repeated in the batch): not stored again'),
+  duplicates: z
+    .number()
+    .int()
+    .describe('Events whose id was stored before (or repeated in the batch): not stored again'),
   expired: z
     .number()
     .int()
     .describe(
-      'Events older than the raw-event retention window (VIGIL_RETENTION_EVENTS_DAYS, default 180 days): not stored; the batch\'s other events are',
+      "Events older than the raw-event retention window (VIGIL_RETENTION_EVENTS_DAYS, default 180 days): not stored; the batch's other events are",
     ),
 });
 const IngestError = z.object({

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from '@/db/client';
+import { queryRows, type DbOrTx, type Tx } from '@/db/client';
 import { arrayOf } from '@/db/sql-helpers';
 import {
   createPartitionStatement,
   listPartitionsQuery,
   monthStart,
   monthsBetween,
-  parseBound,
+  monthOfPartition,
   partitionedTables,
   partitionName,
   type PartitionedTable,
@@ -27,15 +27,15 @@ export const PARTITION_DAYS_AHEAD = 7;
 const ADVISORY_KEY = 7419020533;
 
 /** Months this process has seen exist, per database (a cache only: creation is idempotent, a dropped one is forgotten). */
-const knownByDb = new WeakMap<Db, Set<string>>();
-const knownIn = (db: Db) => {
+const knownByDb = new WeakMap<DbOrTx, Set<string>>();
+const knownIn = (db: DbOrTx) => {
   let set = knownByDb.get(db);
   if (!set) knownByDb.set(db, (set = new Set()));
   return set;
 };
 
 /** Forgets what this process knew of a database's partitions (retention dropped some; an insert found one missing). */
-export function forgetKnownPartitions(db: Db, names?: string[]): void {
+export function forgetKnownPartitions(db: DbOrTx, names?: string[]): void {
   const known = knownIn(db);
   if (!names) known.clear();
   else for (const n of names) known.delete(n);
@@ -45,7 +45,7 @@ export function forgetKnownPartitions(db: Db, names?: string[]): void {
  * Makes sure every table has a partition for each month given, in a transaction of its own. Returns the partitions
  * it created. `lockTimeoutMs`: how long creation may wait for the parent tables (then it fails; the caller retries).
  */
-export async function ensureMonths(db: Db, months: Date[], lockTimeoutMs = 2000): Promise<string[]> {
+export async function ensureMonths(db: DbOrTx, months: Date[], lockTimeoutMs = 2000): Promise<string[]> {
   const known = knownIn(db);
   const wanted = missingFrom(known, months);
   if (wanted.size === 0) return [];
@@ -109,20 +109,17 @@ export function monthsOf(instants: Iterable<string | Date>): Date[] {
 }
 
 /** The background loop's and `vigil partitions ensure`'s work: this month through PARTITION_DAYS_AHEAD days from now. */
-export function ensureAhead(db: Db, now = new Date()): Promise<string[]> {
+export function ensureAhead(db: DbOrTx, now = new Date()): Promise<string[]> {
   const until = new Date(now.getTime() + PARTITION_DAYS_AHEAD * 86_400_000);
   return ensureMonths(db, monthsBetween(now, until));
 }
 
 /** Every partition of the event tables, oldest first per table. */
-export async function listPartitions(db: Db): Promise<PartitionInfo[]> {
-  const rows = await queryRows<{ parent: string; name: string; bound: string; pending: boolean }>(
-    db,
-    sql.raw(listPartitionsQuery),
-  );
+export async function listPartitions(db: DbOrTx): Promise<PartitionInfo[]> {
+  const rows = await queryRows<{ parent: string; name: string; pending: boolean }>(db, sql.raw(listPartitionsQuery));
   const out: PartitionInfo[] = [];
   for (const r of rows) {
-    const range = parseBound(r.bound);
+    const range = monthOfPartition(r.name);
     if (!range) continue;
     out.push({ table: r.parent as PartitionedTable, name: r.name, ...range, detachPending: r.pending });
   }

@@ -21,10 +21,11 @@ export interface PartitionOutcome {
   name: string;
   from: string;
   to: string;
-  rows: number;
+  /** Its rows (null: it could not be counted, its lock was not granted in time). */
+  rows: number | null;
   /** dropped; due (a dry run); retry (its lock was not granted in time: the next run tries again). */
   outcome: 'dropped' | 'due' | 'retry';
-  /** How long the DETACH and DROP held or waited for locks, in ms (a real run). */
+  /** How long the count, DETACH and DROP took, waits for locks included, in ms (a real run). */
   lockMs?: number;
 }
 
@@ -41,7 +42,7 @@ interface RowClass {
   key: keyof RetentionOutcome['rows'];
   kind: 'events' | 'hourly' | 'daily' | 'cases' | 'outbox';
   /** Tables deleted in this order (children before parents). */
-  tables: { table: string; where: (cutoff: string) => string; key?: string }[];
+  tables: { table: string; where: (cutoff: string) => string }[];
 }
 
 const closedAlert = (cutoff: string) => `status in ('resolved', 'dismissed') and closed_at < '${cutoff}'`;
@@ -52,13 +53,7 @@ const rowClasses: RowClass[] = [
   {
     key: 'codes',
     kind: 'events',
-    tables: [
-      {
-        table: 'otp_codes',
-        where: (c) => `coalesce(issued_at, delivered_at, verified_at) < '${c}'`,
-        key: '(account_id, otp_id)',
-      },
-    ],
+    tables: [{ table: 'otp_codes', where: (c) => `coalesce(issued_at, delivered_at, verified_at) < '${c}'` }],
   },
   {
     key: 'hourly',
@@ -87,8 +82,14 @@ const rowClasses: RowClass[] = [
     tables: [
       { table: 'alert_evidence', where: (c) => `alert_id in (select id from alerts where ${closedAlert(c)})` },
       { table: 'alerts', where: closedAlert },
-      { table: 'report_evidence', where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})` },
-      { table: 'report_messages', where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})` },
+      {
+        table: 'report_evidence',
+        where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})`,
+      },
+      {
+        table: 'report_messages',
+        where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})`,
+      },
       { table: 'report_links', where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})` },
       { table: 'fraud_reports', where: closedReport },
     ],
@@ -126,17 +127,16 @@ export async function runRetention(
     for (const p of await listPartitions(db)) {
       // A month goes once its last instant is past the window (events inside the window are never dropped).
       if (p.to.getTime() > eventsCutoff.getTime()) continue;
-      const rows = await count(db, `select count(*) as n from ${p.name}`);
-      const base = { table: p.table, name: p.name, from: p.from.toISOString(), to: p.to.toISOString(), rows };
-      if (dryRun) {
-        outcome.partitions.push({ ...base, outcome: 'due' });
-        continue;
-      }
+      const base = { table: p.table, name: p.name, from: p.from.toISOString(), to: p.to.toISOString() };
       const started = performance.now();
+      let rows: number | null = null;
       try {
+        // One session under the 1 s lock timeout: the count, the detach and the drop never wait longer on a lock.
         await database.dedicated(async (session) => {
           await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
           try {
+            rows = await count(session, `select count(*) as n from ${p.name}`);
+            if (dryRun) return;
             // A run cut short mid-detach left it pending: finish that first (a plain DETACH would refuse).
             await session.execute(
               sql.raw(
@@ -150,12 +150,16 @@ export async function runRetention(
             await session.execute(sql.raw('reset lock_timeout'));
           }
         });
+        if (dryRun) {
+          outcome.partitions.push({ ...base, rows, outcome: 'due' });
+          continue;
+        }
         forgetKnownPartitions(db, [p.name]);
-        outcome.partitions.push({ ...base, outcome: 'dropped', lockMs: Math.round(performance.now() - started) });
+        outcome.partitions.push({ ...base, rows, outcome: 'dropped', lockMs: Math.round(performance.now() - started) });
         log.info('retention dropped a partition', { partition: p.name, rows });
       } catch (error) {
         if (!isLockTimeout(error)) throw error;
-        outcome.partitions.push({ ...base, outcome: 'retry', lockMs: Math.round(performance.now() - started) });
+        outcome.partitions.push({ ...base, rows, outcome: 'retry', lockMs: Math.round(performance.now() - started) });
         log.warn('retention could not lock a partition in time; the next run retries', { partition: p.name });
       }
     }
@@ -171,11 +175,10 @@ export async function runRetention(
         continue;
       }
       // Small batches: each a short transaction, so nothing waits long on these rows.
-      const key = t.key ?? 'ctid';
       for (;;) {
         const n = await count(
           db,
-          `with gone as (delete from ${t.table} where ${key} in (select ${key} from ${t.table} where ${t.where(c)} limit ${BATCH}) returning 1)
+          `with gone as (delete from ${t.table} where ctid in (select ctid from ${t.table} where ${t.where(c)} limit ${BATCH}) returning 1)
            select count(*) as n from gone`,
         );
         outcome.rows[rc.key] += n;

@@ -1,0 +1,33 @@
+import type { RetentionOutcome } from './run-retention';
+
+const rowLabels: Record<keyof RetentionOutcome['rows'], string> = {
+  ledger: 'seen-id ledger rows',
+  codes: 'code pairings',
+  hourly: 'hourly rollup rows',
+  daily: 'daily rollup rows',
+  cases: 'closed alert and report rows',
+  outbox: 'delivered outbox rows',
+};
+
+/** A retention run as lines of text (`vigil retention run`, the log), one per partition, then one per class. */
+export function describeOutcome(outcome: RetentionOutcome): string[] {
+  const verb = outcome.dryRun ? 'would drop' : 'dropped';
+  const lines: string[] = [];
+  for (const p of outcome.partitions) {
+    const range = `${p.from.slice(0, 10)} to ${p.to.slice(0, 10)}`;
+    if (p.outcome === 'retry')
+      lines.push(
+        `partition ${p.name} (${range}, ${p.rows ?? 'uncounted'} rows): not dropped, its lock was not granted within 1 s; the next run tries again`,
+      );
+    else
+      lines.push(
+        `partition ${p.name} (${range}, ${p.rows ?? 'uncounted'} rows): ${verb}${p.lockMs !== undefined ? ` in ${p.lockMs} ms` : ''}`,
+      );
+  }
+  if (outcome.partitions.length === 0) lines.push(`no event partition is past the raw-event window`);
+  for (const [key, label] of Object.entries(rowLabels) as [keyof RetentionOutcome['rows'], string][]) {
+    lines.push(`${label}: ${outcome.rows[key]} ${outcome.dryRun ? 'would be deleted' : 'deleted'}`);
+  }
+  lines.push(outcome.dryRun ? 'Dry run: nothing was changed.' : 'Retention run finished.');
+  return lines;
+}

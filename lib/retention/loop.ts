@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/db/client';
+import { startBackgroundLoop, type BackgroundLoop } from '@/lib/background/loop';
+import type { SystemActor } from '@/lib/auth/actor';
+import { serviceContext } from '@/lib/context';
+import { database } from '@/lib/database';
+import { log } from '@/lib/log/logger';
+import { ensureAhead } from './partitions';
+import { LAST_RUN_KEY, retentionRun } from './retention';
+
+/*
+ * The data lifecycle's background pass, every hour in each server: partitions ahead (at least 7 days), and once a
+ * day the retention run. Servers agree on "once a day" through the database: a server claims the day's run by
+ * moving the claim row's time forward only if it is more than 23 hours old, so two servers never run it together.
+ */
+const CLAIM_KEY = 'retention.claim';
+const lifecycle: SystemActor = { kind: 'system', id: null, email: 'retention', role: 'system' };
+
+async function claimDailyRun(db: Db, now: Date): Promise<boolean> {
+  const rows = await queryRows<{ key: string }>(
+    db,
+    sql`insert into settings (key, value, updated_at) values (${CLAIM_KEY}, '{}'::jsonb, ${now.toISOString()}::timestamptz)
+        on conflict (key) do update set updated_at = excluded.updated_at
+        where settings.updated_at < ${new Date(now.getTime() - 23 * 3_600_000).toISOString()}::timestamptz
+        returning key`,
+  );
+  return rows.length > 0;
+}
+
+export async function lifecyclePass(db: Db, now = new Date()): Promise<void> {
+  const made = await ensureAhead(db, now);
+  if (made.length > 0) log.info('partitions made ahead', { partitions: made });
+  if (!(await claimDailyRun(db, now))) return;
+  const outcome = await retentionRun(serviceContext(db, lifecycle), await database(), { now });
+  log.info('retention run', {
+    dropped: outcome.partitions.filter((p) => p.outcome === 'dropped').map((p) => p.name),
+    retry: outcome.partitions.filter((p) => p.outcome === 'retry').map((p) => p.name),
+    rows: outcome.rows,
+    lastRunKey: LAST_RUN_KEY,
+  });
+}
+
+export function startLifecycleLoop(getDb: () => Promise<Db>): BackgroundLoop {
+  return startBackgroundLoop(
+    'data-lifecycle',
+    getDb,
+    async (db) => {
+      await lifecyclePass(db);
+      return false;
+    },
+    { intervalMs: 3_600_000, errorIntervalMs: 300_000, failureMessage: 'data lifecycle pass failed' },
+  );
+}

@@ -1,0 +1,263 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateDatabase, openPglite, queryRows, type Database, type Db } from '@/db/client';
+import { partitionName } from '@/db/partitions';
+import { setupTestDatabase } from '@/db/testing/test-database';
+import { serviceContext } from '@/lib/context';
+import { resetEnvForTests } from '@/lib/env';
+import { ingestBatch } from '@/lib/ingest/ingest-batch';
+import { detectionIdle } from '@/lib/detection/queue';
+import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
+import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions';
+import { LAST_RUN_KEY, retentionOverview, retentionRun } from './retention';
+
+const { db, database } = setupTestDatabase();
+const ctx = () => serviceContext(db(), systemActor);
+const day = 86_400_000;
+
+/** Sets retention windows for one test (vitest.config.ts keeps raw events 100 years by default). */
+function windows(values: Record<string, string>) {
+  Object.assign(process.env, values);
+  resetEnvForTests();
+}
+afterEach(() => {
+  windows({ VIGIL_RETENTION_EVENTS_DAYS: '36500', VIGIL_RETENTION_HOURLY_DAYS: '90' });
+});
+
+const count = async (d: Db, query: string) =>
+  Number((await queryRows<{ n: string | number }>(d, sql.raw(query)))[0]!.n);
+
+const partitionExists = async (d: Db, name: string) =>
+  (await count(d, `select count(*) as n from pg_class where relname = '${name}'`)) === 1;
+
+describe('partitioned event tables', () => {
+  it('stores late events for months without a partition, from concurrent batches, with no default partition', async () => {
+    const account = `cus_late_${uniqueSuffix()}`;
+    // Eight batches at once into three months nobody made partitions for (one of them twelve years back).
+    const months = [
+      Date.parse('2014-02-10T10:00:00Z'),
+      Date.parse('2019-07-31T23:59:00Z'),
+      Date.parse('2019-08-01T00:00:00Z'),
+    ];
+    expect(await partitionExists(db(), 'login_events_p2014_02')).toBe(false);
+    const batches = Array.from({ length: 8 }, (_, i) =>
+      months.map((t, j) => loginEvent(account, new Date(t + i * 1000 + j), { id: `late_${account}_${i}_${j}` })),
+    );
+    const results = await Promise.all(batches.map((b) => ingestBatch(db(), b)));
+    expect(results.map((r) => r.accepted)).toEqual(Array(8).fill(3));
+    for (const name of [
+      'login_events_p2014_02',
+      'login_events_p2019_07',
+      'login_events_p2019_08',
+      'otp_events_p2019_08',
+    ])
+      expect(await partitionExists(db(), name)).toBe(true);
+    expect(await count(db(), `select count(*) as n from login_events_p2019_07`)).toBe(8);
+    expect(await count(db(), `select count(*) as n from login_events where event_id like 'late_${account}_%'`)).toBe(
+      24,
+    );
+    // No catch-all: a default partition would block attaching months later.
+    expect(
+      await count(
+        db(),
+        `select count(*) as n from pg_inherits i join pg_class c on c.oid = i.inhrelid where pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT'`,
+      ),
+    ).toBe(0);
+    await detectionIdle();
+  });
+
+  it('a partition dropped behind this server’s back is made again and the batch stored, not a 500', async () => {
+    const at = new Date('2016-05-05T05:00:00Z');
+    await ingestBatch(db(), [loginEvent(`cus_${uniqueSuffix()}`, at)]);
+    await db().execute(sql.raw(`drop table ${partitionName('login_events', at)}`));
+    // This process still believes the month exists; the insert finds it missing, the batch is retried once.
+    const again = await ingestBatch(db(), [loginEvent(`cus_${uniqueSuffix()}`, at)]);
+    expect(again.accepted).toBe(1);
+    expect(await partitionExists(db(), partitionName('login_events', at))).toBe(true);
+    await detectionIdle();
+  });
+
+  it('makes partitions at least 7 days ahead: on the 28th of a month, next month’s too', async () => {
+    const made = await ensureAhead(db(), new Date('2031-01-28T12:00:00Z'));
+    expect(made).toEqual(
+      expect.arrayContaining([
+        'login_events_p2031_01',
+        'login_events_p2031_02',
+        'otp_events_p2031_02',
+        'account_events_p2031_02',
+      ]),
+    );
+    expect(await ensureAhead(db(), new Date('2031-01-28T12:00:00Z'))).toEqual([]);
+    // Mid-month, seven days ahead is the same month: nothing further.
+    forgetKnownPartitions(db());
+    expect(await ensureAhead(db(), new Date('2031-01-10T12:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('retention', () => {
+  it('counts events older than the raw-event window as expired and stores the rest of the batch', async () => {
+    windows({ VIGIL_RETENTION_EVENTS_DAYS: '30' });
+    const account = `cus_exp_${uniqueSuffix()}`;
+    const old = loginEvent(account, new Date(Date.now() - 31 * day));
+    const fresh = loginEvent(account, new Date(Date.now() - 29 * day));
+    const result = await ingestBatch(db(), [old, fresh]);
+    expect(result).toMatchObject({ accepted: 1, duplicates: 0, expired: 1 });
+    expect(await count(db(), `select count(*) as n from login_events where event_id = '${old.id}'`)).toBe(0);
+    expect(await count(db(), `select count(*) as n from seen_events where event_id = '${old.id}'`)).toBe(0);
+    expect(await count(db(), `select count(*) as n from login_events where event_id = '${fresh.id}'`)).toBe(1);
+    // The same batch again: the kept one is a duplicate, the old one still expired.
+    expect(await ingestBatch(db(), [old, fresh])).toMatchObject({ accepted: 0, duplicates: 1, expired: 1 });
+    await detectionIdle();
+  });
+
+  it('a dry run says what would go and changes nothing; a run drops whole past months and deletes the rest in batches', async () => {
+    const account = `cus_ret_${uniqueSuffix()}`;
+    const now = new Date('2030-06-15T12:00:00Z');
+    // Events in March, April and June 2030; the ledger rows arrive at those times too.
+    for (const at of ['2030-03-10T10:00:00Z', '2030-04-20T10:00:00Z', '2030-06-14T10:00:00Z']) {
+      await ingestBatch(
+        db(),
+        [loginEvent(account, new Date(at)), loginEvent(account, new Date(Date.parse(at) + 1000))],
+        new Date(at),
+      );
+    }
+    await detectionIdle();
+    // Keep 60 days of raw events (from 2030-04-16): March is wholly past, April is not; hourly rollups 30 days.
+    windows({ VIGIL_RETENTION_EVENTS_DAYS: '60', VIGIL_RETENTION_HOURLY_DAYS: '30' });
+    const before = {
+      march: await count(db(), `select count(*) as n from login_events_p2030_03`),
+      ledger: await count(db(), `select count(*) as n from seen_events where received_at < '2030-04-16T12:00:00Z'`),
+      hourly: await count(db(), `select count(*) as n from login_rollup_hourly where hour < '2030-05-16T12:00:00Z'`),
+      daily: await count(
+        db(),
+        `select count(*) as n from login_rollup_daily where day >= '2030-01-01' and day < '2030-05-16T12:00:00Z'`,
+      ),
+    };
+    expect(before.march).toBe(2);
+    expect(before.ledger).toBeGreaterThanOrEqual(2);
+    expect(before.hourly).toBeGreaterThanOrEqual(2);
+
+    const dry = await retentionRun(ctx(), database(), { dryRun: true, now });
+    const march = dry.partitions.filter((p) => p.from.startsWith('2030-03'));
+    expect(march.map((p) => [p.name, p.outcome])).toEqual([
+      ['account_events_p2030_03', 'due'],
+      ['login_events_p2030_03', 'due'],
+      ['otp_events_p2030_03', 'due'],
+    ]);
+    expect(march.find((p) => p.table === 'login_events')!.rows).toBe(2);
+    expect(dry.partitions.some((p) => p.from.startsWith('2030-04'))).toBe(false);
+    expect(dry.rows.ledger).toBeGreaterThanOrEqual(before.ledger);
+    expect(dry.rows.hourly).toBeGreaterThanOrEqual(before.hourly);
+    expect(await partitionExists(db(), 'login_events_p2030_03')).toBe(true);
+    expect(await count(db(), `select count(*) as n from seen_events where received_at < '2030-04-16T12:00:00Z'`)).toBe(
+      before.ledger,
+    );
+
+    const run = await retentionRun(ctx(), database(), { now });
+    expect(run.partitions.filter((p) => p.from.startsWith('2030-03')).map((p) => p.outcome)).toEqual([
+      'dropped',
+      'dropped',
+      'dropped',
+    ]);
+    expect(await partitionExists(db(), 'login_events_p2030_03')).toBe(false);
+    expect(await count(db(), `select count(*) as n from login_events_p2030_04`)).toBe(2);
+    expect(await count(db(), `select count(*) as n from seen_events where received_at < '2030-04-16T12:00:00Z'`)).toBe(
+      0,
+    );
+    expect(await count(db(), `select count(*) as n from login_rollup_hourly where hour < '2030-05-16T12:00:00Z'`)).toBe(
+      0,
+    );
+    // Daily rollups are kept 730 days: the charts still count March.
+    expect(
+      await count(
+        db(),
+        `select count(*) as n from login_rollup_daily where day >= '2030-01-01' and day < '2030-05-16T12:00:00Z'`,
+      ),
+    ).toBe(before.daily);
+    // The run is audited with its figures and kept for the Data retention page.
+    const [audit] = await queryRows<{ after: { droppedPartitions: { name: string }[] } }>(
+      db(),
+      sql`select after from audit_log where action = 'retention.run' order by id desc limit 1`,
+    );
+    expect(audit!.after.droppedPartitions.map((p) => p.name)).toContain('login_events_p2030_03');
+    const overview = await retentionOverview(ctx(), now);
+    expect(overview.lastRun?.at).toBe(now.toISOString());
+    expect(overview.classes.find((c) => c.kind === 'events')).toMatchObject({
+      variable: 'VIGIL_RETENTION_EVENTS_DAYS',
+      days: 60,
+      cutoff: '2030-04-16T12:00:00.000Z',
+    });
+    expect(overview.classes.find((c) => c.kind === 'audit')!.days).toBeNull();
+    const [stored] = await queryRows<{ n: number }>(
+      db(),
+      sql`select count(*)::int as n from settings where key = ${LAST_RUN_KEY}`,
+    );
+    expect(stored!.n).toBe(1);
+    // Nothing more is due: a second run drops nothing.
+    expect((await retentionRun(ctx(), database(), { now })).partitions).toEqual([]);
+  });
+
+  it('a partition whose lock is not granted within 1 s is left for the next run, which drops it', async () => {
+    const now = new Date('2032-06-15T12:00:00Z');
+    await ingestBatch(db(), [loginEvent(`cus_${uniqueSuffix()}`, new Date('2032-01-10T10:00:00Z'))]);
+    await detectionIdle();
+    windows({ VIGIL_RETENTION_EVENTS_DAYS: '60' });
+    const name = 'login_events_p2032_01';
+    // A long transaction holding the partition (a report reading it, say) while retention runs.
+    const blocker = database().kind === 'postgres' ? database() : null;
+    if (blocker) {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holding = blocker.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`lock table ${name} in access exclusive mode`));
+        locked();
+        await held;
+      });
+      await isLocked;
+      const started = Date.now();
+      const first = await retentionRun(ctx(), database(), { now });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(first.partitions.find((p) => p.name === name)?.outcome).toBe('retry');
+      release();
+      await holding;
+      expect(await partitionExists(db(), name)).toBe(true);
+    }
+    const second = await retentionRun(ctx(), database(), { now });
+    expect(second.partitions.find((p) => p.name === name)?.outcome).toBe('dropped');
+    expect(await partitionExists(db(), name)).toBe(false);
+    expect((await listPartitions(db())).some((p) => p.name === name)).toBe(false);
+  });
+});
+
+describe('on the embedded engine', () => {
+  it('partitions, expires and drops the same way', async () => {
+    const embedded: Database = await openPglite();
+    try {
+      await migrateDatabase(embedded);
+      const account = `cus_pgl_${uniqueSuffix()}`;
+      await ingestBatch(embedded.db, [loginEvent(account, new Date('2029-02-02T02:00:00Z'))]);
+      await ingestBatch(embedded.db, [loginEvent(account, new Date('2029-05-02T02:00:00Z'))]);
+      await detectionIdle();
+      windows({ VIGIL_RETENTION_EVENTS_DAYS: '60' });
+      const now = new Date('2029-05-10T00:00:00Z');
+      const ectx = serviceContext(embedded.db, systemActor);
+      const dry = await retentionRun(ectx, embedded, { dryRun: true, now });
+      const login2029 = (names: { name: string }[]) =>
+        names.map((p) => p.name).filter((n) => n.startsWith('login_events_p2029'));
+      expect(login2029(dry.partitions)).toEqual(['login_events_p2029_02']);
+      expect(dry.partitions.every((p) => p.outcome === 'due')).toBe(true);
+      const run = await retentionRun(ectx, embedded, { now });
+      expect(login2029(run.partitions.filter((p) => p.outcome === 'dropped'))).toEqual(['login_events_p2029_02']);
+      expect(await count(embedded.db, `select count(*) as n from login_events where occurred_at < '2029-03-01'`)).toBe(
+        0,
+      );
+      expect(await count(embedded.db, `select count(*) as n from login_events where occurred_at >= '2029-05-01'`)).toBe(
+        1,
+      );
+    } finally {
+      await embedded.close();
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Database } from '@/db/client';
+import { partitionedTables } from '@/db/partitions';
+import { settings } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import { env } from '@/lib/env';
+import { retentionClasses, retentionCutoff, retentionDays, retentionVariables, type RetentionClass } from './config';
+import { ensureAhead, listPartitions } from './partitions';
+import { runRetention, type RetentionOutcome } from './run-retention';
+
+/** Where the last real run's outcome is kept for the Data retention page (shared by every server). */
+export const LAST_RUN_KEY = 'retention.lastRun';
+
+/**
+ * Runs retention now (the CLI's `vigil retention run`, the daily background pass, the admin page's button) and
+ * records it: a real run that removed anything writes a `retention.run` audit row with its figures, and every
+ * real run is kept as the last run the Data retention page shows. A dry run changes nothing and records nothing.
+ */
+export async function retentionRun(
+  ctx: ServiceContext,
+  database: Pick<Database, 'db' | 'dedicated'>,
+  options: { dryRun?: boolean; now?: Date } = {},
+): Promise<RetentionOutcome> {
+  authorize(ctx, 'retention.manage');
+  const outcome = await runRetention(database, options);
+  if (outcome.dryRun) return outcome;
+  const dropped = outcome.partitions.filter((p) => p.outcome === 'dropped');
+  const removedRows = Object.values(outcome.rows).reduce((a, b) => a + b, 0);
+  await withTransaction(ctx, async (tx) => {
+    await tx.db
+      .insert(settings)
+      .values({ key: LAST_RUN_KEY, value: outcome, updatedAt: new Date(outcome.at) })
+      .onConflictDoUpdate({ target: settings.key, set: { value: outcome, updatedAt: new Date(outcome.at) } });
+    if (dropped.length > 0 || removedRows > 0)
+      await recordAudit(tx, {
+        action: 'retention.run',
+        targetType: 'retention',
+        targetId: outcome.at,
+        after: {
+          droppedPartitions: dropped.map((p) => ({ name: p.name, rows: p.rows })),
+          retriedPartitions: outcome.partitions.filter((p) => p.outcome === 'retry').map((p) => p.name),
+          rows: outcome.rows,
+        },
+      });
+  });
+  return outcome;
+}
+
+export interface RetentionClassView {
+  kind: RetentionClass;
+  variable: string;
+  days: number | null;
+  /** The oldest instant kept now (null: forever). */
+  cutoff: string | null;
+  /** The oldest row stored of the class (null: none). */
+  oldest: string | null;
+}
+
+export interface RetentionOverview {
+  classes: RetentionClassView[];
+  partitions: { table: string; name: string; from: string; to: string; bytes: number; due: boolean }[];
+  lastRun: RetentionOutcome | null;
+}
+
+const oldestOf: Record<RetentionClass, string> = {
+  events: `select least((select min(occurred_at) from login_events), (select min(occurred_at) from otp_events), (select min(occurred_at) from account_events)) as at`,
+  hourly: `select least((select min(hour) from otp_rollup_hourly), (select min(hour) from login_rollup_hourly)) as at`,
+  daily: `select least((select min(day) from otp_rollup_daily_all), (select min(day) from login_rollup_daily_all)) as at`,
+  cases: `select least((select min(closed_at) from alerts where status in ('resolved', 'dismissed')), (select min(closed_at) from fraud_reports where status in ('resolved', 'rejected'))) as at`,
+  outbox: `select min(delivered_at) as at from outbox where status = 'delivered'`,
+  audit: `select min(occurred_at) as at from audit_log`,
+};
+
+/** The Data retention page: each class's window and oldest row, the event partitions and the last run. */
+export async function retentionOverview(ctx: ServiceContext, now = new Date()): Promise<RetentionOverview> {
+  authorize(ctx, 'retention.manage');
+  const e = env();
+  const classes: RetentionClassView[] = [];
+  for (const kind of retentionClasses) {
+    const [row] = await queryRows<{ at: string | Date | null }>(ctx.db, sql.raw(oldestOf[kind]));
+    classes.push({
+      kind,
+      variable: retentionVariables[kind],
+      days: retentionDays(kind, e),
+      cutoff: retentionCutoff(kind, now, e)?.toISOString() ?? null,
+      oldest: row?.at ? new Date(row.at).toISOString() : null,
+    });
+  }
+  const eventsCutoff = retentionCutoff('events', now, e);
+  const sizes = new Map(
+    (
+      await queryRows<{ name: string; bytes: string | number }>(
+        ctx.db,
+        // From the catalog's page counts (as of the last VACUUM or ANALYZE): pg_total_relation_size would lock each
+        // partition, and a partition locked by a long report would stall the page.
+        sql.raw(`select c.relname as name, (c.relpages + coalesce((select sum(x.relpages) from pg_index ix
+            join pg_class x on x.oid = ix.indexrelid where ix.indrelid = c.oid), 0))::bigint * current_setting('block_size')::bigint as bytes
+          from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+          where p.relname in (${partitionedTables.map((t) => `'${t}'`).join(', ')})`),
+      )
+    ).map((r) => [r.name, Number(r.bytes)]),
+  );
+  const partitions = (await listPartitions(ctx.db)).map((p) => ({
+    table: p.table,
+    name: p.name,
+    from: p.from.toISOString(),
+    to: p.to.toISOString(),
+    bytes: sizes.get(p.name) ?? 0,
+    due: eventsCutoff !== null && p.to.getTime() <= eventsCutoff.getTime(),
+  }));
+  const [last] = await queryRows<{ value: RetentionOutcome }>(
+    ctx.db,
+    sql`select value from settings where key = ${LAST_RUN_KEY}`,
+  );
+  return { classes, partitions, lastRun: last?.value ?? null };
+}
+
+/** Partitions ahead, now (`vigil partitions ensure`; the background loop does the same every hour). */
+export async function ensurePartitionsAhead(ctx: ServiceContext, now = new Date()): Promise<string[]> {
+  authorize(ctx, 'retention.manage');
+  return ensureAhead(ctx.db, now);
+}
