@@ -213,19 +213,53 @@ async function separateRole(owner: postgres.Sql, appUrl: string): Promise<string
       `DATABASE_URL's role ${role} owns ${found.owned.join(' and ')} (from running with one role before): as a superuser run "REASSIGN OWNED BY ${role} TO ${me}" in this database, then start again.`,
     );
   }
+  // The app role owns the tables it manages at run time (it makes and drops event partitions, db/partitions.ts); the
+  // migration role must still be able to change them in later migrations, as a member of the app role.
+  const [member] = await owner<{ ok: boolean }[]>`select pg_has_role(current_user, ${role}, 'MEMBER') as ok`;
+  if (!member?.ok) {
+    throw new Error(
+      `The migration role ${me} must be a member of DATABASE_URL's role ${role}, which owns the event tables and makes their monthly partitions at run time: as a superuser run "GRANT ${role} TO ${me}", then start again.`,
+    );
+  }
   return role;
 }
 
 async function grantApplicationRole(owner: postgres.Sql, role: string): Promise<void> {
   const r = owner(role);
-  await owner`grant usage on schema public to ${r}`;
+  // CREATE: it makes the event tables' monthly partitions at run time (db/partitions.ts).
+  await owner`grant usage, create on schema public to ${r}`;
   await owner`grant select, insert, update, delete on all tables in schema public to ${r}`;
   await owner`grant usage, select, update on all sequences in schema public to ${r}`;
   await owner`revoke update, delete, truncate, references, trigger on audit_log from ${r}`;
   await owner`grant select, insert on audit_log to ${r}`;
   await owner`alter default privileges in schema public grant select, insert, update, delete on tables to ${r}`;
   await owner`alter default privileges in schema public grant usage, select, update on sequences to ${r}`;
+  // What the application manages at run time is its own: the event tables and their partitions (it makes next
+  // months' and drops those past retention), the seen-id ledger and the rollups. The audit log stays the owner's.
+  const partitions = await owner<{ name: string }[]>`
+    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+    where p.relname in ('login_events', 'otp_events', 'account_events') and p.relnamespace = current_schema()::regnamespace`;
+  for (const table of [...runtimeOwnedTables, ...partitions.map((p) => p.name)])
+    await owner`alter table ${owner(table)} owner to ${r}`;
 }
+
+/** The tables the application's role owns in the two-role setup (see grantApplicationRole). */
+const runtimeOwnedTables = [
+  'login_events',
+  'otp_events',
+  'account_events',
+  'seen_events',
+  'otp_codes',
+  'otp_rollup_hourly',
+  'login_rollup_hourly',
+  'otp_rollup_daily',
+  'login_rollup_daily',
+  'otp_rollup_daily_all',
+  'login_rollup_daily_all',
+  'otp_prefix_rollup_minute',
+  'otp_prefix_rollup_hourly',
+  'otp_latency_hourly',
+];
 
 /** Rows of a raw query, whichever engine ran it (postgres.js returns an array, PGlite `{ rows }`). */
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {

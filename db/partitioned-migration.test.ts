@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { sql } from 'drizzle-orm';
+import { openPglite, openPostgres, queryRows, type Database } from './client';
+
+/*
+ * Migration 0033 converts an installation's event tables in place: the rows (with their ids), the indexes and the
+ * primary key survive, every month with data gets its partition, and new rows go on numbering after the old ones.
+ * Run on the server when DATABASE_URL is given (CI), else on the embedded engine.
+ */
+const migrations = path.join(process.cwd(), 'db', 'migrations');
+
+/** The migrations folder as it was before partitioning (journal cut after 0032). */
+function foldersBeforePartitioning(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mig-'));
+  fs.cpSync(migrations, dir, { recursive: true });
+  const journalPath = path.join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
+  journal.entries = journal.entries.filter((e) => e.idx <= 32);
+  fs.writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+const templateUrl = inject('templateDatabaseUrl');
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups) await c();
+});
+
+/** An empty database and a way to migrate it with a given folder. */
+async function emptyDatabase(): Promise<{ database: Database; migrateWith: (folder: string) => Promise<void> }> {
+  if (!templateUrl) {
+    const database = await openPglite();
+    cleanups.push(() => database.close());
+    return { database, migrateWith: (folder) => migratePglite(database.db as never, { migrationsFolder: folder }) };
+  }
+  const name = `vigil_mig_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(templateUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(templateUrl);
+  url.pathname = `/${name}`;
+  const asAdmin = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+  await asAdmin.unsafe('create extension if not exists pg_trgm');
+  await asAdmin.end();
+  const database = openPostgres(url.toString(), { max: 2 });
+  cleanups.push(async () => {
+    await database.close();
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  });
+  return {
+    database,
+    migrateWith: async (folder) => {
+      const single = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+      try {
+        await migratePostgres(drizzlePostgres(single), { migrationsFolder: folder });
+      } finally {
+        await single.end();
+      }
+    },
+  };
+}
+
+describe('migration 0033: event tables partitioned in place', () => {
+  it('keeps every row and id, the indexes and the key, and numbers new rows after the old ones', async () => {
+    const { database, migrateWith } = await emptyDatabase();
+    const { db } = database;
+    await migrateWith(foldersBeforePartitioning());
+    // An installation's rows over three months, with a gap month between.
+    await db.execute(sql`insert into login_events (event_id, account_id, occurred_at, outcome, ip, country)
+      select 'l' || g, gen_random_uuid(), timestamptz '2026-01-15T00:00:00Z' + (g % 3) * interval '31 days' * (case when g % 3 = 2 then 2 else 1 end),
+        case when g % 5 = 0 then 'failed' else 'succeeded' end, '198.51.100.7', 'GB'
+      from generate_series(1, 300) g`);
+    await db.execute(sql`insert into otp_events (event_id, account_id, occurred_at, otp_id, kind, channel, purpose)
+      select 'o' || g, gen_random_uuid(), timestamptz '2026-03-01T00:00:00Z' + g * interval '1 minute', 'c' || g, 'issued', 'sms', 'login'
+      from generate_series(1, 50) g`);
+    await db.execute(sql`insert into account_events (event_id, account_id, occurred_at, type)
+      values ('a1', gen_random_uuid(), '2026-02-02T00:00:00Z', 'password_changed')`);
+    const snapshot = async (table: string) =>
+      queryRows<{ id: number; event_id: string; occurred_at: string }>(
+        db,
+        sql.raw(`select id, event_id, occurred_at::text from ${table} order by id`),
+      );
+    const indexes = async (table: string) =>
+      (
+        await queryRows<{ indexname: string }>(
+          db,
+          sql`select indexname from pg_indexes where tablename = ${table} order by indexname`,
+        )
+      ).map((r) => r.indexname);
+    const before = {
+      login: await snapshot('login_events'),
+      otp: await snapshot('otp_events'),
+      account: await snapshot('account_events'),
+      loginIndexes: await indexes('login_events'),
+      otpIndexes: await indexes('otp_events'),
+    };
+    expect(before.login).toHaveLength(300);
+
+    await migrateWith(migrations);
+
+    const partitioned = await queryRows<{ relname: string }>(
+      db,
+      sql`select c.relname from pg_partitioned_table p join pg_class c on c.oid = p.partrelid order by 1`,
+    );
+    expect(partitioned.map((r) => r.relname)).toEqual(['account_events', 'login_events', 'otp_events']);
+    expect(await snapshot('login_events')).toEqual(before.login);
+    expect(await snapshot('otp_events')).toEqual(before.otp);
+    expect(await snapshot('account_events')).toEqual(before.account);
+    expect(await indexes('login_events')).toEqual(before.loginIndexes);
+    expect(await indexes('otp_events')).toEqual(before.otpIndexes);
+    // Every month from the oldest row on has its partition (January, February, March, May …).
+    const months = (
+      await queryRows<{ relname: string }>(
+        db,
+        sql`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'login_events'::regclass order by 1`,
+      )
+    ).map((r) => r.relname);
+    expect(months.slice(0, 5)).toEqual([
+      'login_events_p2026_01',
+      'login_events_p2026_02',
+      'login_events_p2026_03',
+      'login_events_p2026_04',
+      'login_events_p2026_05',
+    ]);
+    // New rows are numbered after the old ones.
+    const [fresh] = await queryRows<{ id: number }>(
+      db,
+      sql`insert into login_events (event_id, account_id, occurred_at, outcome) values ('new', gen_random_uuid(), '2026-01-20T00:00:00Z', 'succeeded') returning id`,
+    );
+    expect(Number(fresh!.id)).toBeGreaterThan(Math.max(...before.login.map((r) => Number(r.id))));
+    // The primary key is there (occurred_at, id).
+    const [pk] = await queryRows<{ def: string }>(
+      db,
+      sql`select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'login_events'::regclass and contype = 'p'`,
+    );
+    expect(pk!.def).toBe('PRIMARY KEY (occurred_at, id)');
+  });
+});
