@@ -14,9 +14,11 @@ export default defineConfig({
       NEXTAUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
       // Tests start their webhook receivers on this machine (lib/outbound/outbound-target.test.ts tests the refusal).
       VIGIL_ALLOW_PRIVATE_TARGETS: '127.0.0.1,::1,localhost',
-      // Many tests store events at fixed instants (an hour of their own, a known weekday) that fall out of the default
+      // Many tests store events (and chart them) at fixed instants (an hour of their own, a known weekday) that fall out of the default
       // 180-day window as the calendar moves on; retention's own tests set the windows they test (lib/retention).
       VIGIL_RETENTION_EVENTS_DAYS: '36500',
+      VIGIL_RETENTION_HOURLY_DAYS: '36500',
+      VIGIL_RETENTION_DAILY_DAYS: '36500',
     },
   },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { otpChannels, otpPurposes } from '@/db/schema';
 import { ServiceError } from '@/lib/errors';
 import { isSensibleInstant } from '@/lib/text';
+import { retentionCutoff, retentionDays } from '@/lib/retention/config';
 
 export const maxRangeDays = 400;
 
@@ -36,11 +37,13 @@ export type LoginMetricsQuery = z.output<typeof LoginMetricsQuery>;
 
 /**
  * Parses metrics query parameters; any problem is a 400 naming the parameter. `from`/`to` must sit on the
- * granularity's UTC boundaries, `from` < `to`, at most 400 days apart.
+ * granularity's UTC boundaries, `from` < `to`, at most 400 days apart, and `from` within the granularity's rollup
+ * retention (VIGIL_RETENTION_HOURLY_DAYS, VIGIL_RETENTION_DAILY_DAYS).
  */
 export function parseMetricsQuery<S extends typeof OtpMetricsQuery | typeof LoginMetricsQuery>(
   schema: S,
   params: URLSearchParams,
+  now = new Date(),
 ): z.output<S> {
   const raw: Record<string, string> = {};
   for (const [k, v] of params) raw[k] = v;
@@ -65,7 +68,24 @@ export function parseMetricsQuery<S extends typeof OtpMetricsQuery | typeof Logi
       parameter: 'to',
     });
   }
+  // Counts before the kept rollups are gone: zeros there would look like no traffic, so such a range is refused.
+  const oldest = oldestKeptBucket(q.granularity, now);
+  if (oldest && q.from < oldest) {
+    const variable = q.granularity === 'hour' ? 'VIGIL_RETENTION_HOURLY_DAYS' : 'VIGIL_RETENTION_DAILY_DAYS';
+    throw invalidParameter(
+      `from: ${q.granularity === 'hour' ? 'hourly' : 'daily'} counts are kept for ${retentionDays(q.granularity === 'hour' ? 'hourly' : 'daily')} days (${variable}); the oldest ${q.granularity} kept starts at ${oldest.toISOString()}${q.granularity === 'hour' ? ', or ask for granularity=day' : ''}`,
+      { parameter: 'from' },
+    );
+  }
   return q;
+}
+
+/** The first whole bucket the rollups of a granularity still keep (null: kept forever). */
+export function oldestKeptBucket(granularity: 'hour' | 'day', now = new Date()): Date | null {
+  const cutoff = retentionCutoff(granularity === 'hour' ? 'hourly' : 'daily', now);
+  if (!cutoff) return null;
+  const unit = granularity === 'hour' ? hourMs : dayMs;
+  return new Date(Math.ceil(cutoff.getTime() / unit) * unit);
 }
 
 /** Every bucket start of the range, so a bucket without events is present with zeros. */

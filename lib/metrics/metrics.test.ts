@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { resetEnvForTests } from '@/lib/env';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { serviceContext } from '@/lib/context';
@@ -178,6 +179,41 @@ describe('metrics parameters', () => {
     bad({ from: '2025-01-01T00:00:00Z', to: '2026-02-06T00:00:00Z', granularity: 'day' }, 'to');
     const { to: _to, ...noTo } = range;
     bad(noTo, 'to');
+  });
+});
+
+describe('metrics ranges and retention', () => {
+  afterEach(() => {
+    Object.assign(process.env, { VIGIL_RETENTION_HOURLY_DAYS: '36500', VIGIL_RETENTION_DAILY_DAYS: '36500' });
+    resetEnvForTests();
+  });
+  it('a range starting before the kept rollups is a 400 naming from, never zeros that look like no traffic', () => {
+    Object.assign(process.env, { VIGIL_RETENTION_HOURLY_DAYS: '90', VIGIL_RETENTION_DAILY_DAYS: '730' });
+    resetEnvForTests();
+    const now = new Date('2026-12-05T10:20:00Z');
+    const at = (iso: string, granularity: string) => () =>
+      parseMetricsQuery(
+        OtpMetricsQuery,
+        new URLSearchParams({ from: iso, to: '2026-12-05T00:00:00Z', granularity }),
+        now,
+      );
+    // 90 days of hourly counts: the oldest whole hour kept is 2026-09-06T11:00Z.
+    expect(at('2026-09-06T10:00:00Z', 'hour')).toThrow(
+      expect.objectContaining({ code: 'invalid', extra: { parameter: 'from' } }),
+    );
+    expect(at('2026-09-06T10:00:00Z', 'hour')).toThrow(
+      /from: hourly counts are kept for 90 days \(VIGIL_RETENTION_HOURLY_DAYS\); the oldest hour kept starts at 2026-09-06T11:00:00.000Z/,
+    );
+    expect(at('2026-09-06T11:00:00Z', 'hour')().from.toISOString()).toBe('2026-09-06T11:00:00.000Z');
+    // The same start by day is fine (730 days kept); a day range past that is refused.
+    expect(at('2026-09-06T00:00:00Z', 'day')().granularity).toBe('day');
+    expect(() =>
+      parseMetricsQuery(
+        OtpMetricsQuery,
+        new URLSearchParams({ from: '2024-12-01T00:00:00Z', to: '2025-01-01T00:00:00Z', granularity: 'day' }),
+        now,
+      ),
+    ).toThrow(/from: daily counts are kept for 730 days \(VIGIL_RETENTION_DAILY_DAYS\)/);
   });
 });
 

@@ -21,7 +21,11 @@ function windows(values: Record<string, string>) {
   resetEnvForTests();
 }
 afterEach(() => {
-  windows({ VIGIL_RETENTION_EVENTS_DAYS: '36500', VIGIL_RETENTION_HOURLY_DAYS: '90' });
+  windows({
+    VIGIL_RETENTION_EVENTS_DAYS: '36500',
+    VIGIL_RETENTION_HOURLY_DAYS: '36500',
+    VIGIL_RETENTION_DAILY_DAYS: '36500',
+  });
 });
 
 const count = async (d: Db, query: string) =>
@@ -123,7 +127,11 @@ describe('retention', () => {
     }
     await detectionIdle();
     // Keep 60 days of raw events (from 2030-04-16): March is wholly past, April is not; hourly rollups 30 days.
-    windows({ VIGIL_RETENTION_EVENTS_DAYS: '60', VIGIL_RETENTION_HOURLY_DAYS: '30' });
+    windows({
+      VIGIL_RETENTION_EVENTS_DAYS: '60',
+      VIGIL_RETENTION_HOURLY_DAYS: '30',
+      VIGIL_RETENTION_DAILY_DAYS: '730',
+    });
     const before = {
       march: await count(db(), `select count(*) as n from login_events_p2030_03`),
       ledger: await count(db(), `select count(*) as n from seen_events where received_at < '2030-04-16T12:00:00Z'`),
