@@ -10,6 +10,7 @@ const tabs = [
   { href: '/admin/webhooks', label: 'Webhooks' },
   { href: '/admin/notifications', label: 'Notifications' },
   { href: '/admin/streams', label: 'Streams' },
+  { href: '/admin/retention', label: 'Data retention' },
 ];
 
 export function AdminTabs() {

@@ -6,6 +6,7 @@ import { mono, td } from '@/components/ui/styles';
 import type { Page } from '@/lib/paging/cursor';
 import type { SearchParams } from '@/lib/search-params';
 import { BucketHeader } from './bucket-header';
+import { retentionCutoff, retentionDays } from '@/lib/retention/config';
 
 /** What every drill-down row starts with: when it happened and whose account it was. */
 interface BucketRow {
@@ -45,9 +46,22 @@ export function BucketEventList<E extends BucketRow>({
   query: SearchParams;
   row: (e: E) => ReactNode;
 }) {
+  // Counts outlive raw events (VIGIL_RETENTION_EVENTS_DAYS): a chart can count a period whose events are gone.
+  const rawCutoff = retentionCutoff('events');
+  const pastRetention = rawCutoff !== null && from < rawCutoff;
   return (
     <div className="space-y-4">
       <BucketHeader title={title} from={from} to={to} />
+      {pastRetention ? (
+        <p
+          role="note"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
+          Raw events are kept for {retentionDays('events')} days (VIGIL_RETENTION_EVENTS_DAYS): those before{' '}
+          {rawCutoff.toISOString().slice(0, 10)} are gone, so this list may hold fewer {noun} than the chart counted,
+          or none. The chart&apos;s counts are kept.
+        </p>
+      ) : null}
       {page.items.length === 0 ? (
         <EmptyState title={`No ${noun} in this bucket`}>The chart counted none here with these filters.</EmptyState>
       ) : (

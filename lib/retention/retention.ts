@@ -4,6 +4,7 @@ import { partitionedTables } from '@/db/partitions';
 import { settings } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
+import { database } from '@/lib/database';
 import { env } from '@/lib/env';
 import { retentionClasses, retentionCutoff, retentionDays, retentionVariables, type RetentionClass } from './config';
 import { ensureAhead, listPartitions } from './partitions';
@@ -22,7 +23,8 @@ export async function retentionRun(
   database: Pick<Database, 'db' | 'dedicated'>,
   options: { dryRun?: boolean; now?: Date } = {},
 ): Promise<RetentionOutcome> {
-  authorize(ctx, 'retention.manage');
+  // Removing data is a change staff must have verified a second factor for; a preview only reads.
+  authorize(ctx, 'retention.manage', { stepUp: !options.dryRun });
   const outcome = await runRetention(database, options);
   if (outcome.dryRun) return outcome;
   const dropped = outcome.partitions.filter((p) => p.outcome === 'dropped');
@@ -72,6 +74,33 @@ const oldestOf: Record<RetentionClass, string> = {
   audit: `select min(occurred_at) as at from audit_log`,
 };
 
+const partitionParents = partitionedTables.map((t) => `'${t}'`).join(', ');
+
+/**
+ * Each partition's size on disk with its indexes. Reading a size takes a brief lock on the partition, so it is
+ * bounded by a 500 ms lock timeout; a partition locked longer (a drop in progress) makes the page fall back to the
+ * catalog's page counts (as of the last VACUUM or ANALYZE) rather than wait.
+ */
+async function partitionSizes(ctx: ServiceContext): Promise<Map<string, number>> {
+  const exact = `select c.relname as name, pg_total_relation_size(c.oid) as bytes from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent where p.relname in (${partitionParents})`;
+  const estimate = `select c.relname as name, (c.relpages + coalesce((select sum(x.relpages) from pg_index ix
+      join pg_class x on x.oid = ix.indexrelid where ix.indrelid = c.oid), 0))::bigint * current_setting('block_size')::bigint as bytes
+    from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent where p.relname in (${partitionParents})`;
+  const toMap = (rows: { name: string; bytes: string | number }[]) =>
+    new Map(rows.map((r) => [r.name, Number(r.bytes)]));
+  try {
+    return toMap(
+      await withTransaction(ctx, async (tx) => {
+        await tx.db.execute(sql.raw('set local lock_timeout = 500'));
+        return queryRows<{ name: string; bytes: string | number }>(tx.db, sql.raw(exact));
+      }),
+    );
+  } catch {
+    return toMap(await queryRows<{ name: string; bytes: string | number }>(ctx.db, sql.raw(estimate)));
+  }
+}
+
 /** The Data retention page: each class's window and oldest row, the event partitions and the last run. */
 export async function retentionOverview(ctx: ServiceContext, now = new Date()): Promise<RetentionOverview> {
   authorize(ctx, 'retention.manage');
@@ -88,19 +117,7 @@ export async function retentionOverview(ctx: ServiceContext, now = new Date()): 
     });
   }
   const eventsCutoff = retentionCutoff('events', now, e);
-  const sizes = new Map(
-    (
-      await queryRows<{ name: string; bytes: string | number }>(
-        ctx.db,
-        // From the catalog's page counts (as of the last VACUUM or ANALYZE): pg_total_relation_size would lock each
-        // partition, and a partition locked by a long report would stall the page.
-        sql.raw(`select c.relname as name, (c.relpages + coalesce((select sum(x.relpages) from pg_index ix
-            join pg_class x on x.oid = ix.indexrelid where ix.indrelid = c.oid), 0))::bigint * current_setting('block_size')::bigint as bytes
-          from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
-          where p.relname in (${partitionedTables.map((t) => `'${t}'`).join(', ')})`),
-      )
-    ).map((r) => [r.name, Number(r.bytes)]),
-  );
+  const sizes = await partitionSizes(ctx);
   const partitions = (await listPartitions(ctx.db)).map((p) => ({
     table: p.table,
     name: p.name,
@@ -114,6 +131,11 @@ export async function retentionOverview(ctx: ServiceContext, now = new Date()): 
     sql`select value from settings where key = ${LAST_RUN_KEY}`,
   );
   return { classes, partitions, lastRun: last?.value ?? null };
+}
+
+/** The Data retention page's "Preview" and "Run now" (the process's database, for the run's own session). */
+export async function retentionRunFromConsole(ctx: ServiceContext, dryRun: boolean): Promise<RetentionOutcome> {
+  return retentionRun(ctx, await database(), { dryRun });
 }
 
 /** Partitions ahead, now (`vigil partitions ensure`; the background loop does the same every hour). */
