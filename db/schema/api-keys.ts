@@ -9,6 +9,8 @@ export const apiKeyScopes = [
   'stream:events',
   'stream:alerts',
   'stream:audit',
+  'accounts:export',
+  'accounts:erase',
 ] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 

@@ -6,6 +6,7 @@ import {
   jsonSchema,
   ok,
   pathParameter,
+  staffSession,
   type OpenApiFragment,
 } from '@/lib/openapi/components';
 
@@ -31,7 +32,21 @@ export const SecurityStateBody = z.object({
   }),
 });
 
-/** GET /api/v1/accounts/{platformAccountId}/security (lib/accounts/security-http.ts). */
+const records = z.array(z.record(z.string(), z.unknown()));
+/** What GET /api/v1/accounts/{platformAccountId}/export streams (lib/accounts/export-account.ts). */
+export const AccountExportBody = z.object({
+  exportedAt: z.iso.datetime(),
+  account: z.record(z.string(), z.unknown()).describe('Profile, contacts and the state staff imposed'),
+  loginEvents: records,
+  otpEvents: records,
+  accountEvents: records,
+  alerts: records.describe('Each with `evidence`: this account’s events only'),
+  reports: records.describe('Each with `messages` (author by role) and `evidence`'),
+  staffActions: records.describe('Audit rows about the account: action, byRole, at, reason, before, after'),
+  noticesAndWebhooks: records,
+});
+
+/** GET /api/v1/accounts/{platformAccountId}/security and …/export (lib/accounts). */
 export const accountsOpenApi: OpenApiFragment = {
   tag: { name: 'Accounts', description: 'What staff imposed on the platform’s accounts' },
   paths: {
@@ -55,6 +70,27 @@ export const accountsOpenApi: OpenApiFragment = {
         },
       },
     },
+    '/api/v1/accounts/{platformAccountId}/export': {
+      get: {
+        operationId: 'exportAccount',
+        summary: 'Everything Vigil holds about a customer, as one JSON document',
+        description:
+          'For a data-subject access request: the profile and contacts, every stored event, alerts with this account’s evidence (an IP alert’s other accounts are left out), reports with their messages, staff actions on the account (staff named by role) and the notices and webhooks sent about it. Streamed, so an account with millions of events does not load into memory; served as a download. Every export is audited. Admins download the same from the account page.',
+        tags: ['Accounts'],
+        security: [apiKey('accounts:export'), staffSession],
+        parameters: [pathParameter('platformAccountId', "The platform's account id, as sent in events")],
+        responses: {
+          '200': ok('The document (Content-Disposition: attachment)', 'AccountExport'),
+          '401': errorResponse('Missing, unknown or revoked API key'),
+          '403': errorResponse('The key lacks the accounts:export scope, or the staff member is not an admin'),
+          '404': errorResponse('Vigil has never seen this account, or it was erased'),
+          '503': databaseUnavailable(),
+        },
+      },
+    },
   },
-  schemas: { SecurityState: jsonSchema(SecurityStateBody, 'output') },
+  schemas: {
+    SecurityState: jsonSchema(SecurityStateBody, 'output'),
+    AccountExport: jsonSchema(AccountExportBody, 'output'),
+  },
 };

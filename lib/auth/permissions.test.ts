@@ -29,6 +29,8 @@ const expected: Record<Permission, { agent: boolean; analyst: boolean; admin: bo
   'stream.alerts': { agent: false, analyst: false, admin: true },
   'stream.audit': { agent: false, analyst: false, admin: true },
   'retention.manage': { agent: false, analyst: false, admin: true },
+  'accounts.export': { agent: false, analyst: false, admin: true },
+  'accounts.erase': { agent: false, analyst: false, admin: true },
 };
 
 const actor = (role: StaffActor['role']): StaffActor => ({

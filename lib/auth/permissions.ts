@@ -54,6 +54,8 @@ export const permissionsByRole = {
     'stream.alerts',
     'stream.audit',
     'retention.manage',
+    'accounts.export',
+    'accounts.erase',
   ],
 } as const satisfies Record<StaffRole, readonly string[]>;
 
@@ -73,6 +75,8 @@ const scopeForPermission: Partial<Record<Permission, string>> = {
   'stream.events': 'stream:events',
   'stream.alerts': 'stream:alerts',
   'stream.audit': 'stream:audit',
+  'accounts.export': 'accounts:export',
+  'accounts.erase': 'accounts:erase',
   // The platform asks for a "not me" link for its own messages.
   'reports.requestLink': 'reports:write',
 };

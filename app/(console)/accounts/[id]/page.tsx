@@ -99,6 +99,20 @@ export default async function AccountPage({
               <TimeAgo date={account.lastEventAt} now={now} />
             </Field>
           </dl>
+          {can(actor, 'accounts.export') ? (
+            <p className="mt-3 border-t border-slate-200 pt-3 text-sm dark:border-slate-800">
+              <a
+                href={`/api/v1/accounts/${encodeURIComponent(account.externalId)}/export`}
+                download
+                className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+              >
+                Download everything Vigil holds about this customer (JSON)
+              </a>
+              <span className="block text-xs text-slate-600 dark:text-slate-400">
+                For a data request. The download is recorded in the audit log.
+              </span>
+            </p>
+          ) : null}
         </Card>
         <Card title="Security state">
           <dl>
