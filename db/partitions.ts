@@ -47,6 +47,8 @@ export interface PartitionInfo {
   to: Date;
   /** A DETACH … CONCURRENTLY interrupted half-way: it must be finalized before anything else. */
   detachPending: boolean;
+  /** Past retention, kept for the rows of accounts under legal hold only. */
+  held: boolean;
 }
 
 /**
@@ -59,10 +61,16 @@ export const listPartitionsQuery = `select p.relname as parent, c.relname as nam
   where p.relnamespace = current_schema()::regnamespace and p.relname in (${partitionedTables.map((t) => `'${t}'`).join(', ')})
   order by p.relname, c.relname`;
 
-/** `login_events_p2026_12` → its month's range; null for a name Vigil did not give. */
-export function monthOfPartition(name: string): { from: Date; to: Date } | null {
-  const match = /_p(\d{4})_(\d{2})$/.exec(name);
+/**
+ * `login_events_p2026_12` → its month's range; null for a name Vigil did not give. A `_held` suffix marks a month
+ * past retention that keeps only the rows of accounts under legal hold (lib/retention/run-retention.ts).
+ */
+export function monthOfPartition(name: string): { from: Date; to: Date; held: boolean } | null {
+  const match = /_p(\d{4})_(\d{2})(_held)?$/.exec(name);
   if (!match) return null;
   const from = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
-  return { from, to: addMonths(from, 1) };
+  return { from, to: addMonths(from, 1), held: match[3] !== undefined };
 }
+
+/** The suffix of a month's partition that keeps only held accounts' rows. */
+export const HELD_SUFFIX = '_held';

@@ -73,3 +73,50 @@ export const accountActivity = pgTable(
     index('account_activity_last_event_idx').on(t.lastEventAt.desc().nullsFirst(), t.accountId.desc().nullsFirst()),
   ],
 );
+
+/**
+ * Customer data erasure (lib/accounts/erase-account.ts). A console request waits here for a second admin; a done
+ * erasure keeps only when it happened, who asked and approved, the pseudonymous account id the rows moved to, and
+ * a keyed hash of the platform's id (so a repeated DELETE answers with the first `erasedAt`, never the id itself).
+ */
+export const accountErasures = pgTable(
+  'account_erasures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The account while the request waits; the pseudonymous id once erased. */
+    accountId: uuid('account_id').notNull(),
+    status: text('status', { enum: ['requested', 'erased', 'cancelled'] }).notNull(),
+    /** HMAC-SHA256 of the platform's account id (lib/auth/secret-box.ts's key), set when erased. */
+    platformKey: text('platform_key'),
+    via: text('via', { enum: ['api', 'console'] }).notNull(),
+    requestedBy: uuid('requested_by'),
+    approvedBy: uuid('approved_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('account_erasures_platform_key').on(t.platformKey),
+    uniqueIndex('account_erasures_one_pending')
+      .on(t.accountId)
+      .where(sql`${t.status} = 'requested'`),
+  ],
+);
+
+/** Explicit legal holds set by admins (a reason is required); open alerts and reports hold an account too. */
+export const accountHolds = pgTable(
+  'account_holds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id').notNull(),
+    reason: text('reason').notNull(),
+    setBy: uuid('set_by'),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
+    releasedBy: uuid('released_by'),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('account_holds_one_active')
+      .on(t.accountId)
+      .where(sql`${t.releasedAt} is null`),
+  ],
+);

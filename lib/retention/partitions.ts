@@ -3,6 +3,7 @@ import { queryRows, type DbOrTx, type Tx } from '@/db/client';
 import { arrayOf } from '@/db/sql-helpers';
 import {
   createPartitionStatement,
+  HELD_SUFFIX,
   listPartitionsQuery,
   monthStart,
   monthsBetween,
@@ -85,9 +86,10 @@ async function createMissing(tx: Tx, wanted: Wanted): Promise<string[]> {
     (
       await queryRows<{ relname: string }>(
         tx,
-        sql`select relname from pg_class where relnamespace = current_schema()::regnamespace and relname = any(${arrayOf([...wanted.keys()])})`,
+        sql`select relname from pg_class where relnamespace = current_schema()::regnamespace
+            and relname = any(${arrayOf([...wanted.keys()].flatMap((n) => [n, `${n}${HELD_SUFFIX}`]))})`,
       )
-    ).map((r) => r.relname),
+    ).map((r) => r.relname.replace(HELD_SUFFIX, '')),
   );
   const made: string[] = [];
   for (const [name, { table, month }] of wanted) {

@@ -2,6 +2,14 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db } from '@/db/client';
 import { log } from '@/lib/log/logger';
 import { retentionCutoff } from './config';
+import {
+  HELD_SUFFIX,
+  monthOfPartition,
+  partitionedTables,
+  partitionName,
+  type PartitionedTable,
+} from '@/db/partitions';
+import { heldAccountIds } from '@/lib/accounts/legal-hold';
 import { forgetKnownPartitions, listPartitions } from './partitions';
 
 /*
@@ -23,6 +31,8 @@ export interface PartitionOutcome {
   to: string;
   /** Its rows (null: it could not be counted, its lock was not granted in time). */
   rows: number | null;
+  /** Rows of accounts under legal hold: kept, in the month's `_held` partition, while the hold lasts. */
+  heldRows: number;
   /** dropped; due (a dry run); retry (its lock was not granted in time: the next run tries again). */
   outcome: 'dropped' | 'due' | 'retry';
   /** How long the count, DETACH and DROP took, waits for locks included, in ms (a real run). */
@@ -124,19 +134,30 @@ export async function runRetention(
 
   const eventsCutoff = retentionCutoff('events', now);
   if (eventsCutoff) {
+    const held = await heldAccountIds(db);
+    if (!dryRun) await reattachOrphanedHeld(database);
     for (const p of await listPartitions(db)) {
       // A month goes once its last instant is past the window (events inside the window are never dropped).
       if (p.to.getTime() > eventsCutoff.getTime()) continue;
       const base = { table: p.table, name: p.name, from: p.from.toISOString(), to: p.to.toISOString() };
       const started = performance.now();
       let rows: number | null = null;
+      let heldRows = 0;
       try {
-        // One session under the 1 s lock timeout: the count, the detach and the drop never wait longer on a lock.
+        // One session under the 1 s lock timeout: the counts, the detach and the drop never wait longer on a lock.
         await database.dedicated(async (session) => {
           await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
           try {
             rows = await count(session, `select count(*) as n from ${p.name}`);
+            heldRows =
+              held.length === 0
+                ? 0
+                : await count(
+                    session,
+                    `select count(*) as n from ${p.name} where account_id = any('{${held.join(',')}}'::uuid[])`,
+                  );
             if (dryRun) return;
+            const keep = heldRows > 0 ? await copyHeldRows(session, p.table, p.name, p.from, held) : null;
             // A run cut short mid-detach left it pending: finish that first (a plain DETACH would refuse).
             await session.execute(
               sql.raw(
@@ -146,20 +167,33 @@ export async function runRetention(
               ),
             );
             await session.execute(sql.raw(`drop table ${p.name}`));
+            if (keep) await attachHeld(session, p.table, keep, p.from, p.to);
           } finally {
             await session.execute(sql.raw('reset lock_timeout'));
           }
         });
         if (dryRun) {
-          outcome.partitions.push({ ...base, rows, outcome: 'due' });
+          outcome.partitions.push({ ...base, rows, heldRows, outcome: 'due' });
           continue;
         }
         forgetKnownPartitions(db, [p.name]);
-        outcome.partitions.push({ ...base, rows, outcome: 'dropped', lockMs: Math.round(performance.now() - started) });
-        log.info('retention dropped a partition', { partition: p.name, rows });
+        outcome.partitions.push({
+          ...base,
+          rows,
+          heldRows,
+          outcome: 'dropped',
+          lockMs: Math.round(performance.now() - started),
+        });
+        log.info('retention dropped a partition', { partition: p.name, rows, heldRows });
       } catch (error) {
         if (!isLockTimeout(error)) throw error;
-        outcome.partitions.push({ ...base, rows, outcome: 'retry', lockMs: Math.round(performance.now() - started) });
+        outcome.partitions.push({
+          ...base,
+          rows,
+          heldRows,
+          outcome: 'retry',
+          lockMs: Math.round(performance.now() - started),
+        });
         log.warn('retention could not lock a partition in time; the next run retries', { partition: p.name });
       }
     }
@@ -187,6 +221,59 @@ export async function runRetention(
     }
   }
   return outcome;
+}
+
+/**
+ * Legal hold: before a month is dropped, the rows of held accounts are copied into a table of their own with the
+ * same columns, which then becomes the month's partition (`<table>_pYYYY_MM_held`): every page, history table and
+ * evidence view keeps reading them through the same table, and erasure and export see them too. A `_held` month past
+ * the window is rebuilt the same way at each run, so rows of accounts no longer held go then.
+ */
+async function copyHeldRows(session: Db, table: string, name: string, month: Date, held: string[]): Promise<string> {
+  const next = `${partitionName(table as PartitionedTable, month)}${HELD_SUFFIX}_next`;
+  await session.execute(sql.raw(`drop table if exists ${next}`));
+  await session.execute(sql.raw(`create table ${next} (like ${table} including defaults including constraints)`));
+  await session.execute(
+    sql.raw(`insert into ${next} select * from ${name} where account_id = any('{${held.join(',')}}'::uuid[])`),
+  );
+  return next;
+}
+
+async function attachHeld(session: Db, table: string, next: string, from: Date, to: Date): Promise<void> {
+  const final = next.replace(/_next$/, '');
+  await session.execute(sql.raw(`alter table ${next} rename to ${final}`));
+  // ATTACH locks the parent only SHARE UPDATE EXCLUSIVE: ingest and reads go on.
+  await session.execute(
+    sql.raw(
+      `alter table ${table} attach partition ${final} for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
+    ),
+  );
+}
+
+/** A run stopped between dropping a month and attaching its held rows left them in a table of their own: attach it. */
+async function reattachOrphanedHeld(database: Pick<Database, 'db' | 'dedicated'>): Promise<void> {
+  const orphans = await queryRows<{ name: string }>(
+    database.db,
+    sql`select relname as name from pg_class where relnamespace = current_schema()::regnamespace and relkind = 'r'
+        and not relispartition and relname ~ '_p[0-9]{4}_[0-9]{2}_held$'`,
+  );
+  for (const { name } of orphans) {
+    const month = monthOfPartition(name);
+    const table = name.replace(/_p\d{4}_\d{2}_held$/, '');
+    if (!month || !(partitionedTables as readonly string[]).includes(table)) continue;
+    await database.dedicated(async (session) => {
+      await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
+      try {
+        await session.execute(
+          sql.raw(
+            `alter table ${table} attach partition ${name} for values from ('${month.from.toISOString()}') to ('${month.to.toISOString()}')`,
+          ),
+        );
+      } finally {
+        await session.execute(sql.raw('reset lock_timeout'));
+      }
+    });
+  }
 }
 
 function isLockTimeout(error: unknown): boolean {

@@ -1,0 +1,295 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '@/db/client';
+import { partitionedTables } from '@/db/partitions';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { encryptionKey } from '@/lib/auth/secret-box';
+import { authorize, withTransaction, type ServiceContext, type TxContext } from '@/lib/context';
+import { conflict, forbidden, notFound, ServiceError } from '@/lib/errors';
+import { loadWebhookSettings } from '@/lib/outbox/enqueue';
+import { heldReasons } from './legal-hold';
+
+/*
+ * "Erase my data" (README, "The customer's data"). Erasure removes or irreversibly pseudonymises the customer's
+ * personal data everywhere Vigil keeps it:
+ * - the account row: name and contacts gone; it moves, with everything that points at it, to a new random id
+ *   (today's ids derive from the platform id and would reattach the rows) under the platform id `erased:<id>`, so a
+ *   later event for the same platform id starts a fresh account and lookups by the old id answer 404;
+ * - its raw events (held months included: they are partitions of the same tables): IPs, user agents, device ids, contact values and code destinations nulled;
+ * - its alerts, their evidence, its reports (contacts, description, details, client IP), their messages and
+ *   evidence, the notices and webhooks about it: every personal value found in them replaced by `[erased]`;
+ * - anywhere else (another alert's details, an idempotency result, the detection backlog): the distinctive values
+ *   (platform id, contacts, name) replaced the same way.
+ * Counts stay (rollups hold no personal data). The audit log records the erasure by whom, under the new id, never a
+ * value; it never held customer contacts or text (verbs reference the account or report instead).
+ * An account under legal hold (open alert, open report, explicit hold) is refused with `legal_hold`.
+ */
+
+export interface ErasureResult {
+  erasedAt: string;
+  /** The pseudonymous id the account's rows moved to. */
+  accountId: string;
+}
+
+export const platformKey = (platformAccountId: string) =>
+  createHmac('sha256', encryptionKey()).update(`vigil:erasure:${platformAccountId}`).digest('hex');
+
+export const legalHold = () =>
+  new ServiceError(
+    'conflict',
+    'This account is under legal hold (an open alert or report, or a hold set by an admin).',
+    {
+      reason: 'legal_hold',
+    },
+  );
+
+/** The tables whose rows belong to one account by `account_id`, besides the event tables. */
+const ownedTables = ['account_activity', 'otp_codes', 'alert_evidence', 'report_links'] as const;
+
+/** Text and jsonb columns of tables that may mention an account elsewhere (not events, rollups or the audit log). */
+async function mentionColumns(tx: Tx): Promise<{ table: string; column: string; type: string }[]> {
+  const skip = new Set<string>([
+    ...partitionedTables,
+    'seen_events',
+    'audit_log',
+    'accounts',
+    'account_erasures',
+    'account_holds',
+    '__drizzle_migrations',
+  ]);
+  const rows = await queryRows<{ table: string; column: string; type: string }>(
+    tx,
+    sql`select c.table_name as "table", c.column_name as "column", c.data_type as "type"
+        from information_schema.columns c join pg_class k on k.relname = c.table_name and k.relnamespace = current_schema()::regnamespace
+        where c.table_schema = current_schema() and k.relkind = 'r' and not k.relispartition
+          and c.data_type in ('text', 'jsonb', 'character varying')`,
+  );
+  return rows.filter((r) => !skip.has(r.table) && !r.table.includes('rollup'));
+}
+
+/** `[erased]` in place of each value inside a text or jsonb column, for the rows `where` picks. */
+async function scrub(tx: Tx, table: string, column: string, type: string, values: string[], where = sql`true`) {
+  for (const v of values) {
+    // In jsonb the value sits escaped inside a JSON string: replace that form, which keeps the JSON valid.
+    const needle = type === 'jsonb' ? JSON.stringify(v).slice(1, -1) : v;
+    const col = sql.raw(`"${column}"`);
+    const target = type === 'jsonb' ? sql`${col}::text` : col;
+    const replaced = sql`replace(${target}, ${needle}, '[erased]')`;
+    await tx.execute(
+      sql`update ${sql.raw(`"${table}"`)} set ${col} = ${type === 'jsonb' ? sql`${replaced}::jsonb` : replaced}
+          where ${where} and strpos(${target}, ${needle}) > 0`,
+    );
+  }
+}
+
+/** Everything personal the account's rows hold: the values erasure must leave nowhere. */
+export async function personalValues(tx: Tx, accountId: string): Promise<{ distinctive: string[]; all: string[] }> {
+  const [account] = await queryRows<{
+    external_id: string;
+    display_name: string | null;
+    email: string | null;
+    phone: string | null;
+  }>(tx, sql`select external_id, display_name, email, phone from accounts where id = ${accountId}`);
+  const fromEvents = await queryRows<{ v: string | null }>(
+    tx,
+    sql`select distinct v from (
+          select host(ip) as v from login_events where account_id = ${accountId}
+          union select user_agent from login_events where account_id = ${accountId}
+          union select device_id from login_events where account_id = ${accountId}
+          union select host(ip) from otp_events where account_id = ${accountId}
+          union select user_agent from otp_events where account_id = ${accountId}
+          union select device_id from otp_events where account_id = ${accountId}
+          union select destination from otp_events where account_id = ${accountId}
+          union select host(ip) from account_events where account_id = ${accountId}
+          union select user_agent from account_events where account_id = ${accountId}
+          union select device_id from account_events where account_id = ${accountId}
+          union select new_value from account_events where account_id = ${accountId}
+          union select email from fraud_reports where account_id = ${accountId}
+          union select phone from fraud_reports where account_id = ${accountId}
+          union select client_ip from fraud_reports where account_id = ${accountId}
+        ) s where v is not null`,
+  );
+  const distinctive = [account?.external_id, account?.display_name, account?.email, account?.phone].filter(
+    (v): v is string => typeof v === 'string' && v.length >= 3,
+  );
+  // Contact values the account's events reported (a changed e-mail, an old phone) are distinctive too.
+  const contacts = fromEvents.map((r) => r.v!).filter((v) => /@|^\+\d{6,}$/.test(v));
+  const all = [...new Set([...distinctive, ...contacts, ...fromEvents.map((r) => r.v!)])].filter((v) => v.length >= 3);
+  // Longest first: a value that contains another is replaced whole.
+  const byLength = (a: string, b: string) => b.length - a.length;
+  return { distinctive: [...new Set([...distinctive, ...contacts])].sort(byLength), all: all.sort(byLength) };
+}
+
+/** Erases the account (already locked by the caller) and returns when, under which new id. */
+async function performErasure(
+  tx: TxContext,
+  account: { id: string; external_id: string },
+  record: { via: 'api' | 'console'; requestedBy: string | null; approvedBy: string | null; requestId?: string },
+): Promise<ErasureResult> {
+  if ((await heldReasons(tx.db, account.id)).length > 0) throw legalHold();
+  const db = tx.db;
+  const oldId = account.id;
+  const newId = randomUUID();
+  const erasedAt = new Date();
+  const { distinctive, all } = await personalValues(db, oldId);
+
+  // The account row moves to the new id, without name or contacts.
+  await db.execute(sql`insert into accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at,
+        reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at,
+        first_event_at, status, lock_reason_code, password_reset_required, password_reset_required_at, two_factor_required,
+        two_factor_required_method, two_factor_off_approved_at, sessions_valid_after, version, created_at, updated_at)
+      select ${newId}, ${`erased:${newId}`}, null, null, null, null, null,
+        reported_two_factor_enabled, reported_two_factor_method, reported_two_factor_observed_at, reported_password_changed_at,
+        first_event_at, status, lock_reason_code, password_reset_required, password_reset_required_at, two_factor_required,
+        two_factor_required_method, two_factor_off_approved_at, sessions_valid_after, version, created_at, now()
+      from accounts where id = ${oldId}`);
+  for (const table of partitionedTables) {
+    const extra =
+      table === 'otp_events' ? sql`, destination = null` : table === 'account_events' ? sql`, new_value = null` : sql``;
+    await db.execute(
+      sql`update ${sql.raw(table)} set account_id = ${newId}, ip = null, user_agent = null, device_id = null ${extra}
+          where account_id = ${oldId}`,
+    );
+  }
+  for (const table of ownedTables)
+    await db.execute(sql`update ${sql.raw(table)} set account_id = ${newId} where account_id = ${oldId}`);
+  await db.execute(sql`update alerts set account_id = ${newId}, subject_id = ${`erased:${newId}`}
+      where account_id = ${oldId} and subject_type = 'account'`);
+  await db.execute(sql`update alerts set account_id = ${newId} where account_id = ${oldId}`);
+  await db.execute(sql`update fraud_reports set account_id = ${newId}, email = null, phone = null, client_ip = null,
+        description = '[erased]', details = '{}'::jsonb, contact_preference = null
+      where account_id = ${oldId}`);
+  await db.execute(sql`update fraud_reports set candidate_account_ids = (candidate_account_ids - ${oldId}::text) || ${JSON.stringify([newId])}::jsonb
+      where candidate_account_ids ? ${oldId}`);
+  await db.execute(sql`update two_factor_off_requests set account_id = ${newId} where account_id = ${oldId}`);
+  await db.execute(sql`update outbox set account_id = ${newId} where account_id = ${oldId}`);
+  await db.execute(sql`update account_holds set account_id = ${newId} where account_id = ${oldId}`);
+  await db.execute(sql`delete from accounts where id = ${oldId}`);
+
+  // Every personal value, in the rows that are the account's; the distinctive ones anywhere else.
+  const own: Record<string, ReturnType<typeof sql>> = {
+    alerts: sql`account_id = ${newId}`,
+    alert_evidence: sql`account_id = ${newId}`,
+    fraud_reports: sql`account_id = ${newId}`,
+    report_messages: sql`report_id in (select id from fraud_reports where account_id = ${newId})`,
+    report_evidence: sql`report_id in (select id from fraud_reports where account_id = ${newId})`,
+    outbox: sql`account_id = ${newId}`,
+  };
+  for (const { table, column, type } of await mentionColumns(db)) {
+    if (own[table]) await scrub(db, table, column, type, all, own[table]);
+    await scrub(db, table, column, type, distinctive);
+  }
+
+  const key = platformKey(account.external_id);
+  if (record.requestId) {
+    await db.execute(sql`update account_erasures set status = 'erased', account_id = ${newId}, platform_key = ${key},
+          approved_by = ${record.approvedBy}, erased_at = ${erasedAt.toISOString()}::timestamptz where id = ${record.requestId}`);
+  } else {
+    await db.execute(sql`insert into account_erasures (account_id, status, platform_key, via, requested_by, approved_by, erased_at)
+          values (${newId}, 'erased', ${key}, ${record.via}, ${record.requestedBy}, ${record.approvedBy}, ${erasedAt.toISOString()}::timestamptz)
+          on conflict (platform_key) do update set account_id = excluded.account_id, erased_at = excluded.erased_at`);
+  }
+  await recordAudit(tx, { action: 'account.erase', targetType: 'account', targetId: newId });
+  // The platform is told (it holds its own id, so the webhook names it; Vigil keeps it nowhere once delivered).
+  const webhook = await loadWebhookSettings(db);
+  if (webhook?.enabled)
+    await db.execute(sql`insert into outbox (kind, account_id, topic, payload) values ('webhook', ${newId}, 'account.erased',
+        ${JSON.stringify({ type: 'account.erased', accountId: account.external_id, erasedAt: erasedAt.toISOString() })}::jsonb)`);
+  return { erasedAt: erasedAt.toISOString(), accountId: newId };
+}
+
+/** The account by platform id, locked for the change (null: none, or erased already). */
+async function lockByPlatformId(tx: Tx, platformAccountId: string) {
+  const [row] = await queryRows<{ id: string; external_id: string }>(
+    tx,
+    sql`select id, external_id from accounts where external_id = ${platformAccountId} for update`,
+  );
+  return row ?? null;
+}
+
+/**
+ * DELETE /api/v1/accounts/{platformAccountId}: 202 with `erasedAt`; the first `erasedAt` again for an account erased
+ * before (and not seen since); not found for an account Vigil never saw; `legal_hold` while it is held.
+ */
+export async function eraseAccountByPlatformId(ctx: ServiceContext, platformAccountId: string): Promise<ErasureResult> {
+  authorize(ctx, 'accounts.erase');
+  if (platformAccountId.length === 0 || platformAccountId.length > 128 || platformAccountId.startsWith('erased:'))
+    throw notFound('Vigil has never seen this account.');
+  return withTransaction(ctx, async (tx) => {
+    const account = await lockByPlatformId(tx.db, platformAccountId);
+    if (!account) {
+      const [done] = await queryRows<{ erased_at: string; account_id: string }>(
+        tx.db,
+        sql`select erased_at::text, account_id from account_erasures where platform_key = ${platformKey(platformAccountId)} and status = 'erased'`,
+      );
+      if (!done) throw notFound('Vigil has never seen this account.');
+      return { erasedAt: new Date(done.erased_at).toISOString(), accountId: done.account_id };
+    }
+    return performErasure(tx, account, { via: 'api', requestedBy: null, approvedBy: null });
+  });
+}
+
+/** The console's first step: an admin asks for erasure (a different admin must approve it). */
+export async function requestErasure(ctx: ServiceContext, accountId: string): Promise<{ requestId: string }> {
+  authorize(ctx, 'accounts.erase', { stepUp: true });
+  return withTransaction(ctx, async (tx) => {
+    const [account] = await queryRows<{ id: string }>(
+      tx.db,
+      sql`select id from accounts where id = ${accountId} for update`,
+    );
+    if (!account) throw notFound('No such account.');
+    if ((await heldReasons(tx.db, accountId)).length > 0) throw legalHold();
+    const [existing] = await queryRows<{ id: string }>(
+      tx.db,
+      sql`select id from account_erasures where account_id = ${accountId} and status = 'requested'`,
+    );
+    if (existing) throw conflict('Erasure of this account is already waiting for a second admin.');
+    const [row] = await queryRows<{ id: string }>(
+      tx.db,
+      sql`insert into account_erasures (account_id, status, via, requested_by) values (${accountId}, 'requested', 'console', ${tx.actor.id}) returning id`,
+    );
+    await recordAudit(tx, { action: 'account.erase_requested', targetType: 'account', targetId: accountId });
+    return { requestId: row!.id };
+  });
+}
+
+/** The console's second step: a different admin approves, and the account is erased at once. */
+export async function approveErasure(ctx: ServiceContext, requestId: string): Promise<ErasureResult> {
+  authorize(ctx, 'accounts.erase', { stepUp: true });
+  return withTransaction(ctx, async (tx) => {
+    const [request] = await queryRows<{ id: string; account_id: string; requested_by: string | null }>(
+      tx.db,
+      sql`select id, account_id, requested_by from account_erasures where id = ${requestId} and status = 'requested' for update`,
+    );
+    if (!request) throw notFound('No erasure request waits with this id.');
+    if (request.requested_by === tx.actor.id)
+      throw forbidden('A different admin must approve the erasure you asked for.');
+    const [account] = await queryRows<{ id: string; external_id: string }>(
+      tx.db,
+      sql`select id, external_id from accounts where id = ${request.account_id} for update`,
+    );
+    if (!account) throw notFound('No such account.');
+    return performErasure(tx, account, {
+      via: 'console',
+      requestedBy: request.requested_by,
+      approvedBy: tx.actor.id,
+      requestId: request.id,
+    });
+  });
+}
+
+/** A waiting console request (the account page shows it). */
+export async function pendingErasure(
+  ctx: ServiceContext,
+  accountId: string,
+): Promise<{ id: string; requestedBy: string | null; requestedByName: string | null; createdAt: Date } | null> {
+  authorize(ctx, 'accounts.view');
+  const [row] = await queryRows<{ id: string; requested_by: string | null; name: string | null; created_at: string }>(
+    ctx.db,
+    sql`select e.id, e.requested_by, coalesce(s.name, s.email) as name, e.created_at::text from account_erasures e
+        left join staff_users s on s.id = e.requested_by where e.account_id = ${accountId} and e.status = 'requested'`,
+  );
+  return row
+    ? { id: row.id, requestedBy: row.requested_by, requestedByName: row.name, createdAt: new Date(row.created_at) }
+    : null;
+}
