@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import { partitionedTables } from '@/db/partitions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { encryptionKey } from '@/lib/auth/secret-box';
+import { encryptionKey, seal } from '@/lib/auth/secret-box';
 import { authorize, withTransaction, type ServiceContext, type TxContext } from '@/lib/context';
 import { conflict, forbidden, notFound, ServiceError } from '@/lib/errors';
 import { loadWebhookSettings } from '@/lib/outbox/enqueue';
@@ -190,11 +190,12 @@ async function performErasure(
           on conflict (platform_key) do update set account_id = excluded.account_id, erased_at = excluded.erased_at`);
   }
   await recordAudit(tx, { action: 'account.erase', targetType: 'account', targetId: newId });
-  // The platform is told (it holds its own id, so the webhook names it; Vigil keeps it nowhere once delivered).
+  // The platform is told, by its own id: the row keeps it sealed until delivery opens it into the request, then drops
+  // it (lib/outbox/deliver.ts), so Vigil holds it nowhere in the clear.
   const webhook = await loadWebhookSettings(db);
   if (webhook?.enabled)
     await db.execute(sql`insert into outbox (kind, account_id, topic, payload) values ('webhook', ${newId}, 'account.erased',
-        ${JSON.stringify({ type: 'account.erased', accountId: account.external_id, erasedAt: erasedAt.toISOString() })}::jsonb)`);
+        ${JSON.stringify({ type: 'account.erased', sealedAccountId: seal(account.external_id), erasedAt: erasedAt.toISOString() })}::jsonb)`);
   return { erasedAt: erasedAt.toISOString(), accountId: newId };
 }
 

@@ -70,6 +70,25 @@ export const accountsOpenApi: OpenApiFragment = {
         },
       },
     },
+    '/api/v1/accounts/{platformAccountId}': {
+      delete: {
+        operationId: 'eraseAccount',
+        summary: 'Erase a customer’s personal data',
+        description:
+          'Removes or irreversibly pseudonymises the customer’s name, contacts, IPs, device ids, user agents and report contact fields everywhere Vigil keeps them (raw events, held events, alert evidence, reports, notices, outbox). Counts in charts stay. The rows move to a random account id, so a later event for the same platform id starts a fresh account; the erased account’s security state and export answer 404. Repeating the call answers 202 with the first `erasedAt`. Refused while the account is under legal hold (an open alert or report, or a hold set by an admin). The `account.erased` webhook tells the platform.',
+        tags: ['Accounts'],
+        security: [apiKey('accounts:erase')],
+        parameters: [pathParameter('platformAccountId', "The platform's account id, as sent in events")],
+        responses: {
+          '202': ok('Erased (or erased before)', 'AccountErased'),
+          '401': errorResponse('Missing, unknown or revoked API key'),
+          '403': errorResponse('The key lacks the accounts:erase scope'),
+          '404': errorResponse('Vigil has never seen this account'),
+          '409': errorResponse('`legal_hold`: the account is under legal hold; nothing was changed'),
+          '503': databaseUnavailable(),
+        },
+      },
+    },
     '/api/v1/accounts/{platformAccountId}/export': {
       get: {
         operationId: 'exportAccount',
@@ -92,5 +111,6 @@ export const accountsOpenApi: OpenApiFragment = {
   schemas: {
     SecurityState: jsonSchema(SecurityStateBody, 'output'),
     AccountExport: jsonSchema(AccountExportBody, 'output'),
+    AccountErased: jsonSchema(z.object({ erasedAt: z.iso.datetime() }), 'output'),
   },
 };

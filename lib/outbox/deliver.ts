@@ -10,6 +10,7 @@ import { eventIdHeader, signatureHeader, signWebhook } from './signature';
 import { describeOutboundError, outboundRequest } from '@/lib/outbound/outbound-target';
 import type { ChannelMessage } from '@/lib/notifications/notify';
 import { sendToChannel, type ChannelTarget } from '@/lib/notifications/send-channel';
+import { open } from '@/lib/auth/secret-box';
 
 /*
  * One delivery pass over the outbox (the worker runs it about once a second). Rows are claimed in a short
@@ -128,9 +129,18 @@ async function claimDue(db: Db, now: Date, limit: number, kinds: OutboxRow['kind
   });
 }
 
+/**
+ * `account.erased` names the platform's id, which Vigil must not keep once erased: the row holds it sealed
+ * (lib/auth/secret-box.ts), it is opened only into the request, and the sealed copy goes once delivered.
+ */
+function openSealedAccountId(payload: Record<string, unknown>): Record<string, unknown> {
+  const { sealedAccountId, ...rest } = payload;
+  return typeof sealedAccountId === 'string' ? { ...rest, accountId: open(sealedAccountId) } : payload;
+}
+
 async function postWebhook(row: OutboxRow, webhook: WebhookSettings, now: Date, timeoutMs: number): Promise<Attempt> {
   // The signed string and the bytes sent are the same string: receivers verify the raw body.
-  const body = JSON.stringify(row.payload);
+  const body = JSON.stringify(openSealedAccountId(row.payload));
   const started = performance.now();
   const durationMs = () => Math.round(performance.now() - started);
   try {
@@ -277,6 +287,13 @@ async function recordOutcomes(
       update ${outbox} set status = v.status, attempts = v.attempts, next_attempt_at = v.next_attempt_at, last_error = v.last_error, delivered_at = v.delivered_at
       from (values ${values}) as v(id, status, attempts, next_attempt_at, last_error, delivered_at)
       where ${outbox.id} = v.id and ${outbox.status} = 'pending'`);
+    const delivered = outcomes.filter((o) => o.status === 'delivered').map((o) => o.id);
+    if (delivered.length > 0)
+      await tx.execute(sql`update ${outbox} set payload = payload - 'sealedAccountId'
+        where ${outbox.id} in (${sql.join(
+          delivered.map((id) => sql`${id}::bigint`),
+          sql`, `,
+        )}) and payload ? 'sealedAccountId'`);
   });
 }
 

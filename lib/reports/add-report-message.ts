@@ -24,7 +24,9 @@ export async function addReportMessage(ctx: ServiceContext, input: unknown): Pro
       version: data.version,
       set: {},
       action: data.visibility === 'public' ? 'report.reply' : 'report.note',
-      reason: data.body.slice(0, 500),
+      // The audit row references the report; the text stays in report_messages, where erasure can reach it (the
+      // audit log is append-only and never holds what a customer or a reply to them said).
+      reason: null,
     });
     await tx.db
       .insert(reportMessages)

@@ -17,7 +17,7 @@ import { GET } from './route';
 const { db } = setupTestDatabase();
 let agent: StaffActor & { email: string };
 beforeAll(async () => {
-  agent = (await makeStaff(db(), 'agent')).actor as StaffActor & { email: string };
+  agent = (await makeStaff(db(), 'agent')).actor;
   setDatabaseForTests(db());
 });
 
