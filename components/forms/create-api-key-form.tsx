@@ -14,6 +14,8 @@ const scopeHelp: Record<string, string> = {
   'stream:events': 'follow every stored event (SIEM, data tools)',
   'stream:alerts': 'follow alerts and their changes',
   'stream:audit': 'follow the audit log',
+  'accounts:export': 'export everything held about a customer (data requests)',
+  'accounts:erase': 'erase a customer’s personal data',
 };
 
 export function CreateApiKeyForm({ scopes }: { scopes: readonly string[] }) {

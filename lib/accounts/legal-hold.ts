@@ -38,6 +38,12 @@ export async function heldReasons(db: DbOrTx, accountId: string): Promise<HoldRe
   return out;
 }
 
+/** Why the account is held, for the account page. */
+export async function accountHolds(ctx: ServiceContext, accountId: string): Promise<HoldReason[]> {
+  authorize(ctx, 'accounts.view');
+  return heldReasons(ctx.db, accountId);
+}
+
 /** Every account held right now (the retention run keeps their events). */
 export const heldAccountsQuery = sql`select account_id from alerts where account_id is not null and status in ('open', 'acknowledged')
   union select account_id from fraud_reports where account_id is not null and status not in ('resolved', 'rejected')

@@ -11,6 +11,8 @@ import { requireTwoFactor } from '@/lib/accounts/require-two-factor';
 import { revokeSessions } from '@/lib/accounts/revoke-sessions';
 import { unlockAccount } from '@/lib/accounts/unlock-account';
 import { invalid } from '@/lib/errors';
+import { approveErasure, requestErasure } from '@/lib/accounts/erase-account';
+import { releaseLegalHold, setLegalHold } from '@/lib/accounts/legal-hold';
 
 /** Each form intent is the audit action it leads to, so one name follows an action end to end. */
 const verbs = {
@@ -37,5 +39,37 @@ export async function accountAction(_prev: unknown, form: FormData): Promise<Act
     return { message };
   }, form);
   if (fields.accountId) revalidatePath(`/accounts/${fields.accountId}`);
+  return result;
+}
+
+const field = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+/** The account page's customer-data card: legal hold on and off, erasure asked for and approved (two admins). */
+export async function customerDataAction(_prev: unknown, form: FormData): Promise<ActionResult> {
+  const accountId = field(form, 'accountId');
+  const intent = field(form, 'intent');
+  const result = await staffAction(async (ctx) => {
+    switch (intent) {
+      case 'hold':
+        await setLegalHold(ctx, { accountId, reason: field(form, 'reason') });
+        return { message: 'The account is under legal hold: its data is kept past retention and it cannot be erased.' };
+      case 'release':
+        await releaseLegalHold(ctx, { accountId });
+        return { message: 'Hold released. The account’s data follows normal retention again.' };
+      case 'request_erasure':
+        await requestErasure(ctx, accountId);
+        return { message: 'Erasure requested. A different admin must approve it.' };
+      case 'approve_erasure': {
+        const done = await approveErasure(ctx, field(form, 'requestId'));
+        return { message: `Erased. The account's remaining records now live under ${done.accountId}.` };
+      }
+      default:
+        throw invalid('Invalid input: intent', { intent: ['is not a customer-data action'] });
+    }
+  }, form);
+  if (accountId) revalidatePath(`/accounts/${accountId}`);
   return result;
 }

@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { AccountActions } from '@/components/accounts/account-actions';
+import { CustomerData } from '@/components/accounts/customer-data';
+import { pendingErasure } from '@/lib/accounts/erase-account';
+import { accountHolds } from '@/lib/accounts/legal-hold';
 import { AccountTimeline, kindLabels } from '@/components/accounts/account-timeline';
 import { RightNowStrip } from '@/components/accounts/right-now-strip';
 import { TimelineFilters } from '@/components/forms/timeline-filters';
@@ -57,10 +60,12 @@ export default async function AccountPage({
     to: param(query, 'to'),
   });
   const direction = { after: param(query, 'after'), before: param(query, 'before') };
-  const [timeline, rightNow, panel] = await Promise.all([
+  const [timeline, rightNow, panel, holds, erasure] = await Promise.all([
     accountTimeline(ctx, account.id, filter, direction),
     accountRightNow(ctx, account.id, now),
     accountSecurityPanel(ctx, account.id),
+    accountHolds(ctx, account.id),
+    pendingErasure(ctx, account.id),
   ]);
   const pending = panel.pendingTwoFactorOff;
   const lockReason = rightNow.lockReasonCode
@@ -99,20 +104,6 @@ export default async function AccountPage({
               <TimeAgo date={account.lastEventAt} now={now} />
             </Field>
           </dl>
-          {can(actor, 'accounts.export') ? (
-            <p className="mt-3 border-t border-slate-200 pt-3 text-sm dark:border-slate-800">
-              <a
-                href={`/api/v1/accounts/${encodeURIComponent(account.externalId)}/export`}
-                download
-                className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
-              >
-                Download everything Vigil holds about this customer (JSON)
-              </a>
-              <span className="block text-xs text-slate-600 dark:text-slate-400">
-                For a data request. The download is recorded in the audit log.
-              </span>
-            </p>
-          ) : null}
         </Card>
         <Card title="Security state">
           <dl>
@@ -163,6 +154,23 @@ export default async function AccountPage({
           </div>
         </Card>
       </div>
+      <Card title="Customer data">
+        <CustomerData
+          accountId={account.id}
+          externalId={account.externalId}
+          holds={holds}
+          canManage={can(actor, 'accounts.erase')}
+          pendingErasure={
+            erasure
+              ? {
+                  id: erasure.id,
+                  requestedByMe: erasure.requestedBy === actor.id,
+                  requestedBy: erasure.requestedByName,
+                }
+              : null
+          }
+        />
+      </Card>
       <Card title="Timeline (newest first)">
         <TimelineFilters
           action={path}

@@ -54,19 +54,21 @@ export default async function RetentionPage() {
               <tr>
                 <th className={th}>Data</th>
                 <th className={th}>Kept</th>
-                <th className={th}>Oldest kept from</th>
-                <th className={th}>Oldest stored</th>
+                <th className={th}>Kept from</th>
+                <th className={th}>Oldest row</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {classes.map((c) => (
                 <tr key={c.kind}>
-                  <td className={td}>{classLabel[c.kind]}</td>
+                  <td className={td}>
+                    {classLabel[c.kind]}
+                    <code className={`${mono} block text-xs break-all text-slate-500 dark:text-slate-400`}>
+                      {c.variable}
+                    </code>
+                  </td>
                   <td className={`${td} whitespace-nowrap`}>
                     {c.days === null ? 'forever' : `${formatCount(c.days)} days`}
-                  </td>
-                  <td className={td}>
-                    <code className={`${mono} break-all`}>{c.variable}</code>
                   </td>
                   <td className={`${td} whitespace-nowrap`}>{day(c.cutoff)}</td>
                   <td className={`${td} whitespace-nowrap`}>{c.oldest ? day(c.oldest) : 'nothing yet'}</td>
