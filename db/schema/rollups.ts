@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /*
@@ -6,7 +7,8 @@ import { bigint, boolean, index, pgTable, primaryKey, smallint, text, timestamp,
  * are '' (a country the platform did not send, the reason of an event that has none), never NULL, so
  * they can be part of the primary key. Each key is split over a few `shard` rows, one picked per
  * transaction, so concurrent batches counting the same hour do not queue on one hot row; readers sum
- * over shards.
+ * over shards. Once a period is closed, compaction merges its shards into shard 0 (lib/ingest/compact-rollups.ts);
+ * the partial `…_uncompacted_idx` indexes find the periods still to merge.
  */
 export const rollupShards = 8;
 
@@ -32,26 +34,46 @@ const loginCounterWithoutCountry = () => ({
 export const otpRollupHourly = pgTable(
   'otp_rollup_hourly',
   { hour: timestamp('hour', { withTimezone: true }).notNull(), ...otpCounter() },
-  (t) => [primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] }),
+    index('otp_rollup_hourly_uncompacted_idx')
+      .on(t.hour)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );
 
 export const loginRollupHourly = pgTable(
   'login_rollup_hourly',
   { hour: timestamp('hour', { withTimezone: true }).notNull(), ...loginCounter() },
-  (t) => [primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.outcome, t.reason, t.country, t.shard] }),
+    index('login_rollup_hourly_uncompacted_idx')
+      .on(t.hour)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );
 
 /** The same counts per UTC day, so day charts over months read a few thousand rows, not hundreds of thousands. */
 export const otpRollupDaily = pgTable(
   'otp_rollup_daily',
   { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounter() },
-  (t) => [primaryKey({ columns: [t.day, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.channel, t.purpose, t.country, t.kind, t.reason, t.shard] }),
+    index('otp_rollup_daily_uncompacted_idx')
+      .on(t.day)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );
 
 export const loginRollupDaily = pgTable(
   'login_rollup_daily',
   { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounter() },
-  (t) => [primaryKey({ columns: [t.day, t.outcome, t.reason, t.country, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.outcome, t.reason, t.country, t.shard] }),
+    index('login_rollup_daily_uncompacted_idx')
+      .on(t.day)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );
 
 /**
@@ -62,13 +84,23 @@ export const loginRollupDaily = pgTable(
 export const otpRollupDailyAll = pgTable(
   'otp_rollup_daily_all',
   { day: timestamp('day', { withTimezone: true }).notNull(), ...otpCounterWithoutCountry() },
-  (t) => [primaryKey({ columns: [t.day, t.channel, t.purpose, t.kind, t.reason, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.channel, t.purpose, t.kind, t.reason, t.shard] }),
+    index('otp_rollup_daily_all_uncompacted_idx')
+      .on(t.day)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );
 
 export const loginRollupDailyAll = pgTable(
   'login_rollup_daily_all',
   { day: timestamp('day', { withTimezone: true }).notNull(), ...loginCounterWithoutCountry() },
-  (t) => [primaryKey({ columns: [t.day, t.outcome, t.reason, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.outcome, t.reason, t.shard] }),
+    index('login_rollup_daily_all_uncompacted_idx')
+      .on(t.day)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );
 
 /**
@@ -97,7 +129,12 @@ export const otpPrefixRollupMinute = pgTable(
 export const otpPrefixRollupHourly = pgTable(
   'otp_prefix_rollup_hourly',
   { hour: timestamp('hour', { withTimezone: true }).notNull(), ...prefixCounter() },
-  (t) => [primaryKey({ columns: [t.hour, t.countryCode, t.prefix, t.kind, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.countryCode, t.prefix, t.kind, t.shard] }),
+    index('otp_prefix_rollup_hourly_uncompacted_idx')
+      .on(t.hour)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );
 
 /**
@@ -140,5 +177,10 @@ export const otpLatencyHourly = pgTable(
     shard: smallint('shard').notNull().default(0),
     count: bigint('count', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.measure, t.bucket, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.channel, t.purpose, t.country, t.measure, t.bucket, t.shard] }),
+    index('otp_latency_hourly_uncompacted_idx')
+      .on(t.hour)
+      .where(sql`${t.shard} <> 0`),
+  ],
 );

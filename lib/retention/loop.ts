@@ -5,12 +5,13 @@ import type { SystemActor } from '@/lib/auth/actor';
 import { serviceContext } from '@/lib/context';
 import { database } from '@/lib/database';
 import { log } from '@/lib/log/logger';
+import { compactRollups } from '@/lib/ingest/compact-rollups';
 import { ensureAhead } from './partitions';
 import { LAST_RUN_KEY, retentionRun } from './retention';
 
 /*
- * The data lifecycle's background pass, every hour in each server: partitions ahead (at least 7 days), and once a
- * day the retention run. Servers agree on "once a day" through the database: a server claims the day's run by
+ * The data lifecycle's background pass, every hour in each server: partitions ahead (at least 7 days), rollup
+ * compaction of closed periods (lib/ingest/compact-rollups.ts), and once a day the retention run. Servers agree on "once a day" through the database: a server claims the day's run by
  * moving the claim row's time forward only if it is more than 23 hours old, so two servers never run it together.
  */
 const CLAIM_KEY = 'retention.claim';
@@ -30,6 +31,8 @@ async function claimDailyRun(db: Db, now: Date): Promise<boolean> {
 export async function lifecyclePass(db: Db, now = new Date()): Promise<void> {
   const made = await ensureAhead(db, now);
   if (made.length > 0) log.info('partitions made ahead', { partitions: made });
+  const compacted = await compactRollups(db, now);
+  if (compacted.periods > 0) log.info('rollups compacted', { ...compacted });
   if (!(await claimDailyRun(db, now))) return;
   const outcome = await retentionRun(serviceContext(db, lifecycle), await database(), { now });
   log.info('retention run', {
