@@ -4,7 +4,8 @@
  *   - the 90-day daily chart request through the HTTP API of a production build (p50/p95 over 25 requests),
  *   - the same aggregate computed from the raw event table (p50 over 3 runs),
  *   - the bare rollup SQL sent from Node over the same driver (p50/p95 over 25 runs).
- * Goals: API ≤ 1/100 of the raw aggregate, and ≤ 3 × the bare rollup query.
+ * Goals: API ≤ 1/100 of the raw aggregate, and ≤ 3 × the bare rollup query. It prints the rollup rows the chart
+ * reads before and after compaction (lib/ingest/compact-rollups.ts) and times the compacted store.
  *
  *   npm run bench:metrics -- [--otp-events 10000000] [--login-events 5000000]
  */
@@ -16,6 +17,7 @@ import { serviceContext } from '@/lib/context';
 import { loginRollupSql } from '@/lib/metrics/login-metrics';
 import { otpRollupSql } from '@/lib/metrics/otp-metrics';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { compactRollups } from '@/lib/ingest/compact-rollups';
 import { benchEnvironment, percentile } from './bench-database';
 
 const arg = (name: string, fallback: number) => {
@@ -52,6 +54,23 @@ async function main() {
     await database.db.execute(sql`vacuum analyze login_events`);
     await database.db.execute(sql`vacuum analyze otp_rollup_daily`);
     await database.db.execute(sql`vacuum analyze login_rollup_daily`);
+    await database.db.execute(sql`vacuum analyze otp_rollup_daily_all`);
+    await database.db.execute(sql`vacuum analyze login_rollup_daily_all`);
+    // The rollup rows a 90-day day chart reads, before and after compaction merges closed days' shard rows.
+    const rowsRead = async () => {
+      const [r] = await queryRows<{ otp: number; logins: number }>(
+        database.db,
+        sql`select (select count(*)::int from otp_rollup_daily_all where day >= ${new Date(end.getTime() - 90 * dayMs).toISOString()}::timestamptz and day < ${end.toISOString()}::timestamptz) as otp,
+                   (select count(*)::int from login_rollup_daily_all where day >= ${new Date(end.getTime() - 90 * dayMs).toISOString()}::timestamptz and day < ${end.toISOString()}::timestamptz) as logins`,
+      );
+      return r!;
+    };
+    const uncompacted = await rowsRead();
+    const compaction = await compactRollups(database.db);
+    const compacted = await rowsRead();
+    console.log(
+      `rollup rows read by the 90-day day chart: otp ${uncompacted.otp.toLocaleString('en-US')} → ${compacted.otp.toLocaleString('en-US')}, logins ${uncompacted.logins.toLocaleString('en-US')} → ${compacted.logins.toLocaleString('en-US')} after compaction (${compaction.periods} periods merged)`,
+    );
     await database.db.execute(sql`vacuum analyze otp_rollup_daily_all`);
     await database.db.execute(sql`vacuum analyze login_rollup_daily_all`);
     await env.startServer();
