@@ -67,6 +67,7 @@ export async function postBatches(url: string, events: IngestEvent[], options: {
     accepted,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
   };
 }
 

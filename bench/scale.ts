@@ -1,0 +1,198 @@
+/*
+ * `npm run bench:scale` (needs DATABASE_URL, a PostgreSQL server): does Vigil stay as fast with 50 million stored
+ * events as with a small store, and can retention drop a month while ingest goes on? In one run, on a scratch
+ * database and a production server:
+ *   1. empty store: ingest rate through the API (100,000 events, 4 clients);
+ *   2. after loading the first 10,000,000 OTP events (bulk path, 210 days): the 90-day daily chart through the API,
+ *      and an account's first and 10th history page (the account page's read, in process);
+ *   3. after loading up to N events (default 50,000,000): the same three, as ratios to 1 and 2;
+ *   4. retention (VIGIL_RETENTION_EVENTS_DAYS, 180) while 2 clients keep ingesting: the lock time of each dropped
+ *      partition and the slowest ingest batch during the run against the slowest before it;
+ *   5. disk size of the event tables per million events, before and after the drop.
+ * Goals (the data-lifecycle issue): ingest ≥ 0.8 × empty, chart ≤ 1.2 × the 10-million figure, history pages ≤ 1.2 ×,
+ * drop < 1 s of locks, no batch waiting more than 1 s for it.
+ *
+ *   npm run bench:scale -- [--events 50000000] [--port 3493]
+ */
+import { sql } from 'drizzle-orm';
+import { queryRows } from '@/db/client';
+import { accountTimeline } from '@/lib/accounts/account-timeline';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { serviceContext } from '@/lib/context';
+import { bulkSeedEvents } from '@/lib/demo/bulk-events';
+import { compactRollups } from '@/lib/ingest/compact-rollups';
+import { runRetention } from '@/lib/retention/run-retention';
+import { systemActor } from '@/lib/testing/fixtures';
+import { benchEnvironment, percentile } from './bench-database';
+import { fmtRate, generateEvents, postBatches } from './ingest-load';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const total = arg('events', 50_000_000);
+const port = arg('port', 3493);
+const dayMs = 86_400_000;
+const accounts = 100_000;
+const seeds = { first: 21, rest: 22 };
+
+async function timed(runs: number, work: () => Promise<unknown>) {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await work();
+    out.push(performance.now() - t);
+  }
+  return percentile(out, 50);
+}
+
+async function main() {
+  const env = await benchEnvironment('bench_scale', port);
+  const { database } = env;
+  const db = database.db;
+  const end = new Date(Math.floor(Date.now() / dayMs) * dayMs);
+  try {
+    await env.startServer();
+    const { key } = await createApiKey(serviceContext(db, systemActor), {
+      name: 'bench',
+      scopes: ['events:write', 'metrics:read'],
+    });
+    const url = `http://localhost:${port}/api/v1/events`;
+    const ingestRate = async (seed: number) =>
+      (await postBatches(url, generateEvents(100_000, seed), { key, concurrency: 4 })).rate;
+    await ingestRate(1); // warm-up
+    const emptyRate = await ingestRate(2);
+    console.log(`empty store: ingest ${fmtRate(emptyRate)} events/s through the API`);
+
+    const chart = async () => {
+      const qs = new URLSearchParams({
+        from: new Date(end.getTime() - 90 * dayMs).toISOString(),
+        to: end.toISOString(),
+        granularity: 'day',
+        groupBy: 'channel',
+      });
+      const request = async () => {
+        const res = await fetch(`http://localhost:${port}/api/v1/metrics/otp?${qs}`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        if (res.status !== 200) throw new Error(`metrics answered ${res.status}`);
+        await res.json();
+      };
+      for (let i = 0; i < 10; i++) await request();
+      return timed(25, request);
+    };
+    // The bulk population's most active account, its first page and its 10th.
+    const history = async () => {
+      const [busiest] = await queryRows<{ id: string }>(
+        db,
+        sql`select account_id as id from otp_events where occurred_at > ${new Date(end.getTime() - 30 * dayMs).toISOString()}::timestamptz
+            group by 1 order by count(*) desc limit 1`,
+      );
+      const ctx = serviceContext(db, systemActor);
+      const walk = async () => {
+        let after: string | null = null;
+        const times: number[] = [];
+        for (let p = 0; p < 10; p++) {
+          const t = performance.now();
+          const page: Awaited<ReturnType<typeof accountTimeline>> = await accountTimeline(
+            ctx,
+            busiest!.id,
+            {},
+            { after },
+          );
+          times.push(performance.now() - t);
+          after = page.older;
+          if (!after) break;
+        }
+        return times;
+      };
+      await walk();
+      const firsts: number[] = [];
+      const deeps: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const times = await walk();
+        firsts.push(times[0]!);
+        deeps.push(times.at(-1)!);
+      }
+      return { first: percentile(firsts, 50), deep: percentile(deeps, 50) };
+    };
+    const settle = async () => {
+      await compactRollups(db);
+      for (const t of ['otp_events', 'seen_events', 'accounts', 'otp_rollup_daily_all'])
+        await db.execute(sql.raw(`vacuum analyze ${t}`));
+    };
+    const eventBytes = async () => {
+      const [r] = await queryRows<{ bytes: string; n: string }>(
+        db,
+        sql`select (select sum(pg_total_relation_size(c.oid)) from pg_class c where c.relname like 'otp_events_p%'
+                      or c.relname like 'login_events_p%' or c.relname like 'account_events_p%') as bytes,
+                   (select count(*) from otp_events) + (select count(*) from login_events) + (select count(*) from account_events) as n`,
+      );
+      return { bytes: Number(r!.bytes), events: Number(r!.n) };
+    };
+
+    const firstLoad = Math.min(10_000_000, total);
+    let t = performance.now();
+    await bulkSeedEvents(database, { kind: 'otp', events: firstLoad, accounts, days: 210, seed: seeds.first, end });
+    console.log(
+      `loaded ${firstLoad.toLocaleString('en-US')} events in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+    );
+    await settle();
+    const small = { chart: await chart(), ...(await history()) };
+    console.log(
+      `10M store: 90-day chart p50 ${small.chart.toFixed(1)} ms; history page 1 ${small.first.toFixed(1)} ms, page 10 ${small.deep.toFixed(1)} ms`,
+    );
+
+    t = performance.now();
+    for (let loaded = firstLoad, part = 0; loaded < total; part++) {
+      const n = Math.min(10_000_000, total - loaded);
+      await bulkSeedEvents(database, { kind: 'otp', events: n, accounts, days: 210, seed: seeds.rest + part, end });
+      loaded += n;
+      console.log(`  … ${loaded.toLocaleString('en-US')} events (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    }
+    await settle();
+    const bigRate = await ingestRate(3);
+    const big = { chart: await chart(), ...(await history()) };
+    const sizeBefore = await eventBytes();
+    console.log(
+      `${(sizeBefore.events / 1e6).toFixed(1)}M store: ingest ${fmtRate(bigRate)} events/s = ${(bigRate / emptyRate).toFixed(2)} × empty (goal ≥ 0.8)`,
+    );
+    console.log(
+      `  90-day chart p50 ${big.chart.toFixed(1)} ms = ${(big.chart / small.chart).toFixed(2)} × the 10M figure (goal ≤ 1.2)`,
+    );
+    console.log(
+      `  history page 1 ${big.first.toFixed(1)} ms = ${(big.first / small.first).toFixed(2)} ×, page 10 ${big.deep.toFixed(1)} ms = ${(big.deep / small.deep).toFixed(2)} × the 10M figures (goal ≤ 1.2)`,
+    );
+    console.log(
+      `  disk: ${(sizeBefore.bytes / (sizeBefore.events / 1e6) / 1048576).toFixed(0)} MB per million events (event tables with indexes)`,
+    );
+
+    // Retention while 2 clients keep ingesting: the batches' latencies before and during the drop.
+    const background = generateEvents(400_000, 9);
+    const during = postBatches(url, background, { key, concurrency: 2 });
+    await new Promise((r) => setTimeout(r, 15_000));
+    const started = performance.now();
+    const outcome = await runRetention(database, {});
+    const retentionMs = performance.now() - started;
+    const load = await during;
+    const dropped = outcome.partitions.filter((p) => p.outcome === 'dropped');
+    const sizeAfter = await eventBytes();
+    console.log(
+      `retention: dropped ${dropped.map((p) => `${p.name} (${(p.rows ?? 0).toLocaleString('en-US')} rows, ${p.lockMs} ms)`).join(', ') || 'nothing'}; ` +
+        `${outcome.partitions.filter((p) => p.outcome === 'retry').length} left for retry; whole run ${(retentionMs / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `  ingest meanwhile (2 clients, ${load.seconds.toFixed(0)} s): p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, slowest ${load.max.toFixed(0)} ms per batch (goal: no batch waits > 1 s for the drop)`,
+    );
+    console.log(
+      `  disk after: ${(sizeAfter.bytes / (sizeAfter.events / 1e6) / 1048576).toFixed(0)} MB per million events, ${(sizeAfter.events / 1e6).toFixed(1)}M events left`,
+    );
+  } finally {
+    await env.dispose();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
