@@ -45,6 +45,8 @@ export async function postBatches(url: string, events: IngestEvent[], options: {
   for (let i = 0; i < events.length; i += batchSize)
     bodies.push(JSON.stringify({ events: events.slice(i, i + batchSize) }));
   const latencies: number[] = [];
+  /** Each batch's start and end (performance.now()), to tell the batches that overlapped something from the rest. */
+  const spans: { start: number; end: number }[] = [];
   let next = 0;
   let accepted = 0;
   const started = performance.now();
@@ -57,6 +59,7 @@ export async function postBatches(url: string, events: IngestEvent[], options: {
         if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
         accepted += ((await res.json()) as { accepted: number }).accepted;
         latencies.push(performance.now() - t);
+        spans.push({ start: t, end: performance.now() });
       }
     }),
   );
@@ -68,6 +71,7 @@ export async function postBatches(url: string, events: IngestEvent[], options: {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: Math.max(...latencies),
+    spans,
   };
 }
 

@@ -58,8 +58,8 @@ export function BucketEventList<E extends BucketRow>({
           className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
         >
           Raw events are kept for {retentionDays('events')} days (VIGIL_RETENTION_EVENTS_DAYS): those before{' '}
-          {rawCutoff.toISOString().slice(0, 10)} are gone, so this list may hold fewer {noun} than the chart counted,
-          or none. The chart&apos;s counts are kept.
+          {rawCutoff.toISOString().slice(0, 10)} are gone, so this list may hold fewer {noun} than the chart counted, or
+          none. The chart&apos;s counts are kept.
         </p>
       ) : null}
       {page.items.length === 0 ? (

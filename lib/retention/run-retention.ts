@@ -214,7 +214,7 @@ export async function runRetention(
       for (;;) {
         const n = await count(
           db,
-          `with gone as (delete from ${t.table} where ctid in (select ctid from ${t.table} where ${t.where(c)} limit ${BATCH}) returning 1)
+          `with gone as (delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${t.where(c)} limit ${BATCH})) returning 1)
            select count(*) as n from gone`,
         );
         outcome.rows[rc.key] += n;
