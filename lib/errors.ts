@@ -14,7 +14,9 @@ export type ServiceErrorCode =
   | 'unsupported_media_type'
   | 'timeout'
   | 'rate_limited'
-  | 'unavailable';
+  | 'unavailable'
+  /** What was asked for existed once and is gone for good (a stream cursor older than retention kept). */
+  | 'gone';
 
 export type FieldErrors = Record<string, string[]>;
 

@@ -76,6 +76,7 @@ const statusOf: Record<ServiceErrorCode, number> = {
   timeout: 408,
   rate_limited: 429,
   unavailable: 503,
+  gone: 410,
 };
 
 /** Requests per second per caller in each family; ingest and the security-state API are configurable. */

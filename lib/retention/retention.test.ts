@@ -10,6 +10,7 @@ import { detectionIdle } from '@/lib/detection/queue';
 import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions';
 import { LAST_RUN_KEY, retentionOverview, retentionRun } from './retention';
+import { readStream } from '@/lib/streams/read-stream';
 import { heldReasons, releaseLegalHold, setLegalHold } from '@/lib/accounts/legal-hold';
 
 const { db, database } = setupTestDatabase();
@@ -240,6 +241,41 @@ describe('retention', () => {
     expect(second.partitions.find((p) => p.name === name)?.outcome).toBe('dropped');
     expect(await partitionExists(db(), name)).toBe(false);
     expect((await listPartitions(db())).some((p) => p.name === name)).toBe(false);
+  });
+});
+
+describe('streams after retention', () => {
+  it('a cursor older than the dropped records is answered 410; one past them goes on', async () => {
+    const follow = async (cursor: string | null, until: (ids: string[]) => boolean) => {
+      const ids: string[] = [];
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const page = await readStream(ctx(), 'events', { cursor, limit: '1000' });
+        ids.push(...page.records.map((r) => String(r.eventId)));
+        const moved = page.nextCursor !== cursor;
+        cursor = page.nextCursor;
+        // The horizon is the oldest transaction on the whole server: wait for other files' to end.
+        if (until(ids) || Date.now() > deadline) return { ids, cursor };
+        if (!moved) await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const before = (await follow(null, () => false)).cursor;
+    const old = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-01-10T10:00:00Z'));
+    const fresh = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-06-10T10:00:00Z'));
+    await ingestBatch(db(), [old]);
+    const past = await follow(before, (ids) => ids.includes(old.id));
+    expect(past.ids).toContain(old.id);
+    await ingestBatch(db(), [fresh]);
+    await detectionIdle();
+    windows({ VIGIL_RETENTION_EVENTS_DAYS: '60' });
+    await retentionRun(ctx(), database(), { now: new Date('2034-06-15T12:00:00Z') });
+    await expect(readStream(ctx(), 'events', { cursor: before, limit: '10' })).rejects.toMatchObject({
+      code: 'gone',
+      reason: 'cursor_expired',
+    });
+    expect((await follow(past.cursor, (ids) => ids.includes(fresh.id))).ids).toContain(fresh.id);
+    // Without a cursor, the stream starts at the oldest record kept.
+    expect((await readStream(ctx(), 'events', { cursor: null, limit: '10' })).records.length).toBeGreaterThan(0);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type PartitionedTable,
 } from '@/db/partitions';
 import { heldAccountIds } from '@/lib/accounts/legal-hold';
+import { retiredKey, type StreamKind } from '@/lib/streams/read-stream';
 import { forgetKnownPartitions, listPartitions } from './partitions';
 
 /*
@@ -52,7 +53,8 @@ interface RowClass {
   key: keyof RetentionOutcome['rows'];
   kind: 'events' | 'hourly' | 'daily' | 'cases' | 'outbox';
   /** Tables deleted in this order (children before parents). */
-  tables: { table: string; where: (cutoff: string) => string }[];
+  /** `stream`: the rows are records of that stream; deleting them retires its older cursors (410). */
+  tables: { table: string; where: (cutoff: string) => string; stream?: StreamKind }[];
 }
 
 const closedAlert = (cutoff: string) => `status in ('resolved', 'dismissed') and closed_at < '${cutoff}'`;
@@ -91,7 +93,7 @@ const rowClasses: RowClass[] = [
     kind: 'cases',
     tables: [
       { table: 'alert_evidence', where: (c) => `alert_id in (select id from alerts where ${closedAlert(c)})` },
-      { table: 'alerts', where: closedAlert },
+      { table: 'alerts', where: closedAlert, stream: 'alerts' },
       {
         table: 'report_evidence',
         where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})`,
@@ -144,12 +146,18 @@ export async function runRetention(
       let rows: number | null = null;
       let heldRows = 0;
       let dropStarted = started;
+      let maxTx: string | null = null;
       try {
         // One session under the 1 s lock timeout: the counts, the detach and the drop never wait longer on a lock.
         await database.dedicated(async (session) => {
           await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
           try {
-            rows = await count(session, `select count(*) as n from ${p.name}`);
+            const [whole] = await queryRows<{ n: string | number; tx: string | null }>(
+              session,
+              sql.raw(`select count(*) as n, max(tx)::text as tx from ${p.name}`),
+            );
+            rows = Number(whole?.n ?? 0);
+            maxTx = whole?.tx ?? null;
             heldRows =
               held.length === 0
                 ? 0
@@ -179,6 +187,7 @@ export async function runRetention(
           continue;
         }
         forgetKnownPartitions(db, [p.name]);
+        if (maxTx) await retire(db, 'events', maxTx);
         outcome.partitions.push({
           ...base,
           rows,
@@ -212,11 +221,13 @@ export async function runRetention(
       }
       // Small batches: each a short transaction, so nothing waits long on these rows.
       for (;;) {
-        const n = await count(
+        const [gone] = await queryRows<{ n: string | number; tx: string | null }>(
           db,
-          `with gone as (delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${t.where(c)} limit ${BATCH})) returning 1)
-           select count(*) as n from gone`,
+          sql.raw(`with gone as (delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${t.where(c)} limit ${BATCH})) returning ${t.stream ? 'tx' : 'null::xid8 as tx'})
+           select count(*) as n, max(tx)::text as tx from gone`),
         );
+        const n = Number(gone?.n ?? 0);
+        if (t.stream && gone?.tx) await retire(db, t.stream, gone.tx);
         outcome.rows[rc.key] += n;
         if (n < BATCH) break;
       }
@@ -276,6 +287,13 @@ async function reattachOrphanedHeld(database: Pick<Database, 'db' | 'dedicated'>
       }
     });
   }
+}
+
+/** Records that a stream's records up to transaction `tx` are gone: a cursor before it is answered 410. */
+async function retire(db: Db, kind: StreamKind, tx: string): Promise<void> {
+  await db.execute(sql`insert into settings (key, value) values (${retiredKey(kind)}, ${JSON.stringify({ tx })}::jsonb)
+    on conflict (key) do update set value = excluded.value, updated_at = now()
+    where (settings.value->>'tx')::numeric < (excluded.value->>'tx')::numeric`);
 }
 
 function isLockTimeout(error: unknown): boolean {

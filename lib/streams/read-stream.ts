@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { authorize, type ServiceContext } from '@/lib/context';
-import { invalid } from '@/lib/errors';
+import { invalid, ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 
 /*
@@ -146,6 +146,17 @@ function compare(a: Position & { idType: string }, b: Position & { idType: strin
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Where retention last removed records of a stream: the highest transaction among them (lib/retention/run-retention.ts). */
+export const retiredKey = (kind: StreamKind) => `stream.retired.${kind}`;
+
+async function retiredThrough(ctx: ServiceContext, kind: StreamKind): Promise<bigint | null> {
+  const [row] = await queryRows<{ tx: string | null }>(
+    ctx.db,
+    sql`select value->>'tx' as tx from settings where key = ${retiredKey(kind)}`,
+  );
+  return row?.tx ? BigInt(row.tx) : null;
+}
+
 /** One page of a stream after `cursor` (absent: from the beginning). */
 export async function readStream(
   ctx: ServiceContext,
@@ -154,7 +165,19 @@ export async function readStream(
 ): Promise<StreamPage> {
   authorize(ctx, `stream.${kind}`);
   const input = parseInput(StreamQuery, { cursor: query.cursor, limit: query.limit ?? undefined });
-  const at = decodeCursor(kind, input.cursor);
+  let at = decodeCursor(kind, input.cursor);
+  // Retention removed this stream's records up to `retired`: a cursor that had not reached them would skip them
+  // without a word (410); without a cursor the stream starts there (rows kept past it for legal hold are not replayed).
+  const retired = await retiredThrough(ctx, kind);
+  if (retired !== null) {
+    if (input.cursor && at.tx < retired)
+      throw new ServiceError(
+        'gone',
+        `This cursor is older than what the ${kind} stream still holds: retention removed records it had not reached. Start again without a cursor (from the oldest record kept).`,
+        { reason: 'cursor_expired' },
+      );
+    if (!input.cursor) at = { tx: retired, src: '', id: '' };
+  }
   // Every transaction below the oldest one still running has finished: what it wrote is visible now, and nothing
   // can be written below it any more. One horizon for all sources, read before them.
   const [{ horizon } = { horizon: '0' }] = await queryRows<{ horizon: string }>(
