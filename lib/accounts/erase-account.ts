@@ -20,6 +20,8 @@ import { heldReasons } from './legal-hold';
  *   evidence, the notices and webhooks about it: every personal value found in them replaced by `[erased]`;
  * - anywhere else (another alert's details, an idempotency result, the detection backlog): the distinctive values
  *   (platform id, contacts, name) replaced the same way.
+ * Values are replaced as whole words, in strings inside JSON (never the JSON text), and only in a fixed list of
+ * free-text and JSON columns (`mentionColumns`): hashes, keys, tokens and settings are never rewritten.
  * Counts stay (rollups hold no personal data). The audit log records the erasure by whom, under the new id, never a
  * value; it never held customer contacts or text (verbs reference the account or report instead).
  * An account under legal hold (open alert, open report, explicit hold) is refused with `legal_hold`.
@@ -46,38 +48,78 @@ export const legalHold = () =>
 /** The tables whose rows belong to one account by `account_id`, besides the event tables. */
 const ownedTables = ['account_activity', 'otp_codes', 'alert_evidence', 'report_links'] as const;
 
-/** Text and jsonb columns of tables that may mention an account elsewhere (not events, rollups or the audit log). */
-async function mentionColumns(tx: Tx): Promise<{ table: string; column: string; type: string }[]> {
-  const skip = new Set<string>([
-    ...partitionedTables,
-    'seen_events',
-    'audit_log',
-    'accounts',
-    'account_erasures',
-    'account_holds',
-    '__drizzle_migrations',
-  ]);
-  const rows = await queryRows<{ table: string; column: string; type: string }>(
-    tx,
-    sql`select c.table_name as "table", c.column_name as "column", c.data_type as "type"
-        from information_schema.columns c join pg_class k on k.relname = c.table_name and k.relnamespace = current_schema()::regnamespace
-        where c.table_schema = current_schema() and k.relkind = 'r' and not k.relispartition
-          and c.data_type in ('text', 'jsonb', 'character varying')`,
-  );
-  return rows.filter((r) => !skip.has(r.table) && !r.table.includes('rollup'));
+/**
+ * Where words about a customer can sit outside the columns erasure nulls or moves: free text and JSON documents.
+ * A fixed list, never "every text column": hashes, tokens, keys, staff rows and settings must never be rewritten
+ * (a short platform id could occur inside a password hash). `own` picks the rows that are the erased account's: in
+ * them every personal value goes; elsewhere only the distinctive ones (platform id, contacts, name).
+ */
+const mentionColumns = (newId: string) =>
+  [
+    { table: 'alerts', column: 'details', json: true, own: sql`account_id = ${newId}` },
+    { table: 'alerts', column: 'subject_id', json: false, own: sql`account_id = ${newId}` },
+    { table: 'alert_evidence', column: 'summary', json: true, own: sql`account_id = ${newId}` },
+    { table: 'fraud_reports', column: 'description', json: false, own: sql`account_id = ${newId}` },
+    { table: 'fraud_reports', column: 'details', json: true, own: sql`account_id = ${newId}` },
+    { table: 'report_messages', column: 'body', json: false, own: ownReport(newId) },
+    { table: 'report_evidence', column: 'summary', json: true, own: ownReport(newId) },
+    { table: 'outbox', column: 'payload', json: true, own: sql`account_id = ${newId}` },
+    { table: 'outbox', column: 'last_error', json: false, own: sql`account_id = ${newId}` },
+    { table: 'two_factor_off_requests', column: 'note', json: false, own: sql`account_id = ${newId}` },
+    { table: 'account_holds', column: 'reason', json: false, own: sql`account_id = ${newId}` },
+    { table: 'staff_action_requests', column: 'result', json: true, own: null },
+    { table: 'detection_backlog', column: 'work', json: true, own: null },
+    { table: 'detection_backtests', column: 'result', json: true, own: null },
+  ] as const;
+
+const ownReport = (newId: string) => sql`report_id in (select id from fraud_reports where account_id = ${newId})`;
+
+const escapeRegExp = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * One pattern for the values, each matched only as a whole token (no letter or digit either side): the platform
+ * id `123` is erased from "customer 123 called" but leaves "order 41234" and "10.0.0.12" alone.
+ */
+export function valuePattern(values: readonly string[]): RegExp | null {
+  if (values.length === 0) return null;
+  // Longest first, so a value that contains another is replaced whole.
+  const alternatives = [...values].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
 }
 
-/** `[erased]` in place of each value inside a text or jsonb column, for the rows `where` picks. */
-async function scrub(tx: Tx, table: string, column: string, type: string, values: string[], where = sql`true`) {
-  for (const v of values) {
-    // In jsonb the value sits escaped inside a JSON string: replace that form, which keeps the JSON valid.
-    const needle = type === 'jsonb' ? JSON.stringify(v).slice(1, -1) : v;
-    const col = sql.raw(`"${column}"`);
-    const target = type === 'jsonb' ? sql`${col}::text` : col;
-    const replaced = sql`replace(${target}, ${needle}, '[erased]')`;
+/** The JSON document with `[erased]` for each value inside its strings (keys too); structure and other values kept. */
+export function scrubJson(value: unknown, pattern: RegExp): unknown {
+  if (typeof value === 'string') return value.replace(pattern, '[erased]');
+  if (Array.isArray(value)) return value.map((v) => scrubJson(v, pattern));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.replace(pattern, '[erased]'), scrubJson(v, pattern)]),
+    );
+  return value;
+}
+
+/** `[erased]` in place of each value in one text or jsonb column, for the rows `where` picks. */
+async function scrub(tx: Tx, table: string, column: string, json: boolean, values: string[], where = sql`true`) {
+  const pattern = valuePattern(values);
+  if (!pattern) return;
+  const col = sql.raw(`"${column}"`);
+  const text = json ? sql`${col}::text` : col;
+  // The candidates by substring (in jsonb a value sits JSON-escaped), locked so the row cannot move under us.
+  const needles = values.map((v) => (json ? JSON.stringify(v).slice(1, -1) : v));
+  const candidates = await queryRows<{ tid: string; value: unknown }>(
+    tx,
+    sql`select ctid::text as tid, ${col} as value from ${sql.raw(`"${table}"`)}
+        where ${where} and (${sql.join(
+          needles.map((n) => sql`strpos(${text}, ${n}) > 0`),
+          sql` or `,
+        )}) for update`,
+  );
+  for (const row of candidates) {
+    const next = json ? scrubJson(row.value, pattern) : String(row.value).replace(pattern, '[erased]');
+    if (JSON.stringify(next) === JSON.stringify(row.value)) continue;
     await tx.execute(
-      sql`update ${sql.raw(`"${table}"`)} set ${col} = ${type === 'jsonb' ? sql`${replaced}::jsonb` : replaced}
-          where ${where} and strpos(${target}, ${needle}) > 0`,
+      sql`update ${sql.raw(`"${table}"`)} set ${col} = ${json ? sql`${JSON.stringify(next)}::jsonb` : sql`${next as string}`}
+          where ctid = ${row.tid}::tid`,
     );
   }
 }
@@ -167,17 +209,9 @@ async function performErasure(
   await db.execute(sql`delete from accounts where id = ${oldId}`);
 
   // Every personal value, in the rows that are the account's; the distinctive ones anywhere else.
-  const own: Record<string, ReturnType<typeof sql>> = {
-    alerts: sql`account_id = ${newId}`,
-    alert_evidence: sql`account_id = ${newId}`,
-    fraud_reports: sql`account_id = ${newId}`,
-    report_messages: sql`report_id in (select id from fraud_reports where account_id = ${newId})`,
-    report_evidence: sql`report_id in (select id from fraud_reports where account_id = ${newId})`,
-    outbox: sql`account_id = ${newId}`,
-  };
-  for (const { table, column, type } of await mentionColumns(db)) {
-    if (own[table]) await scrub(db, table, column, type, all, own[table]);
-    await scrub(db, table, column, type, distinctive);
+  for (const { table, column, json, own } of mentionColumns(newId)) {
+    if (own) await scrub(db, table, column, json, all, own);
+    await scrub(db, table, column, json, distinctive);
   }
 
   const key = platformKey(account.external_id);

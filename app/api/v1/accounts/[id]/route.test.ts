@@ -22,6 +22,7 @@ import { makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { makeApiKey } from '@/lib/testing/ingest-fixtures';
 import { approveErasure, requestErasure } from '@/lib/accounts/erase-account';
 import { setLegalHold } from '@/lib/accounts/legal-hold';
+import { verifyPassword } from '@/lib/auth/passwords';
 
 const { db } = setupTestDatabase();
 let agent: StaffActor;
@@ -244,6 +245,58 @@ describe('erasure', () => {
       otpEvents: unknown[];
     };
     expect([exported.loginEvents.length, exported.otpEvents.length]).toEqual([1, 0]);
+  });
+
+  it('erases a short numeric platform id as a whole word only, and never rewrites hashes, keys or settings', async () => {
+    // 19456 sits inside every argon2 hash Vigil stores ("m=19456"): erasure must not touch those columns.
+    const platformId = '19456';
+    const staff = await makeStaff(db(), 'agent', 'a long staff password 1');
+    const secrets = async () =>
+      queryRows<{ v: string }>(
+        db(),
+        sql`select password_hash as v from staff_users union all select key_hash from api_keys
+            union all select key || '=' || value::text from settings order by 1`,
+      );
+    const before = await secrets();
+    expect(before.some((r) => r.v.includes(platformId))).toBe(true);
+    await ingestBatch(db(), [
+      {
+        id: `short_${uniqueSuffix()}`,
+        type: 'login.succeeded',
+        method: 'password',
+        occurredAt: new Date().toISOString(),
+        account: { id: platformId },
+      },
+    ]);
+    await detectionIdle();
+    // Another customer's report mentions them, and an unrelated order number that contains the digits.
+    const otherReport = randomUUID();
+    await db()
+      .execute(sql`insert into fraud_reports (id, reference, category, status, priority, due_at, description, source)
+        values (${otherReport}, ${`VR-${uniqueSuffix()}`}, 'unrequested_code', 'new', 'normal', now(),
+                ${'Customer 19456 called about order 419456.'}, 'web')`);
+    await db().execute(sql`insert into report_messages (report_id, visibility, body, author_id)
+        values (${otherReport}, 'internal', ${'Linked to 19456; see {"order":"19456-A"}'}, ${agent.id})`);
+
+    const res = await erase(platformId);
+    expect(res.status).toBe(202);
+
+    expect(await secrets()).toEqual(before);
+    const [hash] = await queryRows<{ password_hash: string }>(
+      db(),
+      sql`select password_hash from staff_users where id = ${staff.actor.id}`,
+    );
+    expect(await verifyPassword(hash!.password_hash, 'a long staff password 1')).toBe(true);
+    // The keys still work.
+    expect((await call(securityRoute, 'GET', '/security', 'cus_never_seen_anywhere', readKey)).status).toBe(404);
+    const [report] = await queryRows<{ description: string; body: string }>(
+      db(),
+      sql`select r.description, m.body from fraud_reports r join report_messages m on m.report_id = r.id where r.id = ${otherReport}`,
+    );
+    expect(report).toEqual({
+      description: 'Customer [erased] called about order 419456.',
+      body: 'Linked to [erased]; see {"order":"[erased]-A"}',
+    });
   });
 
   it('refuses under legal hold (409 legal_hold) and changes nothing; 404 for an account never seen; keys need accounts:erase', async () => {
