@@ -11,3 +11,12 @@ const accountNamespace = '03a98a41-3139-4edc-9059-2db60ab2cf25';
  * and are found by external id.
  */
 export const accountIdFor = (externalId: string): string => uuidv5(externalId, accountNamespace);
+
+/**
+ * The advisory lock that keeps an erasure and ingest apart. Ingest holds it shared from before it reads a batch's
+ * accounts until it commits (batches never wait on each other for it); an erasure holds it exclusively. So an
+ * erasure waits for the batches in flight, and erases their events too, and a batch that meets it waits until it
+ * is done and then finds no account under the erased platform id (its events start a fresh one). Without it, a
+ * batch that read the account before the erasure could commit events, IPs and all, under the old derived id after.
+ */
+export const ERASURE_LOCK_KEY = 7419020540;

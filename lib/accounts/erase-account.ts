@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
+import { ERASURE_LOCK_KEY } from '@/db/account-id';
 import { partitionedTables } from '@/db/partitions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { encryptionKey, seal } from '@/lib/auth/secret-box';
@@ -162,6 +163,9 @@ export async function personalValues(tx: Tx, accountId: string): Promise<{ disti
   return { distinctive: [...new Set([...distinctive, ...contacts])].sort(byLength), all: all.sort(byLength) };
 }
 
+/** Waits for the ingest batches in flight and keeps new ones out until the erasure commits (db/account-id.ts). */
+const waitForIngest = (tx: Tx) => tx.execute(sql`select pg_advisory_xact_lock(${ERASURE_LOCK_KEY})`);
+
 /** Erases the account (already locked by the caller) and returns when, under which new id. */
 async function performErasure(
   tx: TxContext,
@@ -235,6 +239,7 @@ async function performErasure(
 
 /** The account by platform id, locked for the change (null: none, or erased already). */
 async function lockByPlatformId(tx: Tx, platformAccountId: string) {
+  await waitForIngest(tx);
   const [row] = await queryRows<{ id: string; external_id: string }>(
     tx,
     sql`select id, external_id from accounts where external_id = ${platformAccountId} for update`,
@@ -270,7 +275,7 @@ export async function requestErasure(ctx: ServiceContext, accountId: string): Pr
   return withTransaction(ctx, async (tx) => {
     const [account] = await queryRows<{ id: string }>(
       tx.db,
-      sql`select id from accounts where id = ${accountId} for update`,
+      sql`select id from accounts where id = ${accountId} for no key update`,
     );
     if (!account) throw notFound('No such account.');
     if ((await heldReasons(tx.db, accountId)).length > 0) throw legalHold();
@@ -299,6 +304,7 @@ export async function approveErasure(ctx: ServiceContext, requestId: string): Pr
     if (!request) throw notFound('No erasure request waits with this id.');
     if (request.requested_by === tx.actor.id)
       throw forbidden('A different admin must approve the erasure you asked for.');
+    await waitForIngest(tx.db);
     const [account] = await queryRows<{ id: string; external_id: string }>(
       tx.db,
       sql`select id, external_id from accounts where id = ${request.account_id} for update`,

@@ -62,7 +62,7 @@ export async function setLegalHold(ctx: ServiceContext, input: { accountId: stri
   await withTransaction(ctx, async (tx) => {
     const [account] = await queryRows<{ id: string }>(
       tx.db,
-      sql`select id from accounts where id = ${input.accountId} for update`,
+      sql`select id from accounts where id = ${input.accountId} for no key update`,
     );
     if (!account) throw notFound('No such account.');
     const [existing] = await queryRows<{ id: string }>(

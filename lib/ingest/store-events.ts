@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { accountIdFor } from '@/db/account-id';
+import { accountIdFor, ERASURE_LOCK_KEY } from '@/db/account-id';
 import { queryRows, type Tx } from '@/db/client';
 import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
@@ -468,6 +468,9 @@ export async function storeEvents(
   // ingestBatch made the months' partitions before its transaction; seeds and tests calling this directly did not.
   if (!options.partitionsReady) await ensureMonthsInTransaction(tx, monthsOf(events.map((e) => e.occurredAt)));
 
+  // No erasure runs between reading the accounts and committing (db/account-id.ts). Its own statement: the next
+  // one's snapshot must come after any erasure this waited for.
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${ERASURE_LOCK_KEY})`);
   const { ids: accountIds, phones, stored, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
   const destinations = destinationsOf(events, phones);
   const detection = workFor(

@@ -14,6 +14,7 @@ import { setDatabaseForTests } from '@/lib/database';
 import { detectionIdle } from '@/lib/detection/queue';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
+import { storeEvents } from '@/lib/ingest/store-events';
 import { addReportMessage } from '@/lib/reports/add-report-message';
 import { lockAccount } from '@/lib/accounts/lock-account';
 import { saveWebhookSettings } from '@/lib/webhooks/save-webhook-settings';
@@ -297,6 +298,49 @@ describe('erasure', () => {
       description: 'Customer [erased] called about order 419456.',
       body: 'Linked to [erased]; see {"order":"[erased]-A"}',
     });
+  });
+
+  it('an erasure racing an ingest batch about the account waits for it and erases its events too', async () => {
+    const { values: v, accountId } = await richCustomer();
+    // A batch stored and not yet committed: a login between the account's first and last event, from the customer's
+    // IP, so the batch writes nothing to the account or its activity (which would lock them anyway).
+    const [first] = await queryRows<{ ms: number }>(
+      db(),
+      sql`select (extract(epoch from first_event_at) * 1000)::float8 as ms from accounts where id = ${accountId}`,
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let stored!: () => void;
+    const storedSignal = new Promise<void>((resolve) => (stored = resolve));
+    const ingest = db().transaction(async (tx) => {
+      await storeEvents(tx, [
+        {
+          id: `race_${uniqueSuffix()}`,
+          type: 'login.failed',
+          reason: 'bad_password',
+          occurredAt: new Date(first!.ms + 1000).toISOString(),
+          account: { id: v.platformId },
+          context: { ip: v.ip, userAgent: v.userAgent },
+        },
+      ]);
+      stored();
+      await gate;
+    });
+    await storedSignal;
+    let settled = false;
+    const erasure = erase(v.platformId).finally(() => (settled = true));
+    // Until the erasure either finished or queued behind the batch's lock on the account.
+    const waiting = async () =>
+      (await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from pg_locks where not granted`))[0]!.n > 0;
+    while (!settled && !(await waiting())) await new Promise((r) => setTimeout(r, 20));
+    release();
+    await ingest;
+    expect((await erasure).status).toBe(202);
+    const [left] = await queryRows<{ n: number }>(
+      db(),
+      sql`select count(*)::int as n from login_events where ip = ${v.ip}::inet or user_agent = ${v.userAgent}`,
+    );
+    expect(left!.n).toBe(0);
   });
 
   it('refuses under legal hold (409 legal_hold) and changes nothing; 404 for an account never seen; keys need accounts:erase', async () => {
