@@ -262,6 +262,9 @@ describe('streams after retention', () => {
     const before = (await follow(null, () => false)).cursor;
     const old = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-01-10T10:00:00Z'));
     const fresh = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-06-10T10:00:00Z'));
+    // Kept, and stored before the late event that retention removes (so below the stream's retired mark).
+    const kept = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-06-01T10:00:00Z'));
+    await ingestBatch(db(), [kept]);
     await ingestBatch(db(), [old]);
     const past = await follow(before, (ids) => ids.includes(old.id));
     expect(past.ids).toContain(old.id);
@@ -274,8 +277,24 @@ describe('streams after retention', () => {
       reason: 'cursor_expired',
     });
     expect((await follow(past.cursor, (ids) => ids.includes(fresh.id))).ids).toContain(fresh.id);
-    // Without a cursor, the stream starts at the oldest record kept.
-    expect((await readStream(ctx(), 'events', { cursor: null, limit: '10' })).records.length).toBeGreaterThan(0);
+    // Without a cursor, the stream starts at the oldest record kept: nothing kept is skipped, nothing removed comes.
+    const fromStart = await follow(null, (ids) => ids.includes(kept.id) && ids.includes(fresh.id));
+    expect(fromStart.ids).toEqual(expect.arrayContaining([kept.id, fresh.id]));
+    expect(fromStart.ids).not.toContain(old.id);
+    // A second run that removes a record past a cursor given out after the first run: 410 for that cursor only.
+    const late = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-02-10T10:00:00Z'));
+    await ingestBatch(db(), [late]);
+    const pastLate = await follow(fromStart.cursor, (ids) => ids.includes(late.id));
+    await retentionRun(ctx(), database(), { now: new Date('2034-06-15T12:00:00Z') });
+    await expect(readStream(ctx(), 'events', { cursor: fromStart.cursor, limit: '10' })).rejects.toMatchObject({
+      code: 'gone',
+    });
+    await expect(readStream(ctx(), 'events', { cursor: pastLate.cursor, limit: '10' })).resolves.toBeDefined();
+    const [marker] = await queryRows<{ value: { epoch: number; runs: unknown[] } }>(
+      db(),
+      sql`select value from settings where key = 'stream.retired.events'`,
+    );
+    expect(marker!.value).toMatchObject({ epoch: 2, runs: [{ e: 1 }, { e: 2 }] });
   });
 });
 

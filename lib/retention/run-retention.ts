@@ -289,11 +289,23 @@ async function reattachOrphanedHeld(database: Pick<Database, 'db' | 'dedicated'>
   }
 }
 
-/** Records that a stream's records up to transaction `tx` are gone: a cursor before it is answered 410. */
+/**
+ * Records that this run removed a stream's records up to transaction `tx` (lib/streams/read-stream.ts): the run
+ * gets the next number, and the last 1,000 runs stay listed (a cursor older than those is judged by the newest
+ * removal of all).
+ */
 async function retire(db: Db, kind: StreamKind, tx: string): Promise<void> {
-  await db.execute(sql`insert into settings (key, value) values (${retiredKey(kind)}, ${JSON.stringify({ tx })}::jsonb)
-    on conflict (key) do update set value = excluded.value, updated_at = now()
-    where (settings.value->>'tx')::numeric < (excluded.value->>'tx')::numeric`);
+  await db.execute(sql`insert into settings (key, value)
+      values (${retiredKey(kind)}, jsonb_build_object('tx', ${tx}::text, 'epoch', 1, 'runs', jsonb_build_array(jsonb_build_object('e', 1, 'tx', ${tx}::text))))
+    on conflict (key) do update set updated_at = now(), value = (
+      select jsonb_build_object(
+        'tx', greatest((old.value->>'tx')::numeric, ${tx}::numeric)::text,
+        'epoch', old.epoch + 1,
+        'runs', (select coalesce(jsonb_agg(r order by (r->>'e')::int), '[]'::jsonb) from (
+          select r from jsonb_array_elements(coalesce(old.value->'runs', jsonb_build_array(jsonb_build_object('e', 0, 'tx', old.value->>'tx')))
+                                             || jsonb_build_array(jsonb_build_object('e', old.epoch + 1, 'tx', ${tx}::text))) r
+          order by (r->>'e')::int desc limit 1000) kept))
+      from (select settings.value, coalesce((settings.value->>'epoch')::int, 0) as epoch) old)`);
 }
 
 function isLockTimeout(error: unknown): boolean {

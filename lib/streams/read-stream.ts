@@ -81,13 +81,14 @@ function afterCursor(source: Source, at: Position): SQL {
   return sql`(s.tx > ${tx} or (s.tx = ${tx} and s.id > ${id}))`;
 }
 
-export function encodeCursor(kind: StreamKind, at: Position): string {
-  return Buffer.from(JSON.stringify({ v: 1, k: kind, tx: at.tx.toString(), src: at.src, id: at.id })).toString(
-    'base64url',
-  );
+/** A cursor: the position, and the count of retention runs when it was given out (`e`; absent in older cursors). */
+export function encodeCursor(kind: StreamKind, at: Position, epoch: number): string {
+  return Buffer.from(
+    JSON.stringify({ v: 1, k: kind, tx: at.tx.toString(), src: at.src, id: at.id, e: epoch }),
+  ).toString('base64url');
 }
 
-function decodeCursor(kind: StreamKind, cursor: string | null): Position {
+function decodeCursor(kind: StreamKind, cursor: string | null): Position & { epoch?: number } {
   if (!cursor) return start;
   const refused = () =>
     invalid(
@@ -104,13 +105,14 @@ function decodeCursor(kind: StreamKind, cursor: string | null): Position {
         tx: z.string().regex(/^\d{1,20}$/),
         src: z.string().max(20),
         id: z.string().max(64),
+        e: z.number().int().nonnegative().optional(),
       })
       .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     const source = sources[kind].find((s) => s.src === parsed.src);
     if (parsed.src !== '' && !source) throw refused();
     if (source && !(source.idType === 'uuid' ? z.uuid() : z.string().regex(/^\d{1,19}$/)).safeParse(parsed.id).success)
       throw refused();
-    return { tx: BigInt(parsed.tx), src: parsed.src, id: parsed.id };
+    return { tx: BigInt(parsed.tx), src: parsed.src, id: parsed.id, epoch: parsed.e };
   } catch {
     throw refused();
   }
@@ -146,15 +148,37 @@ function compare(a: Position & { idType: string }, b: Position & { idType: strin
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Where retention last removed records of a stream: the highest transaction among them (lib/retention/run-retention.ts). */
+/**
+ * What retention removed from a stream (lib/retention/run-retention.ts): for each run that removed records, a
+ * number (`e`, counting runs) and the newest removed record's transaction (`tx`); `tx` at the top is the newest of
+ * all. A cursor carries the run count it was given out under, so it is 410 exactly when a later run removed a record
+ * past it: one given out after a run is never refused for what that run removed before the consumer started.
+ */
 export const retiredKey = (kind: StreamKind) => `stream.retired.${kind}`;
 
-async function retiredThrough(ctx: ServiceContext, kind: StreamKind): Promise<bigint | null> {
-  const [row] = await queryRows<{ tx: string | null }>(
+interface Retired {
+  tx: bigint;
+  epoch: number;
+  runs: { e: number; tx: bigint }[];
+}
+
+async function retiredRecords(ctx: ServiceContext, kind: StreamKind): Promise<Retired | null> {
+  const [row] = await queryRows<{ value: { tx: string; epoch?: number; runs?: { e: number; tx: string }[] } }>(
     ctx.db,
-    sql`select value->>'tx' as tx from settings where key = ${retiredKey(kind)}`,
+    sql`select value from settings where key = ${retiredKey(kind)}`,
   );
-  return row?.tx ? BigInt(row.tx) : null;
+  if (!row) return null;
+  const { tx, epoch = 0, runs = [{ e: 0, tx }] } = row.value;
+  return { tx: BigInt(tx), epoch, runs: runs.map((r) => ({ e: r.e, tx: BigInt(r.tx) })) };
+}
+
+/** Whether a run after the cursor was given out removed a record past it (the consumer would never see it). */
+function missedRecords(retired: Retired | null, at: Position, epoch: number | undefined): boolean {
+  if (!retired) return false;
+  const oldestListed = retired.runs[0]?.e ?? retired.epoch;
+  // A cursor from before runs were counted, or older than the runs still listed: the newest removal decides.
+  if (epoch === undefined || epoch < oldestListed - 1) return at.tx < retired.tx;
+  return retired.runs.some((r) => r.e > epoch && at.tx < r.tx);
 }
 
 /** One page of a stream after `cursor` (absent: from the beginning). */
@@ -165,18 +189,18 @@ export async function readStream(
 ): Promise<StreamPage> {
   authorize(ctx, `stream.${kind}`);
   const input = parseInput(StreamQuery, { cursor: query.cursor, limit: query.limit ?? undefined });
-  let at = decodeCursor(kind, input.cursor);
-  // Retention removed this stream's records up to `retired`: a cursor that had not reached them would skip them
-  // without a word (410); without a cursor the stream starts there (rows kept past it for legal hold are not replayed).
-  const retired = await retiredThrough(ctx, kind);
-  if (retired !== null) {
-    if (input.cursor && at.tx < retired)
+  const { epoch, ...at } = decodeCursor(kind, input.cursor);
+  // Retention removed records this cursor had not reached: reading on would skip them without a word (410).
+  // Without a cursor the stream starts at the beginning, the oldest record kept. Read before the rows: a run that
+  // commits in between is then checked at the next page.
+  const retired = await retiredRecords(ctx, kind);
+  if (input.cursor) {
+    if (missedRecords(retired, at, epoch))
       throw new ServiceError(
         'gone',
         `This cursor is older than what the ${kind} stream still holds: retention removed records it had not reached. Start again without a cursor (from the oldest record kept).`,
         { reason: 'cursor_expired' },
       );
-    if (!input.cursor) at = { tx: retired, src: '', id: '' };
   }
   // Every transaction below the oldest one still running has finished: what it wrote is visible now, and nothing
   // can be written below it any more. One horizon for all sources, read before them.
@@ -203,6 +227,6 @@ export async function readStream(
   const last = rows.at(-1);
   return {
     records: rows.map((r) => ({ stream: kind, ...camelKeys(r.record) })),
-    nextCursor: encodeCursor(kind, last ? { tx: last.tx, src: last.src, id: last.id } : at),
+    nextCursor: encodeCursor(kind, last ? { tx: last.tx, src: last.src, id: last.id } : at, retired?.epoch ?? 0),
   };
 }
