@@ -12,7 +12,9 @@ import { LAST_RUN_KEY, retentionRun } from './retention';
 /*
  * The data lifecycle's background pass, every hour in each server: partitions ahead (at least 7 days), rollup
  * compaction of closed periods (lib/ingest/compact-rollups.ts), and once a day the retention run. Servers agree on "once a day" through the database: a server claims the day's run by
- * moving the claim row's time forward only if it is more than 23 hours old, so two servers never run it together.
+ * moving the claim row's time forward only if it is more than 23 hours old, so two servers never run it together;
+ * a run that fails hands the claim back for the next hourly pass. Runs from the console or the CLI are kept apart
+ * from it by the run lock (./run-retention.ts).
  */
 const CLAIM_KEY = 'retention.claim';
 const lifecycle: SystemActor = { kind: 'system', id: null, email: 'retention', role: 'system' };
@@ -34,7 +36,16 @@ export async function lifecyclePass(db: Db, now = new Date()): Promise<void> {
   const compacted = await compactRollups(db, now);
   if (compacted.periods > 0) log.info('rollups compacted', { ...compacted });
   if (!(await claimDailyRun(db, now))) return;
-  const outcome = await retentionRun(serviceContext(db, lifecycle), await database(), { now });
+  let outcome;
+  try {
+    outcome = await retentionRun(serviceContext(db, lifecycle), await database(), { now });
+  } catch (error) {
+    // A failed run (or one refused because a console or CLI run held the lock) is tried again in about an hour,
+    // not tomorrow: the claim goes back to 22 hours old.
+    await db.execute(sql`update settings set updated_at = ${new Date(now.getTime() - 22 * 3_600_000).toISOString()}::timestamptz
+        where key = ${CLAIM_KEY}`);
+    throw error;
+  }
   log.info('retention run', {
     dropped: outcome.partitions.filter((p) => p.outcome === 'dropped').map((p) => p.name),
     retry: outcome.partitions.filter((p) => p.outcome === 'retry').map((p) => p.name),

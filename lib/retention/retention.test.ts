@@ -10,6 +10,8 @@ import { detectionIdle } from '@/lib/detection/queue';
 import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions';
 import { LAST_RUN_KEY, retentionOverview, retentionRun } from './retention';
+import { lifecyclePass } from './loop';
+import { setDatabaseForTests } from '@/lib/database';
 import { readStream } from '@/lib/streams/read-stream';
 import { heldReasons, releaseLegalHold, setLegalHold } from '@/lib/accounts/legal-hold';
 
@@ -246,7 +248,8 @@ describe('retention', () => {
 
 describe('streams after retention', () => {
   it('a cursor older than the dropped records is answered 410; one past them goes on', async () => {
-    const follow = async (cursor: string | null, until: (ids: string[]) => boolean) => {
+    /** Reads on until `until` holds (null: until a page brings nothing new). */
+    const follow = async (cursor: string | null, until: ((ids: string[]) => boolean) | null) => {
       const ids: string[] = [];
       const deadline = Date.now() + 10_000;
       for (;;) {
@@ -255,11 +258,11 @@ describe('streams after retention', () => {
         const moved = page.nextCursor !== cursor;
         cursor = page.nextCursor;
         // The horizon is the oldest transaction on the whole server: wait for other files' to end.
-        if (until(ids) || Date.now() > deadline) return { ids, cursor };
+        if ((until ? until(ids) : !moved) || Date.now() > deadline) return { ids, cursor };
         if (!moved) await new Promise((r) => setTimeout(r, 100));
       }
     };
-    const before = (await follow(null, () => false)).cursor;
+    const before = (await follow(null, null)).cursor;
     const old = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-01-10T10:00:00Z'));
     const fresh = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-06-10T10:00:00Z'));
     // Kept, and stored before the late event that retention removes (so below the stream's retired mark).
@@ -285,16 +288,23 @@ describe('streams after retention', () => {
     const late = loginEvent(`cus_stream_${uniqueSuffix()}`, new Date('2034-02-10T10:00:00Z'));
     await ingestBatch(db(), [late]);
     const pastLate = await follow(fromStart.cursor, (ids) => ids.includes(late.id));
+    expect(pastLate.ids).toContain(late.id);
+    const marker = async () =>
+      (
+        await queryRows<{ value: { epoch: number; runs: { e: number; tx: string }[] } }>(
+          db(),
+          sql`select value from settings where key = 'stream.retired.events'`,
+        )
+      )[0]!.value;
+    const epochBefore = (await marker()).epoch;
     await retentionRun(ctx(), database(), { now: new Date('2034-06-15T12:00:00Z') });
     await expect(readStream(ctx(), 'events', { cursor: fromStart.cursor, limit: '10' })).rejects.toMatchObject({
       code: 'gone',
     });
     await expect(readStream(ctx(), 'events', { cursor: pastLate.cursor, limit: '10' })).resolves.toBeDefined();
-    const [marker] = await queryRows<{ value: { epoch: number; runs: unknown[] } }>(
-      db(),
-      sql`select value from settings where key = 'stream.retired.events'`,
-    );
-    expect(marker!.value).toMatchObject({ epoch: 2, runs: [{ e: 1 }, { e: 2 }] });
+    const after = await marker();
+    expect(after.epoch).toBeGreaterThan(epochBefore);
+    expect(after.runs.at(-1)).toEqual({ e: after.epoch, tx: expect.stringMatching(/^\d+$/) });
   });
 });
 
@@ -354,6 +364,103 @@ describe('legal hold', () => {
       sql`select action from audit_log where target_id = ${h} and action like 'account.hold%' order by id`,
     );
     expect(audit.map((r) => r.action)).toEqual(['account.hold', 'account.hold_released']);
+  });
+});
+
+describe('legal hold beyond events, and one run at a time', () => {
+  it('keeps a held account’s closed alerts, closed reports, codes and delivered notices past their windows', async () => {
+    const heldAccount = `cus_heldcases_${uniqueSuffix()}`;
+    const free = `cus_freecases_${uniqueSuffix()}`;
+    await ingestBatch(db(), [
+      loginEvent(heldAccount, new Date('2031-03-01T10:00:00Z')),
+      loginEvent(free, new Date('2031-03-01T10:00:00Z')),
+    ]);
+    await detectionIdle();
+    const idOf = async (external: string) =>
+      (await queryRows<{ id: string }>(db(), sql`select id from accounts where external_id = ${external}`))[0]!.id;
+    const [h, f] = [await idOf(heldAccount), await idOf(free)];
+    const closed = '2031-03-02T00:00:00Z';
+    for (const [id, external] of [
+      [h, heldAccount],
+      [f, free],
+    ] as const) {
+      await db()
+        .execute(sql`insert into alerts (rule, severity, status, subject_type, subject_id, account_id, first_seen, last_seen, closed_at)
+          values ('otp_guessing', 'high', 'resolved', 'account', ${external}, ${id}, ${closed}::timestamptz, ${closed}::timestamptz, ${closed}::timestamptz)`);
+      await db()
+        .execute(sql`insert into fraud_reports (reference, category, status, priority, due_at, description, source, account_id, closed_at)
+          values (${`VR-${uniqueSuffix()}`}, 'unrequested_code', 'resolved', 'normal', ${closed}::timestamptz, 'old', 'web', ${id}, ${closed}::timestamptz)`);
+      await db().execute(sql`insert into otp_codes (account_id, otp_id, channel, purpose, issued_at)
+          values (${id}, ${`code_${uniqueSuffix()}`}, 'sms', 'login', ${closed}::timestamptz)`);
+      await db().execute(sql`insert into outbox (kind, account_id, topic, payload, status, delivered_at)
+          values ('webhook', ${id}, 'account.locked', '{}'::jsonb, 'delivered', ${closed}::timestamptz)`);
+    }
+    await setLegalHold(ctx(), { accountId: h, reason: 'Court order 2031/4' });
+    windows({
+      VIGIL_RETENTION_EVENTS_DAYS: '60',
+      VIGIL_RETENTION_CASES_DAYS: '60',
+      VIGIL_RETENTION_OUTBOX_DAYS: '30',
+    });
+    await retentionRun(ctx(), database(), { now: new Date('2033-06-15T12:00:00Z') });
+    const left = async (id: string) => [
+      await count(db(), `select count(*) as n from alerts where account_id = '${id}'`),
+      await count(db(), `select count(*) as n from fraud_reports where account_id = '${id}'`),
+      await count(db(), `select count(*) as n from otp_codes where account_id = '${id}'`),
+      await count(db(), `select count(*) as n from outbox where account_id = '${id}' and status = 'delivered'`),
+      await count(db(), `select count(*) as n from login_events where account_id = '${id}'`),
+    ];
+    expect(await left(h)).toEqual([1, 1, 1, 1, 1]);
+    expect(await left(f)).toEqual([0, 0, 0, 0, 0]);
+    await releaseLegalHold(ctx(), { accountId: h });
+  });
+
+  it('refuses a second run while one holds the run lock (a dry run still reads), and attaches held rows a stopped run left aside', async () => {
+    const other = await database().dedicated(async (session) => {
+      await session.execute(sql`select pg_advisory_lock(7419020541)`);
+      try {
+        const refused = await retentionRun(ctx(), database(), {}).catch((e: unknown) => e);
+        const preview = await retentionRun(ctx(), database(), { dryRun: true });
+        // The daily pass that claimed the day and was refused hands the claim back for the next hourly pass.
+        setDatabaseForTests(db());
+        const now = new Date();
+        const daily = await lifecyclePass(db(), now).catch((e: unknown) => e);
+        const [claim] = await queryRows<{ at: string }>(
+          db(),
+          sql`select updated_at::text as at from settings where key = 'retention.claim'`,
+        );
+        expect(daily).toMatchObject({ code: 'conflict' });
+        expect(Date.parse(claim!.at)).toBe(now.getTime() - 22 * 3_600_000);
+        return { refused, preview };
+      } finally {
+        await session.execute(sql`select pg_advisory_unlock(7419020541)`);
+      }
+    });
+    expect(other.refused).toMatchObject({ code: 'conflict', message: expect.stringMatching(/under way/) });
+    expect(other.preview.dryRun).toBe(true);
+
+    // A run stopped after dropping a month and before attaching its held rows: they wait in `_held_next`.
+    const account = `cus_orphan_${uniqueSuffix()}`;
+    await ingestBatch(db(), [loginEvent(account, new Date('2029-04-04T04:00:00Z'))]);
+    await detectionIdle();
+    await db().execute(sql.raw(`create table login_events_p2029_04_held_next (like login_events including defaults)`));
+    await db().execute(sql.raw(`insert into login_events_p2029_04_held_next select * from login_events_p2029_04`));
+    await db().execute(sql.raw(`alter table login_events detach partition login_events_p2029_04`));
+    await db().execute(sql.raw(`drop table login_events_p2029_04`));
+    forgetKnownPartitions(db(), ['login_events_p2029_04']);
+    expect(
+      await count(
+        db(),
+        `select count(*) as n from login_events where occurred_at >= '2029-04-01' and occurred_at < '2029-05-01'`,
+      ),
+    ).toBe(0);
+    await retentionRun(ctx(), database(), {});
+    expect(await partitionExists(db(), 'login_events_p2029_04_held_next')).toBe(false);
+    expect(
+      await count(
+        db(),
+        `select count(*) as n from login_events where occurred_at >= '2029-04-01' and occurred_at < '2029-05-01'`,
+      ),
+    ).toBe(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db } from '@/db/client';
+import { conflict } from '@/lib/errors';
 import { log } from '@/lib/log/logger';
 import { retentionCutoff } from './config';
 import {
@@ -38,6 +39,8 @@ export interface PartitionOutcome {
   outcome: 'dropped' | 'due' | 'retry';
   /** How long the DETACH and DROP (and the re-ATTACH of held rows) took, waits for locks included, in ms (a real run). */
   lockMs?: number;
+  /** Dropped, but its held rows could not be attached yet: they wait in their own table for the next run. */
+  heldPending?: boolean;
 }
 
 export interface RetentionOutcome {
@@ -54,18 +57,28 @@ interface RowClass {
   kind: 'events' | 'hourly' | 'daily' | 'cases' | 'outbox';
   /** Tables deleted in this order (children before parents). */
   /** `stream`: the rows are records of that stream; deleting them retires its older cursors (410). */
-  tables: { table: string; where: (cutoff: string) => string; stream?: StreamKind }[];
+  /** `where` gets the cutoff and `held`, an SQL array of the accounts under legal hold, whose rows stay. */
+  tables: { table: string; where: (cutoff: string, held: string) => string; stream?: StreamKind }[];
 }
 
-const closedAlert = (cutoff: string) => `status in ('resolved', 'dismissed') and closed_at < '${cutoff}'`;
-const closedReport = (cutoff: string) => `status in ('resolved', 'rejected') and closed_at < '${cutoff}'`;
+/** A closed alert past the window, unless it concerns a held account (as its subject or in its evidence). */
+const closedAlert = (cutoff: string, held: string) =>
+  `status in ('resolved', 'dismissed') and closed_at < '${cutoff}' and not coalesce(account_id = any(${held}), false)
+   and not exists (select 1 from alert_evidence h where h.alert_id = alerts.id and h.account_id = any(${held}))`;
+const closedReport = (cutoff: string, held: string) =>
+  `status in ('resolved', 'rejected') and closed_at < '${cutoff}' and not coalesce(account_id = any(${held}), false)`;
 
 const rowClasses: RowClass[] = [
   { key: 'ledger', kind: 'events', tables: [{ table: 'seen_events', where: (c) => `received_at < '${c}'` }] },
   {
     key: 'codes',
     kind: 'events',
-    tables: [{ table: 'otp_codes', where: (c) => `coalesce(issued_at, delivered_at, verified_at) < '${c}'` }],
+    tables: [
+      {
+        table: 'otp_codes',
+        where: (c, held) => `coalesce(issued_at, delivered_at, verified_at) < '${c}' and account_id <> all(${held})`,
+      },
+    ],
   },
   {
     key: 'hourly',
@@ -92,17 +105,20 @@ const rowClasses: RowClass[] = [
     key: 'cases',
     kind: 'cases',
     tables: [
-      { table: 'alert_evidence', where: (c) => `alert_id in (select id from alerts where ${closedAlert(c)})` },
+      { table: 'alert_evidence', where: (c, h) => `alert_id in (select id from alerts where ${closedAlert(c, h)})` },
       { table: 'alerts', where: closedAlert, stream: 'alerts' },
       {
         table: 'report_evidence',
-        where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})`,
+        where: (c, h) => `report_id in (select id from fraud_reports where ${closedReport(c, h)})`,
       },
       {
         table: 'report_messages',
-        where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})`,
+        where: (c, h) => `report_id in (select id from fraud_reports where ${closedReport(c, h)})`,
       },
-      { table: 'report_links', where: (c) => `report_id in (select id from fraud_reports where ${closedReport(c)})` },
+      {
+        table: 'report_links',
+        where: (c, h) => `report_id in (select id from fraud_reports where ${closedReport(c, h)})`,
+      },
       { table: 'fraud_reports', where: closedReport },
     ],
   },
@@ -111,7 +127,11 @@ const rowClasses: RowClass[] = [
     kind: 'outbox',
     tables: [
       { table: 'webhook_deliveries', where: (c) => `attempted_at < '${c}'` },
-      { table: 'outbox', where: (c) => `status = 'delivered' and delivered_at < '${c}'` },
+      {
+        table: 'outbox',
+        where: (c, h) =>
+          `status = 'delivered' and delivered_at < '${c}' and not coalesce(account_id = any(${h}), false)`,
+      },
     ],
   },
 ];
@@ -119,10 +139,35 @@ const rowClasses: RowClass[] = [
 const count = async (db: Db, text: string) =>
   Number((await queryRows<{ n: string | number }>(db, sql.raw(text)))[0]?.n ?? 0);
 
-/** Runs retention once (or, with dryRun, says what it would do and changes nothing). */
+/** The session-level advisory lock one real run holds from start to end, across servers and the CLI. */
+const RUN_LOCK_KEY = 7419020541;
+
+export const runUnderWay = () =>
+  conflict('A retention run is under way already (the daily run, the CLI or another admin): try again when it ends.');
+
+/**
+ * Runs retention once (or, with dryRun, says what it would do and changes nothing). One real run at a time: a run
+ * started while another holds the run lock is refused with a conflict (a dry run only reads, and never waits).
+ */
 export async function runRetention(
   database: Pick<Database, 'db' | 'dedicated'>,
   options: { dryRun?: boolean; now?: Date } = {},
+): Promise<RetentionOutcome> {
+  if (options.dryRun) return runOnce(database, options);
+  return database.dedicated(async (session) => {
+    const [lock] = await queryRows<{ got: boolean }>(session, sql`select pg_try_advisory_lock(${RUN_LOCK_KEY}) as got`);
+    if (!lock?.got) throw runUnderWay();
+    try {
+      return await runOnce(database, options);
+    } finally {
+      await session.execute(sql`select pg_advisory_unlock(${RUN_LOCK_KEY})`);
+    }
+  });
+}
+
+async function runOnce(
+  database: Pick<Database, 'db' | 'dedicated'>,
+  options: { dryRun?: boolean; now?: Date },
 ): Promise<RetentionOutcome> {
   const now = options.now ?? new Date();
   const dryRun = options.dryRun ?? false;
@@ -134,9 +179,11 @@ export async function runRetention(
     rows: { ledger: 0, codes: 0, hourly: 0, daily: 0, cases: 0, outbox: 0 },
   };
 
+  // Accounts under legal hold: their events, codes, closed cases and notices stay past every window.
+  const held = await heldAccountIds(db);
+  const heldArray = `'{${held.join(',')}}'::uuid[]`;
   const eventsCutoff = retentionCutoff('events', now);
   if (eventsCutoff) {
-    const held = await heldAccountIds(db);
     if (!dryRun) await reattachOrphanedHeld(database);
     for (const p of await listPartitions(db)) {
       // A month goes once its last instant is past the window (events inside the window are never dropped).
@@ -147,6 +194,8 @@ export async function runRetention(
       let heldRows = 0;
       let dropStarted = started;
       let maxTx: string | null = null;
+      let dropped = false;
+      let heldPending = false;
       try {
         // One session under the 1 s lock timeout: the counts, the detach and the drop never wait longer on a lock.
         await database.dedicated(async (session) => {
@@ -177,7 +226,20 @@ export async function runRetention(
               ),
             );
             await session.execute(sql.raw(`drop table ${p.name}`));
-            if (keep) await attachHeld(session, p.table, keep, p.from, p.to);
+            dropped = true;
+            if (keep) {
+              // The month is gone: a failure now must not be reported as a month to retry. The held rows wait in
+              // their own table, and the next run attaches them (reattachOrphanedHeld).
+              try {
+                await attachHeld(session, p.table, keep, p.from, p.to);
+              } catch (error) {
+                heldPending = true;
+                log.error('retention dropped a month but could not attach its held rows yet; the next run does', {
+                  partition: p.name,
+                  error,
+                });
+              }
+            }
           } finally {
             await session.execute(sql.raw('reset lock_timeout'));
           }
@@ -194,10 +256,11 @@ export async function runRetention(
           heldRows,
           outcome: 'dropped',
           lockMs: Math.round(performance.now() - dropStarted),
+          ...(heldPending ? { heldPending } : {}),
         });
         log.info('retention dropped a partition', { partition: p.name, rows, heldRows });
       } catch (error) {
-        if (!isLockTimeout(error)) throw error;
+        if (dropped || !isLockTimeout(error)) throw error;
         outcome.partitions.push({
           ...base,
           rows,
@@ -216,14 +279,14 @@ export async function runRetention(
     const c = cutoff.toISOString();
     for (const t of rc.tables) {
       if (dryRun) {
-        outcome.rows[rc.key] += await count(db, `select count(*) as n from ${t.table} where ${t.where(c)}`);
+        outcome.rows[rc.key] += await count(db, `select count(*) as n from ${t.table} where ${t.where(c, heldArray)}`);
         continue;
       }
       // Small batches: each a short transaction, so nothing waits long on these rows.
       for (;;) {
         const [gone] = await queryRows<{ n: string | number; tx: string | null }>(
           db,
-          sql.raw(`with gone as (delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${t.where(c)} limit ${BATCH})) returning ${t.stream ? 'tx' : 'null::xid8 as tx'})
+          sql.raw(`with gone as (delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${t.where(c, heldArray)} limit ${BATCH})) returning ${t.stream ? 'tx' : 'null::xid8 as tx'})
            select count(*) as n, max(tx)::text as tx from gone`),
         );
         const n = Number(gone?.n ?? 0);
@@ -263,36 +326,59 @@ async function attachHeld(session: Db, table: string, next: string, from: Date, 
   );
 }
 
-/** A run stopped between dropping a month and attaching its held rows left them in a table of their own: attach it. */
+/**
+ * A run stopped (or failed) between dropping a month and attaching its held rows left them in a table of their own,
+ * `_held` (renamed, not attached) or `_held_next` (not renamed yet): attach it. A `_held_next` beside an attached
+ * `_held` is a copy that never replaced it, and goes. One that cannot be locked in time waits for the next run.
+ */
 async function reattachOrphanedHeld(database: Pick<Database, 'db' | 'dedicated'>): Promise<void> {
-  const orphans = await queryRows<{ name: string }>(
+  const orphans = await queryRows<{ name: string; attached: boolean }>(
     database.db,
-    sql`select relname as name from pg_class where relnamespace = current_schema()::regnamespace and relkind = 'r'
-        and not relispartition and relname ~ '_p[0-9]{4}_[0-9]{2}_held$'`,
+    sql`select o.relname as name, exists (select 1 from pg_class h where h.relnamespace = o.relnamespace and h.relispartition
+          and h.relname in (regexp_replace(o.relname, '_held(_next)?$', ''), regexp_replace(o.relname, '_next$', ''))) as attached
+        from pg_class o where o.relnamespace = current_schema()::regnamespace and o.relkind = 'r'
+        and not o.relispartition and o.relname ~ '_p[0-9]{4}_[0-9]{2}_held(_next)?$' order by o.relname`,
   );
-  for (const { name } of orphans) {
-    const month = monthOfPartition(name);
-    const table = name.replace(/_p\d{4}_\d{2}_held$/, '');
+  for (const { name, attached } of orphans) {
+    const final = name.replace(/_next$/, '');
+    const month = monthOfPartition(final);
+    const table = final.replace(/_p\d{4}_\d{2}_held$/, '');
     if (!month || !(partitionedTables as readonly string[]).includes(table)) continue;
-    await database.dedicated(async (session) => {
-      await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
-      try {
-        await session.execute(
-          sql.raw(
-            `alter table ${table} attach partition ${name} for values from ('${month.from.toISOString()}') to ('${month.to.toISOString()}')`,
-          ),
-        );
-      } finally {
-        await session.execute(sql.raw('reset lock_timeout'));
-      }
-    });
+    // The month still has a partition (the run stopped before its drop): the copy is stale, and is made again when
+    // the month goes. Only a stopped run leaves these: the run lock keeps runs apart.
+    try {
+      const done = await database.dedicated(async (session) => {
+        await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
+        try {
+          if (attached) {
+            if (name !== final) await session.execute(sql.raw(`drop table ${name}`));
+            return false;
+          }
+          if (name !== final) await session.execute(sql.raw(`alter table ${name} rename to ${final}`));
+          await session.execute(
+            sql.raw(
+              `alter table ${table} attach partition ${final} for values from ('${month.from.toISOString()}') to ('${month.to.toISOString()}')`,
+            ),
+          );
+          return true;
+        } finally {
+          await session.execute(sql.raw('reset lock_timeout'));
+        }
+      });
+      if (done) log.info('retention attached held rows a stopped run had left aside', { partition: final });
+    } catch (error) {
+      log.warn('retention could not attach held rows left aside yet; the next run retries', {
+        partition: final,
+        error,
+      });
+    }
   }
 }
 
 /**
- * Records that this run removed a stream's records up to transaction `tx` (lib/streams/read-stream.ts): the run
- * gets the next number, and the last 1,000 runs stay listed (a cursor older than those is judged by the newest
- * removal of all).
+ * Records that a removal took a stream's records up to transaction `tx` (lib/streams/read-stream.ts): it gets the
+ * next number, and the last 1,000 removals stay listed (a cursor older than those is judged by the newest of all).
+ * Recorded right after each removal commits, so a run that stops half way has recorded what it removed.
  */
 async function retire(db: Db, kind: StreamKind, tx: string): Promise<void> {
   await db.execute(sql`insert into settings (key, value)

@@ -81,7 +81,7 @@ function afterCursor(source: Source, at: Position): SQL {
   return sql`(s.tx > ${tx} or (s.tx = ${tx} and s.id > ${id}))`;
 }
 
-/** A cursor: the position, and the count of retention runs when it was given out (`e`; absent in older cursors). */
+/** A cursor: the position, and the count of retention removals when it was given out (`e`; absent in older cursors). */
 export function encodeCursor(kind: StreamKind, at: Position, epoch: number): string {
   return Buffer.from(
     JSON.stringify({ v: 1, k: kind, tx: at.tx.toString(), src: at.src, id: at.id, e: epoch }),
@@ -149,10 +149,10 @@ function compare(a: Position & { idType: string }, b: Position & { idType: strin
 }
 
 /**
- * What retention removed from a stream (lib/retention/run-retention.ts): for each run that removed records, a
- * number (`e`, counting runs) and the newest removed record's transaction (`tx`); `tx` at the top is the newest of
- * all. A cursor carries the run count it was given out under, so it is 410 exactly when a later run removed a record
- * past it: one given out after a run is never refused for what that run removed before the consumer started.
+ * What retention removed from a stream (lib/retention/run-retention.ts): for each removal (a month dropped, a batch
+ * of rows deleted), a number (`e`, counting removals) and the newest removed record's transaction (`tx`); `tx` at
+ * the top is the newest of all. A cursor carries the count it was given out under, so it is 410 exactly when a later
+ * removal took a record past it: one given out after a removal is never refused for what went before it started.
  */
 export const retiredKey = (kind: StreamKind) => `stream.retired.${kind}`;
 
