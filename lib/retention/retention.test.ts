@@ -304,7 +304,8 @@ describe('streams after retention', () => {
     await expect(readStream(ctx(), 'events', { cursor: pastLate.cursor, limit: '10' })).resolves.toBeDefined();
     const after = await marker();
     expect(after.epoch).toBeGreaterThan(epochBefore);
-    expect(after.runs.at(-1)).toEqual({ e: after.epoch, tx: expect.stringMatching(/^\d+$/) });
+    expect(after.runs.at(-1)?.e).toBe(after.epoch);
+    expect(after.runs.at(-1)?.tx).toMatch(/^\d+$/);
   });
 });
 
@@ -435,7 +436,8 @@ describe('legal hold beyond events, and one run at a time', () => {
         await session.execute(sql`select pg_advisory_unlock(7419020541)`);
       }
     });
-    expect(other.refused).toMatchObject({ code: 'conflict', message: expect.stringMatching(/under way/) });
+    expect(other.refused).toMatchObject({ code: 'conflict' });
+    expect((other.refused as Error).message).toMatch(/under way/);
     expect(other.preview.dryRun).toBe(true);
 
     // A run stopped after dropping a month and before attaching its held rows: they wait in `_held_next`.
