@@ -19,6 +19,21 @@ const unavailableCodes = new Set([
   '08006',
 ]);
 
+/**
+ * Contention, not failure: a lock not granted within the statement's lock_timeout (making a month's partition while
+ * a long transaction holds its parent), a deadlock PostgreSQL broke by cancelling this side, a serialization
+ * failure. Nothing was stored (the transaction rolled back); the same request a moment later succeeds.
+ */
+const contentionCodes = new Set(['55P03', '40P01', '40001']);
+
+export function isDatabaseContention(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && contentionCodes.has(code)) return true;
+  }
+  return false;
+}
+
 export class DatabaseTimeoutError extends Error {
   override name = 'DatabaseTimeoutError';
 }

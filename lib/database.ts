@@ -1,5 +1,5 @@
 import { openDatabase as open, type Database, type Db } from '@/db/client';
-export { isDatabaseUnavailable, withDeadline } from '@/db/errors';
+export { isDatabaseContention, isDatabaseUnavailable, withDeadline } from '@/db/errors';
 import { env } from '@/lib/env';
 
 /** Opens the database the environment names: DATABASE_URL's server, else the embedded engine in VIGIL_DATA_DIR. */

@@ -6,7 +6,7 @@ import { publicActor, type Actor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/current-actor';
 import { sessionCookieName } from '@/lib/auth/next-auth';
 import { serviceContext, type ServiceContext } from '@/lib/context';
-import { getDb, isDatabaseUnavailable, withDeadline } from '@/lib/database';
+import { getDb, isDatabaseContention, isDatabaseUnavailable, withDeadline } from '@/lib/database';
 
 import { env } from '@/lib/env';
 import { forbidden, isServiceError, ServiceError, unauthorized, type ServiceErrorCode } from '@/lib/errors';
@@ -241,6 +241,18 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         return json({ error: 'unavailable', message: 'The database is unavailable. Retry shortly.', requestId }, 503, {
           'Retry-After': '5',
         });
+      }
+      if (isDatabaseContention(error)) {
+        log.warn('database contention: the request was rolled back', { requestId, path, error });
+        return json(
+          {
+            error: 'unavailable',
+            message: 'The database was busy with a conflicting change. Retry shortly.',
+            requestId,
+          },
+          503,
+          { 'Retry-After': '1' },
+        );
       }
       log.error('unexpected API error', { requestId, path, error });
       return json(

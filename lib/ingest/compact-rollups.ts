@@ -34,13 +34,19 @@ export const compactedTables: RollupTable[] = [
 const graceMs = { hour: 2 * 3_600_000, day: 26 * 3_600_000 } as const;
 const periodMs = { hour: 3_600_000, day: 86_400_000 } as const;
 
-/** Merges one closed period of one table; returns the rows it removed. */
+/**
+ * Merges one closed period of one table; returns the rows it removed. Its rows are locked in key order, as a batch's
+ * rollup upsert locks them (lib/ingest/rollups.ts), then shard 0's in the same order: a late batch for the period
+ * waits for the merge or the merge for it, and the two cannot deadlock (a plain DELETE locked them in heap order).
+ */
 async function compactPeriod(db: Db, t: RollupTable, bucket: string): Promise<number> {
   const keys = t.keys.join(', ');
   const [row] = await queryRows<{ n: string | number }>(
     db,
-    sql.raw(`with gone as (
-        delete from ${t.table} where ${t.column} = '${bucket}' and shard <> 0
+    sql.raw(`with locked as (
+        select ctid from ${t.table} where ${t.column} = '${bucket}' and shard <> 0 order by ${keys}, shard for update),
+      gone as (
+        delete from ${t.table} where ctid = any(array(select ctid from locked))
         returning ${t.column}, ${keys}, count),
       merged as (
         insert into ${t.table} (${t.column}, ${keys}, shard, count)

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, type Db } from '@/db/client';
 import { accounts, auditLog, loginEvents, otpEvents, otpRollupHourly, seenEvents } from '@/db/schema';
@@ -13,7 +13,7 @@ import { resetEnvForTests } from '@/lib/env';
 import { setDatabaseForTests } from '@/lib/database';
 import { POST } from './route';
 
-const { db } = setupTestDatabase();
+const { db, database } = setupTestDatabase();
 let key: string;
 const noParams = { params: Promise.resolve({}) };
 /** Calls the route as Next does, on this file's database (or `db`), with the ingest budget at `ratePerSecond`. */
@@ -233,6 +233,34 @@ describe('POST /api/v1/events', () => {
       .where(eq(loginEvents.eventId, refusedBatch.events[0]!.id));
     expect(stored[0]!.n).toBe(0);
     expect((await POST(eventsRequest(batch(), { key }), noParams)).status).toBe(200);
+  });
+
+  it('503 with Retry-After when the month’s partition cannot be made in time (a lock held on the table); then 200', async (t) => {
+    // Needs two connections: the server only (CI), not the embedded engine.
+    if (database().kind !== 'postgres') return t.skip();
+    const event = loginEvent(`cus_${uniqueSuffix()}`, new Date('2011-03-03T03:00:00Z'));
+    const seen = await seenCount();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const blocker = db().transaction(async (tx) => {
+      await tx.execute(sql`lock table login_events in share update exclusive mode`);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const refused = await post(eventsRequest({ events: [event] }, { key }));
+    release();
+    await blocker;
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    const body = (await refused.json()) as { error: string; requestId: string };
+    expect(body.error).toBe('unavailable');
+    expect(body.requestId).toMatch(/\S/);
+    expect(await seenCount()).toBe(seen);
+    const again = await post(eventsRequest({ events: [event] }, { key }));
+    expect(await again.json()).toEqual({ accepted: 1, duplicates: 0, expired: 0 });
   });
 
   it('503 with Retry-After, within 5 s, when the database is down', async () => {
