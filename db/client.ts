@@ -199,9 +199,10 @@ async function separateRole(owner: postgres.Sql, appUrl: string): Promise<string
   // one-role past) could drop the guard with CASCADE.
   const [found] = await owner<{ superuser: boolean; owned: string[] }[]>`
     select r.rolsuper as superuser,
-      array(select c.relname::text from pg_class c where c.relowner = r.oid and c.relname = 'audit_log'
+      array(select c.relname::text from pg_class c where c.relowner = r.oid and c.relname ~ '^audit_log(_p[0-9]{4}_[0-9]{2}|_default)?$'
             union all
-            select p.proname::text from pg_proc p where p.proowner = r.oid and p.proname = 'audit_log_refuse_change') as owned
+            select p.proname::text from pg_proc p where p.proowner = r.oid
+              and p.proname in ('audit_log_refuse_change', 'audit_log_ensure_months')) as owned
     from pg_roles r where r.rolname = ${role}`;
   if (found?.superuser) {
     throw new Error(
@@ -209,8 +210,10 @@ async function separateRole(owner: postgres.Sql, appUrl: string): Promise<string
     );
   }
   if (found && found.owned.length > 0) {
+    const shown = found.owned.filter((n) => !/^audit_log_(p\d{4}_\d{2}|default)$/.test(n));
+    const partitions = found.owned.length - shown.length;
     throw new Error(
-      `DATABASE_URL's role ${role} owns ${found.owned.join(' and ')} (from running with one role before): as a superuser run "REASSIGN OWNED BY ${role} TO ${me}" in this database, then start again.`,
+      `DATABASE_URL's role ${role} owns ${shown.join(' and ')}${partitions > 0 ? ` (and ${partitions} audit_log partitions)` : ''} (from running with one role before): as a superuser run "REASSIGN OWNED BY ${role} TO ${me}" in this database, then start again.`,
     );
   }
   // The app role owns the tables it manages at run time (it makes and drops event partitions, db/partitions.ts); the
@@ -230,8 +233,16 @@ async function grantApplicationRole(owner: postgres.Sql, role: string): Promise<
   await owner`grant usage, create on schema public to ${r}`;
   await owner`grant select, insert, update, delete on all tables in schema public to ${r}`;
   await owner`grant usage, select, update on all sequences in schema public to ${r}`;
-  await owner`revoke update, delete, truncate, references, trigger on audit_log from ${r}`;
-  await owner`grant select, insert on audit_log to ${r}`;
+  // The audit log and each of its monthly partitions: read and append, nothing else. The app makes months ahead
+  // only through audit_log_ensure_months, which runs as the owner (migration 0037).
+  const auditParts = await owner<{ name: string }[]>`
+    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'audit_log'::regclass`;
+  for (const table of ['audit_log', ...auditParts.map((p) => p.name)]) {
+    await owner`revoke update, delete, truncate, references, trigger on ${owner(table)} from ${r}`;
+    await owner`grant select, insert on ${owner(table)} to ${r}`;
+  }
+  await owner`grant execute on function audit_log_ensure_months(timestamptz) to ${r}`;
   await owner`alter default privileges in schema public grant select, insert, update, delete on tables to ${r}`;
   await owner`alter default privileges in schema public grant usage, select, update on sequences to ${r}`;
   // What the application manages at run time is its own: the event tables and their partitions (it makes next

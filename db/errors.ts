@@ -34,6 +34,13 @@ export function isDatabaseContention(error: unknown): boolean {
   return false;
 }
 
+/** A lock not granted within the session's lock_timeout. */
+export function isLockTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+    if ((e as { code?: unknown }).code === '55P03') return true;
+  return false;
+}
+
 export class DatabaseTimeoutError extends Error {
   override name = 'DatabaseTimeoutError';
 }

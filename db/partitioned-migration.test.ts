@@ -17,13 +17,13 @@ import { openPglite, openPostgres, queryRows, type Database } from './client';
  */
 const migrations = path.join(process.cwd(), 'db', 'migrations');
 
-/** The migrations folder as it was before partitioning (journal cut after 0032). */
-function foldersBeforePartitioning(): string {
+/** The migrations folder as it was before a migration (journal cut after `last`: 32 before 0033). */
+function foldersBeforePartitioning(last = 32): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mig-'));
   fs.cpSync(migrations, dir, { recursive: true });
   const journalPath = path.join(dir, 'meta', '_journal.json');
   const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
-  journal.entries = journal.entries.filter((e) => e.idx <= 32);
+  journal.entries = journal.entries.filter((e) => e.idx <= last);
   fs.writeFileSync(journalPath, JSON.stringify(journal));
   return dir;
 }
@@ -73,7 +73,7 @@ describe('migration 0033: event tables partitioned in place', () => {
     const { database, migrateWith } = await emptyDatabase();
     const { db } = database;
     await migrateWith(foldersBeforePartitioning());
-    // An installation's rows over three months, with a gap month between.
+    // An installation's rows in January, February and May (no login in March or April).
     await db.execute(sql`insert into login_events (event_id, account_id, occurred_at, outcome, ip, country)
       select 'l' || g, gen_random_uuid(), timestamptz '2026-01-15T00:00:00Z' + (g % 3) * interval '31 days' * (case when g % 3 = 2 then 2 else 1 end),
         case when g % 5 = 0 then 'failed' else 'succeeded' end, '198.51.100.7', 'GB'
@@ -110,13 +110,13 @@ describe('migration 0033: event tables partitioned in place', () => {
       db,
       sql`select c.relname from pg_partitioned_table p join pg_class c on c.oid = p.partrelid order by 1`,
     );
-    expect(partitioned.map((r) => r.relname)).toEqual(['account_events', 'login_events', 'otp_events']);
+    expect(partitioned.map((r) => r.relname)).toEqual(['account_events', 'audit_log', 'login_events', 'otp_events']);
     expect(await snapshot('login_events')).toEqual(before.login);
     expect(await snapshot('otp_events')).toEqual(before.otp);
     expect(await snapshot('account_events')).toEqual(before.account);
     expect(await indexes('login_events')).toEqual(before.loginIndexes);
     expect(await indexes('otp_events')).toEqual(before.otpIndexes);
-    // Every month from the oldest row on has its partition (January, February, March, May …).
+    // Every month from the oldest row on has its partition, the empty March and April too.
     const months = (
       await queryRows<{ relname: string }>(
         db,
@@ -142,5 +142,80 @@ describe('migration 0033: event tables partitioned in place', () => {
       sql`select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'login_events'::regclass and contype = 'p'`,
     );
     expect(pk!.def).toBe('PRIMARY KEY (occurred_at, id)');
+  });
+});
+
+describe('migration 0037: the audit log partitioned in place', () => {
+  it('keeps every row and id, stays append-only, makes months ahead through its function, and a stray month lands in the default', async () => {
+    const { database, migrateWith } = await emptyDatabase();
+    const { db } = database;
+    await migrateWith(foldersBeforePartitioning(36));
+    await db.execute(sql`insert into audit_log (occurred_at, actor_email, actor_role, action, target_type, target_id)
+      select timestamptz '2025-10-10T00:00:00Z' + g * interval '9 days', 'ops@example.com', 'admin', 'test.' || g, 'test', g::text
+      from generate_series(1, 40) g`);
+    const rows = () =>
+      queryRows<{ id: number; action: string; occurred_at: string }>(
+        db,
+        sql`select id, action, occurred_at::text from audit_log order by id`,
+      );
+    const indexes = async () =>
+      (
+        await queryRows<{ indexname: string }>(
+          db,
+          sql`select indexname from pg_indexes where tablename = 'audit_log' and indexname not like '%pkey' and indexname not like '%_pk' order by 1`,
+        )
+      ).map((r) => r.indexname);
+    const before = { rows: await rows(), indexes: await indexes() };
+    expect(before.rows).toHaveLength(40);
+
+    await migrateWith(migrations);
+
+    expect(await rows()).toEqual(before.rows);
+    expect(await indexes()).toEqual(before.indexes);
+    const [pk] = await queryRows<{ def: string }>(
+      db,
+      sql`select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'audit_log'::regclass and contype = 'p'`,
+    );
+    expect(pk!.def).toBe('PRIMARY KEY (occurred_at, id)');
+    const months = async () =>
+      (
+        await queryRows<{ relname: string }>(
+          db,
+          sql`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit_log'::regclass order by 1`,
+        )
+      ).map((r) => r.relname);
+    expect((await months()).slice(0, 3)).toEqual(['audit_log_default', 'audit_log_p2025_10', 'audit_log_p2025_11']);
+    // Still append-only, on the parent and on a month.
+    for (const statement of [
+      `update audit_log set action = 'tampered' where action = 'test.1'`,
+      `delete from audit_log_p2025_10`,
+      `truncate audit_log`,
+    ]) {
+      const refused = await db.execute(sql.raw(statement)).then(
+        () => null,
+        (e: unknown) => e as Error & { cause?: Error },
+      );
+      expect(`${refused?.message} ${refused?.cause?.message}`).toMatch(/append-only/);
+    }
+    // New rows are numbered after the old ones; one far ahead lands in the default partition, and the function then
+    // leaves that month alone (making it would fail on the row), while it makes the others.
+    const [fresh] = await queryRows<{ id: number }>(
+      db,
+      sql`insert into audit_log (occurred_at, actor_email, actor_role, action, target_type, target_id)
+          values ('2031-05-05T00:00:00Z', 'ops@example.com', 'admin', 'test.late', 'test', 'x') returning id`,
+    );
+    expect(Number(fresh!.id)).toBeGreaterThan(Math.max(...before.rows.map((r) => Number(r.id))));
+    const [stray] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_log_default`);
+    expect(stray!.n).toBe(1);
+    const [made] = await queryRows<{ made: string[] }>(
+      db,
+      sql`select audit_log_ensure_months(now() + interval '62 days') as made`,
+    );
+    expect(Array.isArray(made!.made)).toBe(true);
+    const [none] = await queryRows<{ made: string[] }>(
+      db,
+      sql`select audit_log_ensure_months(now() + interval '62 days') as made`,
+    );
+    expect(none!.made).toEqual([]);
   });
 });

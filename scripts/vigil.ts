@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { DatabaseLockedError, migrateDatabase, type Database, type Db } from '@/db/client';
+import { DatabaseLockedError, migrateDatabase, openPostgres, type Database, type Db } from '@/db/client';
 import { openDatabase } from '@/lib/database';
 import { apiKeyScopes, staffRoles } from '@/db/schema';
 import { bulkSeedEvents } from '@/lib/demo/bulk-events';
@@ -374,12 +374,21 @@ const retention = program.command('retention').description('data retention (VIGI
 
 retention
   .command('run')
-  .description('drop what is past its retention window now (the server does it daily); prints what it dropped')
+  .description(
+    'drop what is past its retention window now (the server does it daily), audit months past VIGIL_RETENTION_AUDIT_DAYS too (as the migration role); prints what it dropped',
+  )
   .option('--dry-run', 'print what would be dropped or deleted, and change nothing', false)
   .action((opts: { dryRun: boolean }) =>
     withDatabase(async (database) => {
-      const outcome = await retentionRun(operator(database.db), database, { dryRun: opts.dryRun });
-      for (const line of describeOutcome(outcome)) console.log(line);
+      // Audit months go only as the migration role, which owns them (one role: this database is it).
+      const ownerUrl = env().VIGIL_MIGRATION_DATABASE_URL;
+      const owner = ownerUrl ? openPostgres(ownerUrl, { max: 2 }) : database;
+      try {
+        const outcome = await retentionRun(operator(database.db), database, { dryRun: opts.dryRun, owner });
+        for (const line of describeOutcome(outcome)) console.log(line);
+      } finally {
+        if (owner !== database) await owner.close();
+      }
     }),
   );
 

@@ -25,6 +25,18 @@ export function describeOutcome(outcome: RetentionOutcome): string[] {
       );
   }
   if (outcome.partitions.length === 0) lines.push(`no event partition is past the raw-event window`);
+  for (const m of outcome.audit ?? []) {
+    const range = `${m.from.slice(0, 10)} to ${m.to.slice(0, 10)}`;
+    const what =
+      m.outcome === 'dropped'
+        ? `dropped${m.lockMs !== undefined ? ` in ${m.lockMs} ms` : ''}`
+        : m.outcome === 'due'
+          ? 'would drop'
+          : m.outcome === 'retry'
+            ? 'not dropped, its lock was not granted within 1 s; the next run tries again'
+            : 'past VIGIL_RETENTION_AUDIT_DAYS: only `vigil retention run` drops it, as the migration role';
+    lines.push(`audit month ${m.name} (${range}, ${m.rows ?? 'uncounted'} rows): ${what}`);
+  }
   for (const [key, label] of Object.entries(rowLabels) as [keyof RetentionOutcome['rows'], string][]) {
     lines.push(`${label}: ${outcome.rows[key]} ${outcome.dryRun ? 'would be deleted' : 'deleted'}`);
   }

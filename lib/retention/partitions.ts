@@ -111,10 +111,20 @@ export function monthsOf(instants: Iterable<string | Date>): Date[] {
 }
 
 /** The background loop's and `vigil partitions ensure`'s work: this month through PARTITION_DAYS_AHEAD days from now. */
-export function ensureAhead(db: DbOrTx, now = new Date()): Promise<string[]> {
+export async function ensureAhead(db: DbOrTx, now = new Date()): Promise<string[]> {
   const until = new Date(now.getTime() + PARTITION_DAYS_AHEAD * 86_400_000);
-  return ensureMonths(db, monthsBetween(now, until));
+  const events = await ensureMonths(db, monthsBetween(now, until));
+  // The audit log's months, through the function its owner made for it (migration 0037): two months ahead, so a
+  // server that stopped for weeks still finds the month it writes in (and audit_log_default catches the rest).
+  const [audit] = await queryRows<{ made: string[] | null }>(
+    db,
+    sql`select audit_log_ensure_months(${new Date(now.getTime() + AUDIT_DAYS_AHEAD * 86_400_000).toISOString()}::timestamptz) as made`,
+  );
+  return [...events, ...(audit?.made ?? [])];
 }
+
+/** How far ahead the audit log's months exist. */
+export const AUDIT_DAYS_AHEAD = 62;
 
 /** Every partition of the event tables, oldest first per table. */
 export async function listPartitions(db: DbOrTx): Promise<PartitionInfo[]> {

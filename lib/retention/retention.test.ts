@@ -68,7 +68,7 @@ describe('partitioned event tables', () => {
     expect(
       await count(
         db(),
-        `select count(*) as n from pg_inherits i join pg_class c on c.oid = i.inhrelid where pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT'`,
+        `select count(*) as n from pg_inherits i join pg_class c on c.oid = i.inhrelid where pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' and i.inhparent::regclass::text in ('login_events', 'otp_events', 'account_events')`,
       ),
     ).toBe(0);
     await detectionIdle();
@@ -463,6 +463,50 @@ describe('legal hold beyond events, and one run at a time', () => {
         `select count(*) as n from login_events where occurred_at >= '2029-04-01' and occurred_at < '2029-05-01'`,
       ),
     ).toBe(1);
+  });
+});
+
+describe('audit log retention', () => {
+  it('drops whole audit months past VIGIL_RETENTION_AUDIT_DAYS only as the owner, and audits the drop', async () => {
+    // An installation's month from long ago (rows are written at now(); this month is made by hand for the test).
+    await db().execute(
+      sql.raw(
+        `create table audit_log_p2021_01 partition of audit_log for values from ('2021-01-01T00:00:00Z') to ('2021-02-01T00:00:00Z')`,
+      ),
+    );
+    await db().execute(sql`insert into audit_log (occurred_at, actor_email, actor_role, action, target_type, target_id)
+        select timestamptz '2021-01-05T00:00:00Z' + g * interval '1 day', 'ops@example.com', 'admin', 'test.old', 'test', g::text
+        from generate_series(1, 3) g`);
+    try {
+      // Kept forever by default.
+      expect((await retentionRun(ctx(), database(), { dryRun: true })).audit).toEqual([]);
+      windows({ VIGIL_RETENTION_AUDIT_DAYS: '365' });
+      // The server's run (the app's role) only reports it: the audit log's months are the migration role's.
+      const server = await retentionRun(ctx(), database(), {});
+      expect(server.audit).toEqual([
+        expect.objectContaining({ name: 'audit_log_p2021_01', rows: 3, outcome: 'owner' }),
+      ]);
+      expect(await partitionExists(db(), 'audit_log_p2021_01')).toBe(true);
+      const preview = await retentionRun(ctx(), database(), { dryRun: true, owner: database() });
+      expect(preview.audit?.map((m) => m.outcome)).toEqual(['due']);
+      // `vigil retention run` passes the owner's database: the month goes, whole, and the run's audit row says so.
+      const cli = await retentionRun(ctx(), database(), { owner: database() });
+      expect(cli.audit).toEqual([expect.objectContaining({ name: 'audit_log_p2021_01', rows: 3, outcome: 'dropped' })]);
+      expect(await partitionExists(db(), 'audit_log_p2021_01')).toBe(false);
+      expect(await count(db(), `select count(*) as n from audit_log where action = 'test.old'`)).toBe(0);
+      const [audit] = await queryRows<{ after: { droppedAuditMonths?: unknown } }>(
+        db(),
+        sql`select after from audit_log where action = 'retention.run' order by id desc limit 1`,
+      );
+      expect(audit!.after.droppedAuditMonths).toEqual([{ name: 'audit_log_p2021_01', rows: 3 }]);
+      // This month and the ones ahead stay.
+      expect(await partitionExists(db(), `audit_log_p${new Date().toISOString().slice(0, 7).replace('-', '_')}`)).toBe(
+        true,
+      );
+    } finally {
+      delete process.env.VIGIL_RETENTION_AUDIT_DAYS;
+      resetEnvForTests();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { database } from '@/lib/database';
 import { env } from '@/lib/env';
 import { retentionClasses, retentionCutoff, retentionDays, retentionVariables, type RetentionClass } from './config';
 import { ensureAhead, listPartitions } from './partitions';
-import { runRetention, type RetentionOutcome } from './run-retention';
+import { runRetention, type RetentionOptions, type RetentionOutcome } from './run-retention';
 
 /** Where the last real run's outcome is kept for the Data retention page (shared by every server). */
 export const LAST_RUN_KEY = 'retention.lastRun';
@@ -21,7 +21,7 @@ export const LAST_RUN_KEY = 'retention.lastRun';
 export async function retentionRun(
   ctx: ServiceContext,
   database: Pick<Database, 'db' | 'dedicated'>,
-  options: { dryRun?: boolean; now?: Date } = {},
+  options: RetentionOptions = {},
 ): Promise<RetentionOutcome> {
   // Removing data is a change staff must have verified a second factor for; a preview only reads.
   authorize(ctx, 'retention.manage', { stepUp: !options.dryRun });
@@ -29,12 +29,14 @@ export async function retentionRun(
   if (outcome.dryRun) return outcome;
   const dropped = outcome.partitions.filter((p) => p.outcome === 'dropped');
   const removedRows = Object.values(outcome.rows).reduce((a, b) => a + b, 0);
+  const auditDropped = (outcome.audit ?? []).filter((m) => m.outcome === 'dropped');
   await withTransaction(ctx, async (tx) => {
     await tx.db
       .insert(settings)
       .values({ key: LAST_RUN_KEY, value: outcome, updatedAt: new Date(outcome.at) })
       .onConflictDoUpdate({ target: settings.key, set: { value: outcome, updatedAt: new Date(outcome.at) } });
-    if (dropped.length > 0 || removedRows > 0)
+    // The audit months' drop is itself audited: which months, how many rows (never what they said).
+    if (dropped.length > 0 || removedRows > 0 || auditDropped.length > 0)
       await recordAudit(tx, {
         action: 'retention.run',
         targetType: 'retention',
@@ -43,6 +45,9 @@ export async function retentionRun(
           droppedPartitions: dropped.map((p) => ({ name: p.name, rows: p.rows })),
           retriedPartitions: outcome.partitions.filter((p) => p.outcome === 'retry').map((p) => p.name),
           rows: outcome.rows,
+          ...(auditDropped.length > 0
+            ? { droppedAuditMonths: auditDropped.map((m) => ({ name: m.name, rows: m.rows })) }
+            : {}),
         },
       });
   });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db } from '@/db/client';
+import { isLockTimeout } from '@/db/errors';
 import { conflict } from '@/lib/errors';
 import { log } from '@/lib/log/logger';
 import { retentionCutoff } from './config';
@@ -12,6 +13,7 @@ import {
 } from '@/db/partitions';
 import { heldAccountIds } from '@/lib/accounts/legal-hold';
 import { retiredKey, type StreamKind } from '@/lib/streams/read-stream';
+import { auditRetention, type AuditMonthOutcome } from './audit-retention';
 import { forgetKnownPartitions, listPartitions } from './partitions';
 
 /*
@@ -49,6 +51,15 @@ export interface RetentionOutcome {
   partitions: PartitionOutcome[];
   /** Rows deleted (or, in a dry run, that would be) per class. */
   rows: { ledger: number; codes: number; hourly: number; daily: number; cases: number; outbox: number };
+  /** Audit months past VIGIL_RETENTION_AUDIT_DAYS (./audit-retention.ts); absent in runs recorded before it. */
+  audit?: AuditMonthOutcome[];
+}
+
+export interface RetentionOptions {
+  dryRun?: boolean;
+  now?: Date;
+  /** The migration role's database: given (by `vigil retention run`), audit months past their window are dropped. */
+  owner?: Pick<Database, 'dedicated'> | null;
 }
 
 /** A class's rows past its cutoff, by table and time column: how to count them, and how to delete one batch. */
@@ -151,7 +162,7 @@ export const runUnderWay = () =>
  */
 export async function runRetention(
   database: Pick<Database, 'db' | 'dedicated'>,
-  options: { dryRun?: boolean; now?: Date } = {},
+  options: RetentionOptions = {},
 ): Promise<RetentionOutcome> {
   if (options.dryRun) return runOnce(database, options);
   return database.dedicated(async (session) => {
@@ -167,7 +178,7 @@ export async function runRetention(
 
 async function runOnce(
   database: Pick<Database, 'db' | 'dedicated'>,
-  options: { dryRun?: boolean; now?: Date },
+  options: RetentionOptions,
 ): Promise<RetentionOutcome> {
   const now = options.now ?? new Date();
   const dryRun = options.dryRun ?? false;
@@ -296,6 +307,11 @@ async function runOnce(
       }
     }
   }
+  outcome.audit = await auditRetention(db, options.owner ?? null, {
+    dryRun,
+    now,
+    retire: (tx) => retire(db, 'audit', tx),
+  });
   return outcome;
 }
 
@@ -392,10 +408,4 @@ async function retire(db: Db, kind: StreamKind, tx: string): Promise<void> {
                                              || jsonb_build_array(jsonb_build_object('e', old.epoch + 1, 'tx', ${tx}::text))) r
           order by (r->>'e')::int desc limit 1000) kept))
       from (select settings.value, coalesce((settings.value->>'epoch')::int, 0) as epoch) old)`);
-}
-
-function isLockTimeout(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause)
-    if ((e as { code?: string }).code === '55P03') return true;
-  return false;
 }
