@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,36 @@ describe.runIf(serverUrl)('two database roles', () => {
       }
     } finally {
       await database.close();
+    }
+  });
+
+  it('`vigil retention run` drops audit months past VIGIL_RETENTION_AUDIT_DAYS as the migration role, and audits it', async () => {
+    const ownerUrl = withUser(serverUrl!, names.owner, names.db);
+    const appUrl = withUser(serverUrl!, names.app, names.db);
+    const owner = postgres(ownerUrl, { max: 1, onnotice: () => undefined });
+    try {
+      await owner.unsafe(
+        `create table audit_log_p2021_01 partition of audit_log for values from ('2021-01-01T00:00:00Z') to ('2021-02-01T00:00:00Z')`,
+      );
+      await owner`insert into audit_log (occurred_at, actor_email, actor_role, action, target_type, target_id)
+        values ('2021-01-09T00:00:00Z', 'ops@example.com', 'admin', 'test.old', 'test', 'x')`;
+      const cli = (env: Record<string, string>) =>
+        spawnSync('node_modules/.bin/tsx', ['scripts/vigil.ts', 'retention', 'run'], {
+          env: { ...process.env, DATABASE_URL: appUrl, VIGIL_RETENTION_AUDIT_DAYS: '365', ...env },
+          encoding: 'utf8',
+        });
+      const run = cli({ VIGIL_MIGRATION_DATABASE_URL: ownerUrl });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(/audit month audit_log_p2021_01 \(2021-01-01 to 2021-02-01, 1 rows\): dropped/);
+      const [gone] = await owner<
+        { n: number }[]
+      >`select count(*)::int as n from pg_class where relname = 'audit_log_p2021_01'`;
+      expect(gone!.n).toBe(0);
+      const [audit] = await owner<{ after: { droppedAuditMonths: unknown } }[]>`
+        select after from audit_log where action = 'retention.run' order by id desc limit 1`;
+      expect(audit!.after.droppedAuditMonths).toEqual([{ name: 'audit_log_p2021_01', rows: 1 }]);
+    } finally {
+      await owner.end();
     }
   });
 

@@ -93,6 +93,14 @@ export default async function RetentionPage() {
           ) : (
             <p>Retention has not run yet.</p>
           )}
+          {lastRun?.audit?.some((m) => m.outcome === 'owner') ? (
+            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+              {lastRun.audit.filter((m) => m.outcome === 'owner').length} audit log month(s) are past{' '}
+              <code className="break-all">VIGIL_RETENTION_AUDIT_DAYS</code>. The server cannot drop them: the audit log
+              belongs to the migration role. Run <code>vigil retention run</code> with{' '}
+              <code className="break-all">VIGIL_MIGRATION_DATABASE_URL</code> set; the drop is audited.
+            </p>
+          ) : null}
           <RetentionRunForm />
         </div>
       </Card>
