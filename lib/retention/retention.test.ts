@@ -9,7 +9,7 @@ import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { detectionIdle } from '@/lib/detection/queue';
 import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions';
-import { LAST_RUN_KEY, retentionOverview, retentionRun } from './retention';
+import { LAST_RUN_KEY, retentionArmed, retentionOverview, retentionRun } from './retention';
 import { lifecyclePass } from './loop';
 import { setDatabaseForTests } from '@/lib/database';
 import { readStream } from '@/lib/streams/read-stream';
@@ -511,10 +511,16 @@ describe('audit log retention', () => {
 });
 
 describe('on the embedded engine', () => {
-  it('partitions, expires and drops the same way', async () => {
+  it('partitions, expires and drops the same way; an upgraded installation waits for an admin’s first run', async () => {
     const embedded: Database = await openPglite();
     try {
       await migrateDatabase(embedded);
+      setDatabaseForTests(embedded.db);
+      // A new installation: nothing is past a window, so the first daily pass arms retention by itself.
+      await lifecyclePass(embedded.db, new Date('2029-01-15T00:00:00Z'));
+      expect(await retentionArmed(embedded.db)).toBe(true);
+      // An installation from before retention existed: not armed, and history past the windows.
+      await embedded.db.execute(sql`delete from settings where key in ('retention.armed', 'retention.lastRun')`);
       const account = `cus_pgl_${uniqueSuffix()}`;
       await ingestBatch(embedded.db, [loginEvent(account, new Date('2029-02-02T02:00:00Z'))]);
       await ingestBatch(embedded.db, [loginEvent(account, new Date('2029-05-02T02:00:00Z'))]);
@@ -525,10 +531,22 @@ describe('on the embedded engine', () => {
       const dry = await retentionRun(ectx, embedded, { dryRun: true, now });
       const login2029 = (names: { name: string }[]) =>
         names.map((p) => p.name).filter((n) => n.startsWith('login_events_p2029'));
-      expect(login2029(dry.partitions)).toEqual(['login_events_p2029_02']);
+      // January's partition was made ahead by the first pass; February's holds the old event.
+      expect(login2029(dry.partitions)).toEqual(['login_events_p2029_01', 'login_events_p2029_02']);
       expect(dry.partitions.every((p) => p.outcome === 'due')).toBe(true);
+      // The daily pass removes nothing by itself, and keeps what it would remove for the page.
+      await lifecyclePass(embedded.db, now);
+      expect(await partitionExists(embedded.db, 'login_events_p2029_02')).toBe(true);
+      const waiting = await retentionOverview(ectx, now);
+      expect(waiting.armed).toBe(false);
+      expect(login2029(waiting.waiting?.partitions ?? [])).toEqual(['login_events_p2029_01', 'login_events_p2029_02']);
+      // An admin's (or operator's) first run removes it and arms the daily run.
       const run = await retentionRun(ectx, embedded, { now });
-      expect(login2029(run.partitions.filter((p) => p.outcome === 'dropped'))).toEqual(['login_events_p2029_02']);
+      expect((await retentionOverview(ectx, now)).armed).toBe(true);
+      expect(login2029(run.partitions.filter((p) => p.outcome === 'dropped'))).toEqual([
+        'login_events_p2029_01',
+        'login_events_p2029_02',
+      ]);
       expect(await count(embedded.db, `select count(*) as n from login_events where occurred_at < '2029-03-01'`)).toBe(
         0,
       );

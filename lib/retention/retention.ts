@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '@/db/client';
+import { queryRows, type Database, type DbOrTx } from '@/db/client';
 import { partitionedTables } from '@/db/partitions';
 import { settings } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -12,6 +12,36 @@ import { runRetention, type RetentionOptions, type RetentionOutcome } from './ru
 
 /** Where the last real run's outcome is kept for the Data retention page (shared by every server). */
 export const LAST_RUN_KEY = 'retention.lastRun';
+/** Set once retention may run by itself (./loop.ts): by the first real run, or automatically when nothing was old. */
+export const ARMED_KEY = 'retention.armed';
+/** The preview the daily pass keeps while it waits for an admin's first run (the page shows it). */
+export const WAITING_KEY = 'retention.waiting';
+
+/**
+ * Whether the daily run may remove data by itself. An installation that had data before retention existed (an
+ * upgrade) may hold years of history past the default windows: the daily pass does not delete it on its own, but
+ * waits until an admin or operator has looked (the page's Preview) and run it once (Run now, or `vigil retention
+ * run`). A new installation, with nothing past any window, is armed by its first daily pass.
+ */
+export async function retentionArmed(db: DbOrTx): Promise<boolean> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from settings where key in (${ARMED_KEY}, ${LAST_RUN_KEY})`,
+  );
+  return (row?.n ?? 0) > 0;
+}
+
+export async function armRetention(db: DbOrTx, by: string): Promise<void> {
+  await db.execute(sql`insert into settings (key, value) values (${ARMED_KEY}, ${JSON.stringify({ by, at: new Date().toISOString() })}::jsonb)
+      on conflict (key) do nothing`);
+  await db.execute(sql`delete from settings where key = ${WAITING_KEY}`);
+}
+
+/** Whether a run would remove anything at all. */
+export const removesNothing = (o: RetentionOutcome) =>
+  o.partitions.length === 0 &&
+  Object.values(o.rows).every((n) => n === 0) &&
+  (o.audit ?? []).every((m) => m.outcome === 'owner');
 
 /**
  * Runs retention now (the CLI's `vigil retention run`, the daily background pass, the admin page's button) and
@@ -31,6 +61,7 @@ export async function retentionRun(
   const removedRows = Object.values(outcome.rows).reduce((a, b) => a + b, 0);
   const auditDropped = (outcome.audit ?? []).filter((m) => m.outcome === 'dropped');
   await withTransaction(ctx, async (tx) => {
+    await armRetention(tx.db, ctx.actor.email);
     await tx.db
       .insert(settings)
       .values({ key: LAST_RUN_KEY, value: outcome, updatedAt: new Date(outcome.at) })
@@ -68,6 +99,10 @@ export interface RetentionOverview {
   classes: RetentionClassView[];
   partitions: { table: string; name: string; from: string; to: string; bytes: number; due: boolean }[];
   lastRun: RetentionOutcome | null;
+  /** Whether the daily run removes data by itself (retentionArmed). */
+  armed: boolean;
+  /** While not armed: what the daily pass found past the windows, and left (null: it has not looked yet). */
+  waiting: RetentionOutcome | null;
 }
 
 const oldestOf: Record<RetentionClass, string> = {
@@ -131,11 +166,17 @@ export async function retentionOverview(ctx: ServiceContext, now = new Date()): 
     bytes: sizes.get(p.name) ?? 0,
     due: eventsCutoff !== null && p.to.getTime() <= eventsCutoff.getTime(),
   }));
-  const [last] = await queryRows<{ value: RetentionOutcome }>(
-    ctx.db,
-    sql`select value from settings where key = ${LAST_RUN_KEY}`,
-  );
-  return { classes, partitions, lastRun: last?.value ?? null };
+  const stored = async (key: string) =>
+    (await queryRows<{ value: RetentionOutcome }>(ctx.db, sql`select value from settings where key = ${key}`))[0]
+      ?.value ?? null;
+  const armed = await retentionArmed(ctx.db);
+  return {
+    classes,
+    partitions,
+    lastRun: await stored(LAST_RUN_KEY),
+    armed,
+    waiting: armed ? null : await stored(WAITING_KEY),
+  };
 }
 
 /** The Data retention page's "Preview" and "Run now" (the process's database, for the run's own session). */

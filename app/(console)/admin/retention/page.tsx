@@ -34,7 +34,7 @@ export default async function RetentionPage() {
   const ctx = await pageContext();
   if (!can(ctx.actor, 'retention.manage')) notFound();
   const now = new Date();
-  const { classes, partitions, lastRun } = await retentionOverview(ctx, now);
+  const { classes, partitions, lastRun, armed, waiting } = await retentionOverview(ctx, now);
   const months = [...new Set(partitions.map((p) => p.from))].sort().reverse();
   return (
     <div className="space-y-6">
@@ -93,6 +93,15 @@ export default async function RetentionPage() {
           ) : (
             <p>Retention has not run yet.</p>
           )}
+          {!armed && waiting ? (
+            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+              The daily run is waiting for a first run by an admin: this installation holds data from before retention
+              existed, and {waiting.partitions.length} partition(s) and{' '}
+              {formatCount(Object.values(waiting.rows).reduce((a, b) => a + b, 0))} other rows are past their windows.
+              Nothing is removed until someone has looked: Preview, then Run now (or <code>vigil retention run</code>).
+              The daily run follows from then on.
+            </p>
+          ) : null}
           {lastRun?.audit?.some((m) => m.outcome === 'owner') ? (
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
               {lastRun.audit.filter((m) => m.outcome === 'owner').length} audit log month(s) are past{' '}
