@@ -22,9 +22,14 @@ const unavailableCodes = new Set([
 /**
  * Contention, not failure: a lock not granted within the statement's lock_timeout (making a month's partition while
  * a long transaction holds its parent), a deadlock PostgreSQL broke by cancelling this side, a serialization
- * failure. Nothing was stored (the transaction rolled back); the same request a moment later succeeds.
+ * failure, a statement cancelled by its timeout while it waited. Nothing was stored (the transaction rolled back); the same request a moment later succeeds.
  */
-const contentionCodes = new Set(['55P03', '40P01', '40001']);
+const contentionCodes = new Set([
+  '55P03', // lock_not_available (lock_timeout)
+  '40P01', // deadlock_detected
+  '40001', // serialization_failure
+  '57014', // query_canceled: the statement_timeout that keeps a batch stuck behind a lock from committing after its 503
+]);
 
 export function isDatabaseContention(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

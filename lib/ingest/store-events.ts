@@ -460,6 +460,11 @@ export async function storeEvents(
   receivedAt: Date = new Date(),
   options: { partitionsReady?: boolean } = {},
 ): Promise<StoreResult> {
+  // No erasure runs between reading the accounts and committing (db/account-id.ts). First, before the batch holds
+  // any row lock (a batch waiting here behind an erasure must not hold what another batch the erasure waits for
+  // needs: the seen-id rows of a retried batch), and in its own statement (the next one's snapshot must come after
+  // any erasure this waited for).
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${ERASURE_LOCK_KEY})`);
   const { kept, expired } = splitExpired(batch, receivedAt);
   const events = await claimNewEvents(tx, kept, receivedAt);
   const duplicates = kept.length - events.length;
@@ -468,9 +473,6 @@ export async function storeEvents(
   // ingestBatch made the months' partitions before its transaction; seeds and tests calling this directly did not.
   if (!options.partitionsReady) await ensureMonthsInTransaction(tx, monthsOf(events.map((e) => e.occurredAt)));
 
-  // No erasure runs between reading the accounts and committing (db/account-id.ts). Its own statement: the next
-  // one's snapshot must come after any erasure this waited for.
-  await tx.execute(sql`select pg_advisory_xact_lock_shared(${ERASURE_LOCK_KEY})`);
   const { ids: accountIds, phones, stored, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
   const destinations = destinationsOf(events, phones);
   const detection = workFor(

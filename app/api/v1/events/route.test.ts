@@ -263,6 +263,33 @@ describe('POST /api/v1/events', () => {
     expect(await again.json()).toEqual({ accepted: 1, duplicates: 0, expired: 0 });
   });
 
+  it('503 with Retry-After, not 500, when the batch waits on a lock past its statement timeout; nothing stored', async (t) => {
+    if (database().kind !== 'postgres') return t.skip();
+    const event = loginEvent(`cus_${uniqueSuffix()}`, new Date());
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // Another transaction claims the same event id and holds the row lock for longer than the batch may wait.
+    const blocker = db()
+      .transaction(async (tx) => {
+        await tx.insert(seenEvents).values({ eventId: event.id });
+        locked();
+        await held;
+        throw new Error('roll back the blocker');
+      })
+      .catch(() => undefined);
+    await isLocked;
+    const refused = await post(eventsRequest({ events: [event] }, { key }));
+    release();
+    await blocker;
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await db().select({ n: count() }).from(loginEvents).where(eq(loginEvents.eventId, event.id))).toEqual([
+      { n: 0 },
+    ]);
+  });
+
   it('503 with Retry-After, within 5 s, when the database is down', async () => {
     const down = openPostgres('postgres://vigil@127.0.0.1:1/none');
     const started = Date.now();
