@@ -53,25 +53,43 @@ const ownedTables = ['account_activity', 'otp_codes', 'alert_evidence', 'report_
  * Where words about a customer can sit outside the columns erasure nulls or moves: free text and JSON documents.
  * A fixed list, never "every text column": hashes, tokens, keys, staff rows and settings must never be rewritten
  * (a short platform id could occur inside a password hash). `own` picks the rows that are the erased account's: in
- * them every personal value goes; elsewhere only the distinctive ones (platform id, contacts, name).
+ * them every personal value goes. `elsewhere` picks the other rows that may name the customer, where the distinctive
+ * values (platform id, contacts, name) go: whole tables only where they stay small or could quote anyone (free
+ * text); never another account's evidence, and in the outbox only messages tied to no account (alert
+ * notifications). Erasure keeps ingest waiting while it runs (db/account-id.ts), so it reads no more than that.
  */
 const mentionColumns = (newId: string) =>
   [
-    { table: 'alerts', column: 'details', json: true, own: sql`account_id = ${newId}` },
-    { table: 'alerts', column: 'subject_id', json: false, own: sql`account_id = ${newId}` },
-    { table: 'alert_evidence', column: 'summary', json: true, own: sql`account_id = ${newId}` },
-    { table: 'fraud_reports', column: 'description', json: false, own: sql`account_id = ${newId}` },
-    { table: 'fraud_reports', column: 'details', json: true, own: sql`account_id = ${newId}` },
-    { table: 'report_messages', column: 'body', json: false, own: ownReport(newId) },
-    { table: 'report_evidence', column: 'summary', json: true, own: ownReport(newId) },
-    { table: 'outbox', column: 'payload', json: true, own: sql`account_id = ${newId}` },
-    { table: 'outbox', column: 'last_error', json: false, own: sql`account_id = ${newId}` },
-    { table: 'two_factor_off_requests', column: 'note', json: false, own: sql`account_id = ${newId}` },
-    { table: 'account_holds', column: 'reason', json: false, own: sql`account_id = ${newId}` },
-    { table: 'staff_action_requests', column: 'result', json: true, own: null },
-    { table: 'detection_backlog', column: 'work', json: true, own: null },
-    { table: 'detection_backtests', column: 'result', json: true, own: null },
+    { table: 'alerts', column: 'details', json: true, own: sql`account_id = ${newId}`, elsewhere: everywhere },
+    { table: 'alerts', column: 'subject_id', json: false, own: sql`account_id = ${newId}`, elsewhere: everywhere },
+    { table: 'alert_evidence', column: 'summary', json: true, own: sql`account_id = ${newId}`, elsewhere: null },
+    {
+      table: 'fraud_reports',
+      column: 'description',
+      json: false,
+      own: sql`account_id = ${newId}`,
+      elsewhere: everywhere,
+    },
+    { table: 'fraud_reports', column: 'details', json: true, own: sql`account_id = ${newId}`, elsewhere: everywhere },
+    { table: 'report_messages', column: 'body', json: false, own: ownReport(newId), elsewhere: everywhere },
+    { table: 'report_evidence', column: 'summary', json: true, own: ownReport(newId), elsewhere: everywhere },
+    { table: 'outbox', column: 'payload', json: true, own: sql`account_id = ${newId}`, elsewhere: noAccount },
+    { table: 'outbox', column: 'last_error', json: false, own: sql`account_id = ${newId}`, elsewhere: noAccount },
+    {
+      table: 'two_factor_off_requests',
+      column: 'note',
+      json: false,
+      own: sql`account_id = ${newId}`,
+      elsewhere: null,
+    },
+    { table: 'account_holds', column: 'reason', json: false, own: sql`account_id = ${newId}`, elsewhere: null },
+    { table: 'staff_action_requests', column: 'result', json: true, own: null, elsewhere: everywhere },
+    { table: 'detection_backlog', column: 'work', json: true, own: null, elsewhere: everywhere },
+    { table: 'detection_backtests', column: 'result', json: true, own: null, elsewhere: everywhere },
   ] as const;
+
+const everywhere = sql`true`;
+const noAccount = sql`account_id is null`;
 
 const ownReport = (newId: string) => sql`report_id in (select id from fraud_reports where account_id = ${newId})`;
 
@@ -213,9 +231,9 @@ async function performErasure(
   await db.execute(sql`delete from accounts where id = ${oldId}`);
 
   // Every personal value, in the rows that are the account's; the distinctive ones anywhere else.
-  for (const { table, column, json, own } of mentionColumns(newId)) {
+  for (const { table, column, json, own, elsewhere } of mentionColumns(newId)) {
     if (own) await scrub(db, table, column, json, all, own);
-    await scrub(db, table, column, json, distinctive);
+    if (elsewhere) await scrub(db, table, column, json, distinctive, elsewhere);
   }
 
   const key = platformKey(account.external_id);
