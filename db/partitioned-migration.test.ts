@@ -190,6 +190,8 @@ describe('migration 0037: the audit log partitioned in place', () => {
       `update audit_log set action = 'tampered' where action = 'test.1'`,
       `delete from audit_log_p2025_10`,
       `truncate audit_log`,
+      `truncate audit_log_p2025_10`,
+      `truncate audit_log_default`,
     ]) {
       const refused = await db.execute(sql.raw(statement)).then(
         () => null,
@@ -207,15 +209,31 @@ describe('migration 0037: the audit log partitioned in place', () => {
     expect(Number(fresh!.id)).toBeGreaterThan(Math.max(...before.rows.map((r) => Number(r.id))));
     const [stray] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_log_default`);
     expect(stray!.n).toBe(1);
+    // A stray row for the month after next: the function makes the months before it, leaves that one to the default.
+    const next2 = new Date();
+    next2.setUTCDate(1);
+    next2.setUTCMonth(next2.getUTCMonth() + 4);
+    const name = (d: Date) => `audit_log_p${d.toISOString().slice(0, 7).replace('-', '_')}`;
+    await db.execute(sql`insert into audit_log (occurred_at, actor_email, actor_role, action, target_type, target_id)
+        values (${next2.toISOString()}::timestamptz, 'ops@example.com', 'admin', 'test.stray', 'test', 'y')`);
     const [made] = await queryRows<{ made: string[] }>(
       db,
-      sql`select audit_log_ensure_months(now() + interval '62 days') as made`,
+      sql`select audit_log_ensure_months(now() + interval '150 days') as made`,
     );
-    expect(Array.isArray(made!.made)).toBe(true);
+    const before3 = new Date(next2);
+    before3.setUTCMonth(before3.getUTCMonth() - 1);
+    expect(made!.made).toContain(name(before3));
+    expect(made!.made).not.toContain(name(next2));
     const [none] = await queryRows<{ made: string[] }>(
       db,
-      sql`select audit_log_ensure_months(now() + interval '62 days') as made`,
+      sql`select audit_log_ensure_months(now() + interval '150 days') as made`,
     );
     expect(none!.made).toEqual([]);
+    // Each new month refuses TRUNCATE too.
+    const refusedNew = await db.execute(sql.raw(`truncate ${name(before3)}`)).then(
+      () => null,
+      (e: unknown) => e as Error & { cause?: Error },
+    );
+    expect(`${refusedNew?.message} ${refusedNew?.cause?.message}`).toMatch(/append-only/);
   });
 });

@@ -65,6 +65,21 @@ describe.runIf(serverUrl)('two database roles', () => {
         >`select audit_log_ensure_months(now() + interval '200 days') as made`;
         expect(ahead!.made.length).toBeGreaterThan(0);
         const madeLater = ahead!.made.at(-1)!;
+        // The function runs as the owner: a function the app plants in the schema, shadowing a built-in one the
+        // function calls, must not run with the owner's rights (its search_path is pg_catalog alone).
+        // (array_append is polymorphic in pg_catalog: an exact-typed one in the schema would win if it were on the path.)
+        await app.unsafe(`create function public.array_append(a text[], b text) returns text[] language sql
+          as $$ with i as (insert into settings (key, value) values ('hijacked-' || current_user, '1'::jsonb) on conflict (key) do nothing)
+                select pg_catalog.array_append(a, b) $$`);
+        // A new session: PL/pgSQL keeps the plans it made in this one.
+        const fresh = postgres(appUrl, { max: 1, onnotice: () => undefined });
+        const [more] = await fresh<
+          { made: string[] }[]
+        >`select audit_log_ensure_months(now() + interval '300 days') as made`.finally(() => fresh.end());
+        expect(more!.made.length).toBeGreaterThan(0);
+        const hijacked = await app<{ key: string }[]>`select key from settings where key like 'hijacked-%'`;
+        expect(hijacked).toEqual([]);
+        await app.unsafe('drop function public.array_append(text[], text)');
         for (const statement of [
           `update audit_log set action = 'tampered' where id = ${row!.id}`,
           `delete from audit_log where id = ${row!.id}`,

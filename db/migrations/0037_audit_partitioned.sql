@@ -57,42 +57,60 @@ BEGIN
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 END $$;
 --> statement-breakpoint
--- Makes the audit log's months from this one through `through`'s (those not made yet, and not already holding rows
--- in the default partition), one server at a time; returns the ones it made. Runs as its owner, the migration role.
-CREATE OR REPLACE FUNCTION audit_log_ensure_months(through timestamptz) RETURNS text[]
-LANGUAGE plpgsql SECURITY DEFINER AS $$
+-- Makes the audit log's months from this one through `through`'s (at most a year ahead; those not made yet, and not
+-- already holding rows in the default partition), one server at a time; returns the ones it made. It runs as its
+-- owner, the migration role, so nothing it calls may be found where the application's role can create objects: its
+-- search_path is pg_catalog alone (an operator the app planted in the schema could otherwise win over the built-in
+-- one and run as the owner), and every table is named with the schema, written in when the function is made. A lock
+-- it cannot get within 2 s fails the call (the next pass tries again) rather than queue every audit insert behind it.
+DO $do$
+BEGIN
+  EXECUTE replace(replace($body$
+CREATE OR REPLACE FUNCTION @S@.audit_log_ensure_months(through timestamptz) RETURNS text[]
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '2s' AS $fn$
 DECLARE
   m timestamp := date_trunc('month', now() AT TIME ZONE 'UTC');
-  last timestamp := date_trunc('month', through AT TIME ZONE 'UTC');
+  last timestamp := date_trunc('month', least(through, now() + interval '1 year') AT TIME ZONE 'UTC');
   part text;
   g record;
   made text[] := '{}';
 BEGIN
   PERFORM pg_advisory_xact_lock(7419020542);
   WHILE m <= last LOOP
-    part := 'audit_log_p' || to_char(m, 'YYYY_MM');
-    IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = part AND relnamespace = current_schema()::regnamespace)
-       AND NOT EXISTS (SELECT 1 FROM audit_log_default
+    part := concat('audit_log_p', to_char(m, 'YYYY_MM'));
+    IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = part AND relnamespace = @N@::regnamespace)
+       AND NOT EXISTS (SELECT 1 FROM @S@.audit_log_default
                        WHERE occurred_at >= m AT TIME ZONE 'UTC' AND occurred_at < (m + interval '1 month') AT TIME ZONE 'UTC') THEN
-      EXECUTE format('CREATE TABLE %I PARTITION OF audit_log FOR VALUES FROM (%L) TO (%L)',
+      EXECUTE format('CREATE TABLE @S@.%I PARTITION OF @S@.audit_log FOR VALUES FROM (%L) TO (%L)',
         part, m AT TIME ZONE 'UTC', (m + interval '1 month') AT TIME ZONE 'UTC');
+      -- The row trigger is cloned onto the new month by PostgreSQL; the TRUNCATE trigger is not.
+      EXECUTE format('CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON @S@.%I FOR EACH STATEMENT EXECUTE FUNCTION @S@.audit_log_refuse_change()', part);
       -- Default privileges may have granted the application more than reading and appending: take it back.
       FOR g IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
-               WHERE table_schema = current_schema() AND table_name = part AND grantee <> current_user
+               WHERE table_schema = @N@ AND table_name = part AND grantee <> current_user
                  AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES') LOOP
-        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON %I FROM %I', part, g.grantee);
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON @S@.%I FROM %I', part, g.grantee);
       END LOOP;
-      made := made || part;
+      made := array_append(made, part);
     END IF;
     m := m + interval '1 month';
   END LOOP;
   RETURN made;
-END $$;
+END $fn$
+$body$, '@S@', quote_ident(current_schema())), '@N@', quote_literal(current_schema()));
+END $do$;
 --> statement-breakpoint
--- A SECURITY DEFINER function must not find its tables through the caller's search_path.
+-- TRUNCATE of one month is refused like TRUNCATE of the whole log (statement triggers are not cloned).
 DO $$
+DECLARE
+  p text;
 BEGIN
-  EXECUTE format('ALTER FUNCTION audit_log_ensure_months(timestamptz) SET search_path = %I, pg_temp', current_schema());
+  FOR p IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'audit_log'::regclass LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                   WHERE c.relname = p AND c.relnamespace = current_schema()::regnamespace AND t.tgname = 'audit_log_no_truncate') THEN
+      EXECUTE format('CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()', p);
+    END IF;
+  END LOOP;
 END $$;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION audit_log_ensure_months(timestamptz) FROM PUBLIC;
