@@ -62,6 +62,13 @@ const mentionColumns = (newId: string) =>
   [
     { table: 'alerts', column: 'details', json: true, own: sql`account_id = ${newId}`, elsewhere: everywhere },
     { table: 'alerts', column: 'subject_id', json: false, own: sql`account_id = ${newId}`, elsewhere: everywhere },
+    {
+      table: 'alerts',
+      column: 'resolution_reason',
+      json: false,
+      own: sql`account_id = ${newId}`,
+      elsewhere: everywhere,
+    },
     { table: 'alert_evidence', column: 'summary', json: true, own: sql`account_id = ${newId}`, elsewhere: null },
     {
       table: 'fraud_reports',
@@ -96,14 +103,17 @@ const ownReport = (newId: string) => sql`report_id in (select id from fraud_repo
 const escapeRegExp = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * One pattern for the values, each matched only as a whole token (no letter or digit either side): the platform
- * id `123` is erased from "customer 123 called" but leaves "order 41234" and "10.0.0.12" alone.
+ * One pattern for the values, each matched only as a whole token: no letter or digit either side, nor a joining
+ * mark (`- _ . : / @ +`) that goes on into one. So the platform id `2026` is erased from "customer 2026 called." but
+ * leaves "order 42026", "2026-03-07T10:00", "10.0.0.2026" and a UUID's groups alone.
  */
 export function valuePattern(values: readonly string[]): RegExp | null {
   if (values.length === 0) return null;
   // Longest first, so a value that contains another is replaced whole.
   const alternatives = [...values].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+  const word = '[\\p{L}\\p{N}]';
+  const joiner = '[-_.:/@+]';
+  return new RegExp(`(?<!${word}|${word}${joiner})(?:${alternatives.join('|')})(?!${word}|${joiner}${word})`, 'gu');
 }
 
 /** The JSON document with `[erased]` for each value inside its strings (keys too); structure and other values kept. */

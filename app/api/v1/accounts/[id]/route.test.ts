@@ -275,9 +275,9 @@ describe('erasure', () => {
     await db()
       .execute(sql`insert into fraud_reports (id, reference, category, status, priority, due_at, description, source)
         values (${otherReport}, ${`VR-${uniqueSuffix()}`}, 'unrequested_code', 'new', 'normal', now(),
-                ${'Customer 19456 called about order 419456.'}, 'web')`);
+                ${'Customer 19456 called about order 419456 on 19456-03-07.'}, 'web')`);
     await db().execute(sql`insert into report_messages (report_id, visibility, body, author_id)
-        values (${otherReport}, 'internal', ${'Linked to 19456; see {"order":"19456-A"}'}, ${agent.id})`);
+        values (${otherReport}, 'internal', ${'Linked to 19456; see {"order":"19456"}, host 10.0.0.19456'}, ${agent.id})`);
 
     const res = await erase(platformId);
     expect(res.status).toBe(202);
@@ -295,8 +295,8 @@ describe('erasure', () => {
       sql`select r.description, m.body from fraud_reports r join report_messages m on m.report_id = r.id where r.id = ${otherReport}`,
     );
     expect(report).toEqual({
-      description: 'Customer [erased] called about order 419456.',
-      body: 'Linked to [erased]; see {"order":"[erased]-A"}',
+      description: 'Customer [erased] called about order 419456 on 19456-03-07.',
+      body: 'Linked to [erased]; see {"order":"[erased]"}, host 10.0.0.19456',
     });
   });
 
