@@ -147,6 +147,9 @@ describe.runIf(serverUrl)('two database roles', () => {
       const [audit] = await owner<{ after: { droppedAuditMonths: unknown } }[]>`
         select after from audit_log where action = 'retention.run' order by id desc limit 1`;
       expect(audit!.after.droppedAuditMonths).toEqual([{ name: 'audit_log_p2021_01', rows: 1 }]);
+      const [month] = await owner<{ actor_email: string }[]>`
+        select actor_email from audit_log where action = 'audit.month_dropped' and target_id = 'audit_log_p2021_01'`;
+      expect(month!.actor_email).toMatch(/^cli:/);
     } finally {
       await owner.end();
     }

@@ -34,7 +34,9 @@ export function describeOutcome(outcome: RetentionOutcome): string[] {
           ? 'would drop'
           : m.outcome === 'retry'
             ? 'not dropped, its lock was not granted within 1 s; the next run tries again'
-            : 'past VIGIL_RETENTION_AUDIT_DAYS: only `vigil retention run` drops it, as the migration role';
+            : m.outcome === 'failed'
+              ? 'not dropped: it failed (the log says why); nothing was changed'
+              : 'past VIGIL_RETENTION_AUDIT_DAYS: only `vigil retention run` drops it, as the migration role';
     lines.push(`audit month ${m.name} (${range}, ${m.rows ?? 'uncounted'} rows): ${what}`);
   }
   for (const [key, label] of Object.entries(rowLabels) as [keyof RetentionOutcome['rows'], string][]) {

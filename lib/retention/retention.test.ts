@@ -499,6 +499,11 @@ describe('audit log retention', () => {
         sql`select after from audit_log where action = 'retention.run' order by id desc limit 1`,
       );
       expect(audit!.after.droppedAuditMonths).toEqual([{ name: 'audit_log_p2021_01', rows: 3 }]);
+      const [month] = await queryRows<{ target_id: string; after: { rows: number } }>(
+        db(),
+        sql`select target_id, after from audit_log where action = 'audit.month_dropped' order by id desc limit 1`,
+      );
+      expect(month).toMatchObject({ target_id: 'audit_log_p2021_01', after: { rows: 3 } });
       // This month and the ones ahead stay.
       expect(await partitionExists(db(), `audit_log_p${new Date().toISOString().slice(0, 7).replace('-', '_')}`)).toBe(
         true,

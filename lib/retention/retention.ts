@@ -37,11 +37,9 @@ export async function armRetention(db: DbOrTx, by: string): Promise<void> {
   await db.execute(sql`delete from settings where key = ${WAITING_KEY}`);
 }
 
-/** Whether a run would remove anything at all. */
+/** Whether a run of the server's would remove anything (audit months it never drops: only the migration role does). */
 export const removesNothing = (o: RetentionOutcome) =>
-  o.partitions.length === 0 &&
-  Object.values(o.rows).every((n) => n === 0) &&
-  (o.audit ?? []).every((m) => m.outcome === 'owner');
+  o.partitions.length === 0 && Object.values(o.rows).every((n) => n === 0);
 
 /**
  * Runs retention now (the CLI's `vigil retention run`, the daily background pass, the admin page's button) and
@@ -55,7 +53,20 @@ export async function retentionRun(
 ): Promise<RetentionOutcome> {
   // Removing data is a change staff must have verified a second factor for; a preview only reads.
   authorize(ctx, 'retention.manage', { stepUp: !options.dryRun });
-  const outcome = await runRetention(database, options);
+  const outcome = await runRetention(database, {
+    ...options,
+    // Dropping an audit month is itself audited, in the drop's transaction: by whom, which month, how many rows.
+    auditedAuditMonth: (tx, month) =>
+      recordAudit(
+        { ...ctx, db: tx },
+        {
+          action: 'audit.month_dropped',
+          targetType: 'audit_log',
+          targetId: month.name,
+          after: { from: month.from, to: month.to, rows: month.rows },
+        },
+      ),
+  });
   if (outcome.dryRun) return outcome;
   const dropped = outcome.partitions.filter((p) => p.outcome === 'dropped');
   const removedRows = Object.values(outcome.rows).reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database, type Db } from '@/db/client';
+import { queryRows, type Database, type Db, type DbOrTx, type Tx } from '@/db/client';
 import { isLockTimeout } from '@/db/errors';
 import { conflict } from '@/lib/errors';
 import { log } from '@/lib/log/logger';
@@ -13,7 +13,7 @@ import {
 } from '@/db/partitions';
 import { heldAccountIds } from '@/lib/accounts/legal-hold';
 import { retiredKey, type StreamKind } from '@/lib/streams/read-stream';
-import { auditRetention, type AuditMonthOutcome } from './audit-retention';
+import { auditRetention, type AuditMonthOutcome, type DroppedAuditMonth } from './audit-retention';
 import { forgetKnownPartitions, listPartitions } from './partitions';
 
 /*
@@ -59,7 +59,9 @@ export interface RetentionOptions {
   dryRun?: boolean;
   now?: Date;
   /** The migration role's database: given (by `vigil retention run`), audit months past their window are dropped. */
-  owner?: Pick<Database, 'dedicated'> | null;
+  owner?: Pick<Database, 'db'> | null;
+  /** Writes a dropped audit month's audit row, in the drop's own transaction (./retention.ts gives the actor). */
+  auditedAuditMonth?: (tx: Tx, month: DroppedAuditMonth) => Promise<void>;
 }
 
 /** A class's rows past its cutoff, by table and time column: how to count them, and how to delete one batch. */
@@ -310,7 +312,8 @@ async function runOnce(
   outcome.audit = await auditRetention(db, options.owner ?? null, {
     dryRun,
     now,
-    retire: (tx) => retire(db, 'audit', tx),
+    retire: (tx, streamTx) => retire(tx, 'audit', streamTx),
+    audited: options.auditedAuditMonth,
   });
   return outcome;
 }
@@ -396,7 +399,7 @@ async function reattachOrphanedHeld(database: Pick<Database, 'db' | 'dedicated'>
  * next number, and the last 1,000 removals stay listed (a cursor older than those is judged by the newest of all).
  * Recorded right after each removal commits, so a run that stops half way has recorded what it removed.
  */
-async function retire(db: Db, kind: StreamKind, tx: string): Promise<void> {
+async function retire(db: DbOrTx, kind: StreamKind, tx: string): Promise<void> {
   await db.execute(sql`insert into settings (key, value)
       values (${retiredKey(kind)}, jsonb_build_object('tx', ${tx}::text, 'epoch', 1, 'runs', jsonb_build_array(jsonb_build_object('e', 1, 'tx', ${tx}::text))))
     on conflict (key) do update set updated_at = now(), value = (
