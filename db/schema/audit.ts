@@ -32,6 +32,8 @@ export const auditLog = pgTable(
     // Partitioned by month of occurred_at (migration 0037): the key must hold the partition column.
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index('audit_log_tx_idx').on(t.tx, t.id),
+    // The key is (occurred_at, id) now: a page cursor names a row by id alone (lib/audit/audit-log.ts).
+    index('audit_log_id_idx').on(t.id),
     index('audit_log_time_idx').on(t.occurredAt.desc()),
     index('audit_log_target_idx').on(t.targetType, t.targetId, t.occurredAt.desc()),
     index('audit_log_actor_idx').on(t.actorId, t.occurredAt.desc()),
