@@ -25,6 +25,9 @@ function windows(values: Record<string, string>) {
   resetEnvForTests();
 }
 afterEach(() => {
+  // Back to vitest.config.ts's windows, and the defaults for the rest (a test's windows never leak into the next).
+  for (const name of ['VIGIL_RETENTION_CASES_DAYS', 'VIGIL_RETENTION_OUTBOX_DAYS', 'VIGIL_RETENTION_AUDIT_DAYS'])
+    delete process.env[name];
   windows({
     VIGIL_RETENTION_EVENTS_DAYS: '36500',
     VIGIL_RETENTION_HOURLY_DAYS: '36500',
@@ -423,6 +426,9 @@ describe('legal hold beyond events, and one run at a time', () => {
         const preview = await retentionRun(ctx(), database(), { dryRun: true });
         // The daily pass that claimed the day and was refused hands the claim back for the next hourly pass.
         setDatabaseForTests(db());
+        await db().execute(
+          sql`insert into settings (key, value) values ('retention.armed', '{}'::jsonb) on conflict do nothing`,
+        );
         const now = new Date();
         const daily = await lifecyclePass(db(), now).catch((e: unknown) => e);
         const [claim] = await queryRows<{ at: string }>(

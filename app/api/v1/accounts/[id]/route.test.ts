@@ -329,9 +329,16 @@ describe('erasure', () => {
     await storedSignal;
     let settled = false;
     const erasure = erase(v.platformId).finally(() => (settled = true));
-    // Until the erasure either finished or queued behind the batch's lock on the account.
+    // Until the erasure either finished or queued behind the batch's lock (an advisory lock in this database; other
+    // test files share the server).
     const waiting = async () =>
-      (await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from pg_locks where not granted`))[0]!.n > 0;
+      (
+        await queryRows<{ n: number }>(
+          db(),
+          sql`select count(*)::int as n from pg_locks where not granted and locktype = 'advisory'
+              and database = (select oid from pg_database where datname = current_database())`,
+        )
+      )[0]!.n > 0;
     while (!settled && !(await waiting())) await new Promise((r) => setTimeout(r, 20));
     release();
     await ingest;
