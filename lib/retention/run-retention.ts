@@ -229,6 +229,9 @@ async function runOnce(
                   );
             if (dryRun) return;
             const keep = heldRows > 0 ? await copyHeldRows(session, p.table, p.name, p.from, held) : null;
+            // Recorded before the records go: a stream reader never sees them gone with no record of it (a detach
+            // that then fails only makes a cursor behind them start over).
+            if (maxTx) await retire(session, 'events', maxTx);
             dropStarted = performance.now();
             // A run cut short mid-detach left it pending: finish that first (a plain DETACH would refuse).
             await session.execute(
@@ -262,7 +265,6 @@ async function runOnce(
           continue;
         }
         forgetKnownPartitions(db, [p.name]);
-        if (maxTx) await retire(db, 'events', maxTx);
         outcome.partitions.push({
           ...base,
           rows,
@@ -295,15 +297,18 @@ async function runOnce(
         outcome.rows[rc.key] += await count(db, `select count(*) as n from ${t.table} where ${t.where(c, heldArray)}`);
         continue;
       }
-      // Small batches: each a short transaction, so nothing waits long on these rows.
+      // Small batches: each a short transaction, so nothing waits long on these rows; a stream's record of the
+      // removal commits with it.
       for (;;) {
-        const [gone] = await queryRows<{ n: string | number; tx: string | null }>(
-          db,
-          sql.raw(`with gone as (delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${t.where(c, heldArray)} limit ${BATCH})) returning ${t.stream ? 'tx' : 'null::xid8 as tx'})
-           select count(*) as n, max(tx)::text as tx from gone`),
-        );
-        const n = Number(gone?.n ?? 0);
-        if (t.stream && gone?.tx) await retire(db, t.stream, gone.tx);
+        const n = await db.transaction(async (tx) => {
+          const [gone] = await queryRows<{ n: string | number; tx: string | null }>(
+            tx,
+            sql.raw(`with gone as (delete from ${t.table} where ctid = any(array(select ctid from ${t.table} where ${t.where(c, heldArray)} limit ${BATCH})) returning ${t.stream ? 'tx' : 'null::xid8 as tx'})
+             select count(*) as n, max(tx)::text as tx from gone`),
+          );
+          if (t.stream && gone?.tx) await retire(tx, t.stream, gone.tx);
+          return Number(gone?.n ?? 0);
+        });
         outcome.rows[rc.key] += n;
         if (n < BATCH) break;
       }

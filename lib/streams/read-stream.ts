@@ -190,18 +190,8 @@ export async function readStream(
   authorize(ctx, `stream.${kind}`);
   const input = parseInput(StreamQuery, { cursor: query.cursor, limit: query.limit ?? undefined });
   const { epoch, ...at } = decodeCursor(kind, input.cursor);
-  // Retention removed records this cursor had not reached: reading on would skip them without a word (410).
-  // Without a cursor the stream starts at the beginning, the oldest record kept. Read before the rows: a run that
-  // commits in between is then checked at the next page.
-  const retired = await retiredRecords(ctx, kind);
-  if (input.cursor) {
-    if (missedRecords(retired, at, epoch))
-      throw new ServiceError(
-        'gone',
-        `This cursor is older than what the ${kind} stream still holds: retention removed records it had not reached. Start again without a cursor (from the oldest record kept).`,
-        { reason: 'cursor_expired' },
-      );
-  }
+  // The count of retention's removals now: the next cursor carries it (removals after it are judged at its page).
+  const epochNow = (await retiredRecords(ctx, kind))?.epoch ?? 0;
   // Every transaction below the oldest one still running has finished: what it wrote is visible now, and nothing
   // can be written below it any more. One horizon for all sources, read before them.
   const [{ horizon } = { horizon: '0' }] = await queryRows<{ horizon: string }>(
@@ -224,9 +214,18 @@ export async function readStream(
     .flat()
     .sort(compare)
     .slice(0, input.limit);
+  // Retention removed records this cursor had not reached: reading on would skip them without a word (410). Judged
+  // after the rows are read, so a removal that committed meanwhile (and hid records from this page) counts too.
+  // Without a cursor the stream starts at the beginning, the oldest record kept.
+  if (input.cursor && missedRecords(await retiredRecords(ctx, kind), at, epoch))
+    throw new ServiceError(
+      'gone',
+      `This cursor is older than what the ${kind} stream still holds: retention removed records it had not reached. Start again without a cursor (from the oldest record kept).`,
+      { reason: 'cursor_expired' },
+    );
   const last = rows.at(-1);
   return {
     records: rows.map((r) => ({ stream: kind, ...camelKeys(r.record) })),
-    nextCursor: encodeCursor(kind, last ? { tx: last.tx, src: last.src, id: last.id } : at, retired?.epoch ?? 0),
+    nextCursor: encodeCursor(kind, last ? { tx: last.tx, src: last.src, id: last.id } : at, epochNow),
   };
 }
