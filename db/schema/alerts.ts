@@ -100,6 +100,8 @@ export const alertEvidence = pgTable(
   (t) => [
     primaryKey({ columns: [t.alertId, t.eventId] }),
     index('alert_evidence_order_idx').on(t.alertId, t.occurredAt, t.eventId),
+    // An account's evidence across alerts: its export, its erasure (which keeps ingest waiting while it reads), holds.
+    index('alert_evidence_account_idx').on(t.accountId),
   ],
 );
 

@@ -194,18 +194,31 @@ export async function personalValues(tx: Tx, accountId: string): Promise<{ disti
 /** Waits for the ingest batches in flight and keeps new ones out until the erasure commits (db/account-id.ts). */
 const waitForIngest = (tx: Tx) => tx.execute(sql`select pg_advisory_xact_lock(${ERASURE_LOCK_KEY})`);
 
-/** Erases the account (already locked by the caller) and returns when, under which new id. */
+/**
+ * Erases the account and returns when, under which new id (null: another erasure of it finished first). The reads
+ * of whole tables (the distinctive values in other rows) come first; only then does it make ingest wait
+ * (waitForIngest) and lock the account, for the part that must not interleave with a batch: moving the account's
+ * rows and clearing them, which reads by account id.
+ */
 async function performErasure(
   tx: TxContext,
   account: { id: string; external_id: string },
   record: { via: 'api' | 'console'; requestedBy: string | null; approvedBy: string | null; requestId?: string },
-): Promise<ErasureResult> {
+): Promise<ErasureResult | null> {
   if ((await heldReasons(tx.db, account.id)).length > 0) throw legalHold();
   const db = tx.db;
   const oldId = account.id;
   const newId = randomUUID();
   const erasedAt = new Date();
   const { distinctive, all } = await personalValues(db, oldId);
+  const columns = mentionColumns(newId);
+  for (const { table, column, json, elsewhere } of columns)
+    if (elsewhere) await scrub(db, table, column, json, distinctive, elsewhere);
+
+  await waitForIngest(db);
+  const [still] = await queryRows<{ id: string }>(db, sql`select id from accounts where id = ${oldId} for update`);
+  if (!still) return null;
+  if ((await heldReasons(db, oldId)).length > 0) throw legalHold();
 
   // The account row moves to the new id, without name or contacts.
   await db.execute(sql`insert into accounts (id, external_id, display_name, email, email_observed_at, phone, phone_observed_at,
@@ -240,11 +253,8 @@ async function performErasure(
   await db.execute(sql`update account_holds set account_id = ${newId} where account_id = ${oldId}`);
   await db.execute(sql`delete from accounts where id = ${oldId}`);
 
-  // Every personal value, in the rows that are the account's; the distinctive ones anywhere else.
-  for (const { table, column, json, own, elsewhere } of mentionColumns(newId)) {
-    if (own) await scrub(db, table, column, json, all, own);
-    if (elsewhere) await scrub(db, table, column, json, distinctive, elsewhere);
-  }
+  // Every personal value, in the rows that are the account's (by account id: indexed, and ingest is waiting).
+  for (const { table, column, json, own } of columns) if (own) await scrub(db, table, column, json, all, own);
 
   const key = platformKey(account.external_id);
   if (record.requestId) {
@@ -265,12 +275,11 @@ async function performErasure(
   return { erasedAt: erasedAt.toISOString(), accountId: newId };
 }
 
-/** The account by platform id, locked for the change (null: none, or erased already). */
-async function lockByPlatformId(tx: Tx, platformAccountId: string) {
-  await waitForIngest(tx);
+/** The account by platform id (null: none, or erased already); performErasure locks it. */
+async function findByPlatformId(tx: Tx, platformAccountId: string) {
   const [row] = await queryRows<{ id: string; external_id: string }>(
     tx,
-    sql`select id, external_id from accounts where external_id = ${platformAccountId} for update`,
+    sql`select id, external_id from accounts where external_id = ${platformAccountId}`,
   );
   return row ?? null;
 }
@@ -284,16 +293,17 @@ export async function eraseAccountByPlatformId(ctx: ServiceContext, platformAcco
   if (platformAccountId.length === 0 || platformAccountId.length > 128 || platformAccountId.startsWith('erased:'))
     throw notFound('Vigil has never seen this account.');
   return withTransaction(ctx, async (tx) => {
-    const account = await lockByPlatformId(tx.db, platformAccountId);
-    if (!account) {
+    const previous = async () => {
       const [done] = await queryRows<{ erased_at: string; account_id: string }>(
         tx.db,
         sql`select erased_at::text, account_id from account_erasures where platform_key = ${platformKey(platformAccountId)} and status = 'erased'`,
       );
       if (!done) throw notFound('Vigil has never seen this account.');
       return { erasedAt: new Date(done.erased_at).toISOString(), accountId: done.account_id };
-    }
-    return performErasure(tx, account, { via: 'api', requestedBy: null, approvedBy: null });
+    };
+    const account = await findByPlatformId(tx.db, platformAccountId);
+    if (!account) return previous();
+    return (await performErasure(tx, account, { via: 'api', requestedBy: null, approvedBy: null })) ?? previous();
   });
 }
 
@@ -332,18 +342,19 @@ export async function approveErasure(ctx: ServiceContext, requestId: string): Pr
     if (!request) throw notFound('No erasure request waits with this id.');
     if (request.requested_by === tx.actor.id)
       throw forbidden('A different admin must approve the erasure you asked for.');
-    await waitForIngest(tx.db);
     const [account] = await queryRows<{ id: string; external_id: string }>(
       tx.db,
-      sql`select id, external_id from accounts where id = ${request.account_id} for update`,
+      sql`select id, external_id from accounts where id = ${request.account_id}`,
     );
     if (!account) throw notFound('No such account.');
-    return performErasure(tx, account, {
+    const done = await performErasure(tx, account, {
       via: 'console',
       requestedBy: request.requested_by,
       approvedBy: tx.actor.id,
       requestId: request.id,
     });
+    if (!done) throw notFound('No such account: it was erased meanwhile.');
+    return done;
   });
 }
 

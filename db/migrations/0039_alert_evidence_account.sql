@@ -1,0 +1,1 @@
+CREATE INDEX "alert_evidence_account_idx" ON "alert_evidence" USING btree ("account_id");
