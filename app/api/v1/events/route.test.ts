@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { count, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openPostgres, type Db } from '@/db/client';
+import { openPostgres, type Db, type Tx } from '@/db/client';
 import { accounts, auditLog, loginEvents, otpEvents, otpRollupHourly, seenEvents } from '@/db/schema';
 import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { makeApiKey } from '@/lib/testing/ingest-fixtures';
@@ -22,6 +22,28 @@ async function post(request: Request, options: { ratePerSecond?: number; db?: ()
   resetEnvForTests();
   setDatabaseForTests(options.db ? await options.db() : db());
   return POST(request, noParams);
+}
+/** Runs `work` while another transaction, which took what `hold` takes, stays open; that one then rolls back. */
+async function whileHolding<T>(hold: (tx: Tx) => Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const blocker = db()
+    .transaction(async (tx) => {
+      await hold(tx);
+      locked();
+      await held;
+      throw new Error('roll back the blocker');
+    })
+    .catch(() => undefined);
+  await isLocked;
+  try {
+    return await work();
+  } finally {
+    release();
+    await blocker;
+  }
 }
 const seenCount = async () => (await db().select({ n: count() }).from(seenEvents))[0]!.n;
 const logged: string[] = [];
@@ -240,19 +262,10 @@ describe('POST /api/v1/events', () => {
     if (database().kind !== 'postgres') return t.skip();
     const event = loginEvent(`cus_${uniqueSuffix()}`, new Date('2011-03-03T03:00:00Z'));
     const seen = await seenCount();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const blocker = db().transaction(async (tx) => {
-      await tx.execute(sql`lock table login_events in share update exclusive mode`);
-      locked();
-      await held;
-    });
-    await isLocked;
-    const refused = await post(eventsRequest({ events: [event] }, { key }));
-    release();
-    await blocker;
+    const refused = await whileHolding(
+      (tx) => tx.execute(sql`lock table login_events in share update exclusive mode`),
+      () => post(eventsRequest({ events: [event] }, { key })),
+    );
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     const body = (await refused.json()) as { error: string; requestId: string };
@@ -266,23 +279,11 @@ describe('POST /api/v1/events', () => {
   it('503 with Retry-After, not 500, when the batch waits on a lock past its statement timeout; nothing stored', async (t) => {
     if (database().kind !== 'postgres') return t.skip();
     const event = loginEvent(`cus_${uniqueSuffix()}`, new Date());
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
     // Another transaction claims the same event id and holds the row lock for longer than the batch may wait.
-    const blocker = db()
-      .transaction(async (tx) => {
-        await tx.insert(seenEvents).values({ eventId: event.id });
-        locked();
-        await held;
-        throw new Error('roll back the blocker');
-      })
-      .catch(() => undefined);
-    await isLocked;
-    const refused = await post(eventsRequest({ events: [event] }, { key }));
-    release();
-    await blocker;
+    const refused = await whileHolding(
+      (tx) => tx.insert(seenEvents).values({ eventId: event.id }),
+      () => post(eventsRequest({ events: [event] }, { key })),
+    );
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await db().select({ n: count() }).from(loginEvents).where(eq(loginEvents.eventId, event.id))).toEqual([
