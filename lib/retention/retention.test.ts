@@ -254,7 +254,7 @@ describe('streams after retention', () => {
     /** Reads on until `until` holds (null: until a page brings nothing new). */
     const follow = async (cursor: string | null, until: ((ids: string[]) => boolean) | null) => {
       const ids: string[] = [];
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const page = await readStream(ctx(), 'events', { cursor, limit: '1000' });
         ids.push(...page.records.map((r) => String(r.eventId)));
