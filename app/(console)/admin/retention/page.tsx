@@ -22,6 +22,7 @@ const classLabel: Record<RetentionClass, string> = {
   audit: 'Audit log',
 };
 
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 const size = (bytes: number) =>
   bytes >= 1 << 30
@@ -43,8 +44,9 @@ export default async function RetentionPage() {
         <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-400">
           How long Vigil keeps each kind of data, set by environment variables on the server. Raw events are stored in
           monthly partitions; a month goes as a whole once all of it is past the window, so the oldest month kept may
-          reach back up to a month further. Accounts with an open alert or report keep their evidence. Retention runs
-          once a day; <code className={mono}>npm run vigil -- retention run --dry-run</code> shows the same preview.
+          reach back up to a month further. Accounts under legal hold (an open alert or report, or an admin&apos;s hold)
+          keep their evidence. Retention runs once a day;{' '}
+          <code className={mono}>npm run vigil -- retention run --dry-run</code> shows the same preview.
         </p>
       </div>
       <Card title="What is kept">
@@ -96,7 +98,7 @@ export default async function RetentionPage() {
           {!armed && waiting ? (
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
               The daily run is waiting for a first run by an admin: this installation holds data from before retention
-              existed, and {waiting.partitions.length} partition(s) and{' '}
+              existed, and {plural(waiting.partitions.length, 'partition', 'partitions')} and{' '}
               {formatCount(Object.values(waiting.rows).reduce((a, b) => a + b, 0))} other rows are past their windows.
               Nothing is removed until someone has looked: Preview, then Run now (or <code>vigil retention run</code>).
               The daily run follows from then on.
@@ -104,9 +106,13 @@ export default async function RetentionPage() {
           ) : null}
           {lastRun?.audit?.some((m) => m.outcome === 'owner') ? (
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-              {lastRun.audit.filter((m) => m.outcome === 'owner').length} audit log month(s) are past{' '}
-              <code className="break-all">VIGIL_RETENTION_AUDIT_DAYS</code>. The server cannot drop them: the audit log
-              belongs to the migration role. Run <code>vigil retention run</code> with{' '}
+              {plural(
+                lastRun.audit.filter((m) => m.outcome === 'owner').length,
+                'audit log month is',
+                'audit log months are',
+              )}{' '}
+              past <code className="break-all">VIGIL_RETENTION_AUDIT_DAYS</code>. The server cannot drop them: the audit
+              log belongs to the migration role. Run <code>vigil retention run</code> with{' '}
               <code className="break-all">VIGIL_MIGRATION_DATABASE_URL</code> set; the drop is audited.
             </p>
           ) : null}
