@@ -1,3 +1,5 @@
+import { securityHeaders } from './app/_adapters/security-headers.mjs';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and WASM engines must be loaded by Node at run time, not bundled: bundled, PGlite's first query fails at run time although the build passes.
@@ -12,12 +14,7 @@ const nextConfig = {
     return [
       {
         source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
-        ],
+        headers: securityHeaders,
       },
     ];
   },

@@ -1,12 +1,14 @@
 /*
  * `npm run bench:security-api` (needs DATABASE_URL): the one Vigil call on the customer's critical path.
  *   1. GET /api/v1/accounts/{id}/security from 16 concurrent clients for 10 s against a production server:
- *      requests/s, p50, p99; beside it GET /api/health (the floor every request shares) and the bare indexed
- *      lookup of the same row over 16 connections of the same database, in the same run, and the ratio.
+ *      requests/s, p50, p99; beside it GET /api/health (what every request through Next pays), a node:http
+ *      server answering a constant (the ceiling of any route with this client on this machine) and the bare
+ *      indexed lookup of the same row over 16 connections of the same database, in the same run, and the ratio.
  *   2. Event-to-alert latency at half the measured maximum ingest rate: background batches paced at half of what
  *      4 clients could post, and every second a batch planting an OTP burst on a fresh account; from the batch's
  *      200 to its alert readable through GET /api/v1/alerts (polled every 25 ms; 20 bursts). p50 and p99 (goal p99 ≤ 2 s).
  */
+import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { queryRows } from '@/db/client';
@@ -109,8 +111,26 @@ async function main() {
       return rows.length === 1;
     });
     await pg.end();
+    // The ceiling of any HTTP route on this machine with this client: a node:http server in its own process that
+    // answers a constant, with nothing behind it.
+    const floorServer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:http').createServer((q, s) => { s.setHeader('content-type', 'application/json'); s.end('{"status":"active"}'); }).listen(${port + 1}, '127.0.0.1', () => console.log('up'))`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => floorServer.stdout.once('data', resolve));
+    const constant = await hammer(async () => {
+      const res = await fetch(`http://127.0.0.1:${port + 1}/`);
+      await res.arrayBuffer();
+      return res.status === 200;
+    });
+    floorServer.kill();
     console.log(`security API (${clients} clients, ${seconds} s): ${fmt(api)}`);
-    console.log(`/api/health (the shared floor):      ${fmt(health)}`);
+    console.log(`/api/health (through Next):          ${fmt(health)}`);
+    console.log(`node:http answering a constant:      ${fmt(constant)}`);
     console.log(`bare indexed lookup of the row:      ${fmt(bare)}`);
     console.log(
       `security API / bare lookup: ${(api.rate / bare.rate).toFixed(3)} of the throughput (goal ≥ 0.25), p99 ${api.p99.toFixed(1)} ms (goal < 20 ms)`,

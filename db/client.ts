@@ -278,3 +278,20 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   if (Array.isArray(result)) return result as T[];
   return (result as { rows?: T[] }).rows ?? [];
 }
+
+/**
+ * A query built once per database handle (or transaction) instead of on every call, for the few reads on a hot
+ * path: drizzle's query builder costs more than the indexed lookup it builds. `build` makes a drizzle prepared
+ * query with `sql.placeholder`s.
+ */
+export function preparedPerHandle<Q>(build: (db: DbOrTx) => Q): (db: DbOrTx) => Q {
+  const built = new WeakMap<DbOrTx, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (!query) {
+      query = build(db);
+      built.set(db, query);
+    }
+    return query;
+  };
+}

@@ -9,6 +9,11 @@ import { startBackgroundLoop, stopBackgroundLoops } from '@/lib/background/loop'
 import { setDatabaseForTests } from '@/lib/database';
 import { resetEnvForTests } from '@/lib/env';
 import { resetReadinessForTests } from '@/lib/health/readiness';
+import { withDirectRoutes } from '@/app/_adapters/direct-routes';
+import { securityHeaders } from '@/app/_adapters/security-headers.mjs';
+import { GET as securityRoute } from '@/app/api/v1/accounts/[id]/security/route';
+import { insertAccount, uniqueSuffix } from '@/lib/testing/fixtures';
+import { makeApiKey } from '@/lib/testing/ingest-fixtures';
 import { createVigilServer, shutDown, type VigilServerOptions } from './http-server';
 
 const { db } = setupTestDatabase();
@@ -36,15 +41,20 @@ function gate() {
 }
 
 function get(port: number, path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+  return request(port, 'GET', path, headers).then(({ status, body }) => ({ status, body }));
+}
+
+function request(port: number, method: string, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path, headers }, (res) => {
+      .request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
+        res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
       })
-      .on('error', reject);
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -221,5 +231,73 @@ describe('the loopback mark behind GET /metrics', () => {
     expect(
       (await get(port, '/metrics', { 'X-Forwarded-For': '203.0.113.7', 'X-Vigil-Loopback-Peer': 'guess' })).status,
     ).toBe(403);
+  });
+});
+
+describe('routes the server answers without Next (app/_adapters/direct-routes.ts)', () => {
+  it('answers GET …/security through the same route, with the same answer and headers; anything else goes to Next', async () => {
+    setDatabaseForTests(db());
+    const { key } = await makeApiKey(db(), ['accounts:read']);
+    const account = await insertAccount(db(), { externalId: `cus ${uniqueSuffix()}@shop`, firstEventAt: new Date() });
+    const toNext: string[] = [];
+    const { port } = await start({
+      handle: withDirectRoutes((req, res) => {
+        toNext.push(`${req.method} ${req.url}`);
+        res.end('next');
+      }),
+    });
+    const auth = { authorization: `Bearer ${key}` };
+    const path = `/api/v1/accounts/${encodeURIComponent(account.externalId)}/security`;
+
+    const direct = await request(port, 'GET', `${path}?from=platform`, auth);
+    const viaRoute = await securityRoute(new Request(`http://localhost${path}`, { headers: auth }), {
+      params: Promise.resolve({ id: account.externalId }),
+    });
+    expect(direct.status).toBe(200);
+    expect(JSON.parse(direct.body)).toEqual(await viaRoute.json());
+    expect(JSON.parse(direct.body)).toMatchObject({ status: 'active', version: 1 });
+    expect(direct.headers['content-type']).toBe('application/json');
+    expect(direct.headers['cache-control']).toBe('no-store');
+    for (const { key: name, value } of securityHeaders) expect(direct.headers[name.toLowerCase()]).toBe(value);
+
+    // The adapter's refusals, as JSON with their headers.
+    const unknown = await request(port, 'GET', '/api/v1/accounts/cus_never_seen/security', auth);
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body)).toMatchObject({ error: 'not_found' });
+    const keyless = await request(port, 'GET', path);
+    expect(keyless.status).toBe(401);
+    expect(keyless.headers['www-authenticate']).toBe('Bearer');
+
+    expect(toNext).toEqual([]);
+    for (const [method, other] of [
+      ['POST', path],
+      ['GET', `${path}/`],
+      ['GET', `/api/v1/accounts/${encodeURIComponent(account.externalId)}`],
+      ['GET', '/api/v1/accounts/a/b/security'],
+    ] as const) {
+      expect((await request(port, method, other, auth)).body).toBe('next');
+    }
+    expect(toNext).toHaveLength(4);
+  });
+
+  it('answers a path that is not valid percent-encoding 400 before any route sees it', async () => {
+    const seen: string[] = [];
+    const { port } = await start({
+      handle: withDirectRoutes((req, res) => {
+        seen.push(req.url!);
+        res.end('next');
+      }),
+    });
+    for (const path of ['/api/v1/accounts/%ZZ/security', '/api/v1/alerts/%E0%A4%A', '/accounts/%C0']) {
+      const answer = await request(port, 'GET', path);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        error: 'invalid',
+        message: expect.stringMatching(/percent-encoding/) as string,
+      });
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    }
+    expect(seen).toEqual([]);
+    expect((await request(port, 'GET', '/api/v1/alerts?q=%ZZ')).body).toBe('next'); // a query string Next parses leniently
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { BlockList } from 'node:net';
 import { forwardedFor } from '../app/_adapters/forwarded-for';
 import { markLoopbackPeer } from '../app/_adapters/loopback-peer';
+import { securityHeaders } from '../app/_adapters/security-headers.mjs';
 import { beginShutdown } from '../lib/health/readiness';
 import { log } from '../lib/log/logger';
 
@@ -21,6 +22,21 @@ export interface VigilServerOptions {
   checkIntervalMs?: number;
 }
 
+const malformedPathMessage =
+  'The request path is not valid percent-encoding: a "%" must begin a UTF-8 byte written as two hex digits.';
+
+/** Whether a request target's path decodes (a "%" followed by two hex digits, and those bytes UTF-8). */
+function validPercentEncoding(url: string | undefined): boolean {
+  if (!url?.includes('%')) return true;
+  const queryAt = url.indexOf('?');
+  try {
+    decodeURIComponent(queryAt === -1 ? url : url.slice(0, queryAt));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Servers that are shutting down: their responses close the connection instead of keeping it alive. */
 const draining = new WeakSet<Server>();
 
@@ -37,6 +53,13 @@ export function createVigilServer(options: VigilServerOptions): Server {
       if (xff) req.headers['x-forwarded-for'] = xff;
       else delete req.headers['x-forwarded-for'];
       if (draining.has(server)) res.setHeader('Connection', 'close');
+      if (!validPercentEncoding(req.url)) {
+        // Next answers such a path with a bare 500 and logs nothing; it is the client's mistake, so it is a 400.
+        for (const { key, value } of securityHeaders) res.setHeader(key, value);
+        res.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ error: 'invalid', message: malformedPathMessage }));
+        return;
+      }
       // A keep-alive connection whose response finishes while draining is closed at once, not after its idle timeout.
       res.once('finish', () => {
         if (draining.has(server)) setImmediate(() => server.closeIdleConnections());

@@ -6,6 +6,7 @@
  * per-IP limits). On SIGTERM or SIGINT it drains and stops gracefully (see `stop` below).
  */
 import next from 'next';
+import { withDirectRoutes } from '../app/_adapters/direct-routes';
 import { trustedProxiesWarning, trustedProxyList } from '../app/_adapters/forwarded-for';
 import { stopBackgroundLoops } from '../lib/background/loop';
 import { closeDatabase } from '../lib/database';
@@ -26,7 +27,8 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = createVigilServer({
-    handle,
+    // The platform's hot path is answered by the same route without Next in between (direct-routes.ts).
+    handle: withDirectRoutes(handle),
     trustedProxies: trustedProxyList(e.VIGIL_TRUSTED_PROXIES),
     requestTimeoutMs: e.VIGIL_REQUEST_TIMEOUT_MS,
   });

@@ -200,6 +200,9 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         consumeRate(db, {
           bucket: bucketOf(spec.rate, actor, ip),
           ...budgetOf(spec.rate),
+          // Per-second budgets are counted in slices (one write per slice, not per request); the public family's
+          // per-address budgets are small, and one process could hold slices for thousands of addresses.
+          leased: spec.rate !== 'public',
           refusal:
             actor.kind === 'api'
               ? `Over the limit of ${budgetOf(spec.rate).limit} requests per second for this API key.`

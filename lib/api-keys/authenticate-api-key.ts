@@ -1,5 +1,5 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { preparedPerHandle, type Db } from '@/db/client';
 import { apiKeys, type ApiKeyScope } from '@/db/schema';
 import { systemClock, type Clock } from '@/lib/clock';
 import { forbidden, ServiceError, unauthorized } from '@/lib/errors';
@@ -12,6 +12,21 @@ export interface ApiClient {
 }
 
 export type { ApiKeyScope };
+
+/** The key behind a hash (asked on every API request, so built once: db/client.ts). */
+const keyByHash = preparedPerHandle((db) =>
+  db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      scopes: apiKeys.scopes,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, sql.placeholder('hash')))
+    .prepare('api_key_by_hash'),
+);
 
 /**
  * The machine's identity, from the `Authorization` header's value (`Bearer <key>`; the route adapter refuses a
@@ -26,16 +41,7 @@ export async function authenticateApiKey(
 ): Promise<ApiClient> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) throw unauthorized('Missing API key: send "Authorization: Bearer <key>".');
-  const [key] = await db
-    .select({
-      id: apiKeys.id,
-      name: apiKeys.name,
-      scopes: apiKeys.scopes,
-      revokedAt: apiKeys.revokedAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-    })
-    .from(apiKeys)
-    .where(eq(apiKeys.keyHash, hashApiKey(match[1]!)));
+  const [key] = await keyByHash(db).execute({ hash: hashApiKey(match[1]!) });
   if (!key || key.revokedAt) {
     throw new ServiceError('unauthorized', 'Unknown or revoked API key.', { reason: 'invalid_token' });
   }

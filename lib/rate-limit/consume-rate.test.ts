@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rateWindows } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { isServiceError } from '@/lib/errors';
-import { consumeRate } from './consume-rate';
+import { consumeRate, RateLeases } from './consume-rate';
 
 const { db } = setupTestDatabase();
 
@@ -33,5 +33,78 @@ describe('the one rate limiter', () => {
     const retry = (error as { retryAfterSeconds: number }).retryAfterSeconds;
     expect(retry).toBeGreaterThanOrEqual(1);
     expect(retry).toBeLessThanOrEqual(3600);
+  });
+});
+
+describe('leased budgets (the API per-second budgets)', () => {
+  // A window of ten years: the test cannot straddle two of them, so its counts are exact.
+  const decade = 315_360_000;
+  const settle = async (calls: Promise<void>[]) => {
+    const results = await Promise.allSettled(calls);
+    return { allowed: results.filter((r) => r.status === 'fulfilled').length, results };
+  };
+  const windowsOf = (bucket: string) => db().select().from(rateWindows).where(eq(rateWindows.bucket, bucket));
+
+  it('one server spends the whole budget a slice per write, then refuses the rest without asking again', async () => {
+    const leases = new RateLeases();
+    const budget = {
+      bucket: `lease:${Math.random()}`,
+      limit: 1000,
+      windowSeconds: decade,
+      refusal: 'Over.',
+      leased: true,
+    };
+    const { allowed, results } = await settle(Array.from({ length: 1200 }, () => consumeRate(db(), budget, leases)));
+    expect(allowed).toBe(1000);
+    const [window, ...others] = await windowsOf(budget.bucket);
+    expect(others).toEqual([]);
+    // 50 writes of a 20-request slice; the 200 refused ones, and one more call now, wrote nothing.
+    expect(window!.count).toBe(1000);
+    const refused: unknown = await consumeRate(db(), budget, leases).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'rate_limited', message: 'Over.' });
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(3600);
+    expect((await windowsOf(budget.bucket))[0]!.count).toBe(1000);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(200);
+  });
+
+  it('two servers sharing a budget never get more than the limit through together', async () => {
+    const [a, b] = [new RateLeases(), new RateLeases()];
+    const budget = {
+      bucket: `lease:${Math.random()}`,
+      limit: 500,
+      windowSeconds: decade,
+      refusal: 'Over.',
+      leased: true,
+    };
+    const { allowed } = await settle(Array.from({ length: 1200 }, (_, i) => consumeRate(db(), budget, i % 2 ? a : b)));
+    // Every slice granted was spent (there was more demand than budget), and none was granted past the limit.
+    expect(allowed).toBe(500);
+    expect((await windowsOf(budget.bucket))[0]!.count).toBeGreaterThanOrEqual(500);
+  });
+
+  it('a slice does not outlive its window: refused at the end of one second, served in the next', async () => {
+    const leases = new RateLeases();
+    const budget = { bucket: `lease:${Math.random()}`, limit: 100, windowSeconds: 1, refusal: 'Over.', leased: true };
+    // Spend the window (one after the other: a parallel burst could straddle two windows).
+    let refused = 0;
+    for (let i = 0; i < 250 && !refused; i++) await consumeRate(db(), budget, leases).catch(() => (refused = i + 1));
+    expect(refused).toBeGreaterThan(1);
+    expect(refused).toBeLessThanOrEqual(201);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expect(consumeRate(db(), budget, leases)).resolves.toBeUndefined();
+  });
+
+  it('a budget too small to slice is counted a request per write, as before', async () => {
+    const leases = new RateLeases();
+    const budget = {
+      bucket: `lease:${Math.random()}`,
+      limit: 60,
+      windowSeconds: decade,
+      refusal: 'Over.',
+      leased: true,
+    };
+    const { allowed } = await settle(Array.from({ length: 70 }, () => consumeRate(db(), budget, leases)));
+    expect(allowed).toBe(60);
+    expect((await windowsOf(budget.bucket))[0]!.count).toBe(70);
   });
 });
