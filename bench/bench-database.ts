@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { migrateDatabase, openPostgres, type Database } from '@/db/client';
-import { buildIsCurrent, recordBuild } from '../scripts/build-fingerprint';
+import { ensureBuild } from '../scripts/build-fingerprint';
 
 /**
  * A scratch database on the DATABASE_URL server and a production Vigil server on it, for one benchmark
@@ -32,16 +32,7 @@ export async function benchEnvironment(label: string, port: number, env: Record<
     url: url.toString(),
     database,
     async startServer() {
-      if (!buildIsCurrent()) {
-        if (
-          spawnSync('node_modules/.bin/next', ['build'], {
-            stdio: 'inherit',
-            env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-          }).status !== 0
-        )
-          throw new Error('build failed');
-        recordBuild();
-      }
+      if (!ensureBuild()) throw new Error('build failed');
       server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
         env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', ...env },
         // The server's output, for when a run dies: the path is printed with the error.

@@ -4,7 +4,7 @@
  * `next start`. Migration and seeding finish and release the database before the server opens it
  * (the embedded engine is single-process).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { migrateDatabase, DatabaseLockedError } from '@/db/client';
 import { openDatabase } from '@/lib/database';
 import { defaultSeedOptions } from '@/lib/demo/generate-events';
@@ -12,11 +12,10 @@ import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/lib/
 import { oidcSettings } from '@/lib/auth/oidc';
 import { env, EnvError, parseEnv } from '@/lib/env';
 import { installationSecret } from '@/lib/setup/installation-secret';
-import { buildIsCurrent, recordBuild } from './build-fingerprint';
+import { buildIsCurrent, buildVigil, serverEntry } from './build-fingerprint';
 import { progressReporter } from './progress';
 
 const args = new Set(process.argv.slice(2));
-const nextBin = 'node_modules/.bin/next';
 
 function fail(message: string): never {
   console.error(`\nvigil: ${message}\n`);
@@ -71,9 +70,7 @@ async function main() {
 
   if (args.has('--rebuild') || !buildIsCurrent()) {
     console.log('Building Vigil (first start, or the sources changed)…');
-    const build = spawnSync(nextBin, ['build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-    if (build.status !== 0) fail('the build failed; see the output above.');
-    recordBuild();
+    if (!buildVigil()) fail('the build failed; see the output above.');
   }
 
   console.log(
@@ -91,8 +88,8 @@ async function main() {
   }
 
   const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
-  // scripts/serve.ts: Next behind node:http, so the client IP comes from the connection (see there).
-  const child = spawn('node_modules/.bin/tsx', ['scripts/serve.ts'], {
+  // scripts/serve.ts (bundled by the build): Next behind node:http, so the client IP comes from the connection.
+  const child = spawn(process.execPath, ['--enable-source-maps', serverEntry], {
     stdio: 'inherit',
     env: {
       ...process.env,

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { buildIsCurrent, recordBuild } from './build-fingerprint';
+import { buildIsCurrent, buildVigil } from './build-fingerprint';
 import { playwrightFailures, vitestFailures, type PlaywrightReport, type VitestReport } from './test-report';
 
 const out = '.test-output';
@@ -60,12 +60,12 @@ async function main() {
   }
 
   if (!buildIsCurrent()) {
-    if (!run('production build', 'node_modules/.bin/next', ['build'], { NODE_ENV: 'production' })) {
+    console.log('\n▶ production build');
+    if (!buildVigil()) {
       failed += 1;
       failures.push('production build');
       return;
     }
-    recordBuild();
   }
 
   const serverUrl = process.env.DATABASE_URL;

@@ -1,6 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { buildIsCurrent, recordBuild } from '../build-fingerprint';
+import { buildIsCurrent, buildVigil, serverEntry } from '../build-fingerprint';
 
 /** The production server (scripts/serve.ts) as one node process the suite can signal, with its RSS sampled. */
 export interface VigilServer {
@@ -21,12 +21,7 @@ export interface VigilServer {
 export function ensureBuild(): void {
   if (buildIsCurrent()) return;
   console.log('chaos: building Vigil (production build)…');
-  const build = spawnSync('node_modules/.bin/next', ['build'], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  if (build.status !== 0) throw new Error('the build failed');
-  recordBuild();
+  if (!buildVigil()) throw new Error('the build failed');
 }
 
 function rssMb(pid: number): number {
@@ -52,12 +47,7 @@ export function vigilServer(port: number, env: Record<string, string>, logFile: 
     async start() {
       child = spawn(
         process.execPath,
-        [
-          ...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean),
-          '--import',
-          'tsx',
-          'scripts/serve.ts',
-        ],
+        [...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean), '--enable-source-maps', serverEntry],
         {
           env: {
             ...process.env,
