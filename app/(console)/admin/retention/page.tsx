@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { Fragment } from 'react';
 import { pageContext } from '@/app/_adapters/page-context';
 import { RetentionRunForm } from '@/components/forms/retention-run-form';
 import { Badge } from '@/components/ui/badge';
@@ -65,8 +66,18 @@ export default async function RetentionPage() {
                 <tr key={c.kind}>
                   <td className={td}>
                     {classLabel[c.kind]}
-                    <code className={`${mono} block text-xs break-all text-slate-500 dark:text-slate-400`}>
-                      {c.variable}
+                    <code className={`${mono} block text-xs text-slate-500 dark:text-slate-400`}>
+                      {/* On a phone the name wraps after an underscore, never mid-word; <wbr> is not copied. */}
+                      {c.variable.split('_').map((part, i) => (
+                        <Fragment key={i}>
+                          {i > 0 && (
+                            <>
+                              _<wbr />
+                            </>
+                          )}
+                          {part}
+                        </Fragment>
+                      ))}
                     </code>
                   </td>
                   <td className={`${td} whitespace-nowrap`}>

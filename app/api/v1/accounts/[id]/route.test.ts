@@ -248,6 +248,27 @@ describe('erasure', () => {
     expect([exported.loginEvents.length, exported.otpEvents.length]).toEqual([1, 0]);
   });
 
+  it('two erasures of one account at once make one erasure and one webhook event, and both answer its erasedAt', async () => {
+    const count = async () =>
+      (
+        await queryRows<{ erasures: number; events: number }>(
+          db(),
+          sql`select (select count(*)::int from account_erasures where status = 'erased') as erasures,
+                     (select count(*)::int from outbox where topic = 'account.erased') as events`,
+        )
+      )[0]!;
+    // The webhook on (never delivered here): its outbox rows are what is counted.
+    await saveWebhookSettings(serviceContext(db(), systemActor), { url: 'http://127.0.0.1:9/hook', enabled: true });
+    const { values: v } = await richCustomer();
+    const before = await count();
+    const answers = await Promise.all([erase(v.platformId), erase(v.platformId)]);
+    expect(answers.map((r) => r.status)).toEqual([202, 202]);
+    const [first, second] = (await Promise.all(answers.map((r) => r.json()))) as { erasedAt: string }[];
+    expect(second).toEqual(first);
+    expect(await count()).toEqual({ erasures: before.erasures + 1, events: before.events + 1 });
+    expect(await tracesOf(Object.values(v))).toEqual([]);
+  });
+
   it('erases a short numeric platform id as a whole word only, and never rewrites hashes, keys or settings', async () => {
     // 19456 sits inside every argon2 hash Vigil stores ("m=19456"): erasure must not touch those columns.
     const platformId = '19456';
