@@ -114,8 +114,10 @@ describe('migration 0033: event tables partitioned in place', () => {
     expect(await snapshot('login_events')).toEqual(before.login);
     expect(await snapshot('otp_events')).toEqual(before.otp);
     expect(await snapshot('account_events')).toEqual(before.account);
-    expect(await indexes('login_events')).toEqual(before.loginIndexes);
-    expect(await indexes('otp_events')).toEqual(before.otpIndexes);
+    // The same indexes, less the time-only ones migration 0040 drops (the key leads with the time).
+    expect(before.loginIndexes).toContain('login_events_time_idx');
+    expect(await indexes('login_events')).toEqual(before.loginIndexes.filter((i) => i !== 'login_events_time_idx'));
+    expect(await indexes('otp_events')).toEqual(before.otpIndexes.filter((i) => i !== 'otp_events_time_idx'));
     // Every month from the oldest row on has its partition, the empty March and April too.
     const months = (
       await queryRows<{ relname: string }>(

@@ -1,0 +1,3 @@
+DROP INDEX "account_events_time_idx";--> statement-breakpoint
+DROP INDEX "login_events_time_idx";--> statement-breakpoint
+DROP INDEX "otp_events_time_idx";
