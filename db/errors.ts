@@ -1,5 +1,6 @@
 // Connection-level failures (server down, restarting, unreachable): the request should be retried later.
 const unavailableCodes = new Set([
+  'VIGIL_DATABASE_TIMEOUT',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -48,11 +49,12 @@ export function isLockTimeout(error: unknown): boolean {
 
 export class DatabaseTimeoutError extends Error {
   override name = 'DatabaseTimeoutError';
+  /** Known by its code too: a copy of this module in another bundle of the process has another class. */
+  readonly code = 'VIGIL_DATABASE_TIMEOUT';
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof DatabaseTimeoutError) return true;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && unavailableCodes.has(code)) return true;
     const errors = (e as { errors?: unknown[] }).errors; // AggregateError from a multi-address connect

@@ -32,8 +32,17 @@ export interface ServiceErrorDetails {
   extra?: Record<string, unknown>;
 }
 
+/*
+ * One process holds several copies of this module (Next's route bundles, and the production server's own bundle
+ * that answers the direct routes, app/_adapters/direct-routes.ts), and an error can cross from one to another
+ * through state they share on globalThis. So a ServiceError is known by a brand every copy agrees on, not by
+ * `instanceof` one copy's class.
+ */
+const serviceErrorBrand = Symbol.for('vigil.ServiceError');
+
 export class ServiceError extends Error {
   override name = 'ServiceError';
+  readonly [serviceErrorBrand] = true;
   readonly fieldErrors?: FieldErrors;
   readonly current?: unknown;
   readonly retryAfterSeconds?: number;
@@ -63,5 +72,5 @@ export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new ServiceError('rate_limited', message, { retryAfterSeconds });
 
 export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof ServiceError;
+  return typeof error === 'object' && error !== null && serviceErrorBrand in error;
 }

@@ -280,6 +280,33 @@ describe('routes the server answers without Next (app/_adapters/direct-routes.ts
     expect(toNext).toHaveLength(4);
   });
 
+  it('a direct route that fails answers 500 with a request id and the security headers; cookies pass through', async () => {
+    const { port } = await start({
+      handle: withDirectRoutes(
+        (_req, res) => res.end('next'),
+        [
+          { method: 'GET', path: /^\/broken$/, answer: () => Promise.reject(new Error('module failed to load')) },
+          {
+            method: 'GET',
+            path: /^\/cookies$/,
+            answer: () => {
+              const headers = new Headers();
+              headers.append('Set-Cookie', 'a=1; Path=/');
+              headers.append('Set-Cookie', 'b=2; Path=/');
+              return Promise.resolve(new Response('{}', { headers }));
+            },
+          },
+        ],
+      ),
+    });
+    const broken = await request(port, 'GET', '/broken');
+    expect(broken.status).toBe(500);
+    expect(JSON.parse(broken.body)).toMatchObject({ error: 'internal_error', requestId: expect.any(String) as string });
+    expect(JSON.parse(broken.body)).not.toHaveProperty('stack');
+    expect(broken.headers['x-frame-options']).toBe('DENY');
+    expect((await request(port, 'GET', '/cookies')).headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+  });
+
   it('answers a path that is not valid percent-encoding 400 before any route sees it', async () => {
     const seen: string[] = [];
     const { port } = await start({

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { log } from '@/lib/log/logger';
 import { securityHeaders } from './security-headers.mjs';
 
 /*
@@ -12,7 +14,7 @@ import { securityHeaders } from './security-headers.mjs';
  * undecodable id, no Host) falls through to Next, which answers it as it always did.
  */
 
-interface DirectRoute {
+export interface DirectRoute {
   method: 'GET';
   path: RegExp;
   /** The route's own handler, called with the path's groups percent-decoded (its module loads on first use). */
@@ -45,11 +47,11 @@ export const directRoutes: readonly DirectRoute[] = [
 ];
 
 /** The route and its decoded params for a node request, or null when Next should answer it. */
-function match(req: IncomingMessage): { route: DirectRoute; groups: string[] } | null {
+function match(req: IncomingMessage, routes: readonly DirectRoute[]): { route: DirectRoute; groups: string[] } | null {
   const url = req.url ?? '';
   const queryAt = url.indexOf('?');
   const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
-  for (const route of directRoutes) {
+  for (const route of routes) {
     if (req.method !== route.method) continue;
     const found = route.path.exec(pathname);
     if (!found) continue;
@@ -85,7 +87,11 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   res.statusCode = response.status;
   for (const { key, value } of securityHeaders) res.setHeader(key, value);
-  response.headers.forEach((value, name) => res.setHeader(name, value));
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie(); // each its own header, as Next writes them
+  if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
   res.setHeader('Content-Length', body.length);
   res.end(body);
 }
@@ -96,12 +102,24 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  */
 export function withDirectRoutes(
   next: (req: IncomingMessage, res: ServerResponse) => unknown,
+  routes: readonly DirectRoute[] = directRoutes,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<unknown> {
   return async (req, res) => {
-    const found = match(req);
+    const found = match(req, routes);
     const request = found && webRequest(req);
     if (!found || !request) return next(req, res);
-    const response = await found.route.answer(request, found.groups);
+    let response: Response;
+    try {
+      response = await found.route.answer(request, found.groups);
+    } catch (error) {
+      // The route answers its own errors (apiRoute); this is the route failing to load or a bug around it.
+      const requestId = randomUUID();
+      log.error('direct route failed', { requestId, path: request.url.split('?')[0], error });
+      response = Response.json(
+        { error: 'internal_error', message: 'Something went wrong. Quote the request id if it persists.', requestId },
+        { status: 500, headers: { 'Cache-Control': 'no-store' } },
+      );
+    }
     await send(res, response);
   };
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rateWindows } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { isServiceError } from '@/lib/errors';
@@ -82,16 +82,36 @@ describe('leased budgets (the API per-second budgets)', () => {
     expect((await windowsOf(budget.bucket))[0]!.count).toBeGreaterThanOrEqual(500);
   });
 
-  it('a slice does not outlive its window: refused at the end of one second, served in the next', async () => {
+  it('a slice does not outlive its window: refused at the end of one window, served in the next', async () => {
     const leases = new RateLeases();
-    const budget = { bucket: `lease:${Math.random()}`, limit: 100, windowSeconds: 1, refusal: 'Over.', leased: true };
-    // Spend the window (one after the other: a parallel burst could straddle two windows).
+    const budget = { bucket: `lease:${Math.random()}`, limit: 100, windowSeconds: 2, refusal: 'Over.', leased: true };
+    // Start with a fresh window (the database's clock is this machine's), then spend it one call after the other.
+    await new Promise((resolve) => setTimeout(resolve, 2000 - (Date.now() % 2000) + 20));
     let refused = 0;
     for (let i = 0; i < 250 && !refused; i++) await consumeRate(db(), budget, leases).catch(() => (refused = i + 1));
     expect(refused).toBeGreaterThan(1);
     expect(refused).toBeLessThanOrEqual(201);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     await expect(consumeRate(db(), budget, leases)).resolves.toBeUndefined();
+  });
+
+  it('a refusal is the error of the caller’s own copy of the module, whichever copy made the shared slices', async () => {
+    // Next's route bundles and the server's own bundle each hold a copy of lib/ in one process (direct-routes.ts).
+    const budget = {
+      bucket: `lease:${Math.random()}`,
+      limit: 100,
+      windowSeconds: decade,
+      refusal: 'Over.',
+      leased: true,
+    };
+    await settle(Array.from({ length: 120 }, () => consumeRate(db(), budget))); // this copy makes the shared slices
+    vi.resetModules();
+    const other = await import('./consume-rate');
+    const otherErrors = await import('@/lib/errors');
+    const refused: unknown = await other.consumeRate(db(), budget).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(otherErrors.ServiceError);
+    expect(refused).toMatchObject({ code: 'rate_limited', message: 'Over.' });
+    expect(isServiceError(refused)).toBe(true); // and every copy knows it for one
   });
 
   it('a budget too small to slice is counted a request per write, as before', async () => {

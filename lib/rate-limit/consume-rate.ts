@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
+import { withDeadline } from '@/db/errors';
 import { rateLimited } from '@/lib/errors';
 
 export interface RateBudget {
@@ -30,8 +31,8 @@ export interface RateBudget {
  * servers the limit still holds exactly (a slice is granted only out of what is left), and a window can go at most
  * `slice - 1` requests per server short of its limit (slices taken and not spent when it turns).
  */
-export async function consumeRate(db: DbOrTx, budget: RateBudget, leases: RateLeases = processLeases()): Promise<void> {
-  if (budget.leased && leaseSlice(budget.limit) > 1) return leases.consume(db, budget);
+export async function consumeRate(db: DbOrTx, budget: RateBudget, leases?: RateLeases): Promise<void> {
+  if (budget.leased && leaseSlice(budget.limit) > 1) return (leases ?? processLeases()).consume(db, budget);
   const row = await countInWindow(db, budget, 1);
   if (row.count > budget.limit) throw rateLimited(budget.refusal, Math.max(1, Math.ceil(row.msLeft / 1000)));
 }
@@ -64,22 +65,35 @@ async function countInWindow(db: DbOrTx, budget: RateBudget, by: number): Promis
 }
 
 interface Lease {
-  /** This server's clock when the window turns (measured from before the write, so never later than the database's). */
+  /**
+   * When the window turns, on this process's monotonic clock (performance.now(): a wall clock stepped back would
+   * stretch it), measured from before the write, so never later than the database's window.
+   */
   endsAt: number;
   left: number;
   /** The database said the window is spent: refuse until it turns. */
   spent: boolean;
 }
 
-/** The slices one server holds, by bucket. One per process (`processLeases`); tests make one per simulated server. */
+/** What one server holds: its slices by bucket, and the write under way for a bucket. Plain data, shareable. */
+interface LeaseState {
+  leases: Map<string, Lease>;
+  taking: Map<string, Promise<boolean>>;
+  prunedAt: number;
+}
+
+/** A slice write that takes longer than this is given up (the request is answered 503; the next one writes again). */
+const takeDeadlineMs = 2000;
+
+/** The slices one server holds. One per process (`processLeases`); tests make one per simulated server. */
 export class RateLeases {
-  private readonly leases = new Map<string, Lease>();
-  private readonly taking = new Map<string, Promise<void>>();
+  constructor(private readonly state: LeaseState = { leases: new Map(), taking: new Map(), prunedAt: 0 }) {}
 
   async consume(db: DbOrTx, budget: RateBudget): Promise<void> {
+    const { leases, taking } = this.state;
     for (;;) {
-      const now = Date.now();
-      const lease = this.leases.get(budget.bucket);
+      const now = performance.now();
+      const lease = leases.get(budget.bucket);
       if (lease && now < lease.endsAt) {
         if (lease.left > 0) {
           lease.left -= 1;
@@ -88,35 +102,37 @@ export class RateLeases {
         if (lease.spent) throw rateLimited(budget.refusal, Math.max(1, Math.ceil((lease.endsAt - now) / 1000)));
       }
       // One write per bucket at a time: the others wait for its slice rather than each taking one.
-      const pending = this.taking.get(budget.bucket);
+      const pending = taking.get(budget.bucket);
       if (pending) {
         await pending;
         continue;
       }
-      let served = false;
-      const take = this.take(db, budget).then((got) => void (served = got));
-      this.taking.set(budget.bucket, take);
+      const take = withDeadline(this.take(db, budget), takeDeadlineMs);
+      taking.set(budget.bucket, take);
+      let served: boolean;
       try {
-        await take;
+        served = await take;
       } finally {
-        this.taking.delete(budget.bucket);
+        taking.delete(budget.bucket);
       }
       if (served) return;
-      const spent = this.leases.get(budget.bucket)!;
-      throw rateLimited(budget.refusal, Math.max(1, Math.ceil((spent.endsAt - Date.now()) / 1000)));
+      const spent = leases.get(budget.bucket)!;
+      throw rateLimited(budget.refusal, Math.max(1, Math.ceil((spent.endsAt - performance.now()) / 1000)));
     }
   }
 
   /** Takes a slice for the caller and keeps the rest; false when the window has nothing left. */
   private async take(db: DbOrTx, budget: RateBudget): Promise<boolean> {
     const slice = leaseSlice(budget.limit);
-    const started = Date.now();
+    const started = performance.now();
     const row = await countInWindow(db, budget, slice);
     const granted = Math.max(0, Math.min(slice, budget.limit - (row.count - slice)));
-    if (this.leases.size >= 10_000) {
-      for (const [bucket, lease] of this.leases) if (lease.endsAt <= started) this.leases.delete(bucket);
+    const { leases } = this.state;
+    if (leases.size >= 10_000 && started - this.state.prunedAt > 1000) {
+      this.state.prunedAt = started;
+      for (const [bucket, lease] of leases) if (lease.endsAt <= started) leases.delete(bucket);
     }
-    this.leases.set(budget.bucket, {
+    leases.set(budget.bucket, {
       endsAt: started + Math.max(0, row.msLeft),
       left: Math.max(0, granted - 1),
       spent: row.count >= budget.limit,
@@ -125,9 +141,12 @@ export class RateLeases {
   }
 }
 
-const globalForLeases = globalThis as unknown as { vigilRateLeases?: RateLeases };
+/*
+ * This process's slices, on globalThis: Next's route bundles and the server's direct routes share them. Only the
+ * data is shared; each copy of this module wraps it in its own class, so the errors a copy throws are its own.
+ */
+const globalForLeases = globalThis as unknown as { vigilRateLeases?: LeaseState };
 
-/** This process's slices (on globalThis: Next's route bundles and the server's direct routes share them). */
 function processLeases(): RateLeases {
-  return (globalForLeases.vigilRateLeases ??= new RateLeases());
+  return new RateLeases((globalForLeases.vigilRateLeases ??= { leases: new Map(), taking: new Map(), prunedAt: 0 }));
 }
