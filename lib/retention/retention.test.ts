@@ -11,6 +11,7 @@ import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions';
 import { LAST_RUN_KEY, retentionArmed, retentionOverview, retentionRun } from './retention';
 import { lifecyclePass } from './loop';
+import { auditRetention } from './audit-retention';
 import { setDatabaseForTests } from '@/lib/database';
 import { readStream } from '@/lib/streams/read-stream';
 import { heldReasons, releaseLegalHold, setLegalHold } from '@/lib/accounts/legal-hold';
@@ -517,6 +518,49 @@ describe('audit log retention', () => {
     } finally {
       delete process.env.VIGIL_RETENTION_AUDIT_DAYS;
       resetEnvForTests();
+    }
+  });
+});
+
+describe('audit months that cannot go', () => {
+  it('one another transaction holds is left for the next run (retry); one whose drop fails otherwise is failed; neither changes', async () => {
+    const month = 'audit_log_p2020_01';
+    await db().execute(
+      sql.raw(
+        `create table ${month} partition of audit_log for values from ('2020-01-01T00:00:00Z') to ('2020-02-01T00:00:00Z')`,
+      ),
+    );
+    await db().execute(sql`insert into audit_log (occurred_at, actor_email, actor_role, action, target_type, target_id)
+        select timestamptz '2020-01-05T00:00:00Z' + g * interval '1 day', 'ops@example.com', 'admin', 'test.older', 'test', g::text
+        from generate_series(1, 2) g`);
+    const run = (audited?: () => Promise<void>) =>
+      auditRetention(db(), database(), { dryRun: false, now: new Date(), retire: () => Promise.resolve(), audited });
+    try {
+      windows({ VIGIL_RETENTION_AUDIT_DAYS: '365' });
+      // A long read of the month in another transaction: the drop waits for its lock 1 s at most, then moves on.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const reader = db().transaction(async (tx) => {
+        await tx.execute(sql.raw(`select count(*) from ${month}`));
+        locked();
+        await released;
+      });
+      await isLocked;
+      const busy = await run().finally(release);
+      await reader;
+      expect(busy).toEqual([expect.objectContaining({ name: month, rows: 2, outcome: 'retry' })]);
+      // Anything else going wrong in the month's transaction (here its audit row is refused): failed, all rolled back.
+      const failed = await run(() => Promise.reject(new Error('the audit row was refused')));
+      expect(failed).toEqual([expect.objectContaining({ name: month, rows: 2, outcome: 'failed' })]);
+      expect(await partitionExists(db(), month)).toBe(true);
+      expect(await count(db(), `select count(*) as n from audit_log where action = 'test.older'`)).toBe(2);
+    } finally {
+      if (await partitionExists(db(), month)) {
+        await db().execute(sql.raw(`alter table audit_log detach partition ${month}`));
+        await db().execute(sql.raw(`drop table ${month}`));
+      }
     }
   });
 });
