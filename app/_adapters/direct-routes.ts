@@ -114,7 +114,7 @@ export function withDirectRoutes(
     } catch (error) {
       // The route answers its own errors (apiRoute); this is the route failing to load or a bug around it.
       const requestId = randomUUID();
-      log.error('direct route failed', { requestId, path: request.url.split('?')[0], error });
+      log.error('direct route failed', { requestId, path: new URL(request.url).pathname, error });
       response = Response.json(
         { error: 'internal_error', message: 'Something went wrong. Quote the request id if it persists.', requestId },
         { status: 500, headers: { 'Cache-Control': 'no-store' } },

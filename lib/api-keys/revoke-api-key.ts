@@ -5,15 +5,16 @@ import { authorize, withTransaction, type ServiceContext } from '@/lib/context';
 import { notFound } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import { ApiKeyTarget } from './api-key-schemas';
+import { forgetApiKeys } from './authenticate-api-key';
 
-/** Takes effect on the key's very next request: every request looks the key up again. */
+/** Takes effect on this server's very next request, and within a second on every other server. */
 export async function revokeApiKey(
   ctx: ServiceContext,
   input: { apiKeyId: string },
 ): Promise<{ changed: boolean; message: string }> {
   authorize(ctx, 'apiKeys.manage', { stepUp: true });
   const { apiKeyId } = parseInput(ApiKeyTarget, input);
-  return withTransaction(ctx, async (tx) => {
+  const result = await withTransaction(ctx, async (tx) => {
     const [key] = await tx.db.select().from(apiKeys).where(eq(apiKeys.id, apiKeyId)).for('update');
     if (!key) throw notFound('API key not found');
     if (key.revokedAt)
@@ -29,4 +30,6 @@ export async function revokeApiKey(
     });
     return { changed: true, message: `${key.name} (${key.prefix}…) is revoked.` };
   });
+  forgetApiKeys(); // this server stops taking it now; the others within a second (authenticate-api-key.ts)
+  return result;
 }
