@@ -21,10 +21,7 @@ export interface DirectRoute {
   answer: (request: Request, groups: string[]) => Promise<Response>;
 }
 
-/**
- * A route module's exports, imported once: every later `import()` would go through the module loader again (under
- * tsx, a round trip to its loader thread per request).
- */
+/** A route module's exports, imported once rather than asked of the module loader on every request. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
   return () => {
