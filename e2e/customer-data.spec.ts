@@ -7,12 +7,15 @@ test.use({ storageState: storageState('admin') });
 async function openUnheldAccount(page: import('@playwright/test').Page) {
   await page.goto('/accounts');
   const links = page.getByRole('table').getByRole('link');
+  // The list streams in after its loading skeleton (accounts/(search)/loading.tsx): count it once it is there.
+  await expect(links.first()).toBeVisible();
   const count = await links.count();
   for (let i = 0; i < Math.min(count, 25); i++) {
     await page.goto('/accounts');
     await page.getByRole('table').getByRole('link').nth(i).click();
     await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
     const card = page.locator('section', { has: page.getByRole('heading', { name: 'Customer data' }) });
+    await expect(card.getByText(/legal hold/).first()).toBeVisible(); // held or not, the card has said which
     if (await card.getByText('Not under legal hold').isVisible()) return card;
   }
   throw new Error('no demo account without a hold among the first 25');
