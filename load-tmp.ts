@@ -1,0 +1,16 @@
+import { sql } from 'drizzle-orm';
+import { openPostgres, migrateDatabase } from '@/db/client';
+import { bulkSeedEvents } from '@/lib/demo/bulk-events';
+import { compactRollups } from '@/lib/ingest/compact-rollups';
+const url = 'postgres://postgres@127.0.0.1:5432/chartprobe';
+const database = openPostgres(url);
+await migrateDatabase(database);
+const end = new Date();
+const seed = Number(process.argv[2] ?? 21);
+const t = Date.now();
+await bulkSeedEvents(database, { kind: 'otp', events: 10_000_000, accounts: 100_000, days: 210, seed, end });
+console.log('loaded', Date.now() - t);
+await compactRollups(database.db);
+for (const tb of ['otp_events', 'otp_rollup_daily_all']) await database.db.execute(sql.raw(`vacuum analyze ${tb}`));
+console.log('settled');
+await database.close();
