@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -36,7 +37,23 @@ import {
 import { ensureBuild, vigilServer, type VigilServer } from './vigil';
 import { fuzzRequests, rawRequest, sendAll, statusSummary } from './abuse';
 
-const pgPort = 55440 + Math.floor(Math.random() * 50);
+/**
+ * The throwaway cluster's port: below the kernel's ephemeral range (32768–60999 here), which it hands to outgoing
+ * connections. A port in it (the suite once used 55440–55489) can be held by any client's connection at the moment
+ * PostgreSQL binds, at its first start or its restart after the crash: a CI run failed so. One that is free now.
+ */
+async function freePgPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = 25440 + Math.floor(Math.random() * 100);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port for the chaos cluster in 25440–25539');
+}
 /** Each scenario's server on a port of its own: a server a failed scenario left behind never answers for the next. */
 let vigilPort = 3290;
 const started: VigilServer[] = [];
@@ -521,7 +538,7 @@ async function main() {
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   const chosen = only ? [only] : args.includes('--ci') ? ciScenarios : Object.keys(scenarios);
   ensureBuild();
-  const cluster = createCluster(pgPort);
+  const cluster = createCluster(await freePgPort());
   const killer = setTimeout(() => {
     console.error('chaos: the 10-minute deadline passed; stopping');
     cluster.destroy();
