@@ -43,17 +43,19 @@ describe('leased budgets (the API per-second budgets)', () => {
     const results = await Promise.allSettled(calls);
     return { allowed: results.filter((r) => r.status === 'fulfilled').length, results };
   };
+  /** A leased budget of its own bucket, refused with 'Over.'. */
+  const leasedBudget = (limit: number, windowSeconds = decade) => ({
+    bucket: `lease:${Math.random()}`,
+    limit,
+    windowSeconds,
+    refusal: 'Over.',
+    leased: true,
+  });
   const windowsOf = (bucket: string) => db().select().from(rateWindows).where(eq(rateWindows.bucket, bucket));
 
   it('one server spends the whole budget a slice per write, then refuses the rest without asking again', async () => {
     const leases = new RateLeases();
-    const budget = {
-      bucket: `lease:${Math.random()}`,
-      limit: 1000,
-      windowSeconds: decade,
-      refusal: 'Over.',
-      leased: true,
-    };
+    const budget = leasedBudget(1000);
     const { allowed, results } = await settle(Array.from({ length: 1200 }, () => consumeRate(db(), budget, leases)));
     expect(allowed).toBe(1000);
     const [window, ...others] = await windowsOf(budget.bucket);
@@ -69,13 +71,7 @@ describe('leased budgets (the API per-second budgets)', () => {
 
   it('two servers sharing a budget never get more than the limit through together', async () => {
     const [a, b] = [new RateLeases(), new RateLeases()];
-    const budget = {
-      bucket: `lease:${Math.random()}`,
-      limit: 500,
-      windowSeconds: decade,
-      refusal: 'Over.',
-      leased: true,
-    };
+    const budget = leasedBudget(500);
     const { allowed } = await settle(Array.from({ length: 1200 }, (_, i) => consumeRate(db(), budget, i % 2 ? a : b)));
     // Every slice granted was spent (there was more demand than budget), and none was granted past the limit.
     expect(allowed).toBe(500);
@@ -84,7 +80,7 @@ describe('leased budgets (the API per-second budgets)', () => {
 
   it('a slice does not outlive its window: refused at the end of one window, served in the next', async () => {
     const leases = new RateLeases();
-    const budget = { bucket: `lease:${Math.random()}`, limit: 100, windowSeconds: 2, refusal: 'Over.', leased: true };
+    const budget = leasedBudget(100, 2);
     // Start with a fresh window (the database's clock is this machine's), then spend it one call after the other.
     await new Promise((resolve) => setTimeout(resolve, 2000 - (Date.now() % 2000) + 20));
     let refused = 0;
@@ -97,13 +93,7 @@ describe('leased budgets (the API per-second budgets)', () => {
 
   it('a refusal is the error of the caller’s own copy of the module, whichever copy made the shared slices', async () => {
     // Next's route bundles and the server's own bundle each hold a copy of lib/ in one process (direct-routes.ts).
-    const budget = {
-      bucket: `lease:${Math.random()}`,
-      limit: 100,
-      windowSeconds: decade,
-      refusal: 'Over.',
-      leased: true,
-    };
+    const budget = leasedBudget(100);
     await settle(Array.from({ length: 120 }, () => consumeRate(db(), budget))); // this copy makes the shared slices
     vi.resetModules();
     const other = await import('./consume-rate');
@@ -116,13 +106,7 @@ describe('leased budgets (the API per-second budgets)', () => {
 
   it('a budget too small to slice is counted a request per write, as before', async () => {
     const leases = new RateLeases();
-    const budget = {
-      bucket: `lease:${Math.random()}`,
-      limit: 60,
-      windowSeconds: decade,
-      refusal: 'Over.',
-      leased: true,
-    };
+    const budget = leasedBudget(60);
     const { allowed } = await settle(Array.from({ length: 70 }, () => consumeRate(db(), budget, leases)));
     expect(allowed).toBe(60);
     expect((await windowsOf(budget.bucket))[0]!.count).toBe(70);
