@@ -43,6 +43,14 @@ const EnvSchema = z.object({
    * scenario 3).
    */
   VIGIL_INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(8),
+  /**
+   * Pages one server renders at once, and how many more wait their turn (each up to VIGIL_PAGE_MAX_WAIT_MS); a page
+   * beyond is answered 503 with Retry-After by a page that retries by itself (app/_adapters/page-admission.ts;
+   * `npm run chaos`, scenario 3).
+   */
+  VIGIL_PAGE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(8),
+  VIGIL_PAGE_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(100),
+  VIGIL_PAGE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
   /** Requests per second per API key on the security-state API, which the platform calls on every login and payment. */
   VIGIL_SECURITY_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   /** Requests per second per API key or staff member on the read APIs (metrics, alerts). */

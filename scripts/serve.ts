@@ -7,6 +7,7 @@
  */
 import next from 'next';
 import { withDirectRoutes } from '../app/_adapters/direct-routes';
+import { Admission, withPageAdmission } from '../app/_adapters/page-admission';
 import { trustedProxiesWarning, trustedProxyList } from '../app/_adapters/forwarded-for';
 import { stopBackgroundLoops } from '../lib/background/loop';
 import { closeDatabase } from '../lib/database';
@@ -27,8 +28,18 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = createVigilServer({
-    // The platform's hot path is answered by the same route without Next in between (direct-routes.ts).
-    handle: withDirectRoutes(handle),
+    // The platform's hot path is answered by the same route without Next in between (direct-routes.ts),
+    // and pages render a few at a time (page-admission.ts).
+    handle: withDirectRoutes(
+      withPageAdmission(
+        handle,
+        new Admission({
+          maxInFlight: e.VIGIL_PAGE_MAX_IN_FLIGHT,
+          maxQueued: e.VIGIL_PAGE_MAX_QUEUED,
+          maxWaitMs: e.VIGIL_PAGE_MAX_WAIT_MS,
+        }),
+      ),
+    ),
     trustedProxies: trustedProxyList(e.VIGIL_TRUSTED_PROXIES),
     requestTimeoutMs: e.VIGIL_REQUEST_TIMEOUT_MS,
   });

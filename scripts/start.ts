@@ -12,7 +12,7 @@ import { demoStaff, demoStaffPassword, isDemoSeeded, seedDemoData } from '@/lib/
 import { oidcSettings } from '@/lib/auth/oidc';
 import { env, EnvError, parseEnv } from '@/lib/env';
 import { installationSecret } from '@/lib/setup/installation-secret';
-import { buildIsCurrent, buildVigil, serverEntry } from './build-fingerprint';
+import { buildIsCurrent, buildVigil, serverEntry, serverNodeArgs } from './build-fingerprint';
 import { progressReporter } from './progress';
 
 const args = new Set(process.argv.slice(2));
@@ -89,7 +89,7 @@ async function main() {
 
   const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
   // scripts/serve.ts (bundled by the build): Next behind node:http, so the client IP comes from the connection.
-  const child = spawn(process.execPath, ['--enable-source-maps', serverEntry], {
+  const child = spawn(process.execPath, [...serverNodeArgs, serverEntry], {
     stdio: 'inherit',
     env: {
       ...process.env,

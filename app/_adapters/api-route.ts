@@ -163,6 +163,12 @@ function bucketOf(family: RouteFamily, actor: Actor, ip: string | null): string 
   return `${family}:ip:${ip ?? 'unknown'}`;
 }
 
+const overloaded = () =>
+  new ServiceError('unavailable', 'This server is at capacity. Retry after Retry-After.', {
+    retryAfterSeconds: 1,
+    reason: 'overloaded',
+  });
+
 function errorResponse(error: ServiceError, spec: RouteSpec): Response {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
@@ -209,19 +215,18 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
               : 'Too many requests. Slow down and retry after the time in Retry-After.',
         }),
       );
+      // A server at its limit for this route says so at once (the caller retries after Retry-After) rather than
+      // reading and parsing a body it would then refuse, or queueing for the database pool. Checked again once the
+      // body is in: a slow body holds no place while it arrives.
+      const atCapacity = () => spec.maxInFlight !== undefined && inFlight >= spec.maxInFlight();
+      if (atCapacity()) throw overloaded();
       const bodyStarted = Date.now();
       const body = spec.body ? await readJsonBody(request, spec.body) : undefined;
       const remaining = Math.max(1, deadline - bodyStarted); // what was left when the body began: its time is not counted
       const ctx = serviceContext(db, actor, { requestId, clientIp: ip });
       const params = (await route?.params) ?? {};
       const query = new URL(request.url).searchParams;
-      // A server at its limit for this route says so at once (the caller retries after Retry-After) rather than
-      // queueing for the database pool; a slow body held no place while it arrived.
-      if (spec.maxInFlight && inFlight >= spec.maxInFlight())
-        throw new ServiceError('unavailable', 'This server is at capacity. Retry after Retry-After.', {
-          retryAfterSeconds: 1,
-          reason: 'overloaded',
-        });
+      if (atCapacity()) throw overloaded();
       inFlight += 1;
       const result = await withDeadline(
         handler({ ctx, withKey, body, params, query })

@@ -421,10 +421,17 @@ async function overload(cluster: Cluster): Promise<Outcome> {
   await w.server.terminate();
   await w.database.close();
   const ms = all.filter((a) => a.status !== 0).map((a) => a.ms);
+  const byKind = (['ingest', 'page', 'security'] as const).map((what) => {
+    const these = all.filter((a) => a.what === what);
+    return `${what} ${statusSummary(these)} (p50 ${percentile(
+      these.filter((a) => a.status !== 0).map((a) => a.ms),
+      50,
+    )} ms)`;
+  });
   return {
     name: 'overload (200 connections)',
     ok: problems.length === 0,
-    figures: `answers ${statusSummary(all)}; p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms; peak RSS ${peak.toFixed(0)} MB; acknowledged ${counts.sent.toLocaleString('en-US')} events, all stored; after the storm ${afterMs} ms`,
+    figures: `answers ${statusSummary(all)} [${byKind.join('; ')}]; p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms; peak RSS ${peak.toFixed(0)} MB; acknowledged ${counts.sent.toLocaleString('en-US')} events, all stored; after the storm ${afterMs} ms`,
     problems,
   };
 }

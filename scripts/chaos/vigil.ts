@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { buildIsCurrent, buildVigil, serverEntry } from '../build-fingerprint';
+import { buildIsCurrent, buildVigil, serverEntry, serverNodeArgs } from '../build-fingerprint';
 
 /** The production server (scripts/serve.ts) as one node process the suite can signal, with its RSS sampled. */
 export interface VigilServer {
@@ -47,7 +47,7 @@ export function vigilServer(port: number, env: Record<string, string>, logFile: 
     async start() {
       child = spawn(
         process.execPath,
-        [...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean), '--enable-source-maps', serverEntry],
+        [...serverNodeArgs, ...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean), serverEntry],
         {
           env: {
             ...process.env,

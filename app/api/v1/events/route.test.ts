@@ -246,6 +246,28 @@ describe('POST /api/v1/events', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toMatchObject({ error: 'overloaded' });
+    // Refused before its body is read: a body that never ends gets the same answer, and not a byte of it is pulled.
+    let pulled = false;
+    const endless = new ReadableStream<Uint8Array>(
+      {
+        pull: () => {
+          pulled = true;
+          return new Promise<void>(() => {});
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const unread = await POST(
+      new Request('http://localhost/api/v1/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: endless,
+        duplex: 'half',
+      } as RequestInit),
+      noParams,
+    );
+    expect(unread.status).toBe(503);
+    expect(pulled).toBe(false);
     release();
     expect((await storing).status).toBe(200);
     setDatabaseForTests(db());
