@@ -49,6 +49,7 @@ describe('isPageRequest', () => {
     ['GET', '/alerts?status=open', true],
     ['HEAD', '/accounts/cus_1', true],
     ['GET', '/report', true],
+    ['GET', '/accounts/jo.doe%40shop.example', true], // a dot in an id is not a file
     ['POST', '/alerts', false], // a server action: answered by its own route
     ['GET', '/api/v1/alerts', false],
     ['GET', '/api/health', false],
@@ -83,7 +84,7 @@ describe('withPageAdmission over HTTP', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const until = async (check: () => boolean) => {
-      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
       expect(check()).toBe(true);
     };
     return {

@@ -68,11 +68,10 @@ export class Admission {
   }
 }
 
-/** GET or HEAD of a page: not an API route, not Next's own files, not /metrics. */
+/** GET or HEAD of a page: not an API route, not Next's own files (there is no public/ folder), not /metrics. */
 export function isPageRequest(req: IncomingMessage): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const url = req.url ?? '/';
-  return !/^\/(api|_next|metrics)(\/|\?|$)/.test(url) && !/^\/[^?]*\.[a-z0-9]+(\?|$)/i.test(url);
+  return !/^\/(api|_next|metrics|favicon\.ico)(\/|\?|$)/.test(req.url ?? '/');
 }
 
 export const busyRetryAfterSeconds = 2;
