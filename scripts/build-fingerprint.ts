@@ -18,6 +18,7 @@ const sources = [
   'proxy.ts',
   'scripts/serve.ts',
   'scripts/http-server.ts',
+  'scripts/env-files.ts',
   'scripts/build-fingerprint.ts', // how the server is bundled
   'instrumentation.ts',
   'next.config.js',

@@ -14,6 +14,7 @@ import { closeDatabase } from '../lib/database';
 import { detectionIdle } from '../lib/detection/queue';
 import { env } from '../lib/env';
 import { log } from '../lib/log/logger';
+import { loadEnvFiles } from './env-files';
 import { createVigilServer, shutDown } from './http-server';
 
 /** Resolves when `work` does or after `ms`, whichever comes first. */
@@ -22,6 +23,7 @@ function atMost(work: Promise<unknown>, ms: number): Promise<unknown> {
 }
 
 async function main() {
+  loadEnvFiles(); // as Next will for its routes, so that this file and they read the same configuration
   const e = env();
   const { PORT: port, VIGIL_HOST: hostname, VIGIL_SHUTDOWN_GRACE_MS: graceMs } = e;
   const app = next({ dev: false, dir: process.cwd(), hostname, port });

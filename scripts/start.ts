@@ -13,6 +13,7 @@ import { oidcSettings } from '@/lib/auth/oidc';
 import { env, EnvError, parseEnv } from '@/lib/env';
 import { installationSecret } from '@/lib/setup/installation-secret';
 import { buildIsCurrent, buildVigil, serverEntry, serverNodeArgs } from './build-fingerprint';
+import { loadEnvFiles } from './env-files';
 import { progressReporter } from './progress';
 
 const args = new Set(process.argv.slice(2));
@@ -58,6 +59,7 @@ async function waitUntilReady(url: string, child: ReturnType<typeof spawn>): Pro
 }
 
 async function main() {
+  loadEnvFiles(); // what Next's routes will see, before anything here reads it
   let env;
   try {
     env = parseEnv({ ...process.env, NODE_ENV: 'production' });
