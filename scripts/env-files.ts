@@ -1,5 +1,14 @@
-import { loadEnvConfig } from '@next/env';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { log } from '../lib/log/logger';
+
+/*
+ * @next/env is CommonJS without named exports for node's ESM loader, and how a default import of it resolves
+ * differs between tsx (start.ts, as ESM), vitest and the esbuild bundle of serve.ts; require() is the same in all.
+ */
+const { loadEnvConfig } = createRequire(path.join(process.cwd(), 'package.json'))(
+  '@next/env',
+) as typeof import('@next/env');
 
 /**
  * Loads the `.env*` files of `dir` into process.env as Next does (`.env.production.local`, `.env.local`,
