@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { countPageAdmission } from '@/lib/monitoring/metrics';
 import { securityHeaders } from './security-headers.mjs';
 
 /*
@@ -103,6 +104,7 @@ export function withPageAdmission(
   return async (req, res) => {
     if (!isPageRequest(req)) return next(req, res);
     const release = await admission.enter();
+    countPageAdmission(release ? 'admitted' : 'refused');
     if (!release) return refuse(req, res);
     // 'close' comes when the response is done or the client went away, whichever is first.
     res.once('close', release);

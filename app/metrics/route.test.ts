@@ -1,9 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres } from '@/db/client';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { markLoopbackPeer } from '@/app/_adapters/loopback-peer';
+import { Admission, withPageAdmission } from '@/app/_adapters/page-admission';
 import { eventsRequest } from '@/app/api/v1/events/events-request';
 import { POST as postEvents } from '@/app/api/v1/events/route';
 import { setDatabaseForTests } from '@/lib/database';
@@ -93,6 +96,33 @@ describe('GET /metrics', () => {
     const events200 = { route: '/api/v1/events', method: 'POST', status: '200' };
     expect(moved('vigil_http_requests_total', events200)).toBe(2);
     expect(moved('vigil_http_requests_total', { ...events200, status: '400' })).toBe(1);
+  });
+
+  it('counts pages admitted and refused by the page admission', async () => {
+    const admission = new Admission({ maxInFlight: 1, maxQueued: 0, maxWaitMs: 0 });
+    const server = http.createServer(
+      (req, res) =>
+        void withPageAdmission((_req, response) => setTimeout(() => response.end('page'), 300), admission)(req, res),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const before = await scrape();
+      const rendering = fetch(`${base}/alerts`);
+      while (admission.load().running === 0) await new Promise((r) => setTimeout(r, 5));
+      expect((await fetch(`${base}/accounts`)).status).toBe(503);
+      expect((await rendering).status).toBe(200);
+      const after = await scrape();
+      const moved = (outcome: string) =>
+        sampleValue(after, 'vigil_page_admissions_total', { outcome }) -
+        sampleValue(before, 'vigil_page_admissions_total', { outcome });
+      expect(after.get('vigil_page_admissions_total')).toMatchObject({ type: 'counter' });
+      expect(moved('admitted')).toBe(1);
+      expect(moved('refused')).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('reports the depth and the age of the oldest item of the detection backlog and the outbox', async () => {

@@ -45,6 +45,12 @@ function createMetrics() {
       labelNames: ['route', 'method', 'status'] as const,
       registers,
     }),
+    pageAdmissions: new Counter({
+      name: 'vigil_page_admissions_total',
+      help: "Page requests at the production server's page admission (app/_adapters/page-admission.ts), by outcome: admitted (at once or after waiting their turn) or refused (503, the queue full or the wait too long).",
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     databaseUp: new Gauge({
       name: 'vigil_database_up',
       help: "1 when the database answered this scrape's queue query within 2 s, else 0.",
@@ -117,6 +123,11 @@ export function countIngestBatch(
 /** One answered API request (the hook in app/_adapters/api-route.ts). */
 export function countHttpRequest(route: string, method: string, status: number): void {
   metrics().httpRequests.inc({ route, method, status: String(status) });
+}
+
+/** One page request through the production server's page admission. */
+export function countPageAdmission(outcome: 'admitted' | 'refused'): void {
+  metrics().pageAdmissions.inc({ outcome });
 }
 
 /**
