@@ -54,7 +54,7 @@ export const serverEntry = path.join('.next', 'vigil-server.cjs');
  *
  * The heap grows by a fifth over what the last full collection kept, not by up to four times as V8 does by default
  * while memory is free: under chaos scenario 3's 200 connections, the default let the heap reach 430–600 MB around
- * 100–150 MB of live objects (peak RSS 540–800 MB); with this, peak RSS was 274–289 MB for the same work
+ * 100–150 MB of live objects (peak RSS 540–800 MB); with this, peak RSS was 271–290 MB for the same work
  * (README, Memory).
  *
  * No `--enable-source-maps`: node then keeps every loaded module's source map, with the sources inside, in the heap
