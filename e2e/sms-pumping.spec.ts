@@ -13,12 +13,18 @@ test.describe('SMS pumping', () => {
     await expect(page.getByRole('heading', { name: 'Codes by destination prefix' })).toBeVisible();
 
     await page.getByRole('link', { name: /^Conversion/ }).click();
-    const first = page.getByRole('table', { name: 'Codes by destination prefix' }).locator('tbody tr').first();
-    await expect(first).toContainText('+234905…');
-    await expect(first).toContainText('far below');
-    await expect(first).toContainText('2.5 %');
+    await expect(page).toHaveURL(/sort=conversion/);
+    // Found by its prefix, not by its place: other demo numbers can convert as little in a 24-hour window (the
+    // guessed-password incident's codes to +55119… are never used), so which row comes first depends on the hour.
+    // The order itself is tested in lib/metrics/codes-by-prefix.test.ts.
+    const pumped = page
+      .getByRole('table', { name: 'Codes by destination prefix' })
+      .locator('tbody tr')
+      .filter({ hasText: '+234905…' });
+    await expect(pumped).toContainText('far below');
+    await expect(pumped).toContainText('2.5 %');
 
-    await first.getByRole('link', { name: 'Codes →' }).click();
+    await pumped.getByRole('link', { name: 'Codes →' }).click();
     await expect(page.getByRole('heading', { name: 'Codes to +234905…' })).toBeVisible();
     const codes = page.getByRole('table', { name: 'Codes to the prefix' }).locator('tbody tr');
     await expect(codes).toHaveCount(80);
