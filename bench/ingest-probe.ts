@@ -1,0 +1,128 @@
+/*
+ * `npm run bench:ingest-probe -- --database NAME` (needs DATABASE_URL, a PostgreSQL server): where does an ingest run's
+ * time go on a given store? Starts a production server on database NAME of the DATABASE_URL server (migrated if
+ * new; created if missing), posts 100,000-event runs through the API (4 clients, 1000-event batches), alternately
+ * with the generator's sequential event ids and with random UUIDv4 ids (as many platforms send), and prints per run:
+ * the rate, the WAL it wrote and its full-page images (pg_stat_wal), and the tables and indexes whose blocks it read
+ * from outside shared_buffers and whose tuples it read most (pg_statio / pg_stat deltas, all databases' writers
+ * included, so run it on a quiet server). Used on a store kept from `bench:scale` and on an empty one, in one
+ * session, to compare the two (docs/data-lifecycle.md, "At 50 million").
+ *
+ *   npm run bench:ingest-probe -- --database vigil_scale50 [--rounds 2] [--port 3494]
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { migrateDatabase, openPostgres } from '@/db/client';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { serviceContext } from '@/lib/context';
+import { systemActor } from '@/lib/testing/fixtures';
+import { ensureBuild } from '../scripts/build-fingerprint';
+import { fmtRate, generateEvents, postBatches } from './ingest-load';
+
+const flag = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const name = flag('database');
+const rounds = Number(flag('rounds') ?? 2);
+const port = Number(flag('port') ?? 3494);
+
+type Counters = Map<string, { blocksRead: number; tuples: number }>;
+
+async function main() {
+  if (!process.env.DATABASE_URL || !name || !/^\w+$/.test(name))
+    throw new Error('usage: DATABASE_URL=postgres://… npm run bench:ingest-probe -- --database NAME');
+  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => undefined });
+  if ((await admin`select 1 from pg_database where datname = ${name}`).length === 0)
+    await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString());
+  await migrateDatabase(database);
+  const pg = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+  const { key } = await createApiKey(serviceContext(database.db, systemActor), {
+    name: `ingest-probe ${new Date().toISOString()}`,
+    scopes: ['events:write'],
+  });
+  if (!ensureBuild()) throw new Error('build failed');
+  const logPath = path.join(os.tmpdir(), `vigil-ingest-probe-${name}.log`);
+  const server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
+    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', fs.openSync(logPath, 'w'), fs.openSync(logPath, 'a')],
+    detached: true,
+  });
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 300) throw new Error(`server did not start (log: ${logPath})`);
+      try {
+        if ((await fetch(`http://localhost:${port}/api/health`)).ok) break;
+      } catch {
+        // starting
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const counters = async (): Promise<Counters> =>
+      new Map(
+        (
+          await pg<{ name: string; blocks_read: string; tuples: string }[]>`
+            select s.indexrelname as name, s.idx_blks_read::text as blocks_read, i.idx_tup_read::text as tuples
+              from pg_statio_user_indexes s join pg_stat_user_indexes i using (indexrelid)
+            union all
+            select 'table ' || s.relname, s.heap_blks_read::text, t.seq_tup_read::text
+              from pg_statio_user_tables s join pg_stat_user_tables t using (relid)`
+        ).map((r) => [r.name, { blocksRead: Number(r.blocks_read), tuples: Number(r.tuples) }]),
+      );
+    const wal = async () =>
+      (
+        await pg<
+          { bytes: string; fpi: string }[]
+        >`select wal_bytes::text as bytes, wal_fpi::text as fpi from pg_stat_wal`
+      )[0]!;
+    const ingestUrl = `http://localhost:${port}/api/v1/events`;
+    const seed0 = 1000 + (Date.now() % 100_000) * 10; // new ids and accounts each time the probe runs
+    const run = async (label: string, seed: number, uuidIds: boolean) => {
+      const events = generateEvents(100_000, seed);
+      if (uuidIds) for (const e of events) e.id = randomUUID();
+      const [c0, w0] = [await counters(), await wal()];
+      const r = await postBatches(ingestUrl, events, { key, concurrency: 4 });
+      await new Promise((res) => setTimeout(res, 500)); // the statistics collector's flush
+      const [c1, w1] = [await counters(), await wal()];
+      const delta = [...c1].map(([n, v]) => ({
+        n,
+        blocksRead: v.blocksRead - (c0.get(n)?.blocksRead ?? 0),
+        tuples: v.tuples - (c0.get(n)?.tuples ?? 0),
+      }));
+      const top = (by: 'blocksRead' | 'tuples') =>
+        [...delta]
+          .sort((a, b) => b[by] - a[by])
+          .slice(0, 5)
+          .map((d) => `${d.n} ${d[by].toLocaleString('en-US')}`)
+          .join(', ');
+      console.log(
+        `${label}: ${fmtRate(r.rate)} events/s, batch p50 ${r.p50.toFixed(0)} ms; WAL ${((Number(w1.bytes) - Number(w0.bytes)) / 1e6).toFixed(0)} MB, ` +
+          `${(Number(w1.fpi) - Number(w0.fpi)).toLocaleString('en-US')} full-page images`,
+      );
+      console.log(`  blocks read from outside shared_buffers: ${top('blocksRead')}`);
+      console.log(`  tuples read (index scans; seq scans for tables): ${top('tuples')}`);
+    };
+    await run('warm-up', seed0, false);
+    for (let i = 0; i < rounds; i++) {
+      await run(`sequential ids #${i + 1}`, seed0 + 1 + 2 * i, false);
+      await run(`uuid ids #${i + 1}`, seed0 + 2 + 2 * i, true);
+    }
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    await pg.end();
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
