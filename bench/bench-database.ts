@@ -32,22 +32,13 @@ export async function benchEnvironment(label: string, port: number, env: Record<
     url: url.toString(),
     database,
     async startServer() {
-      if (!ensureBuild()) throw new Error('build failed');
-      server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
-        env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', ...env },
-        // The server's output, for when a run dies: the path is printed with the error.
-        stdio: ['ignore', serverLog, serverLog],
-        detached: true,
+      server = await startProductionServer({
+        databaseUrl: url.toString(),
+        port,
+        env,
+        log: serverLog,
+        logPath: serverLogPath,
       });
-      for (let i = 0; ; i++) {
-        if (i > 300) throw new Error(`server did not start (log: ${serverLogPath})`);
-        try {
-          if ((await fetch(`http://localhost:${port}/api/health`)).ok) return;
-        } catch {
-          // starting
-        }
-        await new Promise((r) => setTimeout(r, 500));
-      }
     },
     async dispose() {
       if (server?.pid) process.kill(-server.pid, 'SIGTERM');
@@ -57,6 +48,44 @@ export async function benchEnvironment(label: string, port: number, env: Record<
       await admin.end();
     },
   };
+}
+
+/**
+ * A production Vigil server (`scripts/start.ts`, built if needed) on a database, in its own process group, answering
+ * `/api/health`; its output goes to `log`, whose path is named if it never answers (it is stopped then).
+ */
+export async function startProductionServer(options: {
+  databaseUrl: string;
+  port: number;
+  env?: Record<string, string>;
+  log: number;
+  logPath: string;
+}) {
+  if (!ensureBuild()) throw new Error('build failed');
+  const server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      PORT: String(options.port),
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...options.env,
+    },
+    // The server's output, for when a run dies: the path is printed with the error.
+    stdio: ['ignore', options.log, options.log],
+    detached: true,
+  });
+  for (let i = 0; ; i++) {
+    if (i > 300) {
+      if (server.pid) process.kill(-server.pid, 'SIGTERM');
+      throw new Error(`server did not start (log: ${options.logPath})`);
+    }
+    try {
+      if ((await fetch(`http://localhost:${options.port}/api/health`)).ok) return server;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 const percentile = (xs: number[], p: number) =>

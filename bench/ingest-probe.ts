@@ -10,7 +10,6 @@
  *
  *   npm run bench:ingest-probe -- --database vigil_scale50 [--rounds 2] [--port 3494]
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +19,7 @@ import { migrateDatabase, openPostgres } from '@/db/client';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { serviceContext } from '@/lib/context';
 import { systemActor } from '@/lib/testing/fixtures';
-import { ensureBuild } from '../scripts/build-fingerprint';
+import { startProductionServer } from './bench-database';
 import { fmtRate, generateEvents, postBatches } from './ingest-load';
 
 const flag = (name: string) => {
@@ -49,23 +48,14 @@ async function main() {
     name: `ingest-probe ${new Date().toISOString()}`,
     scopes: ['events:write'],
   });
-  if (!ensureBuild()) throw new Error('build failed');
   const logPath = path.join(os.tmpdir(), `vigil-ingest-probe-${name}.log`);
-  const server = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], {
-    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', fs.openSync(logPath, 'w'), fs.openSync(logPath, 'a')],
-    detached: true,
+  const server = await startProductionServer({
+    databaseUrl: url.toString(),
+    port,
+    log: fs.openSync(logPath, 'w'),
+    logPath,
   });
   try {
-    for (let i = 0; ; i++) {
-      if (i > 300) throw new Error(`server did not start (log: ${logPath})`);
-      try {
-        if ((await fetch(`http://localhost:${port}/api/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
     const counters = async (): Promise<Counters> =>
       new Map(
         (
