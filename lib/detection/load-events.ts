@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import { arrayOf, epochMs, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEventType } from '@/lib/ingest/event-schema';
+import type { EvidenceSpan } from './rules/sms-pumping';
 import type { DetectionEvent, PrefixMinute } from './types';
 
 interface EventRow {
@@ -184,19 +185,22 @@ export async function loadPrefixCounts(tx: Tx, windows: CountryWindow[]): Promis
 const codesPerPrefix = 5000;
 
 /**
- * The codes issued to numbers under each prefix inside the window, through the destination index (a
- * range on the prefix: destinations are `+` and digits, and `:` sorts right after `9`).
+ * The codes issued to numbers under each prefix inside its span, through the destination index (a range on
+ * the prefix: destinations are `+` and digits, and `:` sorts right after `9`).
  */
-export async function loadPrefixCodes(tx: Tx, prefixes: string[], since: Date, until: Date): Promise<DetectionEvent[]> {
-  if (prefixes.length === 0) return [];
+export async function loadPrefixCodes(tx: Tx, spans: EvidenceSpan[]): Promise<DetectionEvent[]> {
+  if (spans.length === 0) return [];
   const rows = await queryRows<EventRow & { destination: string }>(
     tx,
     sql`select e.event_id, 'otp.issued' as type, ${occurredMs} as occurred_ms, e.account_id, a.external_id as account, host(e.ip) as ip,
                e.device_id, e.country, null as reason, e.otp_id, e.channel, e.purpose, null as field, null::boolean as enabled, e.destination
-          from unnest(${arrayOf(prefixes)}) as p(prefix) cross join lateral (
+          from ${jsonbRows(
+            'prefix text, since timestamptz, until timestamptz',
+            spans.map((x) => [x.prefix, new Date(x.from).toISOString(), new Date(x.to).toISOString()]),
+          )} as p cross join lateral (
             select * from otp_events e
              where e.destination is not null and e.destination ~>=~ p.prefix and e.destination ~<~ (p.prefix || ':')
-               and e.occurred_at >= ${since.toISOString()}::timestamptz and e.occurred_at <= ${until.toISOString()}::timestamptz
+               and e.occurred_at >= p.since and e.occurred_at < p.until
                and e.kind = 'issued'
              order by e.occurred_at desc limit ${codesPerPrefix}
           ) e

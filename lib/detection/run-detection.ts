@@ -3,9 +3,9 @@ import type { Db, Tx } from '@/db/client';
 import { jsonb } from '@/db/sql-helpers';
 import { halfEarthKm } from './geo';
 import { loadAccountEvents, loadIpFailures, loadPrefixCodes, loadPrefixCounts } from './load-events';
-import { shortenPrefix } from '@/lib/ingest/phone-prefix';
 import { recordHit, type AlertSubject, type HitOutcome } from './record-alerts';
 import { ruleList } from './rules';
+import { evidenceSpans } from './rules/sms-pumping';
 import { loadDetectionSettings, type DetectionSettings } from './settings';
 import {
   dayMs,
@@ -148,7 +148,7 @@ export async function detectSubjects(
 
 /**
  * The prefix rule for the countries whose SMS and voice codes a batch brought: the figures come from the
- * minute rollup; only the codes of prefixes that reached the count anywhere in the span are read, as evidence.
+ * minute rollup; codes are read, as evidence, only under the prefixes and inside the windows those counts show pumping.
  */
 async function detectPrefixes(
   tx: Tx,
@@ -167,15 +167,10 @@ async function detectPrefixes(
   );
   for (const [countryCode, work] of countries) {
     const minutes = counts.get(countryCode) ?? [];
-    const issued = new Map<string, number>();
-    for (const m of minutes) {
-      const prefix = shortenPrefix(m.prefix, countryCode, s.prefixDigits);
-      issued.set(prefix, (issued.get(prefix) ?? 0) + m.issued);
-    }
-    const hot = [...issued].filter(([, n]) => n >= s.minIssued).map(([prefix]) => prefix);
-    if (hot.length === 0) continue;
-    const { since, until } = span(work);
-    const codes = await loadPrefixCodes(tx, hot, since, until);
+    // Codes are read only under prefixes whose counts already show pumping, and only inside those windows.
+    const spans = evidenceSpans(minutes, countryCode, s);
+    if (spans.length === 0) continue;
+    const codes = await loadPrefixCodes(tx, spans);
     for (const { rule, hit } of hitsFor(
       rulesOf(prefixRules, work),
       { events: codes, prefixCounts: minutes, countryCode },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetectionSettings } from '../settings';
 import { minuteMs, type DetectionEvent, type PrefixMinute } from '../types';
-import { pumpingWindows, smsPumping } from './sms-pumping';
+import { evidenceSpans, pumpingWindows, smsPumping } from './sms-pumping';
 
 const s = defaultDetectionSettings.sms_pumping;
 const t0 = Date.parse('2026-06-01T12:00:00Z');
@@ -83,6 +83,23 @@ describe('sms_pumping', () => {
     expect(pumpingWindows(counts, '234', s)).toEqual([]);
     const wide = pumpingWindows(counts, '234', { ...s, prefixDigits: 1 });
     expect(new Set(wide.map((w) => w.prefix))).toEqual(new Set(['+2349']));
+  });
+
+  it('codes are read as evidence only where the counts show pumping, and only inside its windows', () => {
+    const busy = wave('+234803', 400, 30, 0.85);
+    const pumped = wave('+234905', 300, 30, 0, t0 + 60 * minuteMs);
+    // A busy prefix whose codes are used reaches the count in every window, and needs no read.
+    expect(evidenceSpans(busy.counts, '234', s)).toEqual([]);
+    const spans = evidenceSpans([...busy.counts, ...pumped.counts], '234', s);
+    expect(spans.map((x) => x.prefix)).toEqual(['+234905']);
+    // The span covers every code the hit takes as evidence, and no minute before the wave.
+    const [hit] = run(busy, pumped);
+    expect(spans[0]!.from).toBe(t0 + 60 * minuteMs);
+    for (const e of hit!.evidence) {
+      expect(e.occurredAt).toBeGreaterThanOrEqual(spans[0]!.from);
+      expect(e.occurredAt).toBeLessThan(spans[0]!.to);
+    }
+    expect(hit!.evidence).toHaveLength(300);
   });
 
   it('only SMS and voice codes are evidence', () => {

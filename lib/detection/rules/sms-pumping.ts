@@ -80,6 +80,34 @@ export function pumpingWindows(
   return found;
 }
 
+/** Where one prefix's pumping windows lie: the only codes the rule can take as its evidence. */
+export interface EvidenceSpan {
+  prefix: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The span of each prefix's pumping windows. A busy prefix whose codes are used gives none, so the run reads
+ * codes from the store only where the counts already show pumping (a country's big ranges reach `minIssued`
+ * every few minutes: reading their codes on every batch made the evidence read grow with the traffic).
+ */
+export function evidenceSpans(
+  counts: readonly PrefixMinute[],
+  countryCode: string,
+  s: Parameters<typeof pumpingWindows>[2],
+): EvidenceSpan[] {
+  const spans = new Map<string, EvidenceSpan>();
+  for (const w of pumpingWindows(counts, countryCode, s)) {
+    const span = spans.get(w.prefix);
+    if (span) {
+      span.from = Math.min(span.from, w.from);
+      span.to = Math.max(span.to, w.to);
+    } else spans.set(w.prefix, { prefix: w.prefix, from: w.from, to: w.to });
+  }
+  return [...spans.values()];
+}
+
 /**
  * SMS pumping (toll fraud): codes sent by SMS or voice to numbers under one prefix, far more than are
  * ever used. The subject is the prefix, not an account; overlapping windows of one prefix are one hit,
