@@ -183,7 +183,7 @@ async function main() {
     const dropped = outcome.partitions.filter((p) => p.outcome === 'dropped');
     const sizeAfter = await eventBytes();
     console.log(
-      `retention: dropped ${dropped.map((p) => `${p.name} (${(p.rows ?? 0).toLocaleString('en-US')} rows, ${p.lockMs} ms)`).join(', ') || 'nothing'}; ` +
+      `retention: dropped ${dropped.map((p) => `${p.name} (${(p.rows ?? 0).toLocaleString('en-US')} rows, ${p.lockMs} ms: detach ${p.detachMs} ms, drop ${p.dropMs} ms)`).join(', ') || 'nothing'}; ` +
         `${outcome.partitions.filter((p) => p.outcome === 'retry').length} left for retry; whole run ${(retentionMs / 1000).toFixed(1)} s`,
     );
     console.log(

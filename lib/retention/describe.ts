@@ -21,7 +21,9 @@ export function describeOutcome(outcome: RetentionOutcome): string[] {
       );
     else
       lines.push(
-        `partition ${p.name} (${range}, ${p.rows ?? 'uncounted'} rows): ${verb}${p.lockMs !== undefined ? ` in ${p.lockMs} ms` : ''}`,
+        `partition ${p.name} (${range}, ${p.rows ?? 'uncounted'} rows): ${verb}${p.lockMs !== undefined ? ` in ${p.lockMs} ms` : ''}${
+          p.detachMs !== undefined ? ` (detach ${p.detachMs} ms, drop ${p.dropMs} ms)` : ''
+        }`,
       );
   }
   if (outcome.partitions.length === 0) lines.push(`no event partition is past the raw-event window`);

@@ -12,6 +12,7 @@ import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions
 import { LAST_RUN_KEY, retentionArmed, retentionOverview, retentionRun } from './retention';
 import { lifecyclePass } from './loop';
 import { auditRetention } from './audit-retention';
+import { describeOutcome } from './describe';
 import { setDatabaseForTests } from '@/lib/database';
 import { readStream } from '@/lib/streams/read-stream';
 import { heldReasons, releaseLegalHold, setLegalHold } from '@/lib/accounts/legal-hold';
@@ -175,6 +176,15 @@ describe('retention', () => {
       'dropped',
       'dropped',
     ]);
+    // The detach's and the drop's times are reported apart, within the whole.
+    for (const p of run.partitions.filter((p) => p.outcome === 'dropped')) {
+      expect(p.detachMs).toBeGreaterThanOrEqual(0);
+      expect(p.dropMs).toBeGreaterThanOrEqual(0);
+      expect(p.detachMs! + p.dropMs!).toBeLessThanOrEqual(p.lockMs! + 1);
+    }
+    expect(describeOutcome(run).find((line) => line.startsWith('partition login_events_p2030_03'))).toMatch(
+      /: dropped in \d+ ms \(detach \d+ ms, drop \d+ ms\)$/,
+    );
     expect(await partitionExists(db(), 'login_events_p2030_03')).toBe(false);
     expect(await count(db(), `select count(*) as n from login_events_p2030_04`)).toBe(2);
     expect(await count(db(), `select count(*) as n from seen_events where received_at < '2030-04-16T12:00:00Z'`)).toBe(

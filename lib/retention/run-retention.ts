@@ -41,6 +41,13 @@ export interface PartitionOutcome {
   outcome: 'dropped' | 'due' | 'retry';
   /** How long the DETACH and DROP (and the re-ATTACH of held rows) took, waits for locks included, in ms (a real run). */
   lockMs?: number;
+  /**
+   * The two parts of lockMs that can take long, apart (a dropped month): the DETACH … CONCURRENTLY, which waits
+   * for the transactions older than it but holds no lock ingest needs meanwhile, and the DROP of the detached
+   * table, which nothing else uses any more (its time is the files' removal).
+   */
+  detachMs?: number;
+  dropMs?: number;
   /** Dropped, but its held rows could not be attached yet: they wait in their own table for the next run. */
   heldPending?: boolean;
 }
@@ -206,6 +213,8 @@ async function runOnce(
       let rows: number | null = null;
       let heldRows = 0;
       let dropStarted = started;
+      let detachMs = 0;
+      let dropMs = 0;
       let maxTx: string | null = null;
       let dropped = false;
       let heldPending = false;
@@ -241,7 +250,10 @@ async function runOnce(
                   : `alter table ${p.table} detach partition ${p.name} concurrently`,
               ),
             );
+            const detached = performance.now();
+            detachMs = Math.round(detached - dropStarted);
             await session.execute(sql.raw(`drop table ${p.name}`));
+            dropMs = Math.round(performance.now() - detached);
             dropped = true;
             if (keep) {
               // The month is gone: a failure now must not be reported as a month to retry. The held rows wait in
@@ -271,6 +283,8 @@ async function runOnce(
           heldRows,
           outcome: 'dropped',
           lockMs: Math.round(performance.now() - dropStarted),
+          detachMs,
+          dropMs,
           ...(heldPending ? { heldPending } : {}),
         });
         log.info('retention dropped a partition', { partition: p.name, rows, heldRows });
