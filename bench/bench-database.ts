@@ -6,6 +6,9 @@ import postgres from 'postgres';
 import { migrateDatabase, openPostgres, type Database } from '@/db/client';
 import { ensureBuild } from '../scripts/build-fingerprint';
 
+/** The application_name of a bench's own database sessions; the server's are named `vigil`. */
+export const benchApplicationName = 'vigil-bench';
+
 /**
  * A scratch database on the DATABASE_URL server and a production Vigil server on it, for one benchmark
  * run; `dispose` stops the server and drops the database.
@@ -21,7 +24,10 @@ export async function benchEnvironment(label: string, port: number, env: Record<
   await admin.unsafe(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database: Database = openPostgres(url.toString());
+  // The bench's own sessions are named apart from the server's (a bench can then tell which sessions waited).
+  const own = new URL(url);
+  own.searchParams.set('application_name', benchApplicationName);
+  const database: Database = openPostgres(own.toString());
   await migrateDatabase(database);
   let server: ReturnType<typeof spawn> | undefined;
   const serverLogPath = path.join(os.tmpdir(), `${name}.log`);
