@@ -47,24 +47,31 @@ async function timed(runs: number, work: () => Promise<unknown>) {
 }
 
 /**
- * The longest lock wait of the server's sessions (ingest) while `work` runs: PostgreSQL's own record of when a
- * backend began to wait (pg_locks.waitstart), polled every 20 ms. The bench's own sessions, the retention run's
- * among them, are left out by their application_name: the goal is about the sessions that wait for it. A wait that
- * ends between two polls is counted up to the last poll that saw it (so up to ~20 ms short).
+ * The longest lock waits of the server's sessions (ingest) while `work` runs, from PostgreSQL's own record of when a
+ * backend began to wait (pg_locks.waitstart), polled every 20 ms: any wait (batches also wait for each other's
+ * account rows), and a wait behind the bench's own sessions (pg_blocking_pids), that is behind the retention run,
+ * which is what the goal is about. The bench's sessions are told apart by their application_name. A wait that ends
+ * between two polls is counted up to the last poll that saw it (so up to ~20 ms short).
  */
-async function longestLockWait<T>(db: Db, work: () => Promise<T>) {
-  let longest = { ms: 0, query: '' };
+async function longestLockWaits<T>(db: Db, work: () => Promise<T>) {
+  const longest = { any: { ms: 0, query: '' }, behindRun: { ms: 0, query: '' } };
   let done = false;
   const poll = (async () => {
     while (!done) {
-      const waits = await queryRows<{ ms: number; query: string }>(
+      const waits = await queryRows<{ ms: number; query: string; behind_run: boolean }>(
         db,
-        sql`select extract(epoch from clock_timestamp() - l.waitstart) * 1000 as ms, left(a.query, 70) as query
+        sql`select extract(epoch from clock_timestamp() - l.waitstart) * 1000 as ms, left(a.query, 70) as query,
+                   exists (select 1 from pg_stat_activity b
+                            where b.pid = any(pg_blocking_pids(a.pid)) and b.application_name = ${benchApplicationName}) as behind_run
               from pg_locks l join pg_stat_activity a on a.pid = l.pid
              where not l.granted and l.waitstart is not null and a.datname = current_database()
                and a.backend_type = 'client backend' and a.application_name is distinct from ${benchApplicationName}`,
       );
-      for (const w of waits) if (Number(w.ms) > longest.ms) longest = { ms: Number(w.ms), query: w.query };
+      for (const w of waits) {
+        const wait = { ms: Number(w.ms), query: w.query.replace(/\s+/g, ' ') };
+        if (wait.ms > longest.any.ms) longest.any = wait;
+        if (w.behind_run && wait.ms > longest.behindRun.ms) longest.behindRun = wait;
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -72,7 +79,7 @@ async function longestLockWait<T>(db: Db, work: () => Promise<T>) {
     const result = await work();
     done = true;
     await poll;
-    return { result, wait: longest };
+    return { result, waits: longest };
   } finally {
     done = true;
   }
@@ -206,7 +213,7 @@ async function main() {
     const during = postBatches(url, background, { key, concurrency: 2 });
     await new Promise((r) => setTimeout(r, 15_000));
     const started = performance.now();
-    const { result: outcome, wait } = await longestLockWait(db, () => runRetention(database, {}));
+    const { result: outcome, waits } = await longestLockWaits(db, () => runRetention(database, {}));
     const retentionMs = performance.now() - started;
     const finished = performance.now();
     const load = await during;
@@ -223,7 +230,8 @@ async function main() {
         `batches before and after it: p50 ${percentile(outside, 50).toFixed(0)} ms, slowest ${Math.max(...outside).toFixed(0)} ms (goal: no batch waits > 1 s for the drop)`,
     );
     console.log(
-      `  longest lock wait of an ingest session during the run: ${wait.ms.toFixed(0)} ms${wait.query ? ` (${wait.query.replace(/\s+/g, ' ')})` : ''} (goal ≤ 1 s)`,
+      `  lock waits of ingest sessions during the run: longest behind the retention run ${waits.behindRun.ms.toFixed(0)} ms${waits.behindRun.query ? ` (${waits.behindRun.query})` : ''} (goal ≤ 1 s); ` +
+        `longest of any kind ${waits.any.ms.toFixed(0)} ms${waits.any.query ? ` (${waits.any.query})` : ''}`,
     );
     console.log(
       `  disk after: ${(sizeAfter.bytes / (sizeAfter.events / 1e6) / 1048576).toFixed(0)} MB per million events, ${(sizeAfter.events / 1e6).toFixed(1)}M events left`,
