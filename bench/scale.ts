@@ -4,7 +4,8 @@
  * database and a production server:
  *   1. empty store: ingest rate through the API (100,000 events, 4 clients);
  *   2. after loading the first 10,000,000 OTP events (bulk path, 210 days): the 90-day daily chart through the API,
- *      and an account's first and 10th history page (the account page's read, in process);
+ *      and an account's first and 10th history page (the account page's read, in process; one account with ~500
+ *      codes, the same at every size);
  *   3. after loading up to N events (default 50,000,000): the same three, as ratios to 1 and 2;
  *   4. retention (VIGIL_RETENTION_EVENTS_DAYS, 180) while 2 clients keep ingesting: the time of each dropped
  *      partition's DETACH and DROP, the slowest ingest batch during the run against the slowest before it, and the
@@ -17,6 +18,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
+import { accountIdFor } from '@/db/account-id';
 import { accountTimeline } from '@/lib/accounts/account-timeline';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { serviceContext } from '@/lib/context';
@@ -35,7 +37,15 @@ const total = arg('events', 50_000_000);
 const port = arg('port', 3493);
 const dayMs = 86_400_000;
 const accounts = 100_000;
-const seeds = { first: 21, rest: 22 };
+const seeds = { first: 21, rest: 22, deep: 20 };
+/**
+ * The account whose history pages are timed: one account with ~500 codes (1,000 events) over the 210 days, loaded
+ * with the first 10M, so that its 10th page (25 codes a page) lies ~100 days back, across months, and so that the
+ * same account is read at 10M and at N. (The bulk population's accounts have ~50 codes each: 2 pages, no 10th; until
+ * session 18 the bench timed the busiest of them, whose "10th page" was its last.)
+ */
+const deepHistory = { events: 1_000, externalId: `cus_b${seeds.deep.toString(36)}_0` };
+const deepPage = 10;
 
 async function timed(runs: number, work: () => Promise<unknown>) {
   const out: number[] = [];
@@ -91,6 +101,15 @@ async function main() {
   const db = database.db;
   const end = new Date(Math.floor(Date.now() / dayMs) * dayMs);
   try {
+    // What the figures were measured on: the server's version and the settings that decide how much of a big store
+    // stays in memory and how often a checkpoint comes.
+    const settings = await queryRows<{ name: string; setting: string }>(
+      db,
+      sql`select name, current_setting(name) as setting from pg_settings
+          where name in ('server_version', 'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'effective_cache_size')
+          order by name`,
+    );
+    console.log(`server: ${settings.map((r) => `${r.name} ${r.setting}`).join(', ')}`);
     await env.startServer();
     const { key } = await createApiKey(serviceContext(db, systemActor), {
       name: 'bench',
@@ -120,28 +139,24 @@ async function main() {
       for (let i = 0; i < 10; i++) await request();
       return timed(25, request);
     };
-    // The bulk population's most active account, its first page and its 10th.
+    // The deep-history account: its first page and its 10th, which every walk must reach.
     const history = async () => {
-      const [busiest] = await queryRows<{ id: string }>(
-        db,
-        sql`select account_id as id from otp_events where occurred_at > ${new Date(end.getTime() - 30 * dayMs).toISOString()}::timestamptz
-            group by 1 order by count(*) desc limit 1`,
-      );
       const ctx = serviceContext(db, systemActor);
+      const accountId = accountIdFor(deepHistory.externalId);
       const walk = async () => {
         let after: string | null = null;
         const times: number[] = [];
-        for (let p = 0; p < 10; p++) {
+        for (let p = 0; p < deepPage; p++) {
           const t = performance.now();
           const page: Awaited<ReturnType<typeof accountTimeline>> = await accountTimeline(
             ctx,
-            busiest!.id,
+            accountId,
             {},
             { after },
           );
           times.push(performance.now() - t);
           after = page.older;
-          if (!after) break;
+          if (!after && p < deepPage - 1) throw new Error(`the deep-history account has only ${p + 1} pages`);
         }
         return times;
       };
@@ -173,6 +188,14 @@ async function main() {
     const firstLoad = Math.min(10_000_000, total);
     let t = performance.now();
     await bulkSeedEvents(database, { kind: 'otp', events: firstLoad, accounts, days: 210, seed: seeds.first, end });
+    await bulkSeedEvents(database, {
+      kind: 'otp',
+      events: deepHistory.events,
+      accounts: 1,
+      days: 210,
+      seed: seeds.deep,
+      end,
+    });
     console.log(
       `loaded ${firstLoad.toLocaleString('en-US')} events in ${((performance.now() - t) / 1000).toFixed(0)} s`,
     );
