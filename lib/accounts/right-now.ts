@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { descNullsLast } from '@/db/sql-helpers';
 import { z } from 'zod';
 import {
   accountEvents,
@@ -84,14 +85,14 @@ export async function accountRightNow(ctx: ServiceContext, accountId: string, no
           })
           .from(fraudReports)
           .where(openReport)
-          .orderBy(desc(fraudReports.createdAt))
+          .orderBy(descNullsLast(fraudReports.createdAt))
           .limit(shownOpenItems)
       : [],
     db
       .select({ field: accountEvents.field, value: accountEvents.newValue, occurredAt: accountEvents.occurredAt })
       .from(accountEvents)
       .where(and(eq(accountEvents.accountId, accountId), eq(accountEvents.type, 'contact_changed')))
-      .orderBy(desc(accountEvents.occurredAt), desc(accountEvents.id))
+      .orderBy(descNullsLast(accountEvents.occurredAt), descNullsLast(accountEvents.id))
       .limit(1),
     db
       .select({ id: twoFactorOffRequests.id })

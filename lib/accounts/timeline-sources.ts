@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { accountEvents, alerts, auditLog, fraudReports, loginEvents, otpEvents, outbox, staffUsers } from '@/db/schema';
-import { arrayOf, timestamptz } from '@/db/sql-helpers';
+import { arrayOf, ascNullsFirst, descNullsLast, timestamptz } from '@/db/sql-helpers';
 import { rules } from '@/lib/detection/rules';
 import { exactTime, pastCursor, type TimelineKey, type TimelineKind } from './timeline-cursor';
 import type {
@@ -42,8 +42,9 @@ function within(q: SourceQuery, kind: TimelineKind, time: AnyColumn, id: AnyColu
   return conditions;
 }
 
+/** The reading order, as the account indexes `(account, time desc, id desc)` hold it (see descNullsLast). */
 const inOrder = (q: SourceQuery, time: AnyColumn, id: AnyColumn) =>
-  q.order === 'desc' ? [desc(time), desc(id)] : [asc(time), asc(id)];
+  q.order === 'desc' ? [descNullsLast(time), descNullsLast(id)] : [ascNullsFirst(time), ascNullsFirst(id)];
 
 const noContext = () => ({ ip: null, country: null, deviceId: null, userAgent: null, evidenceFor: [] });
 

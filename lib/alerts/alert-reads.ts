@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import {
@@ -16,7 +16,7 @@ import {
   type AlertStatus,
   type AlertSubjectType,
 } from '@/db/schema';
-import { timestamptz } from '@/db/sql-helpers';
+import { descNullsLast, timestamptz } from '@/db/sql-helpers';
 import { maskPhone } from '@/lib/accounts/masking';
 import { can } from '@/lib/auth/permissions';
 import { authorize, type ServiceContext } from '@/lib/context';
@@ -229,7 +229,7 @@ export async function alertDetail(
       })
       .from(auditLog)
       .where(and(eq(auditLog.targetType, 'alert'), eq(auditLog.targetId, alertId)))
-      .orderBy(desc(auditLog.occurredAt))
+      .orderBy(descNullsLast(auditLog.occurredAt))
       .limit(100),
   ]);
   // The numbers behind an SMS-pumping alert are customers' phones: masked for roles that do not see contacts.

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { alertRules, alerts, alertStatuses } from '@/db/schema';
-import { jsonb, timestamptz } from '@/db/sql-helpers';
+import { descNullsLast, jsonb, timestamptz } from '@/db/sql-helpers';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { CursorTime } from '@/lib/paging/cursor';
 import { parseInput } from '@/lib/validation';
@@ -63,7 +63,7 @@ export async function alertsForApi(
     .select(alertColumns)
     .from(alerts)
     .where(where.length > 0 ? and(...where) : undefined)
-    .orderBy(desc(alerts.firstSeen), desc(alerts.id))
+    .orderBy(descNullsLast(alerts.firstSeen), descNullsLast(alerts.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const evidence = new Map<string, string[]>();

@@ -1,4 +1,5 @@
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { descNullsLast } from '@/db/sql-helpers';
 import { z } from 'zod';
 import {
   channelTypes,
@@ -133,7 +134,7 @@ export async function channelDeliveries(ctx: ServiceContext, id: string, limit =
     })
     .from(webhookDeliveries)
     .where(eq(webhookDeliveries.channelId, id))
-    .orderBy(desc(webhookDeliveries.attemptedAt), desc(webhookDeliveries.id))
+    .orderBy(descNullsLast(webhookDeliveries.attemptedAt), descNullsLast(webhookDeliveries.id))
     .limit(limit);
 }
 

@@ -50,7 +50,7 @@ async function gatherEvidence(tx: Tx, reportId: string, accountId: string, otpId
     sql`select event_id, occurred_at::text, kind, otp_id, channel, purpose, host(ip) as ip, country, failure_reason from otp_events
         where account_id = ${accountId}::uuid and occurred_at > now() - interval '24 hours'
           and (kind in ('issued', 'failed') or otp_id = ${otpId ?? ''})
-        order by occurred_at desc limit 50`,
+        order by occurred_at desc nulls last limit 50`,
   );
   for (const c of codes.filter((c) => c.kind === 'issued' || c.otp_id === otpId)) {
     evidence.push({
@@ -84,7 +84,7 @@ async function gatherEvidence(tx: Tx, reportId: string, accountId: string, otpId
     sql`select l.event_id, l.occurred_at::text, l.device_id, l.country, host(l.ip) as ip from login_events l
         where l.account_id = ${accountId}::uuid and l.outcome = 'succeeded' and l.occurred_at > now() - interval '7 days' and l.device_id is not null
           and not exists (select 1 from login_events p where p.account_id = l.account_id and p.device_id = l.device_id and p.outcome = 'succeeded' and p.occurred_at < l.occurred_at and p.occurred_at > l.occurred_at - interval '90 days')
-        order by l.occurred_at desc limit 10`,
+        order by l.occurred_at desc nulls last limit 10`,
   );
   for (const l of newDevices)
     evidence.push({
@@ -108,7 +108,7 @@ async function gatherEvidence(tx: Tx, reportId: string, accountId: string, otpId
     });
   const changes = await queryRows<{ event_id: string; occurred_at: string; field: string | null }>(
     tx,
-    sql`select event_id, occurred_at::text, field from account_events where account_id = ${accountId}::uuid and type = 'contact_changed' and occurred_at > now() - interval '30 days' order by occurred_at desc limit 10`,
+    sql`select event_id, occurred_at::text, field from account_events where account_id = ${accountId}::uuid and type = 'contact_changed' and occurred_at > now() - interval '30 days' order by occurred_at desc nulls last limit 10`,
   );
   for (const c of changes)
     evidence.push({

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { descNullsLast } from '@/db/sql-helpers';
 import type { DbOrTx } from '@/db/client';
 import { accounts, outbox, settings, webhookDeliveries } from '@/db/schema';
 import { authorize, type ServiceContext } from '@/lib/context';
@@ -106,7 +107,7 @@ async function readDeliveries(db: DbOrTx): Promise<WebhookDeliveryLogItem[]> {
     .leftJoin(outbox, eq(outbox.id, webhookDeliveries.outboxId))
     .leftJoin(accounts, eq(accounts.id, outbox.accountId))
     .where(isNull(webhookDeliveries.channelId))
-    .orderBy(desc(webhookDeliveries.attemptedAt), desc(webhookDeliveries.id))
+    .orderBy(descNullsLast(webhookDeliveries.attemptedAt), descNullsLast(webhookDeliveries.id))
     .limit(deliveryLogSize);
   return rows.map(({ accountId, externalId, displayName, ...r }) => ({
     ...r,
