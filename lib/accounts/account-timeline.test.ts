@@ -8,7 +8,7 @@ import { serviceContext } from '@/lib/context';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { storeEvents } from '@/lib/ingest/store-events';
 import type { Page } from '@/lib/paging/cursor';
-import { loginEvent, makeStaff, uniqueSuffix } from '@/lib/testing/fixtures';
+import { loginEvent, makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import {
   accountTimeline,
   parseTimelineFilter,
@@ -16,6 +16,7 @@ import {
   type TimelineFilter,
   type TimelineItem,
 } from './account-timeline';
+import { exportAccount } from './export-account';
 import { compareKeys, decodeTimelineCursor, encodeTimelineCursor } from './timeline-cursor';
 
 const { db } = setupTestDatabase();
@@ -313,8 +314,10 @@ describe('account timeline', () => {
 });
 
 describe('a busy account', () => {
-  // 1,000 codes and 1,000 logins of one account among 40,000 events of 1,000 others, in the same hours.
+  // 3,000 codes and 1,000 logins of one account, then 40,000 events of 1,000 other accounts in the hours after them:
+  // a read that does not follow the account's index either sorts all of its rows or walks past all of the others'.
   const busyId = '6f0e1c52-2a4b-4c1e-9d3a-5b7c0e9f1a01';
+  const busyExternalId = `cus_busy_${uniqueSuffix()}`;
   /** Rows the transaction has read so far from the event partitions: index entries, and tuples of sequential scans. */
   const rowsRead = async (tx: Parameters<Parameters<ReturnType<typeof db>['transaction']>[0]>[0]) => {
     const [r] = await queryRows<{ n: string }>(
@@ -333,9 +336,9 @@ describe('a busy account', () => {
     await db().execute(
       sql.raw(`insert into otp_events (event_id, account_id, occurred_at, otp_id, kind, channel, purpose)
         select 'evt_busy_o' || g, '${busyId}', ${from} - g * interval '20 seconds', 'otp_busy_' || g, 'issued', 'sms', 'login'
-          from generate_series(1, 1000) g
+          from generate_series(1, 3000) g
         union all
-        select 'evt_others_o' || g, md5('others' || g % 1000)::uuid, ${from} - g * interval '1 second', 'otp_others_' || g, 'issued', 'sms', 'login'
+        select 'evt_others_o' || g, md5('others' || g % 1000)::uuid, ${from} + g * interval '1 second', 'otp_others_' || g, 'issued', 'sms', 'login'
           from generate_series(1, 20000) g`),
     );
     await db().execute(
@@ -343,9 +346,12 @@ describe('a busy account', () => {
         select 'evt_busy_l' || g, '${busyId}', ${from} - g * interval '20 seconds' - interval '5 seconds', 'succeeded'
           from generate_series(1, 1000) g
         union all
-        select 'evt_others_l' || g, md5('others' || g % 1000)::uuid, ${from} - g * interval '1 second', 'succeeded'
+        select 'evt_others_l' || g, md5('others' || g % 1000)::uuid, ${from} + g * interval '1 second', 'succeeded'
           from generate_series(1, 20000) g`),
     );
+    await db()
+      .insert(accounts)
+      .values({ id: busyId, externalId: busyExternalId, firstEventAt: new Date(Date.parse('2026-06-19T00:00:00Z')) });
     await db().execute(sql`vacuum analyze otp_events`);
     await db().execute(sql`vacuum analyze login_events`);
   });
@@ -360,8 +366,24 @@ describe('a busy account', () => {
       return rowsRead(tx);
     });
     // Two pages of 25 rows: each source reads about a page past its cursor, and the codes' own events. Without the
-    // index order it read every row of the account to sort them (~4,000), or walked the time key past other
+    // index order it read every row of the account to sort them (3,000 codes, 1,000 logins), or walked the time key past other
     // accounts' rows.
+    expect(read).toBeGreaterThan(50); // the counters are there: the pages' own rows were read and counted
     expect(read).toBeLessThan(600);
+  });
+
+  it('exports the account in pages that each read their own rows: the whole history once, not once per page', async () => {
+    const read = await db().transaction(async (tx) => {
+      const { chunks } = await exportAccount(serviceContext(tx, systemActor), busyExternalId);
+      let text = '';
+      for await (const chunk of chunks) text += chunk;
+      const doc = JSON.parse(text) as { otpEvents: unknown[]; loginEvents: unknown[] };
+      expect([doc.otpEvents.length, doc.loginEvents.length]).toEqual([3000, 1000]);
+      return rowsRead(tx);
+    });
+    // 4,000 rows in pages of 1,000 read 4,000 index entries (and one empty page each). Sorting the account's rows
+    // for every page read 3,000 + 2,000 + 1,000 of the codes alone.
+    expect(read).toBeGreaterThanOrEqual(4000);
+    expect(read).toBeLessThan(5000);
   });
 });

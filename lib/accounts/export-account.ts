@@ -33,7 +33,11 @@ const eventSources = [
   { key: 'accountEvents', table: 'account_events' },
 ] as const;
 
-/** Every row of a query, a page at a time in (occurred_at, id) order (the account-time index serves it). */
+/**
+ * Every row of a query, a page at a time in (occurred_at, id) order: the account-time index read backwards serves it
+ * (`nulls first` is how that DESC NULLS LAST index runs backwards; see descNullsLast in db/sql-helpers.ts), so a page
+ * costs its own rows, never a sort of the account's whole history.
+ */
 async function* pages(ctx: ServiceContext, table: string, accountId: string): AsyncGenerator<Row> {
   let after: { at: string; id: string } | null = null;
   for (;;) {
@@ -45,7 +49,7 @@ async function* pages(ctx: ServiceContext, table: string, accountId: string): As
           from ${sql.raw(table)} t
           where account_id = ${accountId}
             ${after ? sql`and (occurred_at, id) > (${after.at}::timestamptz, ${after.id}::bigint)` : sql``}
-          order by occurred_at, id limit ${PAGE}`,
+          order by occurred_at asc nulls first, id asc nulls first limit ${PAGE}`,
     );
     for (const r of rows) yield r;
     if (rows.length < PAGE) return;
