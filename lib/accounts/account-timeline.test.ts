@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '@/db/client';
+import { queryRows, type Tx } from '@/db/client';
 import { accounts, alertEvidence, alerts, auditLog, fraudReports, outbox, reportEvidence } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { Actor, StaffActor } from '@/lib/auth/actor';
@@ -319,7 +319,7 @@ describe('a busy account', () => {
   const busyId = '6f0e1c52-2a4b-4c1e-9d3a-5b7c0e9f1a01';
   const busyExternalId = `cus_busy_${uniqueSuffix()}`;
   /** Rows the transaction has read so far from the event partitions: index entries, and tuples of sequential scans. */
-  const rowsRead = async (tx: Parameters<Parameters<ReturnType<typeof db>['transaction']>[0]>[0]) => {
+  const rowsRead = async (tx: Tx) => {
     const [r] = await queryRows<{ n: string }>(
       tx,
       sql`select coalesce(sum(pg_stat_get_xact_tuples_returned(x.indexrelid)), 0)
