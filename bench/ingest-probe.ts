@@ -5,8 +5,10 @@
  * with the generator's sequential event ids and with random UUIDv4 ids (as many platforms send), and prints per run:
  * the rate, the WAL it wrote and its full-page images (pg_stat_wal), and the tables and indexes whose blocks it read
  * from outside shared_buffers and whose tuples it read most (pg_statio / pg_stat deltas, all databases' writers
- * included, so run it on a quiet server). Used on a store kept from `bench:scale` and on an empty one, in one
- * session, to compare the two (docs/data-lifecycle.md, "At 50 million").
+ * included, so run it on a quiet server), the CPU seconds of the Vigil server's processes and of PostgreSQL's, and, where
+ * the server preloads pg_stat_statements, the statements that took the most time inside PostgreSQL with their calls,
+ * blocks read from outside shared_buffers and full-page images. Used on a store kept from `bench:scale` and on an
+ * empty one, in one session, to compare the two (docs/data-lifecycle.md, "At 50 million").
  *
  *   npm run bench:ingest-probe -- --database vigil_scale50 [--rounds 2] [--port 3494]
  */
@@ -32,6 +34,25 @@ const port = Number(flag('port') ?? 3494);
 
 type Counters = Map<string, { blocksRead: number; tuples: number }>;
 
+const clockTicks = 100; // USER_HZ on Linux
+/** CPU seconds (user + system) of the processes a test picks, from /proc: the server's process group, or PostgreSQL's. */
+function cpuSeconds(pick: (stat: { comm: string; pgid: number }) => boolean) {
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let raw: string;
+    try {
+      raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    const close = raw.lastIndexOf(')');
+    const comm = raw.slice(raw.indexOf('(') + 1, close);
+    const fields = raw.slice(close + 2).split(' '); // fields[0] is the state (field 3 of proc(5))
+    if (pick({ comm, pgid: Number(fields[2]) })) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / clockTicks;
+}
+
 async function main() {
   if (!process.env.DATABASE_URL || !name || !/^\w+$/.test(name))
     throw new Error('usage: DATABASE_URL=postgres://… npm run bench:ingest-probe -- --database NAME');
@@ -44,6 +65,16 @@ async function main() {
   const database = openPostgres(url.toString());
   await migrateDatabase(database);
   const pg = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+  const statements = await pg
+    .unsafe('create extension if not exists pg_stat_statements')
+    .then(() => pg`select 1 from pg_stat_statements limit 1`)
+    .then(
+      () => true,
+      (error: unknown) => {
+        console.log(`(no statement times: ${(error as Error).message})`);
+        return false;
+      },
+    );
   const { key } = await createApiKey(serviceContext(database.db, systemActor), {
     name: `ingest-probe ${new Date().toISOString()}`,
     scopes: ['events:write'],
@@ -79,7 +110,12 @@ async function main() {
       const events = generateEvents(100_000, seed);
       if (uuidIds) for (const e of events) e.id = randomUUID();
       const [c0, w0] = [await counters(), await wal()];
+      if (statements) await pg`select pg_stat_statements_reset()`;
+      const serverCpu = () => cpuSeconds((p) => p.pgid === server.pid);
+      const postgresCpu = () => cpuSeconds((p) => p.comm === 'postgres');
+      const [s0, p0] = [serverCpu(), postgresCpu()];
       const r = await postBatches(ingestUrl, events, { key, concurrency: 4 });
+      const [s1, p1] = [serverCpu(), postgresCpu()];
       await new Promise((res) => setTimeout(res, 500)); // the statistics collector's flush
       const [c1, w1] = [await counters(), await wal()];
       const delta = [...c1].map(([n, v]) => ({
@@ -99,6 +135,22 @@ async function main() {
       );
       console.log(`  blocks read from outside shared_buffers: ${top('blocksRead')}`);
       console.log(`  tuples read (index scans; seq scans for tables): ${top('tuples')}`);
+      console.log(
+        `  CPU during the run: Vigil server ${(s1 - s0).toFixed(1)} s, PostgreSQL ${(p1 - p0).toFixed(1)} s, over ${r.seconds.toFixed(1)} s`,
+      );
+      if (statements) {
+        const slowest = await pg<
+          { calls: string; ms: number; read: string; fpi: string; query: string }[]
+        >`select calls::text, total_exec_time as ms, shared_blks_read::text as read, wal_fpi::text as fpi,
+                 regexp_replace(query, '\\s+', ' ', 'g') as query
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+           order by total_exec_time desc limit 8`;
+        console.log('  statements by time inside PostgreSQL:');
+        for (const q of slowest)
+          console.log(
+            `    ${(q.ms / 1000).toFixed(1)} s, ${q.calls} calls, ${Number(q.read).toLocaleString('en-US')} blocks read, ${Number(q.fpi).toLocaleString('en-US')} page images: ${q.query.slice(0, 140)}`,
+          );
+      }
     };
     await run('warm-up', seed0, false);
     for (let i = 0; i < rounds; i++) {

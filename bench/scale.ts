@@ -264,8 +264,13 @@ async function main() {
     const dropped = outcome.partitions.filter((p) => p.outcome === 'dropped');
     const sizeAfter = await eventBytes();
     console.log(
-      `retention: dropped ${dropped.map((p) => `${p.name} (${(p.rows ?? 0).toLocaleString('en-US')} rows, ${p.lockMs} ms: detach ${p.detachMs} ms, drop ${p.dropMs} ms)`).join(', ') || 'nothing'}; ` +
+      `retention: dropped ${dropped.map((p) => `${p.name} (${(p.rows ?? 0).toLocaleString('en-US')} rows, counted in ${p.countMs} ms, ${p.lockMs} ms: detach ${p.detachMs} ms, drop ${p.dropMs} ms)`).join(', ') || 'nothing'}; ` +
         `${outcome.partitions.filter((p) => p.outcome === 'retry').length} left for retry; whole run ${(retentionMs / 1000).toFixed(1)} s`,
+    );
+    const parts = outcome.ms!;
+    console.log(
+      `  the run's parts: event months ${parts.partitions} ms; ledger ${parts.ledger} ms (${outcome.rows.ledger.toLocaleString('en-US')} rows), ` +
+        `codes ${parts.codes} ms (${outcome.rows.codes.toLocaleString('en-US')}), rollups ${parts.hourly + parts.daily} ms, cases and outbox ${parts.cases + parts.outbox} ms, audit ${parts.audit} ms`,
     );
     console.log(
       `  ingest meanwhile (2 clients, ${load.seconds.toFixed(0)} s): batches during the run: ${overlapped.length}, p50 ${percentile(overlapped, 50).toFixed(0)} ms, slowest ${Math.max(...overlapped).toFixed(0)} ms; ` +

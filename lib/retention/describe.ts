@@ -9,6 +9,8 @@ const rowLabels: Record<keyof RetentionOutcome['rows'], string> = {
   outbox: 'delivered outbox rows',
 };
 
+const rowKeys = Object.keys(rowLabels) as (keyof RetentionOutcome['rows'])[];
+
 /** A retention run as lines of text (`vigil retention run`, the log), one per partition, then one per class. */
 export function describeOutcome(outcome: RetentionOutcome): string[] {
   const verb = outcome.dryRun ? 'would drop' : 'dropped';
@@ -21,7 +23,7 @@ export function describeOutcome(outcome: RetentionOutcome): string[] {
       );
     else
       lines.push(
-        `partition ${p.name} (${range}, ${p.rows ?? 'uncounted'} rows): ${verb}${p.lockMs !== undefined ? ` in ${p.lockMs} ms` : ''}${
+        `partition ${p.name} (${range}, ${p.rows ?? 'uncounted'} rows${p.countMs !== undefined ? `, counted in ${p.countMs} ms` : ''}): ${verb}${p.lockMs !== undefined ? ` in ${p.lockMs} ms` : ''}${
           p.detachMs !== undefined ? ` (detach ${p.detachMs} ms, drop ${p.dropMs} ms)` : ''
         }`,
       );
@@ -42,8 +44,14 @@ export function describeOutcome(outcome: RetentionOutcome): string[] {
     lines.push(`audit month ${m.name} (${range}, ${m.rows ?? 'uncounted'} rows): ${what}`);
   }
   for (const [key, label] of Object.entries(rowLabels) as [keyof RetentionOutcome['rows'], string][]) {
-    lines.push(`${label}: ${outcome.rows[key]} ${outcome.dryRun ? 'would be deleted' : 'deleted'}`);
+    lines.push(
+      `${label}: ${outcome.rows[key]} ${outcome.dryRun ? 'would be deleted' : 'deleted'}${outcome.ms ? ` (${outcome.ms[key]} ms)` : ''}`,
+    );
   }
+  if (outcome.ms)
+    lines.push(
+      `took: event months ${outcome.ms.partitions} ms, row classes ${rowKeys.reduce((sum, k) => sum + outcome.ms![k], 0)} ms, audit months ${outcome.ms.audit} ms`,
+    );
   lines.push(outcome.dryRun ? 'Dry run: nothing was changed.' : 'Retention run finished.');
   return lines;
 }

@@ -183,8 +183,18 @@ describe('retention', () => {
       expect(p.detachMs! + p.dropMs!).toBeLessThanOrEqual(p.lockMs! + 1);
     }
     expect(describeOutcome(run).find((line) => line.startsWith('partition login_events_p2030_03'))).toMatch(
-      /: dropped in \d+ ms \(detach \d+ ms, drop \d+ ms\)$/,
+      /, counted in \d+ ms\): dropped in \d+ ms \(detach \d+ ms, drop \d+ ms\)$/,
     );
+    // Each part of the run is timed: the months, every class of rows, the audit months; together within the run.
+    expect(Object.keys(run.ms!).sort()).toEqual(
+      ['audit', 'cases', 'codes', 'daily', 'hourly', 'ledger', 'outbox', 'partitions'].sort(),
+    );
+    const dropped = run.partitions.filter((p) => p.outcome === 'dropped');
+    expect(run.ms!.partitions).toBeGreaterThanOrEqual(
+      dropped.reduce((sum, p) => sum + p.countMs! + p.lockMs!, 0) - dropped.length,
+    );
+    expect(describeOutcome(run)).toContain(`seen-id ledger rows: ${run.rows.ledger} deleted (${run.ms!.ledger} ms)`);
+    expect(describeOutcome(run).at(-2)).toMatch(/^took: event months \d+ ms, row classes \d+ ms, audit months \d+ ms$/);
     expect(await partitionExists(db(), 'login_events_p2030_03')).toBe(false);
     expect(await count(db(), `select count(*) as n from login_events_p2030_04`)).toBe(2);
     expect(await count(db(), `select count(*) as n from seen_events where received_at < '2030-04-16T12:00:00Z'`)).toBe(

@@ -48,6 +48,8 @@ export interface PartitionOutcome {
    */
   detachMs?: number;
   dropMs?: number;
+  /** How long counting its rows (all, and the held accounts') took, in ms: it reads the whole month, before any lock. */
+  countMs?: number;
   /** Dropped, but its held rows could not be attached yet: they wait in their own table for the next run. */
   heldPending?: boolean;
 }
@@ -58,9 +60,16 @@ export interface RetentionOutcome {
   partitions: PartitionOutcome[];
   /** Rows deleted (or, in a dry run, that would be) per class. */
   rows: { ledger: number; codes: number; hourly: number; daily: number; cases: number; outbox: number };
+  /**
+   * How long each part of the run took, in ms: the event months (counts, copies of held rows, detach and drop), each
+   * class of rows (its batched deletes, or a dry run's count) and the audit months. Absent in runs recorded before it.
+   */
+  ms?: RetentionParts;
   /** Audit months past VIGIL_RETENTION_AUDIT_DAYS (./audit-retention.ts); absent in runs recorded before it. */
   audit?: AuditMonthOutcome[];
 }
+
+export type RetentionParts = Record<'partitions' | keyof RetentionOutcome['rows'] | 'audit', number>;
 
 export interface RetentionOptions {
   dryRun?: boolean;
@@ -197,6 +206,15 @@ async function runOnce(
     at: now.toISOString(),
     partitions: [],
     rows: { ledger: 0, codes: 0, hourly: 0, daily: 0, cases: 0, outbox: 0 },
+    ms: { partitions: 0, ledger: 0, codes: 0, hourly: 0, daily: 0, cases: 0, outbox: 0, audit: 0 },
+  };
+  const ms = outcome.ms!;
+  let partStarted = performance.now();
+  /** Ends the part under way (its time goes to `part`) and starts the next. */
+  const took = (part: keyof RetentionParts) => {
+    const at = performance.now();
+    ms[part] += Math.round(at - partStarted);
+    partStarted = at;
   };
 
   // Accounts under legal hold: their events, codes, closed cases and notices stay past every window.
@@ -216,6 +234,7 @@ async function runOnce(
       let detachMs = 0;
       let dropMs = 0;
       let maxTx: string | null = null;
+      let countMs = 0;
       let dropped = false;
       let heldPending = false;
       try {
@@ -223,6 +242,7 @@ async function runOnce(
         await database.dedicated(async (session) => {
           await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
           try {
+            const countStarted = performance.now();
             const [whole] = await queryRows<{ n: string | number; tx: string | null }>(
               session,
               sql.raw(`select count(*) as n, max(tx)::text as tx from ${p.name}`),
@@ -236,6 +256,7 @@ async function runOnce(
                     session,
                     `select count(*) as n from ${p.name} where account_id = any('{${held.join(',')}}'::uuid[])`,
                   );
+            countMs = Math.round(performance.now() - countStarted);
             if (dryRun) return;
             const keep = heldRows > 0 ? await copyHeldRows(session, p.table, p.name, p.from, held) : null;
             // Recorded before the records go: a stream reader never sees them gone with no record of it (a detach
@@ -273,7 +294,7 @@ async function runOnce(
           }
         });
         if (dryRun) {
-          outcome.partitions.push({ ...base, rows, heldRows, outcome: 'due' });
+          outcome.partitions.push({ ...base, rows, heldRows, outcome: 'due', countMs });
           continue;
         }
         forgetKnownPartitions(db, [p.name]);
@@ -285,6 +306,7 @@ async function runOnce(
           lockMs: Math.round(performance.now() - dropStarted),
           detachMs,
           dropMs,
+          countMs,
           ...(heldPending ? { heldPending } : {}),
         });
         log.info('retention dropped a partition', { partition: p.name, rows, heldRows });
@@ -296,15 +318,20 @@ async function runOnce(
           heldRows,
           outcome: 'retry',
           lockMs: Math.round(performance.now() - started),
+          countMs,
         });
         log.warn('retention could not lock a partition in time; the next run retries', { partition: p.name });
       }
     }
   }
 
+  took('partitions');
   for (const rc of rowClasses) {
     const cutoff = retentionCutoff(rc.kind, now);
-    if (!cutoff) continue;
+    if (!cutoff) {
+      took(rc.key);
+      continue;
+    }
     const c = cutoff.toISOString();
     for (const t of rc.tables) {
       if (dryRun) {
@@ -327,6 +354,7 @@ async function runOnce(
         if (n < BATCH) break;
       }
     }
+    took(rc.key);
   }
   outcome.audit = await auditRetention(db, options.owner ?? null, {
     dryRun,
@@ -334,6 +362,7 @@ async function runOnce(
     retire: (tx, streamTx) => retire(tx, 'audit', streamTx),
     audited: options.auditedAuditMonth,
   });
+  took('audit');
   return outcome;
 }
 
