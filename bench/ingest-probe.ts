@@ -5,7 +5,8 @@
  * with the generator's sequential event ids and with random UUIDv4 ids (as many platforms send), and prints per run:
  * the rate, the WAL it wrote and its full-page images (pg_stat_wal), and the tables and indexes whose blocks it read
  * from outside shared_buffers and whose tuples it read most (pg_statio / pg_stat deltas, all databases' writers
- * included, so run it on a quiet server), the CPU seconds of the Vigil server's processes and of PostgreSQL's, and, where
+ * included, so run it on a quiet server), the CPU seconds of the Vigil server's processes and of PostgreSQL's, what the server's
+ * database sessions were doing (sampled: running, waiting on a lock, a read or the WAL, idle inside a transaction), and, where
  * the server preloads pg_stat_statements, the statements that took the most time inside PostgreSQL with their calls,
  * blocks read from outside shared_buffers and full-page images. Used on a store kept from `bench:scale` and on an
  * empty one, in one session, to compare the two (docs/data-lifecycle.md, "At 50 million").
@@ -33,6 +34,36 @@ const rounds = Number(flag('rounds') ?? 2);
 const port = Number(flag('port') ?? 3494);
 
 type Counters = Map<string, { blocksRead: number; tuples: number }>;
+
+const sampleEveryMs = 20;
+/**
+ * What the server's database sessions are doing, sampled from pg_stat_activity until stopped: running (CPU), waiting
+ * (its wait event: a lock, a page read, the WAL), or idle inside a transaction (the server working between statements
+ * while the transaction's locks are held). Counts of session-samples by state.
+ */
+function sampleSessions(pg: postgres.Sql) {
+  let running = true;
+  const counts = new Map<string, number>();
+  const done = (async () => {
+    while (running) {
+      const rows = await pg<{ what: string; n: number }[]>`
+        select case when state = 'active' then coalesce(wait_event_type || ':' || wait_event, 'running')
+                    else state end as what, count(*)::int as n
+          from pg_stat_activity
+         where datname = current_database() and application_name = 'vigil' and state <> 'idle'
+         group by 1`;
+      for (const r of rows) counts.set(r.what, (counts.get(r.what) ?? 0) + r.n);
+      await new Promise((res) => setTimeout(res, sampleEveryMs));
+    }
+    return counts;
+  })();
+  return {
+    stop: () => {
+      running = false;
+    },
+    done,
+  };
+}
 
 const clockTicks = 100; // USER_HZ on Linux
 /** CPU seconds (user + system) of the processes a test picks, from /proc: the server's process group, or PostgreSQL's. */
@@ -65,6 +96,7 @@ async function main() {
   const database = openPostgres(url.toString());
   await migrateDatabase(database);
   const pg = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+  const sampler = postgres(url.toString(), { max: 1, onnotice: () => undefined });
   const statements = await pg
     .unsafe('create extension if not exists pg_stat_statements')
     .then(() => pg`select 1 from pg_stat_statements limit 1`)
@@ -114,8 +146,10 @@ async function main() {
       const serverCpu = () => cpuSeconds((p) => p.pgid === server.pid);
       const postgresCpu = () => cpuSeconds((p) => p.comm === 'postgres');
       const [s0, p0] = [serverCpu(), postgresCpu()];
-      const r = await postBatches(ingestUrl, events, { key, concurrency: 4 });
+      const sampling = sampleSessions(sampler);
+      const r = await postBatches(ingestUrl, events, { key, concurrency: 4 }).finally(() => sampling.stop());
       const [s1, p1] = [serverCpu(), postgresCpu()];
+      const samples = await sampling.done;
       await new Promise((res) => setTimeout(res, 500)); // the statistics collector's flush
       const [c1, w1] = [await counters(), await wal()];
       const delta = [...c1].map(([n, v]) => ({
@@ -137,6 +171,15 @@ async function main() {
       console.log(`  tuples read (index scans; seq scans for tables): ${top('tuples')}`);
       console.log(
         `  CPU during the run: Vigil server ${(s1 - s0).toFixed(1)} s, PostgreSQL ${(p1 - p0).toFixed(1)} s, over ${r.seconds.toFixed(1)} s`,
+      );
+      const sampled = [...samples].sort((a, b) => b[1] - a[1]);
+      const total = sampled.reduce((sum, [, n]) => sum + n, 0);
+      console.log(
+        `  the server's sessions, sampled every ${sampleEveryMs} ms (share of session-samples): ` +
+          sampled
+            .slice(0, 8)
+            .map(([what, n]) => `${what} ${((100 * n) / total).toFixed(0)}%`)
+            .join(', '),
       );
       if (statements) {
         const slowest = await pg<
@@ -160,6 +203,7 @@ async function main() {
   } finally {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');
     await pg.end();
+    await sampler.end();
     await database.close();
   }
 }

@@ -68,6 +68,34 @@ describe('code delivery and use times', () => {
     await detectionIdle();
   });
 
+  it('counts a batch’s code times in the shard of its other counters, so batches in flight never meet on a row', async () => {
+    // Its own hour: the shard of each batch's rows is told apart there.
+    const at = Date.parse('2021-05-07T10:00:00Z');
+    const shards: { counters: number[]; latency: number[] }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const account = `cus_lat_shard_${uniqueSuffix()}`;
+      // Issued and delivered in one batch: the pair completes inside it.
+      await ingestBatch(db(), [
+        code(account, `otp_s${i}`, 'otp.issued', at + i * 60_000),
+        code(account, `otp_s${i}`, 'otp.delivered', at + i * 60_000 + 4_000),
+      ]);
+      const [row] = await queryRows<{ counters: number[]; latency: number[] }>(
+        db(),
+        sql`select (select array_agg(distinct shard)::int[] from otp_rollup_hourly where hour = '2021-05-07T10:00:00Z' and country = 'GB'
+                      and shard not in (select unnest(${`{${shards.flatMap((s) => s.counters).join(',')}}`}::int[]))) as counters,
+                   (select array_agg(distinct shard)::int[] from otp_latency_hourly where hour = '2021-05-07T10:00:00Z'
+                      and shard not in (select unnest(${`{${shards.flatMap((s) => s.latency).join(',')}}`}::int[]))) as latency`,
+      );
+      shards.push(row!);
+    }
+    // Each batch added rows in exactly one new shard, the same for its counters and its code times.
+    for (const s of shards) {
+      expect(s.counters).toHaveLength(1);
+      expect(s.latency).toEqual(s.counters);
+    }
+    await detectionIdle();
+  });
+
   it('buckets and percentiles: a percentile is the bound of its bucket', () => {
     expect([0, 5, 5.1, 10, 30, 31, 120, 121, -3].map(bucketOf)).toEqual([
       '5',

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
-import { rollupShards, type latencyBuckets } from '@/db/schema';
+import type { latencyBuckets } from '@/db/schema';
 import { epochMs, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
+import { nextShard } from './rollups';
 
 /*
  * Where codes are slow: the events of one code arrive in any order, so each code has a small row
@@ -85,7 +86,12 @@ interface Stored {
  * counts each newly complete delivery and use in the latency buckets. Two statements when something
  * completes, one otherwise; none for a batch without codes.
  */
-export async function pairCodes(tx: Tx, events: IngestEvent[], accountIds: Map<string, string>): Promise<void> {
+export async function pairCodes(
+  tx: Tx,
+  events: IngestEvent[],
+  accountIds: Map<string, string>,
+  shard: number = nextShard(),
+): Promise<void> {
   const codes = codesOf(events, accountIds);
   if (codes.length === 0) return;
   const stored = await queryRows<Stored>(
@@ -135,7 +141,6 @@ export async function pairCodes(tx: Tx, events: IngestEvent[], accountIds: Map<s
     flags.push([c.account_id, c.otp_id, delivered, verified]);
   }
   if (flags.length === 0) return;
-  const shard = Math.floor(Math.random() * rollupShards);
   const latency = [...counts.values()].sort((a, b) => (a.slice(0, 6).join('|') < b.slice(0, 6).join('|') ? -1 : 1));
   // One round trip: the flags and the counts together.
   await tx.execute(

@@ -100,7 +100,8 @@ function upsert(kind: RollupKind, level: Level, keys: readonly string[], rows: u
  * `rollupShards` of them; other processes start elsewhere, and rarely meet on a shard.
  */
 let shardTurn = Math.floor(Math.random() * rollupShards);
-function nextShard(): number {
+/** The shard of a batch's rollup rows: its counters and its code latencies (./code-latency.ts) both go there. */
+export function nextShard(): number {
   shardTurn = (shardTurn + 1) % rollupShards;
   return shardTurn;
 }
@@ -116,7 +117,11 @@ const loginKeyNames = ['outcome', 'reason'] as const;
  * text, and every batch lists the tables in the same order (`levels`, OTP before login), so two batches
  * lock rollup rows in one order.
  */
-export function rollupUpserts(events: IngestEvent[], destinations: Destinations = new Map()): SQL[] {
+export function rollupUpserts(
+  events: IngestEvent[],
+  destinations: Destinations = new Map(),
+  shard: number = nextShard(),
+): SQL[] {
   const otp: Tallied[] = [];
   const login: Tallied[] = [];
   const prefix: Tallied[] = [];
@@ -133,7 +138,6 @@ export function rollupUpserts(events: IngestEvent[], destinations: Destinations 
         prefix.push(tallied(ms, [at.countryCode, at.prefix, otpKind[o.type]], ''));
     }
   }
-  const shard = nextShard();
   const upserts: SQL[] = [];
   for (const [kind, list, names] of [
     ['otp', otp, otpKeyNames],
