@@ -82,7 +82,7 @@ interface Stored {
 }
 
 /**
- * Pairs the batch's code events with what is stored (inside the ingest transaction, after the rollups) and
+ * Pairs the batch's code events with what is stored (inside the ingest transaction, before the rows batches share) and
  * counts each newly complete delivery and use in the latency buckets. Two statements when something
  * completes, one otherwise; none for a batch without codes.
  */

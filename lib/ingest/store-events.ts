@@ -444,7 +444,8 @@ export function splitExpired(batch: IngestEvent[], receivedAt: Date): { kept: In
 
 /**
  * Stores a validated batch inside the caller's transaction: dedupe against the seen-id ledger (first
- * write wins), read the accounts, append the raw events, then, in one last statement, create the new
+ * write wins), read the accounts, append the raw events, pair the codes and queue the notices (their rows are the
+ * batch's own, or its codes', and its latency counters are in its own shard), then, in one last statement, create the new
  * accounts, move the known ones' reported state and activity forward and add the events to the rollups.
  *
  * Rows other batches also write (accounts, activity, rollup counters) are written, and so locked, only in
@@ -499,16 +500,17 @@ export async function storeEvents(
       hasWork ? backlogInsert(detection) : undefined,
     ),
   );
-  const shared: SQL[] = [];
-  if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
-  if (toTouch.length > 0) shared.push(updateActivity(toTouch));
   // One shard for all of the batch's counters, latencies included: the batches this process has in flight never
   // meet on a counter row (a random shard for the latencies met another batch's 59% of the time at 4 in flight).
   const shard = nextShard();
-  shared.push(...rollupUpserts(events, destinations, shard));
-  if (shared.length > 0) await tx.execute(inOneStatement(shared));
+  // The codes and notices before the rows concurrent batches share: those are locked last, until the commit.
   await pairCodes(tx, events, accountIds, shard);
   await queueEventNotices(tx, events, accountIds, stored);
+  const shared: SQL[] = [];
+  if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
+  if (toTouch.length > 0) shared.push(updateActivity(toTouch));
+  shared.push(...rollupUpserts(events, destinations, shard));
+  if (shared.length > 0) await tx.execute(inOneStatement(shared));
 
   const ips = new Set<string>();
   for (const e of events) if (e.context?.ip) ips.add(e.context.ip);
