@@ -224,3 +224,51 @@ describe('a batch stuck behind a lock', () => {
     expect(await db().select().from(loginEvents).where(eq(loginEvents.eventId, event.id))).toHaveLength(0);
   });
 });
+
+describe('the rows batches share', () => {
+  it('are locked last: a batch waiting on a code row holds no account row, so other batches of that account go on', async (ctx) => {
+    // Three connections at once; the embedded engine runs one transaction at a time, so it runs on the server only (CI).
+    if (database().kind !== 'postgres') return ctx.skip();
+    const id = `cus_${uniqueSuffix()}`;
+    const t0 = Date.parse('2026-07-08T10:00:00Z');
+    const code = (type: 'otp.issued' | 'otp.delivered', at: number): IngestEvent => ({
+      id: `evt_${uniqueSuffix()}`,
+      type,
+      occurredAt: new Date(at).toISOString(),
+      account: { id },
+      otpId: 'otp_shared',
+      channel: 'email',
+      purpose: 'login',
+    });
+    await ingestBatch(db(), [code('otp.issued', t0)]);
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Another transaction holds the code's row (as a batch with the same code's other events would until it commits).
+    let holding = () => undefined as void;
+    const isHeld = new Promise<void>((resolve) => (holding = resolve));
+    const blocker = db().transaction(async (tx) => {
+      await tx.execute(
+        sql`select 1 from otp_codes where account_id = ${accountIdFor(id)} and otp_id = 'otp_shared' for update`,
+      );
+      holding();
+      await held;
+    });
+    await isHeld;
+    // This batch waits on the code's row; it also moves the account's last activity.
+    const waiting = ingestBatch(db(), [code('otp.delivered', t0 + 5_000)], new Date(), { statementTimeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    // A batch that moves the same account's activity and contact: it must not queue behind the waiting one. Had the
+    // waiting batch locked its account and activity rows before its codes, this one would wait until the timeout.
+    const other = await ingestBatch(
+      db(),
+      [loginEvent(id, new Date(t0 + 10_000), { account: { id, email: 'other@example.com' } })],
+      new Date(),
+      { statementTimeoutMs: 1_500 },
+    ).finally(release);
+    expect(other.accepted).toBe(1);
+    await blocker;
+    expect((await waiting).accepted).toBe(1);
+    expect((await lastActivity(accountIdFor(id)))?.toISOString()).toBe(new Date(t0 + 10_000).toISOString());
+    expect(await account(id)).toMatchObject({ email: 'other@example.com' });
+  });
+});
