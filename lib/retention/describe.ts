@@ -43,9 +43,9 @@ export function describeOutcome(outcome: RetentionOutcome): string[] {
               : 'past VIGIL_RETENTION_AUDIT_DAYS: only `vigil retention run` drops it, as the migration role';
     lines.push(`audit month ${m.name} (${range}, ${m.rows ?? 'uncounted'} rows): ${what}`);
   }
-  for (const [key, label] of Object.entries(rowLabels) as [keyof RetentionOutcome['rows'], string][]) {
+  for (const key of rowKeys) {
     lines.push(
-      `${label}: ${outcome.rows[key]} ${outcome.dryRun ? 'would be deleted' : 'deleted'}${outcome.ms ? ` (${outcome.ms[key]} ms)` : ''}`,
+      `${rowLabels[key]}: ${outcome.rows[key]} ${outcome.dryRun ? 'would be deleted' : 'deleted'}${outcome.ms ? ` (${outcome.ms[key]} ms)` : ''}`,
     );
   }
   if (outcome.ms)
