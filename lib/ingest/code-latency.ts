@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import type { latencyBuckets } from '@/db/schema';
 import { epochMs, jsonbRows } from '@/db/sql-helpers';
@@ -82,18 +82,21 @@ interface Stored {
 }
 
 /**
- * Pairs the batch's code events with what is stored (inside the ingest transaction, before the rows batches share) and
- * counts each newly complete delivery and use in the latency buckets. Two statements when something
- * completes, one otherwise; none for a batch without codes.
+ * Pairs the batch's code events with what is stored: one statement that upserts the batch's code rows (and so locks
+ * them until commit), inside the ingest transaction, right before the rows batches share. It returns the writes that
+ * count each newly complete delivery and use in the latency buckets (and flag the codes counted), for the caller to
+ * run in its last statement with those shared rows: a code's row is then held for that one statement and the commit,
+ * which is what the next batch with the same code's other events waits for. None for a batch without codes, or when
+ * nothing completes.
  */
 export async function pairCodes(
   tx: Tx,
   events: IngestEvent[],
   accountIds: Map<string, string>,
   shard: number = nextShard(),
-): Promise<void> {
+): Promise<SQL[]> {
   const codes = codesOf(events, accountIds);
-  if (codes.length === 0) return;
+  if (codes.length === 0) return [];
   const stored = await queryRows<Stored>(
     tx,
     sql`insert into otp_codes as c (account_id, otp_id, channel, purpose, country, issued_at, delivered_at, verified_at)
@@ -140,19 +143,17 @@ export async function pairCodes(
     if (verified) count(c, 'verified', c.verified_ms!);
     flags.push([c.account_id, c.otp_id, delivered, verified]);
   }
-  if (flags.length === 0) return;
+  if (flags.length === 0) return [];
   const latency = [...counts.values()].sort((a, b) => (a.slice(0, 6).join('|') < b.slice(0, 6).join('|') ? -1 : 1));
-  // One round trip: the flags and the counts together.
-  await tx.execute(
-    sql`with flagged as (
-          update otp_codes c set delivery_counted = c.delivery_counted or t.d, verify_counted = c.verify_counted or t.v
-            from ${jsonbRows('account_id uuid, otp_id text, d boolean, v boolean', flags)} as t
-           where c.account_id = t.account_id and c.otp_id = t.otp_id)
-        insert into otp_latency_hourly (hour, channel, purpose, country, measure, bucket, shard, count)
+  return [
+    sql`update otp_codes c set delivery_counted = c.delivery_counted or t.d, verify_counted = c.verify_counted or t.v
+          from ${jsonbRows('account_id uuid, otp_id text, d boolean, v boolean', flags)} as t
+         where c.account_id = t.account_id and c.otp_id = t.otp_id`,
+    sql`insert into otp_latency_hourly (hour, channel, purpose, country, measure, bucket, shard, count)
         select hour, channel, purpose, country, measure, bucket, ${shard}, count
           from ${jsonbRows('hour timestamptz, channel text, purpose text, country text, measure text, bucket text, count bigint', latency)} as t
          order by hour, channel, purpose, country, measure, bucket
         on conflict (hour, channel, purpose, country, measure, bucket, shard)
         do update set count = otp_latency_hourly.count + excluded.count`,
-  );
+  ];
 }

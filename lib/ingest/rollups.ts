@@ -112,10 +112,9 @@ const loginKeyNames = ['outcome', 'reason'] as const;
 /**
  * The upserts that add newly stored events to the hourly, daily and all-countries daily rollups: one per
  * table, all into one shard (a different one for each batch this process has in flight: see nextShard), sent by
- * the caller as parts of one statement. Within a table rows go in key order. PostgreSQL does not document
- * the order in which it runs a statement's data-modifying CTEs, but it is fixed for a given statement
- * text, and every batch lists the tables in the same order (`levels`, OTP before login), so two batches
- * lock rollup rows in one order.
+ * the caller as parts of one statement (`inOneStatement`, which runs them in the order given). Within a table
+ * rows go in key order, and every batch lists the tables in the same order (`levels`, OTP before login), so two
+ * batches lock rollup rows in one order.
  */
 export function rollupUpserts(
   events: IngestEvent[],

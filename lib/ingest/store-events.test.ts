@@ -1,4 +1,5 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq, getTableName, sql, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { accountActivity, accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
 import { accountIdFor } from '@/db/account-id';
@@ -7,7 +8,7 @@ import { loginEvent, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from './event-schema';
 import { ingestBatch } from './ingest-batch';
-import { storeEvents } from './store-events';
+import { inOneStatement, storeEvents } from './store-events';
 
 const { db, database } = setupTestDatabase();
 const store = (events: IngestEvent[]) => db().transaction((tx) => storeEvents(tx, events));
@@ -270,5 +271,74 @@ describe('the rows batches share', () => {
     expect((await waiting).accepted).toBe(1);
     expect((await lastActivity(accountIdFor(id)))?.toISOString()).toBe(new Date(t0 + 10_000).toISOString());
     expect(await account(id)).toMatchObject({ email: 'other@example.com' });
+  });
+});
+
+describe('one statement of several writes', () => {
+  it('runs its parts in the order given, so their row locks are taken in that order', async () => {
+    const order = await db().transaction(async (tx) => {
+      await tx.execute(sql`create temp table write_order (n serial, part text) on commit drop`);
+      await tx.execute(
+        inOneStatement(
+          ['first', 'second', 'third'].map((part) => sql`insert into write_order (part) values (${part})`),
+        ),
+      );
+      return queryRows<{ part: string }>(tx, sql`select part from write_order order by n`);
+    });
+    expect(order.map((r) => r.part)).toEqual(['first', 'second', 'third']);
+  });
+});
+
+describe("a batch's code rows", () => {
+  it('are held for its last statement only: the notices come before them, the latency counts with the shared rows', async () => {
+    const id = `cus_${uniqueSuffix()}`;
+    const t0 = Date.parse('2026-07-09T10:00:00Z');
+    const code = (type: 'otp.issued' | 'otp.delivered', at: number): IngestEvent => ({
+      id: `evt_${uniqueSuffix()}`,
+      type,
+      occurredAt: new Date(at).toISOString(),
+      account: { id, email: 'codes@example.com' },
+      otpId: 'otp_window',
+      channel: 'email',
+      purpose: 'login',
+    });
+    await store([code('otp.issued', t0)]);
+    // The batch's statements in the order it sends them: the SQL of each execute, the table of each insert.
+    const sent: string[] = [];
+    await db().transaction((tx) => {
+      const watched = new Proxy(tx, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (key === 'execute')
+            return (query: SQL) => {
+              sent.push(new PgDialect().sqlToQuery(query).sql);
+              return target.execute(query);
+            };
+          if (key === 'insert')
+            return (table: PgTable) => {
+              sent.push(`insert into ${getTableName(table)}`);
+              return target.insert(table);
+            };
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      return storeEvents(watched, [
+        code('otp.delivered', t0 + 4_000),
+        loginEvent(id, new Date(t0 + 8_000), { notifyCustomer: true }),
+      ]);
+    });
+    const codes = sent.findIndex((q) => /insert into otp_codes/.test(q));
+    expect(codes).toBeGreaterThan(sent.findIndex((q) => /insert into outbox/.test(q)));
+    expect(sent.findIndex((q) => /insert into outbox/.test(q))).toBeGreaterThan(-1);
+    // After the code rows are locked, one statement until the commit: the latency and the shared rows together.
+    expect(sent.slice(codes + 1)).toHaveLength(1);
+    for (const write of [/update otp_codes/, /insert into otp_latency_hourly/, /insert into accounts/])
+      expect(sent[codes + 1]).toMatch(write);
+    const [counted] = await queryRows<{ n: number }>(
+      db(),
+      sql`select sum(count)::int as n from otp_latency_hourly where hour = ${new Date(t0).toISOString()}::timestamptz
+            and measure = 'delivered' and bucket = '5'`,
+    );
+    expect(counted!.n).toBeGreaterThanOrEqual(1);
   });
 });

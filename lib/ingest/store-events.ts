@@ -293,11 +293,17 @@ const changeColumns = `${commonColumns}, type text, field text, new_value text, 
 /** The names of a column list: 'event_id text, account_id uuid' → 'event_id, account_id'. */
 const stored = (columns: string) => columns.replace(/ \w+(,|$)/g, '$1');
 
-/** One statement of data-modifying CTEs: one round trip for several writes. It returns what `returning` returns, if given. */
+/**
+ * One statement of data-modifying CTEs: one round trip for several writes, run in the order given (so their row locks
+ * are taken in that order). It returns what `returning` returns, if given; that part runs first.
+ *
+ * PostgreSQL runs the data-modifying CTEs its main query does not read after the main query, last listed first
+ * (ExecPostprocessPlan walks them in reverse order of creation), so the parts are listed in reverse.
+ */
 export const inOneStatement = (parts: SQL[], returning?: SQL) =>
   sql`with ${sql.join(
     [
-      ...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`),
+      ...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`).reverse(),
       ...(returning ? [sql`r as (${returning})`] : []),
     ],
     sql`, `,
@@ -444,16 +450,17 @@ export function splitExpired(batch: IngestEvent[], receivedAt: Date): { kept: In
 
 /**
  * Stores a validated batch inside the caller's transaction: dedupe against the seen-id ledger (first
- * write wins), read the accounts, append the raw events, pair the codes and queue the notices (their rows are the
- * batch's own, or its codes', and its latency counters are in its own shard), then, in one last statement, create the new
+ * write wins), read the accounts, append the raw events, queue the notices (rows of the batch's own), upsert the
+ * batch's codes, then, in one last statement, count the codes' latencies (in the batch's own shard), create the new
  * accounts, move the known ones' reported state and activity forward and add the events to the rollups.
  *
  * Rows other batches also write (accounts, activity, rollup counters) are written, and so locked, only in
  * that last statement, right before commit, and only where the batch changes them: concurrent batches
- * about the same accounts, new ones included, wait on each other as briefly as possible. The statement's
- * parts come in one fixed order (accounts by external id, activity by account id, rollups by key; parts
- * with nothing to write are left out), so two batches lock shared rows in the same order and cannot
- * deadlock.
+ * about the same accounts, new ones included, wait on each other as briefly as possible. Code rows are
+ * locked by the statement just before it (their latency is counted in the last one). A batch's locks come
+ * in one fixed order (code rows by key; then, in the last statement, the codes' latency rows in the batch's
+ * own shard, accounts by external id, activity by account id, rollups by key; parts with nothing to write
+ * are left out), so two batches lock shared rows in the same order and cannot deadlock.
  */
 export async function storeEvents(
   tx: Tx,
@@ -503,10 +510,10 @@ export async function storeEvents(
   // One shard for all of the batch's counters, latencies included: the batches this process has in flight never
   // meet on a counter row (a random shard for the latencies met another batch's 59% of the time at 4 in flight).
   const shard = nextShard();
-  // The codes and notices before the rows concurrent batches share: those are locked last, until the commit.
-  await pairCodes(tx, events, accountIds, shard);
+  // The notices (rows of the batch's own) first; then the codes, the first rows a batch with the same codes' other
+  // events waits for; then, in one last statement, the codes' latency counts and the rows concurrent batches share.
   await queueEventNotices(tx, events, accountIds, stored);
-  const shared: SQL[] = [];
+  const shared: SQL[] = await pairCodes(tx, events, accountIds, shard);
   if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
   shared.push(...rollupUpserts(events, destinations, shard));
