@@ -11,9 +11,15 @@ export const benchApplicationName = 'vigil-bench';
 
 /**
  * A scratch database on the DATABASE_URL server and a production Vigil server on it, for one benchmark
- * run; `dispose` stops the server and drops the database.
+ * run; `dispose` stops the server and drops the database, unless `keep` (then it prints the database's name, for
+ * `bench:ingest-probe --database NAME`).
  */
-export async function benchEnvironment(label: string, port: number, env: Record<string, string> = {}) {
+export async function benchEnvironment(
+  label: string,
+  port: number,
+  env: Record<string, string> = {},
+  options: { keep?: boolean } = {},
+) {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl)
     throw new Error(
@@ -50,7 +56,8 @@ export async function benchEnvironment(label: string, port: number, env: Record<
       if (server?.pid) process.kill(-server.pid, 'SIGTERM');
       await database.close();
       await new Promise((r) => setTimeout(r, 1500));
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      if (options.keep) console.log(`kept the database ${name} (drop it with: drop database ${name})`);
+      else await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
   };

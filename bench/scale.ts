@@ -14,7 +14,10 @@
  * Goals (the data-lifecycle issue): ingest ≥ 0.8 × empty, chart ≤ 1.2 × the 10-million figure, history pages ≤ 1.2 ×,
  * drop < 1 s of locks, no batch waiting more than 1 s for it.
  *
- *   npm run bench:scale -- [--events 50000000] [--port 3493]
+ *   npm run bench:scale -- [--events 50000000] [--port 3493] [--keep]
+ *
+ * --keep leaves the database in place at the end (its name is printed), to probe the big store afterwards with
+ * `npm run bench:ingest-probe -- --database NAME`; drop it by hand when done.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
@@ -109,7 +112,7 @@ function checkpointer(db: Db) {
 }
 
 async function main() {
-  const env = await benchEnvironment('bench_scale', port);
+  const env = await benchEnvironment('bench_scale', port, {}, { keep: process.argv.includes('--keep') });
   const { database } = env;
   const db = database.db;
   const checkpoint = checkpointer(db);
