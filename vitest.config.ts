@@ -17,6 +17,7 @@ export default defineConfig({
       // Many tests store events (and chart them) at fixed instants (an hour of their own, a known weekday) that fall out of the default
       // 180-day window as the calendar moves on; retention's own tests set the windows they test (lib/retention).
       VIGIL_RETENTION_EVENTS_DAYS: '36500',
+      VIGIL_RETENTION_CODES_DAYS: '36500',
       VIGIL_RETENTION_HOURLY_DAYS: '36500',
       VIGIL_RETENTION_DAILY_DAYS: '36500',
     },

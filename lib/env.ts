@@ -117,6 +117,12 @@ const EnvSchema = z.object({
   VIGIL_SMTP_FROM: z.string().min(3).max(320).default('Vigil <vigil@localhost>'),
   /** Days raw events are kept (docs/data-lifecycle.md); an event older than this is not stored, and the seen-id ledger keeps as long. */
   VIGIL_RETENTION_EVENTS_DAYS: retentionDays(180),
+  /**
+   * Days a code's pairing row (otp_codes: the first time of its issue, delivery and use, for the latency charts) is
+   * kept after the code was issued; never longer than raw events. A code's later events (its delivery or use after
+   * this) are still stored and counted, but no longer timed against its issue.
+   */
+  VIGIL_RETENTION_CODES_DAYS: retentionDays(7),
   /** Days hourly rollups are kept (charts by hour, the analytics prefix table). */
   VIGIL_RETENTION_HOURLY_DAYS: retentionDays(90),
   /** Days daily rollups are kept (charts by day). */

@@ -5,11 +5,12 @@ import { env, type Env } from '@/lib/env';
  * retention run and ingest's "expired" check all read it here.
  */
 
-export const retentionClasses = ['events', 'hourly', 'daily', 'cases', 'outbox', 'audit'] as const;
+export const retentionClasses = ['events', 'codes', 'hourly', 'daily', 'cases', 'outbox', 'audit'] as const;
 export type RetentionClass = (typeof retentionClasses)[number];
 
 export const retentionVariables: Record<RetentionClass, keyof Env> = {
   events: 'VIGIL_RETENTION_EVENTS_DAYS',
+  codes: 'VIGIL_RETENTION_CODES_DAYS',
   hourly: 'VIGIL_RETENTION_HOURLY_DAYS',
   daily: 'VIGIL_RETENTION_DAILY_DAYS',
   cases: 'VIGIL_RETENTION_CASES_DAYS',
@@ -17,10 +18,16 @@ export const retentionVariables: Record<RetentionClass, keyof Env> = {
   audit: 'VIGIL_RETENTION_AUDIT_DAYS',
 };
 
-/** Days the class is kept; null = forever (the audit log unless VIGIL_RETENTION_AUDIT_DAYS is set). */
+/**
+ * Days the class is kept; null = forever (the audit log unless VIGIL_RETENTION_AUDIT_DAYS is set). A code's pairing
+ * row never outlives its events: the codes' window is the shorter of the two.
+ */
 export function retentionDays(kind: RetentionClass, e: Env = env()): number | null {
   const value = e[retentionVariables[kind]];
-  return typeof value === 'number' ? value : null;
+  const days = typeof value === 'number' ? value : null;
+  if (kind !== 'codes' || days === null) return days;
+  const events = retentionDays('events', e);
+  return events === null ? days : Math.min(days, events);
 }
 
 /** The oldest instant the class keeps at `now` (null: kept forever). */

@@ -118,6 +118,7 @@ export interface RetentionOverview {
 
 const oldestOf: Record<RetentionClass, string> = {
   events: `select least((select min(occurred_at) from login_events), (select min(occurred_at) from otp_events), (select min(occurred_at) from account_events)) as at`,
+  codes: `select min(coalesce(issued_at, delivered_at, verified_at)) as at from otp_codes`,
   hourly: `select least((select min(hour) from otp_rollup_hourly), (select min(hour) from login_rollup_hourly)) as at`,
   daily: `select least((select min(day) from otp_rollup_daily_all), (select min(day) from login_rollup_daily_all)) as at`,
   cases: `select least((select min(closed_at) from alerts where status in ('resolved', 'dismissed')), (select min(closed_at) from fraud_reports where status in ('resolved', 'rejected'))) as at`,

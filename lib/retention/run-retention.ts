@@ -83,7 +83,7 @@ export interface RetentionOptions {
 /** A class's rows past its cutoff, by table and time column: how to count them, and how to delete one batch. */
 interface RowClass {
   key: keyof RetentionOutcome['rows'];
-  kind: 'events' | 'hourly' | 'daily' | 'cases' | 'outbox';
+  kind: 'events' | 'codes' | 'hourly' | 'daily' | 'cases' | 'outbox';
   /** Tables deleted in this order (children before parents). */
   /** `stream`: the rows are records of that stream; deleting them retires its older cursors (410). */
   /** `where` gets the cutoff and `held`, an SQL array of the accounts under legal hold, whose rows stay. */
@@ -101,7 +101,7 @@ const rowClasses: RowClass[] = [
   { key: 'ledger', kind: 'events', tables: [{ table: 'seen_events', where: (c) => `received_at < '${c}'` }] },
   {
     key: 'codes',
-    kind: 'events',
+    kind: 'codes',
     tables: [
       {
         table: 'otp_codes',

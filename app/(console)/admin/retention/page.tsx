@@ -16,6 +16,7 @@ export const metadata: Metadata = { title: 'Data retention' };
 
 const classLabel: Record<RetentionClass, string> = {
   events: 'Raw login, code and account events (and the seen-id ledger)',
+  codes: 'Code pairings (to time each code from issue to delivery and use)',
   hourly: 'Hourly counts (hour charts, the prefix table)',
   daily: 'Daily counts (day charts)',
   cases: 'Resolved or dismissed alerts, closed reports',
