@@ -6,6 +6,7 @@ import { loginEvents } from '@/db/schema';
 import { loginEvent } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { storeEvents } from '@/lib/ingest/store-events';
+import { resetEnvForTests } from '@/lib/env';
 import { bulkSeedEvents } from './bulk-events';
 
 const { db, database } = setupTestDatabase();
@@ -33,5 +34,59 @@ describe('the bulk path', () => {
     await db().transaction((tx) => storeEvents(tx, [loginEvent(one.external_id, new Date('2026-07-10T01:00:00Z'))]));
     expect(await db().select().from(loginEvents).where(eq(loginEvents.accountId, one.id))).toHaveLength(1);
     expect(await queryRows(db(), sql`select 1 from accounts`)).toHaveLength(accounts.length);
+  });
+
+  it('writes what ingest would for its codes: destinations, pairing rows inside the codes’ window, latency counts', async (ctx) => {
+    if (database().kind !== 'postgres') return ctx.skip();
+    process.env.VIGIL_RETENTION_CODES_DAYS = '1';
+    resetEnvForTests();
+    try {
+      const end = new Date('2026-08-20T00:00:00Z');
+      await bulkSeedEvents(database(), { kind: 'otp', events: 2000, accounts: 40, days: 3, seed: 78, end });
+      const [facts] = await queryRows<{
+        sms: number;
+        sms_to_phone: number;
+        other_with_destination: number;
+        codes_in_window: number;
+        pairings: number;
+        pairings_outside: number;
+        verified: number;
+        counted_verified: number;
+        verified_in_window: number;
+        flagged_verified: number;
+      }>(
+        db(),
+        sql`with mine as (select e.*, a.phone from otp_events e join accounts a on a.id = e.account_id
+                           where a.external_id like 'cus_b26_%'),
+                 codes as (select account_id, otp_id, min(occurred_at) as first_at,
+                                  bool_or(kind = 'issued') and bool_or(kind = 'verified') as verified
+                             from mine group by account_id, otp_id)
+            select (select count(*) from mine where channel = 'sms')::int as sms,
+                   (select count(*) from mine where channel = 'sms' and destination = phone)::int as sms_to_phone,
+                   (select count(*) from mine where channel <> 'sms' and destination is not null)::int as other_with_destination,
+                   (select count(*) from codes where first_at >= ${'2026-08-19T00:00:00Z'})::int as codes_in_window,
+                   (select count(*) from otp_codes c join codes using (account_id, otp_id))::int as pairings,
+                   (select count(*) from otp_codes c join codes using (account_id, otp_id) where codes.first_at < ${'2026-08-19T00:00:00Z'})::int as pairings_outside,
+                   (select count(*) from codes where verified)::int as verified,
+                   (select coalesce(sum(count), 0) from otp_latency_hourly where measure = 'verified' and hour >= ${'2026-08-01T00:00:00Z'})::int as counted_verified,
+                   (select count(*) from codes where verified and first_at >= ${'2026-08-19T00:00:00Z'})::int as verified_in_window,
+                   (select count(*) from otp_codes c join codes using (account_id, otp_id) where c.verify_counted)::int as flagged_verified`,
+      );
+      expect(facts!.sms).toBeGreaterThan(0);
+      expect(facts!.sms_to_phone).toBe(facts!.sms);
+      expect(facts!.other_with_destination).toBe(0);
+      // The window is a day of the three: only those codes keep a pairing row.
+      expect(facts!.codes_in_window).toBeGreaterThan(0);
+      expect(facts!.pairings).toBe(facts!.codes_in_window);
+      expect(facts!.pairings_outside).toBe(0);
+      // Every verified code of the three days is timed once (the other test's codes are July's); the pairings inside
+      // the window say so.
+      expect(facts!.verified).toBeGreaterThan(0);
+      expect(facts!.counted_verified).toBe(facts!.verified);
+      expect(facts!.flagged_verified).toBe(facts!.verified_in_window);
+    } finally {
+      delete process.env.VIGIL_RETENTION_CODES_DAYS;
+      resetEnvForTests();
+    }
   });
 });

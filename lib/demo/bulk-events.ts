@@ -5,12 +5,17 @@ import { Readable } from 'node:stream';
 import { Faker, en } from '@faker-js/faker';
 import { accountIdFor } from '@/db/account-id';
 import type { Database } from '@/db/client';
+import { latencyBucketSql } from '@/lib/ingest/code-latency';
+import { phoneChannels } from '@/lib/ingest/phone-prefix';
+import { retentionCutoff } from '@/lib/retention/config';
 import { demoAccount, type DemoAccount } from './demo-profiles';
 
 /*
  * The bulk path for benchmarks: millions of OTP or login events streamed with COPY for a population of generated
- * accounts, in one transaction that also fills the idempotency ledger, the hourly rollups and the accounts,
- * so every table the ingest pipeline keeps stays true. Event ids carry a run tag, so a second run adds
+ * accounts, in one transaction that also fills the idempotency ledger, the hourly rollups, the accounts, and for
+ * codes their destinations (SMS codes go to the account's phone), their pairing rows (those inside the codes'
+ * retention window, as a store under retention holds) and their latency counts, so every table the ingest pipeline
+ * keeps stays true and as big as ingest would have made it. Event ids carry a run tag, so a second run adds
  * events. PostgreSQL server only (the embedded engine is for demos).
  */
 
@@ -116,12 +121,14 @@ export async function bulkSeedEvents(
           const otpId = `otp_b${tag}_${flow.toString(36)}`;
           const ip = a.homeIp;
           const country = a.country;
+          // Where ingest would say an SMS code went: the account's phone (docs: otp_events.destination).
+          const destination = phoneChannels.includes(channel) ? a.phone : '\\N';
           const emit = (kind: string, at: number, reason: string) => {
             if (written >= options.events || at >= endMs) return;
             written += 1;
             const eventId = `bulk_${tag}_${written.toString(36)}`;
             const iso = new Date(at).toISOString();
-            events += `${eventId}\t${accountIds[ai]}\t${iso}\t${receivedAt}\t${otpId}\t${kind}\t${channel}\t${purpose}\t${reason}\t${ip}\t${country}\n`;
+            events += `${eventId}\t${accountIds[ai]}\t${iso}\t${receivedAt}\t${otpId}\t${kind}\t${channel}\t${purpose}\t${reason}\t${ip}\t${country}\t${destination}\n`;
             if (at < first[ai]!) first[ai] = at;
             if (at > last[ai]!) last[ai] = at;
           };
@@ -153,7 +160,7 @@ export async function bulkSeedEvents(
     const table = options.kind === 'otp' ? 'otp_events' : 'login_events';
     const columns =
       options.kind === 'otp'
-        ? 'event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, country'
+        ? 'event_id, account_id, occurred_at, received_at, otp_id, kind, channel, purpose, failure_reason, ip, country, destination'
         : 'event_id, account_id, occurred_at, received_at, outcome, method, failure_reason, ip, device_id, country';
     const eventsCopy = await tx.unsafe(`copy ${table} (${columns}) from stdin`).writable();
     await pipeline(Readable.from(chunks()), eventsCopy);
@@ -179,6 +186,36 @@ export async function bulkSeedEvents(
                case when kind = 'failed' then coalesce(failure_reason, '') else '' end, count(*)
         from otp_events where event_id like ${mine} group by 1, 2, 3, 4, 5
         on conflict (day, channel, purpose, kind, reason, shard) do update set count = otp_rollup_daily_all.count + excluded.count`;
+      // Each code's ends as ingest pairs them (lib/ingest/code-latency.ts): the pairing rows inside the codes' window,
+      // and every code's delivery and use timed against its issue in the latency buckets.
+      const codesFrom = (retentionCutoff('codes', options.end) ?? new Date(0)).toISOString();
+      await tx.unsafe(
+        `create temporary table bulk_codes on commit drop as
+           select account_id, otp_id, min(channel) as channel, min(purpose) as purpose,
+                  coalesce(min(country) filter (where kind = 'issued'), '') as country,
+                  min(occurred_at) filter (where kind = 'issued') as issued_at,
+                  min(occurred_at) filter (where kind = 'delivered') as delivered_at,
+                  min(occurred_at) filter (where kind = 'verified') as verified_at
+             from otp_events where event_id like $1 group by account_id, otp_id`,
+        [mine],
+      );
+      await tx.unsafe(
+        `insert into otp_codes (account_id, otp_id, channel, purpose, country, issued_at, delivered_at, verified_at, delivery_counted, verify_counted)
+         select account_id, otp_id, channel, purpose, country, issued_at, delivered_at, verified_at,
+                issued_at is not null and delivered_at is not null, issued_at is not null and verified_at is not null
+           from bulk_codes where coalesce(issued_at, delivered_at, verified_at) >= $1
+         on conflict (account_id, otp_id) do nothing`,
+        [codesFrom],
+      );
+      await tx.unsafe(
+        `insert into otp_latency_hourly (hour, channel, purpose, country, measure, bucket, count)
+         select date_trunc('hour', issued_at, 'UTC'), channel, purpose, country, m.measure,
+                ${latencyBucketSql('extract(epoch from m.at - issued_at)')}, count(*)
+           from bulk_codes cross join lateral (values ('delivered', delivered_at), ('verified', verified_at)) as m(measure, at)
+          where issued_at is not null and m.at is not null
+          group by 1, 2, 3, 4, 5, 6
+         on conflict (hour, channel, purpose, country, measure, bucket, shard) do update set count = otp_latency_hourly.count + excluded.count`,
+      );
     } else {
       await tx`insert into login_rollup_hourly (hour, outcome, reason, country, count)
         select date_trunc('hour', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, ''), count(*)

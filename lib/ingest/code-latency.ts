@@ -24,6 +24,10 @@ const bounds: [number, Bucket][] = [
 /** The bucket of a latency in seconds: the first bound it does not exceed (a clock skew below 0 counts as ≤ 5 s). */
 export const bucketOf = (seconds: number): Bucket => bounds.find(([bound]) => seconds <= bound)?.[1] ?? 'more';
 
+/** The same bucket computed in SQL, from an expression in seconds (the bulk path counts its codes set-based). */
+export const latencyBucketSql = (seconds: string) =>
+  `case ${bounds.map(([bound, bucket]) => `when ${seconds} <= ${bound} then '${bucket}'`).join(' ')} else 'more' end`;
+
 interface CodeFacts {
   account_id: string;
   otp_id: string;
