@@ -252,6 +252,16 @@ async function main() {
     console.log(
       `  disk: ${(sizeBefore.bytes / (sizeBefore.events / 1e6) / 1048576).toFixed(0)} MB per million events (event tables with indexes)`,
     );
+    // What else ingest writes into per code, as the loader leaves it (lib/demo/bulk-events.ts): the pairing rows of the
+    // codes' window (VIGIL_RETENTION_CODES_DAYS) and the SMS codes' destinations.
+    const [codes] = await queryRows<{ pairings: string; destinations: string }>(
+      db,
+      sql`select (select count(*) from otp_codes) as pairings,
+                 (select count(*) from otp_events where destination is not null) as destinations`,
+    );
+    console.log(
+      `  code pairings stored: ${Number(codes!.pairings).toLocaleString('en-US')}; codes with a destination: ${Number(codes!.destinations).toLocaleString('en-US')}`,
+    );
 
     // Retention while 2 clients keep ingesting: the batches' latencies before and during the drop.
     const background = generateEvents(400_000, 9);
