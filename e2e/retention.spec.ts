@@ -15,6 +15,10 @@ test.describe('Admin → Data retention', () => {
     await expect(events).toContainText('180 days');
     await expect(events).toContainText('VIGIL_RETENTION_EVENTS_DAYS');
     await expect(kept.getByRole('row', { name: /Audit log/ })).toContainText('forever');
+    // Code pairings have their own window (7 days by default), shown with its variable.
+    const codes = kept.getByRole('row', { name: /Code pairings/ });
+    await expect(codes).toContainText('7 days');
+    await expect(codes).toContainText('VIGIL_RETENTION_CODES_DAYS');
     // The demo's current month has its partitions, and next month's is made ahead.
     const partitions = card('Raw event partitions');
     const month = new Date().toISOString().slice(0, 7);
