@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { accountActivity, accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
 import { accountIdFor } from '@/db/account-id';
 import { queryRows } from '@/db/client';
-import { loginEvent, uniqueSuffix } from '@/lib/testing/fixtures';
+import { loginEvent, otpEvent, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from './event-schema';
 import { ingestBatch } from './ingest-batch';
@@ -226,25 +226,14 @@ describe('a batch stuck behind a lock', () => {
   });
 });
 
-type CodeEventType = 'otp.issued' | 'otp.delivered';
-/** An e-mailed login code's event, for the tests about code rows. */
-const codeEvent = (account: IngestEvent['account'], otpId: string, type: CodeEventType, at: number): IngestEvent => ({
-  id: `evt_${uniqueSuffix()}`,
-  type,
-  occurredAt: new Date(at).toISOString(),
-  account,
-  otpId,
-  channel: 'email',
-  purpose: 'login',
-});
-
 describe('the rows batches share', () => {
   it('are locked last: a batch waiting on a code row holds no account row, so other batches of that account go on', async (ctx) => {
     // Three connections at once; the embedded engine runs one transaction at a time, so it runs on the server only (CI).
     if (database().kind !== 'postgres') return ctx.skip();
     const id = `cus_${uniqueSuffix()}`;
     const t0 = Date.parse('2026-07-08T10:00:00Z');
-    const code = (type: CodeEventType, at: number) => codeEvent({ id }, 'otp_shared', type, at);
+    const code = (type: 'otp.issued' | 'otp.delivered', at: number) =>
+      otpEvent({ id }, 'otp_shared', new Date(at), { type });
     await ingestBatch(db(), [code('otp.issued', t0)]);
     let release = () => undefined as void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -297,8 +286,8 @@ describe("a batch's code rows", () => {
   it('are held for its last statement only: the notices come before them, the latency counts with the shared rows', async () => {
     const id = `cus_${uniqueSuffix()}`;
     const t0 = Date.parse('2026-07-09T10:00:00Z');
-    const code = (type: CodeEventType, at: number) =>
-      codeEvent({ id, email: 'codes@example.com' }, 'otp_window', type, at);
+    const code = (type: 'otp.issued' | 'otp.delivered', at: number) =>
+      otpEvent({ id, email: 'codes@example.com' }, 'otp_window', new Date(at), { type });
     await store([code('otp.issued', t0)]);
     // The batch's statements in the order it sends them: the SQL of each execute, the table of each insert.
     const sent: string[] = [];

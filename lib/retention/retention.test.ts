@@ -7,7 +7,7 @@ import { serviceContext } from '@/lib/context';
 import { resetEnvForTests } from '@/lib/env';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { detectionIdle } from '@/lib/detection/queue';
-import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
+import { loginEvent, otpEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions';
 import { LAST_RUN_KEY, retentionArmed, retentionOverview, retentionRun } from './retention';
 import { lifecyclePass } from './loop';
@@ -397,15 +397,7 @@ describe('legal hold', () => {
 describe('legal hold beyond events, and one run at a time', () => {
   it('deletes code pairings past their own window while the codes’ events stay, and never keeps them past the events', async () => {
     const account = `cus_codes_${uniqueSuffix()}`;
-    const issued = (otpId: string, at: string) => ({
-      id: `${otpId}_issued`,
-      type: 'otp.issued' as const,
-      occurredAt: at,
-      account: { id: account },
-      otpId,
-      channel: 'email' as const,
-      purpose: 'login' as const,
-    });
+    const issued = (otpId: string, at: string) => otpEvent({ id: account }, otpId, new Date(at));
     const codes = { old: `code_old_${uniqueSuffix()}`, recent: `code_recent_${uniqueSuffix()}` };
     await ingestBatch(db(), [issued(codes.old, '2032-05-01T10:00:00Z'), issued(codes.recent, '2032-05-28T10:00:00Z')]);
     await detectionIdle();

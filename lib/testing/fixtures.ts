@@ -62,6 +62,26 @@ export function loginEvent(
   } as IngestEvent;
 }
 
+/** A valid code event of `otpId` for the account: an e-mailed login code's issue unless overridden (any field). */
+export function otpEvent(
+  account: IngestEvent['account'],
+  otpId: string,
+  occurredAt: Date,
+  overrides: Partial<Extract<IngestEvent, { otpId: string }>> = {},
+): IngestEvent {
+  counter += 1;
+  return {
+    id: `evt_test_${uniqueSuffix()}_${counter}`,
+    type: 'otp.issued',
+    occurredAt: occurredAt.toISOString(),
+    account,
+    otpId,
+    channel: 'email',
+    purpose: 'login',
+    ...overrides,
+  } as IngestEvent;
+}
+
 /** A customer account as ingest leaves it: the account row and its last-activity row. */
 export async function insertAccount(
   db: Db,
