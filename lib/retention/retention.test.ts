@@ -395,6 +395,28 @@ describe('legal hold', () => {
 });
 
 describe('legal hold beyond events, and one run at a time', () => {
+  it('rests between batches of deletes as long as each took, so it takes at most half a core from ingest', async () => {
+    // 12,000 ledger rows from 1990: three batches of deletes (5,000, 5,000, 2,000), rests after the first two only.
+    await db().execute(
+      sql`insert into seen_events (event_id, received_at)
+          select 'rest_' || ${uniqueSuffix()} || '_' || i, timestamptz '1990-01-01' + i * interval '1 second'
+            from generate_series(1, 12000) i`,
+    );
+    windows({ VIGIL_RETENTION_EVENTS_DAYS: '60' });
+    const rests: number[] = [];
+    const run = await retentionRun(ctx(), database(), {
+      now: new Date('1991-01-01T00:00:00Z'),
+      rest: (ms) => {
+        rests.push(ms);
+        return Promise.resolve();
+      },
+    });
+    expect(run.rows.ledger).toBe(12000);
+    expect(rests).toHaveLength(2);
+    for (const ms of rests) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(await count(db(), `select count(*) as n from seen_events where event_id like 'rest_%'`)).toBe(0);
+  });
+
   it('deletes code pairings past their own window while the codes’ events stay, and never keeps them past the events', async () => {
     const account = `cus_codes_${uniqueSuffix()}`;
     const issued = (otpId: string, at: string) => otpEvent({ id: account }, otpId, new Date(at));
