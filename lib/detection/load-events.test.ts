@@ -6,7 +6,7 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { uniqueSuffix } from '@/lib/testing/fixtures';
-import { loadAccountEvents } from './load-events';
+import { loadAccountEvents, loadPrefixCounts } from './load-events';
 import { detectionIdle } from './queue';
 
 const { db } = setupTestDatabase();
@@ -65,5 +65,41 @@ describe("detection's account reads", () => {
     // The old account's history is searched in January's three tables; the young account's is not searched there.
     expect(oldRead).toBeGreaterThanOrEqual(3);
     expect(youngRead).toBe(0);
+  });
+
+  it('read a country’s prefix minutes through its index, not the whole minute rollup (kept for 90 days)', async () => {
+    // Two days of another country's minutes in 2024, and ten minutes of the country read, 2024-05-01 10:00–10:09.
+    await db().execute(
+      sql`insert into otp_prefix_rollup_minute (minute, country_code, prefix, kind, shard, count)
+          select timestamptz '2024-04-28' + i * interval '1 minute', '998', '+998901234', 'issued', 0, 1
+            from generate_series(0, 2 * 1440 - 1) i
+          union all
+          select timestamptz '2024-05-01 10:00:00Z' + i * interval '1 minute', '997', '+997901234', k, 0, 2
+            from generate_series(0, 9) i, unnest(array['issued', 'verified']) k`,
+    );
+    await db().execute(sql`analyze otp_prefix_rollup_minute`);
+    const scans = async (tx: Tx) => {
+      const [r] = await queryRows<{ table: string; index: string }>(
+        tx,
+        sql`select pg_stat_get_xact_numscans('otp_prefix_rollup_minute'::regclass) as table,
+                   (select sum(pg_stat_get_xact_numscans(indexrelid)) from pg_index
+                     where indrelid = 'otp_prefix_rollup_minute'::regclass) as index`,
+      );
+      return { table: Number(r!.table), index: Number(r!.index) };
+    };
+    const { counts, before, after } = await db().transaction(async (tx) => {
+      const before = await scans(tx);
+      const counts = await loadPrefixCounts(tx, [
+        { countryCode: '997', since: new Date('2024-05-01T10:05:00Z'), until: new Date('2024-05-01T10:30:00Z') },
+      ]);
+      return { counts, before, after: await scans(tx) };
+    });
+    // Minutes 10:05 to 10:09 (in no particular order), each with its issued and verified counts.
+    const minutes = [...counts.get('997')!].sort((a, b) => a.minute - b.minute);
+    expect(minutes.map((m) => [new Date(m.minute).toISOString(), m.issued, m.verified])).toEqual(
+      [5, 6, 7, 8, 9].map((i) => [`2024-05-01T10:0${i}:00.000Z`, 2, 2]),
+    );
+    expect(after.table - before.table).toBe(0);
+    expect(after.index - before.index).toBeGreaterThanOrEqual(1);
   });
 });

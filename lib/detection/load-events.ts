@@ -154,7 +154,12 @@ export interface CountryWindow {
   until: Date;
 }
 
-/** Each country's SMS and voice codes by destination prefix and minute inside its window, from the minute rollup. */
+/**
+ * Each country's SMS and voice codes by destination prefix and minute inside its window, from the minute rollup,
+ * through its (country, minute) index: the windows are kept apart (offset 0) as in perAccount. As a plain join the
+ * planner hashed the windows and scanned the whole table, which keeps minutes as long as the hourly rollups (90
+ * days): 182,000 rows read for 488 on a probe's store, 41 ms against 1 ms, and growing with every day kept.
+ */
 export async function loadPrefixCounts(tx: Tx, windows: CountryWindow[]): Promise<Map<string, PrefixMinute[]>> {
   const result = new Map<string, PrefixMinute[]>();
   if (windows.length === 0) return result;
@@ -173,8 +178,9 @@ export async function loadPrefixCounts(tx: Tx, windows: CountryWindow[]): Promis
         select r.country_code, ${epochMs('r.minute')} as minute_ms, r.prefix,
                sum(r.count) filter (where r.kind = 'issued')::int as issued,
                sum(r.count) filter (where r.kind = 'verified')::int as verified
-          from w join otp_prefix_rollup_minute r
-            on r.country_code = w.country_code and r.minute >= w.since and r.minute <= w.until
+          from w cross join lateral (
+                 select * from otp_prefix_rollup_minute r
+                  where r.country_code = w.country_code and r.minute >= w.since and r.minute <= w.until offset 0) r
          group by r.country_code, r.minute, r.prefix`,
   );
   for (const r of rows) {
