@@ -39,6 +39,16 @@ test.describe('Admin → Data retention', () => {
     await page.screenshot({ path: '.test-output/retention-phone.png', fullPage: true });
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
+    // What is kept fits the card: each window's dates sit under it, with nothing to scroll sideways to.
+    const kept = page.locator('section', { has: page.getByRole('heading', { name: 'What is kept' }) });
+    await expect(kept.getByRole('columnheader', { name: 'Oldest row' })).toBeHidden();
+    const events = kept.getByRole('row', { name: /Raw login, code and account events/ });
+    await expect(events.getByText(/^from \d{4}-\d{2}-\d{2}/)).toBeVisible();
+    await expect(events.getByText(/oldest (\d{4}-\d{2}-\d{2}|nothing yet)/)).toBeVisible();
+    const overflow = await kept
+      .locator('table')
+      .evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
   });
 });
 

@@ -58,8 +58,9 @@ export default async function RetentionPage() {
               <tr>
                 <th className={th}>Data</th>
                 <th className={th}>Kept</th>
-                <th className={th}>Kept from</th>
-                <th className={th}>Oldest row</th>
+                {/* On a phone the two dates go under the window, so the table fits without scrolling sideways. */}
+                <th className={`${th} hidden sm:table-cell`}>Kept from</th>
+                <th className={`${th} hidden sm:table-cell`}>Oldest row</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -83,9 +84,20 @@ export default async function RetentionPage() {
                   </td>
                   <td className={`${td} whitespace-nowrap`}>
                     {c.days === null ? 'forever' : `${formatCount(c.days)} days`}
+                    <span className="block text-xs text-slate-500 sm:hidden dark:text-slate-400">
+                      {c.cutoff && (
+                        <>
+                          from {day(c.cutoff)}
+                          <br />
+                        </>
+                      )}
+                      oldest {c.oldest ? day(c.oldest) : 'nothing yet'}
+                    </span>
                   </td>
-                  <td className={`${td} whitespace-nowrap`}>{day(c.cutoff)}</td>
-                  <td className={`${td} whitespace-nowrap`}>{c.oldest ? day(c.oldest) : 'nothing yet'}</td>
+                  <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{day(c.cutoff)}</td>
+                  <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>
+                    {c.oldest ? day(c.oldest) : 'nothing yet'}
+                  </td>
                 </tr>
               ))}
             </tbody>
