@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { alertEvidence, alerts, auditLog, fraudReports, staffUsers } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { retentionArmed } from '@/lib/retention/retention';
 import { seedDemoData } from './seed-demo';
 
 const { db } = setupTestDatabase();
@@ -36,6 +37,8 @@ describe('the demo data', () => {
     const plantedIds = new Set(planted.map(([rule, subject]) => `${rule}:${subject}`));
     const noise = raised.filter((a) => !plantedIds.has(`${a.rule}:${a.subjectId}`));
     expect(noise.length, JSON.stringify(noise.map((a) => `${a.rule}:${a.subjectId}`))).toBeLessThanOrEqual(6);
+    // A new installation to retention: the daily run keeps every class inside its window by itself.
+    expect(await retentionArmed(db())).toBe(true);
   });
 
   it('has fraud reports on every report page: the incidents’ customers, a phishing wave, everyday reports', async () => {

@@ -9,6 +9,7 @@ import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { maxEventsPerBatch, validateBatch } from '@/lib/ingest/validate-batch';
 import { demoDataset, type SeedOptions } from './generate-events';
 import { seedDemoReports } from './reports';
+import { armRetention } from '@/lib/retention/retention';
 
 export const demoStaffPassword = 'vigil-demo';
 export const demoStaff = [
@@ -98,6 +99,10 @@ export async function seedDemoData(
     );
   }
   await seedDemoReports(db, dataset.accounts, options.seed);
+  // A new installation, whose past was generated at once: a live one's first daily pass would have armed retention
+  // before anything aged past a window. Unarmed, the demo looked like an upgraded installation (its code pairings
+  // older than their 7-day window waited for an admin's first run).
+  await armRetention(db, 'the demo seed: a new installation');
   await db
     .insert(settings)
     .values({
