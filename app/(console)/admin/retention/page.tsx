@@ -64,42 +64,43 @@ export default async function RetentionPage() {
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {classes.map((c) => (
-                <tr key={c.kind}>
-                  <td className={td}>
-                    {classLabel[c.kind]}
-                    <code className={`${mono} block text-xs text-slate-500 dark:text-slate-400`}>
-                      {/* On a phone the name wraps after an underscore, never mid-word; <wbr> is not copied. */}
-                      {c.variable.split('_').map((part, i) => (
-                        <Fragment key={i}>
-                          {i > 0 && (
-                            <>
-                              _<wbr />
-                            </>
-                          )}
-                          {part}
-                        </Fragment>
-                      ))}
-                    </code>
-                  </td>
-                  <td className={`${td} whitespace-nowrap`}>
-                    {c.days === null ? 'forever' : `${formatCount(c.days)} days`}
-                    <span className="block text-xs text-slate-500 sm:hidden dark:text-slate-400">
-                      {c.cutoff && (
-                        <>
-                          from {day(c.cutoff)}
-                          <br />
-                        </>
-                      )}
-                      oldest {c.oldest ? day(c.oldest) : 'nothing yet'}
-                    </span>
-                  </td>
-                  <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{day(c.cutoff)}</td>
-                  <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>
-                    {c.oldest ? day(c.oldest) : 'nothing yet'}
-                  </td>
-                </tr>
-              ))}
+              {classes.map((c) => {
+                const oldest = c.oldest ? day(c.oldest) : 'nothing yet';
+                return (
+                  <tr key={c.kind}>
+                    <td className={td}>
+                      {classLabel[c.kind]}
+                      <code className={`${mono} block text-xs text-slate-500 dark:text-slate-400`}>
+                        {/* On a phone the name wraps after an underscore, never mid-word; <wbr> is not copied. */}
+                        {c.variable.split('_').map((part, i) => (
+                          <Fragment key={i}>
+                            {i > 0 && (
+                              <>
+                                _<wbr />
+                              </>
+                            )}
+                            {part}
+                          </Fragment>
+                        ))}
+                      </code>
+                    </td>
+                    <td className={`${td} whitespace-nowrap`}>
+                      {c.days === null ? 'forever' : `${formatCount(c.days)} days`}
+                      <span className="block text-xs text-slate-500 sm:hidden dark:text-slate-400">
+                        {c.cutoff && (
+                          <>
+                            from {day(c.cutoff)}
+                            <br />
+                          </>
+                        )}
+                        oldest {oldest}
+                      </span>
+                    </td>
+                    <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{day(c.cutoff)}</td>
+                    <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{oldest}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
