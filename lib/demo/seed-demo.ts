@@ -7,9 +7,9 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import type { SystemActor } from '@/lib/auth/actor';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { maxEventsPerBatch, validateBatch } from '@/lib/ingest/validate-batch';
+import { armRetention } from '@/lib/retention/retention';
 import { demoDataset, type SeedOptions } from './generate-events';
 import { seedDemoReports } from './reports';
-import { armRetention } from '@/lib/retention/retention';
 
 export const demoStaffPassword = 'vigil-demo';
 export const demoStaff = [
