@@ -5,6 +5,7 @@ import { queryRows } from '@/db/client';
 import { loginEvents } from '@/db/schema';
 import { loginEvent } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { phonePrefix } from '@/lib/ingest/phone-prefix';
 import { storeEvents } from '@/lib/ingest/store-events';
 import { resetEnvForTests } from '@/lib/env';
 import { bulkSeedEvents } from './bulk-events';
@@ -86,6 +87,53 @@ describe('the bulk path', () => {
       expect(facts!.flagged_verified).toBe(facts!.verified_in_window);
     } finally {
       delete process.env.VIGIL_RETENTION_CODES_DAYS;
+      resetEnvForTests();
+    }
+  });
+  it('writes the destination-prefix minutes and hours of codes to a phone, inside the hourly rollups’ window', async (ctx) => {
+    if (database().kind !== 'postgres') return ctx.skip();
+    process.env.VIGIL_RETENTION_HOURLY_DAYS = '1';
+    resetEnvForTests();
+    try {
+      const end = new Date('2026-09-20T00:00:00Z');
+      const since = '2026-09-19T00:00:00Z';
+      await bulkSeedEvents(database(), { kind: 'otp', events: 3000, accounts: 60, days: 3, seed: 79, end });
+      // What ingest would have counted: each issued or verified code to a phone inside the window, by the prefix that
+      // phonePrefix gives its destination, in its minute.
+      const events = await queryRows<{ destination: string; kind: string; minute: string }>(
+        db(),
+        sql`select e.destination, e.kind, to_char(date_trunc('minute', e.occurred_at, 'UTC'), 'YYYY-MM-DD"T"HH24:MI') as minute
+              from otp_events e join accounts a on a.id = e.account_id
+             where a.external_id like 'cus_b27_%' and e.destination is not null and e.kind in ('issued', 'verified')
+               and e.occurred_at >= ${since}`,
+      );
+      const expected = new Map<string, number>();
+      for (const e of events) {
+        const at = phonePrefix(e.destination)!;
+        const key = `${e.minute}|${at.countryCode}|${at.prefix}|${e.kind}`;
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+      expect(expected.size).toBeGreaterThan(0);
+      // The file's other tests wrote July's and August's codes: this one's rows are September's.
+      const september = '2026-09-01T00:00:00Z';
+      const minutes = await queryRows<{ key: string; count: number }>(
+        db(),
+        sql`select to_char(minute at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') || '|' || country_code || '|' || prefix || '|' || kind as key,
+                   sum(count)::int as count
+              from otp_prefix_rollup_minute where minute >= ${september} group by 1`,
+      );
+      expect(new Map(minutes.map((m) => [m.key, m.count]))).toEqual(expected);
+      // The hours hold the same counts, and nothing before the window was written.
+      const [totals] = await queryRows<{ minutes: number; hours: number; before: number }>(
+        db(),
+        sql`select (select coalesce(sum(count), 0) from otp_prefix_rollup_minute where minute >= ${september})::int as minutes,
+                   (select coalesce(sum(count), 0) from otp_prefix_rollup_hourly where hour >= ${september})::int as hours,
+                   (select count(*) from otp_prefix_rollup_minute where minute >= ${september} and minute < ${since})::int
+                     + (select count(*) from otp_prefix_rollup_hourly where hour >= ${september} and hour < ${since})::int as before`,
+      );
+      expect(totals).toEqual({ minutes: events.length, hours: events.length, before: 0 });
+    } finally {
+      delete process.env.VIGIL_RETENTION_HOURLY_DAYS;
       resetEnvForTests();
     }
   });

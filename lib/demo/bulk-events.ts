@@ -6,7 +6,7 @@ import { Faker, en } from '@faker-js/faker';
 import { accountIdFor } from '@/db/account-id';
 import type { Database } from '@/db/client';
 import { latencyBucketSql } from '@/lib/ingest/code-latency';
-import { phoneChannels } from '@/lib/ingest/phone-prefix';
+import { phoneChannels, phonePrefix } from '@/lib/ingest/phone-prefix';
 import { retentionCutoff } from '@/lib/retention/config';
 import { demoAccount, type DemoAccount } from './demo-profiles';
 
@@ -14,7 +14,8 @@ import { demoAccount, type DemoAccount } from './demo-profiles';
  * The bulk path for benchmarks: millions of OTP or login events streamed with COPY for a population of generated
  * accounts, in one transaction that also fills the idempotency ledger, the hourly rollups, the accounts, and for
  * codes their destinations (SMS codes go to the account's phone), their pairing rows (those inside the codes'
- * retention window, as a store under retention holds) and their latency counts, so every table the ingest pipeline
+ * retention window, as a store under retention holds), their latency counts and their destination-prefix counts (the
+ * minutes and hours inside the hourly rollups' window), so every table the ingest pipeline
  * keeps stays true and as big as ingest would have made it. Event ids carry a run tag, so a second run adds
  * events. PostgreSQL server only (the embedded engine is for demos).
  */
@@ -216,6 +217,32 @@ export async function bulkSeedEvents(
           group by 1, 2, 3, 4, 5, 6
          on conflict (hour, channel, purpose, country, measure, bucket, shard) do update set count = otp_latency_hourly.count + excluded.count`,
       );
+      // The destination-prefix counts (lib/ingest/rollups.ts) of the codes issued and verified to a phone: the minutes
+      // the SMS-pumping rule reads and the hours of the analytics table, inside the hourly rollups' window, where a
+      // store under retention keeps both. Each destination's prefix is worked out once, as ingest does (phonePrefix).
+      const phones = [...new Set(profiles.map((p) => p.phone))].flatMap((phone) => {
+        const at = phonePrefix(phone);
+        return at ? [{ phone, ...at }] : [];
+      });
+      await tx.unsafe(
+        `create temporary table bulk_prefixes on commit drop as
+           select * from unnest($1::text[], $2::text[], $3::text[]) as p(phone, country_code, prefix)`,
+        [phones.map((p) => p.phone), phones.map((p) => p.countryCode), phones.map((p) => p.prefix)] as never,
+      );
+      const prefixesFrom = (retentionCutoff('hourly', options.end) ?? new Date(0)).toISOString();
+      for (const [table, bucket] of [
+        ['otp_prefix_rollup_minute', 'minute'],
+        ['otp_prefix_rollup_hourly', 'hour'],
+      ] as const)
+        await tx.unsafe(
+          `insert into ${table} (${bucket}, country_code, prefix, kind, count)
+           select date_trunc('${bucket}', e.occurred_at, 'UTC'), p.country_code, p.prefix, e.kind, count(*)
+             from otp_events e join bulk_prefixes p on p.phone = e.destination
+            where e.event_id like $1 and e.kind in ('issued', 'verified') and e.occurred_at >= $2
+            group by 1, 2, 3, 4
+           on conflict (${bucket}, country_code, prefix, kind, shard) do update set count = ${table}.count + excluded.count`,
+          [mine, prefixesFrom],
+        );
     } else {
       await tx`insert into login_rollup_hourly (hour, outcome, reason, country, count)
         select date_trunc('hour', occurred_at, 'UTC'), outcome, coalesce(failure_reason, ''), coalesce(country, ''), count(*)
