@@ -145,8 +145,24 @@ async function main() {
     const key = await apiKey(db);
     const url = `http://localhost:${port}/api/v1/events`;
     const smallStore = { url: `http://localhost:${port + 1}/api/v1/events`, key: await apiKey(small.database.db) };
-    const ingestRate = async (store: { url: string; key: string }, events: ReturnType<typeof generateEvents>) =>
-      (await postBatches(store.url, events, { key: store.key, concurrency: 4 })).rate;
+    // Detection runs after each batch commits, off the request path, and trails a run by up to ~30 s: each measure
+    // waits until neither server has detection work left (its backlog rows), so that no measure shares the cores with
+    // the last one's detection, least of all the other store's.
+    const detectionDone = async () => {
+      for (const target of [db, small.database.db]) {
+        const deadline = performance.now() + 180_000;
+        while (
+          (await queryRows<{ n: number }>(target, sql`select count(*)::int as n from detection_backlog`))[0]!.n > 0
+        ) {
+          if (performance.now() > deadline) throw new Error('detection did not catch up within 3 minutes');
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    };
+    const ingestRate = async (store: { url: string; key: string }, events: ReturnType<typeof generateEvents>) => {
+      await detectionDone();
+      return (await postBatches(store.url, events, { key: store.key, concurrency: 4 })).rate;
+    };
     await ingestRate(smallStore, generateEvents(100_000, 1)); // warm-up
     await checkpoint(); // as before the big store's run (settle, below)
     const emptyRate = await ingestRate(smallStore, generateEvents(100_000, 2));
@@ -250,6 +266,7 @@ async function main() {
     await settle();
     // The reads first, on a quiet server as at 10M: timed right after 100,000 events, they would share the cores
     // with those events' detection (a probe at 20M: chart p50 13.0 ms quiet, 23.2 ms just after, 11.4 ms 30 s on).
+    await detectionDone();
     const big = { chart: await chart(), ...(await history()) };
     // Ingest into each store in turn, the same events into both: big, small, small, big, big, small. The empty-store figure of
     // step 1 is ~80 minutes old by now, and these machines drift (the empty rate was 7,537–9,083 events/s in three
