@@ -300,14 +300,28 @@ async function main() {
       `  disk: ${(sizeBefore.bytes / (sizeBefore.events / 1e6) / 1048576).toFixed(0)} MB per million events (event tables with indexes)`,
     );
     // What else ingest writes into per code, as the loader leaves it (lib/demo/bulk-events.ts): the pairing rows of the
-    // codes' window (VIGIL_RETENTION_CODES_DAYS) and the SMS codes' destinations.
-    const [codes] = await queryRows<{ pairings: string; destinations: string }>(
+    // codes' window (VIGIL_RETENTION_CODES_DAYS), the SMS codes' destinations, and the destination-prefix minutes and
+    // hours of the hourly window (VIGIL_RETENTION_HOURLY_DAYS), with their size on disk.
+    const [codes] = await queryRows<{
+      pairings: string;
+      destinations: string;
+      minutes: string;
+      minute_bytes: string;
+      hours: string;
+      hour_bytes: string;
+    }>(
       db,
       sql`select (select count(*) from otp_codes) as pairings,
-                 (select count(*) from otp_events where destination is not null) as destinations`,
+                 (select count(*) from otp_events where destination is not null) as destinations,
+                 (select count(*) from otp_prefix_rollup_minute) as minutes,
+                 pg_total_relation_size('otp_prefix_rollup_minute') as minute_bytes,
+                 (select count(*) from otp_prefix_rollup_hourly) as hours,
+                 pg_total_relation_size('otp_prefix_rollup_hourly') as hour_bytes`,
     );
+    const mb = (bytes: string) => `${(Number(bytes) / 1048576).toFixed(0)} MB`;
     console.log(
-      `  code pairings stored: ${Number(codes!.pairings).toLocaleString('en-US')}; codes with a destination: ${Number(codes!.destinations).toLocaleString('en-US')}`,
+      `  code pairings stored: ${Number(codes!.pairings).toLocaleString('en-US')}; codes with a destination: ${Number(codes!.destinations).toLocaleString('en-US')}; ` +
+        `destination-prefix rows: ${Number(codes!.minutes).toLocaleString('en-US')} minutes (${mb(codes!.minute_bytes)}), ${Number(codes!.hours).toLocaleString('en-US')} hours (${mb(codes!.hour_bytes)})`,
     );
 
     // Retention while 2 clients keep ingesting: the batches' latencies before and during the drop.
