@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { queryRows, type Db } from '@/db/client';
 import { demoDataset } from '@/lib/demo/generate-events';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
 import { percentile } from './bench-database';
@@ -142,3 +144,61 @@ export async function againstCopy<T extends { rate: number }>(
 }
 
 export const fmtRate = (rate: number) => Math.round(rate).toLocaleString('en-US');
+
+/** A store under test: its server's events URL, an API key, and the database behind it (to see its detection). */
+export interface IngestTarget {
+  url: string;
+  key: string;
+  db: Db;
+}
+
+/**
+ * Detection runs after each batch commits, off the request path, and trails a run by up to ~30 s. Waits until none of
+ * the stores has detection work left (its backlog rows), so that no measure shares the cores with the last one's
+ * detection, least of all another store's.
+ */
+export async function detectionDone(stores: IngestTarget[]) {
+  for (const { db } of stores) {
+    const deadline = performance.now() + 180_000;
+    while ((await queryRows<{ n: number }>(db, sql`select count(*)::int as n from detection_backlog`))[0]!.n > 0) {
+      if (performance.now() > deadline) throw new Error('detection did not catch up within 3 minutes');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** One 100,000-event run into a store (4 clients), once no store has detection work left; its rate. */
+export async function ingestRate(store: IngestTarget, events: IngestEvent[], all: IngestTarget[] = [store]) {
+  await detectionDone(all);
+  return (await postBatches(store.url, events, { key: store.key, concurrency: 4 })).rate;
+}
+
+/**
+ * A big store's ingest rate against a small store's beside it: three rounds, each posting the same 100,000 events
+ * into both, in the order big, small, small, big, big, small (so drift over the minutes favours neither). The ratio is
+ * of the rounds' means.
+ */
+export async function interleavedIngest(big: IngestTarget, small: IngestTarget, firstSeed = 10) {
+  const rates = { big: [] as number[], small: [] as number[] };
+  const orders = [
+    ['big', 'small'],
+    ['small', 'big'],
+    ['big', 'small'],
+  ] as const;
+  for (const [round, order] of orders.entries()) {
+    const events = generateEvents(100_000, firstSeed + round);
+    for (const store of order) rates[store].push(await ingestRate(store === 'big' ? big : small, events, [big, small]));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    ...rates,
+    bigRate: mean(rates.big),
+    smallRate: mean(rates.small),
+    ratio: mean(rates.big) / mean(rates.small),
+  };
+}
+
+/** The line a bench prints for interleavedIngest's outcome. */
+export const interleavedLine = (r: Awaited<ReturnType<typeof interleavedIngest>>) =>
+  `ingest ${fmtRate(r.bigRate)} events/s (rounds ${r.big.map(fmtRate).join(', ')}) = ${r.ratio.toFixed(2)} × the small store's ` +
+  `${fmtRate(r.smallRate)} (rounds ${r.small.map(fmtRate).join(', ')}) beside it (goal ≥ 0.8)`;

@@ -34,7 +34,15 @@ import { compactRollups } from '@/lib/ingest/compact-rollups';
 import { runRetention } from '@/lib/retention/run-retention';
 import { systemActor } from '@/lib/testing/fixtures';
 import { benchApplicationName, benchEnvironment, percentile } from './bench-database';
-import { fmtRate, generateEvents, postBatches } from './ingest-load';
+import {
+  detectionDone,
+  fmtRate,
+  generateEvents,
+  ingestRate,
+  interleavedIngest,
+  interleavedLine,
+  postBatches,
+} from './ingest-load';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -144,28 +152,16 @@ async function main() {
       ).key;
     const key = await apiKey(db);
     const url = `http://localhost:${port}/api/v1/events`;
-    const smallStore = { url: `http://localhost:${port + 1}/api/v1/events`, key: await apiKey(small.database.db) };
-    // Detection runs after each batch commits, off the request path, and trails a run by up to ~30 s: each measure
-    // waits until neither server has detection work left (its backlog rows), so that no measure shares the cores with
-    // the last one's detection, least of all the other store's.
-    const detectionDone = async () => {
-      for (const target of [db, small.database.db]) {
-        const deadline = performance.now() + 180_000;
-        while (
-          (await queryRows<{ n: number }>(target, sql`select count(*)::int as n from detection_backlog`))[0]!.n > 0
-        ) {
-          if (performance.now() > deadline) throw new Error('detection did not catch up within 3 minutes');
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
+    const smallStore = {
+      url: `http://localhost:${port + 1}/api/v1/events`,
+      key: await apiKey(small.database.db),
+      db: small.database.db,
     };
-    const ingestRate = async (store: { url: string; key: string }, events: ReturnType<typeof generateEvents>) => {
-      await detectionDone();
-      return (await postBatches(store.url, events, { key: store.key, concurrency: 4 })).rate;
-    };
-    await ingestRate(smallStore, generateEvents(100_000, 1)); // warm-up
+    const bigStore = { url, key, db };
+    const stores = [bigStore, smallStore];
+    await ingestRate(smallStore, generateEvents(100_000, 1), stores); // warm-up
     await checkpoint(); // as before the big store's run (settle, below)
-    const emptyRate = await ingestRate(smallStore, generateEvents(100_000, 2));
+    const emptyRate = await ingestRate(smallStore, generateEvents(100_000, 2), stores);
     console.log(`empty store: ingest ${fmtRate(emptyRate)} events/s through the API`);
 
     const chart = async () => {
@@ -266,29 +262,15 @@ async function main() {
     await settle();
     // The reads first, on a quiet server as at 10M: timed right after 100,000 events, they would share the cores
     // with those events' detection (a probe at 20M: chart p50 13.0 ms quiet, 23.2 ms just after, 11.4 ms 30 s on).
-    await detectionDone();
+    await detectionDone(stores);
     const big = { chart: await chart(), ...(await history()) };
     // Ingest into each store in turn, the same events into both: big, small, small, big, big, small. The empty-store figure of
     // step 1 is ~80 minutes old by now, and these machines drift (the empty rate was 7,537–9,083 events/s in three
     // runs), so the baseline is taken again beside the big store's figure.
-    const rates = { big: [] as number[], small: [] as number[] };
-    for (const [round, order] of [
-      ['big', 'small'],
-      ['small', 'big'],
-      ['big', 'small'],
-    ].entries()) {
-      const events = generateEvents(100_000, 10 + round);
-      for (const store of order)
-        rates[store as 'big' | 'small'].push(await ingestRate(store === 'big' ? { url, key } : smallStore, events));
-    }
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const bigRate = sum(rates.big) / rates.big.length;
-    const smallRate = sum(rates.small) / rates.small.length;
+    const ingest = await interleavedIngest(bigStore, smallStore);
     const sizeBefore = await eventBytes();
     console.log(
-      `${(sizeBefore.events / 1e6).toFixed(1)}M store: ingest ${fmtRate(bigRate)} events/s (rounds ${rates.big.map(fmtRate).join(', ')}) ` +
-        `= ${(bigRate / smallRate).toFixed(2)} × the small store's ${fmtRate(smallRate)} (rounds ${rates.small.map(fmtRate).join(', ')}) beside it (goal ≥ 0.8); ` +
-        `${(bigRate / emptyRate).toFixed(2)} × the first empty-store figure`,
+      `${(sizeBefore.events / 1e6).toFixed(1)}M store: ${interleavedLine(ingest)}; ${(ingest.bigRate / emptyRate).toFixed(2)} × the first empty-store figure`,
     );
     console.log(
       `  90-day chart p50 ${big.chart.toFixed(1)} ms = ${(big.chart / at10M.chart).toFixed(2)} × the 10M figure (goal ≤ 1.2)`,

@@ -1,0 +1,65 @@
+/*
+ * `npm run bench:ingest-pair -- --database NAME` (needs DATABASE_URL, a PostgreSQL server): the ingest ratio of
+ * `bench:scale` on a store it kept (`--keep`), without loading one again. Starts a production server on database NAME
+ * and another on a new small database beside it (dropped at the end), warms both, then posts the same 100,000 events
+ * into each in turn (interleavedIngest: big, small, small, big, big, small, each once neither server has detection work
+ * left) and prints the rates and their ratio (goal ≥ 0.8).
+ *
+ *   npm run bench:ingest-pair -- --database vigil_bench_scale_1234 [--port 3495]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openPostgres, type Db } from '@/db/client';
+import { createApiKey } from '@/lib/api-keys/create-api-key';
+import { serviceContext } from '@/lib/context';
+import { systemActor } from '@/lib/testing/fixtures';
+import { benchEnvironment, startProductionServer } from './bench-database';
+import { generateEvents, ingestRate, interleavedIngest, interleavedLine } from './ingest-load';
+
+const flag = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const name = flag('database');
+const port = Number(flag('port') ?? 3495);
+
+async function main() {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl || !name) throw new Error('usage: DATABASE_URL=… npm run bench:ingest-pair -- --database NAME');
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const big = openPostgres(url.toString());
+  const small = await benchEnvironment('ingest_pair_small', port + 1);
+  const logPath = path.join(os.tmpdir(), `vigil-ingest-pair-${name}.log`);
+  const server = await startProductionServer({
+    databaseUrl: url.toString(),
+    port,
+    log: fs.openSync(logPath, 'w'),
+    logPath,
+  });
+  try {
+    await small.startServer();
+    const target = async (db: Db, at: number) => ({
+      url: `http://localhost:${at}/api/v1/events`,
+      key: (await createApiKey(serviceContext(db, systemActor), { name: 'bench', scopes: ['events:write'] })).key,
+      db,
+    });
+    const bigStore = await target(big.db, port);
+    const smallStore = await target(small.database.db, port + 1);
+    // Each server's first run is a warm-up (its code compiled, its pools filled), the same events into both.
+    const warmUp = generateEvents(100_000, 1);
+    for (const store of [bigStore, smallStore]) await ingestRate(store, warmUp, [bigStore, smallStore]);
+    // Seeds of their own: a kept store already holds bench:scale's seeds 10–12.
+    console.log(`${name}: ${interleavedLine(await interleavedIngest(bigStore, smallStore, 30))}`);
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    await big.close();
+    await small.dispose();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
