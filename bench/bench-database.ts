@@ -63,6 +63,12 @@ export async function benchEnvironment(
   };
 }
 
+/** A production server on an existing database of the server, its output in the temporary directory under `label`. */
+export async function serverOnDatabase(databaseUrl: string, port: number, label: string) {
+  const logPath = path.join(os.tmpdir(), `vigil-${label}.log`);
+  return startProductionServer({ databaseUrl, port, log: fs.openSync(logPath, 'w'), logPath });
+}
+
 /**
  * A production Vigil server (`scripts/start.ts`, built if needed) on a database, in its own process group, answering
  * `/api/health`; its output goes to `log`, whose path is named if it never answers (it is stopped then).

@@ -7,14 +7,11 @@
  *
  *   npm run bench:ingest-pair -- --database vigil_bench_scale_1234 [--port 3495]
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { openPostgres, type Db } from '@/db/client';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { serviceContext } from '@/lib/context';
 import { systemActor } from '@/lib/testing/fixtures';
-import { benchEnvironment, startProductionServer } from './bench-database';
+import { benchEnvironment, serverOnDatabase } from './bench-database';
 import { generateEvents, ingestRate, interleavedIngest, interleavedLine } from './ingest-load';
 
 const flag = (name: string) => {
@@ -31,13 +28,7 @@ async function main() {
   url.pathname = `/${name}`;
   const big = openPostgres(url.toString());
   const small = await benchEnvironment('ingest_pair_small', port + 1);
-  const logPath = path.join(os.tmpdir(), `vigil-ingest-pair-${name}.log`);
-  const server = await startProductionServer({
-    databaseUrl: url.toString(),
-    port,
-    log: fs.openSync(logPath, 'w'),
-    logPath,
-  });
+  const server = await serverOnDatabase(url.toString(), port, `ingest-pair-${name}`);
   try {
     await small.startServer();
     const target = async (db: Db, at: number) => ({

@@ -15,14 +15,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { migrateDatabase, openPostgres } from '@/db/client';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
 import { serviceContext } from '@/lib/context';
 import { systemActor } from '@/lib/testing/fixtures';
-import { startProductionServer } from './bench-database';
+import { serverOnDatabase } from './bench-database';
 import { fmtRate, generateEvents, postBatches } from './ingest-load';
 
 const flag = (name: string) => {
@@ -111,13 +109,7 @@ async function main() {
     name: `ingest-probe ${new Date().toISOString()}`,
     scopes: ['events:write'],
   });
-  const logPath = path.join(os.tmpdir(), `vigil-ingest-probe-${name}.log`);
-  const server = await startProductionServer({
-    databaseUrl: url.toString(),
-    port,
-    log: fs.openSync(logPath, 'w'),
-    logPath,
-  });
+  const server = await serverOnDatabase(url.toString(), port, `ingest-probe-${name}`);
   try {
     const counters = async (): Promise<Counters> =>
       new Map(
