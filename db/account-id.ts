@@ -20,3 +20,12 @@ export const accountIdFor = (externalId: string): string => uuidv5(externalId, a
  * batch that read the account before the erasure could commit events, IPs and all, under the old derived id after.
  */
 export const ERASURE_LOCK_KEY = 7419020540;
+
+/**
+ * The class of the advisory locks (two-key form, a key space apart from ERASURE_LOCK_KEY's) that let one batch at a
+ * time create a given new account: the second key is hashtext(platform id). Two batches that both read an account
+ * as new insert the same derived id, and INSERT … ON CONFLICT (external_id) only resolves a conflict it finds on its
+ * arbiter: if the other batch's row reached the primary key first while this one was between its conflict check and
+ * its insert, this one failed on accounts_pkey (seen once in CI, eight concurrent batches of one new account).
+ */
+export const NEW_ACCOUNT_LOCK_CLASS = 74190205;

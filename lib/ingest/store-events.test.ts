@@ -2,7 +2,7 @@ import { count, eq, getTableName, sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { accountActivity, accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
-import { accountIdFor } from '@/db/account-id';
+import { accountIdFor, NEW_ACCOUNT_LOCK_CLASS } from '@/db/account-id';
 import { queryRows } from '@/db/client';
 import { loginEvent, otpEvent, uniqueSuffix } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
@@ -223,6 +223,58 @@ describe('a batch stuck behind a lock', () => {
     release();
     await expect(blocker).rejects.toThrow('roll back the blocker');
     expect(await db().select().from(loginEvents).where(eq(loginEvents.eventId, event.id))).toHaveLength(0);
+  });
+});
+
+describe('a new account two batches meet at once', () => {
+  it('is created by one; the other waits for it before writing account rows, then updates it (no accounts_pkey error)', async (ctx) => {
+    // Two connections at once; the embedded engine runs one transaction at a time, so it runs on the server only (CI).
+    if (database().kind !== 'postgres') return ctx.skip();
+    const id = `cus_${uniqueSuffix()}`;
+    const t0 = Date.parse('2026-07-09T10:00:00Z');
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let stored = () => undefined as void;
+    const isStored = new Promise<void>((resolve) => (stored = resolve));
+    // The first batch has created the account and not committed yet.
+    const first = db().transaction(async (tx) => {
+      await storeEvents(tx, [loginEvent(id, new Date(t0), { account: { id, email: 'first@example.com' } })]);
+      stored();
+      await held;
+    });
+    await isStored;
+    // The second read the account as new too (the first's row is not visible to it): it waits on the new-account lock,
+    // before its insert could meet the first's row in accounts_pkey (where ON CONFLICT (external_id) cannot resolve it).
+    const second = ingestBatch(
+      db(),
+      [loginEvent(id, new Date(t0 + 1000), { account: { id, email: 'second@example.com' } })],
+      new Date(),
+      {
+        statementTimeoutMs: 10_000,
+      },
+    );
+    const waitingOnNewAccount = async () =>
+      (
+        await queryRows<{ n: number }>(
+          db(),
+          sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and classid = ${NEW_ACCOUNT_LOCK_CLASS}
+                and database = (select oid from pg_database where datname = current_database())`,
+        )
+      )[0]!.n;
+    for (let i = 0; i < 100 && (await waitingOnNewAccount()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await waitingOnNewAccount()).toBe(1);
+    release();
+    await first;
+    expect(await second).toMatchObject({ accepted: 1 });
+    const rows = await db().select().from(accounts).where(eq(accounts.externalId, id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: accountIdFor(id), email: 'second@example.com' });
+    expect(
+      await db()
+        .select()
+        .from(loginEvents)
+        .where(eq(loginEvents.accountId, accountIdFor(id))),
+    ).toHaveLength(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { accountIdFor, ERASURE_LOCK_KEY } from '@/db/account-id';
+import { accountIdFor, ERASURE_LOCK_KEY, NEW_ACCOUNT_LOCK_CLASS } from '@/db/account-id';
 import { queryRows, type Tx } from '@/db/client';
 import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
@@ -163,6 +163,8 @@ interface BatchAccounts {
   toWrite: { id: string; row: AccountSighting }[];
   /** Accounts whose last activity the batch moves forward (or creates). */
   toTouch: { account_id: string; last_event_at: string }[];
+  /** The platform ids of the accounts the batch found no row for, in order: it creates them. */
+  toCreate: string[];
 }
 
 /**
@@ -184,6 +186,7 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
   const stored = new Map<string, { email: string | null; phone: string | null }>();
   const toWrite: BatchAccounts['toWrite'] = [];
   const toTouch: BatchAccounts['toTouch'] = [];
+  const toCreate: string[] = [];
   for (const s of sightings) {
     const k = known.get(s.row.external_id);
     const id = k?.id ?? accountIdFor(s.row.external_id);
@@ -191,12 +194,23 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
     if (k) stored.set(s.row.external_id, { email: k.email, phone: k.phone });
     const phone = s.row.phone ?? k?.phone;
     if (phone) phones.set(s.row.external_id, phone);
+    if (!k) toCreate.push(s.row.external_id);
     if (!k || reportsNews(s, k)) toWrite.push({ id, row: s.row });
     if (!k || k.last_ms === null || s.t.last > k.last_ms)
       toTouch.push({ account_id: id, last_event_at: s.row.last_event_at });
   }
-  return { ids, phones, stored, toWrite, toTouch };
+  return { ids, phones, stored, toWrite, toTouch, toCreate };
 }
+
+/**
+ * Waits until no other batch is creating one of these new accounts, and keeps the others out until commit
+ * (NEW_ACCOUNT_LOCK_CLASS says why): the accounts insert that follows then finds a row another batch committed meanwhile
+ * by its arbiter, and updates it. Locks are taken in key order, so two batches cannot wait on each other here; a batch
+ * takes them after its code rows and before any account, activity or rollup row.
+ */
+const lockNewAccounts = (externalIds: string[]) =>
+  sql`select count(pg_advisory_xact_lock(${NEW_ACCOUNT_LOCK_CLASS}, k))
+        from (select distinct hashtext(id) as k from jsonb_array_elements_text(${jsonb(externalIds)}) as id order by k) as t`;
 
 /**
  * Creates the batch's new accounts with what it reports, and applies what it reports about known ones
@@ -458,7 +472,7 @@ export function splitExpired(batch: IngestEvent[], receivedAt: Date): { kept: In
  * that last statement, right before commit, and only where the batch changes them: concurrent batches
  * about the same accounts, new ones included, wait on each other as briefly as possible. Code rows are
  * locked by the statement just before it (their latency is counted in the last one). A batch's locks come
- * in one fixed order (code rows by key; then, in the last statement, the codes' latency rows in the batch's
+ * in one fixed order (code rows by key; the advisory locks of the accounts it creates, by key; then, in the last statement, the codes' latency rows in the batch's
  * own shard, accounts by external id, activity by account id, rollups by key; parts with nothing to write
  * are left out), so two batches lock shared rows in the same order and cannot deadlock.
  */
@@ -481,7 +495,14 @@ export async function storeEvents(
   // ingestBatch made the months' partitions before its transaction; seeds and tests calling this directly did not.
   if (!options.partitionsReady) await ensureMonthsInTransaction(tx, monthsOf(events.map((e) => e.occurredAt)));
 
-  const { ids: accountIds, phones, stored, toWrite, toTouch } = await accountsFor(tx, accountSightings(events));
+  const {
+    ids: accountIds,
+    phones,
+    stored,
+    toWrite,
+    toTouch,
+    toCreate,
+  } = await accountsFor(tx, accountSightings(events));
   const destinations = destinationsOf(events, phones);
   const detection = workFor(
     events.map((e) => ({
@@ -514,6 +535,7 @@ export async function storeEvents(
   // events waits for; then, in one last statement, the codes' latency counts and the rows concurrent batches share.
   await queueEventNotices(tx, events, accountIds, stored);
   const shared: SQL[] = await pairCodes(tx, events, accountIds, shard);
+  if (toCreate.length > 0) await tx.execute(lockNewAccounts(toCreate));
   if (toWrite.length > 0) shared.push(writeAccounts(toWrite));
   if (toTouch.length > 0) shared.push(updateActivity(toTouch));
   shared.push(...rollupUpserts(events, destinations, shard));
