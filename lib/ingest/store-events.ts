@@ -163,7 +163,7 @@ interface BatchAccounts {
   toWrite: { id: string; row: AccountSighting }[];
   /** Accounts whose last activity the batch moves forward (or creates). */
   toTouch: { account_id: string; last_event_at: string }[];
-  /** The platform ids of the accounts the batch found no row for, in order: it creates them. */
+  /** The platform ids of the accounts the batch found no row for: it creates them (lockNewAccounts orders their locks). */
   toCreate: string[];
 }
 
@@ -204,9 +204,9 @@ async function accountsFor(tx: Tx, sightings: Sighting[]): Promise<BatchAccounts
 
 /**
  * Waits until no other batch is creating one of these new accounts, and keeps the others out until commit
- * (NEW_ACCOUNT_LOCK_CLASS says why): the accounts insert that follows then finds a row another batch committed meanwhile
- * by its arbiter, and updates it. Locks are taken in key order, so two batches cannot wait on each other here; a batch
- * takes them after its code rows and before any account, activity or rollup row.
+ * (NEW_ACCOUNT_LOCK_CLASS says why): the accounts insert that follows then finds a row another batch committed
+ * meanwhile by its arbiter, and updates it. Locks are taken in key order, so two batches cannot wait on each other
+ * here; a batch takes them after its code rows and before any account, activity or rollup row.
  */
 const lockNewAccounts = (externalIds: string[]) =>
   sql`select count(pg_advisory_xact_lock(${NEW_ACCOUNT_LOCK_CLASS}, k))
@@ -472,9 +472,10 @@ export function splitExpired(batch: IngestEvent[], receivedAt: Date): { kept: In
  * that last statement, right before commit, and only where the batch changes them: concurrent batches
  * about the same accounts, new ones included, wait on each other as briefly as possible. Code rows are
  * locked by the statement just before it (their latency is counted in the last one). A batch's locks come
- * in one fixed order (code rows by key; the advisory locks of the accounts it creates, by key; then, in the last statement, the codes' latency rows in the batch's
- * own shard, accounts by external id, activity by account id, rollups by key; parts with nothing to write
- * are left out), so two batches lock shared rows in the same order and cannot deadlock.
+ * in one fixed order (code rows by key; the advisory locks of the accounts it creates, by key; then, in the
+ * last statement, the codes' latency rows in the batch's own shard, accounts by external id, activity by
+ * account id, rollups by key; parts with nothing to write are left out), so two batches lock shared rows in
+ * the same order and cannot deadlock.
  */
 export async function storeEvents(
   tx: Tx,
