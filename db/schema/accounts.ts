@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { writtenBy } from './commit-order';
 
 export const accountStatuses = ['active', 'locked'] as const;
 export const twoFactorMethods = ['sms', 'email', 'totp'] as const;
@@ -93,9 +94,15 @@ export const accountErasures = pgTable(
     approvedBy: uuid('approved_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     erasedAt: timestamp('erased_at', { withTimezone: true }),
+    /**
+     * The transaction that last wrote the row (a trigger moves it on every update): a done erasure is an
+     * `account.erased` record on the events and alerts streams, in the order of the erasure's commit.
+     */
+    tx: writtenBy(),
   },
   (t) => [
     uniqueIndex('account_erasures_platform_key').on(t.platformKey),
+    index('account_erasures_tx_idx').on(t.tx, t.id),
     uniqueIndex('account_erasures_one_pending')
       .on(t.accountId)
       .where(sql`${t.status} = 'requested'`),

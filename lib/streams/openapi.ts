@@ -2,8 +2,8 @@ import { apiKey, databaseUnavailable, errorResponse, type OpenApiFragment } from
 import { streamKinds } from './read-stream';
 
 const what: Record<(typeof streamKinds)[number], string> = {
-  events: 'every stored event (logins, codes, account changes), with the platform’s account id',
-  alerts: 'alerts, each again with its new state whenever it changes',
+  events: 'every stored event (logins, codes, account changes), with the platform’s account id, and every erasure',
+  alerts: 'alerts, each again with its new state whenever it changes, and every erasure',
   audit: 'the audit log',
 };
 
@@ -18,7 +18,7 @@ export const streamsOpenApi: OpenApiFragment = {
           operationId: `stream${kind[0]!.toUpperCase()}${kind.slice(1)}`,
           summary: `Follow ${what[kind]}`,
           description:
-            'NDJSON, one record a line, oldest first in the order their transactions committed. The `Vigil-Next-Cursor` response header is where the next request starts: keep it and a consumer never misses or repeats a record, across restarts. With nothing new, the page is empty and the cursor comes back unchanged: poll with it.',
+            'NDJSON, one record a line, oldest first in the order their transactions committed. The `Vigil-Next-Cursor` response header is where the next request starts: keep it and a consumer never misses or repeats a record, across restarts. With nothing new, the page is empty and the cursor comes back unchanged: poll with it. Event and alert records about an account carry `accountRef`, a keyed hash of the platform’s account id. A customer’s erasure comes on the events and alerts streams as `{ "type": "account.erased", "source": "erasure", "id", "accountRef", "accountId", "erasedAt" }`, at the erasure’s commit: delete the records with that `accountRef` read before it. It never carries the platform’s id (Vigil keeps it nowhere once erased); `accountId` is the pseudonymous id the erased rows moved to.',
           tags: ['Streams'],
           security: [apiKey(`stream:${kind}`)],
           parameters: [

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
+import { platformKey } from '@/lib/accounts/erase-account';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { invalid, ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
@@ -11,6 +12,11 @@ import { parseInput } from '@/lib/validation';
  * commit-order.ts) — and only below the oldest transaction still running: a batch that commits late has a tx
  * below that horizon only once it has committed, so a consumer that keeps its cursor never skips it, and never
  * sees a record twice. Alerts are re-emitted with their new state whenever they change (a trigger moves their tx).
+ *
+ * A customer's erasure is an `account.erased` record on the events and alerts streams, at the erasure's commit. It
+ * names the customer by `accountRef` only — the keyed hash of the platform's id that Vigil keeps after an erasure
+ * (lib/accounts/erase-account.ts), never the id itself — and every event and alert record about an account carries
+ * the same `accountRef`: a consumer deletes the records with that `accountRef` it read before the erasure record.
  */
 
 export const streamKinds = ['events', 'alerts', 'audit'] as const;
@@ -37,17 +43,34 @@ const eventRecord = (src: string) =>
     `jsonb_build_object('source', '${src}', 'account', a.external_id) || (to_jsonb(s) - 'tx' - 'id' - 'account_id')`,
   );
 
+/** Done erasures (a console request waiting for its second admin is not one); `accountId` is the pseudonymous id. */
+const erasures: Source = {
+  src: 'erasure',
+  idType: 'uuid',
+  query: (horizon, after, limit) => sql`
+    select s.tx::text as tx, s.id::text as id,
+           jsonb_build_object('source', 'erasure', 'type', 'account.erased', 'id', s.id, 'accountRef', s.platform_key,
+                              'accountId', s.account_id, 'erasedAt', s.erased_at) as record
+      from account_erasures s
+     where s.status = 'erased' and s.tx < ${horizon} and ${after}
+     order by s.tx, s.id limit ${limit}`,
+};
+
 const sources: Record<StreamKind, Source[]> = {
-  events: (['account', 'login', 'otp'] as const).map((src) => ({
-    src,
-    idType: 'bigint' as const,
-    query: (horizon, after, limit) => sql`
-      select s.tx::text as tx, s.id::text as id, ${eventRecord(src)} as record
-        from ${sql.raw(`${src}_events`)} s join accounts a on a.id = s.account_id
-       where s.tx < ${horizon} and ${after}
-       order by s.tx, s.id limit ${limit}`,
-  })),
+  events: [
+    ...(['account', 'login', 'otp'] as const).map((src) => ({
+      src,
+      idType: 'bigint' as const,
+      query: (horizon: SQL, after: SQL, limit: number) => sql`
+        select s.tx::text as tx, s.id::text as id, ${eventRecord(src)} as record
+          from ${sql.raw(`${src}_events`)} s join accounts a on a.id = s.account_id
+         where s.tx < ${horizon} and ${after}
+         order by s.tx, s.id limit ${limit}`,
+    })),
+    erasures,
+  ],
   alerts: [
+    erasures,
     {
       src: 'alert',
       idType: 'uuid',
@@ -224,8 +247,15 @@ export async function readStream(
       { reason: 'cursor_expired' },
     );
   const last = rows.at(-1);
+  // The account's reference, as an erasure record would name it (one HMAC per account of the page).
+  const refs = new Map<string, string>();
+  const accountRef = (account: unknown) => {
+    if (typeof account !== 'string') return {};
+    if (!refs.has(account)) refs.set(account, platformKey(account));
+    return { accountRef: refs.get(account) };
+  };
   return {
-    records: rows.map((r) => ({ stream: kind, ...camelKeys(r.record) })),
+    records: rows.map((r) => ({ stream: kind, ...camelKeys(r.record), ...accountRef(r.record.account) })),
     nextCursor: encodeCursor(kind, last ? { tx: last.tx, src: last.src, id: last.id } : at, epochNow),
   };
 }

@@ -1,19 +1,29 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '@/db/client';
 import { alerts } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
+import { approveErasure, requestErasure } from '@/lib/accounts/erase-account';
+import type { StaffActor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { serviceContext, withTransaction } from '@/lib/context';
 import { setDatabaseForTests } from '@/lib/database';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
-import { loginEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
+import { loginEvent, makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { makeApiKey } from '@/lib/testing/ingest-fixtures';
+import { DELETE as eraseRoute } from '../accounts/[id]/route';
 import { GET as alertsStream } from './alerts/route';
 import { GET as auditStream } from './audit/route';
 import { GET as eventsStream } from './events/route';
 
 const { db } = setupTestDatabase();
-beforeAll(() => setDatabaseForTests(db()));
+let admin1: StaffActor;
+let admin2: StaffActor;
+beforeAll(async () => {
+  setDatabaseForTests(db());
+  admin1 = (await makeStaff(db(), 'admin')).actor;
+  admin2 = (await makeStaff(db(), 'admin')).actor;
+});
 
 type Handler = typeof auditStream;
 async function page(handler: Handler, path: string, key: string | null, query = '') {
@@ -191,5 +201,79 @@ describe('streams for SIEMs', () => {
     await db().execute(sql`update alerts set status = 'acknowledged' where id = ${alert!.id}`);
     const changed = await followUntil(alertsStream, 'alerts', key.key, opened.cursor, (a) => a.length > 0);
     expect(changed.seen.map((a) => [a.id, a.status])).toEqual([[alert!.id, 'acknowledged']]);
+  });
+
+  it('an erasure comes as account.erased on the events and alerts streams, naming the customer only by the accountRef their records carried', async () => {
+    const key = await makeApiKey(db(), ['stream:events', 'stream:alerts', 'accounts:erase']);
+    const { cursor: eventsStart } = await follow(eventsStream, 'events', key.key, null, 1000);
+    const { cursor: alertsStart } = await follow(alertsStream, 'alerts', key.key, null, 1000);
+    const [gone, kept, later] = ['gone', 'kept', 'later'].map((n) => `cus_stream_${n}_${uniqueSuffix()}`) as [
+      string,
+      string,
+      string,
+    ];
+    const at = new Date(Date.now() - 60_000);
+    await ingestBatch(db(), [loginEvent(gone, at), loginEvent(kept, at), loginEvent(later, at)], new Date(), {
+      awaitDetection: true,
+    });
+    const before = await followUntil(eventsStream, 'events', key.key, eventsStart, (e) => e.length >= 3);
+    const refOf = (account: string) => before.seen.find((e) => e.account === account)?.accountRef;
+    expect(refOf(gone)).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set([refOf(gone), refOf(kept), refOf(later)]).size).toBe(3);
+
+    // Through the API: the record comes at the erasure's commit, with the pseudonymous id, never the platform's.
+    const response = await eraseRoute(
+      new Request(`http://localhost/api/v1/accounts/${gone}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${key.key}` },
+      }),
+      { params: Promise.resolve({ id: gone }) },
+    );
+    expect(response.status).toBe(202);
+    const { erasedAt } = (await response.json()) as { erasedAt: string };
+    const erased = (seen: Record<string, unknown>[]) => seen.filter((r) => r.type === 'account.erased');
+    const after = await followUntil(eventsStream, 'events', key.key, before.cursor, (e) => erased(e).length > 0);
+    expect(erased(after.seen)).toHaveLength(1);
+    const [record] = erased(after.seen);
+    expect(Object.keys(record!).sort()).toEqual([
+      'accountId',
+      'accountRef',
+      'erasedAt',
+      'id',
+      'source',
+      'stream',
+      'type',
+    ]);
+    expect(record).toMatchObject({
+      stream: 'events',
+      source: 'erasure',
+      type: 'account.erased',
+      accountRef: refOf(gone),
+    });
+    expect(Date.parse(record!.erasedAt as string)).toBe(Date.parse(erasedAt));
+    expect(JSON.stringify(record)).not.toContain(gone);
+    const [moved] = await queryRows<{ id: string }>(
+      db(),
+      sql`select id from accounts where external_id = ${`erased:${String(record!.accountId)}`}`,
+    );
+    expect(moved).toBeDefined();
+    const onAlerts = await followUntil(alertsStream, 'alerts', key.key, alertsStart, (a) => erased(a).length > 0);
+    expect(erased(onAlerts.seen)).toEqual([{ ...record, stream: 'alerts' }]);
+
+    // In the console: nothing while the request waits for the second admin; the record comes at the approval.
+    const [laterAccount] = await queryRows<{ id: string }>(
+      db(),
+      sql`select id from accounts where external_id = ${later}`,
+    );
+    const { requestId } = await requestErasure(serviceContext(db(), admin1), laterAccount!.id);
+    const waiting = await follow(eventsStream, 'events', key.key, after.cursor);
+    expect(erased(waiting.seen)).toEqual([]);
+    const done = await approveErasure(serviceContext(db(), admin2), requestId);
+    const approved = await followUntil(eventsStream, 'events', key.key, waiting.cursor, (e) => erased(e).length > 0);
+    expect(erased(approved.seen)).toEqual([
+      expect.objectContaining({ id: requestId, accountRef: refOf(later), accountId: done.accountId }),
+    ]);
+    // The customer who was not erased has none, and their events still carry their own reference.
+    expect(erased([...after.seen, ...approved.seen]).map((r) => r.accountRef)).not.toContain(refOf(kept));
   });
 });
