@@ -87,7 +87,10 @@ export const accountErasures = pgTable(
     /** The account while the request waits; the pseudonymous id once erased. */
     accountId: uuid('account_id').notNull(),
     status: text('status', { enum: ['requested', 'erased', 'cancelled'] }).notNull(),
-    /** HMAC-SHA256 of the platform's account id (lib/auth/secret-box.ts's key), set when erased. */
+    /**
+     * HMAC-SHA256 of the platform's account id (lib/accounts/platform-key.ts), set when erased; null again when the
+     * same platform id, seen again, is erased again (the later erasure's row holds it).
+     */
     platformKey: text('platform_key'),
     via: text('via', { enum: ['api', 'console'] }).notNull(),
     requestedBy: uuid('requested_by'),

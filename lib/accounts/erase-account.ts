@@ -1,10 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import { ERASURE_LOCK_KEY } from '@/db/account-id';
 import { partitionedTables } from '@/db/partitions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { encryptionKey, seal } from '@/lib/auth/secret-box';
+import { seal } from '@/lib/auth/secret-box';
+import { platformKey } from './platform-key';
 import { authorize, withTransaction, type ServiceContext, type TxContext } from '@/lib/context';
 import { conflict, forbidden, notFound, ServiceError } from '@/lib/errors';
 import { loadWebhookSettings } from '@/lib/outbox/enqueue';
@@ -33,9 +34,6 @@ export interface ErasureResult {
   /** The pseudonymous id the account's rows moved to. */
   accountId: string;
 }
-
-export const platformKey = (platformAccountId: string) =>
-  createHmac('sha256', encryptionKey()).update(`vigil:erasure:${platformAccountId}`).digest('hex');
 
 export const legalHold = () =>
   new ServiceError(
@@ -256,14 +254,16 @@ async function performErasure(
   // Every personal value, in the rows that are the account's (by account id: indexed, and ingest is waiting).
   for (const { table, column, json, own } of columns) if (own) await scrub(db, table, column, json, all, own);
 
+  // One row per erasure: an earlier erasure of the same platform id (an account erased, seen again, erased again)
+  // gives up the key, so the repeated DELETE answers this one's erasedAt and the streams tell this one apart.
   const key = platformKey(account.external_id);
+  await db.execute(sql`update account_erasures set platform_key = null where platform_key = ${key}`);
   if (record.requestId) {
     await db.execute(sql`update account_erasures set status = 'erased', account_id = ${newId}, platform_key = ${key},
           approved_by = ${record.approvedBy}, erased_at = ${erasedAt.toISOString()}::timestamptz where id = ${record.requestId}`);
   } else {
     await db.execute(sql`insert into account_erasures (account_id, status, platform_key, via, requested_by, approved_by, erased_at)
-          values (${newId}, 'erased', ${key}, ${record.via}, ${record.requestedBy}, ${record.approvedBy}, ${erasedAt.toISOString()}::timestamptz)
-          on conflict (platform_key) do update set account_id = excluded.account_id, erased_at = excluded.erased_at`);
+          values (${newId}, 'erased', ${key}, ${record.via}, ${record.requestedBy}, ${record.approvedBy}, ${erasedAt.toISOString()}::timestamptz)`);
   }
   await recordAudit(tx, { action: 'account.erase', targetType: 'account', targetId: newId });
   // The platform is told, by its own id: the row keeps it sealed until delivery opens it into the request, then drops

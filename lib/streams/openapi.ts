@@ -7,6 +7,9 @@ const what: Record<(typeof streamKinds)[number], string> = {
   audit: 'the audit log',
 };
 
+const erasures =
+  ' Records about an account carry `accountRef`, a keyed hash of the platform’s account id. A customer’s erasure comes as `{ "stream", "source": "erasure", "type": "account.erased", "id", "accountRef", "accountId", "erasedAt" }` at the erasure’s commit: delete the records with that `accountRef` read before it. It never carries the platform’s id (Vigil keeps it nowhere once erased); `accountId` is the pseudonymous id the erased rows moved to.';
+
 /** GET /api/v1/stream/{events|alerts|audit} (lib/streams/read-stream.ts). */
 export const streamsOpenApi: OpenApiFragment = {
   tag: { name: 'Streams', description: 'Follow events, alerts and the audit log from a SIEM or data tool' },
@@ -18,7 +21,8 @@ export const streamsOpenApi: OpenApiFragment = {
           operationId: `stream${kind[0]!.toUpperCase()}${kind.slice(1)}`,
           summary: `Follow ${what[kind]}`,
           description:
-            'NDJSON, one record a line, oldest first in the order their transactions committed. The `Vigil-Next-Cursor` response header is where the next request starts: keep it and a consumer never misses or repeats a record, across restarts. With nothing new, the page is empty and the cursor comes back unchanged: poll with it. Event and alert records about an account carry `accountRef`, a keyed hash of the platform’s account id. A customer’s erasure comes on the events and alerts streams as `{ "type": "account.erased", "source": "erasure", "id", "accountRef", "accountId", "erasedAt" }`, at the erasure’s commit: delete the records with that `accountRef` read before it. It never carries the platform’s id (Vigil keeps it nowhere once erased); `accountId` is the pseudonymous id the erased rows moved to.',
+            'NDJSON, one record a line, oldest first in the order their transactions committed. The `Vigil-Next-Cursor` response header is where the next request starts: keep it and a consumer never misses or repeats a record, across restarts. With nothing new, the page is empty and the cursor comes back unchanged: poll with it.' +
+            (kind === 'audit' ? '' : erasures),
           tags: ['Streams'],
           security: [apiKey(`stream:${kind}`)],
           parameters: [

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
-import { platformKey } from '@/lib/accounts/erase-account';
+import { platformKey } from '@/lib/accounts/platform-key';
 import { authorize, type ServiceContext } from '@/lib/context';
 import { invalid, ServiceError } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
@@ -43,7 +43,10 @@ const eventRecord = (src: string) =>
     `jsonb_build_object('source', '${src}', 'account', a.external_id) || (to_jsonb(s) - 'tx' - 'id' - 'account_id')`,
   );
 
-/** Done erasures (a console request waiting for its second admin is not one); `accountId` is the pseudonymous id. */
+/**
+ * Done erasures (a console request waiting for its second admin is not one; an erasure of a platform id erased again
+ * later gave its key to the later one and is not read again); `accountId` is the pseudonymous id.
+ */
 const erasures: Source = {
   src: 'erasure',
   idType: 'uuid',
@@ -52,7 +55,7 @@ const erasures: Source = {
            jsonb_build_object('source', 'erasure', 'type', 'account.erased', 'id', s.id, 'accountRef', s.platform_key,
                               'accountId', s.account_id, 'erasedAt', s.erased_at) as record
       from account_erasures s
-     where s.status = 'erased' and s.tx < ${horizon} and ${after}
+     where s.status = 'erased' and s.platform_key is not null and s.tx < ${horizon} and ${after}
      order by s.tx, s.id limit ${limit}`,
 };
 
