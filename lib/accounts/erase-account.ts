@@ -5,11 +5,11 @@ import { ERASURE_LOCK_KEY } from '@/db/account-id';
 import { partitionedTables } from '@/db/partitions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { seal } from '@/lib/auth/secret-box';
-import { platformKey } from './platform-key';
 import { authorize, withTransaction, type ServiceContext, type TxContext } from '@/lib/context';
 import { conflict, forbidden, notFound, ServiceError } from '@/lib/errors';
 import { loadWebhookSettings } from '@/lib/outbox/enqueue';
 import { heldReasons } from './legal-hold';
+import { platformKey } from './platform-key';
 
 /*
  * "Erase my data" (README, "The customer's data"). Erasure removes or irreversibly pseudonymises the customer's

@@ -15,7 +15,7 @@ import { parseInput } from '@/lib/validation';
  *
  * A customer's erasure is an `account.erased` record on the events and alerts streams, at the erasure's commit. It
  * names the customer by `accountRef` only — the keyed hash of the platform's id that Vigil keeps after an erasure
- * (lib/accounts/erase-account.ts), never the id itself — and every event and alert record about an account carries
+ * (lib/accounts/platform-key.ts), never the id itself — and every event and alert record about an account carries
  * the same `accountRef`: a consumer deletes the records with that `accountRef` it read before the erasure record.
  */
 
