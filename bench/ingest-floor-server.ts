@@ -12,6 +12,7 @@ import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { POST as ingestRoute } from '@/app/api/v1/events/route';
 import { setDatabaseForTests } from '@/lib/database';
 import { rollupUpserts } from '@/lib/ingest/rollups';
+import { ensurePartitions, periodsOf } from '@/lib/retention/partitions';
 import { claimNewEvents, inOneStatement, insertEvents, storeEvents } from '@/lib/ingest/store-events';
 import { validateBatch } from '@/lib/ingest/validate-batch';
 
@@ -47,10 +48,13 @@ async function handle(layer: Exclude<Layer, 'handler'>, events: IngestEvent[]): 
         return stored.length;
       });
     case 'store':
+      // The periods' partitions first, outside the transaction, as ingestBatch makes them: storeEvents left to make
+      // them itself holds the partitions' advisory lock to commit, and the batches take turns.
+      await ensurePartitions(db, periodsOf(events.map((e) => e.occurredAt)));
       return (
         await db.transaction(async (tx) => {
           await tx.execute(sql`set local statement_timeout = 4000`);
-          return storeEvents(tx, events, received);
+          return storeEvents(tx, events, received, { partitionsReady: true });
         })
       ).accepted;
     case 'pipeline':

@@ -356,12 +356,14 @@ channel
     }),
   );
 
-const partitions = program.command('partitions').description('the monthly partitions of the raw event tables');
+const partitions = program
+  .command('partitions')
+  .description('the partitions of the raw event tables (a part of a month each)');
 
 partitions
   .command('ensure')
   .description(
-    `make partitions for this month through ${PARTITION_DAYS_AHEAD} days ahead (the server does it every hour)`,
+    `make partitions from now through ${PARTITION_DAYS_AHEAD} days ahead (the server does it every hour)`,
   )
   .action(() =>
     withDatabase(async ({ db }) => {
