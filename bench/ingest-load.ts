@@ -15,10 +15,10 @@ import { percentile } from './bench-database';
 
 export const batchSize = 1000;
 
-export function generateEvents(n: number, seed: number): IngestEvent[] {
+export function generateEvents(n: number, seed: number, end = new Date()): IngestEvent[] {
   const events: IngestEvent[] = [];
-  // A platform-sized population: a batch touches mostly distinct accounts, as real traffic does.
-  const dataset = demoDataset({ accounts: Math.max(2000, Math.ceil(n / 4)), days: 7, seed, end: new Date() });
+  // A platform-sized population: a batch touches mostly distinct accounts, as real traffic does (the 7 days before end).
+  const dataset = demoDataset({ accounts: Math.max(2000, Math.ceil(n / 4)), days: 7, seed, end });
   for (const day of dataset.days()) {
     for (const e of day.events) events.push(e);
     if (events.length >= n) break;
@@ -185,7 +185,7 @@ export async function ingestRate(store: IngestTarget, events: IngestEvent[], all
  * into both, in the order big, small, small, big, big, small (so drift over the minutes favours neither). The ratio is
  * of the rounds' means.
  */
-export async function interleavedIngest(big: IngestTarget, small: IngestTarget, firstSeed = 10) {
+export async function interleavedIngest(big: IngestTarget, small: IngestTarget, firstSeed = 10, end = new Date()) {
   const rates = { big: [] as number[], small: [] as number[] };
   const orders = [
     ['big', 'small'],
@@ -193,7 +193,7 @@ export async function interleavedIngest(big: IngestTarget, small: IngestTarget, 
     ['big', 'small'],
   ] as const;
   for (const [round, order] of orders.entries()) {
-    const events = generateEvents(100_000, firstSeed + round);
+    const events = generateEvents(100_000, firstSeed + round, end);
     for (const store of order) rates[store].push(await ingestRate(store === 'big' ? big : small, events, [big, small]));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
