@@ -5,7 +5,10 @@
  * into each in turn (interleavedIngest: big, small, small, big, big, small, each once neither server has detection work
  * left) and prints the rates and their ratio (goal ≥ 0.8).
  *
- *   npm run bench:ingest-pair -- --database vigil_bench_scale_1234 [--port 3495]
+ * --end dates every round's events in the 7 days before that instant (default: now), to time a kept store at another
+ * point of its partitions (bench:partition-layout's month's end, say).
+ *
+ *   npm run bench:ingest-pair -- --database vigil_bench_scale_1234 [--port 3495] [--end 2026-11-30T23:00:00Z]
  */
 import { openPostgres, type Db } from '@/db/client';
 import { createApiKey } from '@/lib/api-keys/create-api-key';
@@ -20,10 +23,12 @@ const flag = (name: string) => {
 };
 const name = flag('database');
 const port = Number(flag('port') ?? 3495);
+const end = flag('end') ? new Date(flag('end')!) : new Date();
 
 async function main() {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl || !name) throw new Error('usage: DATABASE_URL=… npm run bench:ingest-pair -- --database NAME');
+  if (Number.isNaN(end.getTime())) throw new Error(`--end: not an instant (${flag('end')})`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const big = openPostgres(url.toString());
@@ -41,10 +46,10 @@ async function main() {
     // Events no earlier run stored (a kept store holds bench:scale's seeds and every earlier pair's): seeds from the clock.
     const seed = 1000 + (Math.floor(Date.now() / 1000) % 1_000_000) * 4;
     // Each server's first run is a warm-up (its code compiled, its pools filled), the same events into both.
-    const warmUp = generateEvents(100_000, seed);
+    const warmUp = generateEvents(100_000, seed, end);
     for (const store of [bigStore, smallStore]) await ingestRate(store, warmUp, [bigStore, smallStore]);
     console.log(
-      `${name} (seeds ${seed}–${seed + 3}): ${interleavedLine(await interleavedIngest(bigStore, smallStore, seed + 1))}`,
+      `${name} (seeds ${seed}–${seed + 3}, events to ${end.toISOString()}): ${interleavedLine(await interleavedIngest(bigStore, smallStore, seed + 1, end))}`,
     );
   } finally {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');

@@ -8,7 +8,14 @@ import { resetEnvForTests } from '@/lib/env';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { detectionIdle } from '@/lib/detection/queue';
 import { loginEvent, otpEvent, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
-import { ensureAhead, forgetKnownPartitions, listPartitions } from './partitions';
+import {
+  ensureAhead,
+  ensurePartitions,
+  ensurePartitionsInTransaction,
+  forgetKnownPartitions,
+  listPartitions,
+  periodsOf,
+} from './partitions';
 import { LAST_RUN_KEY, retentionArmed, retentionOverview, retentionRun } from './retention';
 import { lifecyclePass } from './loop';
 import { auditRetention } from './audit-retention';
@@ -119,6 +126,32 @@ describe('partitioned event tables', () => {
       );
     expect((await bounds('login_events_p2031_01_22'))[0]!.bound).toMatch(/'2031-01-22 .*'\) TO \('2031-02-01 /);
     expect((await bounds('login_events_p2031_02_01'))[0]!.bound).toMatch(/'2031-02-01 .*'\) TO \('2031-02-08 /);
+  });
+
+  it('a transaction storing directly into periods that exist takes no partition lock: others make theirs meanwhile', async (t) => {
+    // Two connections at once; the embedded engine runs one transaction at a time, so it runs on the server only (CI).
+    if (database().kind !== 'postgres') return t.skip();
+    const at = new Date('2034-02-03T00:00:00Z');
+    await ensurePartitions(db(), periodsOf([at]));
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let ensured = () => undefined as void;
+    const isEnsured = new Promise<void>((resolve) => (ensured = resolve));
+    const open = db().transaction(async (tx) => {
+      await ensurePartitionsInTransaction(tx, periodsOf([at]));
+      ensured();
+      await held;
+    });
+    try {
+      await isEnsured;
+      // Another period, made by another connection while that transaction is open (it would wait 2 s, then fail).
+      expect(await ensurePartitions(db(), periodsOf([new Date('2034-02-10T00:00:00Z')]), 500)).toContain(
+        'login_events_p2034_02_08',
+      );
+    } finally {
+      release();
+      await open;
+    }
   });
 
   it('stores into a whole-month partition made before parts, and makes no part beside it; retention drops it whole', async () => {
