@@ -221,7 +221,7 @@ async function separateRole(owner: postgres.Sql, appUrl: string): Promise<string
   const [member] = await owner<{ ok: boolean }[]>`select pg_has_role(current_user, ${role}, 'MEMBER') as ok`;
   if (!member?.ok) {
     throw new Error(
-      `The migration role ${me} must be a member of DATABASE_URL's role ${role}, which owns the event tables and makes their partitions at run time: as a superuser run "GRANT ${role} TO ${me}", then start again.`,
+      `The migration role ${me} must be a member of DATABASE_URL's role ${role}, which owns the event tables and makes their monthly partitions at run time: as a superuser run "GRANT ${role} TO ${me}", then start again.`,
     );
   }
   return role;
@@ -229,7 +229,7 @@ async function separateRole(owner: postgres.Sql, appUrl: string): Promise<string
 
 async function grantApplicationRole(owner: postgres.Sql, role: string): Promise<void> {
   const r = owner(role);
-  // CREATE: it makes the event tables' partitions at run time (db/partitions.ts).
+  // CREATE: it makes the event tables' monthly partitions at run time (db/partitions.ts).
   await owner`grant usage, create on schema public to ${r}`;
   await owner`grant select, insert, update, delete on all tables in schema public to ${r}`;
   await owner`grant usage, select, update on all sequences in schema public to ${r}`;

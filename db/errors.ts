@@ -21,7 +21,7 @@ const unavailableCodes = new Set([
 ]);
 
 /**
- * Contention, not failure: a lock not granted within the statement's lock_timeout (making a period's partition while
+ * Contention, not failure: a lock not granted within the statement's lock_timeout (making a month's partition while
  * a long transaction holds its parent), a deadlock PostgreSQL broke by cancelling this side, a serialization
  * failure, a statement cancelled by its timeout while it waited. Nothing was stored (the transaction rolled back); the same request a moment later succeeds.
  */

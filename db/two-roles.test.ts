@@ -107,11 +107,11 @@ describe.runIf(serverUrl)('two database roles', () => {
         await app`delete from settings where key = ${`two-roles-${tag}`}`;
         const [still] = await app<{ action: string }[]>`select action from audit_log where id = ${row!.id}`;
         expect(still!.action).toBe('test.write');
-        // It makes a period's partition for a late event, and detaches and drops one past retention (it owns them).
+        // It makes a month's partition for a late event, and detaches and drops one past retention (it owns them).
         await app.unsafe(createPartitionStatement('login_events', new Date('2011-03-01T00:00:00Z')));
         await app`insert into login_events (event_id, account_id, occurred_at, outcome) values ('late', gen_random_uuid(), '2011-03-02T00:00:00Z', 'succeeded')`;
-        await app.unsafe('alter table login_events detach partition login_events_p2011_03_01 concurrently');
-        await app.unsafe('drop table login_events_p2011_03_01');
+        await app.unsafe('alter table login_events detach partition login_events_p2011_03 concurrently');
+        await app.unsafe('drop table login_events_p2011_03');
         // A later migration run by the owner still works on tables the app owns.
         await migrateDatabase(database, { ownerUrl });
       } finally {

@@ -356,14 +356,12 @@ channel
     }),
   );
 
-const partitions = program
-  .command('partitions')
-  .description('the partitions of the raw event tables (a part of a month each)');
+const partitions = program.command('partitions').description('the monthly partitions of the raw event tables');
 
 partitions
   .command('ensure')
   .description(
-    `make partitions from now through ${PARTITION_DAYS_AHEAD} days ahead (the server does it every hour)`,
+    `make partitions for this month through ${PARTITION_DAYS_AHEAD} days ahead (the server does it every hour)`,
   )
   .action(() =>
     withDatabase(async ({ db }) => {

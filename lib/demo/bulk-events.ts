@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
-import { periodsBetween } from '@/db/partitions';
-import { ensurePartitions } from '@/lib/retention/partitions';
+import { monthsBetween } from '@/db/partitions';
+import { ensureMonths } from '@/lib/retention/partitions';
 import { Readable } from 'node:stream';
 import { Faker, en } from '@faker-js/faker';
 import { accountIdFor } from '@/db/account-id';
@@ -154,9 +154,9 @@ export async function bulkSeedEvents(
     }
   }
 
-  // The periods' partitions first (COPY into a period without one would fail), then one transaction: events, the
+  // The months' partitions first (COPY into a month without one would fail), then one transaction: events, the
   // idempotency ledger and the accounts land together or not at all.
-  await ensurePartitions(database.db, periodsBetween(new Date(startMs), new Date(endMs)));
+  await ensureMonths(database.db, monthsBetween(new Date(startMs), new Date(endMs)));
   await pg.begin(async (tx) => {
     const table = options.kind === 'otp' ? 'otp_events' : 'login_events';
     const columns =

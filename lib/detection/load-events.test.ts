@@ -20,15 +20,15 @@ const login = (account: string, at: string): IngestEvent => ({
   context: { ip: '198.51.100.7', deviceId: 'dev_1', country: 'GB' },
 });
 
-/** Scans this transaction has made so far of the partitions of January 2024's second week, through their indexes or whole. */
+/** Scans this transaction has made so far of January 2024's event partitions, through their indexes or whole. */
 const januaryScans = async (tx: Tx) => {
   const [r] = await queryRows<{ n: string }>(
     tx,
     sql`select coalesce(sum(pg_stat_get_xact_numscans(c.oid)), 0) as n
           from pg_class c
-         where c.relname in ('login_events_p2024_01_08', 'otp_events_p2024_01_08', 'account_events_p2024_01_08')
+         where c.relname in ('login_events_p2024_01', 'otp_events_p2024_01', 'account_events_p2024_01')
             or c.oid in (select indexrelid from pg_index where indrelid in
-                 ('login_events_p2024_01_08'::regclass, 'otp_events_p2024_01_08'::regclass, 'account_events_p2024_01_08'::regclass))`,
+                 ('login_events_p2024_01'::regclass, 'otp_events_p2024_01'::regclass, 'account_events_p2024_01'::regclass))`,
   );
   return Number(r!.n);
 };

@@ -7,7 +7,7 @@ import { isServiceError } from '@/lib/errors';
 import { countIngestBatch } from '@/lib/monitoring/metrics';
 import type { IngestEvent } from './event-schema';
 import { splitExpired, storeEvents, type StoreResult } from './store-events';
-import { ensurePartitions, forgetKnownPartitions, isMissingPartition, periodsOf } from '@/lib/retention/partitions';
+import { ensureMonths, forgetKnownPartitions, isMissingPartition, monthsOf } from '@/lib/retention/partitions';
 import { validateBatch } from './validate-batch';
 
 /**
@@ -21,9 +21,9 @@ export async function ingestBatch(
   receivedAt = new Date(),
   options: { statementTimeoutMs?: number; awaitDetection?: boolean } = {},
 ): Promise<StoreResult> {
-  // The periods the batch stores into get their partitions first, outside the transaction (lib/retention/partitions.ts).
-  const periods = periodsOf(splitExpired(events, receivedAt).kept.map((e) => e.occurredAt));
-  await ensurePartitions(db, periods);
+  // The months the batch stores into get their partitions first, outside the transaction (lib/retention/partitions.ts).
+  const months = monthsOf(splitExpired(events, receivedAt).kept.map((e) => e.occurredAt));
+  await ensureMonths(db, months);
   const store = () =>
     db.transaction(async (tx) => {
       // A statement stuck behind a lock is cancelled (and the batch rolled back) before the request's 5 s
@@ -35,11 +35,11 @@ export async function ingestBatch(
   try {
     result = await store();
   } catch (error) {
-    // This process believed a period's partition existed, but it was dropped since (retention elsewhere, an
+    // This process believed a month's partition existed, but it was dropped since (retention elsewhere, an
     // operator): learn again, make it, and store once more. The rolled-back attempt left nothing behind.
     if (!isMissingPartition(error)) throw error;
     forgetKnownPartitions(db);
-    await ensurePartitions(db, periods);
+    await ensureMonths(db, months);
     result = await store();
   }
   // The demo seed waits for detection, so its alerts exist when it returns; the API hands it off.

@@ -1,6 +1,6 @@
 import { count, eq, getTableName, sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountActivity, accountEvents, accounts, loginEvents, otpEvents, seenEvents } from '@/db/schema';
 import { accountIdFor, NEW_ACCOUNT_LOCK_CLASS } from '@/db/account-id';
 import { queryRows } from '@/db/client';
@@ -9,15 +9,8 @@ import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from './event-schema';
 import { ingestBatch } from './ingest-batch';
 import { inOneStatement, storeEvents } from './store-events';
-import { periodsBetween } from '@/db/partitions';
-import { ensurePartitions } from '@/lib/retention/partitions';
 
 const { db, database } = setupTestDatabase();
-// July 2026's partitions, where this file's events go: a transaction storing directly (storeEvents) would otherwise make
-// its period's partition and hold the partitions' lock to commit, and the concurrent batches below would wait on it.
-beforeAll(() =>
-  ensurePartitions(db(), periodsBetween(new Date('2026-07-01T00:00:00Z'), new Date('2026-07-31T00:00:00Z'))),
-);
 const store = (events: IngestEvent[]) => db().transaction((tx) => storeEvents(tx, events));
 const account = async (externalId: string) =>
   (await db().select().from(accounts).where(eq(accounts.externalId, externalId)))[0]!;

@@ -4,7 +4,7 @@ import { queryRows, type Tx } from '@/db/client';
 import { arrayOf, epochMs, jsonb, jsonbRows } from '@/db/sql-helpers';
 import type { IngestEvent } from './event-schema';
 import { backlogInsert } from '@/lib/detection/backlog';
-import { ensurePartitionsInTransaction, periodsOf } from '@/lib/retention/partitions';
+import { ensureMonthsInTransaction, monthsOf } from '@/lib/retention/partitions';
 import { retentionCutoff } from '@/lib/retention/config';
 import { workFor, workSize, type DetectionWork } from '@/lib/detection/work';
 import { pairCodes } from './code-latency';
@@ -453,7 +453,7 @@ export function insertEvents(
 
 /**
  * The batch's events the raw-event retention window still keeps, and how many it does not: those are not stored
- * (their period's partition may be dropped already) nor claimed in the ledger, and the batch's other events are.
+ * (their month's partition may be dropped already) nor claimed in the ledger, and the batch's other events are.
  */
 export function splitExpired(batch: IngestEvent[], receivedAt: Date): { kept: IngestEvent[]; expired: number } {
   const cutoff = retentionCutoff('events', receivedAt);
@@ -493,8 +493,8 @@ export async function storeEvents(
   const duplicates = kept.length - events.length;
   if (events.length === 0)
     return { accepted: 0, duplicates, expired, accountIds: [], ips: [], detection: workFor([]), backlogRow: null };
-  // ingestBatch made the periods' partitions before its transaction; seeds and tests calling this directly did not.
-  if (!options.partitionsReady) await ensurePartitionsInTransaction(tx, periodsOf(events.map((e) => e.occurredAt)));
+  // ingestBatch made the months' partitions before its transaction; seeds and tests calling this directly did not.
+  if (!options.partitionsReady) await ensureMonthsInTransaction(tx, monthsOf(events.map((e) => e.occurredAt)));
 
   const {
     ids: accountIds,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type DbOrTx, type Tx } from '@/db/client';
 import { isLockTimeout } from '@/db/errors';
-import { rangeOfPartition } from '@/db/partitions';
+import { monthOfPartition } from '@/db/partitions';
 import { log } from '@/lib/log/logger';
 import { retentionCutoff } from './config';
 
@@ -36,7 +36,7 @@ export async function listAuditMonths(db: DbOrTx): Promise<{ name: string; from:
         where i.inhparent = 'audit_log'::regclass and c.relname ~ '^audit_log_p[0-9]{4}_[0-9]{2}$'`,
   );
   return rows
-    .map((r) => ({ ...r, range: rangeOfPartition(r.name) }))
+    .map((r) => ({ ...r, range: monthOfPartition(r.name) }))
     .filter((r) => r.range !== null)
     .map((r) => ({ name: r.name, from: r.range!.from, to: r.range!.to }))
     .sort((a, b) => a.from.getTime() - b.from.getTime());

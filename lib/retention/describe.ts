@@ -50,7 +50,7 @@ export function describeOutcome(outcome: RetentionOutcome): string[] {
   }
   if (outcome.ms)
     lines.push(
-      `took: event partitions ${outcome.ms.partitions} ms, row classes ${rowKeys.reduce((sum, k) => sum + outcome.ms![k], 0)} ms, audit months ${outcome.ms.audit} ms`,
+      `took: event months ${outcome.ms.partitions} ms, row classes ${rowKeys.reduce((sum, k) => sum + outcome.ms![k], 0)} ms, audit months ${outcome.ms.audit} ms`,
     );
   lines.push(outcome.dryRun ? 'Dry run: nothing was changed.' : 'Retention run finished.');
   return lines;

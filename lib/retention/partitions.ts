@@ -5,33 +5,29 @@ import {
   createPartitionStatement,
   HELD_SUFFIX,
   listPartitionsQuery,
-  monthPartitionName,
+  monthStart,
+  monthsBetween,
+  monthOfPartition,
   partitionedTables,
   partitionName,
-  periodsBetween,
-  periodStart,
-  rangeOfPartition,
-  withoutHeld,
   type PartitionedTable,
   type PartitionInfo,
 } from '@/db/partitions';
 
 /*
- * The raw event tables' partitions, a part of a month each (db/partitions.ts): made ahead by the background loop
- * and by `vigil partitions ensure`, and on demand by ingest before it stores an event for a period that has none (a
- * late event). A whole-month partition made before parts covers its month: no part is made beside it.
- *
- * Creating a partition locks its parent table, so it never happens inside an ingest transaction (a batch holding
- * row locks while it waits for the parent could deadlock with one holding the parent); it is its own short
- * transaction under an advisory lock (servers creating the same period wait for each other, then find it made) and
- * a lock timeout (a long read on the parent makes creation fail and be retried, not ingest queue behind it).
+ * Monthly partitions of the raw event tables (db/partitions.ts): made ahead by the background loop and by
+ * `vigil partitions ensure`, and on demand by ingest before it stores an event for a month that has none (a late
+ * event). Creating a partition locks its parent table, so it never happens inside an ingest transaction (a batch
+ * holding row locks while it waits for the parent could deadlock with one holding the parent); it is its own short
+ * transaction under an advisory lock (servers creating the same month wait for each other, then find it made) and a
+ * lock timeout (a long read on the parent makes creation fail and be retried, not ingest queue behind it).
  */
 
 /** How far ahead partitions exist: at least this many days of future (the issue's contract: 7). */
 export const PARTITION_DAYS_AHEAD = 7;
 const ADVISORY_KEY = 7419020533;
 
-/** Partitions this process has seen exist, per database (a cache only: creation is idempotent, a dropped one is forgotten). */
+/** Months this process has seen exist, per database (a cache only: creation is idempotent, a dropped one is forgotten). */
 const knownByDb = new WeakMap<DbOrTx, Set<string>>();
 const knownIn = (db: DbOrTx) => {
   let set = knownByDb.get(db);
@@ -47,13 +43,12 @@ export function forgetKnownPartitions(db: DbOrTx, names?: string[]): void {
 }
 
 /**
- * Makes sure every table has a partition for each period given (instants in them), in a transaction of its own.
- * Returns the partitions it created. `lockTimeoutMs`: how long creation may wait for the parent tables (then it fails;
- * the caller retries).
+ * Makes sure every table has a partition for each month given, in a transaction of its own. Returns the partitions
+ * it created. `lockTimeoutMs`: how long creation may wait for the parent tables (then it fails; the caller retries).
  */
-export async function ensurePartitions(db: DbOrTx, periods: Date[], lockTimeoutMs = 2000): Promise<string[]> {
+export async function ensureMonths(db: DbOrTx, months: Date[], lockTimeoutMs = 2000): Promise<string[]> {
   const known = knownIn(db);
-  const wanted = missingFrom(known, periods);
+  const wanted = missingFrom(known, months);
   if (wanted.size === 0) return [];
   const created = await db.transaction(async (tx) => {
     await tx.execute(sql.raw(`set local lock_timeout = ${Math.trunc(lockTimeoutMs)}`));
@@ -65,70 +60,66 @@ export async function ensurePartitions(db: DbOrTx, periods: Date[], lockTimeoutM
 
 /**
  * The same inside a transaction the caller holds, for storeEvents called directly (seeds, tests): it always asks the
- * catalog. Ingest never comes here (ingestBatch made the partitions first, and says so), so no ingest transaction
- * holds the advisory lock or waits on a parent table.
+ * catalog. Ingest never comes here (ingestBatch made the months first, and says so), so no ingest transaction holds
+ * the advisory lock or waits on a parent table.
  */
-export async function ensurePartitionsInTransaction(tx: Tx, periods: Date[]): Promise<void> {
-  await createMissing(tx, missingFrom(new Set(), periods));
+export async function ensureMonthsInTransaction(tx: Tx, months: Date[]): Promise<void> {
+  await createMissing(tx, missingFrom(new Set(), months));
 }
 
-/** Each wanted part's partition, with the whole-month partition that would cover it instead. */
-type Wanted = Map<string, { table: PartitionedTable; period: Date; month: string }>;
+type Wanted = Map<string, { table: PartitionedTable; month: Date }>;
 
-function missingFrom(known: Set<string>, periods: Date[]): Wanted {
+function missingFrom(known: Set<string>, months: Date[]): Wanted {
   const wanted: Wanted = new Map();
-  for (const period of periods)
+  for (const month of months)
     for (const table of partitionedTables) {
-      const name = partitionName(table, period);
-      const month = monthPartitionName(table, period);
-      if (!known.has(name) && !known.has(month)) wanted.set(name, { table, period: periodStart(period), month });
+      const name = partitionName(table, month);
+      if (!known.has(name)) wanted.set(name, { table, month: monthStart(month) });
     }
   return wanted;
 }
 
 /**
- * Creates the wanted partitions that exist neither as parts nor as whole months, under an advisory lock (servers
- * making the same period take turns). When the catalog has them all, it takes no lock: a seed or test storing
- * batches directly (ensurePartitionsInTransaction) must not make the others wait for its commit.
+ * Creates the wanted partitions that do not exist, under an advisory lock (servers making the same month take turns).
+ * When the catalog has them all, it takes no lock: a seed or test storing batches directly (ensureMonthsInTransaction)
+ * must not make the others wait for its commit.
  */
 async function createMissing(tx: Tx, wanted: Wanted): Promise<string[]> {
-  const names = [...wanted].flatMap(([name, { month }]) => [name, month]);
   const existing = async () =>
     new Set(
       (
         await queryRows<{ relname: string }>(
           tx,
           sql`select relname from pg_class where relnamespace = current_schema()::regnamespace
-              and relname = any(${arrayOf(names.flatMap((n) => [n, `${n}${HELD_SUFFIX}`]))})`,
+              and relname = any(${arrayOf([...wanted.keys()].flatMap((n) => [n, `${n}${HELD_SUFFIX}`]))})`,
         )
-      ).map((r) => withoutHeld(r.relname)),
+      ).map((r) => r.relname.replace(HELD_SUFFIX, '')),
     );
-  const missing = (there: Set<string>) =>
-    [...wanted].filter(([name, { month }]) => !there.has(name) && !there.has(month));
+  const missing = (there: Set<string>) => [...wanted].filter(([name]) => !there.has(name));
   if (wanted.size === 0 || missing(await existing()).length === 0) return [];
   await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_KEY})`);
   const made: string[] = [];
-  for (const [name, { table, period }] of missing(await existing())) {
-    await tx.execute(sql.raw(createPartitionStatement(table, period)));
+  for (const [name, { table, month }] of missing(await existing())) {
+    await tx.execute(sql.raw(createPartitionStatement(table, month)));
     made.push(name);
   }
   return made;
 }
 
-/** The parts of months the instants fall in (ISO strings or dates), each once. */
-export function periodsOf(instants: Iterable<string | Date>): Date[] {
+/** The months the instants fall in (ISO strings or dates), each once. */
+export function monthsOf(instants: Iterable<string | Date>): Date[] {
   const byKey = new Map<number, Date>();
   for (const at of instants) {
-    const p = periodStart(typeof at === 'string' ? new Date(at) : at);
-    byKey.set(p.getTime(), p);
+    const m = monthStart(typeof at === 'string' ? new Date(at) : at);
+    byKey.set(m.getTime(), m);
   }
   return [...byKey.values()];
 }
 
-/** The background loop's and `vigil partitions ensure`'s work: this period through PARTITION_DAYS_AHEAD days from now. */
+/** The background loop's and `vigil partitions ensure`'s work: this month through PARTITION_DAYS_AHEAD days from now. */
 export async function ensureAhead(db: DbOrTx, now = new Date()): Promise<string[]> {
   const until = new Date(now.getTime() + PARTITION_DAYS_AHEAD * 86_400_000);
-  const events = await ensurePartitions(db, periodsBetween(now, until));
+  const events = await ensureMonths(db, monthsBetween(now, until));
   // The audit log's months, through the function its owner made for it (migration 0037): two months ahead, so a
   // server that stopped for weeks still finds the month it writes in (and audit_log_default catches the rest).
   const [audit] = await queryRows<{ made: string[] | null }>(
@@ -146,14 +137,14 @@ export async function listPartitions(db: DbOrTx): Promise<PartitionInfo[]> {
   const rows = await queryRows<{ parent: string; name: string; pending: boolean }>(db, sql.raw(listPartitionsQuery));
   const out: PartitionInfo[] = [];
   for (const r of rows) {
-    const range = rangeOfPartition(r.name);
+    const range = monthOfPartition(r.name);
     if (!range) continue;
     out.push({ table: r.parent as PartitionedTable, name: r.name, ...range, detachPending: r.pending });
   }
   return out.sort((a, b) => a.table.localeCompare(b.table) || a.from.getTime() - b.from.getTime());
 }
 
-/** PostgreSQL's refusal of a row no partition takes (its period's partition is missing, or was just dropped). */
+/** PostgreSQL's refusal of a row no partition takes (the month's partition is missing, or was just dropped). */
 export function isMissingPartition(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     const { code, message } = e as { code?: string; message?: string };

@@ -4,7 +4,13 @@ import { isLockTimeout } from '@/db/errors';
 import { conflict } from '@/lib/errors';
 import { log } from '@/lib/log/logger';
 import { retentionCutoff } from './config';
-import { HELD_SUFFIX, partitionedTables, rangeOfPartition, withoutHeld } from '@/db/partitions';
+import {
+  HELD_SUFFIX,
+  monthOfPartition,
+  partitionedTables,
+  partitionName,
+  type PartitionedTable,
+} from '@/db/partitions';
 import { heldAccountIds } from '@/lib/accounts/legal-hold';
 import { retiredKey, type StreamKind } from '@/lib/streams/read-stream';
 import { auditRetention, type AuditMonthOutcome, type DroppedAuditMonth } from './audit-retention';
@@ -12,9 +18,8 @@ import { forgetKnownPartitions, listPartitions } from './partitions';
 
 /*
  * The retention run (docs/data-lifecycle.md): what each class keeps is in ./config.ts. Raw events go a whole
- * partition at a time (a part of a month, or a whole month made before parts), once its last instant is past the
- * window: DETACH … CONCURRENTLY (ingest and reads go on; only a brief lock, under a 1 s lock_timeout), then DROP of
- * the detached table, which nobody else uses.
+ * monthly partition at a time, once its last instant is past the window: DETACH … CONCURRENTLY (ingest and reads
+ * go on; only a brief lock, under a 1 s lock_timeout), then DROP of the detached table, which nobody else uses.
  * A partition whose lock is not granted in time is left for the next run (daily, or `vigil retention run`), so
  * a long report never makes ingest queue behind the drop. Everything else (ledger, rollups, closed cases,
  * delivered outbox rows) is deleted in small batches by its own time column.
@@ -30,20 +35,20 @@ export interface PartitionOutcome {
   to: string;
   /** Its rows (null: it could not be counted, its lock was not granted in time). */
   rows: number | null;
-  /** Rows of accounts under legal hold: kept, in the period's `_held` partition, while the hold lasts. */
+  /** Rows of accounts under legal hold: kept, in the month's `_held` partition, while the hold lasts. */
   heldRows: number;
   /** dropped; due (a dry run); retry (its lock was not granted in time: the next run tries again). */
   outcome: 'dropped' | 'due' | 'retry';
   /** How long the DETACH and DROP (and the re-ATTACH of held rows) took, waits for locks included, in ms (a real run). */
   lockMs?: number;
   /**
-   * The two parts of lockMs that can take long, apart (a dropped period): the DETACH … CONCURRENTLY, which waits
+   * The two parts of lockMs that can take long, apart (a dropped month): the DETACH … CONCURRENTLY, which waits
    * for the transactions older than it but holds no lock ingest needs meanwhile, and the DROP of the detached
    * table, which nothing else uses any more (its time is the files' removal).
    */
   detachMs?: number;
   dropMs?: number;
-  /** How long counting its rows (all, and the held accounts') took, in ms: it reads the whole period, before any lock. */
+  /** How long counting its rows (all, and the held accounts') took, in ms: it reads the whole month, before any lock. */
   countMs?: number;
   /** Dropped, but its held rows could not be attached yet: they wait in their own table for the next run. */
   heldPending?: boolean;
@@ -56,7 +61,7 @@ export interface RetentionOutcome {
   /** Rows deleted (or, in a dry run, that would be) per class. */
   rows: { ledger: number; codes: number; hourly: number; daily: number; cases: number; outbox: number };
   /**
-   * How long each part of the run took, in ms: the event partitions (counts, copies of held rows, detach and drop), each
+   * How long each part of the run took, in ms: the event months (counts, copies of held rows, detach and drop), each
    * class of rows (its batched deletes, or a dry run's count) and the audit months. Absent in runs recorded before it.
    */
   ms?: RetentionParts;
@@ -228,7 +233,7 @@ async function runOnce(
   if (eventsCutoff) {
     if (!dryRun) await reattachOrphanedHeld(database);
     for (const p of await listPartitions(db)) {
-      // A period goes once its last instant is past the window (events inside the window are never dropped).
+      // A month goes once its last instant is past the window (events inside the window are never dropped).
       if (p.to.getTime() > eventsCutoff.getTime()) continue;
       const base = { table: p.table, name: p.name, from: p.from.toISOString(), to: p.to.toISOString() };
       const started = performance.now();
@@ -262,7 +267,7 @@ async function runOnce(
                   );
             countMs = Math.round(performance.now() - countStarted);
             if (dryRun) return;
-            const keep = heldRows > 0 ? await copyHeldRows(session, p.table, p.name, held) : null;
+            const keep = heldRows > 0 ? await copyHeldRows(session, p.table, p.name, p.from, held) : null;
             // Recorded before the records go: a stream reader never sees them gone with no record of it (a detach
             // that then fails only makes a cursor behind them start over).
             if (maxTx) await retire(session, 'events', maxTx);
@@ -281,13 +286,13 @@ async function runOnce(
             dropMs = Math.round(performance.now() - detached);
             dropped = true;
             if (keep) {
-              // The period is gone: a failure now must not be reported as one to retry. The held rows wait in
+              // The month is gone: a failure now must not be reported as a month to retry. The held rows wait in
               // their own table, and the next run attaches them (reattachOrphanedHeld).
               try {
                 await attachHeld(session, p.table, keep, p.from, p.to);
               } catch (error) {
                 heldPending = true;
-                log.error('retention dropped a partition but could not attach its held rows yet; the next run does', {
+                log.error('retention dropped a month but could not attach its held rows yet; the next run does', {
                   partition: p.name,
                   error,
                 });
@@ -373,14 +378,13 @@ async function runOnce(
 }
 
 /**
- * Legal hold: before a period is dropped, the rows of held accounts are copied into a table of their own with the
- * same columns, which then becomes the period's partition (`<table>_pYYYY_MM_DD_held`, or `_pYYYY_MM_held` for a
- * whole month): every page, history table and evidence view keeps reading them through the same table, and erasure
- * and export see them too. A `_held` period past the window is rebuilt the same way at each run, so rows of
- * accounts no longer held go then.
+ * Legal hold: before a month is dropped, the rows of held accounts are copied into a table of their own with the
+ * same columns, which then becomes the month's partition (`<table>_pYYYY_MM_held`): every page, history table and
+ * evidence view keeps reading them through the same table, and erasure and export see them too. A `_held` month past
+ * the window is rebuilt the same way at each run, so rows of accounts no longer held go then.
  */
-async function copyHeldRows(session: Db, table: string, name: string, held: string[]): Promise<string> {
-  const next = `${withoutHeld(name)}${HELD_SUFFIX}_next`;
+async function copyHeldRows(session: Db, table: string, name: string, month: Date, held: string[]): Promise<string> {
+  const next = `${partitionName(table as PartitionedTable, month)}${HELD_SUFFIX}_next`;
   await session.execute(sql.raw(`drop table if exists ${next}`));
   await session.execute(sql.raw(`create table ${next} (like ${table} including defaults including constraints)`));
   await session.execute(
@@ -401,7 +405,7 @@ async function attachHeld(session: Db, table: string, next: string, from: Date, 
 }
 
 /**
- * A run stopped (or failed) between dropping a period and attaching its held rows left them in a table of their own,
+ * A run stopped (or failed) between dropping a month and attaching its held rows left them in a table of their own,
  * `_held` (renamed, not attached) or `_held_next` (not renamed yet): attach it. A `_held_next` beside an attached
  * `_held` is a copy that never replaced it, and goes. One that cannot be locked in time waits for the next run.
  */
@@ -411,15 +415,15 @@ async function reattachOrphanedHeld(database: Pick<Database, 'db' | 'dedicated'>
     sql`select o.relname as name, exists (select 1 from pg_class h where h.relnamespace = o.relnamespace and h.relispartition
           and h.relname in (regexp_replace(o.relname, '_held(_next)?$', ''), regexp_replace(o.relname, '_next$', ''))) as attached
         from pg_class o where o.relnamespace = current_schema()::regnamespace and o.relkind = 'r'
-        and not o.relispartition and o.relname ~ '_p[0-9]{4}_[0-9]{2}(_[0-9]{2})?_held(_next)?$' order by o.relname`,
+        and not o.relispartition and o.relname ~ '_p[0-9]{4}_[0-9]{2}_held(_next)?$' order by o.relname`,
   );
   for (const { name, attached } of orphans) {
     const final = name.replace(/_next$/, '');
-    const range = rangeOfPartition(final);
-    const table = final.replace(/_p\d{4}_\d{2}(_\d{2})?_held$/, '');
-    if (!range || !(partitionedTables as readonly string[]).includes(table)) continue;
-    // The period still has a partition (the run stopped before its drop): the copy is stale, and is made again when
-    // the period goes. Only a stopped run leaves these: the run lock keeps runs apart.
+    const month = monthOfPartition(final);
+    const table = final.replace(/_p\d{4}_\d{2}_held$/, '');
+    if (!month || !(partitionedTables as readonly string[]).includes(table)) continue;
+    // The month still has a partition (the run stopped before its drop): the copy is stale, and is made again when
+    // the month goes. Only a stopped run leaves these: the run lock keeps runs apart.
     try {
       const done = await database.dedicated(async (session) => {
         await session.execute(sql.raw(`set lock_timeout = ${RETENTION_LOCK_TIMEOUT_MS}`));
@@ -431,7 +435,7 @@ async function reattachOrphanedHeld(database: Pick<Database, 'db' | 'dedicated'>
           if (name !== final) await session.execute(sql.raw(`alter table ${name} rename to ${final}`));
           await session.execute(
             sql.raw(
-              `alter table ${table} attach partition ${final} for values from ('${range.from.toISOString()}') to ('${range.to.toISOString()}')`,
+              `alter table ${table} attach partition ${final} for values from ('${month.from.toISOString()}') to ('${month.to.toISOString()}')`,
             ),
           );
           return true;

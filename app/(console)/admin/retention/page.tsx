@@ -26,11 +26,6 @@ const classLabel: Record<RetentionClass, string> = {
 
 const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
-/** A partition's period, its last day included: "2026-12-08 to 12-14", or "2026-11 (whole month)" for one made before parts. */
-const periodLabel = (from: string, to: string) =>
-  from.slice(8, 10) === '01' && to.slice(8, 10) === '01'
-    ? `${from.slice(0, 7)} (whole month)`
-    : `${from.slice(0, 10)} to ${new Date(Date.parse(to) - 86_400_000).toISOString().slice(5, 10)}`;
 const size = (bytes: number) =>
   bytes >= 1 << 30
     ? `${(bytes / (1 << 30)).toFixed(1)} GB`
@@ -43,17 +38,16 @@ export default async function RetentionPage() {
   if (!can(ctx.actor, 'retention.manage')) notFound();
   const now = new Date();
   const { classes, partitions, lastRun, armed, waiting } = await retentionOverview(ctx, now);
-  const periods = [...new Set(partitions.map((p) => p.from))].sort().reverse();
+  const months = [...new Set(partitions.map((p) => p.from))].sort().reverse();
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-xl font-semibold">Data retention</h1>
         <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-400">
           How long Vigil keeps each kind of data, set by environment variables on the server. Raw events are stored in
-          partitions of 7 to 10 days (a quarter of a month; whole months made before that stay until they go); a
-          partition goes as a whole once all of it is past the window, so the oldest events kept may reach back up to 10
-          days further (a month, for a whole-month partition). Accounts under legal hold (an open alert or report, or an
-          admin&apos;s hold) keep their evidence. Retention runs once a day;{' '}
+          monthly partitions; a month goes as a whole once all of it is past the window, so the oldest month kept may
+          reach back up to a month further. Accounts under legal hold (an open alert or report, or an admin&apos;s hold)
+          keep their evidence. Retention runs once a day;{' '}
           <code className={mono}>npm run vigil -- retention run --dry-run</code> shows the same preview.
         </p>
       </div>
@@ -155,7 +149,7 @@ export default async function RetentionPage() {
           <table className={tableClass}>
             <thead>
               <tr>
-                <th className={th}>Period (UTC)</th>
+                <th className={th}>Month (UTC)</th>
                 <th className={th}>Logins</th>
                 <th className={th}>Codes</th>
                 <th className={th}>Account changes</th>
@@ -163,15 +157,13 @@ export default async function RetentionPage() {
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {periods.map((from) => {
+              {months.map((from) => {
                 const of = (table: string) => partitions.find((p) => p.from === from && p.table === table);
                 const due = partitions.some((p) => p.from === from && p.due);
                 const future = from > now.toISOString();
                 return (
                   <tr key={from}>
-                    <td className={`${td} whitespace-nowrap`}>
-                      {periodLabel(from, partitions.find((p) => p.from === from)!.to)}
-                    </td>
+                    <td className={`${td} whitespace-nowrap`}>{from.slice(0, 7)}</td>
                     {['login_events', 'otp_events', 'account_events'].map((t) => (
                       <td key={t} className={`${td} whitespace-nowrap`}>
                         {of(t) ? size(of(t)!.bytes) : '—'}
