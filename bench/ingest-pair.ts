@@ -6,7 +6,7 @@
  * left) and prints the rates and their ratio (goal ≥ 0.8).
  *
  * --end dates every round's events in the 7 days before that instant (default: now), to time a kept store at another
- * point of its partitions (bench:partition-layout's month's end, say).
+ * point of its partitions (a month's last days, say: docs/data-lifecycle.md, session 26).
  *
  *   npm run bench:ingest-pair -- --database vigil_bench_scale_1234 [--port 3495] [--end 2026-11-30T23:00:00Z]
  */
