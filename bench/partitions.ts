@@ -3,8 +3,8 @@
  * partitioning (docs/data-lifecycle.md).
  *
  * 1. The interval. The same N login events over 180 days (default 3,000,000, BENCH_EVENTS) in three partitioned copies
- *    of login_events: one partition per month (7), per part of a month (25: from the 1st, 8th, 15th and 22nd, as
- *    db/partitions.ts makes them) and per day (185). Measured on each: an account's first history page (the account
+ *    of login_events: one partition per month (7, as db/partitions.ts makes them), per part of a month (25: from the
+ *    1st, 8th, 15th and 22nd, the layout session 26 tried and reverted) and per day (185). Measured on each: an account's first history page (the account
  *    page's query: its newest 50 rows, no time bound, so every partition is visited), the same with a 7-day bound, and
  *    a 10,000-row insert. Printed as each figure over the monthly one.
  * 2. Migration 0033's in-place conversion: a database at migration 0032 with the N events unpartitioned, then 0033;
