@@ -13,8 +13,12 @@ const { db } = setupTestDatabase();
 
 let n = 0;
 const id = (prefix: string) => `${prefix}_${uniqueSuffix()}_${(n += 1)}`;
-/** A prefix no other test uses: a random 3-digit range of Nigeria's numbers. */
-const freshPrefix = () => `+234${100 + Math.floor(Math.random() * 900)}${Math.floor(Math.random() * 10)}`;
+/**
+ * A prefix no other test of this file uses: a 3-digit range of Nigeria's numbers, each drawn once (alerts are on the
+ * 3-digit range: two tests drawing the same one at random, 1 in 900 a pair, saw each other's alert; CI did once).
+ */
+const ranges = Array.from({ length: 900 }, (_, i) => 100 + i).sort(() => Math.random() - 0.5);
+const freshPrefix = () => `+234${ranges.pop()!}${Math.floor(Math.random() * 10)}`;
 
 /** `count` SMS codes to fresh numbers under `prefix`, from a few accounts, every few seconds from `start`; a share verified. */
 function wave(prefix: string, count: number, start: number, verifiedShare = 0): IngestEvent[] {
