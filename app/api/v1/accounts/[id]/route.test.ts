@@ -59,18 +59,26 @@ const call = (
 const erase = (id: string) => call(DELETE, 'DELETE', '', id, eraseKey);
 
 /** A customer with something in every place Vigil keeps personal data; returns the values erasure must remove. */
+/**
+ * Each customer's phones and IP are its own (this file's database is its own): drawn at random, two customers could share
+ * one, or one IP be the start of another's (198.51.30.20 of 198.51.30.201), and a scan for the first's traces would
+ * find the second's, which no erasure removes (the legal hold test keeps its customer).
+ */
+let customers = 0;
+
 async function richCustomer() {
   const s = uniqueSuffix();
+  const n = ++customers;
   const v = {
     platformId: `cus_erase_${s}`,
     name: `Ada Lovelace ${s}`,
     email: `ada.${s}@example.com`,
     newEmail: `ada.new.${s}@example.com`,
-    phone: `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
-    ip: `198.51.${Math.floor(Math.random() * 200) + 20}.${Math.floor(Math.random() * 200) + 20}`,
+    phone: `+4477009${String(n).padStart(5, '0')}`,
+    ip: `198.51.${100 + n}.123`,
     userAgent: `EraseTestBrowser/${s}`,
     deviceId: `device_${s}`,
-    reportPhone: `+4477008${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
+    reportPhone: `+4477008${String(n).padStart(5, '0')}`,
   };
   const context = { ip: v.ip, userAgent: v.userAgent, deviceId: v.deviceId, country: 'GB' };
   const account = { id: v.platformId, email: v.email, phone: v.phone };
