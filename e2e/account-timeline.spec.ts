@@ -32,7 +32,13 @@ test.describe('an account’s timeline and right-now strip', () => {
     await expect(phoneChange).toHaveCount(1);
     await expect(phoneChange).toContainText('+13125550999');
     await expect(phoneChange).toContainText('102.89.34.12');
-    await expect(phoneChange.getByRole('link', { name: 'Evidence of Contact change, then risk' })).toBeVisible();
+    const evidenceLink = phoneChange.getByRole('link', { name: 'Evidence of Contact change, then risk' });
+    await expect(evidenceLink).toBeVisible();
+    // The links column is wide enough that a link reads as a phrase, not a word per line.
+    const linkLines = await evidenceLink.evaluate(
+      (el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight),
+    );
+    expect(linkLines).toBeLessThanOrEqual(2.2);
     const twoFactorOff = timeline.getByRole('row').filter({ hasText: '2FA turned off' });
     await expect(twoFactorOff).toHaveCount(1);
     await expect(timeline.getByRole('row').filter({ hasText: 'Alert raised: Contact change, then risk' })).toHaveCount(
@@ -61,6 +67,21 @@ test.describe('an account’s timeline and right-now strip', () => {
     await page.screenshot({ path: `${shots}/account-desktop.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${shots}/account-phone.png`, fullPage: true });
+    // On a phone nothing in the timeline runs past the screen's edge (a notice's long report link wraps), and the
+    // account lookup has a row of its own, wide enough for its hint.
+    const pastTheEdge = await timeline.evaluate((table) =>
+      [...table.querySelectorAll('td, td *')]
+        .filter(
+          (el) =>
+            el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 ||
+            // A block whose text runs past its own edge (text is not an element: its box does not grow).
+            (getComputedStyle(el).display !== 'inline' && el.scrollWidth > el.clientWidth + 1),
+        )
+        .map((el) => (el.textContent ?? '').slice(0, 60)),
+    );
+    expect(pastTheEdge).toEqual([]);
+    const lookup = await page.getByRole('searchbox', { name: 'Look up an account' }).boundingBox();
+    expect(lookup!.width).toBeGreaterThan(300);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Filters live in the URL: only account changes, and the link can be shared.

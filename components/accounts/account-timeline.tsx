@@ -169,7 +169,8 @@ function What({ item }: { item: TimelineItem }): ReactNode {
             </>
           ) : null}{' '}
           <Badge tone="low">{item.status}</Badge>
-          <div className="text-slate-700 dark:text-slate-300">{item.text}</div>
+          {/* A notice carries a long report link: it wraps anywhere rather than running out of a phone's screen. */}
+          <div className="wrap-anywhere text-slate-700 dark:text-slate-300">{item.text}</div>
         </>
       );
   }
@@ -265,7 +266,7 @@ export function AccountTimeline({ items, now }: { items: TimelineItem[]; now: Da
           <td className={`${cell} text-xs md:text-sm`}>
             <Where item={item} />
           </td>
-          <td className={cell}>
+          <td className={`${cell} md:min-w-44`}>
             <Links item={item} />
           </td>
         </tr>

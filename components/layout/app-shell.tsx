@@ -17,25 +17,38 @@ const navigation: (NavItem & { permission: Permission })[] = [
   { href: '/admin/staff', label: 'Admin', permission: 'staff.manage' },
 ];
 
+const Logo = () => (
+  <span
+    className="flex h-7 w-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white"
+    aria-hidden
+  >
+    V
+  </span>
+);
+
 export function AppShell({ actor, children }: { actor: StaffActor; children: ReactNode }) {
   const items = navigation.filter((n) => can(actor, n.permission)).map(({ href, label }) => ({ href, label }));
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-52 shrink-0 border-r border-slate-200 bg-white px-3 py-4 md:block dark:border-slate-800 dark:bg-slate-950">
         <Link href="/" className="mb-6 flex items-center gap-2 px-3">
-          <span
-            className="flex h-7 w-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white"
-            aria-hidden
-          >
-            V
-          </span>
+          <Logo />
           <span className="font-semibold tracking-tight">Vigil</span>
         </Link>
         <SidebarNav items={items} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2.5 dark:border-slate-800 dark:bg-slate-950">
-          <form action="/accounts" role="search" className="flex-1">
+        <header className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-2.5 dark:border-slate-800 dark:bg-slate-950">
+          {/* Without the sidebar (narrow screens) the header carries the logo. */}
+          <Link href="/" className="md:hidden" aria-label="Vigil: overview">
+            <Logo />
+          </Link>
+          {/* On a phone the lookup takes a row of its own, wide enough for its whole hint. */}
+          <form
+            action="/accounts"
+            role="search"
+            className="order-last basis-full sm:order-none sm:basis-auto sm:flex-1"
+          >
             <label htmlFor="account-lookup" className="sr-only">
               Look up an account
             </label>
@@ -43,11 +56,11 @@ export function AppShell({ actor, children }: { actor: StaffActor; children: Rea
               id="account-lookup"
               name="q"
               type="search"
-              placeholder="Look up an account by e-mail, phone, id or name"
+              placeholder="Look up an account: e-mail, phone, id, name"
               className={`${input} w-full max-w-md`}
             />
           </form>
-          <div className="flex items-center gap-3 text-sm">
+          <div className="ml-auto flex items-center gap-3 text-sm">
             <Link
               href="/security"
               className="max-w-[9rem] truncate hover:underline"
