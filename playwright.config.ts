@@ -20,6 +20,9 @@ const serverEnv: Record<string, string> = {
   // Every spec signs in from this one machine; wrong guesses on purpose must not lock the others out
   // (lib/auth/staff-sign-in.test.ts tests the per-address limit).
   VIGIL_SIGNIN_IP_FAILURE_LIMIT: '1000',
+  // Every public report comes from this one address too; the specs file five, the default hourly limit, and one more
+  // would refuse the last (app/api/v1/reports/route.test.ts tests the limit).
+  VIGIL_REPORT_LIMIT: '100',
   // The specs' webhook receivers listen on this machine.
   VIGIL_ALLOW_PRIVATE_TARGETS: '127.0.0.1,::1,localhost',
   // Staff single sign-on against the real OIDC provider below (e2e/oidc-idp.ts, e2e/sso.spec.ts).

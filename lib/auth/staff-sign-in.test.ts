@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, staffSessions, staffUsers } from '@/db/schema';
-import { makeStaff } from '@/lib/testing/fixtures';
+import { makeStaff, roomInWindow } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { endStaffSession } from './staff-session';
 import { maxFailedSignIns, signInLockMs, signInStaff } from './staff-sign-in';
@@ -123,6 +123,8 @@ describe('sign-ins leave a trace; guessing from one address is throttled', () =>
   it('five wrong passwords from one address (IPv6 by its /64) stop password checks from there for 15 minutes', async () => {
     const victims = await Promise.all(Array.from({ length: 6 }, () => makeStaff(db(), 'agent')));
     const net = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
+    // The failures count in fixed 15-minute windows: the window must not turn between the fifth and the refused one.
+    await roomInWindow(signInLockMs);
     for (let i = 0; i < maxFailedSignIns; i++) {
       // A different account each time: no account reaches its own limit.
       await signInStaff(db(), { email: victims[i]!.email, password: 'wrong', ip: `${net}::${i + 1}` });

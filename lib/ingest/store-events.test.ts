@@ -212,13 +212,16 @@ describe('a batch stuck behind a lock', () => {
     const event = loginEvent(`cus_${uniqueSuffix()}`, new Date('2026-07-07T10:00:00Z'));
     let release = () => undefined as void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    let claimed = () => undefined as void;
+    const isClaimed = new Promise<void>((resolve) => (claimed = resolve));
     // Another transaction claims the same event id and holds the row lock.
     const blocker = db().transaction(async (tx) => {
       await tx.insert(seenEvents).values({ eventId: event.id });
+      claimed();
       await held;
       throw new Error('roll back the blocker');
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await isClaimed;
     await expect(ingestBatch(db(), [event], new Date(), { statementTimeoutMs: 300 })).rejects.toThrow();
     release();
     await expect(blocker).rejects.toThrow('roll back the blocker');

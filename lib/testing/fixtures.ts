@@ -15,6 +15,16 @@ export function uniqueSuffix(): string {
 }
 
 /**
+ * Waits, if need be, until the current fixed rate window (aligned to the epoch, as lib/rate-limit counts them) has at
+ * least `needMs` left: a test that spends a budget and expects the next call refused must not see the window turn
+ * in between.
+ */
+export async function roomInWindow(windowMs: number, needMs = 20_000): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
+
+/**
  * A staff member with a unique e-mail, and the actor they act as: signed in with a second factor verified just
  * now, so actions that need step-up go through (lib/auth/second-factor.test.ts tests the refusal).
  */

@@ -227,10 +227,13 @@ describe('POST /api/v1/events', () => {
     // A batch being stored holds it (its transaction waits here): the next is refused at once, and stores nothing.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const waiting = new Promise<void>((resolve) => (entered = resolve));
     const held = new Proxy(db(), {
       get(target, property, receiver) {
         if (property === 'transaction')
           return async (...args: unknown[]) => {
+            entered();
             await gate;
             return (target.transaction as (...a: unknown[]) => Promise<unknown>)(...args);
           };
@@ -240,7 +243,7 @@ describe('POST /api/v1/events', () => {
     });
     setDatabaseForTests(held);
     const storing = POST(eventsRequest(batch(), { key }), noParams);
-    await new Promise((r) => setTimeout(r, 200));
+    await waiting;
     const refusedBatch = batch();
     const refused = await POST(eventsRequest(refusedBatch, { key }), noParams);
     expect(refused.status).toBe(503);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fraudReports, reportEvidence, reportMessages } from '@/db/schema';
-import { uniqueSuffix } from '@/lib/testing/fixtures';
+import { roomInWindow, uniqueSuffix } from '@/lib/testing/fixtures';
 import { makeApiKey } from '@/lib/testing/ingest-fixtures';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import type { IngestEvent } from '@/lib/ingest/event-schema';
@@ -158,6 +158,8 @@ describe('POST /api/v1/reports', () => {
   });
 
   it('5 reports an hour per contact and per IP (429 with Retry-After); the platform’s apps skip only the per-IP limit', async () => {
+    // Hourly windows: the hour must not turn between the fifth report and the refused sixth.
+    await roomInWindow(3_600_000);
     const email = `limited.${uniqueSuffix()}@example.com`;
     const file = (headers: Record<string, string> = {}) =>
       post('reports', { category: 'other', email, description: 'again' }, headers);
@@ -219,6 +221,7 @@ describe('POST /api/v1/reports/status', () => {
 
   it('10 lookups an hour per IP', async () => {
     const ip = '203.0.113.88';
+    await roomInWindow(3_600_000);
     for (let i = 0; i < 10; i++)
       expect(
         (await post('status', { reference: 'VR-AAAAAA', contact: 'a@example.com' }, { 'x-forwarded-for': ip })).status,

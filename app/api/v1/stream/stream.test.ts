@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/db/client';
 import { alerts } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
@@ -8,6 +8,7 @@ import type { StaffActor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { serviceContext, withTransaction } from '@/lib/context';
 import { setDatabaseForTests } from '@/lib/database';
+import { resetEnvForTests } from '@/lib/env';
 import { ingestBatch } from '@/lib/ingest/ingest-batch';
 import { loginEvent, makeStaff, systemActor, uniqueSuffix } from '@/lib/testing/fixtures';
 import { makeApiKey } from '@/lib/testing/ingest-fixtures';
@@ -20,9 +21,17 @@ const { db } = setupTestDatabase();
 let admin1: StaffActor;
 let admin2: StaffActor;
 beforeAll(async () => {
+  // A reader here follows as fast as it can (a page every few milliseconds while six writers commit): the per-key read
+  // budget (100 a second; the per-key budgets are tested on the ingest route) is not what these tests are about.
+  vi.stubEnv('VIGIL_API_READ_RATE_LIMIT', '100000');
+  resetEnvForTests();
   setDatabaseForTests(db());
   admin1 = (await makeStaff(db(), 'admin')).actor;
   admin2 = (await makeStaff(db(), 'admin')).actor;
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+  resetEnvForTests();
 });
 
 type Handler = typeof auditStream;
