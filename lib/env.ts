@@ -84,6 +84,12 @@ const EnvSchema = z.object({
    * long after the crash, at most plus a sweep interval (a quarter of it, at most 30 s).
    */
   VIGIL_DETECTION_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /**
+   * How far the server's heap may grow over what the last full garbage collection kept, in percent (0: V8's own,
+   * up to four times while memory is free). Lower bounds memory under overload; higher spends less CPU collecting
+   * (scripts/build-fingerprint.ts serverNodeArgs, README "Memory").
+   */
+  VIGIL_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
   /** On SIGTERM, how long requests in flight may run before their connections are cut (scripts/serve.ts). */
   VIGIL_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** A request whose headers and body are not fully received after this long gets 408 (scripts/http-server.ts). */

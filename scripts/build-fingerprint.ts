@@ -50,18 +50,21 @@ export const fingerprintFile = path.join('.next', 'vigil-build-fingerprint');
 export const serverEntry = path.join('.next', 'vigil-server.cjs');
 
 /**
- * How node runs it: `node ...serverNodeArgs .next/vigil-server.cjs`.
+ * How node runs it: `node ...serverNodeArgs(VIGIL_HEAP_GROWING_PERCENT) .next/vigil-server.cjs`.
  *
- * The heap grows by a fifth over what the last full collection kept, not by up to four times as V8 does by default
- * while memory is free: under chaos scenario 3's 200 connections, the default let the heap reach 430–600 MB around
- * 100–150 MB of live objects (peak RSS 540–800 MB); with this, peak RSS was 271–290 MB for the same work
- * (README, Memory).
+ * By default (20) the heap grows by a fifth over what the last full collection kept, not by up to four times as V8
+ * does by default while memory is free: under chaos scenario 3's 200 connections, V8's default let the heap reach
+ * 430–600 MB around 100–150 MB of live objects (peak RSS 540–800 MB); with 20, peak RSS was 271–290 MB for the same
+ * work (README, Memory). The price is garbage collection: steady ingest ran at 9,134–9,263 events/s with 20 against
+ * 11,137–11,261 with V8's default (`bench:ingest`, 200,000 events, interleaved). 0 leaves V8 its own growth.
  *
  * No `--enable-source-maps`: node then keeps every loaded module's source map, with the sources inside, in the heap
  * (40 MB of the 135 MB live under load). Stack traces in the log name the built files; with
  * `NODE_OPTIONS=--enable-source-maps` they name the sources, from the maps beside them.
  */
-export const serverNodeArgs: readonly string[] = ['--heap-growing-percent=20'];
+export function serverNodeArgs(heapGrowingPercent = 20): readonly string[] {
+  return heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
+}
 
 export function buildIsCurrent(): boolean {
   return (

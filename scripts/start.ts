@@ -91,7 +91,7 @@ async function main() {
 
   const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
   // scripts/serve.ts (bundled by the build): Next behind node:http, so the client IP comes from the connection.
-  const child = spawn(process.execPath, [...serverNodeArgs, serverEntry], {
+  const child = spawn(process.execPath, [...serverNodeArgs(env.VIGIL_HEAP_GROWING_PERCENT), serverEntry], {
     stdio: 'inherit',
     env: {
       ...process.env,

@@ -47,7 +47,7 @@ export function vigilServer(port: number, env: Record<string, string>, logFile: 
     async start() {
       child = spawn(
         process.execPath,
-        [...serverNodeArgs, ...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean), serverEntry],
+        [...serverNodeArgs(), ...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean), serverEntry],
         {
           env: {
             ...process.env,
