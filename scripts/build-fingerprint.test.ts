@@ -47,7 +47,7 @@ describe('serverNodeArgs (how node runs the production server)', () => {
 
   it('keep the heap near what it holds live: under churn it stays well below what node lets it reach by default', () => {
     const byDefault = node(['-e', churn]);
-    const asServed = node([...serverNodeArgs(), '-e', churn]);
+    const asServed = node([...serverNodeArgs(parseEnv({}).VIGIL_HEAP_GROWING_PERCENT), '-e', churn]);
     expect(byDefault.status).toBe(0);
     expect(asServed.status).toBe(0);
     // Measured: 420–428 MB by default, 165–166 MB as served (about 60 MB live plus the churn in flight).

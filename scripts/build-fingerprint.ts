@@ -62,7 +62,7 @@ export const serverEntry = path.join('.next', 'vigil-server.cjs');
  * (40 MB of the 135 MB live under load). Stack traces in the log name the built files; with
  * `NODE_OPTIONS=--enable-source-maps` they name the sources, from the maps beside them.
  */
-export function serverNodeArgs(heapGrowingPercent = 20): readonly string[] {
+export function serverNodeArgs(heapGrowingPercent: number): readonly string[] {
   return heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
 }
 

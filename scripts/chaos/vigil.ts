@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { buildIsCurrent, buildVigil, serverEntry, serverNodeArgs } from '../build-fingerprint';
+import { parseEnv } from '@/lib/env';
 
 /** The production server (scripts/serve.ts) as one node process the suite can signal, with its RSS sampled. */
 export interface VigilServer {
@@ -45,9 +46,15 @@ export function vigilServer(port: number, env: Record<string, string>, logFile: 
   const server: VigilServer = {
     baseUrl,
     async start() {
+      // The heap bound as `npm start` sets it (VIGIL_HEAP_GROWING_PERCENT, default 20): scenario 3 measures its memory.
+      const heapArgs = serverNodeArgs(
+        parseEnv({
+          VIGIL_HEAP_GROWING_PERCENT: env.VIGIL_HEAP_GROWING_PERCENT ?? process.env.VIGIL_HEAP_GROWING_PERCENT,
+        }).VIGIL_HEAP_GROWING_PERCENT,
+      );
       child = spawn(
         process.execPath,
-        [...serverNodeArgs(), ...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean), serverEntry],
+        [...heapArgs, ...(process.env.VIGIL_CHAOS_NODE_ARGS ?? '').split(' ').filter(Boolean), serverEntry],
         {
           env: {
             ...process.env,
