@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { rateWindows } from '@/db/schema';
 import { setupTestDatabase } from '@/db/testing/test-database';
 import { isServiceError } from '@/lib/errors';
+import { roomInWindow } from '@/lib/testing/fixtures';
 import { consumeRate, RateLeases } from './consume-rate';
 
 const { db } = setupTestDatabase();
@@ -82,7 +83,7 @@ describe('leased budgets (the API per-second budgets)', () => {
     const leases = new RateLeases();
     const budget = leasedBudget(100, 2);
     // Start with a fresh window (the database's clock is this machine's), then spend it one call after the other.
-    await new Promise((resolve) => setTimeout(resolve, 2000 - (Date.now() % 2000) + 20));
+    await roomInWindow(2000, 2000);
     let refused = 0;
     for (let i = 0; i < 250 && !refused; i++) await consumeRate(db(), budget, leases).catch(() => (refused = i + 1));
     expect(refused).toBeGreaterThan(1);
